@@ -1,0 +1,1 @@
+"""Pure domain: values and logic with no I/O."""

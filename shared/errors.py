@@ -1,0 +1,64 @@
+"""The project's exception tree. Vendor exceptions never cross an adapter; they become one of these.
+
+MailIngestError
+ ├── ConfigError             bad or missing configuration (all problems at once)
+ ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
+ │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
+ │    └── ConflictError          a compare-and-set lost a race; re-read and try again
+ └── PermanentError          will not get better by retrying: log, acknowledge, mark the mailbox
+      ├── NotFound               the named tenant / mailbox / secret / blob does not exist
+      ├── AlreadyExists          create of something that is there
+      ├── AuthError              credentials refused (wrong password, revoked grant)
+      ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
+      └── MessageTooLarge        raw message over the configured limit
+"""
+
+from __future__ import annotations
+
+
+class MailIngestError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class ConfigError(MailIngestError):
+    """Configuration is missing or invalid. ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("invalid configuration: " + "; ".join(self.problems))
+
+
+class RetryableError(MailIngestError):
+    """Transient failure: the caller should retry later (raise = redeliver)."""
+
+
+class ServiceUnavailable(RetryableError):
+    """A dependency is unreachable, overloaded or timed out."""
+
+
+class ConflictError(RetryableError):
+    """An optimistic write lost a race (cursor compare-and-set, lease)."""
+
+
+class PermanentError(MailIngestError):
+    """Retrying will not help: acknowledge, record, move on."""
+
+
+class NotFound(PermanentError):
+    """The named object does not exist."""
+
+
+class AlreadyExists(PermanentError):
+    """An object with that id already exists."""
+
+
+class AuthError(PermanentError):
+    """Credentials were refused by the server (not a transient outage)."""
+
+
+class ValidationError(PermanentError):
+    """Input broke a rule: forged webhook, bad state parameter, malformed request."""
+
+
+class MessageTooLarge(PermanentError):
+    """A raw message exceeds the configured size limit."""

@@ -1,0 +1,38 @@
+"""Identifier types that must not be mixed up, and the stable keys built from them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import NewType
+
+TenantId = NewType("TenantId", str)
+MailboxId = NewType("MailboxId", str)
+
+# Firestore document ids may not contain "/" and must not be "." or ".."; we also keep them
+# readable in URLs and logs. Tenants and mailboxes are named by admins, so validate once here.
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def valid_id(value: str) -> bool:
+    """True if ``value`` is usable as a tenant or mailbox id."""
+    return bool(_ID_RE.fullmatch(value))
+
+
+def event_id(tenant_id: TenantId, mailbox_id: MailboxId, provider_message_id: str) -> str:
+    """The stable event id and dedupe key: tenant + mailbox + provider message id.
+
+    It is a hash so it is a safe Firestore document id whatever the provider id contains
+    (Graph ids carry "/" and "=") and so downstream can use it as an idempotency key.
+    """
+    digest = hashlib.sha256(
+        f"{tenant_id}\x00{mailbox_id}\x00{provider_message_id}".encode()
+    ).hexdigest()
+    return f"{tenant_id}.{mailbox_id}.{digest[:40]}"
+
+
+def message_id_key(tenant_id: TenantId, account: str, message_id: str) -> str:
+    """Second dedupe guard: the RFC 5322 Message-ID within one tenant's mail account."""
+    normalized = message_id.strip().strip("<>").lower()
+    digest = hashlib.sha256(f"{tenant_id}\x00{account.lower()}\x00{normalized}".encode())
+    return f"msgid.{tenant_id}.{digest.hexdigest()[:40]}"

@@ -1,0 +1,194 @@
+"""The interfaces the service layer needs. Each has an in-memory implementation
+(``shared.adapters.memory``) and a real one; one contract suite runs against both.
+
+Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
+``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from shared.domain.models import (
+    AuditEntry,
+    Cursor,
+    DeadLetter,
+    Health,
+    HealthUpdate,
+    Lease,
+    Mailbox,
+    Tenant,
+)
+from shared.ids import MailboxId, TenantId
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware UTC now."""
+        ...
+
+
+class TenantStore(Protocol):
+    def put_tenant(self, tenant: Tenant) -> None: ...
+    def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        """Raises NotFound."""
+        ...
+
+    def list_tenants(self) -> list[Tenant]: ...
+
+
+class MailboxStore(Protocol):
+    def put_mailbox(self, mailbox: Mailbox) -> None:
+        """Create or replace the mailbox's settings (cursor, health and lease are untouched)."""
+        ...
+
+    def get_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Mailbox:
+        """Raises NotFound."""
+        ...
+
+    def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
+        """One tenant's mailboxes, or every tenant's when ``tenant_id`` is None."""
+        ...
+
+    def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None: ...
+
+
+class CursorStore(Protocol):
+    def get_cursor(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Cursor:
+        """The stored cursor, or an empty one with version 0."""
+        ...
+
+    def compare_and_set_cursor(
+        self,
+        tenant_id: TenantId,
+        mailbox_id: MailboxId,
+        expected_version: int,
+        value: Mapping[str, Any],
+    ) -> Cursor:
+        """Store ``value`` if the stored version is ``expected_version``; returns the new
+        cursor (version + 1). Raises ConflictError otherwise."""
+        ...
+
+
+class LeaseStore(Protocol):
+    def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        """Take the lease if it is free, expired or already ours (then it is renewed).
+        None if another holder has a live lease."""
+        ...
+
+    def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        """Extend our lease; None if it is no longer ours (it lapsed and was taken)."""
+        ...
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up if we hold it; no-op otherwise."""
+        ...
+
+    def list_leases(self) -> list[Lease]: ...
+
+
+class ClaimOutcome(StrEnum):
+    CLAIMED = "claimed"  # ours now: process, then complete() or release()
+    DONE = "done"  # already published: skip
+    BUSY = "busy"  # another worker is in flight with it: retry later
+
+
+class DedupeStore(Protocol):
+    def claim(
+        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+    ) -> ClaimOutcome:
+        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. A pending claim older
+        than ``in_flight_timeout`` is taken over (its holder crashed)."""
+        ...
+
+    def complete_claim(self, key: str, holder: str) -> None:
+        """Mark a claim done: the event is published."""
+        ...
+
+    def release_claim(self, key: str, holder: str) -> None:
+        """Drop our pending claim after a failure so a retry can claim it."""
+        ...
+
+
+class HealthStore(Protocol):
+    def update_health(
+        self, tenant_id: TenantId, mailbox_id: MailboxId, update: HealthUpdate, at: datetime
+    ) -> None:
+        """Merge one coalesced update (counters go to the hour bucket of ``at``)."""
+        ...
+
+    def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
+        """Health with 24-hour counters computed as of ``now``."""
+        ...
+
+
+class AuditLog(Protocol):
+    def append_audit(self, entry: AuditEntry) -> None: ...
+    def list_audit(self, tenant_id: TenantId, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""
+        ...
+
+
+class DeadLetterStore(Protocol):
+    def put_dead_letter(self, letter: DeadLetter) -> None: ...
+    def get_dead_letter(self, letter_id: str) -> DeadLetter:
+        """Raises NotFound."""
+        ...
+
+    def list_dead_letters(self, tenant_id: TenantId | None = None) -> list[DeadLetter]: ...
+    def delete_dead_letter(self, letter_id: str) -> None: ...
+
+
+class RuleStore(Protocol):
+    """Per-tenant custom classification rules, stored as documents validated by the domain."""
+
+    def list_rule_docs(self, tenant_id: TenantId) -> list[dict[str, Any]]: ...
+    def put_rule_doc(self, tenant_id: TenantId, rule_id: str, doc: Mapping[str, Any]) -> None: ...
+    def delete_rule_doc(self, tenant_id: TenantId, rule_id: str) -> None: ...
+
+
+class StateStore(
+    TenantStore,
+    MailboxStore,
+    CursorStore,
+    LeaseStore,
+    DedupeStore,
+    HealthStore,
+    AuditLog,
+    DeadLetterStore,
+    RuleStore,
+    Protocol,
+):
+    """Everything kept in Firestore."""
+
+
+class EventSink(Protocol):
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        """Publish and wait for the server's ack; returns the message id.
+        Raises ServiceUnavailable when it cannot be published."""
+        ...
+
+
+class SecretStore(Protocol):
+    def put_secret(self, name: str, value: str) -> str:
+        """Add a new version (creating the secret if needed); returns the version name."""
+        ...
+
+    def get_secret(self, name: str) -> str:
+        """The latest version's value. Raises NotFound."""
+        ...
+
+    def delete_secret(self, name: str) -> None: ...
+
+
+class BlobStore(Protocol):
+    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+        """Store ``data`` under ``key`` (idempotent); returns a reference like gs://b/k."""
+        ...
+
+    def get_blob(self, ref: str) -> bytes:
+        """Raises NotFound."""
+        ...

@@ -1,0 +1,1 @@
+"""Use cases: ingest pipeline, syncs, mailbox admin. They take ports as arguments."""
