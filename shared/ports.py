@@ -8,9 +8,10 @@ Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``A
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from shared.domain.models import (
     AuditEntry,
@@ -191,4 +192,26 @@ class BlobStore(Protocol):
 
     def get_blob(self, ref: str) -> bytes:
         """Raises NotFound."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoginCredentials:
+    """What an IMAP/POP3 login needs. ``secret`` is a password or an OAuth access token."""
+
+    username: str
+    secret: str = field(repr=False)
+    mechanism: Literal["password", "xoauth2", "oauthbearer"] = "password"
+
+
+class CredentialProvider(Protocol):
+    """The watcher's login seam: password from the secret store, or an OAuth access token
+    from the token service, fetched at every (re)connect."""
+
+    def credentials_for(self, mailbox: Mailbox) -> LoginCredentials:
+        """Raises AuthError when no usable credential exists (e.g. reauth required)."""
+        ...
+
+    def invalidate(self, mailbox: Mailbox) -> None:
+        """Forget any cached credential after the server refused it."""
         ...
