@@ -1,0 +1,64 @@
+# MindOps Mail Ingest — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Environment for anything that touches Google client libraries locally: no metadata-server
+# probes, no gcloud prompts, a throwaway gcloud config (handbook: local-services.md).
+export NO_GCE_CHECK := true
+export CLOUDSDK_CORE_CHECK_GCE_METADATA := false
+export CLOUDSDK_CORE_DISABLE_PROMPTS := 1
+export GOOGLE_CLOUD_PROJECT ?= demo-test
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (see README: Setup)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when a requirements file or pyproject.toml changed.
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv, install pinned requirements and the `mailingest` command
+
+install-system:  ## install Dovecot if missing; check Java and the emulators
+	@bash scripts/install-system.sh
+
+lint: install  ## ruff (lint + format check), mypy --strict, terraform fmt
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	@if command -v terraform >/dev/null; then env -u TF_CLI_CONFIG_FILE terraform fmt -check -recursive infra; \
+	 elif [ "$${CI:-}" = "true" ]; then echo "terraform missing"; exit 1; fi
+
+fmt: install  ## format and fix what can be fixed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install install-system lint  ## the whole suite (unit + integration), services started by the tests
+	$(BIN)/pytest -m "not live" $(PYTEST_ARGS)
+
+test-unit: install  ## unit tests only (no services)
+	$(BIN)/pytest -m "not live and not integration" $(PYTEST_ARGS)
+
+run: install install-system  ## start the whole system locally and show events as they come (Ctrl-C stops)
+	$(BIN)/mailingest run --corpus ../shared/corpus
+
+bench: install install-system  ## benchmarks; figures to build/bench.json
+	@mkdir -p build
+	$(BIN)/python -m bench.run --out build/bench.json
+
+clean:  ## remove the venv and build output
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,124 @@
+"""The one composition root: settings in, wired adapters and use cases out.
+
+Nothing is built at import time; entry points call ``build_app`` lazily on first use and
+reuse it (python-docs-samples "tips-lazy-globals").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from shared.config import Settings
+from shared.errors import ConfigError
+from shared.observability import register_secret
+from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
+from shared.service.admin import Admin
+from shared.service.ingest import IngestOptions, IngestPipeline
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    state: StateStore
+    events: EventSink
+    secrets: SecretStore
+    blobs: BlobStore
+    pipeline: IngestPipeline
+    admin: Admin
+
+
+def build_state(settings: Settings, clock: Clock) -> StateStore:
+    if settings.state_backend == "memory":
+        from shared.adapters.memory_state import InMemoryStateStore
+
+        return InMemoryStateStore(clock)
+    from google.cloud import firestore
+
+    from shared.adapters.firestore import FirestoreStateStore
+
+    return FirestoreStateStore(firestore.Client(project=settings.project_id), clock)
+
+
+def build_events(settings: Settings) -> EventSink:
+    if settings.events_backend == "memory":
+        from shared.adapters.memory_sinks import InMemoryEventSink
+
+        return InMemoryEventSink()
+    from shared.adapters.pubsub import PubSubEventSink
+
+    return PubSubEventSink(settings.project_id, settings.events_topic)
+
+
+def build_secrets(settings: Settings) -> SecretStore:
+    if settings.secrets_backend == "memory":
+        from shared.adapters.memory_sinks import InMemorySecretStore
+
+        return InMemorySecretStore()
+    if settings.secrets_backend == "file":
+        from shared.adapters.secrets import FernetFileStore
+
+        if settings.secrets_file is None or settings.secrets_key is None:
+            raise ConfigError(["MAILINGEST_SECRETS_FILE and MAILINGEST_SECRETS_KEY are required"])
+        register_secret(settings.secrets_key)
+        return FernetFileStore(settings.secrets_file, settings.secrets_key)
+    from shared.adapters.secrets import SecretManagerStore
+
+    return SecretManagerStore(settings.project_id, endpoint=settings.secretmanager_endpoint)
+
+
+def build_blobs(settings: Settings) -> BlobStore:
+    if settings.blobs_backend == "memory":
+        from shared.adapters.memory_sinks import InMemoryBlobStore
+
+        return InMemoryBlobStore()
+    if settings.blobs_backend == "local":
+        from shared.adapters.blobs import LocalDirBlobStore
+
+        assert settings.blob_dir is not None  # checked by Settings.from_env
+        return LocalDirBlobStore(settings.blob_dir)
+    from shared.adapters.blobs import GcsBlobStore
+
+    assert settings.blob_bucket is not None  # checked by Settings.from_env
+    return GcsBlobStore(settings.blob_bucket)
+
+
+def ingest_options(settings: Settings) -> IngestOptions:
+    return IngestOptions(
+        max_message_bytes=settings.max_message_bytes,
+        inline_attachment_max_bytes=settings.inline_attachment_max_bytes,
+        inline_body_max_chars=settings.inline_body_max_chars,
+        dedupe_ttl=timedelta(days=settings.dedupe_ttl_days),
+        in_flight_timeout=timedelta(seconds=settings.in_flight_timeout_s),
+        publish_attempts=settings.publish_attempts,
+    )
+
+
+def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
+    from shared.adapters.system_clock import SystemClock
+
+    settings = settings or Settings.from_env()
+    clock = clock or SystemClock()
+    state = build_state(settings, clock)
+    events = build_events(settings)
+    secrets = build_secrets(settings)
+    blobs = build_blobs(settings)
+    pipeline = IngestPipeline(
+        state,
+        events,
+        blobs,
+        clock,
+        holder=settings.worker_id,
+        options=ingest_options(settings),
+    )
+    return App(
+        settings=settings,
+        clock=clock,
+        state=state,
+        events=events,
+        secrets=secrets,
+        blobs=blobs,
+        pipeline=pipeline,
+        admin=Admin(state, secrets, clock),
+    )

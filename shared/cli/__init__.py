@@ -1,0 +1,1 @@
+"""The ``mailingest`` command line."""

@@ -1,0 +1,160 @@
+"""``mailingest tenants …`` and ``mailingest mailboxes …``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from typing import Any
+
+from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
+from shared.errors import ValidationError
+from shared.ids import MailboxId, TenantId
+
+
+def register(sub: Any) -> None:
+    tenants = sub.add_parser("tenants", help="add and list tenants").add_subparsers(
+        dest="action", required=True
+    )
+    p = tenants.add_parser("add", help="create a tenant")
+    p.add_argument("tenant_id")
+    p.add_argument("--name", required=True)
+    p.set_defaults(handler=tenants_add)
+    p = tenants.add_parser("list", help="list tenants")
+    p.set_defaults(handler=tenants_list)
+
+    boxes = sub.add_parser("mailboxes", help="add, list, show, disable mailboxes").add_subparsers(
+        dest="action", required=True
+    )
+    p = boxes.add_parser("add", help="add or update an IMAP or POP3 mailbox (password auth)")
+    p.add_argument("tenant_id")
+    p.add_argument("mailbox_id")
+    p.add_argument("--provider", choices=["imap", "pop3"], default="imap")
+    p.add_argument("--address", required=True, help="the mailbox's email address")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int)
+    p.add_argument("--tls", choices=[t.value for t in TlsMode], default="tls")
+    p.add_argument("--username", help="login name when it differs from the address")
+    p.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="read the password from this environment variable (default: prompt, or stdin)",
+    )
+    p.add_argument("--app-password", action="store_true", help="the secret is an app password")
+    p.add_argument("--folder", default="INBOX")
+    p.add_argument("--purpose", default="booking", help="booking, stopsale, ...")
+    p.add_argument("--no-idle", action="store_true", help="poll instead of IMAP IDLE")
+    p.add_argument("--poll-interval", type=int, default=60, help="seconds (fallback polling)")
+    p.add_argument("--after", choices=[a.value for a in AfterProcessing], default="leave")
+    p.add_argument("--move-to", help="folder for --after move")
+    p.add_argument(
+        "--insecure-skip-verify",
+        action="store_true",
+        help="do not verify the server certificate (development only)",
+    )
+    p.set_defaults(handler=mailboxes_add)
+    p = boxes.add_parser("list", help="list mailboxes")
+    p.add_argument("tenant_id", nargs="?")
+    p.set_defaults(handler=mailboxes_list)
+    p = boxes.add_parser("show", help="settings, cursor and health of one mailbox")
+    p.add_argument("tenant_id")
+    p.add_argument("mailbox_id")
+    p.set_defaults(handler=mailboxes_show)
+    for name, enabled in (("disable", False), ("enable", True)):
+        p = boxes.add_parser(name, help=f"{name} a mailbox (the watcher picks it up)")
+        p.add_argument("tenant_id")
+        p.add_argument("mailbox_id")
+        p.set_defaults(handler=mailboxes_enable, enabled=enabled)
+
+
+def _app() -> Any:
+    from shared.bootstrap import build_app
+
+    return build_app()
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'unknown')}"
+
+
+def tenants_add(args: argparse.Namespace) -> int:
+    tenant = _app().admin.add_tenant(args.tenant_id, args.name, actor=_actor())
+    print(f"tenant {tenant.id} created")
+    return 0
+
+
+def tenants_list(args: argparse.Namespace) -> int:
+    for tenant in _app().state.list_tenants():
+        print(f"{tenant.id}\t{tenant.name}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        value = os.environ.get(args.password_env, "")
+    elif sys.stdin.isatty():
+        value = getpass.getpass("password: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise ValidationError("no password given")
+    return value
+
+
+def mailboxes_add(args: argparse.Namespace) -> int:
+    try:
+        mailbox = Mailbox(
+            tenant_id=TenantId(args.tenant_id),
+            id=MailboxId(args.mailbox_id),
+            provider=Provider(args.provider),
+            address=args.address,
+            purpose=args.purpose,
+            host=args.host,
+            port=args.port,
+            tls=TlsMode(args.tls),
+            verify_tls=not args.insecure_skip_verify,
+            auth_method=AuthMethod.APP_PASSWORD if args.app_password else AuthMethod.PASSWORD,
+            username=args.username,
+            folder=args.folder,
+            idle=not args.no_idle,
+            poll_interval_s=args.poll_interval,
+            after_processing=AfterProcessing(args.after),
+            move_to=args.move_to,
+        )
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    stored = _app().admin.add_mailbox(mailbox, password=_read_password(args), actor=_actor())
+    print(f"mailbox {stored.key} saved")
+    return 0
+
+
+def mailboxes_list(args: argparse.Namespace) -> int:
+    app = _app()
+    tenant = TenantId(args.tenant_id) if args.tenant_id else None
+    for m in app.state.list_mailboxes(tenant):
+        state = "enabled" if m.enabled else "disabled"
+        print(f"{m.key}\t{m.provider}\t{m.address}\t{m.folder}\t{state}")
+    return 0
+
+
+def mailboxes_show(args: argparse.Namespace) -> int:
+    app = _app()
+    tid, mid = TenantId(args.tenant_id), MailboxId(args.mailbox_id)
+    mailbox = app.state.get_mailbox(tid, mid)
+    out = {
+        "mailbox": mailbox.model_dump(mode="json"),
+        "cursor": app.state.get_cursor(tid, mid).model_dump(mode="json"),
+        "health": app.state.get_health(tid, mid, app.clock.now()).model_dump(mode="json"),
+    }
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def mailboxes_enable(args: argparse.Namespace) -> int:
+    m = _app().admin.set_enabled(
+        TenantId(args.tenant_id), MailboxId(args.mailbox_id), args.enabled, actor=_actor()
+    )
+    print(f"mailbox {m.key} {'enabled' if m.enabled else 'disabled'}")
+    return 0

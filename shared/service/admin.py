@@ -1,0 +1,80 @@
+"""Tenant and mailbox administration: the use cases behind the CLI and the settings page.
+
+Passwords go to the secret store; the mailbox document keeps only the secret's name.
+Every change is audited (without secret values).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Tenant
+from shared.errors import ValidationError
+from shared.ids import MailboxId, TenantId
+from shared.observability import register_secret
+from shared.ports import Clock, SecretStore, StateStore
+
+logger = logging.getLogger(__name__)
+
+
+def password_secret_name(tenant_id: TenantId, mailbox_id: MailboxId) -> str:
+    return f"mailingest-{tenant_id}-{mailbox_id}-password"
+
+
+class Admin:
+    def __init__(self, state: StateStore, secrets: SecretStore, clock: Clock) -> None:
+        self._state = state
+        self._secrets = secrets
+        self._clock = clock
+
+    def add_tenant(self, tenant_id: str, name: str, *, actor: str) -> Tenant:
+        tenant = Tenant(id=TenantId(tenant_id), name=name, created_at=self._clock.now())
+        self._state.put_tenant(tenant)
+        self._audit(tenant.id, actor, "tenant.create", tenant.id, {"name": name})
+        return tenant
+
+    def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:
+        """Create or update a mailbox; a password (if given) becomes a new secret version."""
+        self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        now = self._clock.now()
+        updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
+        if mailbox.auth_method in (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD):
+            if password:
+                register_secret(password)
+                name = password_secret_name(mailbox.tenant_id, mailbox.id)
+                self._secrets.put_secret(name, password)
+                updates["secret_ref"] = name
+            elif not mailbox.secret_ref:
+                raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+        stored = mailbox.model_copy(update=updates)
+        self._state.put_mailbox(stored)
+        details = stored.model_dump(mode="json", exclude={"oauth"})
+        details["password_changed"] = bool(password)
+        self._audit(stored.tenant_id, actor, "mailbox.put", stored.key, details)
+        return stored
+
+    def set_enabled(
+        self, tenant_id: TenantId, mailbox_id: MailboxId, enabled: bool, *, actor: str
+    ) -> Mailbox:
+        mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
+        updated = mailbox.model_copy(update={"enabled": enabled, "updated_at": self._clock.now()})
+        self._state.put_mailbox(updated)
+        action = "mailbox.enable" if enabled else "mailbox.disable"
+        self._audit(tenant_id, actor, action, mailbox.key, {})
+        return updated
+
+    def _audit(
+        self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, Any]
+    ) -> None:
+        self._state.append_audit(
+            AuditEntry(
+                tenant_id=tenant_id,
+                actor=actor,
+                action=action,
+                target=target,
+                at=self._clock.now(),
+                details=details,
+            )
+        )
+        logger.info("audit", extra={"action": action, "target": target, "actor": actor})

@@ -1,0 +1,347 @@
+"""The one ingest pipeline every doorbell ends in: claim ▸ store raw ▸ parse ▸ classify ▸ publish.
+
+Guarantees (architecture.md, "one pipeline, many doorbells"):
+- **Never twice**: the event id (tenant + mailbox + provider message id) is claimed
+  create-if-absent before anything is published; the RFC 5322 Message-ID within the same
+  account is a second guard (a UIDVALIDITY change or a folder move gives new provider ids).
+- **Never lost**: ``ingest`` returns only after the event is published and the claim marked
+  done (or the message was a duplicate / skipped by a tenant rule / dead-lettered with its raw
+  kept). A transient failure releases the claims and raises ``RetryableError``: the caller
+  must not advance its cursor past the message.
+- **Bad input loses nothing**: MIME that cannot be parsed becomes an ``unparseable`` event with
+  the raw stored; a message that fails for a message-specific reason goes to the dead-letter
+  collection with its reason, and ``replay`` runs it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from shared.domain.classification import TenantRule, classify
+from shared.domain.event import (
+    BodyRefs,
+    Origin,
+    build_event,
+    build_unparseable_event,
+    encode_event,
+    event_attributes,
+)
+from shared.domain.message import Classification, ParsedMessage
+from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
+from shared.domain.models import DeadLetter, Mailbox
+from shared.errors import MailIngestError, RetryableError, ServiceUnavailable
+from shared.ids import event_id, message_id_key
+from shared.observability import log_labels, redact
+from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    event_id: str
+    outcome: Outcome
+    label: str
+    processing_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_message_bytes: int = 50 * 1024 * 1024
+    inline_attachment_max_bytes: int = 256 * 1024
+    inline_body_max_chars: int = 200_000
+    dedupe_ttl: timedelta = timedelta(days=30)
+    in_flight_timeout: timedelta = timedelta(minutes=5)
+    publish_attempts: int = 5
+    publish_wait_max_s: float = 8.0
+    rules_cache_s: float = 30.0
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        state: StateStore,
+        sink: EventSink,
+        blobs: BlobStore,
+        clock: Clock,
+        *,
+        holder: str,
+        options: IngestOptions | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._state = state
+        self._sink = sink
+        self._blobs = blobs
+        self._clock = clock
+        self._holder = holder
+        self._opt = options or IngestOptions()
+        self._sleep = sleep
+        self._rules: dict[str, tuple[float, list[TenantRule]]] = {}
+        self._rules_lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        raw: bytes,
+        *,
+        received_at: datetime | None = None,
+    ) -> IngestResult:
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            outcome = self._claim(eid)
+            if outcome is ClaimOutcome.DONE:
+                logger.info("duplicate message skipped", extra={"event_id": eid})
+                return IngestResult(eid, "duplicate", "", self._ms(started))
+            if outcome is ClaimOutcome.BUSY:
+                raise RetryableError(f"event {eid} is being processed by another worker")
+            try:
+                result = self._process(mailbox, provider_message_id, eid, raw, received_at)
+            except RetryableError:
+                self._release(eid)
+                raise
+            return IngestResult(eid, result[0], result[1], self._ms(started))
+
+    def replay(self, letter_id: str) -> IngestResult:
+        """Run a dead-lettered message through the pipeline again; drop the letter on success."""
+        letter = self._state.get_dead_letter(letter_id)
+        if letter.raw_ref is None:
+            raise RetryableError(f"dead letter {letter_id} has no stored raw message to replay")
+        mailbox = self._state.get_mailbox(letter.tenant_id, letter.mailbox_id)
+        raw = self._blobs.get_blob(letter.raw_ref)
+        result = self.ingest(mailbox, letter.provider_message_id, raw)
+        if result.outcome != "dead_lettered":
+            self._state.delete_dead_letter(letter_id)
+        return result
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _process(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw: bytes,
+        received_at: datetime | None,
+    ) -> tuple[Outcome, str]:
+        origin = Origin(
+            mailbox=mailbox,
+            provider_message_id=provider_message_id,
+            event_id=eid,
+            received_at=received_at or self._clock.now(),
+            raw_ref=None,
+            raw_size=len(raw),
+        )
+        try:
+            raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
+            origin = Origin(**{**origin.__dict__, "raw_ref": raw_ref})
+            parsed, error = self._parse(raw)
+            if parsed is None:
+                event = build_unparseable_event(origin, error or "unparseable")
+                self._publish(mailbox, event)
+                self._complete(eid)
+                logger.warning(
+                    "unparseable message published", extra={"event_id": eid, "reason": error}
+                )
+                return "unparseable", "unparseable"
+            msgid_key = self._claim_message_id(mailbox, parsed, eid)
+            if msgid_key == "":
+                return "duplicate", ""
+            try:
+                classification = self._classify(mailbox, parsed)
+                if classification.skip:
+                    self._complete(eid, msgid_key)
+                    logger.info(
+                        "message skipped by tenant rule",
+                        extra={"event_id": eid, "rules": list(classification.rules)},
+                    )
+                    return "skipped", classification.label
+                refs = self._store_large_parts(mailbox, eid, parsed)
+                event = build_event(
+                    origin,
+                    parsed,
+                    classification,
+                    inline_body_max_chars=self._opt.inline_body_max_chars,
+                    refs=refs,
+                )
+                self._publish(mailbox, event)
+            except Exception:
+                if msgid_key:
+                    self._release(msgid_key)
+                raise
+            self._complete(eid, msgid_key)
+            logger.info(
+                "event published",
+                extra={"event_id": eid, "label": classification.label},
+            )
+            return "published", classification.label
+        except RetryableError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - message-specific failure: dead-letter it
+            return self._dead_letter(mailbox, provider_message_id, eid, origin.raw_ref, exc)
+
+    def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
+        if len(raw) > self._opt.max_message_bytes:
+            return (
+                None,
+                f"message of {len(raw)} bytes exceeds the {self._opt.max_message_bytes} limit",
+            )
+        try:
+            return parse_message(
+                raw, ParseLimits(max_message_bytes=self._opt.max_message_bytes)
+            ), None
+        except UnparseableMessage as exc:
+            return None, str(exc)
+
+    def _claim_message_id(self, mailbox: Mailbox, parsed: ParsedMessage, eid: str) -> str | None:
+        """Second guard. Returns the claimed key, None when there is no Message-ID, or ""
+        when the same Message-ID was already published from this account (a duplicate)."""
+        if not parsed.message_id:
+            return None
+        key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
+        outcome = self._claim(key)
+        if outcome is ClaimOutcome.CLAIMED:
+            return key
+        if outcome is ClaimOutcome.DONE:
+            self._complete(eid)
+            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
+            return ""
+        raise RetryableError("the same Message-ID is being processed by another worker")
+
+    def _classify(self, mailbox: Mailbox, parsed: ParsedMessage) -> Classification:
+        return classify(parsed, self._tenant_rules(mailbox))
+
+    def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:
+        now = time.monotonic()
+        with self._rules_lock:
+            cached = self._rules.get(mailbox.tenant_id)
+            if cached and now - cached[0] < self._opt.rules_cache_s:
+                return cached[1]
+        rules: list[TenantRule] = []
+        for doc in self._state.list_rule_docs(mailbox.tenant_id):
+            try:
+                rules.append(TenantRule.model_validate(doc))
+            except ValueError as exc:
+                logger.warning(
+                    "invalid tenant rule ignored",
+                    extra={"rule_id": doc.get("id"), "error": str(exc)[:300]},
+                )
+        with self._rules_lock:
+            self._rules[mailbox.tenant_id] = (now, rules)
+        return rules
+
+    def _store_large_parts(self, mailbox: Mailbox, eid: str, parsed: ParsedMessage) -> BodyRefs:
+        limit = self._opt.inline_attachment_max_bytes
+        base = f"attachments/{mailbox.tenant_id}/{mailbox.id}/{eid}"
+        att_refs: dict[int, str] = {}
+        for i, att in enumerate(parsed.attachments):
+            if att.size > limit and att.payload:
+                att_refs[i] = self._blobs.put_blob(
+                    f"{base}/{i}-{att.sha256[:16]}", att.payload, att.content_type
+                )
+        max_chars = self._opt.inline_body_max_chars
+        text_ref = html_ref = None
+        if len(parsed.text) > max_chars:
+            text_ref = self._blobs.put_blob(
+                f"{base}/body.txt", parsed.text.encode(), "text/plain; charset=utf-8"
+            )
+        if parsed.html is not None and len(parsed.html) > max_chars:
+            html_ref = self._blobs.put_blob(
+                f"{base}/body.html", parsed.html.encode(), "text/html; charset=utf-8"
+            )
+        return BodyRefs(text_ref=text_ref, html_ref=html_ref, attachment_refs=att_refs)
+
+    def _publish(self, mailbox: Mailbox, event: dict[str, Any]) -> None:
+        data = encode_event(event)
+        attributes = event_attributes(event)
+        retrying = Retrying(
+            retry=retry_if_exception_type(ServiceUnavailable),
+            stop=stop_after_attempt(self._opt.publish_attempts),
+            wait=wait_exponential(multiplier=0.2, max=self._opt.publish_wait_max_s),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                self._sink.publish(data, ordering_key=mailbox.key, attributes=attributes)
+
+    def _dead_letter(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw_ref: str | None,
+        exc: Exception,
+    ) -> tuple[Outcome, str]:
+        reason = redact(f"{type(exc).__name__}: {exc}")[:1000]
+        now = self._clock.now()
+        try:
+            previous = self._state.get_dead_letter(eid)
+            attempts, first = previous.attempts + 1, previous.first_failed_at
+        except MailIngestError:
+            attempts, first = 1, now
+        self._state.put_dead_letter(
+            DeadLetter(
+                id=eid,
+                tenant_id=mailbox.tenant_id,
+                mailbox_id=mailbox.id,
+                provider_message_id=provider_message_id,
+                raw_ref=raw_ref,
+                reason=reason,
+                attempts=attempts,
+                first_failed_at=first,
+                last_failed_at=now,
+            )
+        )
+        self._release(eid)
+        logger.error(
+            "message dead-lettered",
+            extra={"event_id": eid, "reason": reason},
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+        return "dead_lettered", ""
+
+    # -- claims -------------------------------------------------------------------------
+
+    def _claim(self, key: str) -> ClaimOutcome:
+        return self._state.claim(
+            key,
+            self._holder,
+            ttl=self._opt.dedupe_ttl,
+            in_flight_timeout=self._opt.in_flight_timeout,
+        )
+
+    def _complete(self, *keys: str | None) -> None:
+        for key in keys:
+            if key:
+                self._state.complete_claim(key, self._holder)
+
+    def _release(self, key: str) -> None:
+        try:
+            self._state.release_claim(key, self._holder)
+        except MailIngestError:
+            # The claim then lapses after in_flight_timeout and a retry takes it over.
+            logger.warning("could not release claim", extra={"claim": key}, exc_info=True)
+
+    @staticmethod
+    def _raw_key(mailbox: Mailbox, eid: str) -> str:
+        return f"raw/{mailbox.tenant_id}/{mailbox.id}/{eid}.eml"
+
+    @staticmethod
+    def _ms(started: float) -> float:
+        return (time.perf_counter() - started) * 1000.0

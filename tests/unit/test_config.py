@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.config import Settings
+from shared.errors import ConfigError
+
+
+def test_defaults_need_only_a_project_and_a_bucket() -> None:
+    s = Settings.from_env({"GOOGLE_CLOUD_PROJECT": "p1", "MAILINGEST_BLOB_BUCKET": "raw"})
+    assert s.project_id == "p1"
+    assert s.state_backend == "firestore"
+    assert s.events_topic == "mail-events"
+    assert s.max_message_bytes == 50 * 1024 * 1024
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    env = {
+        "MAILINGEST_STATE_BACKEND": "redis",
+        "MAILINGEST_SECRETS_BACKEND": "file",
+        "MAILINGEST_MAX_MESSAGE_BYTES": "lots",
+        "MAILINGEST_DEDUPE_TTL_DAYS": "0",
+        "MAILINGEST_LOG_LEVEL": "chatty",
+    }
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env)
+    text = "\n".join(info.value.problems)
+    for name in (
+        "GOOGLE_CLOUD_PROJECT",
+        "MAILINGEST_STATE_BACKEND",
+        "MAILINGEST_SECRETS_FILE",
+        "MAILINGEST_SECRETS_KEY",
+        "MAILINGEST_BLOB_BUCKET",
+        "MAILINGEST_MAX_MESSAGE_BYTES",
+        "MAILINGEST_DEDUPE_TTL_DAYS",
+        "MAILINGEST_LOG_LEVEL",
+    ):
+        assert name in text
+    assert len(info.value.problems) == 8
+
+
+def test_secret_key_is_not_in_repr() -> None:
+    s = Settings.from_env(
+        {
+            "GOOGLE_CLOUD_PROJECT": "p",
+            "MAILINGEST_SECRETS_BACKEND": "file",
+            "MAILINGEST_SECRETS_FILE": "/tmp/x",
+            "MAILINGEST_SECRETS_KEY": "very-secret-fernet-key",
+            "MAILINGEST_BLOBS_BACKEND": "memory",
+        }
+    )
+    assert "very-secret-fernet-key" not in repr(s)
