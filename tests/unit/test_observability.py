@@ -17,8 +17,8 @@ from shared.observability import (
     register_secret,
 )
 
-SECRET = "s3cr3t-Pa55w0rd-7f1e"  # noqa: S105 - a test value
-TOKEN = "ya29.a0AfH6SMBx-test-access-token-value"  # noqa: S105
+SECRET = "s3cr3t-Pa55w0rd-7f1e"
+TOKEN = "ya29.a0AfH6SMBx-test-access-token-value"
 
 
 @pytest.fixture

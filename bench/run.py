@@ -1,0 +1,52 @@
+"""Run every benchmark, print the figures, write them to one JSON file.
+
+Each benchmark module is run in its own process (so memory figures are its own) and writes
+its figures to a JSON file; this merges them. A failing benchmark is reported and makes the
+run exit non-zero, but the others still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+MODULES = ("bench.ingest_bench", "bench.imap_bench")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("build/bench.json"))
+    parser.add_argument("--only", action="append", help="run only these modules")
+    args = parser.parse_args()
+    figures: dict[str, object] = {}
+    failed: list[str] = []
+    for module in args.only or MODULES:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "figures.json"
+            print(f"== {module}", flush=True)
+            proc = subprocess.run(  # noqa: S603 - our own module
+                [sys.executable, "-m", module, "--out", str(out)], check=False
+            )
+            if proc.returncode != 0 or not out.exists():
+                failed.append(module)
+                continue
+            figures.update(json.loads(out.read_text()))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    width = max((len(k) for k in figures), default=10)
+    for name, fig in sorted(figures.items()):
+        assert isinstance(fig, dict)
+        print(f"{name.ljust(width)}  {fig['value']:>12} {fig['unit']:<8} {fig['note']}")
+    print(f"wrote {args.out}")
+    if failed:
+        print("failed: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

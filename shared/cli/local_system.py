@@ -1,0 +1,231 @@
+"""The whole system on one machine, for ``make run``: real emulators and Dovecot, the watcher
+container and the HTTP functions as child processes, sample mail delivered over IMAP, and one
+line printed per event read back from the Pub/Sub emulator."""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+from cryptography.fernet import Fernet
+
+from shared.bootstrap import build_app
+from shared.cli.output import format_event_line
+from shared.config import Settings
+from shared.domain.models import Mailbox, Provider, TlsMode
+from shared.ids import MailboxId, TenantId
+
+DEMO_TENANT = TenantId("demo-agency")
+DEMO_MAILBOX = MailboxId("booking")
+DEMO_USER = "booking@demo.agency"
+TAIL_SUBSCRIPTION = "mail-events-tail"
+# HTTP functions started under functions-framework: (folder, target, signature type)
+HTTP_FUNCTIONS = (
+    ("settings", "settings", "http"),
+    ("oauth", "oauth_start", "http"),
+    ("oauth", "oauth_callback", "http"),
+)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+class LocalSystem:
+    def __init__(self, corpus: Path | None, state_dir: Path) -> None:
+        self.corpus = corpus
+        self.state_dir = state_dir.resolve()
+        self._children: list[subprocess.Popen[bytes]] = []
+        self._stop = threading.Event()
+        self._events = 0
+
+    def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
+        from shared.devstack import local_services
+
+        if self.state_dir.exists():
+            shutil.rmtree(self.state_dir)
+        self.state_dir.mkdir(parents=True)
+        previous = signal.signal(signal.SIGTERM, self._on_signal)
+        try:
+            with local_services(base_dir=self.state_dir / "services") as svc:
+                env = self._environment(svc.env())
+                os.environ.update(env)
+                self._write_env_file(env)
+                app = build_app(Settings.from_env())
+                self._prepare(app, svc)
+                self._start_children(env)
+                tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
+                tail.start()
+                if self.corpus is not None:
+                    self._deliver(svc)
+                self._wait(exit_after, timeout_s)
+        except KeyboardInterrupt:
+            _say("\nstopping…")
+        finally:
+            self._stop.set()
+            self._stop_children()
+            signal.signal(signal.SIGTERM, previous)
+        _say(f"stopped; {self._events} events seen")
+        return 0
+
+    # -- setup --------------------------------------------------------------------------
+
+    def _environment(self, services_env: dict[str, str]) -> dict[str, str]:
+        key = Fernet.generate_key().decode()
+        return {
+            **services_env,
+            "MAILINGEST_STATE_BACKEND": "firestore",
+            "MAILINGEST_EVENTS_BACKEND": "pubsub",
+            "MAILINGEST_SECRETS_BACKEND": "file",
+            "MAILINGEST_SECRETS_FILE": str(self.state_dir / "secrets.enc"),
+            "MAILINGEST_SECRETS_KEY": key,
+            "MAILINGEST_BLOBS_BACKEND": "local",
+            "MAILINGEST_BLOB_DIR": str(self.state_dir / "blobs"),
+            "MAILINGEST_LOG_LEVEL": "WARNING",
+        }
+
+    def _write_env_file(self, env: dict[str, str]) -> None:
+        path = self.state_dir / "local.env"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
+
+    def _prepare(self, app: object, svc: object) -> None:
+        from shared.adapters.pubsub import ensure_subscription, ensure_topic
+        from shared.bootstrap import App
+
+        assert isinstance(app, App)
+        dovecot = svc.dovecot  # type: ignore[attr-defined]
+        password = secrets.token_urlsafe(18)
+        dovecot.add_user(DEMO_USER, password)
+        project, topic = app.settings.project_id, app.settings.events_topic
+        ensure_topic(project, topic)
+        ensure_subscription(project, topic, TAIL_SUBSCRIPTION, ordering=True)
+        app.admin.add_tenant(DEMO_TENANT, "Demo Agency", actor="make-run")
+        mailbox = Mailbox(
+            tenant_id=DEMO_TENANT,
+            id=DEMO_MAILBOX,
+            provider=Provider.IMAP,
+            address=DEMO_USER,
+            purpose="booking",
+            host="127.0.0.1",
+            port=dovecot.imap_port,
+            tls=TlsMode.PLAIN,
+        )
+        app.admin.add_mailbox(mailbox, password=password, actor="make-run")
+        self._dovecot_login = (dovecot.imap_port, password)
+        _say(
+            f"local system up — Firestore {os.environ['FIRESTORE_EMULATOR_HOST']}, "
+            f"Pub/Sub {os.environ['PUBSUB_EMULATOR_HOST']}, Dovecot IMAP 127.0.0.1:"
+            f"{dovecot.imap_port} (user {DEMO_USER}); env for other terminals: "
+            f"{self.state_dir / 'local.env'}"
+        )
+
+    def _start_children(self, env: dict[str, str]) -> None:
+        logs = self.state_dir / "logs"
+        logs.mkdir()
+        child_env = {**os.environ, **env, "MAILINGEST_LOG_LEVEL": "INFO"}
+        self._spawn(
+            [sys.executable, "-m", "shared.cli.main", "watch"], child_env, logs / "watcher.log"
+        )
+        _say(f"watcher started (log: {logs / 'watcher.log'})")
+        ff = Path(sys.executable).with_name("functions-framework")
+        for folder, target, signature in HTTP_FUNCTIONS:
+            source = Path("functions") / folder / "main.py"
+            if not source.exists():
+                continue
+            port = _free_port()
+            self._spawn(
+                [
+                    str(ff),
+                    f"--target={target}",
+                    f"--source={source}",
+                    f"--signature-type={signature}",
+                    "--host=127.0.0.1",
+                    f"--port={port}",
+                ],
+                child_env,
+                logs / f"{target}.log",
+            )
+            _say(f"function {target}: http://127.0.0.1:{port}/")
+
+    def _spawn(self, argv: list[str], env: dict[str, str], log: Path) -> None:
+        with log.open("ab") as out:
+            self._children.append(
+                subprocess.Popen(  # noqa: S603 - our own executables
+                    argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                )
+            )
+
+    # -- flow ---------------------------------------------------------------------------
+
+    def _deliver(self, svc: object) -> None:
+        assert self.corpus is not None
+        files = sorted(self.corpus.glob("*.eml"))
+        port, password = self._dovecot_login
+        _say(f"delivering {len(files)} sample emails from {self.corpus} over IMAP APPEND…")
+        with contextlib.closing(imaplib.IMAP4("127.0.0.1", port, timeout=10)) as imap:
+            imap.login(DEMO_USER, password)
+            for path in files:
+                imap.append("INBOX", None, None, path.read_bytes())
+            imap.logout()
+
+    def _tail(self, app: object) -> None:
+        import json
+
+        from shared.adapters.pubsub import EventTail
+        from shared.bootstrap import App
+
+        assert isinstance(app, App)
+        tail = EventTail(app.settings.project_id, app.settings.events_topic, TAIL_SUBSCRIPTION)
+        for data, _attrs in tail.iter(stop=self._stop):
+            self._events += 1
+            _say(format_event_line(json.loads(data)))
+
+    def _wait(self, exit_after: int, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        _say("events (Ctrl-C to stop):")
+        while not self._stop.is_set():
+            if exit_after and self._events >= exit_after:
+                return
+            if deadline is not None and time.monotonic() > deadline:
+                return
+            for child in self._children:
+                if child.poll() is not None:
+                    _say(f"a child process exited with {child.returncode}: {child.args!r}")
+                    return
+            self._stop.wait(0.2)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    def _stop_children(self) -> None:
+        for child in self._children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in self._children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                child.wait(timeout=5)
+
+
+def _free_port() -> int:
+    import socket
+
+    with contextlib.closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port

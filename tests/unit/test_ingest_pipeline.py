@@ -1,0 +1,231 @@
+"""The ingest pipeline on in-memory adapters: never twice, never lost, bad input kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import jsonschema
+import pytest
+from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.adapters.system_clock import FakeClock
+
+from shared.domain.event import event_schema
+from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
+from shared.errors import PermanentError, RetryableError, ServiceUnavailable
+from shared.ids import MailboxId, TenantId, event_id
+from shared.ports import ClaimOutcome
+from shared.service.ingest import IngestOptions, IngestPipeline
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+MAILBOX = Mailbox(
+    tenant_id=TenantId("acme"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="booking@acme.example",
+    host="127.0.0.1",
+    tls=TlsMode.PLAIN,
+    secret_ref="x",
+)
+
+
+class FlakySink:
+    """Fails the first ``failures`` publishes with ``error``, then delegates."""
+
+    def __init__(self, inner: InMemoryEventSink, failures: int, error: Exception) -> None:
+        self.inner = inner
+        self.failures = failures
+        self.error = error
+        self.calls = 0
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return self.inner.publish(data, ordering_key=ordering_key, attributes=attributes)
+
+
+class Env:
+    def __init__(self, sink_failures: int = 0, error: Exception | None = None) -> None:
+        self.clock = FakeClock()
+        self.state = InMemoryStateStore(self.clock)
+        self.state.put_tenant(Tenant(id=TenantId("acme"), name="Acme"))
+        self.state.put_mailbox(MAILBOX)
+        self.events = InMemoryEventSink()
+        self.sink = FlakySink(self.events, sink_failures, error or ServiceUnavailable("down"))
+        self.blobs = InMemoryBlobStore()
+        self.sleeps: list[float] = []
+        self.pipeline = IngestPipeline(
+            self.state,
+            self.sink,
+            self.blobs,
+            self.clock,
+            holder="w1",
+            options=IngestOptions(publish_attempts=3, inline_attachment_max_bytes=1000),
+            sleep=self.sleeps.append,
+        )
+
+    def published(self) -> list[dict[str, object]]:
+        return [json.loads(m.data) for m in self.events.messages]
+
+
+def _message(subject: str = "Rezervasyon onayı", msgid: str = "<m1@hotel.example>") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Hotel Aqua <res@aqua.example>"
+    msg["To"] = "booking@acme.example"
+    msg["Subject"] = subject
+    msg["Message-ID"] = msgid
+    msg.set_content("Rezervasyonunuz onaylanmıştır. Voucher: AQ-1234\n")
+    return msg.as_bytes()
+
+
+def test_every_corpus_message_becomes_one_valid_event() -> None:
+    env = Env()
+    files = sorted(CORPUS.glob("*.eml"))
+    assert len(files) == 40
+    for i, path in enumerate(files):
+        result = env.pipeline.ingest(MAILBOX, f"1/{i + 1}", path.read_bytes())
+        assert result.outcome == "published", path.name
+    events = env.published()
+    assert len(events) == 40
+    for event in events:
+        jsonschema.validate(event, event_schema())
+    first = env.events.messages[0]
+    assert first.ordering_key == "acme/booking"
+    assert first.attributes["tenant"] == "acme"
+    assert first.attributes["mailbox"] == "booking"
+    assert first.attributes["label"] == events[0]["classification"]["label"]  # type: ignore[index]
+
+
+def test_the_same_message_twice_is_published_once() -> None:
+    env = Env()
+    raw = _message()
+    first = env.pipeline.ingest(MAILBOX, "7/1", raw)
+    second = env.pipeline.ingest(MAILBOX, "7/1", raw)
+    assert (first.outcome, second.outcome) == ("published", "duplicate")
+    assert first.event_id == second.event_id == event_id(MAILBOX.tenant_id, MAILBOX.id, "7/1")
+    assert len(env.published()) == 1
+
+
+def test_same_message_id_under_a_new_provider_id_is_a_duplicate() -> None:
+    # e.g. after a UIDVALIDITY change every UID is new, but the Message-ID is not
+    env = Env()
+    raw = _message()
+    assert env.pipeline.ingest(MAILBOX, "7/1", raw).outcome == "published"
+    assert env.pipeline.ingest(MAILBOX, "8/1", raw).outcome == "duplicate"
+    assert len(env.published()) == 1
+
+
+def test_garbage_becomes_an_unparseable_event_with_the_raw_kept() -> None:
+    env = Env()
+    raw = b"\x00\xff\xfe garbage \r\n\r\n\x00" * 3
+    result = env.pipeline.ingest(MAILBOX, "1/9", raw)
+    (event,) = env.published()
+    jsonschema.validate(event, event_schema())
+    if result.outcome == "unparseable":
+        assert event["classification"]["label"] == "unparseable"  # type: ignore[index]
+    assert env.blobs.get_blob(str(event["raw_ref"])) == raw
+
+
+def test_oversized_message_is_unparseable_and_kept() -> None:
+    env = Env()
+    env.pipeline = IngestPipeline(
+        env.state,
+        env.sink,
+        env.blobs,
+        env.clock,
+        holder="w1",
+        options=IngestOptions(max_message_bytes=2000),
+    )
+    raw = _message() + b"x" * 5000
+    result = env.pipeline.ingest(MAILBOX, "1/10", raw)
+    assert result.outcome == "unparseable"
+    (event,) = env.published()
+    assert "exceeds" in str(event["error"])
+    assert env.blobs.get_blob(str(event["raw_ref"])) == raw
+
+
+def test_transient_publish_failures_are_retried_with_backoff() -> None:
+    env = Env(sink_failures=2)
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert env.sink.calls == 3
+    assert len(env.sleeps) == 2
+    assert env.sleeps[1] >= env.sleeps[0] > 0
+    assert len(env.published()) == 1
+
+
+def test_publish_outage_gives_the_message_back_and_a_later_retry_publishes_it() -> None:
+    env = Env(sink_failures=3)
+    with pytest.raises(RetryableError):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    assert env.published() == []
+    # the claims were released: the retry (sink healthy now) publishes exactly once
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert len(env.published()) == 1
+
+
+def test_a_claim_held_by_a_live_worker_is_busy_and_a_dead_ones_is_taken_over() -> None:
+    env = Env()
+    key = event_id(MAILBOX.tenant_id, MAILBOX.id, "1/1")
+    outcome = env.state.claim(
+        key, "other-worker", ttl=timedelta(days=1), in_flight_timeout=timedelta(minutes=5)
+    )
+    assert outcome is ClaimOutcome.CLAIMED
+    with pytest.raises(RetryableError):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    env.clock.advance(timedelta(minutes=6))
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+
+
+def test_tenant_rule_skip_publishes_nothing_and_is_not_retried() -> None:
+    env = Env()
+    env.state.put_rule_doc(
+        TenantId("acme"),
+        "ignore-newsletters",
+        {
+            "id": "ignore-newsletters",
+            "name": "ignore the hotel newsletter",
+            "conditions": {"sender_domains": ["aqua.example"]},
+            "actions": {"skip": True},
+        },
+    )
+    result = env.pipeline.ingest(MAILBOX, "1/1", _message())
+    assert result.outcome == "skipped"
+    assert env.published() == []
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
+
+
+def test_large_attachments_and_bodies_travel_by_reference() -> None:
+    env = Env()
+    msg = EmailMessage()
+    msg["From"] = "res@aqua.example"
+    msg["Subject"] = "Rooming list"
+    msg["Message-ID"] = "<big@aqua.example>"
+    msg.set_content("see attached")
+    payload = bytes(range(256)) * 20  # 5120 bytes, over the 1000-byte inline limit
+    msg.add_attachment(payload, maintype="application", subtype="pdf", filename="list.pdf")
+    env.pipeline.ingest(MAILBOX, "1/2", msg.as_bytes())
+    (event,) = env.published()
+    jsonschema.validate(event, event_schema())
+    (att,) = event["attachments"]  # type: ignore[misc]
+    assert att["filename"] == "list.pdf"
+    assert att["size"] == len(payload)
+    assert env.blobs.get_blob(att["ref"]) == payload
+
+
+def test_a_message_specific_failure_is_dead_lettered_and_replay_publishes_it() -> None:
+    env = Env(sink_failures=1, error=PermanentError("message too large for the topic"))
+    result = env.pipeline.ingest(MAILBOX, "1/3", _message())
+    assert result.outcome == "dead_lettered"
+    (letter,) = env.state.list_dead_letters(TenantId("acme"))
+    assert "too large" in letter.reason
+    assert letter.raw_ref
+    assert env.published() == []
+    replayed = env.pipeline.replay(letter.id)
+    assert replayed.outcome == "published"
+    assert env.state.list_dead_letters(TenantId("acme")) == []
+    assert len(env.published()) == 1
