@@ -1,0 +1,94 @@
+"""In-memory event sink, secret store and blob store: recording fakes for tests and offline
+runs, with the same contract as the real adapters (``tests/contract``)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from shared.errors import NotFound, ValidationError
+
+SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # what Secret Manager accepts
+BLOB_KEY = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.?(?:/|$))[A-Za-z0-9._@/+=-]{1,1024}$")
+
+
+def check_secret_name(name: str) -> None:
+    if not SECRET_NAME.fullmatch(name):
+        raise ValidationError(f"invalid secret name {name!r}: use 1-255 of A-Z a-z 0-9 _ -")
+
+
+def check_blob_key(key: str) -> None:
+    if not BLOB_KEY.fullmatch(key) or "//" in key:
+        raise ValidationError(f"invalid blob key {key!r}")
+
+
+@dataclass(frozen=True)
+class PublishedMessage:
+    data: bytes
+    ordering_key: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    message_id: str = ""
+
+
+class InMemoryEventSink:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.messages: list[PublishedMessage] = []
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        with self._lock:
+            message_id = str(len(self.messages) + 1)
+            self.messages.append(PublishedMessage(data, ordering_key, dict(attributes), message_id))
+            return message_id
+
+
+class InMemorySecretStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: dict[str, list[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"InMemorySecretStore({len(self._versions)} secrets)"
+
+    def put_secret(self, name: str, value: str) -> str:
+        check_secret_name(name)
+        with self._lock:
+            versions = self._versions.setdefault(name, [])
+            versions.append(value)
+            return f"{name}/versions/{len(versions)}"
+
+    def get_secret(self, name: str) -> str:
+        check_secret_name(name)
+        with self._lock:
+            versions = self._versions.get(name)
+            if not versions:
+                raise NotFound(f"secret {name} not found")
+            return versions[-1]
+
+    def delete_secret(self, name: str) -> None:
+        check_secret_name(name)
+        with self._lock:
+            if self._versions.pop(name, None) is None:
+                raise NotFound(f"secret {name} not found")
+
+
+class InMemoryBlobStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._blobs: dict[str, bytes] = {}
+
+    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+        check_blob_key(key)
+        with self._lock:
+            self._blobs[key] = bytes(data)
+        return f"mem://{key}"
+
+    def get_blob(self, ref: str) -> bytes:
+        key = ref.removeprefix("mem://")
+        with self._lock:
+            try:
+                return self._blobs[key]
+            except KeyError:
+                raise NotFound(f"blob {ref} not found") from None

@@ -1,0 +1,243 @@
+"""In-memory ``StateStore``: the reference the Firestore store is held to by the contract
+suite, and the store of unit tests and offline parsing. Thread-safe."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.domain import health as health_math
+from shared.domain.models import (
+    AuditEntry,
+    Cursor,
+    DeadLetter,
+    Health,
+    HealthUpdate,
+    Lease,
+    Mailbox,
+    Tenant,
+)
+from shared.errors import ConflictError, NotFound
+from shared.ids import MailboxId, TenantId
+from shared.ports import ClaimOutcome, Clock
+
+
+class InMemoryStateStore:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._tenants: dict[str, Tenant] = {}
+        self._mailboxes: dict[tuple[str, str], Mailbox] = {}
+        self._cursors: dict[tuple[str, str], Cursor] = {}
+        self._leases: dict[str, Lease] = {}
+        self._claims: dict[str, dict[str, Any]] = {}
+        self._health: dict[tuple[str, str], dict[str, Any]] = {}
+        self._audit: list[AuditEntry] = []
+        self._dead: dict[str, DeadLetter] = {}
+        self._rules: dict[str, dict[str, dict[str, Any]]] = {}
+
+    # tenants / mailboxes
+    def put_tenant(self, tenant: Tenant) -> None:
+        with self._lock:
+            self._tenants[tenant.id] = tenant
+
+    def get_tenant(self, tenant_id: TenantId) -> Tenant:
+        with self._lock:
+            try:
+                return self._tenants[tenant_id]
+            except KeyError:
+                raise NotFound(f"tenant {tenant_id} not found") from None
+
+    def list_tenants(self) -> list[Tenant]:
+        with self._lock:
+            return sorted(self._tenants.values(), key=lambda t: t.id)
+
+    def put_mailbox(self, mailbox: Mailbox) -> None:
+        with self._lock:
+            self._mailboxes[(mailbox.tenant_id, mailbox.id)] = mailbox
+
+    def get_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Mailbox:
+        with self._lock:
+            try:
+                return self._mailboxes[(tenant_id, mailbox_id)]
+            except KeyError:
+                raise NotFound(f"mailbox {tenant_id}/{mailbox_id} not found") from None
+
+    def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
+        with self._lock:
+            boxes = [m for (t, _), m in self._mailboxes.items() if tenant_id in (None, t)]
+        return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
+
+    def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:
+        with self._lock:
+            key = (tenant_id, mailbox_id)
+            self._mailboxes.pop(key, None)
+            self._cursors.pop(key, None)
+            self._health.pop(key, None)
+
+    # cursors
+    def get_cursor(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Cursor:
+        with self._lock:
+            return self._cursors.get((tenant_id, mailbox_id), Cursor())
+
+    def compare_and_set_cursor(
+        self,
+        tenant_id: TenantId,
+        mailbox_id: MailboxId,
+        expected_version: int,
+        value: Mapping[str, Any],
+    ) -> Cursor:
+        with self._lock:
+            current = self._cursors.get((tenant_id, mailbox_id), Cursor())
+            if current.version != expected_version:
+                raise ConflictError(
+                    f"cursor of {tenant_id}/{mailbox_id} is at version {current.version}, "
+                    f"not {expected_version}"
+                )
+            new = Cursor(
+                value=copy.deepcopy(dict(value)),
+                version=expected_version + 1,
+                updated_at=self._clock.now(),
+            )
+            self._cursors[(tenant_id, mailbox_id)] = new
+            return new
+
+    # leases
+    def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        with self._lock:
+            now = self._clock.now()
+            current = self._leases.get(name)
+            if current and current.holder != holder and current.expires_at > now:
+                return None
+            lease = Lease(name=name, holder=holder, expires_at=now + ttl)
+            self._leases[name] = lease
+            return lease
+
+    def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        with self._lock:
+            now = self._clock.now()
+            current = self._leases.get(name)
+            if current is None or current.holder != holder:
+                return None
+            lease = Lease(name=name, holder=holder, expires_at=now + ttl)
+            self._leases[name] = lease
+            return lease
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self._lock:
+            current = self._leases.get(name)
+            if current and current.holder == holder:
+                del self._leases[name]
+
+    def list_leases(self) -> list[Lease]:
+        with self._lock:
+            return sorted(self._leases.values(), key=lambda lease: lease.name)
+
+    # dedupe claims
+    def claim(
+        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+    ) -> ClaimOutcome:
+        with self._lock:
+            now = self._clock.now()
+            current = self._claims.get(key)
+            if current is not None and current["expires_at"] <= now:
+                current = None  # what the Firestore TTL policy eventually deletes
+            if current is not None:
+                if current["status"] == "done":
+                    return ClaimOutcome.DONE
+                if now - current["claimed_at"] < in_flight_timeout:
+                    return ClaimOutcome.BUSY
+            self._claims[key] = {
+                "status": "pending",
+                "holder": holder,
+                "claimed_at": now,
+                "expires_at": now + ttl,
+            }
+            return ClaimOutcome.CLAIMED
+
+    def complete_claim(self, key: str, holder: str) -> None:
+        with self._lock:
+            current = self._claims.get(key)
+            now = self._clock.now()
+            expires = current["expires_at"] if current else now + timedelta(days=30)
+            self._claims[key] = {
+                "status": "done",
+                "holder": holder,
+                "claimed_at": current["claimed_at"] if current else now,
+                "expires_at": expires,
+            }
+
+    def release_claim(self, key: str, holder: str) -> None:
+        with self._lock:
+            current = self._claims.get(key)
+            if current and current["status"] == "pending" and current["holder"] == holder:
+                del self._claims[key]
+
+    # health
+    def update_health(
+        self, tenant_id: TenantId, mailbox_id: MailboxId, update: HealthUpdate, at: datetime
+    ) -> None:
+        with self._lock:
+            record = self._health.setdefault((tenant_id, mailbox_id), {"buckets": {}})
+            record.update(health_math.latest_fields(update))
+            buckets = record["buckets"]
+            bucket = buckets.setdefault(health_math.bucket_key(at), {})
+            for name, inc in health_math.counter_increments(update).items():
+                bucket[name] = bucket.get(name, 0) + inc
+            for key in health_math.expired_buckets(buckets, at):
+                del buckets[key]
+            record["updated_at"] = at
+
+    def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
+        with self._lock:
+            record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))
+        return health_math.summarize(record, now)
+
+    # audit
+    def append_audit(self, entry: AuditEntry) -> None:
+        with self._lock:
+            self._audit.append(entry)
+
+    def list_audit(self, tenant_id: TenantId, limit: int = 100) -> list[AuditEntry]:
+        with self._lock:
+            mine = [e for e in self._audit if e.tenant_id == tenant_id]
+        mine.sort(key=lambda e: e.at, reverse=True)
+        return mine[:limit]
+
+    # dead letters
+    def put_dead_letter(self, letter: DeadLetter) -> None:
+        with self._lock:
+            self._dead[letter.id] = letter
+
+    def get_dead_letter(self, letter_id: str) -> DeadLetter:
+        with self._lock:
+            try:
+                return self._dead[letter_id]
+            except KeyError:
+                raise NotFound(f"dead letter {letter_id} not found") from None
+
+    def list_dead_letters(self, tenant_id: TenantId | None = None) -> list[DeadLetter]:
+        with self._lock:
+            letters = [d for d in self._dead.values() if tenant_id in (None, d.tenant_id)]
+        return sorted(letters, key=lambda d: d.last_failed_at)
+
+    def delete_dead_letter(self, letter_id: str) -> None:
+        with self._lock:
+            self._dead.pop(letter_id, None)
+
+    # tenant rules
+    def list_rule_docs(self, tenant_id: TenantId) -> list[dict[str, Any]]:
+        with self._lock:
+            docs = self._rules.get(tenant_id, {})
+            return [copy.deepcopy(docs[k]) for k in sorted(docs)]
+
+    def put_rule_doc(self, tenant_id: TenantId, rule_id: str, doc: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._rules.setdefault(tenant_id, {})[rule_id] = copy.deepcopy(dict(doc))
+
+    def delete_rule_doc(self, tenant_id: TenantId, rule_id: str) -> None:
+        with self._lock:
+            self._rules.get(tenant_id, {}).pop(rule_id, None)
