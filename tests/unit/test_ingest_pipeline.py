@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import FakeClock
-
 from shared.domain.event import event_schema
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
 from shared.errors import PermanentError, RetryableError, ServiceUnavailable
@@ -120,14 +120,24 @@ def test_same_message_id_under_a_new_provider_id_is_a_duplicate() -> None:
     assert len(env.published()) == 1
 
 
-def test_garbage_becomes_an_unparseable_event_with_the_raw_kept() -> None:
+def test_a_message_with_nothing_in_it_becomes_an_unparseable_event_with_the_raw_kept() -> None:
     env = Env()
-    raw = b"\x00\xff\xfe garbage \r\n\r\n\x00" * 3
+    raw = b"  \r\n\r\n  \r\n"
     result = env.pipeline.ingest(MAILBOX, "1/9", raw)
+    assert result.outcome == "unparseable"
     (event,) = env.published()
     jsonschema.validate(event, event_schema())
-    if result.outcome == "unparseable":
-        assert event["classification"]["label"] == "unparseable"  # type: ignore[index]
+    assert event["classification"]["label"] == "unparseable"  # type: ignore[index]
+    assert event["flags"]["unparseable"] is True  # type: ignore[index]
+    assert env.blobs.get_blob(str(event["raw_ref"])) == raw
+
+
+def test_binary_garbage_still_becomes_one_event_and_keeps_the_raw() -> None:
+    env = Env()
+    raw = bytes(range(256)) * 8
+    env.pipeline.ingest(MAILBOX, "1/11", raw)
+    (event,) = env.published()
+    jsonschema.validate(event, event_schema())
     assert env.blobs.get_blob(str(event["raw_ref"])) == raw
 
 

@@ -1,0 +1,40 @@
+"""Explainable classification of a parsed message: built-in rules in Turkish, English, German
+and Russian, then the tenant's own rules. The result names every rule that matched."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.domain.classification.engine import LABELS, classify_builtin
+from shared.domain.classification.tenant_rules import (
+    RuleActions,
+    RuleConditions,
+    TenantRule,
+    apply_tenant_rules,
+)
+from shared.domain.message import Classification, ParsedMessage
+
+__all__ = [
+    "LABELS",
+    "RuleActions",
+    "RuleConditions",
+    "TenantRule",
+    "classify",
+    "render_table",
+]
+
+
+def classify(parsed: ParsedMessage, tenant_rules: Sequence[TenantRule] = ()) -> Classification:
+    builtin = classify_builtin(parsed)
+    return apply_tenant_rules(parsed, builtin, tenant_rules) if tenant_rules else builtin
+
+
+def render_table(rows: Sequence[tuple[str, str, float, Sequence[str]]]) -> str:
+    """``mailingest classify`` output: file, label, score, matched rules."""
+    header = ("FILE", "LABEL", "SCORE", "RULES")
+    body = [(f, label, f"{score:.2f}", ", ".join(rules[:6])) for f, label, score, rules in rows]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(3)]
+    lines = []
+    for row in [header, *body]:
+        lines.append("  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
+    return "\n".join(lines)

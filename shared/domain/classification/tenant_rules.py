@@ -1,0 +1,143 @@
+"""Per-tenant custom rules (stored in Firestore, edited on the settings page).
+
+A rule matches when *all* its condition kinds that are set match (any value within a kind);
+actions: set the label, skip (no event, but counted), add tags. Rules run in priority order;
+the first that sets a label or skips decides it, tags from every matching rule are added.
+Regexes are validated (length, compile, no nested quantifiers) and run on bounded input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.domain.classification.text import fold
+from shared.domain.message import Classification, ParsedMessage
+
+Label = Literal["booking", "stopsale", "opensale", "cancellation", "amendment", "other"]
+MAX_REGEX_LEN = 200
+MAX_INPUT = 10_000
+# (a+)+, (a*)*, (a|b+)* ...: the shapes that backtrack catastrophically
+_NESTED_QUANTIFIER = re.compile(r"\([^)]*[+*}][^)]*\)\s*[+*{]")
+
+
+def _check_regex(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) > MAX_REGEX_LEN:
+        raise ValueError(f"regex longer than {MAX_REGEX_LEN} characters")
+    if _NESTED_QUANTIFIER.search(value):
+        raise ValueError("regex with a nested quantifier (catastrophic backtracking) refused")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regex: {exc}") from None
+    return value
+
+
+class RuleConditions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sender_addresses: tuple[str, ...] = ()
+    sender_domains: tuple[str, ...] = ()
+    subject_keywords: tuple[str, ...] = ()
+    body_keywords: tuple[str, ...] = ()
+    subject_regex: str | None = None
+    body_regex: str | None = None
+    attachment_types: tuple[str, ...] = ()  # "application/pdf", "image/*" or ".xlsx"
+
+    _subject_re = field_validator("subject_regex")(classmethod(lambda cls, v: _check_regex(v)))
+    _body_re = field_validator("body_regex")(classmethod(lambda cls, v: _check_regex(v)))
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in type(self).model_fields)
+
+
+class RuleActions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: Label | None = None
+    skip: bool = False
+    tags: tuple[str, ...] = ()
+
+
+class TenantRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    name: str = ""
+    enabled: bool = True
+    priority: int = 100
+    conditions: RuleConditions = RuleConditions()
+    actions: RuleActions = RuleActions()
+
+    def matches(self, parsed: ParsedMessage) -> bool:
+        c = self.conditions
+        if not self.enabled or c.is_empty():
+            return False
+        sender = parsed.from_.address.lower() if parsed.from_ else ""
+        domain = sender.rsplit("@", 1)[-1] if "@" in sender else ""
+        subject = parsed.subject[:MAX_INPUT]
+        body = (parsed.new_text or parsed.text)[:MAX_INPUT]
+        checks: list[bool] = []
+        if c.sender_addresses:
+            checks.append(sender in {a.lower() for a in c.sender_addresses})
+        if c.sender_domains:
+            checks.append(
+                any(
+                    domain == d.lower() or domain.endswith("." + d.lower())
+                    for d in c.sender_domains
+                )
+            )
+        if c.subject_keywords:
+            checks.append(any(fold(k) in fold(subject) for k in c.subject_keywords))
+        if c.body_keywords:
+            checks.append(any(fold(k) in fold(body) for k in c.body_keywords))
+        if c.subject_regex:
+            checks.append(bool(re.search(c.subject_regex, subject, re.IGNORECASE)))
+        if c.body_regex:
+            checks.append(bool(re.search(c.body_regex, body, re.IGNORECASE)))
+        if c.attachment_types:
+            checks.append(any(_type_matches(t, parsed) for t in c.attachment_types))
+        return all(checks)
+
+
+def _type_matches(wanted: str, parsed: ParsedMessage) -> bool:
+    wanted = wanted.lower()
+    for att in parsed.attachments:
+        if wanted.startswith("."):
+            if (att.filename or "").lower().endswith(wanted):
+                return True
+        elif wanted.endswith("/*"):
+            if att.content_type.startswith(wanted[:-1]):
+                return True
+        elif att.content_type == wanted:
+            return True
+    return False
+
+
+def apply_tenant_rules(
+    parsed: ParsedMessage, builtin: Classification, rules: Sequence[TenantRule]
+) -> Classification:
+    label, score, skip = builtin.label, builtin.score, False
+    decided = False
+    matched: list[str] = []
+    tags: list[str] = list(builtin.tags)
+    for rule in sorted(rules, key=lambda r: (r.priority, r.id)):
+        if not rule.matches(parsed):
+            continue
+        matched.append(f"tenant:{rule.id}")
+        tags.extend(t for t in rule.actions.tags if t not in tags)
+        if decided:
+            continue
+        if rule.actions.skip:
+            skip, decided = True, True
+        elif rule.actions.label is not None:
+            label, score, decided = rule.actions.label, 1.0, True
+    if not matched:
+        return builtin
+    rules_out = (*matched, *builtin.rules) if decided else (*builtin.rules, *matched)
+    return Classification(label, score, tuple(rules_out), tuple(tags), skip)

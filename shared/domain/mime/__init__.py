@@ -1,0 +1,134 @@
+"""Raw RFC 5322 / MIME bytes → ``ParsedMessage``, tolerant of what real mail does wrong.
+
+``parse_message`` raises only ``UnparseableMessage``, and only when nothing usable can be
+extracted (empty input, over the size limit, a structure that breaks the parser); everything
+else parses best-effort with what was wrong listed in ``defects``.
+"""
+
+from __future__ import annotations
+
+import re
+from email import message_from_bytes
+from email.message import Message
+
+from shared.domain.message import ParsedMessage
+from shared.domain.mime.body import Collected, walk
+from shared.domain.mime.headers import (
+    addresses,
+    date_utc,
+    decode_text,
+    message_ids,
+    one_message_id,
+)
+from shared.domain.mime.html import html_to_text
+from shared.domain.mime.limits import ParseLimits
+from shared.domain.mime.quotes import new_text
+from shared.errors import PermanentError
+
+__all__ = ["ParseLimits", "UnparseableMessage", "parse_message"]
+
+_FORWARD_PREFIX = re.compile(r"^\s*((fwd?|fw|wg|tr|ilt|i̇lt|enc|пересл|fwd?)\s*:\s*)", re.IGNORECASE)
+_AUTO_REPLY_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|otomatik yan[ıi]t"
+    r"|abwesenheitsnotiz|automatische antwort|автоответ|autoreply)\b",
+    re.IGNORECASE,
+)
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+INTERESTING_HEADERS = (
+    "Auto-Submitted",
+    "Precedence",
+    "List-Id",
+    "List-Unsubscribe",
+    "X-Mailer",
+    "Return-Path",
+    "X-Autoreply",
+)
+
+
+class UnparseableMessage(PermanentError):
+    """Nothing usable could be extracted from the raw message."""
+
+
+def _header(msg: Message, name: str, limit: int) -> str | None:
+    try:
+        value = msg.get(name)
+    except (ValueError, TypeError):
+        return None
+    return None if value is None else str(value)[:limit]
+
+
+def _all(msg: Message, name: str, limit: int) -> list[str]:
+    try:
+        return [str(v)[:limit] for v in msg.get_all(name, [])]
+    except (ValueError, TypeError):
+        return []
+
+
+def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
+    limits = limits or ParseLimits()
+    if len(raw) > limits.max_message_bytes:
+        raise UnparseableMessage(
+            f"message of {len(raw)} bytes exceeds the {limits.max_message_bytes}-byte limit"
+        )
+    if not raw.strip():
+        raise UnparseableMessage("empty message")
+    try:
+        msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
+        collected = Collected()
+        walk(msg, collected, limits)
+    except RecursionError:
+        raise UnparseableMessage("MIME structure nested too deeply to parse") from None
+    except (ValueError, TypeError, LookupError, AttributeError, IndexError) as exc:
+        raise UnparseableMessage(f"MIME structure not parseable: {type(exc).__name__}") from None
+    return _build(raw, msg, collected, limits)
+
+
+def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
+    hl = limits.max_header_chars
+    subject = decode_text(_header(msg, "Subject", hl))
+    senders = addresses(_all(msg, "From", hl))
+    empty = not (senders or subject or c.texts or c.htmls or c.attachments)
+    if empty and not list(msg):
+        raise UnparseableMessage("no headers and no body found")
+    html = "\n".join(c.htmls) if c.htmls else None
+    text = "\n\n".join(t for t in c.texts if t.strip())
+    if not text and html:
+        text = html_to_text(html, limits.max_text_chars)
+    is_forward = bool(_FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
+    auto = (_header(msg, "Auto-Submitted", hl) or "").strip().lower()
+    precedence = (_header(msg, "Precedence", hl) or "").strip().lower()
+    is_auto_reply = (
+        auto.startswith("auto-replied")
+        or msg.get("X-Autoreply") is not None
+        or msg.get("X-Autorespond") is not None
+        or precedence == "auto_reply"
+        or bool(_AUTO_REPLY_SUBJECT.match(subject))
+    )
+    is_bounce = c.is_report or any(_BOUNCE_SENDER.match(a.address) for a in senders)
+    defects = list(c.defects)
+    defects.extend(type(d).__name__ for d in getattr(msg, "defects", [])[:20])
+    headers = {}
+    for name in INTERESTING_HEADERS:
+        value = _header(msg, name, hl)
+        if value is not None:
+            headers[name] = decode_text(value)
+    return ParsedMessage(
+        subject=subject,
+        from_=senders[0] if senders else None,
+        to=addresses(_all(msg, "To", hl)),
+        cc=addresses(_all(msg, "Cc", hl)),
+        reply_to=addresses(_all(msg, "Reply-To", hl)),
+        date=date_utc(_header(msg, "Date", hl)),
+        message_id=one_message_id(_header(msg, "Message-ID", hl)),
+        in_reply_to=one_message_id(_header(msg, "In-Reply-To", hl)),
+        references=message_ids(_header(msg, "References", hl * 4)),
+        text=text,
+        html=html,
+        new_text=new_text(text, is_forward=is_forward),
+        attachments=tuple(c.attachments),
+        is_auto_reply=is_auto_reply,
+        is_bounce=is_bounce,
+        headers=headers,
+        defects=tuple(dict.fromkeys(defects)),
+        size=len(raw),
+    )

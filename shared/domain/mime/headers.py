@@ -1,0 +1,98 @@
+"""Header decoding that survives real mail: RFC 2047 encoded-words (adjacent words joined
+before decoding, so a character or word split across two words comes out whole, RFC 2047
+§6.2), unknown charsets, raw 8-bit header bytes, and broken address lists."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.header import decode_header
+from email.utils import getaddresses, parsedate_to_datetime
+
+from shared.domain.message import Address
+from shared.domain.mime.charsets import decode_bytes
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_MSGID = re.compile(r"<[^<>\s]+>")
+_WS = re.compile(r"\s+")
+
+
+def _raw_bytes(value: str) -> bytes:
+    # the bytes parser keeps undeclared 8-bit header bytes as surrogate escapes
+    return value.encode("ascii", "surrogateescape")
+
+
+def decode_text(value: str | None) -> str:
+    """A header's text: encoded-words decoded, 8-bit bytes detected, whitespace folded."""
+    if not value:
+        return ""
+    value = str(value)
+    if any("\udc80" <= c <= "\udcff" for c in value):
+        value, _ = decode_bytes(_raw_bytes(value), None)
+    if "=?" not in value:
+        return _WS.sub(" ", value).strip()
+    try:
+        parts = decode_header(value)
+    except (ValueError, LookupError, AssertionError):
+        return _WS.sub(" ", value).strip()
+    out: list[str] = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        else:
+            text, _ = decode_bytes(chunk, charset)
+            out.append(text)
+    return _WS.sub(" ", "".join(out)).strip()
+
+
+def decode_param(value: str | None) -> str | None:
+    """A MIME parameter (filename, name): also decodes the common non-standard encoded-word
+    inside a quoted parameter (RFC 2047 §5 forbids it; Outlook and others send it)."""
+    if value is None:
+        return None
+    text = decode_text(value) if _ENCODED_WORD.search(value) else value
+    text = text.replace("\x00", "").strip()
+    return text or None
+
+
+def addresses(values: list[str]) -> tuple[Address, ...]:
+    out: list[Address] = []
+    # Split the still-encoded list first: a decoded name may contain a comma.
+    for name, addr in getaddresses(values):
+        addr = addr.strip()
+        name = decode_text(name)
+        if not addr and not name:
+            continue
+        out.append(Address(name=name, address=addr.lower() if "@" in addr else addr))
+    return tuple(out)
+
+
+def message_ids(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(_MSGID.findall(str(value)))
+
+
+def one_message_id(value: str | None) -> str | None:
+    ids = message_ids(value)
+    if ids:
+        return ids[0]
+    text = (value or "").strip()
+    return text[:998] or None
+
+
+def date_utc(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:  # RFC 5322 "-0000": no zone information; take it as UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
