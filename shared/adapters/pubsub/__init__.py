@@ -1,0 +1,7 @@
+"""Pub/Sub: the event sink, topic/subscription set-up and a tail for reading events back."""
+
+from shared.adapters.pubsub.admin import ensure_subscription, ensure_topic
+from shared.adapters.pubsub.sink import PubSubEventSink
+from shared.adapters.pubsub.tail import EventTail
+
+__all__ = ["EventTail", "PubSubEventSink", "ensure_subscription", "ensure_topic"]

@@ -1,0 +1,59 @@
+"""Read events back from a subscription (``mailingest events tail``, ``make run``, tests and
+benchmarks): synchronous pulls in a bounded loop, acknowledged as they are yielded."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import google.cloud.pubsub_v1 as pubsub_v1
+from google.api_core import exceptions as gexc
+
+from shared.adapters.pubsub.admin import ensure_subscription, ensure_topic
+
+
+class EventTail:
+    def __init__(self, project: str, topic: str, subscription: str) -> None:
+        self._project = project
+        self._topic = topic
+        self._subscription = subscription
+
+    def iter(
+        self,
+        *,
+        max_events: int = 0,
+        timeout_s: float = 0,
+        stop: threading.Event | None = None,
+    ) -> Iterator[tuple[bytes, dict[str, str]]]:
+        """Yield (data, attributes) as events arrive; ends after ``max_events`` events,
+        ``timeout_s`` seconds or when ``stop`` is set (0 = no such bound)."""
+        ensure_topic(self._project, self._topic)
+        path = ensure_subscription(self._project, self._topic, self._subscription)
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        seen = 0
+        subscriber = pubsub_v1.SubscriberClient()
+        with subscriber:
+            while not (stop and stop.is_set()):
+                if deadline is not None and time.monotonic() >= deadline:
+                    return
+                try:
+                    response = subscriber.pull(
+                        request={"subscription": path, "max_messages": 100}, timeout=2.0
+                    )
+                except (gexc.DeadlineExceeded, gexc.ServiceUnavailable):
+                    continue
+                if not response.received_messages:
+                    time.sleep(0.05)
+                    continue
+                subscriber.acknowledge(
+                    request={
+                        "subscription": path,
+                        "ack_ids": [r.ack_id for r in response.received_messages],
+                    }
+                )
+                for received in response.received_messages:
+                    yield received.message.data, dict(received.message.attributes)
+                    seen += 1
+                    if max_events and seen >= max_events:
+                        return

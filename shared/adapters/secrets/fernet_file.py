@@ -1,0 +1,87 @@
+"""A local ``SecretStore``: one Fernet-encrypted JSON file (mode 0600), written atomically
+(temp file, fsync, rename) so a crash or a full disk never leaves it half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from shared.adapters.memory_sinks import check_secret_name
+from shared.errors import ConfigError, NotFound, ServiceUnavailable
+
+
+class FernetFileStore:
+    def __init__(self, path: Path, key: str) -> None:
+        try:
+            self._fernet = Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise ConfigError(
+                ["MAILINGEST_SECRETS_KEY: not a Fernet key (32 url-safe base64 bytes)"]
+            ) from None
+        self._path = Path(path)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"FernetFileStore({str(self._path)!r})"
+
+    def _load(self) -> dict[str, list[str]]:
+        try:
+            token = self._path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise ServiceUnavailable(f"secrets file {self._path}: {exc.strerror}") from None
+        try:
+            data: dict[str, list[str]] = json.loads(self._fernet.decrypt(token))
+        except InvalidToken:
+            raise ConfigError(
+                [f"{self._path}: cannot decrypt with MAILINGEST_SECRETS_KEY"]
+            ) from None
+        return data
+
+    def _save(self, data: dict[str, list[str]]) -> None:
+        token = self._fernet.encrypt(json.dumps(data).encode())
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=".secrets-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                os.fchmod(f.fileno(), 0o600)
+                f.write(token)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self._path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise ServiceUnavailable(f"secrets file {self._path}: {exc.strerror}") from None
+
+    def put_secret(self, name: str, value: str) -> str:
+        check_secret_name(name)
+        with self._lock:
+            data = self._load()
+            versions = data.setdefault(name, [])
+            versions.append(value)
+            self._save(data)
+            return f"{name}/versions/{len(versions)}"
+
+    def get_secret(self, name: str) -> str:
+        check_secret_name(name)
+        with self._lock:
+            versions = self._load().get(name)
+        if not versions:
+            raise NotFound(f"secret {name} not found")
+        return versions[-1]
+
+    def delete_secret(self, name: str) -> None:
+        check_secret_name(name)
+        with self._lock:
+            data = self._load()
+            if data.pop(name, None) is None:
+                raise NotFound(f"secret {name} not found")
+            self._save(data)

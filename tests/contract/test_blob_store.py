@@ -1,0 +1,95 @@
+"""One contract for every BlobStore: memory, a local directory, and Cloud Storage through the
+official client against a local JSON-API stand-in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.adapters.blobs import GcsBlobStore, LocalDirBlobStore
+from shared.adapters.memory_sinks import InMemoryBlobStore
+from shared.errors import NotFound, ValidationError
+from tests.fakes.gcs_server import gcs_stand_in
+
+
+@pytest.fixture(params=["memory", "local", "gcs"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    if request.param == "memory":
+        yield InMemoryBlobStore()
+    elif request.param == "local":
+        yield LocalDirBlobStore(tmp_path / "blobs")
+    else:
+        from google.api_core.client_options import ClientOptions
+        from google.auth.credentials import AnonymousCredentials
+        from google.cloud import storage
+
+        with gcs_stand_in() as endpoint:
+            client = storage.Client(
+                project="demo-test",
+                credentials=AnonymousCredentials(),
+                client_options=ClientOptions(api_endpoint=endpoint),
+            )
+            yield GcsBlobStore("raw-mime", client=client)
+
+
+def test_round_trip_and_idempotent_overwrite(store: Any) -> None:
+    ref = store.put_blob("raw/acme/booking/e1.eml", b"From: a\r\n\r\nhi", "message/rfc822")
+    assert store.get_blob(ref) == b"From: a\r\n\r\nhi"
+    assert store.put_blob("raw/acme/booking/e1.eml", b"From: a\r\n\r\nhi", "message/rfc822") == ref
+    assert store.get_blob(ref) == b"From: a\r\n\r\nhi"
+
+
+def test_missing_blob_is_not_found(store: Any) -> None:
+    ref = store.put_blob("k/present", b"x", "text/plain")
+    missing = ref.replace("present", "absent")
+    with pytest.raises(NotFound):
+        store.get_blob(missing)
+
+
+@pytest.mark.parametrize("key", ["../escape", "/abs", "a/../../b", "", "a//b"])
+def test_keys_cannot_escape(store: Any, key: str) -> None:
+    with pytest.raises(ValidationError):
+        store.put_blob(key, b"x", "text/plain")
+
+
+@pytest.mark.slow
+def test_a_25_mb_blob_round_trips(store: Any) -> None:
+    data = os.urandom(25 * 1024 * 1024)
+    ref = store.put_blob("big/25mb.bin", data, "application/octet-stream")
+    assert store.get_blob(ref) == data
+
+
+_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from shared.adapters.blobs import LocalDirBlobStore
+from shared.errors import ServiceUnavailable
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+store = LocalDirBlobStore(Path(sys.argv[1]))
+try:
+    store.put_blob("raw/big.eml", b"x" * 100_000, "message/rfc822")
+except ServiceUnavailable as exc:
+    print("ServiceUnavailable:", exc)
+"""
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    # RLIMIT_FSIZE makes writes past 4 KB fail with EFBIG, as a full disk fails with ENOSPC
+    root = tmp_path / "blobs"
+    proc = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: __import__("signal").signal(25, __import__("signal").SIG_IGN),
+        check=False,
+    )
+    assert "ServiceUnavailable: blob store: cannot write raw/big.eml" in proc.stdout, proc.stderr
+    assert [p for p in root.rglob("*") if p.is_file()] == []

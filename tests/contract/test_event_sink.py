@@ -1,0 +1,76 @@
+"""One contract for every EventSink: memory, and Pub/Sub on the emulator."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from typing import Any
+
+import pytest
+
+from shared.adapters.memory_sinks import InMemoryEventSink
+from shared.adapters.pubsub import EventTail, PubSubEventSink, ensure_topic
+from shared.errors import PermanentError, ServiceUnavailable
+
+
+class Received:
+    """Reads back what a sink published, whatever the sink."""
+
+    def __init__(self, sink: Any, tail: EventTail | None) -> None:
+        self.sink = sink
+        self.tail = tail
+
+    def take(self, n: int) -> list[tuple[bytes, dict[str, str]]]:
+        if self.tail is None:
+            return [(m.data, m.attributes) for m in self.sink.messages[:n]]
+        return list(self.tail.iter(max_events=n, timeout_s=30))
+
+
+@pytest.fixture(params=["memory", pytest.param("pubsub", marks=pytest.mark.integration)])
+def sink_and_reader(request: pytest.FixtureRequest) -> tuple[Any, Received]:
+    if request.param == "memory":
+        sink = InMemoryEventSink()
+        return sink, Received(sink, None)
+    request.getfixturevalue("pubsub_emulator")
+    topic = f"events-{uuid.uuid4().hex[:8]}"
+    ensure_topic("demo-test", topic)
+    tail = EventTail("demo-test", topic, f"{topic}-sub")
+    list(tail.iter(timeout_s=0.5))  # creates the subscription before anything is published
+    return PubSubEventSink("demo-test", topic), Received(None, tail)
+
+
+def test_publish_then_receive_with_attributes(sink_and_reader: Any) -> None:
+    sink, reader = sink_and_reader
+    message_id = sink.publish(
+        b'{"id":"e1"}', "acme/booking", {"tenant": "acme", "label": "booking"}
+    )
+    assert message_id
+    ((data, attributes),) = reader.take(1)
+    assert data == b'{"id":"e1"}'
+    assert attributes == {"tenant": "acme", "label": "booking"}
+
+
+def test_order_is_kept_per_mailbox(sink_and_reader: Any) -> None:
+    sink, reader = sink_and_reader
+    for i in range(50):
+        sink.publish(str(i).encode(), "acme/booking", {"n": str(i)})
+    received = reader.take(50)
+    assert [int(d) for d, _ in received] == list(range(50))
+
+
+@pytest.mark.integration
+def test_an_event_over_10_mb_is_refused_before_sending() -> None:
+    sink = PubSubEventSink("demo-test", "never-used")
+    with pytest.raises(PermanentError):
+        sink.publish(b"x" * (10 * 1000 * 1000 + 1), "k", {})
+
+
+@pytest.mark.integration
+def test_a_dead_pubsub_is_service_unavailable_within_the_timeout() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        os.environ["PUBSUB_EMULATOR_HOST"] = f"127.0.0.1:{s.getsockname()[1]}"
+        sink = PubSubEventSink("demo-test", "mail-events", timeout_s=3)
+        with pytest.raises(ServiceUnavailable):
+            sink.publish(b"{}", "acme/booking", {})

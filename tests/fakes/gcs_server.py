@@ -1,0 +1,178 @@
+"""A local stand-in for the Cloud Storage JSON API, answering the requests the official
+client sends for upload (multipart and resumable), media download and 404, in the shapes
+documented at cloud.google.com/storage/docs/json_api (object resource, x-goog-hash)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import parse_qs, quote, unquote, urlparse
+
+import google_crc32c
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.sessions: dict[str, tuple[str, str, str]] = {}
+        self.lock = threading.Lock()
+
+
+def _resource(bucket: str, name: str, data: bytes, ctype: str) -> dict[str, str]:
+    crc = google_crc32c.Checksum(data).digest()
+    return {
+        "kind": "storage#object",
+        "id": f"{bucket}/{name}/1",
+        "name": name,
+        "bucket": bucket,
+        "generation": "1",
+        "metageneration": "1",
+        "contentType": ctype,
+        "size": str(len(data)),
+        "md5Hash": base64.b64encode(hashlib.md5(data).digest()).decode(),
+        "crc32c": base64.b64encode(crc).decode(),
+    }
+
+
+def _split_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], bytes, str]:
+    """multipart/related: JSON metadata part, then the media part (byte-exact)."""
+    boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
+    chunks = body.split(b"--" + boundary)
+    parts = [c for c in chunks[1:] if not c.startswith(b"--")]
+    _meta_head, meta_body = parts[0].split(b"\r\n\r\n", 1)
+    media_head, media_body = parts[1].split(b"\r\n\r\n", 1)
+    ctype = "application/octet-stream"
+    for line in media_head.decode().splitlines():
+        if line.lower().startswith("content-type:"):
+            ctype = line.split(":", 1)[1].strip()
+    return json.loads(meta_body), media_body.removesuffix(b"\r\n"), ctype
+
+
+def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _send(
+            self, code: int, body: bytes, ctype: str, headers: dict[str, str] | None = None
+        ) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, code: int, obj: object, headers: dict[str, str] | None = None) -> None:
+            self._send(code, json.dumps(obj).encode(), "application/json", headers)
+
+        def _not_found(self) -> None:
+            self._json(
+                404,
+                {
+                    "error": {
+                        "code": 404,
+                        "message": "No such object",
+                        "errors": [{"reason": "notFound"}],
+                    }
+                },
+            )
+
+        def _body(self) -> bytes:
+            return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+        def do_POST(self) -> None:
+            url = urlparse(self.path)
+            q = parse_qs(url.query)
+            parts = url.path.split("/")  # /upload/storage/v1/b/{bucket}/o
+            bucket = unquote(parts[5])
+            body = self._body()
+            kind = q.get("uploadType", [""])[0]
+            if kind == "multipart":
+                meta, data, ctype = _split_multipart(self.headers["Content-Type"], body)
+                with store.lock:
+                    store.objects[(bucket, meta["name"])] = (data, ctype)
+                self._json(200, _resource(bucket, meta["name"], data, ctype))
+            elif kind == "media":
+                name = q["name"][0]
+                with store.lock:
+                    store.objects[(bucket, name)] = (body, self.headers["Content-Type"])
+                self._json(200, _resource(bucket, name, body, self.headers["Content-Type"]))
+            elif kind == "resumable":
+                meta = json.loads(body or b"{}")
+                name = meta.get("name") or q["name"][0]
+                upload_id = uuid.uuid4().hex
+                ctype = self.headers.get("X-Upload-Content-Type", "application/octet-stream")
+                with store.lock:
+                    store.sessions[upload_id] = (bucket, name, ctype)
+                host = self.headers["Host"]
+                location = f"http://{host}{url.path}?uploadType=resumable&upload_id={upload_id}"
+                self._send(200, b"", "text/plain", {"Location": location})
+            else:
+                self._json(400, {"error": {"code": 400, "message": "bad uploadType"}})
+
+        def do_PUT(self) -> None:
+            q = parse_qs(urlparse(self.path).query)
+            upload_id = q.get("upload_id", [""])[0]
+            data = self._body()
+            with store.lock:
+                session = store.sessions.pop(upload_id, None)
+            if session is None:
+                self._not_found()
+                return
+            bucket, name, ctype = session
+            with store.lock:
+                store.objects[(bucket, name)] = (data, ctype)
+            self._json(200, _resource(bucket, name, data, ctype))
+
+        def do_GET(self) -> None:
+            url = urlparse(self.path)
+            parts = url.path.split("/")
+            # /download/storage/v1/b/{bucket}/o/{name} or /storage/v1/b/{bucket}/o/{name}
+            offset = 1 if parts[1] == "download" else 0
+            bucket = unquote(parts[4 + offset])
+            name = unquote("/".join(parts[6 + offset :]))
+            with store.lock:
+                found = store.objects.get((bucket, name))
+            if found is None:
+                self._not_found()
+                return
+            data, ctype = found
+            if "alt=media" in url.query:
+                crc = base64.b64encode(google_crc32c.Checksum(data).digest()).decode()
+                md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+                self._send(
+                    200,
+                    data,
+                    ctype,
+                    {"x-goog-hash": f"crc32c={crc},md5={md5}", "x-goog-generation": "1"},
+                )
+            else:
+                self._json(200, _resource(bucket, name, data, ctype))
+
+    return Handler
+
+
+@contextmanager
+def gcs_stand_in() -> Iterator[str]:
+    """Serve on a free loopback port; yields the endpoint URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(_Store()))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+__all__ = ["gcs_stand_in", "quote"]
