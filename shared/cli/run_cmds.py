@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
 def watch(args: argparse.Namespace) -> int:
     from functions.imap_idle.main import main as container_main
 
-    return container_main()
+    status: int = container_main()
+    return status
 
 
 def run(args: argparse.Namespace) -> int:

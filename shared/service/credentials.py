@@ -1,0 +1,50 @@
+"""The watcher's login seam (``shared.ports.CredentialProvider``): passwords from the secret
+store; OAuth providers plug in through ``CompositeCredentialProvider``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.domain.models import AuthMethod, Mailbox
+from shared.errors import AuthError, NotFound
+from shared.observability import register_secret
+from shared.ports import CredentialProvider, LoginCredentials, SecretStore
+
+
+class PasswordCredentialProvider:
+    def __init__(self, secrets: SecretStore) -> None:
+        self._secrets = secrets
+
+    def credentials_for(self, mailbox: Mailbox) -> LoginCredentials:
+        if not mailbox.secret_ref:
+            raise AuthError(f"mailbox {mailbox.key} has no stored password")
+        try:
+            password = self._secrets.get_secret(mailbox.secret_ref)
+        except NotFound:
+            raise AuthError(f"the password secret of {mailbox.key} is missing") from None
+        register_secret(password)
+        return LoginCredentials(mailbox.login, password, "password")
+
+    def invalidate(self, mailbox: Mailbox) -> None:
+        """Nothing cached: the next connect reads the latest secret version."""
+
+
+class CompositeCredentialProvider:
+    """Routes by ``mailbox.auth_method``."""
+
+    def __init__(self, providers: Mapping[AuthMethod, CredentialProvider]) -> None:
+        self._providers = dict(providers)
+
+    def _for(self, mailbox: Mailbox) -> CredentialProvider:
+        try:
+            return self._providers[mailbox.auth_method]
+        except KeyError:
+            raise AuthError(
+                f"no credential provider for {mailbox.auth_method} ({mailbox.key})"
+            ) from None
+
+    def credentials_for(self, mailbox: Mailbox) -> LoginCredentials:
+        return self._for(mailbox).credentials_for(mailbox)
+
+    def invalidate(self, mailbox: Mailbox) -> None:
+        self._for(mailbox).invalidate(mailbox)

@@ -1,0 +1,85 @@
+"""Coalesced health writes: the watcher reports often, Firestore takes ~1 write/s per document,
+so updates are merged in memory and flushed once per interval per mailbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+from shared.domain.models import Health, HealthUpdate, Mailbox
+from shared.errors import MailIngestError
+from shared.ids import MailboxId, TenantId
+from shared.ports import Clock, HealthStore
+
+logger = logging.getLogger(__name__)
+_COUNTERS = ("processed", "failed", "errors", "processing_ms_total")
+
+
+def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
+    """``b`` after ``a``: latest values from ``b`` where set, counters added."""
+    data = a.model_dump()
+    for key, value in b.model_dump().items():
+        if key in _COUNTERS:
+            data[key] = data[key] + value
+        elif value is not None:
+            data[key] = value
+    return HealthUpdate(**data)
+
+
+def is_stale(health: Health, mailbox: Mailbox, now: datetime, idle_refresh_s: int) -> bool:
+    """No doorbell and no successful sync within the window a healthy watcher would have
+    produced one (a silent watcher is the failure users hit most)."""
+    if not mailbox.enabled:
+        return False
+    window = timedelta(seconds=3 * max(mailbox.poll_interval_s, idle_refresh_s))
+    latest = max(
+        (t for t in (health.last_doorbell_at, health.last_sync_at) if t is not None),
+        default=None,
+    )
+    return latest is None or now - latest > window
+
+
+class HealthReporter:
+    def __init__(self, store: HealthStore, clock: Clock, interval_s: float = 1.0) -> None:
+        self._store = store
+        self._clock = clock
+        self._interval = interval_s
+        self._pending: dict[tuple[TenantId, MailboxId], HealthUpdate] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
+        key = (mailbox.tenant_id, mailbox.id)
+        with self._lock:
+            current = self._pending.get(key)
+            self._pending[key] = merge(current, update) if current else update
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        now = self._clock.now()
+        for (tenant, mailbox), update in pending.items():
+            try:
+                self._store.update_health(tenant, mailbox, update, now)
+            except MailIngestError as exc:
+                # keep it for the next flush rather than lose the counters
+                logger.warning("health write failed", extra={"error": str(exc)[:200]})
+                with self._lock:
+                    later = self._pending.get((tenant, mailbox))
+                    self._pending[(tenant, mailbox)] = merge(update, later) if later else update
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="health-flush", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.flush()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.flush()

@@ -1,0 +1,22 @@
+"""Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And
+Jitter"): spreads reconnect storms after a server restart."""
+
+from __future__ import annotations
+
+import random
+
+
+class Backoff:
+    def __init__(self, base_s: float, max_s: float, rng: random.Random | None = None) -> None:
+        self._base = base_s
+        self._max = max_s
+        self._attempt = 0
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+
+    def next_delay(self) -> float:
+        ceiling = min(self._max, self._base * (2**self._attempt))
+        self._attempt = min(self._attempt + 1, 30)
+        return self._rng.uniform(ceiling / 2, ceiling)
+
+    def reset(self) -> None:
+        self._attempt = 0

@@ -1,0 +1,185 @@
+"""One thread per watched mailbox: connect, catch up, then IDLE (or poll), reconnecting with
+backoff. Whatever fails here stays here: one bad mailbox never stalls the others."""
+
+from __future__ import annotations
+
+import logging
+import poplib
+import threading
+import time
+from typing import Any
+
+from imapclient.exceptions import IMAPClientError
+
+from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
+from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
+from shared.errors import AuthError, MailIngestError
+from shared.observability import log_labels
+from shared.ports import Clock, CredentialProvider, CursorStore
+from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline
+from shared.service.watcher.backoff import Backoff
+from shared.service.watcher.imap_sync import ImapSync
+from shared.service.watcher.options import WatcherOptions
+from shared.service.watcher.pop3_sync import Pop3Sync
+
+logger = logging.getLogger(__name__)
+# What a dropped connection, a restarted server or a timeout raises from imapclient / poplib
+NETWORK_ERRORS = (OSError, IMAPClientError, poplib.error_proto, EOFError)
+
+
+class MailboxWorker:
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        *,
+        cursors: CursorStore,
+        pipeline: IngestPipeline,
+        credentials: CredentialProvider,
+        reporter: HealthReporter,
+        clock: Clock,
+        options: WatcherOptions,
+        server_slots: threading.BoundedSemaphore,
+    ) -> None:
+        self.mailbox = mailbox
+        self._credentials = credentials
+        self._reporter = reporter
+        self._clock = clock
+        self._opt = options
+        self._slots = server_slots
+        self._stop = threading.Event()
+        self._client: Any = None
+        self._imap = ImapSync(
+            cursors,
+            pipeline,
+            reporter,
+            clock,
+            batch=options.fetch_batch,
+            initial_max=options.initial_sync_max,
+        )
+        self._pop3 = Pop3Sync(cursors, pipeline, reporter, clock)
+        self._thread = threading.Thread(target=self._run, name=f"mbx-{mailbox.key}", daemon=True)
+        self._connect = ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _report(self, **fields: Any) -> None:
+        self._reporter.report(self.mailbox, HealthUpdate(**fields))
+
+    def _run(self) -> None:
+        m = self.mailbox
+        backoff = Backoff(self._opt.backoff_base_s, self._opt.backoff_max_s)
+        with log_labels(tenant=m.tenant_id, mailbox=m.id, provider=m.provider.value):
+            while not self._stop.is_set():
+                # per-server connection cap: wait for a slot, but stay stoppable
+                if not self._slots.acquire(timeout=self._opt.idle_check_s):
+                    continue
+                try:
+                    if m.provider is Provider.POP3:
+                        self._pop3_session()
+                    else:
+                        self._imap_session(backoff)
+                    backoff.reset()
+                except AuthError as exc:
+                    self._credentials.invalidate(m)
+                    logger.warning("login refused", extra={"error": str(exc)[:300]})
+                    self._failed(MailboxState.AUTH_ERROR, str(exc))
+                    self._stop.wait(self._opt.auth_backoff_s)
+                except (*NETWORK_ERRORS, MailIngestError) as exc:
+                    delay = backoff.next_delay()
+                    logger.warning(
+                        "mailbox session failed; reconnecting",
+                        extra={
+                            "error": f"{type(exc).__name__}: {str(exc)[:300]}",
+                            "delay_s": delay,
+                        },
+                    )
+                    self._failed(MailboxState.BACKOFF, f"{type(exc).__name__}: {exc}")
+                    self._stop.wait(delay)
+                finally:
+                    self._close()
+                    self._slots.release()
+            self._report(state=MailboxState.DISABLED if not m.enabled else None)
+
+    def _failed(self, state: MailboxState, error: str) -> None:
+        self._report(state=state, last_error=error[:500], last_error_at=self._clock.now(), errors=1)
+
+    def _close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            if isinstance(client, poplib.POP3):
+                client.close()
+            else:
+                client.shutdown()
+        except NETWORK_ERRORS:
+            pass
+
+    # -- IMAP ---------------------------------------------------------------------------
+    def _imap_session(self, backoff: Backoff) -> None:
+        m = self.mailbox
+        self._report(state=MailboxState.CONNECTING)
+        creds = self._credentials.credentials_for(m)
+        self._client = client = connect_imap(m, creds, self._connect)
+        self._report(last_connect_at=self._clock.now(), state=MailboxState.SYNCING)
+        uidvalidity = self._imap.select(client, m)
+        self._imap.catch_up(client, m, uidvalidity)
+        backoff.reset()
+        if m.idle and client.has_capability("IDLE"):
+            self._idle_loop(client, uidvalidity)
+        else:
+            self._poll_loop(client, uidvalidity)
+
+    def _idle_loop(self, client: Any, uidvalidity: int) -> None:
+        m = self.mailbox
+        self._report(state=MailboxState.IDLE)
+        client.idle()
+        started = time.monotonic()
+        while not self._stop.is_set():
+            responses = client.idle_check(timeout=self._opt.idle_check_s)
+            rang = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+            if any(len(r) > 0 and r[0] == b"BYE" for r in responses):
+                raise ConnectionResetError("server said BYE")
+            refresh = time.monotonic() - started > self._opt.idle_refresh_s
+            if not (rang or refresh):
+                continue
+            client.idle_done()
+            if rang:
+                self._report(last_doorbell_at=self._clock.now())
+            self._imap.catch_up(client, m, uidvalidity)
+            client.idle()
+            started = time.monotonic()
+        client.idle_done()
+
+    def _poll_loop(self, client: Any, uidvalidity: int) -> None:
+        self._report(state=MailboxState.POLLING)
+        while not self._stop.wait(self.mailbox.poll_interval_s):
+            client.noop()
+            self._imap.catch_up(client, self.mailbox, uidvalidity)
+
+    # -- POP3 ---------------------------------------------------------------------------
+    def _pop3_session(self) -> None:
+        m = self.mailbox
+        while not self._stop.is_set():
+            self._report(state=MailboxState.CONNECTING)
+            creds = self._credentials.credentials_for(m)
+            self._client = conn = connect_pop3(m, creds, self._connect)
+            self._report(last_connect_at=self._clock.now(), state=MailboxState.POLLING)
+            self._pop3.sync(conn, m)
+            conn.quit()  # DELE takes effect on QUIT (RFC 1939)
+            self._client = None
+            if self._stop.wait(m.poll_interval_s):
+                return

@@ -1,0 +1,28 @@
+"""Tuning of the watcher, with the reasons for the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WatcherOptions:
+    # RFC 2177: servers may drop an idle client after 30 min; NATs and load balancers often
+    # much sooner. Re-issuing IDLE also runs a catch-up sync: the safety net for a lost EXISTS.
+    idle_refresh_s: int = 300
+    idle_check_s: float = 5.0  # how long one idle_check blocks (bounds shutdown latency)
+    socket_timeout_s: float = 30.0
+    lease_ttl_s: int = 20  # a SIGKILLed replica's mailboxes are taken over within ~ttl + reload
+    reload_s: float = 2.0  # how often mailboxes are re-read (added / changed / disabled)
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 300.0
+    auth_backoff_s: float = 900.0  # never hammer a server with a bad password
+    fetch_batch: int = 25
+    initial_sync_max: int = 1000  # a newly added mailbox: at most the newest N messages
+    max_connections_per_server: int = 500
+    server_caps: dict[str, int] = field(
+        default_factory=lambda: {"imap.gmail.com": 15, "pop.gmail.com": 15}
+    )
+    ca_file: Path | None = None
+    thread_stack_kb: int = 512
