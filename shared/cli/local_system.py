@@ -5,7 +5,6 @@ line printed per event read back from the Pub/Sub emulator."""
 from __future__ import annotations
 
 import contextlib
-import imaplib
 import os
 import secrets
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from cryptography.fernet import Fernet
+from imapclient import IMAPClient
 
 from shared.bootstrap import build_app
 from shared.cli.output import format_event_line
@@ -174,11 +174,10 @@ class LocalSystem:
         files = sorted(self.corpus.glob("*.eml"))
         port, password = self._dovecot_login
         _say(f"delivering {len(files)} sample emails from {self.corpus} over IMAP APPEND…")
-        with contextlib.closing(imaplib.IMAP4("127.0.0.1", port, timeout=10)) as imap:
+        with IMAPClient("127.0.0.1", port=port, ssl=False, timeout=10) as imap:
             imap.login(DEMO_USER, password)
             for path in files:
-                imap.append("INBOX", None, None, path.read_bytes())
-            imap.logout()
+                imap.append("INBOX", path.read_bytes())
 
     def _tail(self, app: object) -> None:
         import json
