@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes
+from email.header import Header
 from email.message import Message
 
 from shared.domain.message import ParsedMessage
@@ -49,19 +50,27 @@ class UnparseableMessage(PermanentError):
     """Nothing usable could be extracted from the raw message."""
 
 
-def _header(msg: Message, name: str, limit: int) -> str | None:
+def _header(msg: Message, name: str, limit: int) -> str | Header | None:
     try:
         value = msg.get(name)
     except (ValueError, TypeError):
         return None
-    return None if value is None else str(value)[:limit]
+    if value is None:
+        return None
+    return value if isinstance(value, Header) else str(value)[:limit]
 
 
-def _all(msg: Message, name: str, limit: int) -> list[str]:
+def _text_header(msg: Message, name: str, limit: int) -> str | None:
+    value = _header(msg, name, limit)
+    return None if value is None else decode_text(value)[:limit]
+
+
+def _all(msg: Message, name: str, limit: int) -> list[str | Header]:
     try:
-        return [str(v)[:limit] for v in msg.get_all(name, [])]
+        values = msg.get_all(name, [])
     except (ValueError, TypeError):
         return []
+    return [v if isinstance(v, Header) else str(v)[:limit] for v in values]
 
 
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
@@ -85,7 +94,7 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
 
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
     hl = limits.max_header_chars
-    subject = decode_text(_header(msg, "Subject", hl))
+    subject = decode_text(_header(msg, "Subject", hl))[:hl]
     senders = addresses(_all(msg, "From", hl))
     empty = not (senders or subject or c.texts or c.htmls or c.attachments)
     if empty and not list(msg):
@@ -95,8 +104,8 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
     if not text and html:
         text = html_to_text(html, limits.max_text_chars)
     is_forward = bool(_FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
-    auto = (_header(msg, "Auto-Submitted", hl) or "").strip().lower()
-    precedence = (_header(msg, "Precedence", hl) or "").strip().lower()
+    auto = (_text_header(msg, "Auto-Submitted", hl) or "").strip().lower()
+    precedence = (_text_header(msg, "Precedence", hl) or "").strip().lower()
     is_auto_reply = (
         auto.startswith("auto-replied")
         or msg.get("X-Autoreply") is not None
@@ -118,10 +127,10 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
         to=addresses(_all(msg, "To", hl)),
         cc=addresses(_all(msg, "Cc", hl)),
         reply_to=addresses(_all(msg, "Reply-To", hl)),
-        date=date_utc(_header(msg, "Date", hl)),
-        message_id=one_message_id(_header(msg, "Message-ID", hl)),
-        in_reply_to=one_message_id(_header(msg, "In-Reply-To", hl)),
-        references=message_ids(_header(msg, "References", hl * 4)),
+        date=date_utc(_text_header(msg, "Date", hl)),
+        message_id=one_message_id(_text_header(msg, "Message-ID", hl)),
+        in_reply_to=one_message_id(_text_header(msg, "In-Reply-To", hl)),
+        references=message_ids(_text_header(msg, "References", hl * 4)),
         text=text,
         html=html,
         new_text=new_text(text, is_forward=is_forward),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from email.header import decode_header
+from email.header import Header, decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 
 from shared.domain.message import Address
@@ -22,19 +22,24 @@ def _raw_bytes(value: str) -> bytes:
     return value.encode("ascii", "surrogateescape")
 
 
-def decode_text(value: str | None) -> str:
-    """A header's text: encoded-words decoded, 8-bit bytes detected, whitespace folded."""
-    if not value:
+def decode_text(value: str | Header | None) -> str:
+    """A header's text: encoded-words decoded, 8-bit bytes detected, whitespace folded.
+    (compat32 hands raw 8-bit header values over as ``Header`` objects of charset
+    unknown-8bit; their bytes are recovered and their charset detected.)"""
+    if value is None:
         return ""
-    value = str(value)
-    if any("\udc80" <= c <= "\udcff" for c in value):
-        value, _ = decode_bytes(_raw_bytes(value), None)
-    if "=?" not in value:
-        return _WS.sub(" ", value).strip()
-    try:
+    if isinstance(value, Header):
         parts = decode_header(value)
-    except (ValueError, LookupError, AssertionError):
-        return _WS.sub(" ", value).strip()
+    else:
+        value = str(value)
+        if any("\udc80" <= c <= "\udcff" for c in value):
+            value, _ = decode_bytes(_raw_bytes(value), None)
+        if "=?" not in value:
+            return _WS.sub(" ", value).strip()
+        try:
+            parts = decode_header(value)
+        except (ValueError, LookupError, AssertionError):
+            return _WS.sub(" ", value).strip()
     out: list[str] = []
     for chunk, charset in parts:
         if isinstance(chunk, str):
@@ -55,10 +60,12 @@ def decode_param(value: str | None) -> str | None:
     return text or None
 
 
-def addresses(values: list[str]) -> tuple[Address, ...]:
+def addresses(values: list[str | Header]) -> tuple[Address, ...]:
     out: list[Address] = []
+    # raw 8-bit values (Header objects) are decoded first; encoded ones are split first
+    values = [decode_text(v) if isinstance(v, Header) else v for v in values]
     # Split the still-encoded list first: a decoded name may contain a comma.
-    for name, addr in getaddresses(values):
+    for name, addr in getaddresses([str(v) for v in values]):
         addr = addr.strip()
         name = decode_text(name)
         if not addr and not name:

@@ -1,0 +1,135 @@
+"""The watcher against the real Dovecot: IDLE delivery, catch-up, reconnects, bad passwords,
+UIDVALIDITY changes and after-processing actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from imapclient import IMAPClient
+
+from shared.domain.models import AfterProcessing, MailboxState, TlsMode
+from tests.integration.watcher.conftest import Rig, message, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_new_message_arrives_through_idle_exactly_once(rig: Rig, running: Any) -> None:
+    rig.add_mailbox()
+    watcher = running(rig.watcher())
+    wait_for(lambda: watcher.watched == ["acme/booking"], what="the mailbox to be watched")
+    wait_for(
+        lambda: (
+            rig.state.get_health(rig.mailbox.tenant_id, rig.mailbox.id, _now()).state
+            is MailboxState.IDLE
+        ),
+        what="IDLE",
+    )
+    rig.append(message("Rezervasyon Onayı 1"))
+    wait_for(lambda: rig.subjects() == ["Rezervasyon Onayı 1"], what="the event")
+    cursor = rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id)
+    assert cursor.value["last_uid"] == 1
+    health = wait_for(
+        lambda: (
+            (
+                h := rig.state.get_health(rig.mailbox.tenant_id, rig.mailbox.id, _now())
+            ).last_doorbell_at
+            and h
+        ),
+        what="the doorbell in health (flushed once a second)",
+    )
+    assert health.processed_24h == 1
+
+
+def test_catch_up_after_the_watcher_was_down(rig: Rig, running: Any) -> None:
+    rig.add_mailbox()
+    for i in range(3):
+        rig.append(message(f"before {i}"))
+    running(rig.watcher())
+    wait_for(lambda: len(rig.subjects()) == 3, what="three catch-up events")
+    assert rig.subjects() == ["before 0", "before 1", "before 2"]
+
+
+def test_survives_a_dovecot_restart_and_a_killed_session(rig: Rig, running: Any) -> None:
+    rig.add_mailbox()
+    running(rig.watcher())
+    rig.append(message("one"))
+    wait_for(lambda: rig.subjects() == ["one"], what="first event")
+    rig.dovecot.restart()
+    rig.append(message("two"))
+    wait_for(lambda: rig.subjects() == ["one", "two"], what="event after restart")
+    rig.dovecot.kill_sessions(rig.user)
+    rig.append(message("three"))
+    wait_for(lambda: rig.subjects() == ["one", "two", "three"], what="event after kick")
+
+
+def test_a_wrong_password_is_auth_error_and_the_others_carry_on(rig: Rig, running: Any) -> None:
+    from shared.ids import MailboxId
+
+    rig.add_mailbox(id=MailboxId("broken"), password="wrong-password")
+    rig.add_mailbox()  # a good one beside it
+    running(rig.watcher())
+    rig.append(message("still flowing"))
+    wait_for(lambda: rig.subjects() == ["still flowing"], what="the good mailbox's event")
+    health = wait_for(
+        lambda: (
+            (h := rig.state.get_health(rig.mailbox.tenant_id, MailboxId("broken"), _now())).state
+            is MailboxState.AUTH_ERROR
+            and h
+        ),
+        what="auth_error",
+    )
+    assert "refused" in (health.last_error or "")
+    assert rig.password not in (health.last_error or "")
+
+
+def test_uidvalidity_change_resyncs_without_publishing_twice(rig: Rig, running: Any) -> None:
+    rig.add_mailbox()
+    running(rig.watcher())
+    rig.append(message("kept", "<kept@hotel.example>"))
+    wait_for(lambda: rig.subjects() == ["kept"], what="first event")
+    # Recreate the folder's identity: Dovecot keeps UIDVALIDITY in dovecot-uidlist
+    maildir = rig.dovecot.maildir(rig.user)
+    rig.dovecot.kill_sessions(rig.user)
+    uidlist = maildir / "dovecot-uidlist"
+    lines = uidlist.read_text().splitlines()
+    # header line "3 V<uidvalidity> N<next uid> G<guid>": a new V is a new folder identity
+    lines[0] = " ".join(
+        f"V{int(tok[1:]) + 1000}" if tok.startswith("V") else tok for tok in lines[0].split()
+    )
+    uidlist.write_text("\n".join(lines) + "\n")
+    rig.append(message("after change"))
+    wait_for(lambda: "after change" in rig.subjects(), what="event after UIDVALIDITY change")
+    assert rig.subjects().count("kept") == 1
+    cursor = rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id)
+    assert cursor.value["uidvalidity"] != 0
+
+
+def test_after_processing_mark_seen_and_delete(rig: Rig, running: Any) -> None:
+    from shared.ids import MailboxId
+
+    rig.add_mailbox(after_processing=AfterProcessing.DELETE)
+    running(rig.watcher())
+    rig.append(message("delete me"))
+    wait_for(lambda: rig.subjects() == ["delete me"], what="event")
+    with IMAPClient("127.0.0.1", port=rig.dovecot.imap_port, ssl=False, timeout=10) as c:
+        c.login(rig.user, rig.password)
+        wait_for(lambda: c.select_folder("INBOX")[b"EXISTS"] == 0, what="the message deleted")
+    assert MailboxId("booking") == rig.mailbox.id
+
+
+def test_tls_with_the_server_certificate(rig: Rig, running: Any, dovecot: Any) -> None:
+    from shared.service.watcher import WatcherOptions
+    from tests.integration.watcher.conftest import FAST
+
+    rig.add_mailbox(port=dovecot.imaps_port, tls=TlsMode.TLS, host="localhost")
+    options = WatcherOptions(**{**FAST.__dict__, "ca_file": dovecot.ca_cert})
+    running(rig.watcher(options=options))
+    rig.append(message("over tls"))
+    wait_for(lambda: rig.subjects() == ["over tls"], what="event over TLS")
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
