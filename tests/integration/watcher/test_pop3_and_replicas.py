@@ -39,8 +39,14 @@ def test_pop3_polls_and_dedupes_by_uidl(rig: Rig, running: Any) -> None:
     wait_for(lambda: rig.subjects() == ["pop one"], what="first POP3 event")
     rig.append(message("pop two"))
     wait_for(lambda: rig.subjects() == ["pop one", "pop two"], timeout=30, what="second poll")
-    cursor = rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id)
-    assert len(cursor.value["seen_uidls"]) == 2  # left on the server, remembered by UIDL
+    # left on the server, remembered by UIDL (the cursor moves right after the publish)
+    wait_for(
+        lambda: (
+            len(rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id).value["seen_uidls"])
+            == 2
+        ),
+        what="both UIDLs in the cursor",
+    )
 
 
 def test_pop3_delete_after_processing(rig: Rig, running: Any) -> None:
