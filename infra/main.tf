@@ -1,0 +1,29 @@
+locals {
+  name   = "mailingest-${var.env}"
+  labels = merge({ app = "mailingest", env = var.env }, var.labels)
+  common_env = {
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    MAILINGEST_EVENTS_TOPIC   = var.events_topic
+    MAILINGEST_BLOBS_BACKEND  = "gcs"
+    MAILINGEST_BLOB_BUCKET    = google_storage_bucket.raw.name
+    MAILINGEST_STATE_BACKEND  = "firestore"
+    MAILINGEST_EVENTS_BACKEND = "pubsub"
+    MAILINGEST_LOG_LEVEL      = "INFO"
+  }
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset([
+    "cloudfunctions.googleapis.com",
+    "run.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "eventarc.googleapis.com",
+    "pubsub.googleapis.com",
+    "firestore.googleapis.com",
+    "secretmanager.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "gmail.googleapis.com",
+  ])
+  service            = each.value
+  disable_on_destroy = false
+}

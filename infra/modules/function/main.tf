@@ -1,0 +1,58 @@
+# One Cloud Functions (2nd gen) function with its own service account.
+resource "google_service_account" "this" {
+  account_id   = substr(replace(var.name, "_", "-"), 0, 30)
+  display_name = "Function ${var.name}"
+}
+
+# The object is named by the zip's content hash, so a code change redeploys and an unchanged
+# one does not.
+resource "google_storage_bucket_object" "source" {
+  name   = "${var.name}/${filesha256(var.source_zip)}.zip"
+  bucket = var.source_bucket
+  source = var.source_zip
+}
+
+resource "google_cloudfunctions2_function" "this" {
+  name     = var.name
+  location = var.region
+  labels   = var.labels
+
+  build_config {
+    runtime     = "python311"
+    entry_point = var.entry_point
+    source {
+      storage_source {
+        bucket = var.source_bucket
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    service_account_email = google_service_account.this.email
+    timeout_seconds       = var.timeout_seconds
+    max_instance_count    = var.max_instances
+    available_memory      = "512M"
+    environment_variables = var.env
+  }
+
+  dynamic "event_trigger" {
+    for_each = var.trigger == "pubsub" ? [1] : []
+    content {
+      event_type   = "google.cloud.pubsub.topic.v1.messagePublished"
+      pubsub_topic = var.pubsub_topic
+      # raise = redeliver: without this an exception drops the event
+      # https://cloud.google.com/functions/docs/bestpractices/retries
+      retry_policy          = "RETRY_POLICY_RETRY"
+      service_account_email = google_service_account.this.email
+    }
+  }
+}
+
+resource "google_cloud_run_service_iam_member" "public" {
+  count    = var.public ? 1 : 0
+  location = var.region
+  service  = google_cloudfunctions2_function.this.service_config[0].service
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}

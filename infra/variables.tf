@@ -1,0 +1,79 @@
+variable "project_id" {
+  type        = string
+  description = "Google Cloud project that runs Mail Ingest."
+}
+
+variable "region" {
+  type        = string
+  description = "Region for functions, Cloud Run, Scheduler and buckets."
+  default     = "europe-west1"
+}
+
+variable "env" {
+  type        = string
+  description = "Environment name (dev, prod): prefixes resource names."
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.env)
+    error_message = "env must be dev, staging or prod."
+  }
+}
+
+variable "labels" {
+  type        = map(string)
+  description = "Labels put on every resource that takes them."
+  default     = {}
+}
+
+variable "events_topic" {
+  type        = string
+  description = "Topic the events are published to."
+  default     = "mail-events"
+}
+
+variable "raw_retention_days" {
+  type        = number
+  description = "Days raw MIME and stored attachments are kept in the bucket."
+  default     = 30
+  validation {
+    condition     = var.raw_retention_days >= 1
+    error_message = "Keep raw messages at least one day."
+  }
+}
+
+variable "watcher_image" {
+  type        = string
+  description = "Container image of the IMAP IDLE / POP3 watcher (functions/imap_idle/Dockerfile)."
+}
+
+variable "watcher_min_instances" {
+  type        = number
+  description = "Always-on watcher replicas (at least 1: IDLE needs a live connection)."
+  default     = 1
+  validation {
+    condition     = var.watcher_min_instances >= 1
+    error_message = "The watcher needs at least one instance."
+  }
+}
+
+variable "watcher_max_instances" {
+  type        = number
+  description = "Upper bound of watcher replicas; leases in Firestore share the mailboxes."
+  default     = 4
+}
+
+variable "function_source_dir" {
+  type        = string
+  description = "Where infra/scripts/package_function.sh wrote the function zips."
+  default     = "../build/functions"
+}
+
+variable "settings_url" {
+  type        = string
+  description = "Public URL of the settings page (OAuth redirects come back here)."
+}
+
+variable "alert_email" {
+  type        = string
+  description = "Where monitoring alerts go."
+  default     = ""
+}
