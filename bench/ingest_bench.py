@@ -80,7 +80,7 @@ def _peak_rss_child(path: str) -> None:
 def peak_rss(tmp: Path) -> dict[str, Figure]:
     path = tmp / "big.eml"
     path.write_bytes(big_message())
-    out = subprocess.run(  # noqa: S603 - our own module
+    out = subprocess.run(
         [sys.executable, "-m", "bench.ingest_bench", "--child", str(path)],
         check=True,
         capture_output=True,

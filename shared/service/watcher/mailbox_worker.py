@@ -49,6 +49,8 @@ class MailboxWorker:
         self._slots = server_slots
         self._stop = threading.Event()
         self._client: Any = None
+        # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
+        self.last_doorbell_mono: float | None = None
         self._imap = ImapSync(
             cursors,
             pipeline,
@@ -156,6 +158,8 @@ class MailboxWorker:
             refresh = time.monotonic() - started > self._opt.idle_refresh_s
             if not (rang or refresh):
                 continue
+            if rang:
+                self.last_doorbell_mono = time.monotonic()
             client.idle_done()
             if rang:
                 self._report(last_doorbell_at=self._clock.now())

@@ -1,0 +1,309 @@
+"""IMAP watcher figures (issue 4), measured against the real Dovecot and Pub/Sub emulator in
+one run: the server's own notification floor (a bare imapclient idler), the end-to-end IDLE
+latency (APPEND returning → event read back from Pub/Sub), the watcher's own share (EXISTS
+received → event published), the same messages through a 60 s poller, and how many IDLE
+connections one watcher process holds, at what memory and CPU."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from imapclient import IMAPClient
+
+from bench.figures import Figure, figure
+from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.adapters.pubsub import EventTail, PubSubEventSink, ensure_topic
+from shared.adapters.system_clock import SystemClock
+from shared.devstack import local_services
+from shared.domain.models import Mailbox, MailboxState, Provider, Tenant, TlsMode
+from shared.ids import MailboxId, TenantId
+from shared.service.credentials import PasswordCredentialProvider
+from shared.service.ingest import IngestPipeline
+from shared.service.watcher import Watcher, WatcherOptions
+
+MESSAGES = int(os.environ.get("BENCH_IMAP_MESSAGES", "200"))
+SCALE = int(os.environ.get("BENCH_IMAP_MAILBOXES", "1000"))
+POLL_S = 60
+PROJECT = "demo-test"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def raw(subject: str) -> bytes:
+    return (
+        f"From: Hotel <res@hotel.example>\r\nTo: b@agency.example\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@hotel.example>\r\n\r\nRezervasyon onaylandi.\r\n"
+    ).encode()
+
+
+class TimingSink:
+    """Records when each event's publish returned, and the doorbell that led to it."""
+
+    def __init__(self, inner: PubSubEventSink) -> None:
+        self.inner = inner
+        self.worker: Any = None
+        self.published: dict[str, tuple[float, float | None]] = {}
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        message_id = self.inner.publish(data, ordering_key, attributes)
+        subject = json.loads(data)["subject"]
+        doorbell = self.worker.last_doorbell_mono if self.worker is not None else None
+        self.published[subject] = (time.monotonic(), doorbell)
+        return message_id
+
+
+def server_floor(dovecot: Any, user: str, password: str, n: int = 30) -> float:
+    """APPEND returning → a bare imapclient idler sees EXISTS."""
+    samples = []
+    with (
+        IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=30) as idler,
+        IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=30) as sender,
+    ):
+        idler.login(user, password)
+        sender.login(user, password)
+        idler.select_folder("INBOX", readonly=True)
+        for i in range(n):
+            idler.idle()
+            sender.append("INBOX", raw(f"floor {i}"))
+            appended = time.monotonic()
+            deadline = appended + 10
+            while time.monotonic() < deadline:
+                if any(r[1:2] == (b"EXISTS",) for r in idler.idle_check(timeout=1)):
+                    samples.append((time.monotonic() - appended) * 1000)
+                    break
+            idler.idle_done()
+    return statistics.median(samples)
+
+
+def latency(svc: Any) -> dict[str, Figure]:
+    dovecot = svc.dovecot
+    user, password = "bench@agency.example", uuid.uuid4().hex
+    dovecot.add_user(user, password)
+    floor = server_floor(dovecot, user, password)
+    clock = SystemClock()
+    state = InMemoryStateStore(clock)
+    state.put_tenant(Tenant(id=TenantId("bench"), name="bench"))
+    secrets = InMemorySecretStore()
+    secrets.put_secret("bench-pw", password)
+    common: dict[str, Any] = {
+        "tenant_id": TenantId("bench"),
+        "provider": Provider.IMAP,
+        "address": user,
+        "host": "127.0.0.1",
+        "port": dovecot.imap_port,
+        "tls": TlsMode.PLAIN,
+        "secret_ref": "bench-pw",
+    }
+    # the poller watches a second folder that receives the same messages
+    state.put_mailbox(Mailbox(id=MailboxId("idle"), **common))
+    state.put_mailbox(
+        Mailbox(id=MailboxId("poll"), folder="Poll", idle=False, poll_interval_s=POLL_S, **common)
+    )
+    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=30) as c:
+        c.login(user, password)
+        c.create_folder("Poll")
+    topic = "bench-events"
+    ensure_topic(PROJECT, topic)
+    tail = EventTail(PROJECT, topic, "bench-events-sub")
+    list(tail.iter(timeout_s=0.3))
+    sink = TimingSink(PubSubEventSink(PROJECT, topic))
+    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="bench")
+    options = WatcherOptions(idle_check_s=1.0, reload_s=0.5)
+    watcher = Watcher(
+        state, pipeline, PasswordCredentialProvider(secrets), clock, holder="bench", options=options
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        health = state.get_health(TenantId("bench"), MailboxId("idle"), clock.now())
+        worker = watcher._workers.get("bench/idle")
+        if worker is not None and health.state is MailboxState.IDLE:
+            sink.worker = worker
+            break
+        time.sleep(0.1)
+    appended: dict[str, float] = {}
+    received: dict[str, float] = {}
+
+    def read_events() -> None:
+        for data, _ in tail.iter(max_events=2 * MESSAGES, timeout_s=POLL_S + 90):
+            received[json.loads(data)["subject"]] = time.monotonic()
+
+    reader = threading.Thread(target=read_events, daemon=True)
+    reader.start()
+    spacing = POLL_S / MESSAGES  # arrivals spread over one poll period
+    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=30) as c:
+        c.login(user, password)
+        for i in range(MESSAGES):
+            for folder in ("INBOX", "Poll"):
+                subject = f"{folder} {i}"
+                c.append(folder, raw(subject))
+                appended[subject] = time.monotonic()
+            time.sleep(spacing)
+    reader.join(timeout=POLL_S + 100)
+    watcher.stop()
+    thread.join(timeout=30)
+    idle = [
+        (received[s] - appended[s]) * 1000
+        for s in appended
+        if s.startswith("INBOX") and s in received
+    ]
+    polled = [
+        (received[s] - appended[s]) * 1000
+        for s in appended
+        if s.startswith("Poll") and s in received
+    ]
+    own = [
+        (done - bell) * 1000
+        for s, (done, bell) in sink.published.items()
+        if s.startswith("INBOX") and bell is not None and done >= bell
+    ]
+    n = f"{len(idle)} of {MESSAGES} messages"
+    return {
+        "imap.server_notify_ms_p50": figure(
+            floor,
+            "ms",
+            "APPEND returning → bare imapclient idler sees EXISTS (Dovecot's floor), 30 deliveries",
+        ),
+        "imap.idle_latency_ms_p50": figure(
+            pct(idle, 50), "ms", f"APPEND → event read from the Pub/Sub emulator, {n}"
+        ),
+        "imap.idle_latency_ms_p99": figure(
+            pct(idle, 99), "ms", f"APPEND → event read from the Pub/Sub emulator, {n}"
+        ),
+        "imap.overhead_ms_p50": figure(
+            pct(own, 50),
+            "ms",
+            f"watcher's own share: EXISTS received → event published, {len(own)} messages",
+        ),
+        "imap.overhead_ms_p99": figure(
+            pct(own, 99),
+            "ms",
+            f"watcher's own share: EXISTS received → event published, {len(own)} messages",
+        ),
+        "imap.poll_latency_ms_p50": figure(
+            pct(polled, 50),
+            "ms",
+            f"same messages through a {POLL_S} s poller (today's system), {len(polled)} messages",
+        ),
+    }
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def scale(base: Path) -> dict[str, Figure]:
+    from shared.devstack import start_dovecot
+
+    dovecot = start_dovecot(base / "scale-dovecot", max_connections=SCALE + 50)
+    try:
+        user, password = "scale@agency.example", uuid.uuid4().hex
+        dovecot.add_user(user, password)
+        clock = SystemClock()
+        state = InMemoryStateStore(clock)
+        state.put_tenant(Tenant(id=TenantId("scale"), name="scale"))
+        secrets = InMemorySecretStore()
+        secrets.put_secret("scale-pw", password)
+        for i in range(SCALE):
+            state.put_mailbox(
+                Mailbox(
+                    tenant_id=TenantId("scale"),
+                    id=MailboxId(f"m{i:05d}"),
+                    provider=Provider.IMAP,
+                    address=user,
+                    host="127.0.0.1",
+                    port=dovecot.imap_port,
+                    tls=TlsMode.PLAIN,
+                    secret_ref="scale-pw",
+                )
+            )
+        from shared.adapters.memory_sinks import InMemoryEventSink
+
+        pipeline = IngestPipeline(
+            state, InMemoryEventSink(), InMemoryBlobStore(), clock, holder="s"
+        )
+        options = WatcherOptions(
+            idle_check_s=5.0, reload_s=1.0, max_connections_per_server=SCALE + 50
+        )
+        watcher = Watcher(
+            state, pipeline, PasswordCredentialProvider(secrets), clock, holder="s", options=options
+        )
+        before = rss_kb()
+        started = time.monotonic()
+        thread = threading.Thread(target=watcher.run, daemon=True)
+        thread.start()
+        idle = 0
+        deadline = started + 300
+        while time.monotonic() < deadline:
+            idle = sum(
+                1
+                for m in state.list_mailboxes(TenantId("scale"))
+                if state.get_health(m.tenant_id, m.id, clock.now()).state is MailboxState.IDLE
+            )
+            if idle >= SCALE:
+                break
+            time.sleep(1)
+        connect_all = time.monotonic() - started
+        after = rss_kb()
+        cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+        time.sleep(10)
+        cpu1, wall1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+        cpu = (
+            (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) / (wall1 - wall0) * 100
+        )
+        watcher.stop()
+        thread.join(timeout=60)
+    finally:
+        dovecot.stop()
+    note = f"plain IMAP on loopback, threads with {options.thread_stack_kb} KB stacks, one process"
+    return {
+        "imap.mailboxes_watched": figure(
+            idle,
+            "mailboxes",
+            f"IDLE connections held by one watcher against Dovecot (target {SCALE})",
+        ),
+        "imap.rss_kb_per_mailbox": figure((after - before) / max(idle, 1), "KB", note),
+        "imap.idle_cpu_percent": figure(
+            cpu, "%", f"watcher process CPU over 10 s with {idle} mailboxes idle"
+        ),
+        "imap.connect_all_seconds": figure(
+            connect_all, "s", f"start → all {idle} mailboxes in IDLE"
+        ),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    figures: dict[str, Figure] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        with local_services(secretmanager=False, base_dir=Path(tmp) / "svc") as svc:
+            os.environ.update(svc.env())
+            figures.update(latency(svc))
+            figures.update(scale(Path(tmp)))
+    args.out.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
