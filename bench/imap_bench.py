@@ -173,6 +173,9 @@ def latency(svc: Any) -> dict[str, Figure]:
         for s, (done, bell) in sink.published.items()
         if s.startswith("INBOX") and bell is not None and done >= bell
     ]
+    missing = sorted(s for s in appended if s not in received)
+    if missing:
+        print("not received:", missing[:20], flush=True)
     n = f"{len(idle)} of {MESSAGES} messages"
     return {
         "imap.server_notify_ms_p50": figure(

@@ -28,9 +28,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "figures.json"
             print(f"== {module}", flush=True)
-            proc = subprocess.run(
-                [sys.executable, "-m", module, "--out", str(out)], check=False
-            )
+            proc = subprocess.run([sys.executable, "-m", module, "--out", str(out)], check=False)
             if proc.returncode != 0 or not out.exists():
                 failed.append(module)
                 continue

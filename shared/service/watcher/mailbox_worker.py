@@ -138,7 +138,8 @@ class MailboxWorker:
         self._client = client = connect_imap(m, creds, self._connect)
         self._report(last_connect_at=self._clock.now(), state=MailboxState.SYNCING)
         uidvalidity = self._imap.select(client, m)
-        self._imap.catch_up(client, m, uidvalidity)
+        client._imap.untagged_responses.pop("EXISTS", None)
+        self._drain(client, uidvalidity)
         backoff.reset()
         if m.idle and client.has_capability("IDLE"):
             self._idle_loop(client, uidvalidity)
@@ -146,7 +147,6 @@ class MailboxWorker:
             self._poll_loop(client, uidvalidity)
 
     def _idle_loop(self, client: Any, uidvalidity: int) -> None:
-        m = self.mailbox
         self._report(state=MailboxState.IDLE)
         client.idle()
         started = time.monotonic()
@@ -163,10 +163,19 @@ class MailboxWorker:
             client.idle_done()
             if rang:
                 self._report(last_doorbell_at=self._clock.now())
-            self._imap.catch_up(client, m, uidvalidity)
+            self._drain(client, uidvalidity)
             client.idle()
             started = time.monotonic()
         client.idle_done()
+
+    def _drain(self, client: Any, uidvalidity: int) -> None:
+        """Catch up until a round saw no new EXISTS. A message that arrives while we sync is
+        announced in the responses to our own commands, and the server will not announce it
+        again in the next IDLE (RFC 2177): without this it would wait for the next refresh."""
+        for _ in range(20):  # bounded: a flood is picked up by the next doorbell anyway
+            self._imap.catch_up(client, self.mailbox, uidvalidity)
+            if client._imap.untagged_responses.pop("EXISTS", None) is None:
+                return
 
     def _poll_loop(self, client: Any, uidvalidity: int) -> None:
         self._report(state=MailboxState.POLLING)
