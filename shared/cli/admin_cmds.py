@@ -12,6 +12,7 @@ from typing import Any
 from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
+from shared.service.health import is_stale
 
 
 def register(sub: Any) -> None:
@@ -143,10 +144,16 @@ def mailboxes_show(args: argparse.Namespace) -> int:
     app = _app()
     tid, mid = TenantId(args.tenant_id), MailboxId(args.mailbox_id)
     mailbox = app.state.get_mailbox(tid, mid)
+    now = app.clock.now()
+    health = app.state.get_health(tid, mid, now)
+    refresh = int(os.environ.get("MAILINGEST_IDLE_REFRESH_S", "300"))
     out = {
         "mailbox": mailbox.model_dump(mode="json"),
         "cursor": app.state.get_cursor(tid, mid).model_dump(mode="json"),
-        "health": app.state.get_health(tid, mid, app.clock.now()).model_dump(mode="json"),
+        "health": {
+            **health.model_dump(mode="json"),
+            "stale": is_stale(health, mailbox, now, refresh),
+        },
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
