@@ -140,9 +140,12 @@ def latency(svc: Any) -> dict[str, Figure]:
     appended: dict[str, float] = {}
     received: dict[str, float] = {}
 
+    reader_end = [0.0]
+
     def read_events() -> None:
-        for data, _ in tail.iter(max_events=2 * MESSAGES, timeout_s=POLL_S + 90):
+        for data, _ in tail.iter(max_events=2 * MESSAGES, timeout_s=2 * POLL_S + 60):
             received[json.loads(data)["subject"]] = time.monotonic()
+        reader_end[0] = time.monotonic()
 
     reader = threading.Thread(target=read_events, daemon=True)
     reader.start()
@@ -155,7 +158,7 @@ def latency(svc: Any) -> dict[str, Figure]:
                 c.append(folder, raw(subject))
                 appended[subject] = time.monotonic()
             time.sleep(spacing)
-    reader.join(timeout=POLL_S + 100)
+    reader.join(timeout=2 * POLL_S + 70)
     watcher.stop()
     thread.join(timeout=30)
     idle = [
@@ -175,7 +178,17 @@ def latency(svc: Any) -> dict[str, Figure]:
     ]
     missing = sorted(s for s in appended if s not in received)
     if missing:
-        print("not received:", missing[:20], flush=True)
+        t0 = min(appended.values())
+        published = {s: round(sink.published[s][0] - t0, 1) for s in missing if s in sink.published}
+        print(
+            "not received:",
+            missing[:20],
+            "published at (s):",
+            published,
+            "reader ended at:",
+            round(reader_end[0] - t0, 1),
+            flush=True,
+        )
     n = f"{len(idle)} of {MESSAGES} messages"
     return {
         "imap.server_notify_ms_p50": figure(

@@ -14,7 +14,12 @@ from types import FrameType
 
 from shared.bootstrap import build_app
 from shared.domain.models import AuthMethod
+from shared.errors import ConfigError
+from shared.oauth.config import OAuthSettings
+from shared.oauth.tokens import OAuthCredentialProvider
+from shared.oauth.wiring import build_oauth
 from shared.observability import configure_logging
+from shared.ports import CredentialProvider
 from shared.service.credentials import CompositeCredentialProvider, PasswordCredentialProvider
 from shared.service.watcher import Watcher, WatcherOptions
 
@@ -56,12 +61,18 @@ def options_from_env() -> WatcherOptions:
 def main() -> int:
     app = build_app()
     configure_logging(app.settings.log_level)
-    credentials = CompositeCredentialProvider(
-        {
-            AuthMethod.PASSWORD: PasswordCredentialProvider(app.secrets),
-            AuthMethod.APP_PASSWORD: PasswordCredentialProvider(app.secrets),
-        }
-    )
+    providers: dict[AuthMethod, CredentialProvider] = {
+        AuthMethod.PASSWORD: PasswordCredentialProvider(app.secrets),
+        AuthMethod.APP_PASSWORD: PasswordCredentialProvider(app.secrets),
+    }
+    try:
+        oauth = build_oauth(app, OAuthSettings.from_env())
+        providers[AuthMethod.OAUTH2] = OAuthCredentialProvider(oauth.tokens)
+    except ConfigError as exc:
+        logger.warning(
+            "OAuth not configured: OAuth mailboxes cannot log in", extra={"problems": exc.problems}
+        )
+    credentials = CompositeCredentialProvider(providers)
     watcher = Watcher(
         app.state,
         app.pipeline,

@@ -1,16 +1,20 @@
 """Read events back from a subscription (``mailingest events tail``, ``make run``, tests and
-benchmarks): synchronous pulls in a bounded loop, acknowledged as they are yielded."""
+benchmarks): synchronous pulls in a bounded loop, acknowledged as they are yielded, with
+redeliveries of a message already yielded dropped (Pub/Sub delivers at least once)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 
 import google.cloud.pubsub_v1 as pubsub_v1
 from google.api_core import exceptions as gexc
 
 from shared.adapters.pubsub.admin import ensure_subscription, ensure_topic
+
+RECENT = 10_000  # message ids remembered to drop redeliveries
 
 
 class EventTail:
@@ -32,6 +36,8 @@ class EventTail:
         path = ensure_subscription(self._project, self._topic, self._subscription)
         deadline = time.monotonic() + timeout_s if timeout_s else None
         seen = 0
+        recent: set[str] = set()
+        order: deque[str] = deque()
         subscriber = pubsub_v1.SubscriberClient()
         with subscriber:
             while not (stop and stop.is_set()):
@@ -53,6 +59,13 @@ class EventTail:
                     }
                 )
                 for received in response.received_messages:
+                    # at-least-once delivery: a redelivered message keeps its message_id
+                    if received.message.message_id in recent:
+                        continue
+                    recent.add(received.message.message_id)
+                    order.append(received.message.message_id)
+                    if len(order) > RECENT:
+                        recent.discard(order.popleft())
                     yield received.message.data, dict(received.message.attributes)
                     seen += 1
                     if max_events and seen >= max_events:

@@ -1,0 +1,174 @@
+"""The provider side of OAuth, behind one small interface: Google (documented endpoints; refresh
+through google-auth) and Microsoft (MSAL). Tokens never appear in reprs or errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import httpx
+
+from shared.domain.models import OAuthProvider
+from shared.errors import AuthError, ServiceUnavailable
+from shared.observability import register_secret
+
+GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
+GOOGLE_MAIL_SCOPE = "https://mail.google.com/"  # IMAP / POP3 with XOAUTH2
+GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
+OUTLOOK_IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All"
+OUTLOOK_POP_SCOPE = "https://outlook.office.com/POP.AccessAsUser.All"
+TIMEOUT_S = 15.0
+
+
+class ReauthRequired(AuthError):
+    """The grant is gone (invalid_grant, revoked consent): the tenant must reconnect."""
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    access_token: str = field(repr=False)
+    expires_at: datetime
+    refresh_token: str | None = field(default=None, repr=False)
+    scopes: tuple[str, ...] = ()
+    email: str | None = None
+
+
+class OAuthClient(Protocol):
+    provider: OAuthProvider
+
+    def scopes_for(self, mode: str) -> tuple[str, ...]: ...
+    def authorization_url(
+        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None
+    ) -> str: ...
+    def exchange_code(self, *, code: str, code_verifier: str, mode: str) -> TokenGrant: ...
+    def refresh(self, refresh_token: str, scopes: tuple[str, ...]) -> TokenGrant: ...
+
+
+def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
+    """The address from an ID token received straight from the token endpoint over TLS,
+    where OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check; the
+    audience must still be us."""
+    if not id_token or id_token.count(".") != 2:
+        return None
+    body = id_token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except ValueError:
+        return None
+    aud = claims.get("aud")
+    if aud != client_id and not (isinstance(aud, list) and client_id in aud):
+        return None
+    email = claims.get("email") or claims.get("preferred_username") or claims.get("upn")
+    return str(email).lower() if email else None
+
+
+def _oauth_error(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    return str(data.get("error") or f"HTTP {response.status_code}")
+
+
+class GoogleOAuthClient:
+    provider = OAuthProvider.GOOGLE
+
+    def __init__(
+        self, client_id: str, client_secret: str, auth_uri: str, token_uri: str, redirect_uri: str
+    ) -> None:
+        self._id = client_id
+        self._secret = client_secret
+        self._auth_uri = auth_uri
+        self._token_uri = token_uri
+        self._redirect = redirect_uri
+        register_secret(client_secret)
+
+    def scopes_for(self, mode: str) -> tuple[str, ...]:
+        main = GMAIL_API_SCOPE if mode == "gmail" else GOOGLE_MAIL_SCOPE
+        return ("openid", "email", main)
+
+    def authorization_url(
+        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None
+    ) -> str:
+        params = {
+            "client_id": self._id,
+            "redirect_uri": self._redirect,
+            "response_type": "code",
+            "scope": " ".join(self.scopes_for(mode)),
+            "access_type": "offline",  # a refresh token
+            "prompt": "consent",  # ... again on reconnect
+            "include_granted_scopes": "true",
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+        }
+        if login_hint:
+            params["login_hint"] = login_hint
+        return f"{self._auth_uri}?{urlencode(params)}"
+
+    def exchange_code(self, *, code: str, code_verifier: str, mode: str) -> TokenGrant:
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": code_verifier,
+            "redirect_uri": self._redirect,
+            "client_id": self._id,
+            "client_secret": self._secret,
+        }
+        try:
+            response = httpx.post(self._token_uri, data=data, timeout=TIMEOUT_S)
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(f"google token endpoint: {type(exc).__name__}") from None
+        if response.status_code >= 500:
+            raise ServiceUnavailable(f"google token endpoint: HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise ReauthRequired(f"google refused the code: {_oauth_error(response)}")
+        return self._grant(response.json())
+
+    def _grant(self, body: dict[str, Any]) -> TokenGrant:
+        access = str(body["access_token"])
+        refresh = body.get("refresh_token")
+        register_secret(access)
+        register_secret(refresh)
+        return TokenGrant(
+            access_token=access,
+            expires_at=datetime.now(UTC) + timedelta(seconds=int(body.get("expires_in", 3600))),
+            refresh_token=str(refresh) if refresh else None,
+            scopes=tuple(str(body.get("scope", "")).split()),
+            email=_email_from_id_token(body.get("id_token"), self._id),
+        )
+
+    def refresh(self, refresh_token: str, scopes: tuple[str, ...]) -> TokenGrant:
+        """Through google-auth, the official client library."""
+        from google.auth.exceptions import RefreshError, TransportError
+        from google.auth.transport.requests import Request
+        from google.oauth2.credentials import Credentials
+
+        creds = Credentials(  # type: ignore[no-untyped-call]
+            token=None,
+            refresh_token=refresh_token,
+            token_uri=self._token_uri,
+            client_id=self._id,
+            client_secret=self._secret,
+        )
+        try:
+            creds.refresh(Request())  # type: ignore[no-untyped-call]
+        except RefreshError as exc:
+            text = str(exc)
+            if "invalid_grant" in text or "unauthorized_client" in text or "invalid_client" in text:
+                raise ReauthRequired("google: the grant was revoked or expired") from None
+            raise ServiceUnavailable("google token refresh failed") from None
+        except TransportError:
+            raise ServiceUnavailable("google token endpoint unreachable") from None
+        token = str(creds.token)
+        register_secret(token)
+        expiry = creds.expiry.replace(tzinfo=UTC) if creds.expiry else datetime.now(UTC)
+        rotated = creds.refresh_token if creds.refresh_token != refresh_token else None
+        register_secret(rotated)
+        return TokenGrant(
+            access_token=token, expires_at=expiry, refresh_token=rotated, scopes=scopes
+        )

@@ -1,0 +1,55 @@
+"""OAuth settings, read from the environment by ``OAuthSettings.from_env``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from shared.errors import ConfigError
+
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an endpoint, not a secret
+MICROSOFT_AUTHORITY = "https://login.microsoftonline.com/organizations"
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    redirect_uri: str
+    settings_url: str
+    google_client_id: str | None = None
+    google_client_secret: str | None = field(default=None, repr=False)
+    google_auth_uri: str = GOOGLE_AUTH_URI
+    google_token_uri: str = GOOGLE_TOKEN_URI
+    microsoft_client_id: str | None = None
+    microsoft_client_secret: str | None = field(default=None, repr=False)
+    microsoft_authority: str = MICROSOFT_AUTHORITY
+    state_key: str = field(default="", repr=False)  # Fernet key sealing the state parameter
+    state_ttl_s: int = 600
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> OAuthSettings:
+        e = dict(os.environ if env is None else env)
+        problems = [
+            f"{name}: required"
+            for name in (
+                "MAILINGEST_OAUTH_REDIRECT_URI",
+                "MAILINGEST_SETTINGS_URL",
+                "MAILINGEST_OAUTH_STATE_KEY",
+            )
+            if not e.get(name)
+        ]
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            redirect_uri=e["MAILINGEST_OAUTH_REDIRECT_URI"],
+            settings_url=e["MAILINGEST_SETTINGS_URL"],
+            google_client_id=e.get("MAILINGEST_GOOGLE_CLIENT_ID") or None,
+            google_client_secret=e.get("MAILINGEST_GOOGLE_CLIENT_SECRET") or None,
+            google_auth_uri=e.get("MAILINGEST_GOOGLE_AUTH_URI") or GOOGLE_AUTH_URI,
+            google_token_uri=e.get("MAILINGEST_GOOGLE_TOKEN_URI") or GOOGLE_TOKEN_URI,
+            microsoft_client_id=e.get("MAILINGEST_MICROSOFT_CLIENT_ID") or None,
+            microsoft_client_secret=e.get("MAILINGEST_MICROSOFT_CLIENT_SECRET") or None,
+            microsoft_authority=e.get("MAILINGEST_MICROSOFT_AUTHORITY") or MICROSOFT_AUTHORITY,
+            state_key=e["MAILINGEST_OAUTH_STATE_KEY"],
+        )

@@ -1,0 +1,137 @@
+"""The connect flow behind the HTTP functions: *start* sends the admin to the provider with
+PKCE (S256) and a sealed state; *callback* checks the state, exchanges the code, stores the
+refresh token as a new secret version, records the grant (never the token) and audits."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from shared.domain.models import AuditEntry, AuthMethod, OAuthGrant, OAuthProvider
+from shared.errors import AuthError, NotFound, ValidationError
+from shared.ids import MailboxId, TenantId
+from shared.oauth.clients import OAuthClient
+from shared.oauth.state import FlowState, StateSealer, pkce_pair
+from shared.ports import Clock, SecretStore, StateStore
+
+logger = logging.getLogger(__name__)
+MODES = {"gmail", "imap", "pop3", "graph"}
+
+
+def refresh_secret_name(tenant_id: str, mailbox_id: str) -> str:
+    return f"mailingest-{tenant_id}-{mailbox_id}-refresh-token"
+
+
+class ConnectFlow:
+    def __init__(
+        self,
+        clients: Mapping[OAuthProvider, OAuthClient],
+        sealer: StateSealer,
+        secrets_store: SecretStore,
+        state: StateStore,
+        clock: Clock,
+        settings_url: str,
+    ) -> None:
+        self._clients = dict(clients)
+        self._sealer = sealer
+        self._secrets = secrets_store
+        self._state = state
+        self._clock = clock
+        self._settings_url = settings_url
+
+    def _client(self, provider: str) -> OAuthClient:
+        try:
+            return self._clients[OAuthProvider(provider)]
+        except (ValueError, KeyError):
+            raise ValidationError(f"provider {provider!r} is not configured") from None
+
+    def start(self, tenant_id: str, mailbox_id: str, admin: str, provider: str, mode: str) -> str:
+        """The provider's authorization URL to redirect the admin's browser to."""
+        if mode not in MODES:
+            raise ValidationError(f"mode must be one of {sorted(MODES)}")
+        client = self._client(provider)
+        mailbox = self._state.get_mailbox(TenantId(tenant_id), MailboxId(mailbox_id))
+        verifier, challenge = pkce_pair()
+        sealed = self._sealer.seal(
+            FlowState(
+                tenant_id=tenant_id,
+                mailbox_id=mailbox_id,
+                admin=admin,
+                provider=provider,
+                mode=mode,
+                code_verifier=verifier,
+                nonce=secrets.token_urlsafe(16),
+            )
+        )
+        return client.authorization_url(
+            state=sealed, code_challenge=challenge, mode=mode, login_hint=mailbox.address
+        )
+
+    def callback(self, params: Mapping[str, str]) -> str:
+        """Finish the flow; returns the settings-page URL to send the browser back to.
+        Raises ValidationError for a bad, expired or replayed state."""
+        flow = self._sealer.open(params.get("state", ""))
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        if "error" in params:  # the admin declined, or the provider refused
+            return self._back({**back, "result": "error", "error": params["error"][:100]})
+        code = params.get("code")
+        if not code:
+            raise ValidationError("callback without a code")
+        client = self._client(flow.provider)
+        try:
+            grant = client.exchange_code(
+                code=code, code_verifier=flow.code_verifier, mode=flow.mode
+            )
+        except AuthError as exc:
+            logger.warning("code exchange refused", extra={"error": str(exc)[:200]})
+            return self._back({**back, "result": "error", "error": "code_refused"})
+        if not grant.refresh_token:
+            return self._back({**back, "result": "error", "error": "no_refresh_token"})
+        tid, mid = TenantId(flow.tenant_id), MailboxId(flow.mailbox_id)
+        try:
+            mailbox = self._state.get_mailbox(tid, mid)
+        except NotFound:
+            return self._back({**back, "result": "error", "error": "mailbox_gone"})
+        name = refresh_secret_name(flow.tenant_id, flow.mailbox_id)
+        self._secrets.put_secret(name, grant.refresh_token)
+        now = self._clock.now()
+        address = grant.email or mailbox.address
+        oauth = OAuthGrant(
+            provider=OAuthProvider(flow.provider),
+            connected_address=address,
+            scopes=grant.scopes or client.scopes_for(flow.mode),
+            access_expires_at=grant.expires_at,
+            connected_at=now,
+            connected_by=flow.admin,
+        )
+        self._state.put_mailbox(
+            mailbox.model_copy(
+                update={
+                    "auth_method": AuthMethod.OAUTH2,
+                    "secret_ref": name,
+                    "oauth": oauth,
+                    "username": address,
+                    "updated_at": now,
+                }
+            )
+        )
+        self._state.append_audit(
+            AuditEntry(
+                tenant_id=tid,
+                actor=flow.admin,
+                action="oauth.connect",
+                target=mailbox.key,
+                at=now,
+                details={
+                    "provider": flow.provider,
+                    "address": address,
+                    "scopes": list(oauth.scopes),
+                },
+            )
+        )
+        return self._back({**back, "result": "connected", "address": address})
+
+    def _back(self, params: Mapping[str, str]) -> str:
+        return f"{self._settings_url}?{urlencode(params)}"

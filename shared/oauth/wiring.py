@@ -1,0 +1,39 @@
+"""Composition of the OAuth pieces from the app and ``OAuthSettings``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.bootstrap import App
+from shared.domain.models import OAuthProvider
+from shared.oauth.clients import GoogleOAuthClient, OAuthClient
+from shared.oauth.config import OAuthSettings
+from shared.oauth.connect import ConnectFlow
+from shared.oauth.state import StateSealer
+from shared.oauth.tokens import TokenService
+
+
+@dataclass
+class OAuthParts:
+    flow: ConnectFlow
+    tokens: TokenService
+
+
+def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
+    clients: dict[OAuthProvider, OAuthClient] = {}
+    if settings.google_client_id and settings.google_client_secret:
+        clients[OAuthProvider.GOOGLE] = GoogleOAuthClient(
+            settings.google_client_id,
+            settings.google_client_secret,
+            settings.google_auth_uri,
+            settings.google_token_uri,
+            settings.redirect_uri,
+        )
+    return clients
+
+
+def build_oauth(app: App, settings: OAuthSettings) -> OAuthParts:
+    clients = oauth_clients(settings)
+    sealer = StateSealer(settings.state_key, settings.state_ttl_s, app.clock, app.state)
+    flow = ConnectFlow(clients, sealer, app.secrets, app.state, app.clock, settings.settings_url)
+    return OAuthParts(flow=flow, tokens=TokenService(clients, app.secrets, app.state, app.clock))

@@ -1,0 +1,158 @@
+"""A local stand-in for Google's OAuth 2.0 endpoints, answering as documented at
+developers.google.com/identity/protocols/oauth2/web-server (token endpoint JSON and errors),
+plus a token introspection endpoint for Dovecot's oauth2 passdb. It counts requests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass
+class GoogleStandIn:
+    client_id: str = "test-client.apps.googleusercontent.com"
+    client_secret: str = "GOCSPX-test-secret"
+    rotate: bool = False
+    codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (challenge, email)
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh -> email
+    access_tokens: dict[str, str] = field(default_factory=dict)  # access -> email
+    requests: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""
+
+    def consent(self, code_challenge: str, email: str) -> str:
+        """What the consent screen does: a one-time code bound to the PKCE challenge."""
+        code = "4/0A" + secrets.token_urlsafe(24)
+        with self.lock:
+            self.codes[code] = (code_challenge, email)
+        return code
+
+    def revoke_all(self) -> None:
+        with self.lock:
+            self.refresh_tokens.clear()
+            self.access_tokens.clear()
+
+    def _id_token(self, email: str) -> str:
+        header = _b64(json.dumps({"alg": "RS256", "kid": "test"}).encode())
+        claims = {
+            "iss": "https://accounts.google.com",
+            "aud": self.client_id,
+            "email": email,
+            "email_verified": True,
+            "sub": hashlib.sha256(email.encode()).hexdigest()[:20],
+        }
+        return f"{header}.{_b64(json.dumps(claims).encode())}.{_b64(b'sig')}"
+
+    def _issue(self, email: str, refresh: bool) -> dict[str, object]:
+        access = "ya29." + secrets.token_urlsafe(32)
+        body: dict[str, object] = {
+            "access_token": access,
+            "expires_in": 3599,
+            "scope": "openid https://mail.google.com/ https://www.googleapis.com/auth/userinfo.email",
+            "token_type": "Bearer",
+        }
+        self.access_tokens[access] = email
+        if refresh:
+            new = "1//0g" + secrets.token_urlsafe(32)
+            self.refresh_tokens[new] = email
+            body["refresh_token"] = new
+        return body
+
+    def token(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
+        with self.lock:
+            self.requests.append(form.get("grant_type", ""))
+            if (
+                form.get("client_id") != self.client_id
+                or form.get("client_secret") != self.client_secret
+            ):
+                return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
+            if form.get("grant_type") == "authorization_code":
+                found = self.codes.pop(form.get("code", ""), None)  # one use only
+                if found is None:
+                    return 400, {
+                        "error": "invalid_grant",
+                        "error_description": "Malformed auth code.",
+                    }
+                challenge, email = found
+                digest = _b64(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
+                if digest != challenge:
+                    return 400, {
+                        "error": "invalid_grant",
+                        "error_description": "Invalid code verifier.",
+                    }
+                body = self._issue(email, refresh=True)
+                body["id_token"] = self._id_token(email)
+                return 200, body
+            if form.get("grant_type") == "refresh_token":
+                email = self.refresh_tokens.get(form.get("refresh_token", ""))
+                if email is None:
+                    return 400, {
+                        "error": "invalid_grant",
+                        "error_description": "Token has been expired or revoked.",
+                    }
+                if self.rotate:
+                    del self.refresh_tokens[form["refresh_token"]]
+                return 200, self._issue(email, refresh=self.rotate)
+            return 400, {"error": "unsupported_grant_type"}
+
+    def introspect(self, token: str) -> dict[str, object]:
+        with self.lock:
+            email = self.access_tokens.get(token)
+        return {"active": True, "username": email} if email else {"active": False}
+
+
+def _handler(stand_in: GoogleStandIn) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _json(self, code: int, body: dict[str, object]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            if self.path.startswith("/token"):
+                self._json(*stand_in.token(form))
+            else:
+                self._json(404, {"error": "not_found"})
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/introspect"):
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+                self._json(200, stand_in.introspect(token))
+            else:
+                self._json(404, {"error": "not_found"})
+
+    return Handler
+
+
+@contextmanager
+def google_stand_in(**kw: object) -> Iterator[GoogleStandIn]:
+    stand_in = GoogleStandIn(**kw)  # type: ignore[arg-type]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
+    stand_in.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield stand_in
+    finally:
+        server.shutdown()
+        server.server_close()

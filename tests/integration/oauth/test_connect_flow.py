@@ -1,0 +1,134 @@
+"""The connect flow driven through the functions' HTTP interface, against a local Google."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from functions_framework import create_app
+
+from shared.domain.models import AuthMethod, MailboxState, OAuthProvider
+from shared.ids import MailboxId, TenantId
+from tests.integration.oauth.conftest import REDIRECT, SETTINGS_URL, OAuthEnv
+
+pytestmark = pytest.mark.integration
+SOURCE = "functions/oauth/main.py"
+ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:admin@acme.example"}
+
+
+def start(query: str = "tenant=acme&mailbox=booking&provider=google&mode=imap") -> Any:
+    client = create_app("oauth_start", SOURCE).test_client()
+    return client.get(f"/?{query}", headers=ADMIN)
+
+
+def callback(**params: str) -> Any:
+    client = create_app("oauth_callback", SOURCE).test_client()
+    return client.get("/", query_string=params)
+
+
+def authorize(env: OAuthEnv) -> tuple[str, str]:
+    """Start, then play the consent screen: returns (state, code)."""
+    response = start()
+    assert response.status_code == 302
+    url = urlparse(response.headers["Location"])
+    q = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert url.geturl().startswith(f"{env.google.base_url}/auth?")
+    assert q["code_challenge_method"] == "S256"
+    assert q["access_type"] == "offline"
+    assert q["prompt"] == "consent"
+    assert q["redirect_uri"] == REDIRECT
+    assert "https://mail.google.com/" in q["scope"].split()
+    assert q["login_hint"] == "booking@acme.example"
+    return q["state"], env.google.consent(q["code_challenge"], "booking@acme.example")
+
+
+def test_full_connect_flow_stores_the_token_as_a_secret_and_records_the_grant(
+    oauth_env: OAuthEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    state, code = authorize(oauth_env)
+    response = callback(state=state, code=code)
+    assert response.status_code == 302
+    back = urlparse(response.headers["Location"])
+    assert back.geturl().startswith(SETTINGS_URL)
+    assert parse_qs(back.query)["result"] == ["connected"]
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.auth_method is AuthMethod.OAUTH2
+    assert mailbox.oauth is not None
+    assert mailbox.oauth.provider is OAuthProvider.GOOGLE
+    assert mailbox.oauth.connected_address == "booking@acme.example"
+    assert mailbox.oauth.connected_by == "admin@acme.example"
+    assert mailbox.oauth.access_expires_at is not None
+    (refresh,) = oauth_env.google.refresh_tokens
+    assert oauth_env.app.secrets.get_secret(mailbox.secret_ref) == refresh
+    assert refresh not in mailbox.model_dump_json()
+    audit = oauth_env.app.state.list_audit(TenantId("acme"))
+    assert audit[0].action == "oauth.connect"
+    for token in [refresh, *oauth_env.google.access_tokens, code]:
+        assert token not in caplog.text
+
+
+def test_a_replayed_state_or_code_is_refused(oauth_env: OAuthEnv) -> None:
+    state, code = authorize(oauth_env)
+    assert callback(state=state, code=code).status_code == 302
+    assert callback(state=state, code=code).status_code == 400  # state used once
+    state2, _ = authorize(oauth_env)
+    replay = callback(state=state2, code=code)  # the code was spent
+    assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["code_refused"]
+
+
+def test_a_forged_or_expired_state_is_refused(oauth_env: OAuthEnv) -> None:
+    assert callback(state="forged", code="x").status_code == 400
+    state, code = authorize(oauth_env)
+    tampered = state[:-4] + ("AAAA" if not state.endswith("AAAA") else "BBBB")
+    assert callback(state=tampered, code=code).status_code == 400
+
+
+def test_start_needs_an_authenticated_admin_and_a_known_mailbox(oauth_env: OAuthEnv) -> None:
+    client = create_app("oauth_start", SOURCE).test_client()
+    assert client.get("/?tenant=acme&mailbox=booking&provider=google&mode=imap").status_code == 403
+    assert start("tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
+    assert start("tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400
+
+
+def test_refresh_rotation_revocation_and_no_retry_storm(oauth_env: OAuthEnv) -> None:
+    import threading
+
+    from shared.errors import AuthError
+    from shared.oauth.config import OAuthSettings
+    from shared.oauth.wiring import build_oauth
+
+    state, code = authorize(oauth_env)
+    callback(state=state, code=code)
+    tokens = build_oauth(oauth_env.app, OAuthSettings.from_env()).tokens
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    oauth_env.google.rotate = True
+    before = len(oauth_env.google.requests)
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(tokens.access_token(mailbox)))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(set(results)) == 1  # one shared refresh
+    assert len(oauth_env.google.requests) - before == 1
+    (rotated,) = oauth_env.google.refresh_tokens
+    assert oauth_env.app.secrets.get_secret(mailbox.secret_ref) == rotated  # saved
+    oauth_env.google.revoke_all()
+    tokens.invalidate(mailbox)
+    with pytest.raises(AuthError):
+        tokens.access_token(mailbox)
+    calls = len(oauth_env.google.requests)
+    with pytest.raises(AuthError):
+        tokens.access_token(mailbox)
+    assert len(oauth_env.google.requests) == calls  # no second call to the provider
+    health = oauth_env.app.state.get_health(
+        TenantId("acme"), MailboxId("booking"), oauth_env.app.clock.now()
+    )
+    assert health.state is MailboxState.REAUTH_REQUIRED
+    assert oauth_env.app.state.list_audit(TenantId("acme"))[0].action == "oauth.reauth_required"
