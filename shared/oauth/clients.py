@@ -42,9 +42,11 @@ class OAuthClient(Protocol):
 
     def scopes_for(self, mode: str) -> tuple[str, ...]: ...
     def authorization_url(
-        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None
+        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None, nonce: str
     ) -> str: ...
-    def exchange_code(self, *, code: str, code_verifier: str, mode: str) -> TokenGrant: ...
+    def exchange_code(
+        self, *, code: str, code_verifier: str, mode: str, nonce: str
+    ) -> TokenGrant: ...
     def refresh(self, refresh_token: str, scopes: tuple[str, ...]) -> TokenGrant: ...
 
 
@@ -92,7 +94,7 @@ class GoogleOAuthClient:
         return ("openid", "email", main)
 
     def authorization_url(
-        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None
+        self, *, state: str, code_challenge: str, mode: str, login_hint: str | None, nonce: str
     ) -> str:
         params = {
             "client_id": self._id,
@@ -110,7 +112,7 @@ class GoogleOAuthClient:
             params["login_hint"] = login_hint
         return f"{self._auth_uri}?{urlencode(params)}"
 
-    def exchange_code(self, *, code: str, code_verifier: str, mode: str) -> TokenGrant:
+    def exchange_code(self, *, code: str, code_verifier: str, mode: str, nonce: str) -> TokenGrant:
         data = {
             "grant_type": "authorization_code",
             "code": code,

@@ -26,6 +26,7 @@ class OAuthSettings:
     microsoft_authority: str = MICROSOFT_AUTHORITY
     state_key: str = field(default="", repr=False)  # Fernet key sealing the state parameter
     state_ttl_s: int = 600
+    tls_ca_file: str | None = None  # extra CA for the identity endpoints (tests only)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OAuthSettings:
@@ -52,4 +53,5 @@ class OAuthSettings:
             microsoft_client_secret=e.get("MAILINGEST_MICROSOFT_CLIENT_SECRET") or None,
             microsoft_authority=e.get("MAILINGEST_MICROSOFT_AUTHORITY") or MICROSOFT_AUTHORITY,
             state_key=e["MAILINGEST_OAUTH_STATE_KEY"],
+            tls_ca_file=e.get("MAILINGEST_OAUTH_CA_FILE") or None,
         )

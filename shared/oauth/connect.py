@@ -54,6 +54,7 @@ class ConnectFlow:
         client = self._client(provider)
         mailbox = self._state.get_mailbox(TenantId(tenant_id), MailboxId(mailbox_id))
         verifier, challenge = pkce_pair()
+        nonce = secrets.token_urlsafe(16)
         sealed = self._sealer.seal(
             FlowState(
                 tenant_id=tenant_id,
@@ -62,11 +63,15 @@ class ConnectFlow:
                 provider=provider,
                 mode=mode,
                 code_verifier=verifier,
-                nonce=secrets.token_urlsafe(16),
+                nonce=nonce,
             )
         )
         return client.authorization_url(
-            state=sealed, code_challenge=challenge, mode=mode, login_hint=mailbox.address
+            state=sealed,
+            code_challenge=challenge,
+            mode=mode,
+            login_hint=mailbox.address,
+            nonce=nonce,
         )
 
     def callback(self, params: Mapping[str, str]) -> str:
@@ -82,7 +87,7 @@ class ConnectFlow:
         client = self._client(flow.provider)
         try:
             grant = client.exchange_code(
-                code=code, code_verifier=flow.code_verifier, mode=flow.mode
+                code=code, code_verifier=flow.code_verifier, mode=flow.mode, nonce=flow.nonce
             )
         except AuthError as exc:
             logger.warning("code exchange refused", extra={"error": str(exc)[:200]})

@@ -9,6 +9,7 @@ from shared.domain.models import OAuthProvider
 from shared.oauth.clients import GoogleOAuthClient, OAuthClient
 from shared.oauth.config import OAuthSettings
 from shared.oauth.connect import ConnectFlow
+from shared.oauth.microsoft import MicrosoftOAuthClient
 from shared.oauth.state import StateSealer
 from shared.oauth.tokens import TokenService
 
@@ -28,6 +29,14 @@ def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
             settings.google_auth_uri,
             settings.google_token_uri,
             settings.redirect_uri,
+        )
+    if settings.microsoft_client_id and settings.microsoft_client_secret:
+        clients[OAuthProvider.MICROSOFT] = MicrosoftOAuthClient(
+            settings.microsoft_client_id,
+            settings.microsoft_client_secret,
+            settings.microsoft_authority,
+            settings.redirect_uri,
+            verify=settings.tls_ca_file or True,
         )
     return clients
 

@@ -1,0 +1,184 @@
+"""A local stand-in for the Microsoft identity platform over HTTPS (MSAL refuses plain HTTP):
+the tenant's OpenID discovery document and the v2.0 token endpoint, answering in the
+documented shapes (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow),
+rotating refresh tokens as Microsoft does."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.server
+import json
+import secrets
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from shared.devstack.dovecot import write_self_signed
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass
+class MicrosoftStandIn:
+    tenant: str = "contoso-tenant"
+    client_id: str = "11111111-2222-3333-4444-555555555555"
+    client_secret: str = "ms~test~secret"
+    base_url: str = ""
+    ca_file: Path = Path()
+    codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    refresh_tokens: dict[str, str] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def authority(self) -> str:
+        return f"{self.base_url}/{self.tenant}"
+
+    def consent(self, code_challenge: str, user: str, nonce: str) -> str:
+        code = "0.AX" + secrets.token_urlsafe(24)
+        with self.lock:
+            self.codes[code] = (code_challenge, user, nonce)
+        return code
+
+    def discovery(self) -> dict[str, object]:
+        base = self.authority
+        return {
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "issuer": f"{base}/v2.0",
+            "jwks_uri": f"{base}/discovery/v2.0/keys",
+            "response_types_supported": ["code", "id_token", "code id_token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }
+
+    def _id_token(self, user: str, nonce: str | None = None) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": f"{self.authority}/v2.0",
+            "aud": self.client_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "sub": hashlib.sha256(user.encode()).hexdigest()[:20],
+            "preferred_username": user,
+            "tid": self.tenant,
+        }
+        if nonce:
+            claims["nonce"] = nonce
+        head = _b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+        return f"{head}.{_b64(json.dumps(claims).encode())}.{_b64(b'sig')}"
+
+    def _issue(self, user: str, scope: str, nonce: str | None = None) -> dict[str, object]:
+        refresh = "0.AR" + secrets.token_urlsafe(32)
+        self.refresh_tokens[refresh] = user
+        return {
+            "token_type": "Bearer",
+            "scope": scope,
+            "expires_in": 3599,
+            "ext_expires_in": 3599,
+            "access_token": "eyJ0eXAi." + secrets.token_urlsafe(32),
+            "refresh_token": refresh,
+            "id_token": self._id_token(user, nonce),
+            "client_info": _b64(json.dumps({"uid": "u1", "utid": self.tenant}).encode()),
+        }
+
+    def token(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
+        error = {
+            "error": "invalid_grant",
+            "error_description": "AADSTS70000: The provided grant is invalid or expired.",
+            "error_codes": [70000],
+        }
+        with self.lock:
+            self.requests.append(form.get("grant_type", ""))
+            if (
+                form.get("client_id") != self.client_id
+                or form.get("client_secret") != self.client_secret
+            ):
+                return 401, {
+                    "error": "invalid_client",
+                    "error_description": "AADSTS7000215: Invalid client secret provided.",
+                }
+            grant = form.get("grant_type")
+            scope = form.get("scope", "")
+            if grant == "authorization_code":
+                found = self.codes.pop(form.get("code", ""), None)
+                if found is None:
+                    return 400, error
+                challenge, user, nonce = found
+                if (
+                    _b64(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
+                    != challenge
+                ):
+                    return 400, error
+                return 200, self._issue(user, scope, nonce)
+            if grant == "refresh_token":
+                user = self.refresh_tokens.pop(form.get("refresh_token", ""), None)  # rotates
+                if user is None:
+                    return 400, error
+                return 200, self._issue(user, scope)
+            if grant == "client_credentials":
+                return 200, {
+                    "token_type": "Bearer",
+                    "expires_in": 3599,
+                    "access_token": "app." + secrets.token_urlsafe(24),
+                }
+            return 400, {"error": "unsupported_grant_type"}
+
+
+def _handler(stand_in: MicrosoftStandIn) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _json(self, code: int, body: dict[str, object]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            if self.path.startswith(f"/{stand_in.tenant}/v2.0/.well-known/openid-configuration"):
+                self._json(200, stand_in.discovery())
+            else:
+                self._json(404, {"error": "not_found"})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            if self.path.startswith(f"/{stand_in.tenant}/oauth2/v2.0/token"):
+                self._json(*stand_in.token(form))
+            else:
+                self._json(404, {"error": "not_found"})
+
+    return Handler
+
+
+@contextmanager
+def microsoft_stand_in(tmp: Path) -> Iterator[MicrosoftStandIn]:
+    cert, key = tmp / "ms.pem", tmp / "ms.key"
+    write_self_signed(cert, key)
+    stand_in = MicrosoftStandIn(ca_file=cert)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    stand_in.base_url = f"https://localhost:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield stand_in
+    finally:
+        server.shutdown()
+        server.server_close()
