@@ -92,9 +92,11 @@ def server_floor(dovecot: Any, user: str, password: str, n: int = 30) -> float:
 
 def latency(svc: Any) -> dict[str, Figure]:
     dovecot = svc.dovecot
-    user, password = "bench@agency.example", uuid.uuid4().hex
+    floor_user, floor_password = "floor@agency.example", uuid.uuid4().hex
+    dovecot.add_user(floor_user, floor_password)
+    floor = server_floor(dovecot, floor_user, floor_password)
+    user, password = "bench@agency.example", uuid.uuid4().hex  # a mailbox of its own
     dovecot.add_user(user, password)
-    floor = server_floor(dovecot, user, password)
     clock = SystemClock()
     state = InMemoryStateStore(clock)
     state.put_tenant(Tenant(id=TenantId("bench"), name="bench"))

@@ -92,6 +92,11 @@ class LocalSystem:
             "MAILINGEST_BLOBS_BACKEND": "local",
             "MAILINGEST_BLOB_DIR": str(self.state_dir / "blobs"),
             "MAILINGEST_LOG_LEVEL": "WARNING",
+            # OAuth connect flow: no Google/Microsoft client is configured locally, so the
+            # oauth functions answer, but refuse providers (see README: OAuth)
+            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
+            "MAILINGEST_OAUTH_REDIRECT_URI": "http://127.0.0.1/oauth_callback",
+            "MAILINGEST_SETTINGS_URL": "http://127.0.0.1/settings",
         }
 
     def _write_env_file(self, env: dict[str, str]) -> None:
