@@ -34,7 +34,13 @@ locals {
       entry_point = "oauth_start"
       trigger     = "http"
       topic       = null
-      public      = true # the provider redirects the admin's browser here; state is signed
+      public      = true # behind the settings page's IAP session in practice; state is sealed
+    }
+    oauth_callback = {
+      entry_point = "oauth_callback"
+      trigger     = "http"
+      topic       = null
+      public      = true # the provider redirects the admin's browser here; state is sealed
     }
     settings = {
       entry_point = "settings"
@@ -56,6 +62,17 @@ module "functions" {
   trigger       = each.value.trigger
   pubsub_topic  = each.value.topic
   public        = each.value.public
-  env           = merge(local.common_env, { MAILINGEST_SECRETS_BACKEND = "secretmanager" })
-  labels        = local.labels
+  env = merge(local.common_env, {
+    MAILINGEST_SECRETS_BACKEND     = "secretmanager"
+    MAILINGEST_OAUTH_REDIRECT_URI  = "https://${var.region}-${var.project_id}.cloudfunctions.net/${local.name}-oauth-callback"
+    MAILINGEST_SETTINGS_URL        = var.settings_url
+    MAILINGEST_GOOGLE_CLIENT_ID    = var.google_client_id
+    MAILINGEST_MICROSOFT_CLIENT_ID = var.microsoft_client_id
+  })
+  secret_env = contains(["oauth", "oauth_callback", "refresh_tokens"], each.key) ? {
+    MAILINGEST_GOOGLE_CLIENT_SECRET    = "mailingest-google-client-secret"
+    MAILINGEST_MICROSOFT_CLIENT_SECRET = "mailingest-microsoft-client-secret"
+    MAILINGEST_OAUTH_STATE_KEY         = "mailingest-state-signing-key"
+  } : {}
+  labels = local.labels
 }

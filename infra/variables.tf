@@ -77,3 +77,15 @@ variable "alert_email" {
   description = "Where monitoring alerts go."
   default     = ""
 }
+
+variable "google_client_id" {
+  type        = string
+  description = "OAuth client id of the Google Cloud project's web client (not secret)."
+  default     = ""
+}
+
+variable "microsoft_client_id" {
+  type        = string
+  description = "Application (client) id of the Entra app registration (not secret)."
+  default     = ""
+}

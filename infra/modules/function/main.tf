@@ -1,4 +1,5 @@
 # One Cloud Functions (2nd gen) function with its own service account.
+data "google_project" "this" {}
 resource "google_service_account" "this" {
   account_id   = substr(replace(var.name, "_", "-"), 0, 30)
   display_name = "Function ${var.name}"
@@ -34,6 +35,17 @@ resource "google_cloudfunctions2_function" "this" {
     max_instance_count    = var.max_instances
     available_memory      = "512M"
     environment_variables = var.env
+    # secrets reach the function as environment variables, never as plain values in Terraform
+    # https://cloud.google.com/functions/docs/configuring/secrets
+    dynamic "secret_environment_variables" {
+      for_each = var.secret_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = data.google_project.this.number
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
   }
 
   dynamic "event_trigger" {

@@ -67,3 +67,9 @@ variable "max_instances" {
   description = "Upper bound of instances."
   default     = 20
 }
+
+variable "secret_env" {
+  type        = map(string)
+  description = "Environment variable name => Secret Manager secret id (latest version), read at start."
+  default     = {}
+}
