@@ -11,6 +11,7 @@ from shared.domain.models import Health, HealthUpdate, Mailbox
 from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, HealthStore
+from shared.service.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
 _COUNTERS = ("processed", "failed", "errors", "processing_ms_total")
@@ -55,6 +56,19 @@ class HealthReporter:
         with self._lock:
             current = self._pending.get(key)
             self._pending[key] = merge(current, update) if current else update
+
+    def report_result(self, mailbox: Mailbox, result: IngestResult, at: datetime) -> None:
+        """One message handed off: counted as processed, or failed when dead-lettered."""
+        failed = result.outcome == "dead_lettered"
+        self.report(
+            mailbox,
+            HealthUpdate(
+                last_event_at=at,
+                processed=0 if failed else 1,
+                failed=1 if failed else 0,
+                processing_ms_total=result.processing_ms,
+            ),
+        )
 
     def flush(self) -> None:
         with self._lock:

@@ -13,7 +13,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+
+from tests.fakes.json_http import JsonHandler
 
 
 def _b64(data: bytes) -> str:
@@ -114,21 +115,9 @@ class GoogleStandIn:
 
 
 def _handler(stand_in: GoogleStandIn) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _json(self, code: int, body: dict[str, object]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            form = self._form()
             if self.path.startswith("/token"):
                 self._json(*stand_in.token(form))
             else:

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from shared.devstack.dovecot import write_self_signed
+from tests.fakes.json_http import JsonHandler
 
 
 def _b64(data: bytes) -> str:
@@ -136,18 +136,7 @@ class MicrosoftStandIn:
 
 
 def _handler(stand_in: MicrosoftStandIn) -> type[http.server.BaseHTTPRequestHandler]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _json(self, code: int, body: dict[str, object]) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_GET(self) -> None:
             if self.path.startswith(f"/{stand_in.tenant}/v2.0/.well-known/openid-configuration"):
                 self._json(200, stand_in.discovery())
@@ -155,8 +144,7 @@ def _handler(stand_in: MicrosoftStandIn) -> type[http.server.BaseHTTPRequestHand
                 self._json(404, {"error": "not_found"})
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", "0"))
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            form = self._form()
             if self.path.startswith(f"/{stand_in.tenant}/oauth2/v2.0/token"):
                 self._json(*stand_in.token(form))
             else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes
+from email.errors import MessageError
 from email.header import Header
 from email.message import Message
 
@@ -85,11 +86,11 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
         msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
         collected = Collected()
         walk(msg, collected, limits)
+        return _build(raw, msg, collected, limits)
     except RecursionError:
         raise UnparseableMessage("MIME structure nested too deeply to parse") from None
-    except (ValueError, TypeError, LookupError, AttributeError, IndexError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, IndexError, MessageError) as exc:
         raise UnparseableMessage(f"MIME structure not parseable: {type(exc).__name__}") from None
-    return _build(raw, msg, collected, limits)
 
 
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:

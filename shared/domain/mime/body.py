@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from email.errors import HeaderParseError
 from email.message import Message
 
 from shared.domain.message import Attachment
@@ -30,12 +31,12 @@ class Collected:
 def _filename(part: Message) -> str | None:
     try:
         name = part.get_filename()
-    except (ValueError, LookupError, TypeError):
+    except (ValueError, LookupError, TypeError, HeaderParseError):
         name = None
     if name is None:
         try:
             raw = part.get_param("name")
-        except (ValueError, LookupError, TypeError):
+        except (ValueError, LookupError, TypeError, HeaderParseError):
             raw = None
         if isinstance(raw, tuple):  # RFC 2231 (charset, language, value)
             try:

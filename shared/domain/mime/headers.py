@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
 from email.header import Header, decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -15,6 +16,8 @@ from shared.domain.mime.charsets import decode_bytes
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _WS = re.compile(r"\s+")
+# what the stdlib raises on broken encoded-words (bad base64 padding, unknown charsets ...)
+_DECODE_ERRORS = (ValueError, LookupError, AssertionError, HeaderParseError)
 
 
 def _raw_bytes(value: str) -> bytes:
@@ -29,7 +32,10 @@ def decode_text(value: str | Header | None) -> str:
     if value is None:
         return ""
     if isinstance(value, Header):
-        parts = decode_header(value)
+        try:
+            parts = decode_header(value)
+        except _DECODE_ERRORS:
+            return _WS.sub(" ", str(value)).strip()
     else:
         value = str(value)
         if any("\udc80" <= c <= "\udcff" for c in value):
@@ -38,7 +44,7 @@ def decode_text(value: str | Header | None) -> str:
             return _WS.sub(" ", value).strip()
         try:
             parts = decode_header(value)
-        except (ValueError, LookupError, AssertionError):
+        except _DECODE_ERRORS:
             return _WS.sub(" ", value).strip()
     out: list[str] = []
     for chunk, charset in parts:

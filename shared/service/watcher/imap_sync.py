@@ -79,16 +79,7 @@ class ImapSync:
                     {"uidvalidity": uidvalidity, "last_uid": uid},
                 )
                 handed += 1
-                failed = result.outcome == "dead_lettered"
-                self._reporter.report(
-                    mailbox,
-                    HealthUpdate(
-                        last_event_at=self._clock.now(),
-                        processed=0 if failed else 1,
-                        failed=1 if failed else 0,
-                        processing_ms_total=result.processing_ms,
-                    ),
-                )
+                self._reporter.report_result(mailbox, result, self._clock.now())
         if stored.get("uidvalidity") != uidvalidity and not uids:
             cursor = self._cursors.compare_and_set_cursor(
                 mailbox.tenant_id,

@@ -46,15 +46,6 @@ class Pop3Sync:
                 mailbox.tenant_id, mailbox.id, cursor.version, value
             )
             handed += 1
-            failed = result.outcome == "dead_lettered"
-            self._reporter.report(
-                mailbox,
-                HealthUpdate(
-                    last_event_at=self._clock.now(),
-                    processed=0 if failed else 1,
-                    failed=1 if failed else 0,
-                    processing_ms_total=result.processing_ms,
-                ),
-            )
+            self._reporter.report_result(mailbox, result, self._clock.now())
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed

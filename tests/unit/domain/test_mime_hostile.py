@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from shared.domain.classification import classify
@@ -188,6 +188,7 @@ def test_random_bytes_never_escape(raw: bytes) -> None:
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20),
     st.integers(0, 10**6),
 )
+@example(24, [(8793, 0)], 239)  # found by hypothesis: bad base64 padding in an encoded-word
 def test_mutated_corpus_messages_never_escape(
     index: int, flips: list[tuple[int, int]], cut: int
 ) -> None:

@@ -1,0 +1,24 @@
+"""What the local provider stand-ins share: JSON answers and form bodies over http.server."""
+
+from __future__ import annotations
+
+import http.server
+import json
+from urllib.parse import parse_qs
+
+
+class JsonHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _json(self, code: int, body: dict[str, object]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length", "0"))
+        return {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
