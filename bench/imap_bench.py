@@ -296,7 +296,7 @@ def scale(base: Path) -> dict[str, Figure]:
         watcher.stop()
         thread.join(timeout=60)
     finally:
-        dovecot.stop()
+        dovecot.close()
     note = f"plain IMAP on loopback, threads with {options.thread_stack_kb} KB stacks, one process"
     return {
         "imap.mailboxes_watched": figure(

@@ -76,11 +76,15 @@ def build_blobs(settings: Settings) -> BlobStore:
     if settings.blobs_backend == "local":
         from shared.adapters.blobs import LocalDirBlobStore
 
-        assert settings.blob_dir is not None  # checked by Settings.from_env
+        if settings.blob_dir is None:
+            raise ConfigError(
+                ["MAILINGEST_BLOB_DIR is required with MAILINGEST_BLOBS_BACKEND=local"]
+            )
         return LocalDirBlobStore(settings.blob_dir)
     from shared.adapters.blobs import GcsBlobStore
 
-    assert settings.blob_bucket is not None  # checked by Settings.from_env
+    if settings.blob_bucket is None:
+        raise ConfigError(["MAILINGEST_BLOB_BUCKET is required with MAILINGEST_BLOBS_BACKEND=gcs"])
     return GcsBlobStore(settings.blob_bucket)
 
 

@@ -19,9 +19,10 @@ from types import FrameType
 from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
-from shared.bootstrap import build_app
+from shared.bootstrap import App, build_app
 from shared.cli.output import format_event_line
 from shared.config import Settings
+from shared.devstack import LocalServices
 from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 
@@ -67,7 +68,7 @@ class LocalSystem:
                 tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
                 tail.start()
                 if self.corpus is not None:
-                    self._deliver(svc)
+                    self._deliver()
                 self._wait(exit_after, timeout_s)
         except KeyboardInterrupt:
             _say("\nstopping…")
@@ -105,12 +106,11 @@ class LocalSystem:
         with os.fdopen(fd, "w") as f:
             f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
 
-    def _prepare(self, app: object, svc: object) -> None:
+    def _prepare(self, app: App, svc: LocalServices) -> None:
         from shared.adapters.pubsub import ensure_subscription, ensure_topic
-        from shared.bootstrap import App
 
-        assert isinstance(app, App)
-        dovecot = svc.dovecot  # type: ignore[attr-defined]
+        dovecot = svc.dovecot
+        assert dovecot is not None  # local_services started it
         password = secrets.token_urlsafe(18)
         dovecot.add_user(DEMO_USER, password)
         project, topic = app.settings.project_id, app.settings.events_topic
@@ -174,7 +174,7 @@ class LocalSystem:
 
     # -- flow ---------------------------------------------------------------------------
 
-    def _deliver(self, svc: object) -> None:
+    def _deliver(self) -> None:
         assert self.corpus is not None
         files = sorted(self.corpus.glob("*.eml"))
         port, password = self._dovecot_login
@@ -184,13 +184,11 @@ class LocalSystem:
             for path in files:
                 imap.append("INBOX", path.read_bytes())
 
-    def _tail(self, app: object) -> None:
+    def _tail(self, app: App) -> None:
         import json
 
         from shared.adapters.pubsub import EventTail
-        from shared.bootstrap import App
 
-        assert isinstance(app, App)
         tail = EventTail(app.settings.project_id, app.settings.events_topic, TAIL_SUBSCRIPTION)
         for data, _attrs in tail.iter(stop=self._stop):
             self._events += 1

@@ -73,7 +73,10 @@ class LocalServices:
         return env
 
     def stop(self) -> None:
-        for service in (self.dovecot, self.secretmanager, self.pubsub, self.firestore):
+        if self.dovecot is not None:
+            with contextlib.suppress(Exception):
+                self.dovecot.close()
+        for service in (self.secretmanager, self.pubsub, self.firestore):
             if service is not None:
                 with contextlib.suppress(Exception):
                     service.stop()

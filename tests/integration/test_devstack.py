@@ -174,7 +174,7 @@ def test_dovecot_variant_with_oauth2_and_everything_stops(
         pid = dovecot.pid
         assert pid is not None
     finally:
-        dovecot.stop()
+        dovecot.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     assert port_is_free(dovecot.imap_port)

@@ -53,4 +53,4 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
         health = app.state.get_health(mailbox.tenant_id, mailbox.id, app.clock.now())
         assert health.state is MailboxState.REAUTH_REQUIRED
     finally:
-        dovecot.stop()
+        dovecot.close()

@@ -135,3 +135,37 @@ def _now() -> Any:
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_starttls_and_move_after_processing(rig: Rig, running: Any, dovecot: Any) -> None:
+    from shared.service.watcher import WatcherOptions
+    from tests.integration.watcher.conftest import FAST
+
+    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=10) as c:
+        c.login(rig.user, rig.password)
+        c.create_folder("Processed")
+    rig.add_mailbox(
+        host="localhost",
+        tls=TlsMode.STARTTLS,
+        after_processing=AfterProcessing.MOVE,
+        move_to="Processed",
+    )
+    options = WatcherOptions(**{**FAST.__dict__, "ca_file": dovecot.ca_cert})
+    running(rig.watcher(options=options))
+    rig.append(message("move me"))
+    wait_for(lambda: rig.subjects() == ["move me"], what="event over STARTTLS")
+    with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=10) as c:
+        c.login(rig.user, rig.password)
+        wait_for(lambda: c.select_folder("Processed")[b"EXISTS"] == 1, what="moved")
+        assert c.select_folder("INBOX")[b"EXISTS"] == 0
+
+
+def test_mark_seen_after_processing(rig: Rig, running: Any) -> None:
+    rig.add_mailbox(after_processing=AfterProcessing.MARK_SEEN)
+    rig.append(message("seen me"))
+    running(rig.watcher())
+    wait_for(lambda: rig.subjects() == ["seen me"], what="event")
+    with IMAPClient("127.0.0.1", port=rig.dovecot.imap_port, ssl=False, timeout=10) as c:
+        c.login(rig.user, rig.password)
+        c.select_folder("INBOX", readonly=True)
+        wait_for(lambda: c.search(["SEEN"]) == [1], what="the message flagged \\Seen")

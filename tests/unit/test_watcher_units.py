@@ -1,0 +1,75 @@
+"""Pure parts of the watcher: backoff, coalesced health, the stale rule."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.adapters.system_clock import FakeClock
+from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
+from shared.ids import MailboxId, TenantId
+from shared.service.health import HealthReporter, is_stale, merge
+from shared.service.watcher.backoff import Backoff
+
+MAILBOX = Mailbox(
+    tenant_id=TenantId("acme"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="b@acme.example",
+    host="127.0.0.1",
+    tls=TlsMode.PLAIN,
+    poll_interval_s=60,
+)
+
+
+def test_backoff_grows_with_jitter_up_to_the_cap_and_resets() -> None:
+    backoff = Backoff(1.0, 30.0, random.Random(1))
+    delays = [backoff.next_delay() for _ in range(10)]
+    assert 0.5 <= delays[0] <= 1.0
+    assert 1.0 <= delays[1] <= 2.0
+    assert all(d <= 30.0 for d in delays)
+    assert delays[-1] >= 15.0  # reached the cap's range
+    backoff.reset()
+    assert backoff.next_delay() <= 1.0
+
+
+def test_merge_keeps_latest_values_and_adds_counters() -> None:
+    a = HealthUpdate(state=MailboxState.SYNCING, processed=2, processing_ms_total=10.0)
+    b = HealthUpdate(state=MailboxState.IDLE, processed=3, last_error="x")
+    merged = merge(a, b)
+    assert merged.state is MailboxState.IDLE
+    assert merged.processed == 5
+    assert merged.processing_ms_total == 10.0
+    assert merged.last_error == "x"
+
+
+def test_reporter_coalesces_many_reports_into_one_write() -> None:
+    clock = FakeClock()
+    writes: list[HealthUpdate] = []
+
+    class CountingStore(InMemoryStateStore):
+        def update_health(self, t: TenantId, m: MailboxId, u: HealthUpdate, at: datetime) -> None:
+            writes.append(u)
+            super().update_health(t, m, u, at)
+
+    store = CountingStore(clock)
+    reporter = HealthReporter(store, clock)
+    for _ in range(100):
+        reporter.report(MAILBOX, HealthUpdate(processed=1))
+    reporter.flush()
+    assert len(writes) == 1
+    assert store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == 100
+
+
+def test_stale_when_neither_doorbell_nor_sync_within_the_window() -> None:
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert is_stale(Health(), MAILBOX, now, idle_refresh_s=300)
+    fresh = Health(last_sync_at=now - timedelta(minutes=10))
+    assert not is_stale(fresh, MAILBOX, now, idle_refresh_s=300)
+    old = Health(
+        last_sync_at=now - timedelta(minutes=16), last_doorbell_at=now - timedelta(hours=1)
+    )
+    assert is_stale(old, MAILBOX, now, idle_refresh_s=300)
+    disabled = MAILBOX.model_copy(update={"enabled": False})
+    assert not is_stale(Health(), disabled, now, idle_refresh_s=300)
