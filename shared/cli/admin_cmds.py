@@ -22,6 +22,9 @@ def register(sub: Any) -> None:
     p = tenants.add_parser("add", help="create a tenant")
     p.add_argument("tenant_id")
     p.add_argument("--name", required=True)
+    p.add_argument(
+        "--admin", action="append", default=[], help="email allowed on the settings page"
+    )
     p.set_defaults(handler=tenants_add)
     p = tenants.add_parser("list", help="list tenants")
     p.set_defaults(handler=tenants_list)
@@ -81,7 +84,9 @@ def _actor() -> str:
 
 
 def tenants_add(args: argparse.Namespace) -> int:
-    tenant = _app().admin.add_tenant(args.tenant_id, args.name, actor=_actor())
+    tenant = _app().admin.add_tenant(
+        args.tenant_id, args.name, actor=_actor(), admins=tuple(args.admin)
+    )
     print(f"tenant {tenant.id} created")
     return 0
 

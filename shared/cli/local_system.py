@@ -29,6 +29,7 @@ from shared.ids import MailboxId, TenantId
 DEMO_TENANT = TenantId("demo-agency")
 DEMO_MAILBOX = MailboxId("booking")
 DEMO_USER = "booking@demo.agency"
+DEMO_ADMIN = "admin@demo.agency"
 TAIL_SUBSCRIPTION = "mail-events-tail"
 # HTTP functions started under functions-framework: (folder, target, signature type)
 HTTP_FUNCTIONS = (
@@ -116,7 +117,7 @@ class LocalSystem:
         project, topic = app.settings.project_id, app.settings.events_topic
         ensure_topic(project, topic)
         ensure_subscription(project, topic, TAIL_SUBSCRIPTION, ordering=True)
-        app.admin.add_tenant(DEMO_TENANT, "Demo Agency", actor="make-run")
+        app.admin.add_tenant(DEMO_TENANT, "Demo Agency", actor="make-run", admins=(DEMO_ADMIN,))
         mailbox = Mailbox(
             tenant_id=DEMO_TENANT,
             id=DEMO_MAILBOX,
@@ -145,11 +146,14 @@ class LocalSystem:
         )
         _say(f"watcher started (log: {logs / 'watcher.log'})")
         ff = Path(sys.executable).with_name("functions-framework")
+        ports = {target: _free_port() for _, target, _ in HTTP_FUNCTIONS}
+        urls = {target: f"http://127.0.0.1:{port}/" for target, port in ports.items()}
+        child_env["MAILINGEST_OAUTH_START_URL"] = urls["oauth_start"]
+        child_env["MAILINGEST_SETTINGS_DEV_ADMIN"] = DEMO_ADMIN  # no IAP locally
         for folder, target, signature in HTTP_FUNCTIONS:
             source = Path("functions") / folder / "main.py"
             if not source.exists():
                 continue
-            port = _free_port()
             self._spawn(
                 [
                     str(ff),
@@ -157,12 +161,13 @@ class LocalSystem:
                     f"--source={source}",
                     f"--signature-type={signature}",
                     "--host=127.0.0.1",
-                    f"--port={port}",
+                    f"--port={ports[target]}",
                 ],
                 child_env,
                 logs / f"{target}.log",
             )
-            _say(f"function {target}: http://127.0.0.1:{port}/")
+            suffix = f"?tenant={DEMO_TENANT}" if target == "settings" else ""
+            _say(f"function {target}: {urls[target]}{suffix}")
 
     def _spawn(self, argv: list[str], env: dict[str, str], log: Path) -> None:
         with log.open("ab") as out:

@@ -66,6 +66,7 @@ class Tenant(BaseModel):
     id: TenantId
     name: str = Field(min_length=1, max_length=200)
     created_at: datetime | None = None
+    admins: tuple[str, ...] = ()  # emails allowed on the tenant's settings page (IAP identity)
 
     @field_validator("id")
     @classmethod

@@ -28,10 +28,18 @@ class Admin:
         self._secrets = secrets
         self._clock = clock
 
-    def add_tenant(self, tenant_id: str, name: str, *, actor: str) -> Tenant:
-        tenant = Tenant(id=TenantId(tenant_id), name=name, created_at=self._clock.now())
+    def add_tenant(
+        self, tenant_id: str, name: str, *, actor: str, admins: tuple[str, ...] = ()
+    ) -> Tenant:
+        tenant = Tenant(
+            id=TenantId(tenant_id),
+            name=name,
+            created_at=self._clock.now(),
+            admins=tuple(a.strip().lower() for a in admins),
+        )
         self._state.put_tenant(tenant)
-        self._audit(tenant.id, actor, "tenant.create", tenant.id, {"name": name})
+        details = {"name": name, "admins": list(tenant.admins)}
+        self._audit(tenant.id, actor, "tenant.create", tenant.id, details)
         return tenant
 
     def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:

@@ -45,6 +45,7 @@ def test_the_corpus_flows_through_the_local_system(tmp_path: Path) -> None:
     assert labels == sorted(m["label"] for m in MANIFEST)
     assert f"stopped; {len(MANIFEST)} events seen" in proc.stdout
     assert "function oauth_start: http://127.0.0.1:" in proc.stdout
+    assert "function settings: http://127.0.0.1:" in proc.stdout
     # nothing it started is left: the services' pid files point at dead processes
     leftovers = subprocess.run(
         ["pgrep", "-f", str(state_dir)], capture_output=True, text=True, check=False

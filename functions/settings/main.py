@@ -1,0 +1,53 @@
+"""The settings page as an HTTP function (behind IAP). Thin: shared.web.settings_page."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import functions_framework
+
+from shared.entrypoints import Response, admin_identity, http_boundary
+from shared.web.settings_page import SettingsPage
+
+_page: SettingsPage | None = None
+
+
+def page() -> SettingsPage:
+    global _page
+    if _page is None:
+        from shared.bootstrap import build_app
+        from shared.errors import ConfigError
+
+        app = build_app()
+        key = os.environ.get("MAILINGEST_OAUTH_STATE_KEY", "")
+        if not key:
+            raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
+        _page = SettingsPage(
+            app.state,
+            app.admin,
+            app.clock,
+            oauth_start_url=os.environ.get("MAILINGEST_OAUTH_START_URL", "/oauth_start"),
+            csrf_key=key,
+        )
+    return _page
+
+
+def _admin(request: Any) -> str | None:
+    # Locally (make run) there is no IAP in front: a development identity may be configured.
+    return admin_identity(request) or os.environ.get("MAILINGEST_SETTINGS_DEV_ADMIN") or None
+
+
+@functions_framework.http
+@http_boundary
+def settings(request: Any) -> Response:
+    tenant = request.args.get("tenant", "")
+    html = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+    if request.method == "POST":
+        notice = page().save(_admin(request), dict(request.form))
+        return page().render(_admin(request), tenant, notice), 200, html
+    if request.args.get("format") == "json":
+        body = json.dumps(page().api(_admin(request), tenant), ensure_ascii=False)
+        return body, 200, {"Content-Type": "application/json"}
+    return page().render(_admin(request), tenant), 200, html

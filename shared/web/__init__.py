@@ -1,0 +1,1 @@
+"""The settings page the agencies asked for (handbook: settings-mockup.md)."""

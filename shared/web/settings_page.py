@@ -1,0 +1,182 @@
+"""Email Configuration: per mailbox the authentication (OAuth connect buttons or a password),
+the advanced settings, and the connection health. An admin sees only the tenants that list
+their (IAP) identity; forms carry a CSRF token bound to admin and tenant; no secret or
+secret name is ever rendered."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError as PydanticValidationError
+
+from shared.domain.models import (
+    AfterProcessing,
+    AuthMethod,
+    Health,
+    Mailbox,
+    MailboxState,
+    Provider,
+    Tenant,
+    TlsMode,
+)
+from shared.errors import AuthError, NotFound, ValidationError
+from shared.ids import MailboxId, TenantId
+from shared.ports import Clock, StateStore
+from shared.service.admin import Admin
+from shared.service.health import is_stale
+
+_GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
+_BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
+
+
+@dataclass(frozen=True)
+class MailboxView:
+    mailbox: Mailbox
+    health: Health
+    stale: bool
+    status: str  # connected | error | warning | disabled | unknown
+    connect_google: str
+    connect_microsoft: str
+
+
+def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
+    if not mailbox.enabled:
+        return "disabled"
+    if health.state in _BAD:
+        return "error"
+    if stale or health.state is MailboxState.BACKOFF:
+        return "warning"
+    return "connected" if health.state in _GOOD else "unknown"
+
+
+def _ago(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "never"
+    seconds = int((now - when).total_seconds())
+    if seconds < 60:
+        return f"{max(seconds, 0)} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+class SettingsPage:
+    def __init__(
+        self, state: StateStore, admin: Admin, clock: Clock, *, oauth_start_url: str, csrf_key: str
+    ) -> None:
+        self._state = state
+        self._admin = admin
+        self._clock = clock
+        self._oauth = oauth_start_url
+        self._key = csrf_key.encode()
+        self._env = Environment(
+            loader=PackageLoader("shared.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+        )
+        self._env.filters["ago"] = lambda when: _ago(when, self._clock.now())
+
+    # -- access ---------------------------------------------------------------------------
+    def authorize(self, admin: str | None, tenant_id: str) -> Tenant:
+        if not admin:
+            raise AuthError("sign in first")
+        tenant = self._state.get_tenant(TenantId(tenant_id))
+        if admin.lower() not in tenant.admins:
+            raise AuthError("not an admin of this tenant")
+        return tenant
+
+    def csrf_token(self, admin: str, tenant_id: str) -> str:
+        return hmac.new(self._key, f"{admin}\x00{tenant_id}".encode(), hashlib.sha256).hexdigest()
+
+    def _check_csrf(self, admin: str, tenant_id: str, token: str) -> None:
+        if not hmac.compare_digest(self.csrf_token(admin, tenant_id), token or ""):
+            raise ValidationError("the form has expired: reload the page")
+
+    # -- views ----------------------------------------------------------------------------
+    def views(self, tenant: Tenant) -> list[MailboxView]:
+        now = self._clock.now()
+        out = []
+        for m in self._state.list_mailboxes(tenant.id):
+            health = self._state.get_health(m.tenant_id, m.id, now)
+            stale = is_stale(health, m, now, idle_refresh_s=300)
+            mode = "pop3" if m.provider is Provider.POP3 else "imap"
+            link = {"tenant": m.tenant_id, "mailbox": m.id, "mode": mode}
+            google = urlencode({**link, "provider": "google"})
+            microsoft = urlencode({**link, "provider": "microsoft"})
+            out.append(
+                MailboxView(
+                    mailbox=m,
+                    health=health,
+                    stale=stale,
+                    status=_status(m, health, stale),
+                    connect_google=f"{self._oauth}?{google}",
+                    connect_microsoft=f"{self._oauth}?{microsoft}",
+                )
+            )
+        return out
+
+    def render(self, admin: str | None, tenant_id: str, notice: str = "") -> str:
+        tenant = self.authorize(admin, tenant_id)
+        assert admin is not None
+        template = self._env.get_template("settings.html")
+        return template.render(
+            tenant=tenant,
+            views=self.views(tenant),
+            csrf=self.csrf_token(admin, tenant.id),
+            notice=notice,
+            admin=admin,
+            after_options=[a.value for a in AfterProcessing],
+        )
+
+    def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
+        tenant = self.authorize(admin, tenant_id)
+        return [
+            {
+                "mailbox": v.mailbox.model_dump(mode="json", exclude={"secret_ref"}),
+                "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
+                "status": v.status,
+            }
+            for v in self.views(tenant)
+        ]
+
+    def save(self, admin: str | None, form: dict[str, str]) -> str:
+        """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        try:
+            existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
+        except (NotFound, ValueError):  # a new mailbox
+            existing = None
+        try:
+            mailbox = Mailbox(
+                tenant_id=tenant.id,
+                id=MailboxId(form.get("mailbox", "")),
+                provider=Provider(form.get("provider", "imap")),
+                address=form.get("address", ""),
+                purpose=form.get("purpose", "booking") or "booking",
+                host=form.get("host") or None,
+                port=int(form["port"]) if form.get("port") else None,
+                tls=TlsMode(form.get("tls", "tls")),
+                auth_method=AuthMethod(form.get("auth_method", "password")),
+                username=form.get("username") or None,
+                secret_ref=existing.secret_ref if existing else None,
+                folder=form.get("folder") or "INBOX",
+                idle=form.get("idle") == "on",
+                poll_interval_s=int(form.get("poll_interval_s") or 60),
+                after_processing=AfterProcessing(form.get("after_processing", "leave")),
+                move_to=form.get("move_to") or None,
+                created_at=existing.created_at if existing else None,
+            )
+        except PydanticValidationError as exc:
+            problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            raise ValidationError(problems) from None
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
+        return f"mailbox {mailbox.id} saved"
