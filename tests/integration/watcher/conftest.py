@@ -33,7 +33,7 @@ FAST = WatcherOptions(
 )
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -129,7 +129,7 @@ def running() -> Iterator[Callable[[Watcher], Watcher]]:
     yield start
     for watcher, thread in started:
         watcher.stop()
-        thread.join(timeout=15)
+        thread.join(timeout=30)
         assert not thread.is_alive(), "watcher did not stop"
 
 

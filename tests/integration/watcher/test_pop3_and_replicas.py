@@ -38,7 +38,7 @@ def test_pop3_polls_and_dedupes_by_uidl(rig: Rig, running: Any) -> None:
     running(rig.watcher())
     wait_for(lambda: rig.subjects() == ["pop one"], what="first POP3 event")
     rig.append(message("pop two"))
-    wait_for(lambda: rig.subjects() == ["pop one", "pop two"], timeout=30, what="second poll")
+    wait_for(lambda: rig.subjects() == ["pop one", "pop two"], what="second poll")
     # left on the server, remembered by UIDL (the cursor moves right after the publish)
     wait_for(
         lambda: (
@@ -136,11 +136,11 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
             rig.append(message(s))
         wait_for(
             lambda: [x.holder for x in rig.state.list_leases()] == [other],
-            timeout=30,
+            timeout=60,
             what="the surviving replica to take the mailbox over (lease TTL 3 s)",
         )
         received = [
-            json.loads(data)["subject"] for data, _ in tail.iter(max_events=30, timeout_s=25)
+            json.loads(data)["subject"] for data, _ in tail.iter(max_events=30, timeout_s=60)
         ]
         received += [json.loads(d)["subject"] for d, _ in tail.iter(timeout_s=3)]  # any twice?
         assert sorted(set(received)) == subjects  # nothing lost
