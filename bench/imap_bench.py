@@ -322,7 +322,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         with local_services(secretmanager=False, base_dir=Path(tmp) / "svc") as svc:
             os.environ.update(svc.env())
-            figures.update(latency(svc))
+            if os.environ.get("BENCH_IMAP_SCALE_ONLY") != "1":
+                figures.update(latency(svc))
             figures.update(scale(Path(tmp)))
     args.out.write_text(json.dumps(figures, indent=2))
     return 0

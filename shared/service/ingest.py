@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -149,7 +149,7 @@ class IngestPipeline:
         )
         try:
             raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
-            origin = Origin(**{**origin.__dict__, "raw_ref": raw_ref})
+            origin = replace(origin, raw_ref=raw_ref)
             parsed, error = self._parse(raw)
             if parsed is None:
                 event = build_unparseable_event(origin, error or "unparseable")
@@ -269,16 +269,20 @@ class IngestPipeline:
     def _publish(self, mailbox: Mailbox, event: dict[str, Any]) -> None:
         data = encode_event(event)
         attributes = event_attributes(event)
-        retrying = Retrying(
+        retrying = self._retrying()
+        for attempt in retrying:
+            with attempt:
+                self._sink.publish(data, ordering_key=mailbox.key, attributes=attributes)
+
+    def _retrying(self) -> Retrying:
+        """Transient failures (ServiceUnavailable) retried with exponential backoff."""
+        return Retrying(
             retry=retry_if_exception_type(ServiceUnavailable),
             stop=stop_after_attempt(self._opt.publish_attempts),
             wait=wait_exponential(multiplier=0.2, max=self._opt.publish_wait_max_s),
             sleep=self._sleep,
             reraise=True,
         )
-        for attempt in retrying:
-            with attempt:
-                self._sink.publish(data, ordering_key=mailbox.key, attributes=attributes)
 
     def _dead_letter(
         self,
@@ -327,9 +331,14 @@ class IngestPipeline:
         )
 
     def _complete(self, *keys: str | None) -> None:
+        """Mark claims done. Called after a publish succeeded, so it tries hard: giving up
+        here would let a retry publish the event again (consumers dedupe by event id)."""
+        retrying = self._retrying()
         for key in keys:
             if key:
-                self._state.complete_claim(key, self._holder)
+                for attempt in retrying:
+                    with attempt:
+                        self._state.complete_claim(key, self._holder)
 
     def _release(self, key: str) -> None:
         try:
