@@ -239,3 +239,20 @@ def test_a_message_specific_failure_is_dead_lettered_and_replay_publishes_it() -
     assert replayed.outcome == "published"
     assert env.state.list_dead_letters(TenantId("acme")) == []
     assert len(env.published()) == 1
+
+
+def test_a_store_hiccup_after_publishing_does_not_publish_twice() -> None:
+    env = Env()
+    calls = {"n": 0}
+    real = env.state.complete_claim
+
+    def flaky_complete(key: str, holder: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ServiceUnavailable("firestore blip")
+        real(key, holder)
+
+    env.state.complete_claim = flaky_complete  # type: ignore[method-assign]
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
+    assert len(env.published()) == 1
