@@ -33,11 +33,35 @@ def _tls_context(mailbox: Mailbox, options: ConnectOptions) -> ssl.SSLContext:
     return context
 
 
+_TEMPORARY = (
+    "[UNAVAILABLE]",
+    "TEMPORARY",
+    "[INUSE]",
+    "[SERVERBUG]",
+    "[LIMIT]",
+    "TIMED OUT",
+    "TRY AGAIN",
+)
+_REFUSED = (
+    "[AUTHENTICATIONFAILED]",
+    "[AUTHORIZATIONFAILED]",
+    "[EXPIRED]",
+    "AUTHENTICATE FAILED",  # Outlook answers without a response code
+    "LOGIN FAILED",
+    "INVALID CREDENTIALS",
+    "AUTHENTICATION FAILED",
+)
+
+
 def _is_temporary(message: str) -> bool:
-    # Dovecot: "[UNAVAILABLE] Temporary authentication failure" (e.g. the OAuth introspection
-    # endpoint is down) is not a wrong credential (RFC 5530 response codes)
+    """Only a clear refusal of the credentials is an auth error (RFC 5530 response codes and
+    the providers' wordings). Dovecot's "[UNAVAILABLE] Temporary authentication failure" (an
+    OAuth introspection endpoint down), an overloaded server's timeout or anything unclear is
+    temporary: a mailbox must not sit in auth_error because its server was busy."""
     upper = message.upper()
-    return "[UNAVAILABLE]" in upper or "TEMPORARY" in upper or "[INUSE]" in upper
+    if any(marker in upper for marker in _TEMPORARY):
+        return True
+    return not any(marker in upper for marker in _REFUSED)
 
 
 def connect_imap(
@@ -123,15 +147,10 @@ def connect_pop3(
             if exc.args and isinstance(exc.args[0], bytes)
             else str(exc)
         )
-        if (
-            (
-                "[AUTH]" in text.upper()
-                or "AUTHENTICATION FAILED" in text.upper()
-                or "-ERR" in text.upper()
-            )
-            and not _is_temporary(text)
-            and "[SYS/TEMP]" not in text.upper()
-        ):
+        upper = text.upper()
+        # RFC 3206: [AUTH] is a refusal of the credentials, [SYS/TEMP] and [IN-USE] are not
+        refused = "[AUTH]" in upper or not _is_temporary(text)
+        if refused and "[SYS/" not in upper and "[IN-USE]" not in upper:
             raise AuthError(f"POP3 login refused for {mailbox.key}: {text[:200]}") from None
         raise ServiceUnavailable(f"POP3 {mailbox.key}: {text[:200]}") from None
     except (OSError, ssl.SSLError) as exc:
