@@ -34,7 +34,7 @@ from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher, WatcherOptions
 
 MESSAGES = int(os.environ.get("BENCH_IMAP_MESSAGES", "200"))
-SCALE = int(os.environ.get("BENCH_IMAP_MAILBOXES", "1000"))
+SCALE = int(os.environ.get("BENCH_IMAP_MAILBOXES", "5000"))
 POLL_S = 60
 PROJECT = "demo-test"
 
