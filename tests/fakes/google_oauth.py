@@ -4,7 +4,6 @@ plus a token introspection endpoint for Dovecot's oauth2 passdb. It counts reque
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import http.server
 import json
@@ -14,11 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tests.fakes.json_http import JsonHandler
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+from tests.fakes.json_http import JsonHandler, b64url, s256
 
 
 @dataclass
@@ -46,7 +41,7 @@ class GoogleStandIn:
             self.access_tokens.clear()
 
     def _id_token(self, email: str) -> str:
-        header = _b64(json.dumps({"alg": "RS256", "kid": "test"}).encode())
+        header = b64url(json.dumps({"alg": "RS256", "kid": "test"}).encode())
         claims = {
             "iss": "https://accounts.google.com",
             "aud": self.client_id,
@@ -54,7 +49,7 @@ class GoogleStandIn:
             "email_verified": True,
             "sub": hashlib.sha256(email.encode()).hexdigest()[:20],
         }
-        return f"{header}.{_b64(json.dumps(claims).encode())}.{_b64(b'sig')}"
+        return f"{header}.{b64url(json.dumps(claims).encode())}.{b64url(b'sig')}"
 
     def _issue(self, email: str, refresh: bool) -> dict[str, object]:
         access = "ya29." + secrets.token_urlsafe(32)
@@ -87,7 +82,7 @@ class GoogleStandIn:
                         "error_description": "Malformed auth code.",
                     }
                 challenge, email = found
-                digest = _b64(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
+                digest = s256(form.get("code_verifier", ""))
                 if digest != challenge:
                     return 400, {
                         "error": "invalid_grant",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.server
 import json
 from urllib.parse import parse_qs
@@ -22,3 +24,12 @@ class JsonHandler(http.server.BaseHTTPRequestHandler):
     def _form(self) -> dict[str, str]:
         length = int(self.headers.get("Content-Length", "0"))
         return {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def s256(code_verifier: str) -> str:
+    """The PKCE S256 challenge of a verifier (RFC 7636 §4.2)."""
+    return b64url(hashlib.sha256(code_verifier.encode()).digest())

@@ -5,7 +5,6 @@ rotating refresh tokens as Microsoft does."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import http.server
 import json
@@ -19,11 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.devstack.dovecot import write_self_signed
-from tests.fakes.json_http import JsonHandler
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+from tests.fakes.json_http import JsonHandler, b64url, s256
 
 
 @dataclass
@@ -75,8 +70,8 @@ class MicrosoftStandIn:
         }
         if nonce:
             claims["nonce"] = nonce
-        head = _b64(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
-        return f"{head}.{_b64(json.dumps(claims).encode())}.{_b64(b'sig')}"
+        head = b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+        return f"{head}.{b64url(json.dumps(claims).encode())}.{b64url(b'sig')}"
 
     def _issue(self, user: str, scope: str, nonce: str | None = None) -> dict[str, object]:
         refresh = "0.AR" + secrets.token_urlsafe(32)
@@ -89,7 +84,7 @@ class MicrosoftStandIn:
             "access_token": "eyJ0eXAi." + secrets.token_urlsafe(32),
             "refresh_token": refresh,
             "id_token": self._id_token(user, nonce),
-            "client_info": _b64(json.dumps({"uid": "u1", "utid": self.tenant}).encode()),
+            "client_info": b64url(json.dumps({"uid": "u1", "utid": self.tenant}).encode()),
         }
 
     def token(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
@@ -115,10 +110,7 @@ class MicrosoftStandIn:
                 if found is None:
                     return 400, error
                 challenge, user, nonce = found
-                if (
-                    _b64(hashlib.sha256(form.get("code_verifier", "").encode()).digest())
-                    != challenge
-                ):
+                if s256(form.get("code_verifier", "")) != challenge:
                     return 400, error
                 return 200, self._issue(user, scope, nonce)
             if grant == "refresh_token":
