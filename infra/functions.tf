@@ -1,78 +1,155 @@
+# The functions and how each is reached. Who may call what:
+# - gmail_push, graph_worker: Eventarc Pub/Sub triggers (internal ingress, retried on error).
+# - graph_webhook: public (Microsoft Graph has no Google identity); it answers the validation
+#   handshake and checks every notification's clientState before queueing it.
+#   https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
+# - renew_watches, refresh_tokens: Cloud Scheduler with an OIDC token (internal ingress).
+# - settings, oauth, oauth_callback: behind Identity-Aware Proxy on the HTTPS load balancer
+#   (iap.tf). IAP, not just "authenticated", because tenant admins are people with Google
+#   accounts in a browser: IAP signs them in and sends their identity, which the page maps to
+#   a tenant; "require authentication" would need a Google ID token on every browser request.
+#   Ingress ALLOW_INTERNAL_AND_GCLB keeps the run.app URLs from bypassing IAP.
 locals {
-  functions = {
+  all_functions = {
     gmail_push = {
-      entry_point = "gmail_push"
-      trigger     = "pubsub"
-      topic       = google_pubsub_topic.gmail_push.id
-      public      = false
+      source        = "gmail_push"
+      entry_point   = "gmail_push"
+      trigger       = "pubsub"
+      topic         = google_pubsub_topic.gmail_push.id
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      public        = false
+      timeout       = 300
+      memory        = "1Gi"
+      max_instances = 20
     }
     graph_webhook = {
-      entry_point = "graph_webhook"
-      trigger     = "http"
-      topic       = null
-      public      = true # Graph calls it; every item's clientState is verified
+      # must answer within 3 s (Graph), so it only verifies and queues
+      source        = "graph_webhook"
+      entry_point   = "graph_webhook"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_ALL"
+      public        = true
+      timeout       = 10
+      memory        = "256M"
+      max_instances = 20
     }
     graph_worker = {
-      entry_point = "graph_worker"
-      trigger     = "pubsub"
-      topic       = google_pubsub_topic.graph_notifications.id
-      public      = false
+      source        = "graph_worker"
+      entry_point   = "graph_worker"
+      trigger       = "pubsub"
+      topic         = google_pubsub_topic.graph_notifications.id
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      public        = false
+      timeout       = 300
+      memory        = "1Gi"
+      max_instances = 20
     }
     renew_watches = {
-      entry_point = "renew_watches"
-      trigger     = "http"
-      topic       = null
-      public      = false
+      source        = "renew_watches"
+      entry_point   = "renew_watches"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      public        = false
+      timeout       = 540
+      memory        = "512M"
+      max_instances = 2
     }
     refresh_tokens = {
-      entry_point = "refresh_tokens"
-      trigger     = "http"
-      topic       = null
-      public      = false
+      source        = "refresh_tokens"
+      entry_point   = "refresh_tokens"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      public        = false
+      timeout       = 300
+      memory        = "512M"
+      max_instances = 1
     }
     oauth = {
-      entry_point = "oauth_start"
-      trigger     = "http"
-      topic       = null
-      public      = true # behind the settings page's IAP session in practice; state is sealed
+      source        = "oauth"
+      entry_point   = "oauth_start"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_AND_GCLB"
+      public        = false
+      timeout       = 30
+      memory        = "256M"
+      max_instances = 5
     }
     oauth_callback = {
-      entry_point = "oauth_callback"
-      trigger     = "http"
-      topic       = null
-      public      = true # the provider redirects the admin's browser here; state is sealed
+      # same source as oauth (functions/oauth/main.py has both entry points)
+      source        = "oauth"
+      entry_point   = "oauth_callback"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_AND_GCLB"
+      public        = false
+      timeout       = 30
+      memory        = "256M"
+      max_instances = 5
     }
     settings = {
-      entry_point = "settings"
-      trigger     = "http"
-      topic       = null
-      public      = false # behind IAP: tenant admins are authenticated before the page
+      source        = "settings"
+      entry_point   = "settings"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_AND_GCLB"
+      public        = false
+      timeout       = 30
+      memory        = "256M"
+      max_instances = 5
     }
+  }
+  functions = { for k, v in local.all_functions : k => v if contains(var.deployed_functions, k) }
+
+  # Secret Manager secrets (secrets.tf) each function reads as environment variables.
+  oauth_client_env = {
+    MAILINGEST_GOOGLE_CLIENT_SECRET    = "mailingest-google-client-secret"
+    MAILINGEST_MICROSOFT_CLIENT_SECRET = "mailingest-microsoft-client-secret"
+    MAILINGEST_OAUTH_STATE_KEY         = "mailingest-state-signing-key"
+  }
+  function_secret_env = {
+    gmail_push     = local.oauth_client_env
+    graph_webhook  = {}
+    graph_worker   = local.oauth_client_env
+    renew_watches  = local.oauth_client_env
+    refresh_tokens = local.oauth_client_env
+    oauth          = local.oauth_client_env
+    oauth_callback = local.oauth_client_env
+    # the state key also keys the page's CSRF tokens (functions/settings/main.py)
+    settings = { MAILINGEST_OAUTH_STATE_KEY = "mailingest-state-signing-key" }
   }
 }
 
 module "functions" {
-  source        = "./modules/function"
-  for_each      = local.functions
-  name          = "${local.name}-${replace(each.key, "_", "-")}"
-  entry_point   = each.value.entry_point
-  region        = var.region
-  source_zip    = "${var.function_source_dir}/${each.key}.zip"
-  source_bucket = google_storage_bucket.function_source.name
-  trigger       = each.value.trigger
-  pubsub_topic  = each.value.topic
-  public        = each.value.public
+  source          = "./modules/function"
+  for_each        = local.functions
+  name            = "${local.name}-${replace(each.key, "_", "-")}"
+  entry_point     = each.value.entry_point
+  region          = var.region
+  source_zip      = "${var.function_source_dir}/${each.value.source}.zip"
+  source_bucket   = google_storage_bucket.function_source.name
+  trigger         = each.value.trigger
+  pubsub_topic    = each.value.topic
+  public          = each.value.public
+  ingress         = each.value.ingress
+  timeout_seconds = each.value.timeout
+  memory          = each.value.memory
+  max_instances   = each.value.max_instances
   env = merge(local.common_env, {
-    MAILINGEST_SECRETS_BACKEND     = "secretmanager"
-    MAILINGEST_OAUTH_REDIRECT_URI  = "https://${var.region}-${var.project_id}.cloudfunctions.net/${local.name}-oauth-callback"
+    MAILINGEST_SECRETS_BACKEND = "secretmanager"
+    # the browser flow runs on the IAP load balancer's host (iap.tf routes these paths)
+    MAILINGEST_OAUTH_REDIRECT_URI  = "${trimsuffix(var.settings_url, "/")}/oauth_callback"
+    MAILINGEST_OAUTH_START_URL     = "/oauth_start"
     MAILINGEST_SETTINGS_URL        = var.settings_url
     MAILINGEST_GOOGLE_CLIENT_ID    = var.google_client_id
     MAILINGEST_MICROSOFT_CLIENT_ID = var.microsoft_client_id
   })
-  secret_env = contains(["oauth", "oauth_callback", "refresh_tokens"], each.key) ? {
-    MAILINGEST_GOOGLE_CLIENT_SECRET    = "mailingest-google-client-secret"
-    MAILINGEST_MICROSOFT_CLIENT_SECRET = "mailingest-microsoft-client-secret"
-    MAILINGEST_OAUTH_STATE_KEY         = "mailingest-state-signing-key"
-  } : {}
-  labels = local.labels
+  secret_env = local.function_secret_env[each.key]
+  labels     = local.labels
+
+  # a secret env var that names a missing secret fails the deploy
+  depends_on = [google_secret_manager_secret.oauth_clients]
 }

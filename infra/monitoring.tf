@@ -1,14 +1,30 @@
 # Alerts from the structured logs (one JSON line per record; see shared/observability.py).
+# Each metric counts one log message; tests/unit/test_infra.py checks the code logs it.
 # https://cloud.google.com/logging/docs/logs-based-metrics
+locals {
+  alert_messages = {
+    # shared/oauth/tokens.py: invalid_grant, the admin must reconnect the mailbox
+    reauth_required = "OAuth grant revoked: reconnect needed"
+    # shared/service/watcher/mailbox_worker.py: the server refused the credentials
+    auth_error = "login refused"
+    # shared/service/ingest.py: a message could not be processed and was set aside
+    dead_letter = "message dead-lettered"
+    # a mailbox without doorbell or sync for 3 refresh windows (shared/service/health.py
+    # is_stale); logged by the periodic health sweep
+    stale = "mailbox stale"
+  }
+  alert_docs = {
+    reauth_required = "A mailbox's OAuth grant was revoked or expired. The tenant admin must press Connect again on the settings page."
+    auth_error      = "A mailbox's server refused its password. Check the password or app password on the settings page."
+    dead_letter     = "A message was dead-lettered. Inspect with `mailingest dead-letters` and `mailingest replay` after a fix."
+    stale           = "A mailbox has had no doorbell and no sync for too long. Check the watcher's logs and the mailbox's health on the settings page."
+  }
+}
 
 resource "google_logging_metric" "mailbox_alerts" {
-  for_each = {
-    reauth_required = "jsonPayload.message=\"OAuth grant revoked: reconnect needed\""
-    auth_error      = "jsonPayload.message=\"login refused\""
-    dead_letter     = "jsonPayload.message=\"message dead-lettered\""
-  }
-  name   = "${local.name}-${replace(each.key, "_", "-")}"
-  filter = each.value
+  for_each = local.alert_messages
+  name     = "${local.name}-${replace(each.key, "_", "-")}"
+  filter   = "jsonPayload.message=\"${each.value}\" AND resource.type=\"cloud_run_revision\""
   metric_descriptor {
     metric_kind = "DELTA"
     value_type  = "INT64"
@@ -24,6 +40,7 @@ resource "google_monitoring_notification_channel" "email" {
   }
 }
 
+# https://cloud.google.com/monitoring/alerts/policies-in-api
 resource "google_monitoring_alert_policy" "mailbox_alerts" {
   for_each     = google_logging_metric.mailbox_alerts
   display_name = "${local.name}: ${each.key}"
@@ -40,6 +57,13 @@ resource "google_monitoring_alert_policy" "mailbox_alerts" {
         per_series_aligner = "ALIGN_SUM"
       }
     }
+  }
+  documentation {
+    content   = local.alert_docs[each.key]
+    mime_type = "text/markdown"
+  }
+  alert_strategy {
+    auto_close = "86400s"
   }
   notification_channels = [for c in google_monitoring_notification_channel.email : c.id]
 }

@@ -1,6 +1,31 @@
 output "function_uris" {
-  description = "HTTPS endpoints of the functions."
+  description = "run.app endpoints of the functions (most accept only internal or IAP traffic)."
   value       = { for k, f in module.functions : k => f.uri }
+}
+
+output "graph_notification_url" {
+  description = "notificationUrl for Microsoft Graph subscriptions (null when graph_webhook is not deployed)."
+  value       = try(module.functions["graph_webhook"].uri, null)
+}
+
+output "gmail_push_topic" {
+  description = "topicName for Gmail users.watch."
+  value       = google_pubsub_topic.gmail_push.id
+}
+
+output "settings_url" {
+  description = "The settings page behind IAP; point the DNS name at settings_ip."
+  value       = var.settings_url
+}
+
+output "settings_ip" {
+  description = "Address of the IAP load balancer (A record for the settings host)."
+  value       = try(google_compute_global_address.settings[0].address, null)
+}
+
+output "oauth_redirect_uri" {
+  description = "Redirect URI to register with Google and Microsoft."
+  value       = "${trimsuffix(var.settings_url, "/")}/oauth_callback"
 }
 
 output "events_topic" {
@@ -11,4 +36,12 @@ output "events_topic" {
 output "raw_bucket" {
   description = "Bucket of raw MIME and large attachments."
   value       = google_storage_bucket.raw.name
+}
+
+output "service_accounts" {
+  description = "Runtime identities (watcher, scheduler invoker and one per function)."
+  value = merge(
+    { watcher = google_service_account.watcher.email, scheduler = google_service_account.scheduler.email },
+    { for k, f in module.functions : k => f.service_account_email },
+  )
 }

@@ -26,3 +26,75 @@ resource "google_pubsub_topic" "graph_notifications" {
   name   = "${local.name}-graph-notifications"
   labels = local.labels
 }
+
+# --- Subscriptions on the events topic -------------------------------------------------
+# Declared here rather than in variables.tf because only this file uses it; an env's
+# tfvars may set it once it moves to variables.tf (test_infra checks tfvars against that).
+variable "events_subscriptions" {
+  type        = set(string)
+  description = "Pull subscriptions on the events topic, one per downstream consumer (named <events_topic>-<name>)."
+  default     = ["mindops"]
+}
+
+locals {
+  # Pub/Sub's service agent moves undeliverable messages to the dead-letter topic.
+  pubsub_service_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+# Events carry the mailbox as ordering key; ordering is a property of the subscription
+# (https://cloud.google.com/pubsub/docs/ordering). A consumer that keeps failing on one
+# event would block that mailbox's key, so after max_delivery_attempts the event moves to
+# the dead-letter topic (https://cloud.google.com/pubsub/docs/handling-failures).
+resource "google_pubsub_subscription" "events" {
+  for_each                   = var.events_subscriptions
+  name                       = "${var.events_topic}-${each.value}"
+  topic                      = google_pubsub_topic.events.id
+  enable_message_ordering    = true
+  ack_deadline_seconds       = 60
+  message_retention_duration = "604800s" # 7 days, the maximum, to ride out consumer outages
+  labels                     = local.labels
+
+  expiration_policy {
+    ttl = "" # never expire, even when the consumer is idle for weeks
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.events_dead_letter.id
+    max_delivery_attempts = 10
+  }
+}
+
+# A topic without a subscription drops what is published to it: this one keeps
+# dead-lettered events for inspection and replay.
+resource "google_pubsub_subscription" "events_dead_letter" {
+  name                       = "${var.events_topic}-dead-letter"
+  topic                      = google_pubsub_topic.events_dead_letter.id
+  message_retention_duration = "604800s"
+  labels                     = local.labels
+
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# The service agent publishes forwarded messages to the dead-letter topic...
+# https://cloud.google.com/pubsub/docs/handling-failures#grant_forwarding_permissions
+resource "google_pubsub_topic_iam_member" "dead_letter_forwarder" {
+  topic  = google_pubsub_topic.events_dead_letter.id
+  role   = "roles/pubsub.publisher"
+  member = local.pubsub_service_agent
+}
+
+# ...and acknowledges them on the source subscription.
+# https://cloud.google.com/pubsub/docs/handling-failures#grant_forwarding_permissions
+resource "google_pubsub_subscription_iam_member" "dead_letter_acker" {
+  for_each     = google_pubsub_subscription.events
+  subscription = each.value.id
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}

@@ -59,6 +59,10 @@ variable "watcher_max_instances" {
   type        = number
   description = "Upper bound of watcher replicas; leases in Firestore share the mailboxes."
   default     = 4
+  validation {
+    condition     = var.watcher_max_instances >= 1
+    error_message = "watcher_max_instances must be at least 1."
+  }
 }
 
 variable "function_source_dir" {
@@ -69,13 +73,21 @@ variable "function_source_dir" {
 
 variable "settings_url" {
   type        = string
-  description = "Public URL of the settings page (OAuth redirects come back here)."
+  description = "https URL of the settings page on the IAP load balancer (its host gets the managed certificate; OAuth redirects come back here)."
+  validation {
+    condition     = can(regex("^https://[a-z0-9.-]+/?$", var.settings_url))
+    error_message = "settings_url must be https://<host> with no path."
+  }
 }
 
 variable "alert_email" {
   type        = string
-  description = "Where monitoring alerts go."
+  description = "Where monitoring alerts go (empty: alerts show in the console only)."
   default     = ""
+  validation {
+    condition     = var.alert_email == "" || can(regex("^[^@ ]+@[^@ ]+$", var.alert_email))
+    error_message = "alert_email must be an email address or empty."
+  }
 }
 
 variable "google_client_id" {
@@ -88,4 +100,30 @@ variable "microsoft_client_id" {
   type        = string
   description = "Application (client) id of the Entra app registration (not secret)."
   default     = ""
+}
+
+variable "deployed_functions" {
+  type        = set(string)
+  description = "Functions to deploy (each needs build/functions/<source>.zip); scheduler jobs follow their target."
+  default = [
+    "gmail_push", "graph_webhook", "graph_worker", "renew_watches",
+    "refresh_tokens", "oauth", "oauth_callback", "settings",
+  ]
+  validation {
+    condition = alltrue([for f in var.deployed_functions : contains([
+      "gmail_push", "graph_webhook", "graph_worker", "renew_watches",
+      "refresh_tokens", "oauth", "oauth_callback", "settings",
+    ], f)])
+    error_message = "deployed_functions may only name functions defined in functions.tf."
+  }
+}
+
+variable "settings_admins" {
+  type        = list(string)
+  description = "IAP members allowed to open the settings page (user:, group: or domain:); the page then maps each to its tenant."
+  default     = []
+  validation {
+    condition     = alltrue([for m in var.settings_admins : can(regex("^(user|group|domain):.+", m))])
+    error_message = "settings_admins entries must start with user:, group: or domain:."
+  }
 }

@@ -12,3 +12,8 @@ output "service_account_email" {
   description = "The function's own service account."
   value       = google_service_account.this.email
 }
+
+output "name" {
+  description = "Function name."
+  value       = google_cloudfunctions2_function.this.name
+}
