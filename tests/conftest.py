@@ -8,6 +8,8 @@ Dovecot or an emulator is missing.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,11 @@ def _isolated_environ() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def _services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServices]:
-    base = tmp_path_factory.mktemp("services")
+def _services() -> Iterator[LocalServices]:
+    # Not under pytest's basetemp: another pytest session on the machine resets
+    # /tmp/pytest-of-<user> to 0700, and Dovecot's auth user must traverse to its files.
+    base = Path(tempfile.mkdtemp(prefix="mailingest-services-"))
+    base.chmod(0o755)
     try:
         cm = start_local_services(base_dir=base)
         services = cm.__enter__()
@@ -52,6 +57,7 @@ def _services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService
         yield services
     finally:
         cm.__exit__(None, None, None)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
