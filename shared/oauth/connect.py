@@ -52,6 +52,10 @@ class ConnectFlow:
         if mode not in MODES:
             raise ValidationError(f"mode must be one of {sorted(MODES)}")
         client = self._client(provider)
+        tenant = self._state.get_tenant(TenantId(tenant_id))
+        if admin.strip().lower() not in tenant.admins:
+            # tenants never act on each other's mailboxes: only the tenant's own admins
+            raise AuthError("not an admin of this tenant")
         mailbox = self._state.get_mailbox(TenantId(tenant_id), MailboxId(mailbox_id))
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(16)

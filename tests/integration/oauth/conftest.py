@@ -51,7 +51,7 @@ def oauth_env(firestore_client: Any, tmp_path: Path) -> Iterator[OAuthEnv]:
         )
         oauth_main._parts = None  # each test builds from its own environment
         app = build_app()
-        app.admin.add_tenant("acme", "Acme", actor="test")
+        app.admin.add_tenant("acme", "Acme", actor="test", admins=("admin@acme.example",))
         app.state.put_mailbox(
             Mailbox(
                 tenant_id=TenantId("acme"),

@@ -91,6 +91,9 @@ def test_start_needs_an_authenticated_admin_and_a_known_mailbox(oauth_env: OAuth
     assert client.get("/?tenant=acme&mailbox=booking&provider=google&mode=imap").status_code == 403
     assert start("tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
     assert start("tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400
+    outsider = {"X-Goog-Authenticated-User-Email": "accounts.google.com:boss@globex.example"}
+    query = "/?tenant=acme&mailbox=booking&provider=google&mode=imap"
+    assert client.get(query, headers=outsider).status_code == 403  # not acme's admin
 
 
 def test_refresh_rotation_revocation_and_no_retry_storm(oauth_env: OAuthEnv) -> None:
