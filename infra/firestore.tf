@@ -1,10 +1,17 @@
+# Firestore (Native mode) for the state store: shared/adapters/firestore/store.py lists the
+# document layout. https://cloud.google.com/firestore/docs/reference/rest
 resource "google_firestore_database" "default" {
   name        = "(default)"
   location_id = var.region
   type        = "FIRESTORE_NATIVE"
+
+  depends_on = [google_project_service.apis]
 }
 
-# Dedupe claims expire by TTL (deleted within about a day of expires_at).
+# TTL policies: Firestore deletes a document some time (typically within 24 h) after the
+# timestamp in the field; the code treats an expired document still present as absent.
+# An empty index_config exempts the field from single-field indexing, as recommended for
+# TTL timestamps that increase monotonically (avoids index hotspots).
 # https://cloud.google.com/firestore/docs/ttl
 resource "google_firestore_field" "dedupe_ttl" {
   database   = google_firestore_database.default.name
@@ -14,28 +21,36 @@ resource "google_firestore_field" "dedupe_ttl" {
   index_config {}
 }
 
-# list_mailboxes(None) is a collection-group query over every tenant's mailboxes.
-resource "google_firestore_field" "mailboxes_tenant" {
+resource "google_firestore_field" "leases_ttl" {
   database   = google_firestore_database.default.name
-  collection = "mailboxes"
-  field      = "tenant_id"
-  index_config {
-    indexes {
-      order       = "ASCENDING"
-      query_scope = "COLLECTION_GROUP"
-    }
-  }
+  collection = "leases"
+  field      = "expires_at"
+  ttl_config {}
+  index_config {}
 }
 
-resource "google_firestore_index" "dead_letters_by_tenant" {
+# tenants/{t}/mailboxes/{m}/state/{cursor|health}: never queried, only read by id.
+# A POP3 cursor holds every seen UIDL in value.seen_uidls, and each array element would be an
+# index entry (a document may have at most 40,000); health.buckets gains fields every hour.
+# Exempting both keeps writes cheap and within limits.
+# https://cloud.google.com/firestore/quotas#indexes
+resource "google_firestore_field" "state_value_unindexed" {
   database   = google_firestore_database.default.name
-  collection = "dead_letters"
-  fields {
-    field_path = "tenant_id"
-    order      = "ASCENDING"
-  }
-  fields {
-    field_path = "last_failed_at"
-    order      = "ASCENDING"
-  }
+  collection = "state"
+  field      = "value"
+  index_config {}
 }
+
+resource "google_firestore_field" "state_buckets_unindexed" {
+  database   = google_firestore_database.default.name
+  collection = "state"
+  field      = "buckets"
+  index_config {}
+}
+
+# No composite index is needed; every query is served by automatic indexes:
+# - list_mailboxes(None): collection-group query on "mailboxes" with no filter or order
+#   (ordered by document name, which is always indexed);
+# - list_audit: order_by("at", DESCENDING) within one tenant's audit collection;
+# - list_dead_letters(tenant): one equality filter on tenant_id, sorted in the client.
+# https://cloud.google.com/firestore/docs/query-data/index-overview

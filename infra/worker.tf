@@ -1,5 +1,16 @@
 # The always-on watcher: IDLE needs live connections, so CPU stays allocated and at least one
 # instance runs. https://cloud.google.com/run/docs/configuring/cpu-allocation
+locals {
+  watcher_env = {
+    MAILINGEST_SECRETS_BACKEND = "secretmanager"
+    # A message claimed by a replica that was then killed is taken over after this; it must
+    # outlast the slowest honest ingest (50 MB parse + upload + publish retries, ~1 min) and
+    # stays well below the pipeline's general 300 s, so a takeover after SIGKILL does not
+    # hold the mailbox for five minutes.
+    MAILINGEST_IN_FLIGHT_TIMEOUT_S = "120"
+  }
+}
+
 resource "google_cloud_run_v2_service" "watcher" {
   name     = "${local.name}-watcher"
   location = var.region
@@ -22,7 +33,7 @@ resource "google_cloud_run_v2_service" "watcher" {
         }
       }
       dynamic "env" {
-        for_each = merge(local.common_env, { MAILINGEST_SECRETS_BACKEND = "secretmanager" })
+        for_each = merge(local.common_env, local.watcher_env)
         content {
           name  = env.key
           value = env.value

@@ -9,6 +9,7 @@ MailIngestError
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
       ├── AlreadyExists          create of something that is there
       ├── AuthError              credentials refused (wrong password, revoked grant)
+      │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
       └── MessageTooLarge        raw message over the configured limit
 """
@@ -54,6 +55,11 @@ class AlreadyExists(PermanentError):
 
 class AuthError(PermanentError):
     """Credentials were refused by the server (not a transient outage)."""
+
+
+class ReauthRequired(AuthError):
+    """An OAuth grant is gone (invalid_grant, revoked consent): the tenant must reconnect.
+    The mailbox's state is ``reauth_required`` (not ``auth_error``) while this lasts."""
 
 
 class ValidationError(PermanentError):

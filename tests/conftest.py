@@ -1,24 +1,35 @@
-"""Shared fixtures: the real local services (started once per session, only when a test asks
-for them), per-test isolation of the environment, and a clean Firestore / Pub/Sub per test.
+"""Shared fixtures: the real local services, per-test isolation of the environment, and a
+clean Firestore / Pub/Sub per test.
 
-A service that cannot start fails the test that needs it — never a skip: CI must fail when
-Dovecot or an emulator is missing.
+Services start once per session, only when a test asks for one (unit tests start nothing);
+on that first need every service the collected tests will ask for starts in parallel. A
+service that cannot start **fails** each test that needs it with the reason — never a skip:
+CI must fail when Dovecot or an emulator is missing.
+
+    local_services (session)       all four services; its env() is applied to each test
+                                   that takes it as an argument
+    firestore_client               a firestore.Client on the emulator, database emptied
+    pubsub_emulator                "host:port", topics and subscriptions wiped,
+                                   PUBSUB_EMULATOR_HOST set
+    secretmanager_endpoint         drongo's URL, MAILINGEST_SECRETMANAGER_ENDPOINT set
+    dovecot (session)              shared.devstack.Dovecot; use a unique user per test
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from shared.devstack import LocalServices
-from shared.devstack import local_services as start_local_services
+from shared.devstack import SERVICES, DevstackError, Dovecot, LocalServices
+from shared.devstack.process import sigterm_raises_keyboard_interrupt
+
+if TYPE_CHECKING:
+    from google.cloud import firestore
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -28,13 +39,27 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
+# which services each fixture needs (to start them together on the first need)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "local_services": SERVICES,
+    "firestore_client": ("firestore",),
+    "pubsub_emulator": ("pubsub",),
+    "secretmanager_endpoint": ("secretmanager",),
+    "dovecot": ("dovecot",),
+}
+_BASE_ENV = {"GOOGLE_CLOUD_PROJECT": "demo-test", "NO_GCE_CHECK": "true"}
+
 
 @pytest.fixture(autouse=True)
-def _isolated_environ() -> Iterator[None]:
+def _isolated_environ(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test sees its own os.environ, restored afterwards."""
     saved = dict(os.environ)
-    os.environ["GOOGLE_CLOUD_PROJECT"] = "demo-test"
-    os.environ["NO_GCE_CHECK"] = "true"
+    os.environ.update(_BASE_ENV)
     os.environ["CLOUDSDK_CORE_CHECK_GCE_METADATA"] = "false"
+    if "local_services" in request.fixturenames:
+        # session-scoped fixtures are set up before this one: the services are running
+        services: LocalServices = request.getfixturevalue("local_services")
+        os.environ.update(services.env())
     try:
         yield
     finally:
@@ -42,58 +67,92 @@ def _isolated_environ() -> Iterator[None]:
         os.environ.update(saved)
 
 
+class _Pool:
+    """The session's services, started on the first need and remembered if they failed."""
+
+    def __init__(self, services: LocalServices, session_wants: set[str]) -> None:
+        self.services = services
+        self._session_wants = session_wants
+
+    def need(self, names: Iterable[str]) -> LocalServices:
+        names = tuple(names)
+        # start what the rest of the session will need too, without waiting for it
+        self.services.start(*sorted(self._session_wants | set(names)))
+        try:
+            self.services.ensure(*names)
+        except DevstackError as exc:
+            reason = str(exc)
+        else:
+            return self.services
+        pytest.fail(f"local services could not start: {reason}", pytrace=False)
+
+    def env_for(self, *keys: str) -> None:
+        env = self.services.env()
+        os.environ.update({k: env[k] for k in keys})
+        os.environ.update(_BASE_ENV)
+        os.environ["CLOUDSDK_CONFIG"] = env["CLOUDSDK_CONFIG"]
+
+
 @pytest.fixture(scope="session")
-def _services() -> Iterator[LocalServices]:
-    # Not under pytest's basetemp: another pytest session on the machine resets
-    # /tmp/pytest-of-<user> to 0700, and Dovecot's auth user must traverse to its files.
-    base = Path(tempfile.mkdtemp(prefix="mailingest-services-"))
-    base.chmod(0o755)
-    try:
-        cm = start_local_services(base_dir=base)
-        services = cm.__enter__()
-    except Exception as exc:  # noqa: BLE001 - turned into a test failure with the reason
-        pytest.fail(f"local services could not start: {exc}", pytrace=False)
-    try:
-        yield services
-    finally:
-        cm.__exit__(None, None, None)
-        shutil.rmtree(base, ignore_errors=True)
+def _service_pool(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[_Pool]:
+    wants = {
+        service
+        for item in request.session.items
+        for name in getattr(item, "fixturenames", ())
+        for service in _NEEDS.get(name, ())
+    }
+    services = LocalServices(tmp_path_factory.mktemp("services"))
+    # SIGTERM to pytest unwinds like Ctrl-C, so the finally below stops every service
+    with sigterm_raises_keyboard_interrupt():
+        try:
+            yield _Pool(services, wants)
+        finally:
+            services.stop()
+
+
+@pytest.fixture(scope="session")
+def local_services(_service_pool: _Pool) -> LocalServices:
+    """All four services; a test taking this argument also gets their environment."""
+    return _service_pool.need(SERVICES)
+
+
+@pytest.fixture(scope="session")
+def dovecot(_service_pool: _Pool) -> Dovecot:
+    services = _service_pool.need(["dovecot"])
+    assert services.dovecot is not None
+    return services.dovecot
 
 
 @pytest.fixture
-def local_services(_services: LocalServices) -> LocalServices:
-    """The session's services, with their environment set for this test."""
-    os.environ.update(_services.env())
-    return _services
-
-
-@pytest.fixture
-def firestore_client(local_services: LocalServices) -> Any:
+def firestore_client(_service_pool: _Pool) -> firestore.Client:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import firestore
 
-    assert local_services.firestore is not None
-    local_services.firestore.reset(local_services.project_id)
-    return firestore.Client(project=local_services.project_id, credentials=AnonymousCredentials())
+    services = _service_pool.need(["firestore"])
+    assert services.firestore is not None
+    services.firestore.reset(services.project_id)
+    _service_pool.env_for("FIRESTORE_EMULATOR_HOST")
+    credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+    return firestore.Client(project=services.project_id, credentials=credentials)
 
 
 @pytest.fixture
-def pubsub_emulator(local_services: LocalServices) -> str:
-    assert local_services.pubsub is not None
-    local_services.pubsub.reset()
-    return local_services.pubsub.host
+def pubsub_emulator(_service_pool: _Pool) -> str:
+    services = _service_pool.need(["pubsub"])
+    assert services.pubsub is not None
+    services.pubsub.reset()
+    _service_pool.env_for("PUBSUB_EMULATOR_HOST")
+    return services.pubsub.host
 
 
 @pytest.fixture
-def dovecot(local_services: LocalServices) -> Any:
-    assert local_services.dovecot is not None
-    return local_services.dovecot
-
-
-@pytest.fixture
-def secretmanager_endpoint(local_services: LocalServices) -> str:
-    assert local_services.secretmanager is not None
-    return local_services.secretmanager.endpoint
+def secretmanager_endpoint(_service_pool: _Pool) -> str:
+    services = _service_pool.need(["secretmanager"])
+    assert services.secretmanager is not None
+    _service_pool.env_for("MAILINGEST_SECRETMANAGER_ENDPOINT")
+    return services.secretmanager.endpoint
 
 
 @pytest.fixture

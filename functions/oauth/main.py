@@ -48,4 +48,5 @@ def oauth_start(request: Any) -> Response:
 @functions_framework.http
 @http_boundary
 def oauth_callback(request: Any) -> Response:
-    return _redirect(parts().flow.callback(dict(request.args)))
+    # the state is bound to the admin who started; behind IAP the finishing one must match
+    return _redirect(parts().flow.callback(dict(request.args), admin_identity(request)))

@@ -1,21 +1,16 @@
-"""Scheduled (Cloud Scheduler, every 10 min): refresh OAuth tokens close to expiry and probe
-grants that have been idle, so a revoked grant is noticed before mail is missed."""
+"""Scheduled (Cloud Scheduler, every 10 min): probe each OAuth grant every few hours so a
+revoked grant is noticed before mail is missed and refresh tokens do not lapse for disuse
+(the work is in shared.oauth.probe). A JSON body ``{"all": true}`` probes every grant now."""
 
 from __future__ import annotations
 
 import json
-import logging
 from datetime import timedelta
 from typing import Any
 
 import functions_framework
 
-from shared.domain.models import AuthMethod
 from shared.entrypoints import Response, http_boundary
-from shared.errors import MailIngestError
-
-logger = logging.getLogger(__name__)
-SOON = timedelta(minutes=15)
 
 
 @functions_framework.http
@@ -23,30 +18,18 @@ SOON = timedelta(minutes=15)
 def refresh_tokens(request: Any) -> Response:
     from shared.bootstrap import build_app
     from shared.oauth.config import OAuthSettings
+    from shared.oauth.probe import probe_grants
     from shared.oauth.wiring import build_oauth
 
+    body = request.get_json(silent=True) or {}
     app = build_app()
-    tokens = build_oauth(app, OAuthSettings.from_env()).tokens
-    now = app.clock.now()
-    counts = {"refreshed": 0, "reauth_required": 0, "failed": 0, "skipped": 0}
-    for mailbox in app.state.list_mailboxes():
-        if (
-            mailbox.auth_method is not AuthMethod.OAUTH2
-            or mailbox.oauth is None
-            or not mailbox.enabled
-        ):
-            continue
-        expires = mailbox.oauth.access_expires_at
-        if expires is not None and expires - now > SOON:
-            counts["skipped"] += 1
-            continue
-        try:
-            tokens.refresh_now(mailbox)
-            counts["refreshed"] += 1
-        except MailIngestError as exc:
-            key = "reauth_required" if type(exc).__name__ == "ReauthRequired" else "failed"
-            counts[key] += 1
-            logger.warning(
-                "token refresh failed", extra={"mailbox_key": mailbox.key, "error": str(exc)[:200]}
-            )
+    settings = OAuthSettings.from_env()
+    counts = probe_grants(
+        app.state,
+        build_oauth(app, settings).tokens,
+        app.clock,
+        every=timedelta(seconds=settings.probe_every_s),
+        run_interval=timedelta(seconds=settings.probe_run_interval_s),
+        everything=isinstance(body, dict) and body.get("all") is True,
+    )
     return json.dumps(counts), 200, {"Content-Type": "application/json"}

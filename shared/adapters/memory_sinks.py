@@ -8,15 +8,27 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from shared.errors import NotFound, ValidationError
+from shared.errors import MailIngestError, NotFound, PermanentError, ValidationError
 
 SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # what Secret Manager accepts
+# Pub/Sub's message size limit (cloud.google.com/pubsub/quotas#resource_limits)
+MAX_EVENT_BYTES = 10 * 1000 * 1000
 BLOB_KEY = re.compile(r"^(?!/)(?!.*(?:^|/)\.\.?(?:/|$))[A-Za-z0-9._@/+=-]{1,1024}$")
 
 
 def check_secret_name(name: str) -> None:
     if not SECRET_NAME.fullmatch(name):
         raise ValidationError(f"invalid secret name {name!r}: use 1-255 of A-Z a-z 0-9 _ -")
+
+
+def check_event_size(data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> None:
+    """The limit applies to the whole publish request (the client refuses a larger one):
+    count the key and attributes too, with a conservative allowance for the protobuf
+    framing and the topic path, so what the memory sink accepts, Pub/Sub accepts."""
+    size = len(data) + len(ordering_key.encode()) + 1024
+    size += sum(len(k.encode()) + len(v.encode()) + 16 for k, v in attributes.items())
+    if size > MAX_EVENT_BYTES:
+        raise PermanentError(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
 
 
 def check_blob_key(key: str) -> None:
@@ -33,12 +45,23 @@ class PublishedMessage:
 
 
 class InMemoryEventSink:
+    """Records every published event in ``messages``; ``fail_next`` makes the next
+    publishes raise (e.g. ``ServiceUnavailable``) without recording them."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.messages: list[PublishedMessage] = []
+        self._failures: list[MailIngestError] = []
+
+    def fail_next(self, error: MailIngestError, times: int = 1) -> None:
+        with self._lock:
+            self._failures.extend([error] * times)
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        check_event_size(data, ordering_key, attributes)
         with self._lock:
+            if self._failures:
+                raise self._failures.pop(0)
             message_id = str(len(self.messages) + 1)
             self.messages.append(PublishedMessage(data, ordering_key, dict(attributes), message_id))
             return message_id

@@ -1,5 +1,10 @@
 """In-memory ``StateStore``: the reference the Firestore store is held to by the contract
-suite, and the store of unit tests and offline parsing. Thread-safe."""
+suite (tests/contract/test_state_store.py), and the store of unit tests and offline parsing.
+
+Thread-safe (one lock). Time comes from the injected clock (a ``FakeClock`` in tests): lease
+expiry, claim age and claim TTL are judged by it. Values handed in or out are copies, so a
+caller mutating a dict never changes what is stored.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,9 @@ from shared.domain.models import (
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock
+
+# complete_claim of a key with no claim still records "done" for this long (as Firestore).
+DONE_WITHOUT_CLAIM_TTL = timedelta(days=30)
 
 
 class InMemoryStateStore:
@@ -81,7 +89,7 @@ class InMemoryStateStore:
     # cursors
     def get_cursor(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Cursor:
         with self._lock:
-            return self._cursors.get((tenant_id, mailbox_id), Cursor())
+            return self._cursors.get((tenant_id, mailbox_id), Cursor()).model_copy(deep=True)
 
     def compare_and_set_cursor(
         self,
@@ -103,7 +111,7 @@ class InMemoryStateStore:
                 updated_at=self._clock.now(),
             )
             self._cursors[(tenant_id, mailbox_id)] = new
-            return new
+            return new.model_copy(deep=True)
 
     # leases
     def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
@@ -162,7 +170,7 @@ class InMemoryStateStore:
         with self._lock:
             current = self._claims.get(key)
             now = self._clock.now()
-            expires = current["expires_at"] if current else now + timedelta(days=30)
+            expires = current["expires_at"] if current else now + DONE_WITHOUT_CLAIM_TTL
             self._claims[key] = {
                 "status": "done",
                 "holder": holder,
@@ -199,7 +207,7 @@ class InMemoryStateStore:
     # audit
     def append_audit(self, entry: AuditEntry) -> None:
         with self._lock:
-            self._audit.append(entry)
+            self._audit.append(entry.model_copy(deep=True))
 
     def list_audit(self, tenant_id: TenantId, limit: int = 100) -> list[AuditEntry]:
         with self._lock:

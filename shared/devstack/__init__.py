@@ -15,9 +15,10 @@ from shared.devstack.emulators import (
     start_secretmanager,
 )
 from shared.devstack.process import DevstackError
-from shared.devstack.stack import LocalServices, local_services
+from shared.devstack.stack import SERVICES, LocalServices, local_services
 
 __all__ = [
+    "SERVICES",
     "DevstackError",
     "Dovecot",
     "FirestoreEmulator",

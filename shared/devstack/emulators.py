@@ -1,4 +1,5 @@
-"""The Firestore and Pub/Sub emulators (run directly, no gcloud wrapper) and drongo."""
+"""The Firestore and Pub/Sub emulators (run directly, no gcloud wrapper) and drongo, the
+Secret Manager stand-in (recipes: handbook/local-services.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pathlib import Path
 
 import httpx
 
-from shared.devstack.process import DevstackError, ManagedProcess, free_port, wait_until
+from shared.devstack.process import (
+    DevstackError,
+    ManagedProcess,
+    ensure_ports_free,
+    free_port,
+    wait_until,
+)
 
 PROJECT = "demo-test"
 
@@ -35,9 +42,10 @@ class FirestoreEmulator:
     host: str
     process: ManagedProcess
 
-    def reset(self, project: str = PROJECT) -> None:
+    def reset(self, project: str = PROJECT, timeout_s: float = 30) -> None:
+        """Delete every document of ``project``'s default database (emulator-only endpoint)."""
         url = f"http://{self.host}/emulator/v1/projects/{project}/databases/(default)/documents"
-        httpx.delete(url, timeout=30).raise_for_status()
+        httpx.delete(url, timeout=timeout_s).raise_for_status()
 
     def stop(self) -> None:
         self.process.stop()
@@ -49,6 +57,7 @@ class PubSubEmulator:
     process: ManagedProcess
 
     def reset(self) -> None:
+        """Delete every topic and subscription (undocumented, works on this emulator)."""
         httpx.post(f"http://{self.host}/reset", timeout=30).raise_for_status()
 
     def stop(self) -> None:
@@ -65,16 +74,28 @@ class SecretManagerStandIn:
 
 
 def _java_env() -> dict[str, str]:
+    # A small serial heap starts faster and costs less memory on a 2-core test machine.
     return {**os.environ, "JAVA_TOOL_OPTIONS": "-Xss512k -XX:+UseSerialGC"}
 
 
-def start_firestore(base_dir: Path, timeout_s: float = 60) -> FirestoreEmulator:
+def _sdk_missing(what: str, path: Path) -> DevstackError:
+    return DevstackError(
+        f"{what} not found at {path}: run `make install-system` "
+        "(it comes with the Google Cloud SDK in the machine image)"
+    )
+
+
+def start_firestore(
+    base_dir: Path, *, port: int | None = None, timeout_s: float = 60
+) -> FirestoreEmulator:
+    """The Firestore emulator's JVM on ``port`` (a free one by default), ready and warmed up."""
     jar = _sdk_root() / "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar"
     if not jar.exists():
-        raise DevstackError(f"Firestore emulator not found at {jar}: install the Google Cloud SDK")
+        raise _sdk_missing("Firestore emulator", jar)
     if shutil.which("java") is None:
-        raise DevstackError("java not found: the Firestore emulator needs Java 17")
-    port = free_port()
+        raise DevstackError("java not found: run `make install-system` (Java 17 is needed)")
+    port = port or free_port()
+    ensure_ports_free([port], "Firestore emulator")
     proc = ManagedProcess(
         "firestore",
         [
@@ -96,18 +117,24 @@ def start_firestore(base_dir: Path, timeout_s: float = 60) -> FirestoreEmulator:
             lambda: _http_ok(f"http://127.0.0.1:{port}/", "Ok"), timeout_s, "Firestore", proc
         )
         # the first real request can take seconds: warm up with a long timeout
-        emulator.reset()
+        emulator.reset(timeout_s=timeout_s)
     except BaseException:
         proc.stop()
         raise
     return emulator
 
 
-def start_pubsub(base_dir: Path, timeout_s: float = 60) -> PubSubEmulator:
+def start_pubsub(
+    base_dir: Path, *, port: int | None = None, timeout_s: float = 60
+) -> PubSubEmulator:
+    """The Pub/Sub emulator on ``port`` (a free one by default), ready."""
     binary = _sdk_root() / "platform/pubsub-emulator/bin/cloud-pubsub-emulator"
     if not binary.exists():
-        raise DevstackError(f"Pub/Sub emulator not found at {binary}: install the Google Cloud SDK")
-    port = free_port()
+        raise _sdk_missing("Pub/Sub emulator", binary)
+    if shutil.which("java") is None:
+        raise DevstackError("java not found: run `make install-system` (Java 17 is needed)")
+    port = port or free_port()
+    ensure_ports_free([port], "Pub/Sub emulator")
     proc = ManagedProcess(
         "pubsub",
         [str(binary), "--host=127.0.0.1", f"--port={port}"],
@@ -122,11 +149,16 @@ def start_pubsub(base_dir: Path, timeout_s: float = 60) -> PubSubEmulator:
     return PubSubEmulator(f"127.0.0.1:{port}", proc)
 
 
-def start_secretmanager(base_dir: Path, timeout_s: float = 30) -> SecretManagerStandIn:
+def start_secretmanager(
+    base_dir: Path, *, port: int | None = None, timeout_s: float = 30
+) -> SecretManagerStandIn:
+    """drongo's Secret Manager REST server on ``port`` (a free one by default), ready."""
+    # the venv's drongo, next to this interpreter, not whatever PATH finds
     drongo = Path(sys.executable).with_name("drongo")
     if not drongo.exists():
         raise DevstackError(f"drongo not found at {drongo}: run `make install`")
-    port = free_port()
+    port = port or free_port()
+    ensure_ports_free([port], "Secret Manager stand-in")
     proc = ManagedProcess(
         "secretmanager",
         [str(drongo), "server", "--host", "127.0.0.1", "--port", str(port)],

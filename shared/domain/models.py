@@ -88,6 +88,11 @@ class OAuthGrant(BaseModel):
     connected_at: datetime | None = None
     connected_by: str | None = None
     app_only: bool = False
+    # Microsoft: the customer's Entra directory (tenant id); app-only tokens are issued by it
+    directory_tenant: str | None = None
+    # set when the provider refused the grant (invalid_grant); a reconnect writes a new grant,
+    # so every process stops calling the provider for this mailbox until then
+    reauth_required_at: datetime | None = None
 
 
 class Mailbox(BaseModel):

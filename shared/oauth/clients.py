@@ -7,25 +7,48 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 import httpx
 
 from shared.domain.models import OAuthProvider
-from shared.errors import AuthError, ServiceUnavailable
+from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
 from shared.observability import register_secret
 
 GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
 GOOGLE_MAIL_SCOPE = "https://mail.google.com/"  # IMAP / POP3 with XOAUTH2
 GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
+GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"  # application permissions
 OUTLOOK_IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All"
 OUTLOOK_POP_SCOPE = "https://outlook.office.com/POP.AccessAsUser.All"
 TIMEOUT_S = 15.0
 
+# invalid_grant: revoked, expired or spent (RFC 6749 §5.2; Google's "Token has been expired or
+# revoked."); interaction_required / consent_required: Microsoft, consent withdrawn or a new
+# conditional-access policy (learn.microsoft.com/entra/identity-platform/reference-error-codes)
+REAUTH_ERRORS = frozenset({"invalid_grant", "interaction_required", "consent_required"})
+CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
+# temporarily_unavailable / server_error: OpenID Connect and Microsoft's documented transient
+# answers; retried later, never a reason to ask the tenant to reconnect
+TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
 
-class ReauthRequired(AuthError):
-    """The grant is gone (invalid_grant, revoked consent): the tenant must reconnect."""
+
+class ClientRejected(AuthError):
+    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
+    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
+    left alone and an operator must fix the client (RFC 6749 §5.2)."""
+
+
+def classify_token_error(provider: str, error: str) -> AuthError:
+    """The token endpoint's ``error`` code (RFC 6749 §5.2) as one of our errors. Only
+    ``invalid_grant`` (and Microsoft's consent/interaction errors) mean the tenant must
+    reconnect; a refused client is ours to fix; anything else is a plain refusal."""
+    if error in REAUTH_ERRORS:
+        return ReauthRequired(f"{provider}: the grant was revoked or expired ({error})")
+    if error in CLIENT_ERRORS:
+        return ClientRejected(f"{provider} refused our OAuth client ({error})")
+    return AuthError(f"{provider} token endpoint refused the request ({error})")
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class TokenGrant:
     refresh_token: str | None = field(default=None, repr=False)
     scopes: tuple[str, ...] = ()
     email: str | None = None
+    directory_tenant: str | None = None  # Microsoft: the ``tid`` of the signed-in account
 
 
 class OAuthClient(Protocol):
@@ -48,6 +72,14 @@ class OAuthClient(Protocol):
         self, *, code: str, code_verifier: str, mode: str, nonce: str
     ) -> TokenGrant: ...
     def refresh(self, refresh_token: str, scopes: tuple[str, ...]) -> TokenGrant: ...
+
+
+@runtime_checkable
+class AppOnlyClient(Protocol):
+    """A provider that issues app-only tokens (client credentials): Microsoft Graph with
+    application permissions, granted by an admin of ``directory_tenant``."""
+
+    def app_token(self, directory_tenant: str | None = None) -> TokenGrant: ...
 
 
 def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
@@ -125,10 +157,13 @@ class GoogleOAuthClient:
             response = httpx.post(self._token_uri, data=data, timeout=TIMEOUT_S)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(f"google token endpoint: {type(exc).__name__}") from None
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:
             raise ServiceUnavailable(f"google token endpoint: HTTP {response.status_code}")
         if response.status_code != 200:
-            raise ReauthRequired(f"google refused the code: {_oauth_error(response)}")
+            error = _oauth_error(response)
+            if error in TRANSIENT_ERRORS:
+                raise ServiceUnavailable(f"google token endpoint: {error}")
+            raise classify_token_error("google", error)
         return self._grant(response.json())
 
     def _grant(self, body: dict[str, Any]) -> TokenGrant:
@@ -160,10 +195,13 @@ class GoogleOAuthClient:
         try:
             creds.refresh(Request())  # type: ignore[no-untyped-call]
         except RefreshError as exc:
-            text = str(exc)
-            if "invalid_grant" in text or "unauthorized_client" in text or "invalid_client" in text:
-                raise ReauthRequired("google: the grant was revoked or expired") from None
-            raise ServiceUnavailable("google token refresh failed") from None
+            # google-auth raises RefreshError(details, response_data, retryable=...) with the
+            # endpoint's JSON body; its own retries of 5xx / 429 are already spent here
+            body = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}
+            error = str(body.get("error") or "")
+            if getattr(exc, "retryable", False) or error in TRANSIENT_ERRORS or not error:
+                raise ServiceUnavailable("google token refresh failed") from None
+            raise classify_token_error("google", error) from None
         except TransportError:
             raise ServiceUnavailable("google token endpoint unreachable") from None
         token = str(creds.token)

@@ -27,6 +27,8 @@ class OAuthSettings:
     state_key: str = field(default="", repr=False)  # Fernet key sealing the state parameter
     state_ttl_s: int = 600
     tls_ca_file: str | None = None  # extra CA for the identity endpoints (tests only)
+    probe_every_s: int = 6 * 3600  # refresh_tokens probes each grant this often
+    probe_run_interval_s: int = 600  # the scheduler's cadence for refresh_tokens
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OAuthSettings:
@@ -40,6 +42,8 @@ class OAuthSettings:
             )
             if not e.get(name)
         ]
+        every = _seconds(e, "MAILINGEST_OAUTH_PROBE_EVERY_S", 6 * 3600, problems)
+        run = _seconds(e, "MAILINGEST_OAUTH_PROBE_RUN_S", 600, problems)
         if problems:
             raise ConfigError(problems)
         return cls(
@@ -54,4 +58,16 @@ class OAuthSettings:
             microsoft_authority=e.get("MAILINGEST_MICROSOFT_AUTHORITY") or MICROSOFT_AUTHORITY,
             state_key=e["MAILINGEST_OAUTH_STATE_KEY"],
             tls_ca_file=e.get("MAILINGEST_OAUTH_CA_FILE") or None,
+            probe_every_s=every,
+            probe_run_interval_s=run,
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 60 <= int(raw) <= 30 * 86400:
+        problems.append(f"{name}: seconds between 60 and 2592000, not {raw!r}")
+        return default
+    return int(raw)

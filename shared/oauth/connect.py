@@ -9,10 +9,10 @@ import secrets
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from shared.domain.models import AuditEntry, AuthMethod, OAuthGrant, OAuthProvider
+from shared.domain.models import AuditEntry, AuthMethod, Mailbox, OAuthGrant, OAuthProvider
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
-from shared.oauth.clients import OAuthClient
+from shared.oauth.clients import GRAPH_APP_SCOPE, AppOnlyClient, ClientRejected, OAuthClient
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
 
@@ -53,10 +53,9 @@ class ConnectFlow:
             raise ValidationError(f"mode must be one of {sorted(MODES)}")
         client = self._client(provider)
         tenant = self._state.get_tenant(TenantId(tenant_id))
-        if admin.strip().lower() not in tenant.admins:
-            # tenants never act on each other's mailboxes: only the tenant's own admins
+        if admin.strip().lower() not in tenant.admins:  # the settings page's rule, here too
             raise AuthError("not an admin of this tenant")
-        mailbox = self._state.get_mailbox(TenantId(tenant_id), MailboxId(mailbox_id))
+        mailbox = self._state.get_mailbox(tenant.id, MailboxId(mailbox_id))
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(16)
         sealed = self._sealer.seal(
@@ -78,10 +77,13 @@ class ConnectFlow:
             nonce=nonce,
         )
 
-    def callback(self, params: Mapping[str, str]) -> str:
+    def callback(self, params: Mapping[str, str], admin: str | None = None) -> str:
         """Finish the flow; returns the settings-page URL to send the browser back to.
-        Raises ValidationError for a bad, expired or replayed state."""
+        Raises ValidationError for a bad, expired or replayed state, or one started by another
+        admin than the one (``admin``, when the callback is behind IAP too) finishing it."""
         flow = self._sealer.open(params.get("state", ""))
+        if admin is not None and admin.strip().lower() != flow.admin.strip().lower():
+            raise ValidationError("this sign-in was started by someone else")
         back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
         if "error" in params:  # the admin declined, or the provider refused
             return self._back({**back, "result": "error", "error": params["error"][:100]})
@@ -93,6 +95,9 @@ class ConnectFlow:
             grant = client.exchange_code(
                 code=code, code_verifier=flow.code_verifier, mode=flow.mode, nonce=flow.nonce
             )
+        except ClientRejected as exc:  # our client id/secret: an operator must fix it
+            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:200]})
+            return self._back({**back, "result": "error", "error": "client_refused"})
         except AuthError as exc:
             logger.warning("code exchange refused", extra={"error": str(exc)[:200]})
             return self._back({**back, "result": "error", "error": "code_refused"})
@@ -114,6 +119,7 @@ class ConnectFlow:
             access_expires_at=grant.expires_at,
             connected_at=now,
             connected_by=flow.admin,
+            directory_tenant=grant.directory_tenant,
         )
         self._state.put_mailbox(
             mailbox.model_copy(
@@ -141,6 +147,63 @@ class ConnectFlow:
             )
         )
         return self._back({**back, "result": "connected", "address": address})
+
+    def connect_app_only(
+        self, tenant_id: str, mailbox_id: str, admin: str, directory_tenant: str
+    ) -> Mailbox:
+        """Switch a Graph mailbox to an app-only grant (Microsoft client credentials with
+        application permissions, after the directory's admin consented). An operator action
+        (CLI), not a browser callback: the directory must already be proven to belong to this
+        tenant by a delegated Microsoft connect of one of its mailboxes (the ``tid`` of an ID
+        token from the token endpoint), so no tenant can point its mailbox at a directory
+        that consented for someone else."""
+        tid, mid = TenantId(tenant_id), MailboxId(mailbox_id)
+        mailbox = self._state.get_mailbox(tid, mid)
+        proven = {
+            m.oauth.directory_tenant
+            for m in self._state.list_mailboxes(tid)
+            if m.oauth and not m.oauth.app_only and m.oauth.provider is OAuthProvider.MICROSOFT
+        }
+        if directory_tenant not in proven:
+            raise ValidationError(
+                "connect one mailbox of that directory with Microsoft first (delegated), "
+                "so the directory is known to belong to this tenant"
+            )
+        client = self._client(OAuthProvider.MICROSOFT.value)
+        if not isinstance(client, AppOnlyClient):
+            raise ValidationError("the Microsoft client has no app-only tokens")
+        token = client.app_token(directory_tenant)  # proves the admin consent is in place
+        now = self._clock.now()
+        oauth = OAuthGrant(
+            provider=OAuthProvider.MICROSOFT,
+            connected_address=mailbox.address,
+            scopes=(GRAPH_APP_SCOPE,),
+            access_expires_at=token.expires_at,
+            connected_at=now,
+            connected_by=admin,
+            app_only=True,
+            directory_tenant=directory_tenant,
+        )
+        stored = mailbox.model_copy(
+            update={
+                "auth_method": AuthMethod.OAUTH2,
+                "secret_ref": None,
+                "oauth": oauth,
+                "updated_at": now,
+            }
+        )
+        self._state.put_mailbox(stored)
+        self._state.append_audit(
+            AuditEntry(
+                tenant_id=tid,
+                actor=admin,
+                action="oauth.connect_app_only",
+                target=mailbox.key,
+                at=now,
+                details={"provider": "microsoft", "directory_tenant": directory_tenant},
+            )
+        )
+        return stored
 
     def _back(self, params: Mapping[str, str]) -> str:
         return f"{self._settings_url}?{urlencode(params)}"

@@ -4,6 +4,7 @@ app-only (client credentials) for Graph with application permissions."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from datetime import UTC, datetime, timedelta
@@ -11,20 +12,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared.domain.models import OAuthProvider
-from shared.errors import ServiceUnavailable
+from shared.errors import AuthError, ServiceUnavailable
 from shared.oauth.clients import (
+    GRAPH_APP_SCOPE,
     GRAPH_SCOPE,
     OUTLOOK_IMAP_SCOPE,
     OUTLOOK_POP_SCOPE,
-    ReauthRequired,
+    TRANSIENT_ERRORS,
     TokenGrant,
+    classify_token_error,
 )
 from shared.observability import register_secret
 
-GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"
-# invalid_grant: refresh token expired/revoked; interaction_required: consent withdrawn or
-# conditional access (learn.microsoft.com/entra/identity-platform/reference-error-codes)
-_REAUTH_ERRORS = {"invalid_grant", "interaction_required", "consent_required", "invalid_client"}
 _VERIFIED = "verified"  # the flow's state was checked by our sealer before MSAL sees it
 
 
@@ -45,13 +44,22 @@ class MicrosoftOAuthClient:
         self._authority = authority
         self._redirect = redirect_uri
         self._verify = verify
-        self._app: Any = None
+        self._apps: dict[str, Any] = {}  # authority -> MSAL app
         self._lock = threading.Lock()
         register_secret(client_secret)
 
-    def _msal(self) -> Any:
+    def _authority_for(self, directory_tenant: str | None) -> str:
+        """The configured authority, or the same host with the customer's directory in place
+        of ``organizations`` / ``common``: client credentials need a tenant-specific authority
+        (learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow)."""
+        if not directory_tenant:
+            return self._authority
+        return f"{self._authority.rstrip('/').rsplit('/', 1)[0]}/{directory_tenant}"
+
+    def _msal(self, authority: str | None = None) -> Any:
+        authority = authority or self._authority
         with self._lock:  # built on first use: MSAL fetches the authority's metadata
-            if self._app is None:
+            if authority not in self._apps:
                 import msal
                 import requests
 
@@ -61,17 +69,17 @@ class MicrosoftOAuthClient:
                     # REQUESTS_CA_BUNDLE would otherwise override a session's own CA (requests)
                     session.trust_env = False
                 try:
-                    self._app = msal.ConfidentialClientApplication(
+                    self._apps[authority] = msal.ConfidentialClientApplication(
                         self._id,
                         client_credential=self._secret,
-                        authority=self._authority,
+                        authority=authority,
                         instance_discovery=False,
                         http_client=session,
                         timeout=15,
                     )
                 except (ValueError, OSError) as exc:
                     raise ServiceUnavailable(f"microsoft authority: {type(exc).__name__}") from None
-            return self._app
+            return self._apps[authority]
 
     def scopes_for(self, mode: str) -> tuple[str, ...]:
         # MSAL adds openid, profile and offline_access itself and refuses them from us
@@ -122,26 +130,32 @@ class MicrosoftOAuthClient:
         result = self._call(lambda app: app.acquire_token_by_refresh_token(refresh_token, wanted))
         grant = self._grant(result)
         if grant.refresh_token == refresh_token:
-            return TokenGrant(grant.access_token, grant.expires_at, None, grant.scopes, grant.email)
+            return dataclasses.replace(grant, refresh_token=None)
         return grant
 
-    def app_token(self) -> TokenGrant:
-        """App-only token for Graph (application permissions, client credentials)."""
-        result = self._call(lambda app: app.acquire_token_for_client([GRAPH_APP_SCOPE]))
+    def app_token(self, directory_tenant: str | None = None) -> TokenGrant:
+        """App-only token for Graph (application permissions, client credentials) from the
+        customer's directory. MSAL caches it until shortly before it expires."""
+        authority = self._authority_for(directory_tenant)
+        result = self._call(
+            lambda app: app.acquire_token_for_client([GRAPH_APP_SCOPE]), authority=authority
+        )
         return self._grant(result)
 
-    def _call(self, fn: Any) -> dict[str, Any]:
+    def _call(self, fn: Any, *, authority: str | None = None) -> dict[str, Any]:
         try:
-            result: dict[str, Any] = fn(self._msal())
-        except ValueError as exc:  # MSAL raises ValueError on a malformed flow / response
-            raise ReauthRequired(f"microsoft: {str(exc)[:100]}") from None
+            result: dict[str, Any] = fn(self._msal(authority))
+        except ValueError as exc:
+            # MSAL raises ValueError on a state/nonce mismatch or a body that is not JSON (a
+            # gateway's error page): a refusal, but no proof that the grant is gone
+            raise AuthError(f"microsoft: unexpected token answer: {str(exc)[:100]}") from None
         except OSError as exc:
             raise ServiceUnavailable(f"microsoft token endpoint: {type(exc).__name__}") from None
         if "error" in result:
             error = str(result["error"])
-            if error in _REAUTH_ERRORS:
-                raise ReauthRequired(f"microsoft refused: {error}")
-            raise ServiceUnavailable(f"microsoft token endpoint: {error}")
+            if error in TRANSIENT_ERRORS:
+                raise ServiceUnavailable(f"microsoft token endpoint: {error}")
+            raise classify_token_error("microsoft", error)
         return result
 
     def _grant(self, result: dict[str, Any]) -> TokenGrant:
@@ -157,4 +171,5 @@ class MicrosoftOAuthClient:
             refresh_token=str(refresh) if refresh else None,
             scopes=tuple(str(result.get("scope", "")).split()),
             email=str(email).lower() if email else None,
+            directory_tenant=str(claims["tid"]) if claims.get("tid") else None,
         )

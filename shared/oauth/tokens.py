@@ -1,13 +1,18 @@
 """A valid access token for a mailbox, whenever asked.
 
 - cached in memory until shortly before expiry; otherwise refreshed with the refresh token
-  from the secret store;
+  from the secret store (or, for an app-only grant, by client credentials);
 - concurrent callers for one mailbox share one refresh (a per-mailbox lock, re-checked inside);
 - a rotated refresh token (Microsoft rotates them) is saved as a new secret version — only
   when it actually changed (Secret Manager: ~2 writes/s per secret, billed per version);
-- ``invalid_grant`` / revoked consent: the mailbox goes to ``reauth_required`` with an audit
-  entry and a health alert, and no retry storm: later calls fail fast without calling the
-  provider until the tenant reconnects (a new refresh token is stored).
+- ``invalid_grant`` / revoked consent: the mailbox goes to ``reauth_required`` — a flag on
+  its stored grant, an audit entry and a health alert — and no retry storm: every process
+  (watcher, functions, the scheduled job) sees the flag and fails fast without calling the
+  provider until the tenant reconnects (the callback writes a new grant without the flag).
+
+A routine refresh writes nothing to the mailbox document: the watcher restarts a mailbox's
+connection when its document changes, and a read-modify-write per refresh could also undo an
+admin's concurrent edit.
 """
 
 from __future__ import annotations
@@ -18,14 +23,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shared.domain.models import AuditEntry, HealthUpdate, Mailbox, MailboxState, OAuthProvider
-from shared.errors import AuthError, NotFound
-from shared.oauth.clients import OAuthClient, ReauthRequired
+from shared.domain.models import (
+    AuditEntry,
+    HealthUpdate,
+    Mailbox,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+)
+from shared.errors import AuthError, NotFound, ReauthRequired
+from shared.oauth.clients import AppOnlyClient, OAuthClient, TokenGrant
 from shared.observability import register_secret
 from shared.ports import Clock, LoginCredentials, SecretStore, StateStore
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH = timedelta(minutes=5)
+REAUTH_LOG = "OAuth grant revoked: reconnect needed"  # infra/monitoring.tf alerts on it
 
 
 @dataclass
@@ -56,18 +69,20 @@ class TokenService:
             return self._entries.setdefault(key, _Entry())
 
     def access_token(self, mailbox: Mailbox) -> str:
-        """Raises ReauthRequired (grant gone) or ServiceUnavailable (provider down)."""
+        """Raises ReauthRequired (grant gone), AuthError (not connected, our client refused)
+        or ServiceUnavailable (provider or store down: try again later)."""
         entry = self._entry(mailbox.key)
-        if self._fresh(entry):
-            assert entry.token is not None
-            return entry.token
+        token = self._cached(entry)
+        if token is not None:
+            return token
         with entry.lock:
-            if self._fresh(entry):  # another caller refreshed while we waited
-                assert entry.token is not None
-                return entry.token
-            return self._refresh(mailbox, entry)
+            token = self._cached(entry)  # another caller refreshed while we waited
+            if token is not None:
+                return token
+            return self._refresh(mailbox, entry).access_token
 
     def invalidate(self, mailbox: Mailbox) -> None:
+        """Forget the cached access token (the server refused it)."""
         entry = self._entry(mailbox.key)
         with entry.lock:
             entry.token, entry.expires_at = None, None
@@ -76,54 +91,91 @@ class TokenService:
         """Refresh regardless of the cache (the scheduled job's probe); returns the expiry."""
         entry = self._entry(mailbox.key)
         with entry.lock:
-            self._refresh(mailbox, entry)
-            assert entry.expires_at is not None
-            return entry.expires_at
+            return self._refresh(mailbox, entry).expires_at
 
-    def _fresh(self, entry: _Entry) -> bool:
-        return (
-            entry.token is not None
-            and entry.expires_at is not None
-            and entry.expires_at - EARLY_REFRESH > self._clock.now()
-        )
+    def _cached(self, entry: _Entry) -> str | None:
+        if entry.token is None or entry.expires_at is None:
+            return None
+        if entry.expires_at - EARLY_REFRESH <= self._clock.now():
+            return None
+        return entry.token
 
-    def _refresh(self, mailbox: Mailbox, entry: _Entry) -> str:
-        if mailbox.oauth is None or not mailbox.secret_ref:
-            raise AuthError(f"mailbox {mailbox.key} is not connected with OAuth")
+    def _refresh(self, mailbox: Mailbox, entry: _Entry) -> TokenGrant:
+        # the stored grant, not the caller's copy: it may have been reconnected or flagged
         try:
-            refresh_token = self._secrets.get_secret(mailbox.secret_ref)
+            current = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
         except NotFound:
-            raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token") from None
-        register_secret(refresh_token)
-        if refresh_token == entry.dead_refresh:
+            raise AuthError(f"mailbox {mailbox.key} no longer exists") from None
+        grant = current.oauth
+        if grant is None:
+            raise AuthError(f"mailbox {mailbox.key} is not connected with OAuth")
+        if grant.reauth_required_at is not None:
             raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected")
-        client = self._clients.get(mailbox.oauth.provider)
+        client = self._clients.get(grant.provider)
         if client is None:
-            raise AuthError(f"no OAuth client configured for {mailbox.oauth.provider}")
+            raise AuthError(f"no OAuth client configured for {grant.provider}")
+        if grant.app_only:
+            result = self._app_only(current, grant, client)
+        else:
+            result = self._by_refresh_token(current, grant, client, entry)
+        entry.token, entry.expires_at = result.access_token, result.expires_at
+        return result
+
+    def _app_only(self, mailbox: Mailbox, grant: OAuthGrant, client: OAuthClient) -> TokenGrant:
+        if not isinstance(client, AppOnlyClient):
+            raise AuthError(f"{grant.provider} has no app-only tokens")
         try:
-            grant = client.refresh(refresh_token, mailbox.oauth.scopes)
-        except ReauthRequired:
-            entry.dead_refresh, entry.token, entry.expires_at = refresh_token, None, None
-            self._mark_reauth(mailbox)
+            return client.app_token(grant.directory_tenant)
+        except ReauthRequired:  # the directory's admin withdrew consent
+            self._mark_reauth(mailbox, grant)
             raise
-        if grant.refresh_token and grant.refresh_token != refresh_token:
-            self._secrets.put_secret(mailbox.secret_ref, grant.refresh_token)
+
+    def _by_refresh_token(
+        self, mailbox: Mailbox, grant: OAuthGrant, client: OAuthClient, entry: _Entry
+    ) -> TokenGrant:
+        name = mailbox.secret_ref
+        refresh_token = self._read_refresh(mailbox, grant)
+        if refresh_token == entry.dead_refresh:  # the flag write failed earlier: still no call
+            raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected")
+        try:
+            result = client.refresh(refresh_token, grant.scopes)
+        except ReauthRequired:
+            # another process (the scheduled job, another replica) may have rotated the token
+            # after we read it: try the newest version once before declaring the grant dead
+            latest = self._read_refresh(mailbox, grant)
+            if latest == refresh_token:
+                entry.dead_refresh = refresh_token
+                self._mark_reauth(mailbox, grant)
+                raise
+            refresh_token = latest
+            try:
+                result = client.refresh(refresh_token, grant.scopes)
+            except ReauthRequired:
+                entry.dead_refresh = refresh_token
+                self._mark_reauth(mailbox, grant)
+                raise
+        if result.refresh_token and result.refresh_token != refresh_token and name:
+            register_secret(result.refresh_token)
+            self._secrets.put_secret(name, result.refresh_token)
             logger.info("rotated refresh token saved", extra={"mailbox_key": mailbox.key})
-        entry.token, entry.expires_at = grant.access_token, grant.expires_at
-        self._record_expiry(mailbox, grant.expires_at)
-        return grant.access_token
+        return result
 
-    def _record_expiry(self, mailbox: Mailbox, expires_at: datetime) -> None:
-        assert mailbox.oauth is not None
-        current = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
-        if current.oauth is None:
-            return
-        grant = current.oauth.model_copy(update={"access_expires_at": expires_at})
-        self._state.put_mailbox(current.model_copy(update={"oauth": grant}))
+    def _read_refresh(self, mailbox: Mailbox, grant: OAuthGrant) -> str:
+        if not mailbox.secret_ref:
+            self._mark_reauth(mailbox, grant)
+            raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token")
+        try:
+            value = self._secrets.get_secret(mailbox.secret_ref)
+        except NotFound:
+            self._mark_reauth(mailbox, grant)
+            raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token") from None
+        register_secret(value)
+        return value
 
-    def _mark_reauth(self, mailbox: Mailbox) -> None:
+    def _mark_reauth(self, mailbox: Mailbox, grant: OAuthGrant) -> None:
         now = self._clock.now()
-        logger.warning("OAuth grant revoked: reconnect needed", extra={"mailbox_key": mailbox.key})
+        logger.warning(REAUTH_LOG, extra={"mailbox_key": mailbox.key})
+        self._flag(mailbox, grant, now)
         self._state.update_health(
             mailbox.tenant_id,
             mailbox.id,
@@ -142,8 +194,21 @@ class TokenService:
                 action="oauth.reauth_required",
                 target=mailbox.key,
                 at=now,
+                details={"provider": grant.provider.value},
             )
         )
+
+    def _flag(self, mailbox: Mailbox, grant: OAuthGrant, now: datetime) -> None:
+        """Persist the flag on the grant we refreshed — unless the tenant reconnected in the
+        meantime (a different grant is stored now)."""
+        try:
+            current = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
+        except NotFound:
+            return
+        if current.oauth is None or current.oauth.connected_at != grant.connected_at:
+            return
+        flagged = current.oauth.model_copy(update={"reauth_required_at": now})
+        self._state.put_mailbox(current.model_copy(update={"oauth": flagged}))
 
 
 class OAuthCredentialProvider:

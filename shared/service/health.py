@@ -28,12 +28,18 @@ def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
     return HealthUpdate(**data)
 
 
+def stale_window(mailbox: Mailbox, idle_refresh_s: int) -> timedelta:
+    """A healthy watcher syncs at least once per poll interval (polling) or IDLE refresh
+    (each re-IDLE runs a catch-up sync); three of those missed in a row is stale."""
+    return timedelta(seconds=3 * max(mailbox.poll_interval_s, idle_refresh_s))
+
+
 def is_stale(health: Health, mailbox: Mailbox, now: datetime, idle_refresh_s: int) -> bool:
     """No doorbell and no successful sync within the window a healthy watcher would have
     produced one (a silent watcher is the failure users hit most)."""
     if not mailbox.enabled:
         return False
-    window = timedelta(seconds=3 * max(mailbox.poll_interval_s, idle_refresh_s))
+    window = stale_window(mailbox, idle_refresh_s)
     latest = max(
         (t for t in (health.last_doorbell_at, health.last_sync_at) if t is not None),
         default=None,
@@ -47,13 +53,21 @@ class HealthReporter:
         self._clock = clock
         self._interval = interval_s
         self._pending: dict[tuple[TenantId, MailboxId], HealthUpdate] = {}
+        # latest doorbell or sync reported by this process: the stale check needs no reads
+        self._alive: dict[tuple[TenantId, MailboxId], datetime] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
         key = (mailbox.tenant_id, mailbox.id)
+        alive = max(
+            (t for t in (update.last_sync_at, update.last_doorbell_at) if t is not None),
+            default=None,
+        )
         with self._lock:
+            if alive is not None:
+                self._alive[key] = alive
             current = self._pending.get(key)
             self._pending[key] = merge(current, update) if current else update
 
@@ -69,6 +83,10 @@ class HealthReporter:
                 processing_ms_total=result.processing_ms,
             ),
         )
+
+    def last_alive(self, mailbox: Mailbox) -> datetime | None:
+        with self._lock:
+            return self._alive.get((mailbox.tenant_id, mailbox.id))
 
     def flush(self) -> None:
         with self._lock:

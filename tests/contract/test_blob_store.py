@@ -4,18 +4,31 @@ official client against a local JSON-API stand-in."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import google.cloud.storage as storage
 import pytest
+from google.api_core.client_options import ClientOptions
+from google.auth.credentials import AnonymousCredentials
 
 from shared.adapters.blobs import GcsBlobStore, LocalDirBlobStore
 from shared.adapters.memory_sinks import InMemoryBlobStore
-from shared.errors import NotFound, ValidationError
+from shared.errors import NotFound, ServiceUnavailable, ValidationError
 from tests.fakes.gcs_server import gcs_stand_in
+
+
+def _gcs_client(endpoint: str) -> Any:
+    """The official client, without credentials, on a loopback endpoint."""
+    return storage.Client(
+        project="demo-test",
+        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        client_options=ClientOptions(api_endpoint=endpoint),
+    )
 
 
 @pytest.fixture(params=["memory", "local", "gcs"])
@@ -23,19 +36,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "memory":
         yield InMemoryBlobStore()
     elif request.param == "local":
-        yield LocalDirBlobStore(tmp_path / "blobs")
+        yield LocalDirBlobStore(tmp_path / "local blobs")  # a space: refs are encoded URIs
     else:
-        from google.api_core.client_options import ClientOptions
-        from google.auth.credentials import AnonymousCredentials
-        from google.cloud import storage
-
         with gcs_stand_in() as endpoint:
-            client = storage.Client(
-                project="demo-test",
-                credentials=AnonymousCredentials(),
-                client_options=ClientOptions(api_endpoint=endpoint),
-            )
-            yield GcsBlobStore("raw-mime", client=client)
+            yield GcsBlobStore("raw-mime", client=_gcs_client(endpoint))
 
 
 def test_round_trip_and_idempotent_overwrite(store: Any) -> None:
@@ -50,6 +54,11 @@ def test_missing_blob_is_not_found(store: Any) -> None:
     missing = ref.replace("present", "absent")
     with pytest.raises(NotFound):
         store.get_blob(missing)
+
+
+def test_keys_with_every_allowed_character_round_trip(store: Any) -> None:
+    key = "raw/acme/x+y=z@w_v-1.2.eml"
+    assert store.get_blob(store.put_blob(key, b"odd", "message/rfc822")) == b"odd"
 
 
 @pytest.mark.parametrize("key", ["../escape", "/abs", "a/../../b", "", "a//b"])
@@ -88,8 +97,18 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path: Path)
         capture_output=True,
         text=True,
         timeout=60,
-        preexec_fn=lambda: __import__("signal").signal(25, __import__("signal").SIG_IGN),
         check=False,
     )
     assert "ServiceUnavailable: blob store: cannot write raw/big.eml" in proc.stdout, proc.stderr
     assert [p for p in root.rglob("*") if p.is_file()] == []
+
+
+def test_an_unreachable_gcs_is_service_unavailable_within_the_timeout() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        client = _gcs_client(f"http://127.0.0.1:{s.getsockname()[1]}")
+        store = GcsBlobStore("raw-mime", client=client, timeout_s=2)
+        with pytest.raises(ServiceUnavailable):
+            store.put_blob("raw/a.eml", b"x", "message/rfc822")
+        with pytest.raises(ServiceUnavailable):
+            store.get_blob("gs://raw-mime/raw/a.eml")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from typing import Any
@@ -59,18 +58,48 @@ def test_order_is_kept_per_mailbox(sink_and_reader: Any) -> None:
     assert [int(d) for d, _ in received] == list(range(50))
 
 
-@pytest.mark.integration
-def test_an_event_over_10_mb_is_refused_before_sending() -> None:
-    sink = PubSubEventSink("demo-test", "never-used")
+def test_an_event_over_10_mb_is_refused_before_sending(sink_and_reader: Any) -> None:
+    sink, reader = sink_and_reader
+    # the limit is on the publish request, key and attributes included: 10 MB of data
+    # alone is already too much; a little less goes through
     with pytest.raises(PermanentError):
-        sink.publish(b"x" * (10 * 1000 * 1000 + 1), "k", {})
+        sink.publish(b"x" * (10 * 1000 * 1000), "acme/booking", {"size": "limit"})
+    sink.publish(b"x" * (9_990_000), "acme/booking", {"size": "limit"})
+    ((data, attributes),) = reader.take(1)
+    assert (len(data), attributes) == (9_990_000, {"size": "limit"})
+
+
+def test_the_memory_sink_fails_on_request_without_recording() -> None:
+    sink = InMemoryEventSink()
+    sink.fail_next(ServiceUnavailable("down"), times=2)
+    for _ in range(2):
+        with pytest.raises(ServiceUnavailable):
+            sink.publish(b"1", "k", {})
+    sink.publish(b"2", "k", {})
+    assert [m.data for m in sink.messages] == [b"2"]
 
 
 @pytest.mark.integration
-def test_a_dead_pubsub_is_service_unavailable_within_the_timeout() -> None:
+def test_a_failed_ordered_publish_does_not_leave_its_key_paused(pubsub_emulator: str) -> None:
+    # The client pauses an ordering key after a failed publish and refuses every later
+    # publish on it until resume_publish; the sink resumes, so the caller's retry works.
+    topic = f"late-{uuid.uuid4().hex[:8]}"
+    sink = PubSubEventSink("demo-test", topic, timeout_s=10)
+    with pytest.raises(ServiceUnavailable):
+        sink.publish(b"first", "acme/booking", {})  # the topic does not exist yet
+    ensure_topic("demo-test", topic)
+    tail = EventTail("demo-test", topic, f"{topic}-sub")
+    list(tail.iter(timeout_s=0.5))
+    assert sink.publish(b"retried", "acme/booking", {"n": "1"})
+    assert list(tail.iter(max_events=1, timeout_s=30)) == [(b"retried", {"n": "1"})]
+
+
+def test_a_dead_pubsub_is_service_unavailable_within_the_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        os.environ["PUBSUB_EMULATOR_HOST"] = f"127.0.0.1:{s.getsockname()[1]}"
+        s.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        monkeypatch.setenv("PUBSUB_EMULATOR_HOST", f"127.0.0.1:{s.getsockname()[1]}")
         sink = PubSubEventSink("demo-test", "mail-events", timeout_s=3)
         with pytest.raises(ServiceUnavailable):
             sink.publish(b"{}", "acme/booking", {})

@@ -24,8 +24,13 @@ class _Store:
         self.lock = threading.Lock()
 
 
+def _crc32c_b64(data: bytes) -> str:
+    """The object's CRC32C, big-endian, base64: how the JSON API reports it."""
+    value: int = google_crc32c.value(data)
+    return base64.b64encode(value.to_bytes(4, "big")).decode()
+
+
 def _resource(bucket: str, name: str, data: bytes, ctype: str) -> dict[str, str]:
-    crc = google_crc32c.Checksum(data).digest()
     return {
         "kind": "storage#object",
         "id": f"{bucket}/{name}/1",
@@ -36,7 +41,7 @@ def _resource(bucket: str, name: str, data: bytes, ctype: str) -> dict[str, str]
         "contentType": ctype,
         "size": str(len(data)),
         "md5Hash": base64.b64encode(hashlib.md5(data).digest()).decode(),
-        "crc32c": base64.b64encode(crc).decode(),
+        "crc32c": _crc32c_b64(data),
     }
 
 
@@ -148,7 +153,7 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             data, ctype = found
             if "alt=media" in url.query:
-                crc = base64.b64encode(google_crc32c.Checksum(data).digest()).decode()
+                crc = _crc32c_b64(data)
                 md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
                 self._send(
                     200,

@@ -92,15 +92,15 @@ class GoogleStandIn:
                 body["id_token"] = self._id_token(email)
                 return 200, body
             if form.get("grant_type") == "refresh_token":
-                email = self.refresh_tokens.get(form.get("refresh_token", ""))
-                if email is None:
+                holder: str | None = self.refresh_tokens.get(form.get("refresh_token", ""))
+                if holder is None:
                     return 400, {
                         "error": "invalid_grant",
                         "error_description": "Token has been expired or revoked.",
                     }
                 if self.rotate:
                     del self.refresh_tokens[form["refresh_token"]]
-                return 200, self._issue(email, refresh=self.rotate)
+                return 200, self._issue(holder, refresh=self.rotate)
             return 400, {"error": "unsupported_grant_type"}
 
     def introspect(self, token: str) -> dict[str, object]:

@@ -32,6 +32,7 @@ class MicrosoftStandIn:
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    next_error: tuple[int, dict[str, object]] | None = None  # answered once, then cleared
 
     @property
     def authority(self) -> str:
@@ -88,13 +89,16 @@ class MicrosoftStandIn:
         }
 
     def token(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
-        error = {
+        error: dict[str, object] = {
             "error": "invalid_grant",
             "error_description": "AADSTS70000: The provided grant is invalid or expired.",
             "error_codes": [70000],
         }
         with self.lock:
             self.requests.append(form.get("grant_type", ""))
+            if self.next_error is not None:
+                answer, self.next_error = self.next_error, None
+                return answer
             if (
                 form.get("client_id") != self.client_id
                 or form.get("client_secret") != self.client_secret
@@ -114,10 +118,10 @@ class MicrosoftStandIn:
                     return 400, error
                 return 200, self._issue(user, scope, nonce)
             if grant == "refresh_token":
-                user = self.refresh_tokens.pop(form.get("refresh_token", ""), None)  # rotates
-                if user is None:
+                holder = self.refresh_tokens.pop(form.get("refresh_token", ""), "")  # rotates
+                if not holder:
                     return 400, error
-                return 200, self._issue(user, scope)
+                return 200, self._issue(holder, scope)
             if grant == "client_credentials":
                 return 200, {
                     "token_type": "Bearer",

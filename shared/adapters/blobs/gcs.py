@@ -1,12 +1,16 @@
 """``BlobStore`` on Cloud Storage: refs are ``gs://bucket/key``; puts are idempotent (same
-key, same content); every call has a timeout."""
+key, same content); every call is bounded in time, retries included."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+import google.cloud.storage as storage
 from google.api_core import exceptions as gexc
+from google.auth import exceptions as auth_exc
+from google.cloud.storage.exceptions import DataCorruption, InvalidResponse
+from google.cloud.storage.retry import DEFAULT_RETRY
 
 from shared.adapters.memory_sinks import check_blob_key
 from shared.errors import NotFound, PermanentError, ServiceUnavailable
@@ -15,27 +19,44 @@ TIMEOUT_S = 60.0
 
 
 class GcsBlobStore:
-    def __init__(self, bucket: str, client: Any | None = None) -> None:
+    def __init__(
+        self, bucket: str, client: Any | None = None, *, timeout_s: float = TIMEOUT_S
+    ) -> None:
         self._bucket_name = bucket
         self._client = client
+        self._timeout = timeout_s
         self._lock = threading.Lock()
 
     def _bucket(self) -> Any:
         with self._lock:
             if self._client is None:
-                import google.cloud.storage as storage
-
                 self._client = storage.Client()
             return self._client.bucket(self._bucket_name)
+
+    def _retry(self) -> Any:
+        # The library's default retry runs for up to 120 s on top of each request's
+        # timeout; cap the whole call so a dead endpoint fails within our bound. Uploads
+        # are retried too: a key always holds the same content, so a repeat is harmless
+        # (cloud.google.com/storage/docs/retry-strategy#idempotency).
+        return DEFAULT_RETRY.with_timeout(self._timeout)
 
     def put_blob(self, key: str, data: bytes, content_type: str) -> str:
         check_blob_key(key)
         try:
             blob = self._bucket().blob(key)
-            blob.upload_from_string(data, content_type=content_type, timeout=TIMEOUT_S)
-        except (gexc.Forbidden, gexc.Unauthorized, gexc.BadRequest) as exc:
+            blob.upload_from_string(
+                data, content_type=content_type, timeout=self._timeout, retry=self._retry()
+            )
+        except (gexc.Forbidden, gexc.Unauthorized, gexc.BadRequest, gexc.NotFound) as exc:
+            # NotFound on upload means the bucket does not exist: configuration, not a blip
             raise PermanentError(f"gcs put {key}: {type(exc).__name__}") from None
-        except (gexc.GoogleAPIError, OSError, ValueError) as exc:
+        except (
+            gexc.GoogleAPIError,
+            auth_exc.GoogleAuthError,
+            InvalidResponse,
+            OSError,
+            ValueError,
+        ) as exc:
             raise ServiceUnavailable(f"gcs put {key}: {type(exc).__name__}") from None
         return f"gs://{self._bucket_name}/{key}"
 
@@ -45,9 +66,24 @@ class GcsBlobStore:
             raise NotFound(f"blob {ref} is not in bucket {self._bucket_name}")
         key = ref.removeprefix(prefix)
         try:
-            data: bytes = self._bucket().blob(key).download_as_bytes(timeout=TIMEOUT_S)
+            data: bytes = (
+                self._bucket()
+                .blob(key)
+                .download_as_bytes(timeout=self._timeout, retry=self._retry())
+            )
         except gexc.NotFound:
             raise NotFound(f"blob {ref} not found") from None
-        except (gexc.GoogleAPIError, OSError, ValueError) as exc:
+        except (gexc.Forbidden, gexc.Unauthorized) as exc:
+            raise PermanentError(f"gcs get {key}: {type(exc).__name__}") from None
+        except DataCorruption:
+            # the library verified crc32c/md5 (x-goog-hash) and they differ: a bad transfer
+            raise ServiceUnavailable(f"gcs get {key}: checksum mismatch") from None
+        except (
+            gexc.GoogleAPIError,
+            auth_exc.GoogleAuthError,
+            InvalidResponse,
+            OSError,
+            ValueError,
+        ) as exc:
             raise ServiceUnavailable(f"gcs get {key}: {type(exc).__name__}") from None
         return data

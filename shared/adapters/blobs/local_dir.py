@@ -3,11 +3,10 @@ atomic (temp file + rename), so a full disk leaves no partial blob behind."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from shared.adapters.atomic_write import atomic_write
 from shared.adapters.memory_sinks import check_blob_key
 from shared.errors import NotFound, ServiceUnavailable, ValidationError
 
@@ -25,26 +24,18 @@ class LocalDirBlobStore:
 
     def put_blob(self, key: str, data: bytes, content_type: str) -> str:
         path = self._path(key)
-        tmp: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
+            atomic_write(path, data)
         except OSError as exc:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
             raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
         return path.as_uri()
 
     def get_blob(self, ref: str) -> bytes:
-        if not ref.startswith("file://"):
+        # refs come from Path.as_uri(), which percent-encodes (RFC 8089): decode, not strip
+        uri = urlsplit(ref)
+        if uri.scheme != "file" or uri.netloc not in ("", "localhost"):
             raise NotFound(f"blob {ref} is not in this store")
-        path = Path(ref.removeprefix("file://")).resolve()
+        path = Path(unquote(uri.path)).resolve()
         if not path.is_relative_to(self._root):
             raise NotFound(f"blob {ref} is not in this store")
         try:

@@ -17,6 +17,8 @@ def ensure_topic(project: str, topic: str) -> str:
         pass
     except gexc.GoogleAPIError as exc:
         raise ServiceUnavailable(f"create topic {topic}: {type(exc).__name__}") from None
+    finally:
+        publisher.transport.close()  # its gRPC channel; nothing was published through it
     return str(path)
 
 

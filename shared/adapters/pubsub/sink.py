@@ -11,11 +11,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import google.cloud.pubsub_v1 as pubsub_v1
 from google.api_core import exceptions as gexc
 
-from shared.errors import PermanentError, ServiceUnavailable
+from shared.adapters.memory_sinks import check_event_size
+from shared.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT_S = 30.0
-MAX_MESSAGE_BYTES = 10 * 1000 * 1000  # Pub/Sub's limit (cloud.google.com/pubsub/quotas)
 
 
 class PubSubEventSink:
@@ -44,8 +44,8 @@ class PubSubEventSink:
             return self._publisher
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
-        if len(data) > MAX_MESSAGE_BYTES:
-            raise PermanentError(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
+        # refused here, as by the memory sink, rather than by the client after batching
+        check_event_size(data, ordering_key, attributes)
         client = self._client()
         try:
             future = client.publish(

@@ -1,20 +1,36 @@
 """Read events back from a subscription (``mailingest events tail``, ``make run``, tests and
-benchmarks): synchronous pulls in a bounded loop, acknowledged as they are yielded, with
-redeliveries of a message already yielded dropped (Pub/Sub delivers at least once)."""
+benchmarks): synchronous pulls in a bounded loop, each batch acknowledged when pulled (a tail
+watches, it does not process), redeliveries of a message already yielded dropped (Pub/Sub
+delivers at least once). Synchronous pull rather than streaming pull: no background
+threads to stop, and every wait is bounded by the pull's own timeout."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 
 import google.cloud.pubsub_v1 as pubsub_v1
+import grpc  # type: ignore[import-untyped]
 from google.api_core import exceptions as gexc
+from google.pubsub_v1.services.subscriber.transports import SubscriberGrpcTransport
 
 from shared.adapters.pubsub.admin import ensure_subscription, ensure_topic
+from shared.errors import ServiceUnavailable
 
 RECENT = 10_000  # message ids remembered to drop redeliveries
+
+
+def _subscriber() -> pubsub_v1.SubscriberClient:
+    host = os.environ.get("PUBSUB_EMULATOR_HOST")
+    if not host:
+        return pubsub_v1.SubscriberClient()
+    # For the emulator the client opens grpc.insecure_channel(target) without options, so
+    # gRPC's 4 MB receive limit applies (its cloud channel lifts it); events reach 10 MB.
+    channel = grpc.insecure_channel(host, options=[("grpc.max_receive_message_length", -1)])
+    return pubsub_v1.SubscriberClient(transport=SubscriberGrpcTransport(channel=channel))
 
 
 class EventTail:
@@ -38,7 +54,7 @@ class EventTail:
         seen = 0
         recent: set[str] = set()
         order: deque[str] = deque()
-        subscriber = pubsub_v1.SubscriberClient()
+        subscriber = _subscriber()
         with subscriber:
             while not (stop and stop.is_set()):
                 if deadline is not None and time.monotonic() >= deadline:
@@ -48,16 +64,27 @@ class EventTail:
                         request={"subscription": path, "max_messages": 100}, timeout=2.0
                     )
                 except (gexc.DeadlineExceeded, gexc.ServiceUnavailable):
-                    continue
+                    continue  # nothing within the pull's own timeout, or a blip: ask again
+                except gexc.GoogleAPIError as exc:
+                    raise ServiceUnavailable(
+                        f"pull {self._subscription}: {type(exc).__name__}"
+                    ) from None
                 if not response.received_messages:
                     time.sleep(0.05)
                     continue
-                subscriber.acknowledge(
-                    request={
-                        "subscription": path,
-                        "ack_ids": [r.ack_id for r in response.received_messages],
-                    }
-                )
+                try:
+                    subscriber.acknowledge(
+                        request={
+                            "subscription": path,
+                            "ack_ids": [r.ack_id for r in response.received_messages],
+                        },
+                        timeout=10.0,
+                    )
+                except gexc.GoogleAPIError as exc:
+                    # not yielded yet: Pub/Sub redelivers them after the ack deadline
+                    raise ServiceUnavailable(
+                        f"ack {self._subscription}: {type(exc).__name__}"
+                    ) from None
                 for received in response.received_messages:
                     # at-least-once delivery: a redelivered message keeps its message_id
                     if received.message.message_id in recent:

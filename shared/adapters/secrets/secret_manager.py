@@ -11,6 +11,7 @@ from typing import Any
 import google_crc32c
 from google.api_core import exceptions as gexc
 from google.api_core.client_options import ClientOptions
+from google.auth import exceptions as auth_exc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import secretmanager
 
@@ -35,7 +36,11 @@ def _mapped(operation: str, name: str) -> Iterator[None]:
         raise AlreadyExists(f"secret {name} already exists") from None
     except (gexc.PermissionDenied, gexc.Unauthenticated, gexc.InvalidArgument) as exc:
         raise PermanentError(f"secret manager {operation} {name}: {type(exc).__name__}") from None
-    except (gexc.GoogleAPIError, gexc.RetryError) as exc:
+    except auth_exc.DefaultCredentialsError as exc:
+        raise PermanentError(f"secret manager {operation} {name}: {type(exc).__name__}") from None
+    # The REST transport lets connection failures through as requests' exceptions (OSError
+    # subclasses), whose messages hold URLs; the name of the exception is enough.
+    except (gexc.GoogleAPIError, gexc.RetryError, auth_exc.GoogleAuthError, OSError) as exc:
         raise ServiceUnavailable(
             f"secret manager {operation} {name}: {type(exc).__name__}"
         ) from None

@@ -24,12 +24,15 @@ BOOKING_AS_CONTEXT = 0.4  # the top of a mail says what it is; long tails add no
 
 SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
     2.0,
+    0.75,  # a reply's subject names the older mail's intent; the new text names this one's
     1.0,
-    1.0,
-    0.25,
+    0.2,
     1.0,
     0.5,
 )
+
+
+STALE_WHEN_CLEAR = 0.3
 
 
 @dataclass(frozen=True)
@@ -39,45 +42,86 @@ class _Compiled:
 
 
 _COMPILED = tuple(_Compiled(r, re.compile(r.pattern)) for r in RULES)
+_CONSUMING = tuple(c for c in _COMPILED if c.rule.consume)
+_PLAIN = tuple(c for c in _COMPILED if not c.rule.consume)
 
 
-def _fields(parsed: ParsedMessage) -> list[tuple[str, str, float]]:
+def _quoted(text: str, new: str) -> str:
+    """The lines of ``text`` that are not in its new text: the quoted history."""
+    if not new or new == text:
+        return ""
+    fresh = {line.strip() for line in new.splitlines()}
+    return "\n".join(line for line in text.splitlines() if line.strip() not in fresh)
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    text: str
+    factor: float
+    fresh: bool  # said by this message itself (not a reply subject, not the quote)
+
+
+def _fields(parsed: ParsedMessage) -> list[_Field]:
     subject, was_reply, _ = strip_prefixes(parsed.subject)
-    new = parsed.new_text or parsed.text
-    quoted = parsed.text[len(parsed.new_text) :] if parsed.new_text else ""
-    if parsed.new_text and parsed.new_text not in parsed.text:
-        quoted = parsed.text
+    text = parsed.text[: BODY_CHARS * 4]
+    new = parsed.new_text or text
+    quoted = _quoted(text, parsed.new_text)
     names = " ".join(
-        (a.filename or "").replace("_", " ").replace("-", " ") for a in parsed.attachments
+        (a.filename or "").replace("_", " ").replace("-", " ") for a in parsed.attachments[:50]
     )
     sender = ""
     if parsed.from_:
         local = parsed.from_.address.split("@", 1)[0].replace(".", " ").replace("-", " ")
         sender = f"{parsed.from_.name} {local}"
     return [
-        ("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT),
-        ("text", fold(new[:BODY_CHARS]), NEW_TEXT),
-        ("quoted", fold(quoted[:BODY_CHARS]), QUOTED),
-        ("attachments", fold(names), ATTACHMENTS),
-        ("sender", fold(sender.replace("_", " ")), SENDER),
+        _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
+        _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),
+        _Field("quoted", fold(quoted[:BODY_CHARS]), QUOTED, False),
+        _Field("attachments", fold(names), ATTACHMENTS, True),
+        _Field("sender", fold(sender.replace("_", " ")), SENDER, False),
     ]
+
+
+def _field_hits(text: str) -> list[Rule]:
+    """Rules matching one field. Consuming rules go first and blank what they matched, so
+    the words inside a compound phrase count once, for the phrase."""
+    hits: list[Rule] = []
+    for c in _CONSUMING:
+        blanked, n = c.regex.subn(lambda m: " " * len(m.group(0)), text)
+        if n:
+            hits.append(c.rule)
+            text = blanked
+    hits.extend(c.rule for c in _PLAIN if c.regex.search(text))
+    # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
+    # are the object being lifted, not a stop sale of their own.
+    if any(r.label == "opensale" for r in hits):
+        hits = [r for r in hits if r.label != "stopsale"]
+    return [r for r in hits if r.label != "neutral"]
 
 
 def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     """Points per label and the ids of the rules that matched (``rule@field``)."""
     points: dict[str, float] = defaultdict(float)
-    matched: list[str] = []
-    for field_name, text, factor in _fields(parsed):
-        if not text:
+    matched = [(rule, f) for f in _fields(parsed) if f.text.strip() for rule in _field_hits(f.text)]
+    fresh_labels = {rule.label for rule, f in matched if f.fresh}
+    fresh_points: dict[str, float] = defaultdict(float)
+    for rule, f in matched:
+        if f.fresh:
+            fresh_points[rule.label] += rule.weight * f.factor
+    clear_intents = {label for label, p in fresh_points.items() if p >= MIN_POINTS}
+    ids: list[str] = []
+    for rule, f in matched:
+        # Re-opening always refers to the stop sale it ends: when this message itself says
+        # sales are open, a stop sale in the reply subject or the quote is that old one.
+        if rule.label == "stopsale" and "opensale" in fresh_labels and not f.fresh:
             continue
-        hits = [c.rule for c in _COMPILED if c.regex.search(text)]
-        # An open-sale phrase names the stop sale it lifts: in that field the stop-sale
-        # words are the object being lifted, not a stop sale of their own.
-        if any(r.label == "opensale" for r in hits):
-            hits = [r for r in hits if r.label != "stopsale"]
-        for rule in hits:
-            points[rule.label] += rule.weight * factor
-            matched.append(f"{rule.id}@{field_name}")
+        factor = f.factor
+        if not f.fresh and clear_intents and rule.label not in clear_intents:
+            # a reply that clearly says what it wants: the thread's older intent is context
+            factor *= STALE_WHEN_CLEAR
+        points[rule.label] += rule.weight * factor
+        ids.append(f"{rule.id}@{f.name}")
     # Cancellations and amendments always name the booking they change: when one is clearly
     # there, booking vocabulary is context, not intent.
     if max(points.get("cancellation", 0.0), points.get("amendment", 0.0)) >= MIN_POINTS:
@@ -85,11 +129,11 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}
     if "list-unsubscribe" in headers or "list-id" in headers:
         points["other"] += 3.0
-        matched.append("header.list")
+        ids.append("header.list")
     if headers.get("precedence") in ("bulk", "list", "junk"):
         points["other"] += 2.0
-        matched.append("header.precedence_bulk")
-    return dict(points), matched
+        ids.append("header.precedence_bulk")
+    return dict(points), ids
 
 
 def classify_builtin(parsed: ParsedMessage) -> Classification:

@@ -36,13 +36,20 @@ _FOLD = str.maketrans(
 )
 _LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
+# Reply / forward prefixes as mail clients write them: English, German (AW/WG), Turkish
+# Outlook (YNT/İLT), Russian (Ответ/Отв/Пересл), Nordic (SV/VS), Spanish (RV), French (TR).
 _REPLY_PREFIX = re.compile(
-    r"^\s*((re|aw|ynt|cevap|antw|ответ|отв|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
-)
-_FORWARD_PREFIX = re.compile(
-    r"^\s*((fwd?|fw|wg|ilt|i̇lt|tr|enc|пересл|weiterleitung)\s*(\[\d+\])?\s*:\s*)+",
+    r"^\s*((re|aw|ynt|cevap|yanit|antw|antwort|ответ|отв|sv|vs|odp)\.?\s*(\[\d+\]|\(\d+\))?"
+    r"\s*:\s*)+",
     re.IGNORECASE,
 )
+_FORWARD_PREFIX = re.compile(
+    r"^\s*((fwd?|fw|wg|ilt|i̇lt|İlt|tr|rv|enc|пересл|weiterleitung)\.?\s*(\[\d+\]|\(\d+\))?"
+    r"\s*:\s*)+",
+    re.IGNORECASE,
+)
+# "[EXTERNAL]", "[SPAM?]", "[Ticket#123]": tags gateways put in front of the prefixes
+_TAG = re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*")
 
 
 def fold(text: str) -> str:
@@ -58,7 +65,12 @@ def fold(text: str) -> str:
 def strip_prefixes(subject: str) -> tuple[str, bool, bool]:
     """(subject without Re:/Fwd: prefixes, was_reply, was_forward)."""
     reply = forward = False
-    for _ in range(5):  # "RE: FW: RE:" chains, bounded
+    for _ in range(8):  # "RE: FW: RE:" chains, bounded
+        m = _TAG.match(subject)
+        if m:
+            rest = subject[m.end() :]
+            if _REPLY_PREFIX.match(rest) or _FORWARD_PREFIX.match(rest):
+                subject = rest
         m = _REPLY_PREFIX.match(subject)
         if m:
             reply = True

@@ -12,9 +12,10 @@ from email import message_from_bytes
 from email.errors import MessageError
 from email.header import Header
 from email.message import Message
+from email.parser import BytesParser
 
 from shared.domain.message import ParsedMessage
-from shared.domain.mime.body import Collected, walk
+from shared.domain.mime.body import Collected, add_text, walk
 from shared.domain.mime.headers import (
     addresses,
     date_utc,
@@ -29,7 +30,9 @@ from shared.errors import PermanentError
 
 __all__ = ["ParseLimits", "UnparseableMessage", "parse_message"]
 
-_FORWARD_PREFIX = re.compile(r"^\s*((fwd?|fw|wg|tr|ilt|i̇lt|enc|пересл|fwd?)\s*:\s*)", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(
+    r"^\s*((fwd?|fw|wg|tr|rv|ilt|i̇lt|İlt|enc|пересл)\.?\s*:\s*)", re.IGNORECASE
+)
 _AUTO_REPLY_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|otomatik yan[ıi]t"
     r"|abwesenheitsnotiz|automatische antwort|автоответ|autoreply)\b",
@@ -83,14 +86,37 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
     if not raw.strip():
         raise UnparseableMessage("empty message")
     try:
-        msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
-        collected = Collected()
-        walk(msg, collected, limits)
+        try:
+            msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
+            collected = Collected()
+            walk(msg, collected, limits)
+        except RecursionError:
+            # a nesting bomb deeper than the stdlib parser's recursion: keep the headers and
+            # the body as text, which is what a reader of such a message could see anyway
+            msg, collected = _headers_and_text(raw, limits)
         return _build(raw, msg, collected, limits)
     except RecursionError:
         raise UnparseableMessage("MIME structure nested too deeply to parse") from None
     except (ValueError, TypeError, LookupError, AttributeError, IndexError, MessageError) as exc:
         raise UnparseableMessage(f"MIME structure not parseable: {type(exc).__name__}") from None
+
+
+_MIME_NOISE = re.compile(r"^(--\S*|content-[\w-]+:.*|\s+\S+=.*)$", re.IGNORECASE | re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collected]:
+    msg = BytesParser().parsebytes(raw, headersonly=True)
+    collected = Collected()
+    collected.defects.append("MIME nesting too deep for the parser: body kept as plain text")
+    body = msg.get_payload()
+    if isinstance(body, str):
+        data = body[: limits.max_text_chars].encode("ascii", "surrogateescape")
+        add_text(collected, limits, "text/plain", data, None)
+        if collected.texts:
+            text = _MIME_NOISE.sub("", collected.texts[-1])
+            collected.texts[-1] = _BLANK_LINES.sub("\n\n", text).strip()
+    return msg, collected
 
 
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:

@@ -4,16 +4,22 @@ forwarded messages, unpack TNEF — within the limits."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from email import message_from_bytes
 from email.errors import HeaderParseError
 from email.message import Message
 
 from shared.domain.message import Attachment
 from shared.domain.mime.charsets import decode_bytes
-from shared.domain.mime.headers import decode_param
+from shared.domain.mime.headers import decode_param, decode_rfc2231, recover_8bit
 from shared.domain.mime.limits import ParseLimits
 
 TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+# NUL and C0 controls (but tab and line ends) in a body: binary junk, never text
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOUNDARY_LINE = re.compile(r"^--([^\s\"]{1,200}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
+MAX_RECOVERIES = 3  # re-parses of multiparts whose boundary was missing or wrong
 
 
 @dataclass
@@ -26,25 +32,45 @@ class Collected:
     parts: int = 0
     text_chars: int = 0
     is_report: bool = False
+    recoveries: int = 0
+
+
+_PARAM_ERRORS = (ValueError, LookupError, TypeError, IndexError, HeaderParseError)
+
+
+def _param(part: Message, header: str, param: str) -> str | None:
+    try:
+        raw = part.get(header)
+    except _PARAM_ERRORS:
+        return None
+    if raw is None:
+        return None
+    source = part
+    text = recover_8bit(raw)
+    if text != str(raw):
+        # raw 8-bit parameters (lazy mailers, RFC 6532): parse the recovered text instead
+        source = Message()
+        source[header] = text
+    try:
+        value = source.get_param(param, header=header.lower())
+    except _PARAM_ERRORS:
+        return None
+    if isinstance(value, tuple):  # RFC 2231 (charset, language, value), continuations joined
+        return decode_param(decode_rfc2231(value[0], str(value[2])))
+    return decode_param(value) if isinstance(value, str) else None
 
 
 def _filename(part: Message) -> str | None:
+    """Content-Disposition filename, else Content-Type name (RFC 2183 / RFC 2231 / the
+    non-standard RFC 2047 word inside quotes)."""
+    return _param(part, "Content-Disposition", "filename") or _param(part, "Content-Type", "name")
+
+
+def _charset(part: Message) -> str | None:
     try:
-        name = part.get_filename()
-    except (ValueError, LookupError, TypeError, HeaderParseError):
-        name = None
-    if name is None:
-        try:
-            raw = part.get_param("name")
-        except (ValueError, LookupError, TypeError, HeaderParseError):
-            raw = None
-        if isinstance(raw, tuple):  # RFC 2231 (charset, language, value)
-            try:
-                raw = raw[2].encode("latin-1", "surrogateescape").decode(raw[0] or "utf-8")
-            except (LookupError, UnicodeError):
-                raw = raw[2]
-        name = raw if isinstance(raw, str) else None
-    return decode_param(name)
+        return part.get_content_charset()
+    except _PARAM_ERRORS:
+        return None
 
 
 def _payload(part: Message) -> bytes:
@@ -91,7 +117,7 @@ def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> 
             if disposition == "attachment" or name:
                 try:
                     data = inner[0].as_bytes()
-                except (ValueError, TypeError, LookupError, UnicodeError):
+                except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
                     data = b""
                 _add_attachment(part, data, name, out, limits, inline=False)
             out.forwarded.append(inner[0])
@@ -114,7 +140,47 @@ def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> 
                 else:
                     walk(child, out, limits, depth + 1)
         return
+    if ctype.startswith("multipart/"):
+        _broken_multipart(part, out, limits, depth)
+        return
     _leaf(part, out, limits, inline_hint=False, disposition=disposition, name=name)
+
+
+def _broken_multipart(part: Message, out: Collected, limits: ParseLimits, depth: int) -> None:
+    """A multipart whose boundary parameter is missing or names no line in the body (the
+    parser then keeps the body as one string): find the boundary the parts really use and
+    parse again; failing that, keep the body as text rather than lose it."""
+    payload = part.get_payload()
+    if not isinstance(payload, str) or not payload.strip():
+        return
+    found = _BOUNDARY_LINE.search(payload)
+    if found and out.recoveries < MAX_RECOVERIES:
+        out.recoveries += 1
+        boundary = found.group(1)
+        head = f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\r\n\r\n'
+        body = payload.encode("ascii", "surrogateescape")
+        reparsed = message_from_bytes(head.encode("ascii", "surrogateescape") + body)
+        if reparsed.is_multipart():
+            out.defects.append("multipart boundary missing or wrong: recovered from the body")
+            walk(reparsed, out, limits, depth + 1)
+            return
+    out.defects.append("multipart without usable boundary: body kept as text")
+    add_text(out, limits, "text/plain", payload.encode("ascii", "surrogateescape"), None)
+
+
+def add_text(
+    out: Collected, limits: ParseLimits, ctype: str, data: bytes, charset: str | None
+) -> None:
+    """One body text (text/plain or text/html) decoded and counted against the limit."""
+    text, trusted = decode_bytes(data, charset)
+    if not trusted and not data.isascii():
+        out.defects.append(f"{ctype}: charset missing or wrong, detected")
+    room = limits.max_text_chars - out.text_chars
+    if room <= 0:
+        return
+    text = CONTROLS.sub("", text[:room].replace("\r\n", "\n").replace("\r", "\n"))
+    out.text_chars += len(text)
+    (out.texts if ctype == "text/plain" else out.htmls).append(text)
 
 
 def _alternative(
@@ -142,15 +208,7 @@ def _leaf(
     data = _payload(part)
     is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not name
     if is_body_text:
-        text, trusted = decode_bytes(data, part.get_content_charset())
-        if not trusted and any(b > 0x7F for b in data):
-            out.defects.append(f"{ctype}: charset missing or wrong, detected")
-        room = limits.max_text_chars - out.text_chars
-        if room <= 0:
-            return
-        text = text[:room]
-        out.text_chars += len(text)
-        (out.texts if ctype == "text/plain" else out.htmls).append(text)
+        add_text(out, limits, ctype, data, _charset(part))
         return
     if ctype in ("message/delivery-status", "text/rfc822-headers"):
         return  # machine part of a bounce report

@@ -16,6 +16,8 @@ from shared.domain.mime.charsets import decode_bytes
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<[^<>\s]+>")
 _WS = re.compile(r"\s+")
+# NUL and other C0 controls in a header say nothing and break consumers downstream
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # what the stdlib raises on broken encoded-words (bad base64 padding, unknown charsets ...)
 _DECODE_ERRORS = (ValueError, LookupError, AssertionError, HeaderParseError)
 
@@ -23,6 +25,10 @@ _DECODE_ERRORS = (ValueError, LookupError, AssertionError, HeaderParseError)
 def _raw_bytes(value: str) -> bytes:
     # the bytes parser keeps undeclared 8-bit header bytes as surrogate escapes
     return value.encode("ascii", "surrogateescape")
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", _CONTROLS.sub("", text)).strip()
 
 
 def decode_text(value: str | Header | None) -> str:
@@ -35,17 +41,17 @@ def decode_text(value: str | Header | None) -> str:
         try:
             parts = decode_header(value)
         except _DECODE_ERRORS:
-            return _WS.sub(" ", str(value)).strip()
+            return _clean(str(value))
     else:
         value = str(value)
         if any("\udc80" <= c <= "\udcff" for c in value):
             value, _ = decode_bytes(_raw_bytes(value), None)
         if "=?" not in value:
-            return _WS.sub(" ", value).strip()
+            return _clean(value)
         try:
             parts = decode_header(value)
         except _DECODE_ERRORS:
-            return _WS.sub(" ", value).strip()
+            return _clean(value)
     out: list[str] = []
     for chunk, charset in parts:
         if isinstance(chunk, str):
@@ -53,7 +59,36 @@ def decode_text(value: str | Header | None) -> str:
         else:
             text, _ = decode_bytes(chunk, charset)
             out.append(text)
-    return _WS.sub(" ", "".join(out)).strip()
+    return _clean("".join(out))
+
+
+def recover_8bit(value: str | Header) -> str:
+    """A raw header value whose 8-bit bytes (undeclared UTF-8, windows-1254 ...) compat32
+    kept as a ``Header`` of charset unknown-8bit or as surrogate escapes, as text; encoded-
+    words are left alone (the caller parses the value's structure first)."""
+    if isinstance(value, Header):
+        out: list[str] = []
+        try:
+            chunks = decode_header(value)
+        except _DECODE_ERRORS:
+            return str(value)
+        for chunk, charset in chunks:
+            out.append(chunk if isinstance(chunk, str) else decode_bytes(chunk, charset)[0])
+        return "".join(out)
+    if any("\udc80" <= c <= "\udcff" for c in value):
+        return decode_bytes(_raw_bytes(value), None)[0]
+    return value
+
+
+def decode_rfc2231(charset: str | None, value: str) -> str:
+    """An RFC 2231 ``name*=charset'lang'%XX`` value as the stdlib hands it over (each byte a
+    latin-1 character), decoded with its charset, or detected when that is missing or
+    unknown (the stdlib would fall back to ASCII and lose the letters)."""
+    try:
+        data = value.encode("latin-1", "surrogateescape")
+    except UnicodeEncodeError:
+        return value
+    return decode_bytes(data, charset)[0]
 
 
 def decode_param(value: str | None) -> str | None:

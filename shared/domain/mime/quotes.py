@@ -12,7 +12,9 @@ import re
 _REPLY_HEADERS = [
     r"^\s*-{2,}\s*(original message|orijinal mesaj|(ö|o)zg(ü|u)n (i|İ|I)leti"
     r"|ursprüngliche nachricht|исходное сообщение)\s*-{2,}",
-    r"^\s*(on|am|le)\b.{0,200}\b(wrote|schrieb|a écrit)\s*:\s*$",
+    r"^\s*(on|am|le)\b.{0,200}\b(wrote|schrieb|a écrit)\b.{0,200}:\s*$",
+    # Gmail in any language: "<date>, <name> <address>:" ("пн, 28 июл. 2025 г. в 10:00, …")
+    r"^.{0,200}\b(19|20)\d\d\b.{0,100}\b\d{1,2}:\d\d\b.{0,200}<[^<>@\s]+@[^<>\s]+>\s*:\s*$",
     r"^.{0,200}\b(yazdı|şunu yazdı|yazdi)\s*:\s*$",
     r"^.{0,200}\b(написал|написала|пишет)\s*(\(а\))?\s*:\s*$",
     r"^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,80}(wrote|yazdı|schrieb|написал)",

@@ -26,6 +26,7 @@ class ImapSync:
         *,
         batch: int = 25,
         initial_max: int = 1000,
+        resync_max: int = 1000,
     ) -> None:
         self._cursors = cursors
         self._pipeline = pipeline
@@ -33,6 +34,7 @@ class ImapSync:
         self._clock = clock
         self._batch = batch
         self._initial_max = initial_max
+        self._resync_max = resync_max
 
     def select(self, client: Any, mailbox: Mailbox) -> int:
         info = client.select_folder(
@@ -46,18 +48,35 @@ class ImapSync:
         that was durably handed off."""
         cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
         stored = cursor.value
-        first_sync = not stored
-        if stored and stored.get("uidvalidity") != uidvalidity:
-            # RFC 3501 §2.3.1.1: every cached UID is void. Resync the folder; the pipeline's
-            # Message-ID guard keeps already-published mail from being published again.
-            logger.warning(
-                "UIDVALIDITY changed: resyncing folder",
-                extra={"old": stored.get("uidvalidity"), "new": uidvalidity},
+        if stored.get("folder", mailbox.folder) != mailbox.folder:
+            # the mailbox now watches another folder: UIDs (and even UIDVALIDITY values, which
+            # RFC 3501 only makes unique per folder name) of the old one mean nothing here
+            logger.info(
+                "folder changed: starting it like a new mailbox",
+                extra={"old_folder": stored.get("folder"), "folder": mailbox.folder},
             )
+            stored = {}
+        first_sync = not stored
+        resync = bool(stored) and stored.get("uidvalidity") != uidvalidity
         last_uid = int(stored.get("last_uid", 0)) if stored.get("uidvalidity") == uidvalidity else 0
         uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
-        if first_sync and len(uids) > self._initial_max:
-            uids = uids[-self._initial_max :]
+        # bounded: a new mailbox starts from its newest messages; after a UIDVALIDITY change
+        # (RFC 3501 §2.3.1.1: every cached UID is void) the newest ones are re-read and the
+        # pipeline's Message-ID guard drops those already published
+        limit = self._initial_max if first_sync else self._resync_max if resync else None
+        skipped = max(0, len(uids) - limit) if limit is not None else 0
+        if skipped:
+            uids = uids[skipped:]
+        if resync:
+            logger.warning(
+                "UIDVALIDITY changed: resyncing folder",
+                extra={
+                    "old": stored.get("uidvalidity"),
+                    "new": uidvalidity,
+                    "resync_count": len(uids),
+                    "skipped_older": skipped,
+                },
+            )
         handed = 0
         for start in range(0, len(uids), self._batch):
             chunk = uids[start : start + self._batch]
@@ -76,16 +95,16 @@ class ImapSync:
                     mailbox.tenant_id,
                     mailbox.id,
                     cursor.version,
-                    {"uidvalidity": uidvalidity, "last_uid": uid},
+                    {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder},
                 )
                 handed += 1
                 self._reporter.report_result(mailbox, result, self._clock.now())
-        if stored.get("uidvalidity") != uidvalidity and not uids:
+        if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
                 mailbox.tenant_id,
                 mailbox.id,
                 cursor.version,
-                {"uidvalidity": uidvalidity, "last_uid": 0},
+                {"uidvalidity": uidvalidity, "last_uid": 0, "folder": mailbox.folder},
             )
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed

@@ -7,6 +7,7 @@ import logging
 import poplib
 import threading
 import time
+from datetime import datetime
 from typing import Any
 
 from imapclient.exceptions import IMAPClientError
@@ -19,6 +20,7 @@ from shared.ports import Clock, CredentialProvider, CursorStore
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.backoff import Backoff
+from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.imap_sync import ImapSync
 from shared.service.watcher.options import WatcherOptions
 from shared.service.watcher.pop3_sync import Pop3Sync
@@ -39,18 +41,19 @@ class MailboxWorker:
         reporter: HealthReporter,
         clock: Clock,
         options: WatcherOptions,
-        server_slots: threading.BoundedSemaphore,
+        caps: ConnectionCaps,
     ) -> None:
         self.mailbox = mailbox
         self._credentials = credentials
         self._reporter = reporter
         self._clock = clock
         self._opt = options
-        self._slots = server_slots
+        self._caps = caps
         self._stop = threading.Event()
         self._client: Any = None
         # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
         self.last_doorbell_mono: float | None = None
+        self.started_at: datetime | None = None
         self._imap = ImapSync(
             cursors,
             pipeline,
@@ -58,6 +61,7 @@ class MailboxWorker:
             clock,
             batch=options.fetch_batch,
             initial_max=options.initial_sync_max,
+            resync_max=options.resync_max,
         )
         self._pop3 = Pop3Sync(cursors, pipeline, reporter, clock)
         self._thread = threading.Thread(target=self._run, name=f"mbx-{mailbox.key}", daemon=True)
@@ -65,6 +69,7 @@ class MailboxWorker:
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
+        self.started_at = self._clock.now()
         self._thread.start()
 
     def stop(self) -> None:
@@ -84,36 +89,58 @@ class MailboxWorker:
         m = self.mailbox
         backoff = Backoff(self._opt.backoff_base_s, self._opt.backoff_max_s)
         with log_labels(tenant=m.tenant_id, mailbox=m.id, provider=m.provider.value):
+            waiting_reported = False
             while not self._stop.is_set():
-                # per-server connection cap: wait for a slot, but stay stoppable
-                if not self._slots.acquire(timeout=self._opt.idle_check_s):
+                # connection caps: wait for a slot, but stay stoppable
+                slot = self._caps.acquire(m, timeout_s=self._opt.idle_check_s)
+                if slot is None:
+                    if not waiting_reported:
+                        waiting_reported = True
+                        logger.info("waiting for a free connection slot to the server")
+                        self._report(
+                            state=MailboxState.BACKOFF,
+                            last_error="waiting for a free connection slot (connection cap)",
+                        )
                     continue
+                waiting_reported = False
                 try:
-                    if m.provider is Provider.POP3:
-                        self._pop3_session()
-                    else:
-                        self._imap_session(backoff)
-                    backoff.reset()
-                except AuthError as exc:
-                    self._credentials.invalidate(m)
-                    logger.warning("login refused", extra={"error": str(exc)[:300]})
-                    self._failed(MailboxState.AUTH_ERROR, str(exc))
-                    self._stop.wait(self._opt.auth_backoff_s)
-                except (*NETWORK_ERRORS, MailIngestError) as exc:
-                    delay = backoff.next_delay()
-                    logger.warning(
-                        "mailbox session failed; reconnecting",
-                        extra={
-                            "error": f"{type(exc).__name__}: {str(exc)[:300]}",
-                            "delay_s": delay,
-                        },
-                    )
-                    self._failed(MailboxState.BACKOFF, f"{type(exc).__name__}: {exc}")
-                    self._stop.wait(delay)
+                    delay = self._session(backoff)
                 finally:
+                    # close and give the slot back before waiting: a mailbox in backoff or
+                    # between two POP3 polls holds neither a socket nor a slot
                     self._close()
-                    self._slots.release()
-            self._report(state=MailboxState.DISABLED if not m.enabled else None)
+                    slot.release()
+                self._stop.wait(delay)
+
+    def _session(self, backoff: Backoff) -> float:
+        """One session; returns how long to wait before the next one."""
+        m = self.mailbox
+        try:
+            if m.provider is Provider.POP3:
+                self._pop3_session()
+                backoff.reset()
+                return float(m.poll_interval_s)
+            self._imap_session(backoff)
+            backoff.reset()
+            return 0.0
+        except AuthError as exc:
+            self._credentials.invalidate(m)
+            logger.warning("login refused", extra={"error": str(exc)[:300]})
+            self._failed(MailboxState.AUTH_ERROR, str(exc))
+            return self._opt.auth_backoff_s
+        except (*NETWORK_ERRORS, MailIngestError) as exc:
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        except Exception as exc:  # a dead thread would be a silent watcher
+            # an unexpected answer (a server quirk, a bug): log it, back off and try again
+            # rather than let this mailbox's thread die while its lease is still renewed
+            logger.exception("unexpected error in the mailbox session")
+            error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        delay = backoff.next_delay()
+        logger.warning(
+            "mailbox session failed; reconnecting", extra={"error": error, "delay_s": delay}
+        )
+        self._failed(MailboxState.BACKOFF, error)
+        return delay
 
     def _failed(self, state: MailboxState, error: str) -> None:
         self._report(state=state, last_error=error[:500], last_error_at=self._clock.now(), errors=1)
@@ -185,14 +212,12 @@ class MailboxWorker:
 
     # -- POP3 ---------------------------------------------------------------------------
     def _pop3_session(self) -> None:
+        """One poll: connect, fetch what is new, QUIT (DELE takes effect on QUIT, RFC 1939)."""
         m = self.mailbox
-        while not self._stop.is_set():
-            self._report(state=MailboxState.CONNECTING)
-            creds = self._credentials.credentials_for(m)
-            self._client = conn = connect_pop3(m, creds, self._connect)
-            self._report(last_connect_at=self._clock.now(), state=MailboxState.POLLING)
-            self._pop3.sync(conn, m)
-            conn.quit()  # DELE takes effect on QUIT (RFC 1939)
-            self._client = None
-            if self._stop.wait(m.poll_interval_s):
-                return
+        self._report(state=MailboxState.CONNECTING)
+        creds = self._credentials.credentials_for(m)
+        self._client = conn = connect_pop3(m, creds, self._connect)
+        self._report(last_connect_at=self._clock.now(), state=MailboxState.POLLING)
+        self._pop3.sync(conn, m)
+        conn.quit()
+        self._client = None

@@ -14,15 +14,26 @@ class WatcherOptions:
     idle_check_s: float = 5.0  # how long one idle_check blocks (bounds shutdown latency)
     socket_timeout_s: float = 30.0
     lease_ttl_s: int = 20  # a SIGKILLed replica's mailboxes are taken over within ~ttl + reload
-    reload_s: float = 2.0  # how often mailboxes are re-read (added / changed / disabled)
+    # Cloud Run: SIGKILL follows SIGTERM after 10 s; workers get this long, then the leases
+    # are released (https://cloud.google.com/run/docs/container-contract#instance-shutdown)
+    shutdown_grace_s: float = 6.0
+    reload_s: float = 2.0
+    # parallel lease writes (acquire, renew, release): ~2 store round trips each, so
+    # thousands of leases need several in flight to fit within one TTL
+    store_concurrency: int = 16  # how often mailboxes are re-read (added / changed / disabled)
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
     auth_backoff_s: float = 900.0  # never hammer a server with a bad password
     fetch_batch: int = 25
     initial_sync_max: int = 1000  # a newly added mailbox: at most the newest N messages
-    max_connections_per_server: int = 500
-    server_caps: dict[str, int] = field(
+    max_connections_per_server: int = 500  # sessions from this process to one host
+    server_caps: dict[str, int] = field(default_factory=dict)  # per-host overrides of that
+    # sessions per account (host + login); Gmail: 15 simultaneous IMAP connections per account
+    account_caps: dict[str, int] = field(
         default_factory=lambda: {"imap.gmail.com": 15, "pop.gmail.com": 15}
     )
+    # a UIDVALIDITY change voids every UID: re-read at most the newest N messages (the
+    # pipeline's Message-ID guard drops those already published)
+    resync_max: int = 1000
     ca_file: Path | None = None
     thread_stack_kb: int = 512

@@ -3,8 +3,9 @@ holding one lease per mailbox so each is watched by exactly one replica.
 
 - every ``reload_s``: mailboxes added, changed or disabled are picked up without a restart;
   free (or expired) leases are taken; workers whose lease was lost are stopped;
-- every ``lease_ttl_s / 3``: held leases are renewed; a replica killed with SIGKILL stops
-  renewing and its mailboxes are taken over by another within about ``lease_ttl_s``;
+- every ``lease_ttl_s / 3``: held leases are renewed by the lease keeper's own thread; a
+  replica killed with SIGKILL stops renewing and its mailboxes are taken over by another
+  within about ``lease_ttl_s + reload_s``;
 - ``stop()`` (SIGTERM): workers stop and leases are released at once.
 """
 
@@ -13,14 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from shared.domain.models import Mailbox, Provider
+from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
 from shared.errors import MailIngestError
 from shared.ports import Clock, CredentialProvider, StateStore
-from shared.service.health import HealthReporter
+from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
+from shared.service.watcher.caps import ConnectionCaps
+from shared.service.watcher.lease_keeper import LeaseKeeper
 from shared.service.watcher.mailbox_worker import MailboxWorker
 from shared.service.watcher.options import WatcherOptions
 
@@ -47,41 +50,52 @@ class Watcher:
         self._opt = options or WatcherOptions()
         self._reporter = HealthReporter(state, clock)
         self._workers: dict[str, MailboxWorker] = {}
-        self._slots: dict[str, threading.BoundedSemaphore] = defaultdict(self._new_slot)
+        self._lost: set[str] = set()
+        self._stale: set[str] = set()  # mailboxes already reported stale
+        self._lock = threading.Lock()  # _workers and _lost: the lease keeper reads them too
+        self._caps = ConnectionCaps(
+            self._opt.max_connections_per_server,
+            server_overrides=self._opt.server_caps,
+            per_account=self._opt.account_caps,
+        )
+        self._keeper = LeaseKeeper(
+            state,
+            holder,
+            self._opt.lease_ttl_s,
+            held=self._held,
+            on_lost=self._lease_lost,
+            concurrency=self._opt.store_concurrency,
+        )
         self._stop = threading.Event()
         self._ttl = timedelta(seconds=self._opt.lease_ttl_s)
 
-    def _new_slot(self) -> threading.BoundedSemaphore:
-        return threading.BoundedSemaphore(self._opt.max_connections_per_server)
-
-    def _slot_for(self, mailbox: Mailbox) -> threading.BoundedSemaphore:
-        host = (mailbox.host or "").lower()
-        if host not in self._slots and host in self._opt.server_caps:
-            self._slots[host] = threading.BoundedSemaphore(self._opt.server_caps[host])
-        return self._slots[host]
-
     @property
     def watched(self) -> list[str]:
-        return sorted(k for k, w in self._workers.items() if w.alive)
+        with self._lock:
+            return sorted(k for k, w in self._workers.items() if w.alive)
+
+    @property
+    def lease_renewals(self) -> int:
+        return self._keeper.renewals
 
     def run(self) -> None:
         """Until ``stop()``; then stops workers and releases leases."""
         threading.stack_size(self._opt.thread_stack_kb * 1024)
         self._reporter.start()
-        next_reload = next_renew = 0.0
+        self._keeper.start()
+        next_reload = 0.0
         try:
             while not self._stop.is_set():
+                self._drop_lost()
                 now = time.monotonic()
-                try:
-                    if now >= next_renew:
-                        self._renew()
-                        next_renew = now + self._opt.lease_ttl_s / 3
-                    if now >= next_reload:
+                if now >= next_reload:
+                    try:
                         self._reconcile()
-                        next_reload = now + self._opt.reload_s
-                except MailIngestError as exc:
-                    # the store is down: keep what we hold, try again shortly
-                    logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
+                        self._check_stale()
+                    except MailIngestError as exc:
+                        # the store is down: keep what we hold, try again shortly
+                        logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
+                    next_reload = now + self._opt.reload_s
                 self._stop.wait(0.2)
         finally:
             self._shutdown()
@@ -89,22 +103,75 @@ class Watcher:
     def stop(self) -> None:
         self._stop.set()
 
-    # -- cycles -------------------------------------------------------------------------
+    def _check_stale(self) -> None:
+        """Log "mailbox stale" (the alert in infra/monitoring.tf) once when a watched mailbox
+        has had neither a doorbell nor a sync within its window, and "mailbox no longer
+        stale" when it recovers. From what this process reported: no store reads."""
+        now = self._clock.now()
+        with self._lock:
+            workers = list(self._workers.items())
+        for key, worker in workers:
+            since = self._reporter.last_alive(worker.mailbox) or worker.started_at
+            if since is None:
+                continue
+            window = stale_window(worker.mailbox, self._opt.idle_refresh_s)
+            stale = now - since > window
+            if stale and key not in self._stale:
+                self._stale.add(key)
+                logger.warning(
+                    "mailbox stale",
+                    extra={
+                        "mailbox_key": key,
+                        "silent_s": int((now - since).total_seconds()),
+                        "window_s": int(window.total_seconds()),
+                    },
+                )
+            elif not stale and key in self._stale:
+                self._stale.discard(key)
+                logger.info("mailbox no longer stale", extra={"mailbox_key": key})
+
+    # -- leases -------------------------------------------------------------------------
+    def _held(self) -> list[str]:
+        with self._lock:
+            return [k for k in self._workers if k not in self._lost]
+
+    def _lease_lost(self, key: str) -> None:
+        # stop at once (no join on the keeper's thread); the main loop removes the worker
+        with self._lock:
+            worker = self._workers.get(key)
+            self._lost.add(key)
+        if worker is not None:
+            worker.stop()
+
+    def _drop_lost(self) -> None:
+        with self._lock:
+            lost, self._lost = self._lost, set()
+        for key in lost:
+            self._drop(key, release=False)
+
+    # -- reconciling --------------------------------------------------------------------
     def _reconcile(self) -> None:
-        wanted = {
-            m.key: m for m in self._state.list_mailboxes() if m.enabled and m.provider in WATCHED
-        }
-        for key, worker in list(self._workers.items()):
+        listed = [m for m in self._state.list_mailboxes() if m.provider in WATCHED]
+        wanted = {m.key: m for m in listed if m.enabled}
+        disabled = {m.key: m for m in listed if not m.enabled}
+        with self._lock:
+            running = list(self._workers.items())
+        for key, worker in running:
             current = wanted.get(key)
             if current is None or current != worker.mailbox:
                 reason = "disabled or removed" if current is None else "settings changed"
                 logger.info("stopping worker", extra={"mailbox_key": key, "reason": reason})
                 self._drop(key, release=current is None)
-        for key, mailbox in wanted.items():
-            if key in self._workers:
-                continue
-            if self._state.try_acquire_lease(key, self.holder, self._ttl) is None:
-                continue  # another replica watches it
+                if key in disabled:  # the worker knew only the enabled settings
+                    self._reporter.report(disabled[key], HealthUpdate(state=MailboxState.DISABLED))
+            elif not worker.alive:
+                # defence in depth: the worker catches everything, but a dead thread whose
+                # lease we kept renewing would be a mailbox nobody watches
+                logger.error("worker thread ended; restarting", extra={"mailbox_key": key})
+                self._drop(key, release=False)
+        with self._lock:
+            unwatched = [m for key, m in wanted.items() if key not in self._workers]
+        for mailbox in self._acquire(unwatched):
             worker = MailboxWorker(
                 mailbox,
                 cursors=self._state,
@@ -113,22 +180,53 @@ class Watcher:
                 reporter=self._reporter,
                 clock=self._clock,
                 options=self._opt,
-                server_slots=self._slot_for(mailbox),
+                caps=self._caps,
             )
-            self._workers[key] = worker
+            with self._lock:
+                self._workers[mailbox.key] = worker
             worker.start()
-            logger.info("watching mailbox", extra={"mailbox_key": key, "holder": self.holder})
+            logger.info(
+                "watching mailbox", extra={"mailbox_key": mailbox.key, "holder": self.holder}
+            )
 
-    def _renew(self) -> None:
-        for key in list(self._workers):
-            if self._state.renew_lease(key, self.holder, self._ttl) is None:
-                logger.warning(
-                    "lease lost: another replica took the mailbox", extra={"mailbox_key": key}
+    def _acquire(self, mailboxes: list[Mailbox]) -> list[Mailbox]:
+        """The mailboxes whose lease we got. One listing first skips the leases another
+        replica holds (with two replicas, half of all mailboxes on every reload); the rest
+        are tried in parallel, so a dead replica's thousands of mailboxes are taken over
+        within one reload rather than one store round trip at a time."""
+        if not mailboxes:
+            return []
+        now = self._clock.now()
+        taken = {
+            lease.name
+            for lease in self._state.list_leases()
+            if lease.holder != self.holder and lease.expires_at > now
+        }
+        candidates = [m for m in mailboxes if m.key not in taken]
+        if not candidates:
+            return []
+
+        def acquire(mailbox: Mailbox) -> bool:
+            try:
+                return (
+                    self._state.try_acquire_lease(mailbox.key, self.holder, self._ttl) is not None
                 )
-                self._drop(key, release=False)
+            except MailIngestError as exc:
+                logger.warning(
+                    "lease acquisition failed",
+                    extra={"mailbox_key": mailbox.key, "error": str(exc)[:200]},
+                )
+                return False
+
+        workers = min(self._opt.store_concurrency, len(candidates))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="acquire") as pool:
+            got = list(pool.map(acquire, candidates))
+        return [m for m, ok in zip(candidates, got, strict=True) if ok]
 
     def _drop(self, key: str, *, release: bool) -> None:
-        worker = self._workers.pop(key, None)
+        self._stale.discard(key)
+        with self._lock:
+            worker = self._workers.pop(key, None)
         if worker is not None:
             worker.stop()
             worker.join(timeout=self._opt.idle_check_s + self._opt.socket_timeout_s)
@@ -139,15 +237,38 @@ class Watcher:
                 logger.warning("lease release failed; it lapses by itself", exc_info=True)
 
     def _shutdown(self) -> None:
-        workers = list(self._workers.items())
+        # no renewal may race the releases below
+        self._keeper.stop()
+        with self._lock:
+            workers = list(self._workers.items())
+            self._workers.clear()
         for _, worker in workers:
             worker.stop()
-        deadline = time.monotonic() + self._opt.idle_check_s + 5
-        for key, worker in workers:
-            worker.join(timeout=max(0.1, deadline - time.monotonic()))
+        # Cloud Run sends SIGKILL 10 s after SIGTERM (container runtime contract): wait for
+        # the workers (each leaves IDLE within idle_check_s) only up to the grace period, then
+        # release every lease; one still finishing a message completes its claim or, if it
+        # is killed first, its claim lapses after the in-flight timeout
+        deadline = time.monotonic() + self._opt.shutdown_grace_s
+        for _, worker in workers:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._release_all([key for key, _ in workers])
+        self._reporter.stop()
+
+    def _release_all(self, keys: list[str]) -> None:
+        """In parallel: one at a time, a thousand leases would take longer than the grace
+        period (a Firestore write is ~10-20 ms)."""
+
+        def release(key: str) -> None:
             try:
                 self._state.release_lease(key, self.holder)
             except MailIngestError:
-                logger.warning("lease release failed; it lapses by itself", exc_info=True)
-        self._workers.clear()
-        self._reporter.stop()
+                logger.warning(
+                    "lease release failed; it lapses by itself", extra={"mailbox_key": key}
+                )
+
+        if not keys:
+            return
+        workers = min(self._opt.store_concurrency, len(keys))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="release") as pool:
+            list(pool.map(release, keys))
+        logger.info("leases released", extra={"count": len(keys), "holder": self.holder})

@@ -79,6 +79,25 @@ def test_a_replayed_state_or_code_is_refused(oauth_env: OAuthEnv) -> None:
     assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["code_refused"]
 
 
+def test_a_state_is_finished_only_by_the_admin_who_started_it(oauth_env: OAuthEnv) -> None:
+    state, code = authorize(oauth_env)
+    client = create_app("oauth_callback", SOURCE).test_client()
+    other = {"X-Goog-Authenticated-User-Email": "accounts.google.com:mallory@acme.example"}
+    response = client.get("/", query_string={"state": state, "code": code}, headers=other)
+    assert response.status_code == 400
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_a_declined_consent_goes_back_with_the_error(oauth_env: OAuthEnv) -> None:
+    state, _ = authorize(oauth_env)
+    response = callback(state=state, error="access_denied")
+    back = parse_qs(urlparse(response.headers["Location"]).query)
+    assert back["result"] == ["error"]
+    assert back["error"] == ["access_denied"]
+    assert oauth_env.google.requests == []  # no token request without a code
+
+
 def test_a_forged_or_expired_state_is_refused(oauth_env: OAuthEnv) -> None:
     assert callback(state="forged", code="x").status_code == 400
     state, code = authorize(oauth_env)
@@ -89,15 +108,19 @@ def test_a_forged_or_expired_state_is_refused(oauth_env: OAuthEnv) -> None:
 def test_start_needs_an_authenticated_admin_and_a_known_mailbox(oauth_env: OAuthEnv) -> None:
     client = create_app("oauth_start", SOURCE).test_client()
     assert client.get("/?tenant=acme&mailbox=booking&provider=google&mode=imap").status_code == 403
+    other = {"X-Goog-Authenticated-User-Email": "accounts.google.com:admin@other.example"}
+    query = "/?tenant=acme&mailbox=booking&provider=google&mode=imap"
+    assert client.get(query, headers=other).status_code == 403  # not this tenant's admin
     assert start("tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
     assert start("tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400
-    outsider = {"X-Goog-Authenticated-User-Email": "accounts.google.com:boss@globex.example"}
-    query = "/?tenant=acme&mailbox=booking&provider=google&mode=imap"
-    assert client.get(query, headers=outsider).status_code == 403  # not acme's admin
 
 
-def test_refresh_rotation_revocation_and_no_retry_storm(oauth_env: OAuthEnv) -> None:
+def test_refresh_rotation_revocation_and_no_retry_storm(
+    oauth_env: OAuthEnv, caplog: pytest.LogCaptureFixture
+) -> None:
     import threading
+
+    caplog.set_level(logging.DEBUG)
 
     from shared.errors import AuthError
     from shared.oauth.config import OAuthSettings
@@ -107,6 +130,7 @@ def test_refresh_rotation_revocation_and_no_retry_storm(oauth_env: OAuthEnv) -> 
     callback(state=state, code=code)
     tokens = build_oauth(oauth_env.app, OAuthSettings.from_env()).tokens
     mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    (refresh,) = oauth_env.google.refresh_tokens
     oauth_env.google.rotate = True
     before = len(oauth_env.google.requests)
     results: list[str] = []
@@ -135,3 +159,6 @@ def test_refresh_rotation_revocation_and_no_retry_storm(oauth_env: OAuthEnv) -> 
     )
     assert health.state is MailboxState.REAUTH_REQUIRED
     assert oauth_env.app.state.list_audit(TenantId("acme"))[0].action == "oauth.reauth_required"
+    for token in [refresh, rotated, *results]:
+        assert token not in caplog.text
+    assert "OAuth grant revoked: reconnect needed" in caplog.text  # what the alert matches

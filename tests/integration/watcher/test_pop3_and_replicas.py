@@ -70,26 +70,42 @@ def test_pop3_delete_after_processing(rig: Rig, running: Any) -> None:
 
 
 _REPLICA = """
-import os, signal, sys, threading
+import os, signal, sys, threading, time
+from datetime import timedelta
 from google.cloud import firestore
 from google.auth.credentials import AnonymousCredentials
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.pubsub import PubSubEventSink
 from shared.adapters.system_clock import SystemClock
+from shared.observability import configure_logging
 from shared.service.credentials import PasswordCredentialProvider
-from shared.service.ingest import IngestPipeline
+from shared.service.ingest import IngestOptions, IngestPipeline
 from shared.service.watcher import Watcher
 from tests.integration.watcher.conftest import FAST
 
 holder, topic, password_name, password = sys.argv[1:5]
+configure_logging("INFO", sys.stderr)  # JSON lines in the replica's log file
 clock = SystemClock()
 client = firestore.Client(project="demo-test", credentials=AnonymousCredentials())
 state = FirestoreStateStore(client, clock)
 secrets = InMemorySecretStore()
 secrets.put_secret(password_name, password)
-sink = PubSubEventSink("demo-test", topic)
-pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder)
+
+
+class SlowSink(PubSubEventSink):
+    # each message stays claimed-but-unpublished for a while, so a SIGKILL mid-stream is
+    # very likely to land between the claim and the publish
+    def publish(self, data, ordering_key, attributes):
+        time.sleep(0.2)
+        return super().publish(data, ordering_key, attributes)
+
+
+sink = SlowSink("demo-test", topic)
+# a message the killed replica had claimed but not finished is taken over after this (the
+# production default, 300 s, would outlast the test; infra/worker.tf sets 120 s)
+options = IngestOptions(in_flight_timeout=timedelta(seconds=8))
+pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder, options=options)
 creds = PasswordCredentialProvider(secrets)
 watcher = Watcher(state, pipeline, creds, clock, holder=holder, options=FAST)
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
@@ -131,6 +147,9 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
         subjects = [f"m{i:03d}" for i in range(30)]
         for s in subjects[:15]:
             rig.append(message(s))
+        # the owner is publishing: kill it while the rest of the batch is claimed or queued
+        received = [json.loads(d)["subject"] for d, _ in tail.iter(max_events=3, timeout_s=60)]
+        assert len(received) == 3, "the owner published nothing"
         os.killpg(replicas[owner].pid, signal.SIGKILL)  # mid-stream, no goodbye
         for s in subjects[15:]:
             rig.append(message(s))
@@ -139,8 +158,10 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
             timeout=60,
             what="the surviving replica to take the mailbox over (lease TTL 3 s)",
         )
-        received = [
-            json.loads(data)["subject"] for data, _ in tail.iter(max_events=30, timeout_s=60)
+        # a message the killed owner had claimed waits for the in-flight timeout (8 s here)
+        received += [
+            json.loads(data)["subject"]
+            for data, _ in tail.iter(max_events=30 - len(received), timeout_s=90)
         ]
         received += [json.loads(d)["subject"] for d, _ in tail.iter(timeout_s=3)]  # any twice?
         assert sorted(set(received)) == subjects  # nothing lost

@@ -1,0 +1,73 @@
+"""Leases: ``leases/{name}`` = ``{name, holder, expires_at}`` (name quoted: "acme/booking"
+becomes "acme%2Fbooking").
+
+Expiry is judged by the clock of the replica that reads it against the ``expires_at`` the
+holder's clock wrote, so replicas need roughly synchronized clocks — Cloud Run instances are
+NTP-synced to Google's time servers; keep the lease TTL far above any plausible skew. A TTL
+policy on ``expires_at`` (infra/firestore.tf) deletes lapsed leases eventually; a lapsed
+lease still present is simply free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.adapters.firestore.client import FirestorePart, doc_id, without_write_id
+from shared.adapters.firestore.errors import mapped
+from shared.domain.models import Lease
+from shared.errors import ConflictError
+
+# A conditional write can lose only to another writer of the same lease; re-reading shows
+# who. Three rounds settle any realistic contention (two replicas and a renewing thread).
+_ROUNDS = 3
+
+# (stored lease or None, now) -> may we write ours?
+_Rule = Callable[[dict[str, Any] | None, datetime], bool]
+
+
+def _free_or_ours(holder: str) -> _Rule:
+    return lambda cur, now: cur is None or cur["holder"] == holder or cur["expires_at"] <= now
+
+
+def _ours(holder: str) -> _Rule:
+    return lambda cur, _now: cur is not None and cur["holder"] == holder
+
+
+class FirestoreLeases(FirestorePart):
+    def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        return self._write_lease(name, holder, ttl, _free_or_ours(holder), "acquire lease")
+
+    def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
+        return self._write_lease(name, holder, ttl, _ours(holder), "renew lease")
+
+    def release_lease(self, name: str, holder: str) -> None:
+        ref = self._db.top("leases").document(doc_id(name))
+        for _ in range(_ROUNDS):
+            snap = self._db.get(ref, "release lease")
+            if not snap.exists or (snap.to_dict() or {}).get("holder") != holder:
+                return  # not ours (any more): nothing to give up
+            if self._db.delete_if_unchanged(ref, snap, "release lease"):
+                return
+        raise ConflictError(f"lease {name} kept changing while being released")
+
+    def list_leases(self) -> list[Lease]:
+        with mapped("list leases"):
+            docs = [s.to_dict() for s in self._db.top("leases").stream(**self._db.list_call())]
+        leases = (Lease.model_validate(without_write_id(d)) for d in docs)
+        return sorted(leases, key=lambda lease: lease.name)
+
+    def _write_lease(
+        self, name: str, holder: str, ttl: timedelta, allowed: _Rule, operation: str
+    ) -> Lease | None:
+        ref = self._db.top("leases").document(doc_id(name))
+        for _ in range(_ROUNDS):
+            snap = self._db.get(ref, operation)
+            now = self._db.clock.now()
+            if not allowed(snap.to_dict() if snap.exists else None, now):
+                return None
+            lease = Lease(name=name, holder=holder, expires_at=now + ttl)
+            if self._db.write_if_unchanged(ref, snap, lease.model_dump(), operation):
+                return lease
+        return None  # others kept winning the write: not ours this round

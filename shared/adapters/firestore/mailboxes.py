@@ -1,0 +1,65 @@
+"""Mailbox settings: ``tenants/{t}/mailboxes/{m}`` = ``{"settings": <Mailbox JSON>,
+"tenant_id": t}``.
+
+Only settings live in that document; the cursor and health are the documents
+``.../mailboxes/{m}/state/cursor`` and ``.../state/health`` (and the lease is
+``leases/{t%2Fm}``). So ``put_mailbox`` may replace the whole document without clobbering a
+cursor, and the ~1 write/s of health never contends with a settings edit or a cursor
+compare-and-set (Firestore sustains about one write per second per document).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters.firestore.client import FirestorePart
+from shared.adapters.firestore.errors import mapped
+from shared.domain.models import Mailbox
+from shared.errors import NotFound
+from shared.ids import MailboxId, TenantId
+
+STATE_DOCS = ("cursor", "health")
+
+
+def _mailbox(data: dict[str, Any] | None) -> Mailbox:
+    return Mailbox.model_validate((data or {})["settings"])
+
+
+class FirestoreMailboxes(FirestorePart):
+    def put_mailbox(self, mailbox: Mailbox) -> None:
+        doc = {"settings": mailbox.model_dump(mode="json"), "tenant_id": mailbox.tenant_id}
+        with mapped("put mailbox"):
+            self._db.mailbox(mailbox.tenant_id, mailbox.id).set(doc, **self._db.call())
+
+    def get_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Mailbox:
+        snap = self._db.get(self._db.mailbox(tenant_id, mailbox_id), "get mailbox")
+        if not snap.exists:
+            raise NotFound(f"mailbox {tenant_id}/{mailbox_id} not found")
+        return _mailbox(snap.to_dict())
+
+    def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
+        with mapped("list mailboxes"):
+            if tenant_id is None:
+                # Every tenant's mailboxes in one collection-group query; keep only those
+                # under our own (prefixed) tenants collection.
+                ours = f"{self._db.prefix}tenants/"
+                query = self._db.client.collection_group("mailboxes")
+                docs = [
+                    s.to_dict()
+                    for s in query.stream(**self._db.list_call())
+                    if s.reference.path.startswith(ours)
+                ]
+            else:
+                coll = self._db.tenant(tenant_id).collection("mailboxes")
+                docs = [s.to_dict() for s in coll.stream(**self._db.list_call())]
+        return sorted((_mailbox(d) for d in docs), key=lambda m: (m.tenant_id, m.id))
+
+    def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:
+        """The settings, cursor and health go together (one atomic batch): a mailbox added
+        again later starts from an empty cursor."""
+        batch = self._db.client.batch()
+        for name in STATE_DOCS:
+            batch.delete(self._db.mailbox_state(tenant_id, mailbox_id, name))
+        batch.delete(self._db.mailbox(tenant_id, mailbox_id))
+        with mapped("delete mailbox"):
+            batch.commit(**self._db.call())

@@ -1,0 +1,226 @@
+"""The StateStore contract, part 2: what replicas coordinate through — leases, dedupe claims
+and health counters — against the in-memory store and Firestore on the emulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.domain.models import HealthUpdate, MailboxState
+from shared.ports import ClaimOutcome
+from tests.contract.state_store_cases import (
+    DAY,
+    FIVE_MIN,
+    LEASE_TTL,
+    M1,
+    STORES,
+    T1,
+    Env,
+    make_env,
+    race,
+)
+
+
+@pytest.fixture(params=STORES)
+def env(request: pytest.FixtureRequest) -> Env:
+    return make_env(request)
+
+
+# -- leases ------------------------------------------------------------------------------
+
+
+def test_leases(env: Env) -> None:
+    store, clock = env
+    first = store.try_acquire_lease("acme/booking", "w1", LEASE_TTL)
+    assert first is not None
+    assert (first.holder, first.expires_at) == ("w1", clock.now() + LEASE_TTL)
+    assert store.try_acquire_lease("acme/booking", "w2", LEASE_TTL) is None
+    clock.advance(timedelta(seconds=10))
+    again = store.try_acquire_lease("acme/booking", "w1", LEASE_TTL)  # ours: renewed
+    assert again is not None
+    assert again.expires_at == clock.now() + LEASE_TTL
+    clock.advance(timedelta(seconds=29))
+    assert store.try_acquire_lease("acme/booking", "w2", LEASE_TTL) is None  # still live
+    clock.advance(timedelta(seconds=2))
+    taken = store.try_acquire_lease("acme/booking", "w2", LEASE_TTL)
+    assert taken is not None
+    assert taken.holder == "w2"
+    assert store.renew_lease("acme/booking", "w1", LEASE_TTL) is None  # lost it
+    store.release_lease("acme/booking", "w1")  # not ours: no-op
+    assert [(x.name, x.holder) for x in store.list_leases()] == [("acme/booking", "w2")]
+    renewed = store.renew_lease("acme/booking", "w2", LEASE_TTL)
+    assert renewed is not None
+    assert renewed.expires_at == clock.now() + LEASE_TTL
+    store.release_lease("acme/booking", "w2")
+    assert store.list_leases() == []
+    assert store.try_acquire_lease("acme/booking", "w1", LEASE_TTL) is not None  # free again
+
+
+def test_renew_of_a_lapsed_lease_nobody_took_succeeds_and_of_none_fails(env: Env) -> None:
+    store, clock = env
+    assert store.renew_lease("acme/booking", "w1", LEASE_TTL) is None  # never held
+    assert store.try_acquire_lease("acme/booking", "w1", LEASE_TTL) is not None
+    clock.advance(timedelta(minutes=5))
+    renewed = store.renew_lease("acme/booking", "w1", LEASE_TTL)
+    assert renewed is not None
+    assert renewed.expires_at == clock.now() + LEASE_TTL
+
+
+def test_lease_names_are_kept_verbatim(env: Env) -> None:
+    store, _ = env
+    names = ["acme/booking", "..", "__reserved__", "a b%2F"]
+    for name in names:
+        assert store.try_acquire_lease(name, "w1", LEASE_TTL) is not None
+    assert [x.name for x in store.list_leases()] == sorted(names)
+    assert store.try_acquire_lease("acme%2Fbooking", "w2", LEASE_TTL) is not None  # distinct
+
+
+def test_racing_lease_takers_exactly_one_wins(env: Env) -> None:
+    store, clock = env
+    store.try_acquire_lease("acme/booking", "crashed", LEASE_TTL)
+    clock.advance(LEASE_TTL + timedelta(seconds=1))  # lapsed: everyone may try
+    results = race(6, lambda i: store.try_acquire_lease("acme/booking", f"w{i}", LEASE_TTL))
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1, results
+    assert [x.holder for x in store.list_leases()] == [winners[0].holder]
+
+
+# -- dedupe claims -----------------------------------------------------------------------
+
+
+def test_claims(env: Env) -> None:
+    store, _ = env
+    assert store.claim("k1", "w1", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+    assert store.claim("k1", "w2", DAY, FIVE_MIN) is ClaimOutcome.BUSY
+    store.release_claim("k1", "w2")  # not ours: stays
+    assert store.claim("k1", "w2", DAY, FIVE_MIN) is ClaimOutcome.BUSY
+    store.release_claim("k1", "w1")
+    assert store.claim("k1", "w2", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+    store.complete_claim("k1", "w2")
+    assert store.claim("k1", "w3", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    store.release_claim("k1", "w2")  # done claims are never released
+    assert store.claim("k1", "w3", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    assert store.claim("k2", "w1", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED  # keys independent
+
+
+def test_a_crashed_holders_claim_is_taken_over_and_done_claims_expire(env: Env) -> None:
+    store, clock = env
+    assert store.claim("k2", "dead-worker", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+    clock.advance(timedelta(minutes=4))
+    assert store.claim("k2", "w2", DAY, FIVE_MIN) is ClaimOutcome.BUSY  # still in flight
+    clock.advance(timedelta(minutes=2))
+    assert store.claim("k2", "w2", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+    store.release_claim("k2", "dead-worker")  # woke up late: the claim is w2's now
+    assert store.claim("k2", "w3", DAY, FIVE_MIN) is ClaimOutcome.BUSY
+    store.complete_claim("k2", "w2")
+    clock.advance(timedelta(hours=23))
+    assert store.claim("k2", "w3", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    clock.advance(timedelta(days=2))  # past its TTL
+    assert store.claim("k2", "w3", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+
+
+def test_completing_without_a_claim_still_records_done(env: Env) -> None:
+    store, clock = env
+    store.complete_claim("published-anyway", "w1")
+    assert store.claim("published-anyway", "w2", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    clock.advance(timedelta(days=29))
+    assert store.claim("published-anyway", "w2", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    clock.advance(timedelta(days=2))  # past DONE_WITHOUT_CLAIM_TTL
+    assert store.claim("published-anyway", "w2", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+
+
+def test_claim_keys_of_any_shape(env: Env) -> None:
+    store, _ = env
+    keys = ["acme.booking.3fa2", "graph/AAMk=/x", "..", "__x__"]
+    for key in keys:
+        assert store.claim(key, "w1", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+        store.complete_claim(key, "w1")
+    assert [store.claim(k, "w2", DAY, FIVE_MIN) for k in keys] == [ClaimOutcome.DONE] * 4
+
+
+def test_racing_claims_exactly_one_wins(env: Env) -> None:
+    store, _ = env
+    results = race(8, lambda i: store.claim("hot", f"w{i}", DAY, FIVE_MIN))
+    assert results.count(ClaimOutcome.CLAIMED) == 1, results
+    assert results.count(ClaimOutcome.BUSY) == 7
+
+
+def test_racing_takeovers_of_a_stale_claim_exactly_one_wins(env: Env) -> None:
+    store, clock = env
+    store.claim("stale", "dead-worker", DAY, FIVE_MIN)
+    clock.advance(timedelta(minutes=10))
+    results = race(6, lambda i: store.claim("stale", "same-holder", DAY, FIVE_MIN))
+    assert results.count(ClaimOutcome.CLAIMED) == 1, results
+    assert results.count(ClaimOutcome.BUSY) == 5
+
+
+# -- health ------------------------------------------------------------------------------
+
+
+def test_health_counts_the_last_24_hours(env: Env) -> None:
+    store, clock = env
+    start = clock.now()
+    store.update_health(
+        T1, M1, HealthUpdate(processed=5, processing_ms_total=500.0, failed=1), start
+    )
+    clock.advance(timedelta(hours=3))
+    store.update_health(
+        T1,
+        M1,
+        HealthUpdate(
+            state=MailboxState.IDLE,
+            last_event_at=clock.now(),
+            processed=5,
+            processing_ms_total=1500.0,
+            errors=2,
+            last_error="connection reset",
+        ),
+        clock.now(),
+    )
+    h = store.get_health(T1, M1, clock.now())
+    assert (h.processed_24h, h.failed_24h, h.errors_24h) == (10, 1, 2)
+    assert h.avg_processing_ms == pytest.approx(200.0)
+    assert h.state is MailboxState.IDLE
+    assert h.last_error == "connection reset"
+    assert h.last_event_at == clock.now()
+    assert h.updated_at == clock.now()
+    later = start + timedelta(hours=25)
+    assert store.get_health(T1, M1, later).processed_24h == 5  # the first hour fell out
+    assert store.get_health(T1, M1, start + timedelta(days=3)).processed_24h == 0
+    assert store.get_health(T1, M1, start + timedelta(days=3)).avg_processing_ms is None
+
+
+def test_health_merges_only_the_fields_an_update_sets(env: Env) -> None:
+    store, clock = env
+    connected = clock.now()
+    store.update_health(
+        T1,
+        M1,
+        HealthUpdate(
+            state=MailboxState.BACKOFF,
+            last_connect_at=connected,
+            last_error="timeout",
+            last_error_at=connected,
+            pending=3,
+        ),
+        clock.now(),
+    )
+    clock.advance(timedelta(minutes=1))
+    store.update_health(T1, M1, HealthUpdate(state=MailboxState.IDLE, pending=0), clock.now())
+    clock.advance(timedelta(minutes=1))
+    store.update_health(T1, M1, HealthUpdate(processed=1), clock.now())
+    h = store.get_health(T1, M1, clock.now())
+    assert h.state is MailboxState.IDLE
+    assert h.last_connect_at == connected
+    assert (h.last_error, h.last_error_at) == ("timeout", connected)  # kept, not cleared
+    assert h.pending == 0
+    assert h.processed_24h == 1
+
+
+def test_concurrent_health_updates_all_count(env: Env) -> None:
+    store, clock = env
+    at = clock.now()
+    race(8, lambda i: store.update_health(T1, M1, HealthUpdate(processed=1, errors=i), at))
+    h = store.get_health(T1, M1, at)
+    assert (h.processed_24h, h.errors_24h) == (8, sum(range(8)))

@@ -1,0 +1,38 @@
+"""``new_text``: what a reply says above its quoted history, for the reply headers that
+mail clients write in English, German, Turkish and Russian."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.mime.quotes import new_text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "On Mon, Jul 28, 2025 at 10:00 AM Hotel <s@h.example> wrote:",
+        "Am 28.07.2025 um 10:00 schrieb Hotel Sales <s@h.example>:",
+        "Otel <s@h.example>, 28 Tem 2025 Pzt, 10:00 tarihinde şunu yazdı:",
+        "пн, 28 июл. 2025 г. в 10:00, Отель <sales@hotel.example>:",
+        "28.07.2025 10:00, Отель пишет:",
+        "-----Original Message-----",
+        "----- Orijinal Mesaj -----",
+        "From: Hotel\nSent: Monday, July 28, 2025 10:00",
+        "Kimden: Otel\nGönderildi: 28 Temmuz 2025 Pazartesi 10:00",
+    ],
+)
+def test_reply_headers_cut_the_history(header: str) -> None:
+    text = f"Please cancel booking 5521.\n\n{header}\nSubject: Stop sale\n> STOP SALE 01.08\n"
+    assert new_text(text, is_forward=False) == "Please cancel booking 5521."
+
+
+def test_a_line_with_a_year_and_an_address_is_not_a_reply_header_by_itself() -> None:
+    text = "Booking for 2025 dates, contact <a@b.example>:\nline two"
+    assert new_text(text, is_forward=False) == text
+
+
+def test_quoted_lines_are_dropped_and_forwards_keep_their_content() -> None:
+    assert new_text("> old\nnew\n> older", is_forward=False) == "new"
+    forwarded = "FYI\n\nFrom: Hotel\nSent: Monday\nSubject: Booking\n\nBooking confirmed."
+    assert "Booking confirmed." in new_text(forwarded, is_forward=True)

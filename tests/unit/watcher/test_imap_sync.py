@@ -1,0 +1,116 @@
+"""ImapSync's cursor rules on a fake folder: catch-up above the cursor, the bounded first sync
+and the bounded resync after a UIDVALIDITY change."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.adapters.system_clock import FakeClock
+from shared.domain.models import Mailbox, Provider, TlsMode
+from shared.ids import MailboxId, TenantId
+from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline
+from shared.service.watcher.imap_sync import ImapSync
+from tests.unit.watcher.fakes import FakeFolder, RecordingPipeline, utc
+
+MAILBOX = Mailbox(
+    tenant_id=TenantId("acme"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="b@acme.example",
+    host="127.0.0.1",
+    tls=TlsMode.PLAIN,
+)
+
+
+def rig(**kw: Any) -> tuple[ImapSync, InMemoryStateStore, RecordingPipeline]:
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
+    pipeline = RecordingPipeline()
+    sync = ImapSync(
+        store, cast(IngestPipeline, pipeline), HealthReporter(store, clock), clock, **kw
+    )
+    return sync, store, pipeline
+
+
+def set_cursor(store: InMemoryStateStore, uidvalidity: int, last_uid: int, **more: str) -> None:
+    version = store.get_cursor(MAILBOX.tenant_id, MAILBOX.id).version
+    value = {"uidvalidity": uidvalidity, "last_uid": last_uid, **more}
+    store.compare_and_set_cursor(MAILBOX.tenant_id, MAILBOX.id, version, value)
+
+
+def cursor(store: InMemoryStateStore) -> dict[str, Any]:
+    return dict(store.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value)
+
+
+def test_catch_up_fetches_only_above_the_cursor_and_advances_it() -> None:
+    sync, store, pipeline = rig(batch=2)
+    set_cursor(store, 7, 3)
+    folder = FakeFolder(7, [1, 2, 3, 4, 5, 6])
+    assert sync.catch_up(folder, MAILBOX, 7) == 3
+    assert [h[1] for h in pipeline.handed] == ["7/4", "7/5", "7/6"]
+    assert pipeline.handed[0][2] == utc(2026, 1, 1, 12)  # INTERNALDATE made UTC-aware
+    assert cursor(store) == {"uidvalidity": 7, "last_uid": 6, "folder": "INBOX"}
+    # nothing new: "7:*" still returns UID 6 (RFC 3501), which must not be handed again
+    assert sync.catch_up(folder, MAILBOX, 7) == 0
+    assert len(pipeline.handed) == 3
+
+
+def test_first_sync_starts_from_the_newest_messages() -> None:
+    sync, store, _ = rig(initial_max=2)
+    folder = FakeFolder(7, [10, 11, 12, 13])
+    assert sync.catch_up(folder, MAILBOX, 7) == 2
+    assert folder.fetched == [12, 13]
+    assert cursor(store) == {"uidvalidity": 7, "last_uid": 13, "folder": "INBOX"}
+
+
+def test_first_sync_of_an_empty_folder_records_its_uidvalidity() -> None:
+    sync, store, _ = rig()
+    folder = FakeFolder(7, [])
+    folder.search = lambda criteria: []  # type: ignore[method-assign]
+    assert sync.catch_up(folder, MAILBOX, 7) == 0
+    assert cursor(store) == {"uidvalidity": 7, "last_uid": 0, "folder": "INBOX"}
+
+
+def test_uidvalidity_change_resync_is_bounded_to_the_newest_messages() -> None:
+    """RFC 3501 §2.3.1.1: a new UIDVALIDITY voids every UID. Re-reading a 5,000-message
+    folder would take hours; the newest ``resync_max`` are re-read (the Message-ID guard
+    drops those already published) and the cursor restarts in the new UID space."""
+    sync, store, pipeline = rig(resync_max=3, batch=2)
+    set_cursor(store, 7, 5000)
+    folder = FakeFolder(8, list(range(1, 5001)))
+    assert sync.catch_up(folder, MAILBOX, 8) == 3
+    assert folder.fetched == [4998, 4999, 5000]
+    assert [h[1] for h in pipeline.handed] == ["8/4998", "8/4999", "8/5000"]
+    assert cursor(store) == {"uidvalidity": 8, "last_uid": 5000, "folder": "INBOX"}
+
+
+def test_a_later_catch_up_is_not_bounded() -> None:
+    """Only the first sync and a resync are bounded: a watcher that was down for a while
+    catches up on everything that arrived meanwhile."""
+    sync, store, pipeline = rig(initial_max=2, resync_max=2)
+    set_cursor(store, 7, 1)
+    folder = FakeFolder(7, [1, 2, 3, 4, 5])
+    assert sync.catch_up(folder, MAILBOX, 7) == 4
+    assert folder.fetched == [2, 3, 4, 5]
+    assert len(pipeline.handed) == 4
+
+
+def test_a_changed_folder_starts_like_a_new_mailbox() -> None:
+    """UIDVALIDITY is unique per folder name only (RFC 3501 §2.3.1.1): another folder may
+    carry the same value, and its UIDs must not be compared with the old folder's cursor."""
+    sync, store, pipeline = rig(initial_max=10)
+    set_cursor(store, 7, 40, folder="INBOX")  # INBOX read up to UID 40
+    moved = MAILBOX.model_copy(update={"folder": "Stopsale"})
+    folder = FakeFolder(7, [1, 2])  # same UIDVALIDITY by chance, lower UIDs
+    assert sync.catch_up(folder, moved, 7) == 2
+    assert [h[1] for h in pipeline.handed] == ["7/1", "7/2"]
+    assert cursor(store) == {"uidvalidity": 7, "last_uid": 2, "folder": "Stopsale"}
+
+
+def test_a_cursor_written_before_folders_were_recorded_still_counts() -> None:
+    sync, store, pipeline = rig()
+    set_cursor(store, 7, 2)  # {"uidvalidity", "last_uid"} only
+    assert sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7) == 1
+    assert [h[1] for h in pipeline.handed] == ["7/3"]

@@ -1,0 +1,251 @@
+"""A mailbox worker's failure handling and the supervisor's lease keeping, with no server:
+the credentials fail before any connection is made."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import pytest
+
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.adapters.system_clock import FakeClock, SystemClock
+from shared.domain.models import Health, Mailbox, MailboxState, Provider, TlsMode
+from shared.errors import AuthError
+from shared.ids import MailboxId, TenantId
+from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline
+from shared.service.watcher import Watcher, WatcherOptions
+from shared.service.watcher.caps import ConnectionCaps
+from shared.service.watcher.mailbox_worker import MailboxWorker
+from tests.unit.watcher.fakes import ExplodingCredentials, RecordingPipeline
+
+MAILBOX = Mailbox(
+    tenant_id=TenantId("acme"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="b@acme.example",
+    host="127.0.0.1",
+    port=1,  # never reached: the credentials fail first
+    tls=TlsMode.PLAIN,
+)
+# long waits after a failure: the tests look at the worker while it waits
+SLOW = WatcherOptions(idle_check_s=0.1, backoff_base_s=600, backoff_max_s=600, auth_backoff_s=900)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 30.0, what: str = "it") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateStore, Any]]]:
+    workers: list[MailboxWorker] = []
+
+    def make(
+        credentials: ExplodingCredentials, caps: ConnectionCaps
+    ) -> tuple[MailboxWorker, InMemoryStateStore, Callable[[], Health]]:
+        clock = SystemClock()
+        store = InMemoryStateStore(clock)
+        reporter = HealthReporter(store, clock)
+        worker = MailboxWorker(
+            MAILBOX,
+            cursors=store,
+            pipeline=cast(IngestPipeline, RecordingPipeline()),
+            credentials=credentials,
+            reporter=reporter,
+            clock=clock,
+            options=SLOW,
+            caps=caps,
+        )
+        workers.append(worker)
+        worker.start()
+
+        def health() -> Health:
+            reporter.flush()
+            return store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+
+        return worker, store, health
+
+    yield make
+    for worker in workers:
+        worker.stop()
+        worker.join(timeout=10)
+        assert not worker.alive, "worker did not stop"
+
+
+def test_an_unexpected_error_backs_off_instead_of_killing_the_worker(worker_for: Any) -> None:
+    credentials = ExplodingCredentials(KeyError("a server answer we did not expect"))
+    caps = ConnectionCaps(1)
+    worker, _, health = worker_for(credentials, caps)
+    h = wait_for(lambda: (h := health()).state is MailboxState.BACKOFF and h, what="backoff")
+    assert "KeyError" in (h.last_error or "")
+    assert h.errors_24h == 1
+    assert worker.alive
+    # backing off without a socket: the server's only slot is free for other mailboxes
+    assert caps.acquire(MAILBOX, 0) is not None
+
+
+def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
+    worker_for: Any,
+) -> None:
+    credentials = ExplodingCredentials(AuthError("IMAP login refused for acme/booking"))
+    caps = ConnectionCaps(1)
+    _, _, health = worker_for(credentials, caps)
+    wait_for(lambda: health().state is MailboxState.AUTH_ERROR, what="auth_error")
+    assert credentials.invalidated == 1  # a cached token / secret is dropped
+    assert credentials.attempts == 1  # then it waits auth_backoff_s (900 s): no hammering
+    assert caps.acquire(MAILBOX, 0) is not None
+
+
+def test_a_mailbox_waiting_for_a_slot_says_so_in_its_health(worker_for: Any) -> None:
+    caps = ConnectionCaps(1)
+    held = caps.acquire(MAILBOX, 0)  # another session has the server's only slot
+    assert held is not None
+    credentials = ExplodingCredentials(AuthError("refused"))
+    _, _, health = worker_for(credentials, caps)
+    h = wait_for(lambda: (h := health()).state is MailboxState.BACKOFF and h, what="waiting")
+    assert "connection cap" in (h.last_error or "")
+    assert credentials.attempts == 0  # it did not connect past the cap
+    held.release()
+    wait_for(lambda: credentials.attempts == 1, what="the login once the slot is free")
+
+
+class BlockingListStore(InMemoryStateStore):
+    """``list_mailboxes`` hangs (a slow store) from its second call until released."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.calls = 0
+        self.unblock = threading.Event()
+
+    def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
+        self.calls += 1
+        if self.calls > 1:
+            self.unblock.wait(timeout=60)
+        return super().list_mailboxes(tenant_id)
+
+
+def test_leases_are_renewed_while_the_reconcile_cycle_is_stuck() -> None:
+    clock = SystemClock()
+    store = BlockingListStore(clock)
+    store.put_mailbox(MAILBOX)
+    options = WatcherOptions(lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),
+        clock,
+        holder="w1",
+        options=options,
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: store.calls > 1, what="the second, stuck listing")
+        first: datetime = store.list_leases()[0].expires_at
+        # the keeper renews every ttl/3 on its own thread: the expiry moves on while the
+        # supervisor's loop is stuck (before, renewal waited behind the listing and the
+        # lease lapsed to another replica)
+        wait_for(
+            lambda: store.list_leases()[0].expires_at > first + timedelta(milliseconds=500),
+            what="a renewal during the stuck listing",
+        )
+        assert store.list_leases()[0].holder == "w1"
+    finally:
+        store.unblock.set()
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert store.list_leases() == []  # stop() released it
+
+
+def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stops() -> None:
+    clock = SystemClock()
+    store = InMemoryStateStore(clock)
+    keys = []
+    for i in range(40):
+        mailbox = MAILBOX.model_copy(update={"id": MailboxId(f"m{i:02d}")})
+        store.put_mailbox(mailbox)
+        keys.append(mailbox.key)
+    options = WatcherOptions(lease_ttl_s=3, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+
+    def replica(holder: str) -> tuple[Watcher, threading.Thread]:
+        watcher = Watcher(
+            store,
+            cast(IngestPipeline, RecordingPipeline()),
+            ExplodingCredentials(AuthError("refused")),  # workers wait without a server
+            clock,
+            holder=holder,
+            options=options,
+        )
+        thread = threading.Thread(target=watcher.run, daemon=True)
+        thread.start()
+        return watcher, thread
+
+    a, a_thread = replica("a")
+    b, b_thread = replica("b")
+    try:
+        wait_for(lambda: len(a.watched) + len(b.watched) == 40, what="all 40 watched")
+        assert not set(a.watched) & set(b.watched)  # exactly one replica per mailbox
+        assert sorted(a.watched + b.watched) == sorted(keys)
+        holders = {lease.name: lease.holder for lease in store.list_leases()}
+        assert holders == {k: ("a" if k in a.watched else "b") for k in keys}
+
+        a.stop()  # SIGTERM: a's leases are released at once, b picks them up
+        a_thread.join(timeout=30)
+        assert not a_thread.is_alive()
+        wait_for(lambda: len(b.watched) == 40, what="b to take a's mailboxes over")
+        assert {lease.holder for lease in store.list_leases()} == {"b"}
+    finally:
+        for watcher, thread in ((a, a_thread), (b, b_thread)):
+            watcher.stop()
+            thread.join(timeout=30)
+    assert store.list_leases() == []
+
+
+def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture) -> None:
+    """infra/monitoring.tf alerts on the "mailbox stale" log line."""
+    clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+    store = InMemoryStateStore(clock)
+    store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 300 s: window 15 min
+    options = WatcherOptions(lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),  # never syncs
+        clock,
+        holder="w1",
+        options=options,
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+
+    def stale_lines() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.getMessage() == "mailbox stale"]
+
+    thread.start()
+    try:
+        wait_for(lambda: watcher.watched == ["acme/booking"], what="watched")
+        renewals = watcher.lease_renewals
+        wait_for(lambda: watcher.lease_renewals > renewals + 1, what="a few cycles")
+        assert stale_lines() == []  # silent for no time at all yet
+        clock.advance(timedelta(minutes=16))
+        record = wait_for(lambda: stale_lines(), what="the stale log line")[0]
+        assert getattr(record, "mailbox_key", None) == "acme/booking"
+        renewals = watcher.lease_renewals
+        wait_for(lambda: watcher.lease_renewals > renewals + 1, what="more cycles")
+        assert len(stale_lines()) == 1  # once per episode, not once per cycle
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
