@@ -54,7 +54,7 @@ test-unit: install  ## unit tests only (no services)
 	$(BIN)/pytest -m "not live and not integration" $(PYTEST_ARGS)
 
 run: install install-system  ## start the whole system locally and show events as they come (Ctrl-C stops)
-	$(BIN)/mailingest run --corpus ../shared/corpus
+	$(BIN)/mailingest run --corpus tests/data/corpus
 
 bench: install install-system  ## benchmarks; figures to build/bench.json
 	@mkdir -p build

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.figures import Figure, figure
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 MIN_SECONDS = 3.0
 
 

@@ -37,7 +37,7 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
 
 # which services each fixture needs (to start them together on the first need)
 _NEEDS: dict[str, tuple[str, ...]] = {

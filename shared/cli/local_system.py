@@ -43,9 +43,25 @@ def _say(text: str) -> None:
     print(text, flush=True)
 
 
+class NoSampleEmails(Exception):
+    """The sample folder is missing or holds no ``.eml`` file: delivering nothing would look
+    like a working system that sees no mail."""
+
+
+def sample_emails(folder: Path) -> list[Path]:
+    """The ``.eml`` files to deliver, in name order; a missing or empty folder is an error."""
+    if not folder.is_dir():
+        raise NoSampleEmails(f"sample email folder {folder} does not exist")
+    files = sorted(folder.glob("*.eml"))
+    if not files:
+        raise NoSampleEmails(f"sample email folder {folder} holds no .eml files")
+    return files
+
+
 class LocalSystem:
     def __init__(self, corpus: Path | None, state_dir: Path) -> None:
         self.corpus = corpus
+        self._samples = sample_emails(corpus) if corpus is not None else []
         self.state_dir = state_dir.resolve()
         self._children: list[subprocess.Popen[bytes]] = []
         self._stop = threading.Event()
@@ -180,8 +196,7 @@ class LocalSystem:
     # -- flow ---------------------------------------------------------------------------
 
     def _deliver(self) -> None:
-        assert self.corpus is not None
-        files = sorted(self.corpus.glob("*.eml"))
+        files = self._samples
         port, password = self._dovecot_login
         _say(f"delivering {len(files)} sample emails from {self.corpus} over IMAP APPEND…")
         with IMAPClient("127.0.0.1", port=port, ssl=False, timeout=10) as imap:

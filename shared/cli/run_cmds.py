@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
         help="start the local system (emulators, Dovecot, functions, watcher), deliver the "
         "sample emails and print events as they come; Ctrl-C stops everything",
     )
-    p.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
+    p.add_argument("--corpus", type=Path, default=Path("tests/data/corpus"))
     p.add_argument("--state-dir", type=Path, default=Path(".local"))
     p.add_argument("--no-deliver", action="store_true", help="do not deliver the sample emails")
     p.add_argument("--exit-after", type=int, default=0, help="stop after N events (0: run on)")
@@ -32,10 +32,16 @@ def watch(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shared.cli.local_system import LocalSystem
+    import sys
 
-    system = LocalSystem(
-        corpus=args.corpus if not args.no_deliver else None,
-        state_dir=args.state_dir,
-    )
+    from shared.cli.local_system import LocalSystem, NoSampleEmails
+
+    try:
+        system = LocalSystem(
+            corpus=args.corpus if not args.no_deliver else None,
+            state_dir=args.state_dir,
+        )
+    except NoSampleEmails as exc:
+        print(f"mailingest run: {exc}", file=sys.stderr)
+        return 2
     return system.run(exit_after=args.exit_after, timeout_s=args.timeout)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

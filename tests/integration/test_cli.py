@@ -15,7 +15,7 @@ import pytest
 
 from shared.domain.event import event_schema
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
 
 def cli(

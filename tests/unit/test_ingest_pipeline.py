@@ -21,7 +21,7 @@ from shared.ids import MailboxId, TenantId, event_id
 from shared.ports import ClaimOutcome
 from shared.service.ingest import IngestOptions, IngestPipeline
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 MAILBOX = Mailbox(
     tenant_id=TenantId("acme"),
     id=MailboxId("booking"),

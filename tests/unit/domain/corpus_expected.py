@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - the subjects as they are
-"""Expected subjects and attachment names of ../shared/corpus, checked by hand against the
+"""Expected subjects and attachment names of tests/data/corpus, checked by hand against the
 raw files (RFC 2047 / RFC 2231 decoded) and the manifest notes."""
 
 EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {

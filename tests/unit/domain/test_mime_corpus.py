@@ -14,7 +14,7 @@ from shared.domain.classification import classify
 from shared.domain.mime import parse_message
 from tests.unit.domain.corpus_expected import EXPECTED
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
 FILES = [m["file"] for m in MANIFEST]
 

@@ -14,7 +14,7 @@ from shared.domain.classification import classify
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 SAMPLES = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
 
 
