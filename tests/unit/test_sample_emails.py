@@ -36,9 +36,21 @@ def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
 
 def test_run_refuses_an_empty_folder_before_starting_anything(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "run", "--corpus", str(tmp_path),
-         "--state-dir", str(tmp_path / "state")],
-        capture_output=True, text=True, timeout=60, check=False, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "shared.cli.main",
+            "run",
+            "--corpus",
+            str(tmp_path),
+            "--state-dir",
+            str(tmp_path / "state"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=REPO,
     )
     assert proc.returncode == 2
     assert "holds no .eml files" in proc.stderr
