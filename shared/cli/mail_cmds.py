@@ -32,7 +32,11 @@ def register(sub: Any) -> None:
         dest="action", required=True
     )
     p = events.add_parser("tail", help="print events from the topic as they arrive")
-    p.add_argument("--subscription", default="mail-events-tail")
+    p.add_argument(
+        "--subscription",
+        default=None,
+        help="a durable subscription to read (default: a private one, deleted at the end)",
+    )
     p.add_argument("--json", action="store_true", help="print whole events")
     p.add_argument("--max", type=int, default=0, help="stop after N events (0: never)")
     p.add_argument("--timeout", type=float, default=0, help="stop after S seconds (0: never)")
