@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,7 +23,7 @@ TOKEN = "ya29.a0AfH6SMBx-test-access-token-value"
 
 
 @pytest.fixture
-def captured() -> io.StringIO:
+def captured() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     configure_logging("DEBUG", stream=stream)
     yield stream

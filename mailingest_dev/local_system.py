@@ -19,11 +19,11 @@ from types import FrameType
 from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
+from mailingest_dev.devstack import LocalServices
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app
 from shared.cli.output import format_event_line
 from shared.config import Settings
-from shared.devstack import LocalServices
 from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 
@@ -69,7 +69,7 @@ class LocalSystem:
         self._reader: EventTail | None = None
 
     def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
-        from shared.devstack import local_services
+        from mailingest_dev.devstack import local_services
 
         if self.state_dir.exists():
             shutil.rmtree(self.state_dir)
