@@ -20,6 +20,7 @@ from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
 from mailingest_dev.devstack import LocalServices
+from mailingest_dev.devstack.process import free_port
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app
 from shared.cli.output import format_event_line
@@ -164,7 +165,7 @@ class LocalSystem:
         )
         _say(f"watcher started (log: {logs / 'watcher.log'})")
         ff = Path(sys.executable).with_name("functions-framework")
-        ports = {target: _free_port() for _, target, _ in HTTP_FUNCTIONS}
+        ports = {target: free_port() for _, target, _ in HTTP_FUNCTIONS}
         urls = {target: f"http://127.0.0.1:{port}/" for target, port in ports.items()}
         child_env["MAILINGEST_OAUTH_START_URL"] = urls["oauth_start"]
         child_env["MAILINGEST_SETTINGS_DEV_ADMIN"] = DEMO_ADMIN  # no IAP locally
@@ -242,12 +243,3 @@ class LocalSystem:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait(timeout=5)
-
-
-def _free_port() -> int:
-    import socket
-
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port

@@ -1,5 +1,6 @@
 """The interfaces the service layer needs. Each has an in-memory implementation
-(``shared.adapters.memory``) and a real one; one contract suite runs against both.
+(``shared.adapters.memory_state`` and ``memory_sinks``) and a real one; one contract suite
+runs against both.
 
 Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
 ``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow).
