@@ -4,6 +4,7 @@ MailIngestError
  ├── ConfigError             bad or missing configuration (all problems at once)
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
+ │    │    └── Throttled              the provider said "slow down" (429), maybe with Retry-After
  │    └── ConflictError          a compare-and-set lost a race; re-read and try again
  └── PermanentError          will not get better by retrying: log, acknowledge, mark the mailbox
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
@@ -11,6 +12,7 @@ MailIngestError
       ├── AuthError              credentials refused (wrong password, revoked grant)
       │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
+      ├── CursorExpired          the provider no longer knows the stored sync position: resync
       └── MessageTooLarge        raw message over the configured limit
 """
 
@@ -35,6 +37,15 @@ class RetryableError(MailIngestError):
 
 class ServiceUnavailable(RetryableError):
     """A dependency is unreachable, overloaded or timed out."""
+
+
+class Throttled(ServiceUnavailable):
+    """The provider asked us to slow down (HTTP 429, Gmail ``rateLimitExceeded``, Graph 503
+    with Retry-After). ``retry_after_s`` is the server's Retry-After when it sent one."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ConflictError(RetryableError):
@@ -64,6 +75,11 @@ class ReauthRequired(AuthError):
 
 class ValidationError(PermanentError):
     """Input broke a rule: forged webhook, bad state parameter, malformed request."""
+
+
+class CursorExpired(PermanentError):
+    """The provider no longer knows the stored sync position (Gmail: history id too old,
+    HTTP 404; Graph: delta token expired, HTTP 410): a bounded resync is the remedy."""
 
 
 class MessageTooLarge(PermanentError):

@@ -8,7 +8,7 @@ Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``A
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,8 +22,10 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Provider,
     Tenant,
 )
+from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
 
 
@@ -56,6 +58,11 @@ class MailboxStore(Protocol):
         ...
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None: ...
+
+    def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
+        """Every tenant's mailboxes of ``provider`` with this address (case-insensitive):
+        how a Gmail push, which names only the account, finds its mailboxes."""
+        ...
 
 
 class CursorStore(Protocol):
@@ -215,4 +222,58 @@ class CredentialProvider(Protocol):
 
     def invalidate(self, mailbox: Mailbox) -> None:
         """Forget any cached credential after the server refused it."""
+        ...
+
+
+@dataclass(frozen=True)
+class GmailWatch:
+    history_id: str
+    expiration_ms: int
+
+
+@dataclass(frozen=True)
+class GmailMessage:
+    id: str
+    raw: bytes = field(repr=False)
+    internal_date_ms: int
+
+
+class GmailApi(Protocol):
+    """One Gmail account (``users/me``) through its access token. Raises only
+    ``shared.errors`` types: ``Throttled`` (429 / rateLimitExceeded, with Retry-After),
+    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``."""
+
+    def watch(self, topic: str, label_ids: Sequence[str]) -> GmailWatch: ...
+
+    def stop(self) -> None: ...
+
+    def current_history_id(self) -> str: ...
+
+    def added_since(self, history_id: str, label_id: str) -> tuple[list[str], str]:
+        """Ids of messages added with ``label_id`` after ``history_id`` (every page, oldest
+        first, each once) and the mailbox's newest history id. ``CursorExpired`` when the
+        history id is too old (HTTP 404)."""
+        ...
+
+    def list_after(self, label_id: str, after_epoch_s: int, limit: int) -> list[str]:
+        """Ids of messages with ``label_id`` received after ``after_epoch_s``, oldest first,
+        at most ``limit`` (the newest ``limit`` when there are more)."""
+        ...
+
+    def get_raw(self, ids: Sequence[str]) -> list[GmailMessage | MailIngestError]:
+        """The raw messages, in the order asked (batched); a failed one is its error."""
+        ...
+
+    def modify(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
+        """Add / remove labels (after processing: mark read = remove UNREAD)."""
+        ...
+
+    def close(self) -> None:
+        """Release the client's connections."""
+        ...
+
+
+class GmailApis(Protocol):
+    def for_mailbox(self, mailbox: Mailbox) -> GmailApi:
+        """A client for the mailbox's account; ``ReauthRequired`` when its grant is gone."""
         ...

@@ -23,6 +23,7 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Provider,
     Tenant,
 )
 from shared.errors import ConflictError, NotFound
@@ -77,6 +78,16 @@ class InMemoryStateStore:
     def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
         with self._lock:
             boxes = [m for (t, _), m in self._mailboxes.items() if tenant_id in (None, t)]
+        return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
+
+    def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
+        wanted = address.strip().lower()
+        with self._lock:
+            boxes = [
+                m
+                for m in self._mailboxes.values()
+                if m.provider is provider and m.address.lower() == wanted
+            ]
         return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:
