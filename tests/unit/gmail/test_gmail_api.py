@@ -126,6 +126,6 @@ def test_errors_are_mapped_at_the_boundary(
 def test_a_dead_endpoint_is_service_unavailable() -> None:
     from shared.errors import ServiceUnavailable
 
-    with GoogleGmailApi(TOKEN, endpoint="http://127.0.0.1:9/", timeout_s=2, attempts=1) as client:
-        with pytest.raises(ServiceUnavailable):
-            client.current_history_id()
+    client = GoogleGmailApi(TOKEN, endpoint="http://127.0.0.1:9/", timeout_s=2, attempts=1)
+    with client, pytest.raises(ServiceUnavailable):
+        client.current_history_id()
