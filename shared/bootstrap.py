@@ -17,10 +17,14 @@ from shared.observability import register_secret
 from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from shared.adapters.memory_sinks import InMemoryEventSink
     from shared.adapters.pubsub import EventTail
     from shared.domain.models import Mailbox
+    from shared.service.gmail_sync import GmailSync
     from shared.service.watcher import Watcher, WatcherOptions
+    from shared.web.gmail_push import GmailPushEndpoint
 from shared.service.admin import Admin
 from shared.service.ingest import IngestOptions, IngestPipeline
 
@@ -191,3 +195,44 @@ def build_event_tail(settings: Settings, subscription: str | None = None) -> Eve
     from shared.adapters.pubsub import EventTail
 
     return EventTail(settings.project_id, settings.events_topic, subscription)
+
+
+@dataclass
+class GmailParts:
+    sync: GmailSync
+    endpoint: GmailPushEndpoint
+
+
+def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GmailParts:
+    """Gmail's sync and push endpoint; access tokens from the OAuth token service unless
+    given (tests)."""
+    from shared.adapters.gmail import TokenGmailApis
+    from shared.service.gmail_sync import GmailOptions, GmailSync
+    from shared.web.gmail_push import GmailPushEndpoint
+    from shared.web.push_auth import PushAuthSettings, PushVerifier
+
+    gmail = app.settings.gmail
+    if access_token is None:
+        from shared.oauth.config import OAuthSettings
+        from shared.oauth.wiring import build_oauth
+
+        access_token = build_oauth(app, OAuthSettings.from_env()).tokens.access_token
+    apis = TokenGmailApis(access_token, endpoint=gmail.api_endpoint)
+    sync = GmailSync(
+        app.state,
+        app.pipeline,
+        apis,
+        app.clock,
+        holder=app.settings.worker_id,
+        options=GmailOptions(topic=gmail.topic),
+    )
+    verifier = None
+    if gmail.push_auth:
+        if not gmail.push_audience or not gmail.push_service_account:
+            raise ConfigError(
+                ["MAILINGEST_PUSH_AUDIENCE and MAILINGEST_PUSH_SERVICE_ACCOUNT are required"]
+            )
+        verifier = PushVerifier(
+            PushAuthSettings(gmail.push_audience, gmail.push_service_account, gmail.push_certs_url)
+        )
+    return GmailParts(sync=sync, endpoint=GmailPushEndpoint(app.state, sync, verifier))

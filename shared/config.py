@@ -34,6 +34,19 @@ class WatcherSettings:
 
 
 @dataclass(frozen=True)
+class GmailSettings:
+    """The Gmail API path (README: "Gmail")."""
+
+    topic: str = ""  # projects/{project}/topics/{name} Gmail publishes to (users.watch)
+    api_endpoint: str | None = None  # a local stand-in; None = Google
+    push_auth: bool = True  # verify the push's OIDC token (off only with local Pub/Sub)
+    push_audience: str | None = None
+    push_service_account: str | None = None
+    push_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    resync_concurrency: int = 16
+
+
+@dataclass(frozen=True)
 class Settings:
     project_id: str
     events_topic: str = "mail-events"
@@ -55,6 +68,7 @@ class Settings:
     log_level: str = "INFO"
     worker_id: str = field(default_factory=socket.gethostname)
     watcher: WatcherSettings = field(default_factory=WatcherSettings)
+    gmail: GmailSettings = field(default_factory=GmailSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +85,7 @@ class Settings:
             log_level=_log_level(r),
             worker_id=r.get("MAILINGEST_WORKER_ID") or socket.gethostname(),
             watcher=_watcher(r),
+            gmail=_gmail(r, project or ""),
         )
         r.raise_problems()
         return settings
@@ -198,4 +213,27 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
         health_port=r.number("PORT", 0, 0, 65535),
+    )
+
+
+def _gmail(r: EnvReader, project: str) -> GmailSettings:
+    push_auth = r.choice("MAILINGEST_PUSH_AUTH", "oidc", ("oidc", "off")) == "oidc"
+    audience = r.get("MAILINGEST_PUSH_AUDIENCE")
+    account = r.get("MAILINGEST_PUSH_SERVICE_ACCOUNT")
+    if push_auth and (audience is None) != (account is None):
+        r.problem(
+            "MAILINGEST_PUSH_AUDIENCE and MAILINGEST_PUSH_SERVICE_ACCOUNT: set both (the push "
+            "subscription's OIDC audience and service account)"
+        )
+    if not push_auth and not r.get("PUBSUB_EMULATOR_HOST"):
+        r.problem("MAILINGEST_PUSH_AUTH=off: allowed only with the local Pub/Sub emulator")
+    return GmailSettings(
+        topic=r.get("MAILINGEST_GMAIL_TOPIC") or f"projects/{project}/topics/gmail-push",
+        api_endpoint=r.get("MAILINGEST_GMAIL_API_ENDPOINT"),
+        push_auth=push_auth,
+        push_audience=audience,
+        push_service_account=account,
+        push_certs_url=r.get("MAILINGEST_PUSH_CERTS_URL")
+        or "https://www.googleapis.com/oauth2/v1/certs",
+        resync_concurrency=r.number("MAILINGEST_RESYNC_CONCURRENCY", 16, 1, 256),
     )

@@ -62,6 +62,8 @@ class Account:
 @dataclass
 class GmailStandIn:
     tokens: dict[str, str] = field(default_factory=dict)  # access token -> email
+    # tokens issued elsewhere (a local OAuth server): access token -> email, or None
+    authorize: Callable[[str], str | None] | None = None
     accounts: dict[str, Account] = field(default_factory=dict)
     notify: Callable[[str, int], None] | None = None
     requests: list[str] = field(default_factory=list)  # "METHOD /path" per HTTP request
@@ -147,8 +149,12 @@ class GmailStandIn:
         # gmail / v1 / users / {userId} / ...
         if parts[:3] != ["gmail", "v1", "users"] or len(parts) < 5:
             return _json(404, NOT_FOUND)
+        token = authorization.removeprefix("Bearer ").strip()
         with self.lock:
-            email = self.tokens.get(authorization.removeprefix("Bearer ").strip())
+            email = self.tokens.get(token)
+        if email is None and self.authorize is not None:
+            email = self.authorize(token)
+        with self.lock:
             account = self.accounts.get(email or "")
         if account is None or parts[3] not in ("me", account.email):
             return _json(401, UNAUTHENTICATED)

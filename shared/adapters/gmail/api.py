@@ -29,6 +29,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from shared.domain.models import Mailbox
 from shared.errors import (
     AuthError,
     CursorExpired,
@@ -270,3 +271,17 @@ def _mapped(what: str) -> Iterator[None]:
         raise map_http_error(exc, what) from None
     except (TimeoutError, httplib2.HttpLib2Error, OSError) as exc:
         raise ServiceUnavailable(f"gmail {what}: {type(exc).__name__}") from None
+
+
+class TokenGmailApis:
+    """``shared.ports.GmailApis``: a client per mailbox with the token service's current
+    access token (which raises ``ReauthRequired`` when the grant is gone)."""
+
+    def __init__(
+        self, access_token: Callable[[Mailbox], str], *, endpoint: str | None = None
+    ) -> None:
+        self._access_token = access_token
+        self._endpoint = endpoint
+
+    def for_mailbox(self, mailbox: Mailbox) -> GoogleGmailApi:
+        return GoogleGmailApi(self._access_token(mailbox), endpoint=self._endpoint)
