@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailingest_dev.devstack.dovecot import write_self_signed
-from tests.fakes.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
 @dataclass

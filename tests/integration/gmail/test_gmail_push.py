@@ -20,11 +20,11 @@ from functions_framework import create_app
 
 from mailingest_dev.standins.gmail_api import GmailStandIn, running_gmail
 from mailingest_dev.standins.google_certs import GoogleCerts, running_certs
+from mailingest_dev.standins.google_oauth import google_stand_in
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_gmail
 from shared.domain.models import AuthMethod, Mailbox, OAuthGrant, OAuthProvider, Provider
 from shared.ids import MailboxId, TenantId, event_id
-from tests.fakes.google_oauth import google_stand_in
 
 pytestmark = pytest.mark.integration
 PROJECT = "demo-test"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.fakes.google_oauth import GoogleStandIn, google_stand_in
+from mailingest_dev.standins.google_oauth import GoogleStandIn, google_stand_in
 from tests.fakes.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
 
 SETTINGS_URL = "https://settings.example/mailboxes"

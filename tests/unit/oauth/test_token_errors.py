@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from mailingest_dev.standins.json_http import JsonHandler
 from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
 from shared.oauth.clients import ClientRejected, GoogleOAuthClient, classify_token_error
-from tests.fakes.json_http import JsonHandler
 
 DATA = Path(__file__).parents[2] / "data" / "oauth"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tests.fakes.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
 @dataclass
