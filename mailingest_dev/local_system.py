@@ -20,9 +20,10 @@ from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
 from mailingest_dev.devstack import LocalServices
-from mailingest_dev.devstack.process import free_port
+from mailingest_dev.devstack.process import free_port, wait_for_listener
+from mailingest_dev.local_gmail import LocalGmail, local_gmail
 from shared.adapters.pubsub import EventTail
-from shared.bootstrap import App, build_app
+from shared.bootstrap import App, build_app, build_gmail
 from shared.cli.output import format_event_line
 from shared.config import Settings
 from shared.domain.models import Mailbox, Provider, TlsMode
@@ -37,7 +38,10 @@ HTTP_FUNCTIONS = (
     ("settings", "settings", "http"),
     ("oauth", "oauth_start", "http"),
     ("oauth", "oauth_callback", "http"),
+    ("gmail_push", "gmail_push", "http"),
 )
+DEMO_GMAIL_MAILBOX = MailboxId("gmail-booking")
+DEMO_GMAIL_USER = "bookings@demo-agency.example"
 
 
 def _say(text: str) -> None:
@@ -68,6 +72,7 @@ class LocalSystem:
         self._stop = threading.Event()
         self._events = 0
         self._reader: EventTail | None = None
+        self._urls: dict[str, str] = {}
 
     def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
         from mailingest_dev.devstack import local_services
@@ -78,17 +83,20 @@ class LocalSystem:
         previous = signal.signal(signal.SIGTERM, self._on_signal)
         try:
             with local_services(base_dir=self.state_dir / "services") as svc:
-                env = self._environment(svc.env())
-                os.environ.update(env)
-                self._write_env_file(env)
-                app = build_app(Settings.from_env())
-                self._prepare(app, svc)
-                self._start_children(env)
-                tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
-                tail.start()
-                if self.corpus is not None:
-                    self._deliver()
-                self._wait(exit_after, timeout_s)
+                os.environ.update(svc.env())
+                with local_gmail(svc.project_id) as gmail:
+                    env = self._environment({**svc.env(), **gmail.env()})
+                    os.environ.update(env)
+                    self._write_env_file(env)
+                    app = build_app(Settings.from_env())
+                    self._prepare(app, svc)
+                    self._start_children(env)
+                    self._prepare_gmail(app, gmail)
+                    tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
+                    tail.start()
+                    if self.corpus is not None:
+                        self._deliver(gmail)
+                    self._wait(exit_after, timeout_s)
         except KeyboardInterrupt:
             _say("\nstopping…")
         finally:
@@ -167,6 +175,7 @@ class LocalSystem:
         ff = Path(sys.executable).with_name("functions-framework")
         ports = {target: free_port() for _, target, _ in HTTP_FUNCTIONS}
         urls = {target: f"http://127.0.0.1:{port}/" for target, port in ports.items()}
+        self._urls = urls
         child_env["MAILINGEST_OAUTH_START_URL"] = urls["oauth_start"]
         child_env["MAILINGEST_SETTINGS_DEV_ADMIN"] = DEMO_ADMIN  # no IAP locally
         for folder, target, signature in HTTP_FUNCTIONS:
@@ -198,7 +207,16 @@ class LocalSystem:
 
     # -- flow ---------------------------------------------------------------------------
 
-    def _deliver(self) -> None:
+    def _prepare_gmail(self, app: App, gmail: LocalGmail) -> None:
+        """The demo Gmail API mailbox: its push subscription rings the local gmail_push."""
+        url = self._urls["gmail_push"]
+        wait_for_listener(url)
+        gmail.push_to(url)
+        mailbox = gmail.connect(app, DEMO_TENANT, DEMO_GMAIL_MAILBOX, DEMO_GMAIL_USER)
+        build_gmail(app).sync.start_watch(mailbox)
+        _say(f"Gmail API stand-in {gmail.gmail.base_url} (account {DEMO_GMAIL_USER}), watched")
+
+    def _deliver(self, gmail: LocalGmail) -> None:
         files = self._samples
         port, password = self._dovecot_login
         _say(f"delivering {len(files)} sample emails from {self.corpus} over IMAP APPEND…")
@@ -206,6 +224,9 @@ class LocalSystem:
             imap.login(DEMO_USER, password)
             for path in files:
                 imap.append("INBOX", path.read_bytes())
+        _say(f"delivering the same {len(files)} to the Gmail stand-in (one push each)…")
+        for path in files:
+            gmail.gmail.insert(DEMO_GMAIL_USER, path.read_bytes())
 
     def _tail(self, app: App) -> None:
         import json
