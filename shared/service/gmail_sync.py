@@ -3,10 +3,12 @@ pipeline, the cursor advanced only after hand-off. A push is only a doorbell: th
 what is new itself, so a forged, repeated, late or out-of-order push adds nothing and
 duplicates nothing (each message's event id is tenant + mailbox + Gmail message id).
 
+- A push whose history id the cursor has already reached (a duplicate, a late or reordered
+  one) costs one Firestore read and no Gmail request.
 - One sync at a time per mailbox across all instances: a Firestore lease. A push arriving
-  while another instance syncs is coalesced; the running sync reads history again until a
-  pass finds nothing new, and the safety-net resync (``renew_watches`` ``resync``) catches
-  anything left in the window between its last read and its release.
+  while another instance syncs is answered "try again" (Pub/Sub redelivers it a few seconds
+  later, when it usually finds the cursor already past it): no doorbell is lost, and a
+  steady stream costs two Gmail requests per message (history, batch).
 - History 404 (the id is too old) is normal: a **bounded backfill** — ``messages.list`` of
   the label after the last processed internal date, at most ``backfill_max`` messages — and
   then on from the newest history id read *before* listing (so nothing falls in between).
@@ -32,9 +34,9 @@ from shared.errors import (
     CursorExpired,
     MailIngestError,
     NotFound,
-    PermanentError,
     ReauthRequired,
     RetryableError,
+    ServiceUnavailable,
 )
 from shared.observability import log_labels
 from shared.ports import Clock, GmailApi, GmailApis, GmailMessage, GmailWatch, StateStore
@@ -47,7 +49,6 @@ logger = logging.getLogger(__name__)
 class GmailOptions:
     topic: str = ""  # projects/{project}/topics/{topic} that Gmail publishes to
     lease_ttl: timedelta = timedelta(seconds=120)
-    max_rounds: int = 5  # passes per sync until one finds nothing new
     backfill_max: int = 500  # messages re-listed after a history 404
     backfill_default_window: timedelta = timedelta(days=1)  # when nothing was processed yet
     renew_within: timedelta = timedelta(days=1)  # watches lapse after 7 days; renew daily
@@ -55,7 +56,7 @@ class GmailOptions:
 
 @dataclass(frozen=True)
 class SyncResult:
-    outcome: str  # "synced" | "coalesced" | "skipped"
+    outcome: str  # "synced" | "current" | "skipped"
     new_messages: int = 0
     backfilled: bool = False
 
@@ -63,6 +64,13 @@ class SyncResult:
 def label_of(mailbox: Mailbox) -> str:
     """The Gmail label a mailbox watches: its folder, INBOX by default."""
     return mailbox.folder or "INBOX"
+
+
+RENEW_EVERY = 100  # messages fetched and ingested between lease renewals
+
+
+class SyncBusy(ServiceUnavailable):
+    """Another instance is syncing this mailbox: ring again in a few seconds."""
 
 
 class GmailSync:
@@ -126,15 +134,18 @@ class GmailSync:
 
     # -- sync ---------------------------------------------------------------------------------
 
-    def sync(self, mailbox: Mailbox) -> SyncResult:
-        """Everything new since the cursor, once. Raises ``RetryableError`` (``Throttled``
-        with Retry-After among them) when the doorbell should ring again later."""
+    def sync(self, mailbox: Mailbox, *, upto: str | None = None) -> SyncResult:
+        """Everything new since the cursor, once. ``upto`` is the push's history id: when
+        the cursor has reached it there is nothing to do. Raises ``RetryableError``
+        (``SyncBusy`` while another instance syncs; ``Throttled`` with Retry-After) when
+        the doorbell should ring again later."""
         if not mailbox.enabled:
             return SyncResult("skipped")
+        if upto is not None and self._reached(mailbox, upto):
+            return SyncResult("current")
         lease_name = f"gmail-sync/{mailbox.key}"
         if self._state.try_acquire_lease(lease_name, self._holder, self._opt.lease_ttl) is None:
-            logger.info("gmail push coalesced: a sync is running", extra={"mailbox": mailbox.id})
-            return SyncResult("coalesced")
+            raise SyncBusy(f"a sync of {mailbox.key} is running")
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
             try:
                 return self._sync_locked(mailbox, lease_name)
@@ -147,17 +158,21 @@ class GmailSync:
             finally:
                 self._state.release_lease(lease_name, self._holder)
 
+    def _reached(self, mailbox: Mailbox, upto: str) -> bool:
+        current = self._state.get_cursor(mailbox.tenant_id, mailbox.id).value.get("history_id")
+        try:
+            return current is not None and int(str(current)) >= int(upto)
+        except ValueError:
+            return False
+
     def _sync_locked(self, mailbox: Mailbox, lease_name: str) -> SyncResult:
         api = self._apis.for_mailbox(mailbox)
-        total, backfilled = 0, False
         try:
-            for _ in range(self._opt.max_rounds):
-                new, was_backfill = self._one_pass(mailbox, api)
-                total += new
-                backfilled = backfilled or was_backfill
-                self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl)
-                if new == 0:
-                    break
+            total, backfilled = self._one_pass(
+                mailbox,
+                api,
+                lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
+            )
         finally:
             api.close()
         now = self._clock.now()
@@ -166,7 +181,9 @@ class GmailSync:
         )
         return SyncResult("synced", total, backfilled)
 
-    def _one_pass(self, mailbox: Mailbox, api: GmailApi) -> tuple[int, bool]:
+    def _one_pass(
+        self, mailbox: Mailbox, api: GmailApi, keep_alive: Callable[[], object]
+    ) -> tuple[int, bool]:
         cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
         history_id = cursor.value.get("history_id")
         if not history_id:
@@ -187,7 +204,7 @@ class GmailSync:
                 "gmail history id expired: bounded backfill",
                 extra={"listed": len(ids), "cap": self._opt.backfill_max},
             )
-        last_date = self._hand_off(mailbox, api, ids)
+        last_date = self._hand_off(mailbox, api, ids, keep_alive)
         self._update_cursor(
             mailbox,
             lambda value: {
@@ -197,16 +214,35 @@ class GmailSync:
         )
         return len(ids), backfill
 
-    def _hand_off(self, mailbox: Mailbox, api: GmailApi, ids: list[str]) -> int:
+    def _hand_off(
+        self, mailbox: Mailbox, api: GmailApi, ids: list[str], keep_alive: Callable[[], object]
+    ) -> int:
         """Ingest in order; stop at the first retryable failure (the cursor stays, and every
         message already ingested is a duplicate next time: claimed, not published twice)."""
         last_date = 0
         done: list[str] = []
-        for got in api.get_raw(ids) if ids else []:
+        for start in range(0, len(ids), RENEW_EVERY):
+            keep_alive()  # a long backfill keeps its lease
+            last_date = max(
+                last_date,
+                self._ingest_all(mailbox, api.get_raw(ids[start : start + RENEW_EVERY]), done),
+            )
+        self._after_processing(mailbox, api, done)
+        return last_date
+
+    def _ingest_all(
+        self, mailbox: Mailbox, fetched: list[GmailMessage | MailIngestError], done: list[str]
+    ) -> int:
+        last_date = 0
+        for got in fetched:
             if isinstance(got, NotFound):
                 continue  # deleted between history and fetch: nothing to ingest
-            if isinstance(got, RetryableError | PermanentError):
+            if isinstance(got, RetryableError | AuthError):
                 raise got
+            if isinstance(got, MailIngestError):  # this message only: say so, carry on
+                logger.error("gmail message could not be fetched", extra={"error": str(got)})
+                self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300]))
+                continue
             assert isinstance(got, GmailMessage)
             received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
             result = self._pipeline.ingest(mailbox, got.id, got.raw, received_at=received)
@@ -220,7 +256,6 @@ class GmailSync:
                     processing_ms_total=result.processing_ms,
                 ),
             )
-        self._after_processing(mailbox, api, done)
         return last_date
 
     def _after_processing(self, mailbox: Mailbox, api: GmailApi, ids: list[str]) -> None:

@@ -5,9 +5,10 @@ body). ``data`` is base64 JSON ``{"emailAddress": ..., "historyId": ...}`` (a nu
 string).
 
 Answers, for Pub/Sub's sake (any non-2xx is redelivered with backoff):
-- 2xx: synced, coalesced, an unknown address, a malformed message (redelivery cannot fix
+- 2xx: synced, already current, an unknown address, a malformed message (redelivery cannot fix
   it), a mailbox needing reconnection (health says so) — never redelivered;
-- 429 / 503 with Retry-After: throttled by Gmail or a dependency down — redelivered;
+- 429 / 503 with Retry-After: throttled by Gmail, a dependency down, or another instance
+  syncing this mailbox right now — redelivered;
 - 401: no or a forged token (not Pub/Sub; nothing is done).
 """
 
@@ -29,6 +30,7 @@ from shared.web.push_auth import PushVerifier
 logger = logging.getLogger(__name__)
 Response = tuple[str, int, dict[str, str]]
 MAX_BODY_BYTES = 64 * 1024  # a push is a few hundred bytes
+BUSY_RETRY_S = 5
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class GmailPushEndpoint:
         retry: RetryableError | None = None
         for mailbox in mailboxes:
             try:
-                result = self._sync.sync(mailbox)
+                result = self._sync.sync(mailbox, upto=bell.history_id)
                 logger.info(
                     "gmail push handled",
                     extra={
@@ -106,9 +108,9 @@ class GmailPushEndpoint:
                     "gmail sync failed", extra={"error": str(exc)[:200], "mailbox": mailbox.key}
                 )
         if retry is not None:
-            after = retry.retry_after_s if isinstance(retry, Throttled) else None
+            after = retry.retry_after_s if isinstance(retry, Throttled) else BUSY_RETRY_S
             code = 429 if isinstance(retry, Throttled) else 503
-            headers = {**plain, "Retry-After": str(int(after or 10))}
+            headers = {**plain, "Retry-After": str(int(after if after is not None else 10))}
             logger.warning("gmail push to be redelivered", extra={"error": str(retry)[:200]})
             return "try again later\n", code, headers
         return "ok\n", 200, plain

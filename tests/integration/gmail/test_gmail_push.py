@@ -158,9 +158,11 @@ def test_one_push_per_message_and_duplicated_reordered_late_pushes(gmail: Gmail)
         ids.append(gmail.insert(n))
         history = gmail.standin.accounts[EMAIL].history_id
         assert gmail.push(history).status_code == 200
+    before = gmail.standin.request_count()
     assert gmail.push(history).status_code == 200  # a duplicate
     assert gmail.push(history - 2).status_code == 200  # late and out of order
     assert gmail.push(str(history)).status_code == 200  # historyId as a string
+    assert gmail.standin.request_count() == before  # the cursor is past them: no Gmail call
     assert gmail.push(1, email="Nobody@Agency.example").status_code == 204  # unknown address
     assert gmail.event_ids(3) == gmail.expected(ids)
     cursor = gmail.app.state.get_cursor(TENANT, MAILBOX).value
@@ -237,3 +239,17 @@ def test_scheduled_renewal_and_safety_net_resync(gmail: Gmail) -> None:
     )
     assert renewal.renew() == {"mailboxes": 1, "renewed": 1}
     assert gmail.standin.accounts[EMAIL].watch is not None
+
+
+def test_a_push_during_another_instances_sync_is_redelivered_not_lost(gmail: Gmail) -> None:
+    from datetime import timedelta
+
+    gid = gmail.insert(1)
+    lease = f"gmail-sync/{gmail.mailbox.key}"
+    assert gmail.app.state.try_acquire_lease(lease, "other-instance", timedelta(seconds=60))
+    answer = gmail.push(gmail.standin.accounts[EMAIL].history_id)
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "5"
+    gmail.app.state.release_lease(lease, "other-instance")
+    assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
+    assert gmail.event_ids(1) == gmail.expected([gid])
