@@ -277,3 +277,63 @@ class GmailApis(Protocol):
     def for_mailbox(self, mailbox: Mailbox) -> GmailApi:
         """A client for the mailbox's account; ``ReauthRequired`` when its grant is gone."""
         ...
+
+
+@dataclass(frozen=True)
+class GraphSubscription:
+    id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """A message the delta query reported as new (not removed)."""
+
+    id: str
+    received_at: datetime | None
+
+
+class GraphApi(Protocol):
+    """One Microsoft 365 mailbox (``users/{address}``) through Microsoft Graph. Raises only
+    ``shared.errors`` types: ``Throttled`` (429 / 503 with Retry-After),
+    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``."""
+
+    def create_subscription(
+        self,
+        folder: str,
+        notification_url: str,
+        lifecycle_url: str,
+        client_state: str,
+        expires_at: datetime,
+    ) -> GraphSubscription: ...
+
+    def renew_subscription(self, subscription_id: str, expires_at: datetime) -> datetime:
+        """``NotFound`` when it is gone (create a new one)."""
+        ...
+
+    def delete_subscription(self, subscription_id: str) -> None: ...
+
+    def latest_delta_link(self, folder: str) -> str:
+        """A delta link that starts from now (``$deltatoken=latest``): nothing old."""
+        ...
+
+    def delta(self, delta_link: str) -> tuple[list[GraphChange], str]:
+        """Every page from ``delta_link``: the new messages and the next delta link.
+        ``CursorExpired`` for an expired or unknown sync state (410 / syncStateNotFound)."""
+        ...
+
+    def received_since(self, folder: str, since: datetime, limit: int) -> list[GraphChange]:
+        """Messages received after ``since``, oldest first, at most ``limit``."""
+        ...
+
+    def mime(self, message_id: str) -> bytes:
+        """The RFC 822 message (``/$value``)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class GraphApis(Protocol):
+    def for_mailbox(self, mailbox: Mailbox) -> GraphApi:
+        """``ReauthRequired`` when the mailbox's grant is gone."""
+        ...
