@@ -15,13 +15,10 @@ from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import GRAPH_APP_SCOPE, AppOnlyClient, ClientRejected, OAuthClient
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
+from shared.secret_names import refresh_secret_name
 
 logger = logging.getLogger(__name__)
 MODES = {"gmail", "imap", "pop3", "graph"}
-
-
-def refresh_secret_name(tenant_id: str, mailbox_id: str) -> str:
-    return f"mailingest-{tenant_id}-{mailbox_id}-refresh-token"
 
 
 class ConnectFlow:

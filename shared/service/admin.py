@@ -14,12 +14,9 @@ from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
 from shared.ports import Clock, SecretStore, StateStore
+from shared.secret_names import password_secret_name
 
 logger = logging.getLogger(__name__)
-
-
-def password_secret_name(tenant_id: TenantId, mailbox_id: MailboxId) -> str:
-    return f"mailingest-{tenant_id}-{mailbox_id}-password"
 
 
 class Admin:

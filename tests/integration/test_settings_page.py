@@ -100,9 +100,9 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
     assert "47 emails today" in html
     assert "Connected" in html
     assert "Folder to monitor: Bookings" in html
-    for secret in (PASSWORD, "mailingest-acme-booking-password"):
+    for secret in (PASSWORD, "mailingest-t4-acme-m7-booking-password"):
         assert secret not in html
-    assert app.secrets.get_secret("mailingest-acme-booking-password") == PASSWORD
+    assert app.secrets.get_secret("mailingest-t4-acme-m7-booking-password") == PASSWORD
     api = json.loads(http.get("/?tenant=acme&format=json", headers=ACME_ADMIN).text)
     assert api[0]["health"]["processed_24h"] == 47
     assert "secret_ref" not in api[0]["mailbox"]
