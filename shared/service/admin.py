@@ -10,13 +10,20 @@ import logging
 from typing import Any
 
 from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Tenant
-from shared.errors import ValidationError
+from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
 from shared.ports import Clock, SecretStore, StateStore
 from shared.secret_names import password_secret_name
 
 logger = logging.getLogger(__name__)
+_PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
+
+
+def _server_and_login(m: Mailbox) -> tuple[str, str, int, str, bool, str]:
+    """What a stored password is bound to: sending it anywhere else needs it typed again."""
+    host = (m.host or "").strip().rstrip(".").lower()
+    return (m.provider.value, host, m.effective_port(), m.tls.value, m.verify_tls, m.login)
 
 
 class Admin:
@@ -44,20 +51,38 @@ class Admin:
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
-        if mailbox.auth_method in (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD):
+        if mailbox.auth_method in _PASSWORD_METHODS:
             if password:
                 register_secret(password)
                 name = password_secret_name(mailbox.tenant_id, mailbox.id)
                 self._secrets.put_secret(name, password)
                 updates["secret_ref"] = name
-            elif not mailbox.secret_ref:
-                raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+            else:
+                # the stored password is kept only for the server and login it was given for
+                # (never sent to a new host); the stored document decides, not the caller
+                updates["secret_ref"] = self._kept_password(mailbox)
         stored = mailbox.model_copy(update=updates)
         self._state.put_mailbox(stored)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
         self._audit(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
+
+    def _kept_password(self, mailbox: Mailbox) -> str:
+        try:
+            existing = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
+        except NotFound:
+            existing = None
+        if existing is None or existing.auth_method not in _PASSWORD_METHODS:
+            raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+        if not existing.secret_ref:
+            raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+        if _server_and_login(existing) != _server_and_login(mailbox):
+            raise ValidationError(
+                f"mailbox {mailbox.key}: the server, port, TLS mode, login or provider changed: "
+                "enter the password again"
+            )
+        return existing.secret_ref
 
     def set_enabled(
         self, tenant_id: TenantId, mailbox_id: MailboxId, enabled: bool, *, actor: str

@@ -135,3 +135,34 @@ def test_invalid_settings_are_a_clear_error(client: Any) -> None:
     bad = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, tls="plain"))
     assert bad.status_code == 400
     assert "loopback" in bad.text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"host": "imap.attacker.example"},
+        {"port": "2993"},
+        {"tls": "starttls"},
+        {"username": "someone-else"},
+        {"provider": "pop3"},
+    ],
+)
+def test_changing_the_server_or_login_asks_for_the_password_again(
+    client: Any, change: dict[str, str]
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=ACME_ADMIN).text)
+    assert http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token)).status_code == 200
+    before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    # same settings, no password: the stored one is kept
+    same = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, password=""))
+    assert same.status_code == 200
+    # a new server or login without a password: refused, the stored password never follows
+    moved = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, password="", **change))
+    assert moved.status_code == 400
+    assert "enter the password again" in moved.text
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).host == before.host
+    # with the password typed again the change is saved
+    again = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, **change))
+    assert again.status_code == 200
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) != before

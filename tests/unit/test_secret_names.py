@@ -10,7 +10,7 @@ from shared.adapters.memory_sinks import InMemorySecretStore, check_secret_name
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import SystemClock
 from shared.domain.models import Mailbox, Provider
-from shared.errors import AuthError
+from shared.errors import AuthError, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import (
     parse_secret_name,
@@ -55,14 +55,14 @@ def _admin() -> tuple[Admin, InMemorySecretStore]:
 
 
 def _mailbox(tenant: str, mid: str, **kw: object) -> Mailbox:
-    return Mailbox(
-        tenant_id=TenantId(tenant),
-        id=MailboxId(mid),
-        provider=Provider.IMAP,
-        address=f"{mid}@{tenant}.example",
-        host="imap.example.com",
-        **kw,  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "tenant_id": TenantId(tenant),
+        "id": MailboxId(mid),
+        "provider": Provider.IMAP,
+        "address": f"{mid}@{tenant}.example",
+        "host": "imap.example.com",
+    }
+    return Mailbox.model_validate({**fields, **kw})
 
 
 def test_one_tenant_cannot_overwrite_the_others_password() -> None:
@@ -81,3 +81,17 @@ def test_a_mailbox_pointing_at_another_tenants_secret_is_refused() -> None:
     with pytest.raises(AuthError) as caught:
         PasswordCredentialProvider(secrets).credentials_for(forged)
     assert "victim-pw" not in str(caught.value)
+
+
+def test_the_cli_path_cannot_reuse_a_password_for_another_host() -> None:
+    admin, secrets = _admin()
+    admin.add_mailbox(_mailbox("acme", "booking"), password="pw-1", actor="a")
+    moved = _mailbox("acme", "booking", host="imap.elsewhere.example")
+    with pytest.raises(ValidationError, match="enter the password again"):
+        admin.add_mailbox(moved, password=None, actor="a")
+    # a caller-supplied secret_ref is not trusted either
+    forged = moved.model_copy(update={"secret_ref": password_secret_name("acme", "booking")})
+    with pytest.raises(ValidationError):
+        admin.add_mailbox(forged, password=None, actor="a")
+    kept = admin.add_mailbox(_mailbox("acme", "booking"), password=None, actor="a")
+    assert PasswordCredentialProvider(secrets).credentials_for(kept).secret == "pw-1"
