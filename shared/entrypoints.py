@@ -1,5 +1,5 @@
 """The boundary of HTTP functions: one place decides the status code for each error (style:
-errors mapped at the boundary), and the admin's identity comes from Identity-Aware Proxy."""
+errors mapped at the boundary). The admin's identity: ``shared.web.identity``."""
 
 from __future__ import annotations
 
@@ -19,12 +19,6 @@ from shared.errors import (
 
 logger = logging.getLogger(__name__)
 Response = tuple[str, int, dict[str, str]]
-IAP_USER_HEADER = "X-Goog-Authenticated-User-Email"  # "accounts.google.com:alice@agency.example"
-
-
-def admin_identity(request: Any) -> str | None:
-    value = str(request.headers.get(IAP_USER_HEADER, "")).strip()
-    return value.split(":", 1)[-1] or None
 
 
 def http_boundary(handler: Callable[[Any], Response]) -> Callable[[Any], Response]:

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, settings
 
 from shared.devstack import SERVICES, DevstackError, Dovecot, LocalServices
 from shared.devstack.process import sigterm_raises_keyboard_interrupt
+from tests.fakes.iap import IapStandIn, iap_stand_in
 
 if TYPE_CHECKING:
     from google.cloud import firestore
@@ -158,3 +159,16 @@ def secretmanager_endpoint(_service_pool: _Pool) -> str:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def _iap_server() -> Iterator[IapStandIn]:
+    with iap_stand_in() as iap:
+        yield iap
+
+
+@pytest.fixture
+def iap(_iap_server: IapStandIn) -> IapStandIn:
+    """Identity-Aware Proxy's signing on loopback; its audience and key URL in the environment."""
+    os.environ.update(_iap_server.env())
+    return _iap_server

@@ -8,10 +8,12 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, admin_identity, http_boundary
+from shared.entrypoints import Response, http_boundary
+from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 
 _page: SettingsPage | None = None
+_identity: AdminIdentity | None = None
 
 
 def page() -> SettingsPage:
@@ -35,8 +37,11 @@ def page() -> SettingsPage:
 
 
 def _admin(request: Any) -> str | None:
-    # Locally (make run) there is no IAP in front: a development identity may be configured.
-    return admin_identity(request) or os.environ.get("MAILINGEST_SETTINGS_DEV_ADMIN") or None
+    """IAP's verified identity (or, with local backends only, the development admin)."""
+    global _identity
+    if _identity is None:
+        _identity = AdminIdentity.from_env()
+    return _identity.of(request.headers)
 
 
 @functions_framework.http

@@ -74,13 +74,21 @@ class ConnectFlow:
             nonce=nonce,
         )
 
-    def callback(self, params: Mapping[str, str], admin: str | None = None) -> str:
+    def callback(self, params: Mapping[str, str], admin: str | None) -> str:
         """Finish the flow; returns the settings-page URL to send the browser back to.
-        Raises ValidationError for a bad, expired or replayed state, or one started by another
-        admin than the one (``admin``, when the callback is behind IAP too) finishing it."""
+        ``admin`` is the verified identity finishing it: it must be the admin who started
+        (sealed in the state) and still an admin of the tenant. Raises AuthError for no
+        identity, another admin or one no longer on the tenant's list; ValidationError for a
+        bad, expired or replayed state."""
+        if not admin:
+            raise AuthError("an authenticated admin is required")
+        who = admin.strip().lower()
         flow = self._sealer.open(params.get("state", ""))
-        if admin is not None and admin.strip().lower() != flow.admin.strip().lower():
-            raise ValidationError("this sign-in was started by someone else")
+        if who != flow.admin.strip().lower():
+            raise AuthError("this sign-in was started by someone else")
+        tenant = self._state.get_tenant(TenantId(flow.tenant_id))
+        if who not in tenant.admins:
+            raise AuthError("not an admin of this tenant")
         back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
         if "error" in params:  # the admin declined, or the provider refused
             return self._back({**back, "result": "error", "error": params["error"][:100]})

@@ -16,16 +16,17 @@ from functions_framework import create_app
 
 from shared.domain.models import HealthUpdate, MailboxState
 from shared.ids import MailboxId, TenantId
+from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/settings/main.py"
-ACME_ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:ops@acme.example"}
-GLOBEX_ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:boss@globex.example"}
+ACME = "ops@acme.example"
+GLOBEX = "boss@globex.example"
 PASSWORD = "Hotel-Imap-Pass-42"
 
 
 @pytest.fixture
-def client(firestore_client: Any, tmp_path: Path) -> Any:
+def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
     import functions.settings.main as settings_main
     from shared.bootstrap import build_app
 
@@ -41,12 +42,12 @@ def client(firestore_client: Any, tmp_path: Path) -> Any:
             "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
         }
     )
-    settings_main._page = None
+    settings_main._page = settings_main._identity = None
     app = build_app()
     app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=("ops@acme.example",))
     app.admin.add_tenant("globex", "Globex", actor="t", admins=("boss@globex.example",))
     yield create_app("settings", SOURCE).test_client(), app
-    settings_main._page = None
+    settings_main._page = settings_main._identity = None
 
 
 def _csrf(html: str) -> str:
@@ -75,11 +76,11 @@ def _form(csrf: str, **extra: str) -> dict[str, str]:
     return form
 
 
-def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
+def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) -> None:
     http, app = client
-    page = http.get("/?tenant=acme", headers=ACME_ADMIN)
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
     assert page.status_code == 200
-    saved = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(_csrf(page.text)))
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(_csrf(page.text)))
     assert saved.status_code == 200
     assert "mailbox booking saved" in saved.text
     now = datetime.now(UTC)
@@ -89,7 +90,7 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
         HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, processed=47),
         now,
     )
-    html = http.get("/?tenant=acme", headers=ACME_ADMIN).text
+    html = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
     assert "Email Configuration" in html
     assert "booking@acme.example" in html
     assert "Connect with Google" in html
@@ -103,36 +104,39 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
     for secret in (PASSWORD, "mailingest-t4-acme-m7-booking-password"):
         assert secret not in html
     assert app.secrets.get_secret("mailingest-t4-acme-m7-booking-password") == PASSWORD
-    api = json.loads(http.get("/?tenant=acme&format=json", headers=ACME_ADMIN).text)
+    api = json.loads(http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).text)
     assert api[0]["health"]["processed_24h"] == 47
     assert "secret_ref" not in api[0]["mailbox"]
 
 
-def test_tenants_never_see_each_other(client: Any) -> None:
+def test_tenants_never_see_each_other(client: Any, iap: IapStandIn) -> None:
     http, _ = client
-    page = http.get("/?tenant=acme", headers=ACME_ADMIN)
-    http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(_csrf(page.text)))
-    assert http.get("/?tenant=acme", headers=GLOBEX_ADMIN).status_code == 403
-    assert http.get("/?tenant=acme&format=json", headers=GLOBEX_ADMIN).status_code == 403
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(_csrf(page.text)))
+    assert http.get("/?tenant=acme", headers=iap.headers(GLOBEX)).status_code == 403
+    assert http.get("/?tenant=acme&format=json", headers=iap.headers(GLOBEX)).status_code == 403
     assert http.get("/?tenant=acme").status_code == 403  # nobody signed in
-    globex = http.get("/?tenant=globex", headers=GLOBEX_ADMIN).text
+    globex = http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text
     assert "booking@acme.example" not in globex
     # a globex admin cannot write into acme with their own form token either
     token = _csrf(globex)
-    assert http.post("/?tenant=acme", headers=GLOBEX_ADMIN, data=_form(token)).status_code == 403
+    assert (
+        http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=_form(token)).status_code
+        == 403
+    )
 
 
-def test_a_form_without_a_valid_csrf_token_is_refused(client: Any) -> None:
+def test_a_form_without_a_valid_csrf_token_is_refused(client: Any, iap: IapStandIn) -> None:
     http, app = client
-    response = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form("0" * 64))
+    response = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form("0" * 64))
     assert response.status_code == 400
     assert app.state.list_mailboxes(TenantId("acme")) == []
 
 
-def test_invalid_settings_are_a_clear_error(client: Any) -> None:
+def test_invalid_settings_are_a_clear_error(client: Any, iap: IapStandIn) -> None:
     http, _ = client
-    token = _csrf(http.get("/?tenant=acme", headers=ACME_ADMIN).text)
-    bad = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, tls="plain"))
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    bad = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, tls="plain"))
     assert bad.status_code == 400
     assert "loopback" in bad.text
 
@@ -148,21 +152,25 @@ def test_invalid_settings_are_a_clear_error(client: Any) -> None:
     ],
 )
 def test_changing_the_server_or_login_asks_for_the_password_again(
-    client: Any, change: dict[str, str]
+    client: Any, iap: IapStandIn, change: dict[str, str]
 ) -> None:
     http, app = client
-    token = _csrf(http.get("/?tenant=acme", headers=ACME_ADMIN).text)
-    assert http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token)).status_code == 200
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    assert (
+        http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)).status_code == 200
+    )
     before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     # same settings, no password: the stored one is kept
-    same = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, password=""))
+    same = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password=""))
     assert same.status_code == 200
     # a new server or login without a password: refused, the stored password never follows
-    moved = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, password="", **change))
+    moved = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="", **change)
+    )
     assert moved.status_code == 400
     assert "enter the password again" in moved.text
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).host == before.host
     # with the password typed again the change is saved
-    again = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, **change))
+    again = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
     assert again.status_code == 200
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) != before

@@ -204,6 +204,18 @@ def test_only_the_graph_webhook_is_public_and_iap_pages_cannot_be_bypassed() -> 
     assert set(routes) == {"settings", "oauth", "oauth_callback"}
 
 
+def test_iap_pages_are_told_the_audience_of_the_signed_header() -> None:
+    # shared/web/identity.py refuses to start without MAILINGEST_IAP_AUDIENCE: each IAP page
+    # gets its backend service's audience, and the NEG names the service without a cycle
+    iap = _load(INFRA / "iap.tf")
+    audience = iap["locals"][0]["iap_audience"]
+    assert "/global/backendServices/" in audience and "generated_id" in audience
+    functions_tf = (INFRA / "functions.tf").read_text()
+    assert "MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key" in functions_tf
+    negs = [b for t, _, b in _resources(INFRA / "iap.tf") if t.endswith("network_endpoint_group")]
+    assert negs and all("module.functions" not in str(b) for b in negs)
+
+
 def test_scheduled_jobs_target_http_functions_with_oidc() -> None:
     functions = _functions()
     schedules = _load(INFRA / "scheduler.tf")["locals"][0]["all_schedules"]

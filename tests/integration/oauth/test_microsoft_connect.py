@@ -21,13 +21,14 @@ from tests.unit.oauth.test_token_errors import recorded
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/oauth/main.py"
-IAP = {"X-Goog-Authenticated-User-Email": f"accounts.google.com:{ADMIN_EMAIL}"}
 
 
 def connect(env: OAuthEnv) -> str:
     """Start, consent as ops@contoso.example, call back; returns the settings-page URL."""
     start = create_app("oauth_start", SOURCE).test_client()
-    response = start.get("/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=IAP)
+    response = start.get(
+        "/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=env.admin()
+    )
     assert response.status_code == 302
     url = urlparse(response.headers["Location"])
     q = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -37,7 +38,7 @@ def connect(env: OAuthEnv) -> str:
     assert {OUTLOOK_IMAP_SCOPE, "offline_access"} <= set(q["scope"].split())
     code = env.microsoft.consent(q["code_challenge"], "ops@contoso.example", q["nonce"])
     back = create_app("oauth_callback", SOURCE).test_client()
-    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=IAP)
+    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=env.admin())
     assert response.status_code == 302
     return str(response.headers["Location"])
 
