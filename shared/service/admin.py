@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Tenant
+from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Provider, Tenant
 from shared.errors import NotFound, ValidationError
+from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
 from shared.ports import Clock, SecretStore, StateStore
@@ -27,10 +28,23 @@ def _server_and_login(m: Mailbox) -> tuple[str, str, int, str, bool, str]:
 
 
 class Admin:
-    def __init__(self, state: StateStore, secrets: SecretStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        state: StateStore,
+        secrets: SecretStore,
+        clock: Clock,
+        *,
+        allow_private_hosts: bool | None = None,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        """``allow_private_hosts``: None reads MAILINGEST_ALLOW_PRIVATE_HOSTS (host_policy)."""
         self._state = state
         self._secrets = secrets
         self._clock = clock
+        self._allow_private = (
+            private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
+        )
+        self._resolver = resolver
 
     def add_tenant(
         self, tenant_id: str, name: str, *, actor: str, admins: tuple[str, ...] = ()
@@ -49,6 +63,13 @@ class Admin:
     def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:
         """Create or update a mailbox; a password (if given) becomes a new secret version."""
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        if mailbox.provider in (Provider.IMAP, Provider.POP3):  # SSRF: before anything is written
+            check_host_for_save(
+                mailbox.host,
+                mailbox.effective_port(),
+                allow_private=self._allow_private,
+                resolver=self._resolver,
+            )
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
         if mailbox.auth_method in _PASSWORD_METHODS:

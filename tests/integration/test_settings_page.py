@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from functions_framework import create_app
 
 from shared.domain.models import HealthUpdate, MailboxState
+from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 from tests.fakes.iap import IapStandIn
 
@@ -174,3 +175,30 @@ def test_changing_the_server_or_login_asks_for_the_password_again(
     again = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
     assert again.status_code == 200
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) != before
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "169.254.169.254",
+        "metadata.google.internal",
+        "10.0.0.5",
+        "[::ffff:169.254.169.254]",
+        "::ffff:169.254.169.254",
+        "localhost",
+        "127.0.0.1",
+        "fd00::5",
+    ],
+)
+def test_production_refuses_to_save_a_private_or_internal_host(
+    client: Any, iap: IapStandIn, host: str
+) -> None:
+    http, app = client
+    os.environ["MAILINGEST_ALLOW_PRIVATE_HOSTS"] = "false"  # production (the page is built lazily)
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, host=host))
+    assert saved.status_code == 400
+    assert "not allowed" in saved.text or "does not resolve" in saved.text
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    with pytest.raises(NotFound):  # nothing written before the check
+        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")

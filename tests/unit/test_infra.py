@@ -209,11 +209,13 @@ def test_iap_pages_are_told_the_audience_of_the_signed_header() -> None:
     # gets its backend service's audience, and the NEG names the service without a cycle
     iap = _load(INFRA / "iap.tf")
     audience = iap["locals"][0]["iap_audience"]
-    assert "/global/backendServices/" in audience and "generated_id" in audience
+    assert "/global/backendServices/" in audience
+    assert "generated_id" in audience
     functions_tf = (INFRA / "functions.tf").read_text()
     assert "MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key" in functions_tf
     negs = [b for t, _, b in _resources(INFRA / "iap.tf") if t.endswith("network_endpoint_group")]
-    assert negs and all("module.functions" not in str(b) for b in negs)
+    assert negs
+    assert all("module.functions" not in str(b) for b in negs)
 
 
 def test_scheduled_jobs_target_http_functions_with_oidc() -> None:
