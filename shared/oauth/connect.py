@@ -19,6 +19,21 @@ from shared.secret_names import refresh_secret_name
 
 logger = logging.getLogger(__name__)
 MODES = {"gmail", "imap", "pop3", "graph"}
+# what a refused code exchange tells the settings page: RFC 6749 §5.2 codes, Microsoft's
+# consent codes, and ours for an unverified Google address; anything else is code_refused
+EXCHANGE_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "interaction_required",
+        "consent_required",
+        "email_not_verified",
+    }
+)
 
 
 class ConnectFlow:
@@ -100,12 +115,15 @@ class ConnectFlow:
             grant = client.exchange_code(
                 code=code, code_verifier=flow.code_verifier, mode=flow.mode, nonce=flow.nonce
             )
-        except ClientRejected as exc:  # our client id/secret: an operator must fix it
-            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "client_refused"})
         except AuthError as exc:
-            logger.warning("code exchange refused", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "code_refused"})
+            # the token endpoint's own reason (RFC 6749 §5.2), for the page and the operator;
+            # a bare code in its own field, so the log redactor has no key=value to hide
+            reason = exc.oauth_error if exc.oauth_error in EXCHANGE_ERRORS else "code_refused"
+            if isinstance(exc, ClientRejected):  # our client id/secret: an operator must fix it
+                logger.error("OAuth client refused by the provider", extra={"oauth_error": reason})
+            else:
+                logger.warning("code exchange refused", extra={"oauth_error": reason})
+            return self._back({**back, "result": "error", "error": reason})
         if not grant.refresh_token:
             return self._back({**back, "result": "error", "error": "no_refresh_token"})
         tid, mid = TenantId(flow.tenant_id), MailboxId(flow.mailbox_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -43,7 +44,8 @@ def authorize(env: OAuthEnv) -> tuple[str, str]:
     assert q["redirect_uri"] == REDIRECT
     assert "https://mail.google.com/" in q["scope"].split()
     assert q["login_hint"] == "booking@acme.example"
-    return q["state"], env.google.consent(q["code_challenge"], "booking@acme.example")
+    assert len(q["nonce"]) >= 16
+    return q["state"], env.google.consent(q["code_challenge"], "booking@acme.example", q["nonce"])
 
 
 def test_full_connect_flow_stores_the_token_as_a_secret_and_records_the_grant(
@@ -78,7 +80,8 @@ def test_a_replayed_state_or_code_is_refused(oauth_env: OAuthEnv) -> None:
     assert callback(oauth_env, state=state, code=code).status_code == 400  # state used once
     state2, _ = authorize(oauth_env)
     replay = callback(oauth_env, state=state2, code=code)  # the code was spent
-    assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["code_refused"]
+    # the spent code is the provider's invalid_grant, told as such
+    assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["invalid_grant"]
 
 
 def test_a_state_is_finished_only_by_the_admin_who_started_it(oauth_env: OAuthEnv) -> None:
@@ -191,3 +194,52 @@ def test_refresh_rotation_revocation_and_no_retry_storm(
     for token in [refresh, rotated, *results]:
         assert token not in caplog.text
     assert "OAuth grant revoked: reconnect needed" in caplog.text  # what the alert matches
+
+
+def _start_google(env: OAuthEnv) -> dict[str, str]:
+    response = start(env)
+    assert response.status_code == 302
+    return {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+
+
+def test_a_refused_client_is_told_precisely_and_logged_unredacted(
+    oauth_env: OAuthEnv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.observability import configure_logging
+
+    configure_logging("INFO")
+    try:
+        state, code = authorize(oauth_env)
+        oauth_env.google.client_secret = "rotated-at-google"
+        response = callback(oauth_env, state=state, code=code)
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_mailingest", False)]:
+            root.removeHandler(handler)
+    assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["invalid_client"]
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    refused = [e for e in logged if e["message"] == "OAuth client refused by the provider"]
+    assert refused
+    assert refused[0]["oauth_error"] == "invalid_client"  # the cause, not ***
+
+
+def test_a_google_answer_with_another_nonce_is_a_400(oauth_env: OAuthEnv) -> None:
+    q = _start_google(oauth_env)
+    code = oauth_env.google.consent(q["code_challenge"], "booking@acme.example", "other-nonce")
+    response = callback(oauth_env, state=q["state"], code=code)
+    assert response.status_code == 400
+    assert "does not belong to this sign-in" in response.text
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_a_google_account_with_an_unverified_address_is_refused(oauth_env: OAuthEnv) -> None:
+    q = _start_google(oauth_env)
+    code = oauth_env.google.consent(
+        q["code_challenge"], "booking@acme.example", q["nonce"], email_verified=False
+    )
+    response = callback(oauth_env, state=q["state"], code=code)
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["email_not_verified"]
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None

@@ -105,3 +105,17 @@ def test_refresh_errors_that_are_not_the_tenants_leave_the_grant(
     assert "oauth.reauth_required" not in actions
     if status != 400:  # MSAL itself answers a repeated identical HTTP 400 from cache for 60 s
         assert tokens.access_token(mailbox)  # the next attempt works
+
+
+def test_an_id_token_with_another_nonce_is_a_400_not_a_500(oauth_env: OAuthEnv) -> None:
+    start = create_app("oauth_start", SOURCE).test_client()
+    headers = oauth_env.admin()
+    response = start.get("/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=headers)
+    q = {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+    code = oauth_env.microsoft.consent(q["code_challenge"], "ops@contoso.example", "not-ours")
+    back = create_app("oauth_callback", SOURCE).test_client()
+    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=headers)
+    assert response.status_code == 400
+    assert "does not belong to this sign-in" in response.text
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("ops"))
+    assert mailbox.oauth is None
