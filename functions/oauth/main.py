@@ -9,7 +9,7 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, http_boundary
+from shared.entrypoints import Response, http_boundary, page_headers
 from shared.errors import AuthError
 from shared.oauth.wiring import OAuthParts
 from shared.web.identity import AdminIdentity
@@ -43,6 +43,7 @@ def _redirect(url: str) -> Response:
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def oauth_start(request: Any) -> Response:
     admin = _admin(request)
@@ -56,6 +57,7 @@ def oauth_start(request: Any) -> Response:
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def oauth_callback(request: Any) -> Response:
     # the state is bound to the admin who started: the one finishing must be that admin,

@@ -8,7 +8,7 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, http_boundary
+from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
 from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 
@@ -45,11 +45,15 @@ def _admin(request: Any) -> str | None:
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def settings(request: Any) -> Response:
     tenant = request.args.get("tenant", "")
     html = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if request.method == "POST":
+        refused = body_too_large(request)
+        if refused is not None:
+            return refused
         notice = page().save(_admin(request), dict(request.form))
         return page().render(_admin(request), tenant, notice), 200, html
     if request.args.get("format") == "json":

@@ -63,6 +63,11 @@ class Admin:
     def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:
         """Create or update a mailbox; a password (if given) becomes a new secret version."""
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        if mailbox.auth_method in _PASSWORD_METHODS and mailbox.provider not in (
+            Provider.IMAP,
+            Provider.POP3,
+        ):
+            raise ValidationError(f"mailbox {mailbox.key}: passwords are for IMAP and POP3 only")
         if mailbox.provider in (Provider.IMAP, Provider.POP3):  # SSRF: before anything is written
             check_host_for_save(
                 mailbox.host,

@@ -3,10 +3,11 @@ each other's mailboxes, CSRF on the form, and that no secret reaches the page.""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from cryptography.fernet import Fernet
 from functions_framework import create_app
 
 from shared.domain.models import HealthUpdate, MailboxState
-from shared.errors import NotFound
+from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from tests.fakes.iap import IapStandIn
 
@@ -52,7 +53,7 @@ def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
 
 
 def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
     assert match
     return match.group(1)
 
@@ -202,3 +203,99 @@ def test_production_refuses_to_save_a_private_or_internal_host(
     assert app.state.list_mailboxes(TenantId("acme")) == []
     with pytest.raises(NotFound):  # nothing written before the check
         app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+
+
+def _assert_page_headers(response: Any) -> None:
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_answer_forbids_framing_and_sniffing(client: Any, iap: IapStandIn) -> None:
+    http, _ = client
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    _assert_page_headers(page)
+    _assert_page_headers(http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)))
+    _assert_page_headers(http.get("/?tenant=acme"))  # 403
+    _assert_page_headers(http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form("1.0")))
+
+
+_REJECTED = [
+    {"provider": "gmail"},
+    {"provider": "graph"},
+    {"auth_method": "oauth2"},
+    {"tls": "plain"},
+    {"poll_interval_s": "1"},
+    {"port": "70000"},
+    {"after_processing": "move"},
+    {"mailbox": "Bad/Id"},
+]
+
+
+@pytest.mark.parametrize("change", _REJECTED, ids=[next(iter(c.values())) for c in _REJECTED])
+def test_a_rejected_save_writes_no_secret(
+    client: Any, iap: IapStandIn, change: dict[str, str]
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
+    assert saved.status_code == 400
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    with pytest.raises(NotFound):
+        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+
+
+def test_the_password_form_refuses_gmail_and_graph_clearly(client: Any, iap: IapStandIn) -> None:
+    http, _ = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    for provider in ("gmail", "graph"):
+        saved = http.post(
+            "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, provider=provider)
+        )
+        assert saved.status_code == 400
+        assert "Connect buttons" in saved.text
+
+
+def test_an_oversized_or_unsized_body_is_refused_before_it_is_read(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    big = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, folder="x" * 100_000)
+    )
+    assert big.status_code == 413
+    _assert_page_headers(big)
+    chunked = http.post(
+        "/?tenant=acme",
+        headers={**iap.headers(ACME), "Transfer-Encoding": "chunked"},
+        input_stream=io.BytesIO(b"tenant=acme"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert chunked.status_code in (411, 413)
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+
+
+def test_a_csrf_token_expires() -> None:
+    from shared.adapters.memory_sinks import InMemorySecretStore
+    from shared.adapters.memory_state import InMemoryStateStore
+    from shared.adapters.system_clock import FakeClock
+    from shared.service.admin import Admin
+    from shared.web.settings_page import CSRF_TTL_S, SettingsPage
+
+    clock = FakeClock()
+    state = InMemoryStateStore(clock)
+    admin = Admin(state, InMemorySecretStore(), clock, allow_private_hosts=True)
+    admin.add_tenant("acme", "Acme", actor="t", admins=(ACME,))
+    page = SettingsPage(state, admin, clock, oauth_start_url="/o", csrf_key="k" * 44)
+    token = page.csrf_token(ACME, "acme")
+    clock.advance(timedelta(seconds=CSRF_TTL_S - 60))
+    assert page.save(ACME, _form(token)) == "mailbox booking saved"
+    clock.advance(timedelta(seconds=120))
+    with pytest.raises(ValidationError, match="expired"):
+        page.save(ACME, _form(token, mailbox="second"))
+    # a token cannot be stretched: another expiry breaks its MAC
+    expires, mac = token.split(".")
+    with pytest.raises(ValidationError, match="expired"):
+        page.save(ACME, _form(f"{int(expires) + 3600}.{mac}", mailbox="second"))
+    assert page.save(ACME, _form(page.csrf_token(ACME, "acme"), mailbox="second"))

@@ -24,7 +24,7 @@ INFRA = REPO / "infra"
 TF_FILES = sorted(INFRA.rglob("*.tf"))
 TFVARS = sorted(INFRA.rglob("*.tfvars"))
 # project-wide grants that have no narrower resource (each justified in iam.tf)
-PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets"}
+PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets", "mailbox_secret_writers"}
 # alert messages whose log line the code does not emit yet (the periodic health sweep);
 # the test below fails once it does, so this list cannot go stale
 ALERTS_AWAITING_CODE: set[str] = set()  # "stale": logged by the watcher's supervisor
@@ -118,13 +118,34 @@ def test_project_wide_grants_are_only_the_justified_ones() -> None:
     assert found == PROJECT_IAM_ALLOWED
     bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
     # the secret grant is the project's only because the secrets are created at run time
-    assert bodies["mailbox_secrets"]["condition"][0]["expression"] == (
-        "${local.mailbox_secret_condition}"
-    )
+    for name in ("mailbox_secrets", "mailbox_secret_writers"):
+        assert bodies[name]["condition"][0]["expression"] == "${local.mailbox_secret_condition}"
     expression = _load(INFRA / "iam.tf")["locals"][0]["mailbox_secret_condition"]
     assert 'startsWith(\\"${local.secrets_prefix}mailingest-' in expression
     assert "keys(google_secret_manager_secret.oauth_clients)" in expression  # excluded
     assert _unquote(bodies["firestore_users"]["role"]) == "roles/datastore.user"
+
+
+def test_the_pages_may_only_create_secrets_and_add_versions() -> None:
+    # settings and oauth_callback store what an admin typed / a connect flow returned; they
+    # never read or delete a tenant's secret (shared/service/admin.py, shared/oauth/connect.py)
+    iam = _load(INFRA / "iam.tf")
+    local = iam["locals"][0]
+    readers = local["mailbox_secret_members"]
+    writers = local["mailbox_secret_writer_members"]
+    for page in ("settings", "oauth_callback"):
+        assert f'"{page}"' not in readers, page
+        assert f'"{page}"' in writers, page
+    roles = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_custom_role"}
+    assert sorted(_unquote(p) for p in roles["mailbox_secret_writer"]["permissions"]) == [
+        "secretmanager.secrets.create",
+        "secretmanager.versions.add",
+    ]
+    bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
+    assert bodies["mailbox_secret_writers"]["role"] == (
+        "${google_project_iam_custom_role.mailbox_secret_writer.id}"
+    )
+    assert bodies["mailbox_secret_writers"]["for_each"] == "${local.mailbox_secret_writer_members}"
 
 
 def test_no_authoritative_iam_and_every_grant_cites_its_doc() -> None:
