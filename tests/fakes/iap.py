@@ -64,7 +64,8 @@ class IapStandIn:
         }
         payload.update(claims)
         signer = crypt.ES256Signer.from_string(_pem_private(key or self.key), KEY_ID)
-        return jwt.encode(signer, payload).decode()
+        token: bytes = jwt.encode(signer, payload)
+        return token.decode()
 
     def headers(self, email: str, **claims: Any) -> dict[str, str]:
         return {"X-Goog-IAP-JWT-Assertion": self.assertion(email, **claims)}

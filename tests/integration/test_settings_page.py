@@ -277,9 +277,9 @@ def test_an_oversized_or_unsized_body_is_refused_before_it_is_read(
 
 
 def test_a_csrf_token_expires() -> None:
+    from mailingest_dev.clock import FakeClock
     from shared.adapters.memory_sinks import InMemorySecretStore
     from shared.adapters.memory_state import InMemoryStateStore
-    from shared.adapters.system_clock import FakeClock
     from shared.service.admin import Admin
     from shared.web.settings_page import CSRF_TTL_S, SettingsPage
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.event import event_schema
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
 from shared.errors import PermanentError, RetryableError, ServiceUnavailable
@@ -221,7 +221,9 @@ def test_large_attachments_and_bodies_travel_by_reference() -> None:
     env.pipeline.ingest(MAILBOX, "1/2", msg.as_bytes())
     (event,) = env.published()
     jsonschema.validate(event, event_schema())
-    (att,) = event["attachments"]  # type: ignore[misc]
+    attachments = event["attachments"]
+    assert isinstance(attachments, list)
+    (att,) = attachments
     assert att["filename"] == "list.pdf"
     assert att["size"] == len(payload)
     assert env.blobs.get_blob(att["ref"]) == payload

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
