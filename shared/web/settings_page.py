@@ -34,7 +34,6 @@ from shared.service.health import is_stale
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
-PASSWORD_METHODS = frozenset({AuthMethod.PASSWORD.value, AuthMethod.APP_PASSWORD.value})
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
 
 
@@ -171,8 +170,6 @@ class SettingsPage:
                 "this form is for IMAP or POP3 with a password; "
                 "connect Gmail or Microsoft 365 with the Connect buttons"
             )
-        if form.get("auth_method", "password") not in PASSWORD_METHODS:
-            raise ValidationError("this form sets a password or an app password")
         try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox

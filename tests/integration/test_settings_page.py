@@ -223,7 +223,6 @@ def test_every_answer_forbids_framing_and_sniffing(client: Any, iap: IapStandIn)
 _REJECTED = [
     {"provider": "gmail"},
     {"provider": "graph"},
-    {"auth_method": "oauth2"},
     {"tls": "plain"},
     {"poll_interval_s": "1"},
     {"port": "70000"},
