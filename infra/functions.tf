@@ -148,6 +148,9 @@ module "functions" {
     MAILINGEST_SETTINGS_URL        = var.settings_url
     MAILINGEST_GOOGLE_CLIENT_ID    = var.google_client_id
     MAILINGEST_MICROSOFT_CLIENT_ID = var.microsoft_client_id
+    }, {
+    # pages behind IAP verify its signed header against their backend service (iap.tf)
+    for k, v in { MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key, "") } : k => v if v != ""
   })
   secret_env = local.function_secret_env[each.key]
   labels     = local.labels

@@ -21,6 +21,7 @@ from shared.adapters.pubsub import ensure_topic
 from shared.bootstrap import App
 from shared.domain.models import AuthMethod, Mailbox, OAuthGrant, OAuthProvider, Provider
 from shared.ids import MailboxId, TenantId
+from shared.secret_names import refresh_secret_name
 
 GMAIL_TOPIC = "gmail-push"
 GMAIL_SUBSCRIPTION = "gmail-push-local"
@@ -81,7 +82,7 @@ class LocalGmail:
         refresh = "1//0g" + secrets.token_urlsafe(24)
         with self.google.lock:
             self.google.refresh_tokens[refresh] = email
-        secret = f"local-gmail-{tenant}-{mailbox_id}"
+        secret = refresh_secret_name(tenant, mailbox_id)
         app.secrets.put_secret(secret, refresh)
         mailbox = Mailbox(
             tenant_id=tenant,

@@ -120,6 +120,8 @@ class LocalSystem:
             "MAILINGEST_BLOBS_BACKEND": "local",
             "MAILINGEST_BLOB_DIR": str(self.state_dir / "blobs"),
             "MAILINGEST_LOG_LEVEL": "WARNING",
+            # the local Dovecot listens on loopback (shared/host_policy.py; never in the cloud)
+            "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",
             # OAuth connect flow: no Google/Microsoft client is configured locally, so the
             # oauth functions answer, but refuse providers (see README: OAuth)
             "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),

@@ -67,6 +67,8 @@ class AlreadyExists(PermanentError):
 class AuthError(PermanentError):
     """Credentials were refused by the server (not a transient outage)."""
 
+    oauth_error: str | None = None  # the token endpoint's RFC 6749 §5.2 code, when it gave one
+
 
 class ReauthRequired(AuthError):
     """An OAuth grant is gone (invalid_grant, revoked consent): the tenant must reconnect.

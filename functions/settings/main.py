@@ -8,10 +8,12 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, admin_identity, http_boundary
+from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
+from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 
 _page: SettingsPage | None = None
+_identity: AdminIdentity | None = None
 
 
 def page() -> SettingsPage:
@@ -35,16 +37,23 @@ def page() -> SettingsPage:
 
 
 def _admin(request: Any) -> str | None:
-    # Locally (make run) there is no IAP in front: a development identity may be configured.
-    return admin_identity(request) or os.environ.get("MAILINGEST_SETTINGS_DEV_ADMIN") or None
+    """IAP's verified identity (or, with local backends only, the development admin)."""
+    global _identity
+    if _identity is None:
+        _identity = AdminIdentity.from_env()
+    return _identity.of(request.headers)
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def settings(request: Any) -> Response:
     tenant = request.args.get("tenant", "")
     html = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if request.method == "POST":
+        refused = body_too_large(request)
+        if refused is not None:
+            return refused
         notice = page().save(_admin(request), dict(request.form))
         return page().render(_admin(request), tenant, notice), 200, html
     if request.args.get("format") == "json":

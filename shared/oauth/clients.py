@@ -4,6 +4,8 @@ through google-auth) and Microsoft (MSAL). Tokens never appear in reprs or error
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,7 +15,7 @@ from urllib.parse import urlencode
 import httpx
 
 from shared.domain.models import OAuthProvider
-from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
+from shared.errors import AuthError, ReauthRequired, ServiceUnavailable, ValidationError
 from shared.observability import register_secret
 
 GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
@@ -47,11 +49,15 @@ def classify_token_error(provider: str, error: str) -> AuthError:
     """The token endpoint's ``error`` code (RFC 6749 §5.2) as one of our errors. Only
     ``invalid_grant`` (and Microsoft's consent/interaction errors) mean the tenant must
     reconnect; a refused client is ours to fix; anything else is a plain refusal."""
+    exc: AuthError
     if error in REAUTH_ERRORS:
-        return ReauthRequired(f"{provider}: the grant was revoked or expired ({error})")
-    if error in CLIENT_ERRORS:
-        return ClientRejected(f"{provider} refused our OAuth client ({error})")
-    return AuthError(f"{provider} token endpoint refused the request ({error})")
+        exc = ReauthRequired(f"{provider}: the grant was revoked or expired ({error})")
+    elif error in CLIENT_ERRORS:
+        exc = ClientRejected(f"{provider} refused our OAuth client ({error})")
+    else:
+        exc = AuthError(f"{provider} token endpoint refused the request ({error})")
+    exc.oauth_error = error[:64]
+    return exc
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,10 @@ class AppOnlyClient(Protocol):
     def app_token(self, directory_tenant: str | None = None) -> TokenGrant: ...
 
 
-def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
-    """The address from an ID token received straight from the token endpoint over TLS,
-    where OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check; the
-    audience must still be us."""
+def _id_token_claims(id_token: str | None, client_id: str) -> dict[str, Any] | None:
+    """The claims of an ID token received straight from the token endpoint over TLS, where
+    OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check; the audience must
+    still be us. None when there is no usable token."""
     if not id_token or id_token.count(".") != 2:
         return None
     body = id_token.split(".")[1]
@@ -96,11 +102,35 @@ def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
         claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except ValueError:
         return None
+    if not isinstance(claims, dict):
+        return None
     aud = claims.get("aud")
     if aud != client_id and not (isinstance(aud, list) and client_id in aud):
         return None
+    return claims
+
+
+def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
+    claims = _id_token_claims(id_token, client_id) or {}
     email = claims.get("email") or claims.get("preferred_username") or claims.get("upn")
     return str(email).lower() if email else None
+
+
+def _verified_google_email(id_token: str | None, client_id: str, nonce: str) -> str:
+    """The code exchange's ID token must carry our nonce (OpenID Connect Core §3.1.3.7 item
+    11) and a verified address (Google: ``email_verified``)."""
+    claims = _id_token_claims(id_token, client_id)
+    if claims is None:
+        raise ValidationError("google: the sign-in answer carries no ID token for this client")
+    if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+        raise ValidationError("google: the sign-in answer does not belong to this sign-in")
+    email = str(claims.get("email") or "").strip().lower()
+    verified = claims.get("email_verified")
+    if not email or not (verified is True or str(verified).lower() == "true"):
+        exc = AuthError("google: the account's e-mail address is not verified")
+        exc.oauth_error = "email_not_verified"
+        raise exc
+    return email
 
 
 def _oauth_error(response: httpx.Response) -> str:
@@ -142,6 +172,7 @@ class GoogleOAuthClient:
             "state": state,
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",
+            "nonce": nonce,  # echoed in the ID token; checked at the exchange
         }
         if login_hint:
             params["login_hint"] = login_hint
@@ -167,7 +198,10 @@ class GoogleOAuthClient:
             if error in TRANSIENT_ERRORS:
                 raise ServiceUnavailable(f"google token endpoint: {error}")
             raise classify_token_error("google", error)
-        return self._grant(response.json())
+        body = response.json()
+        grant = self._grant(body)
+        email = _verified_google_email(body.get("id_token"), self._id, nonce)
+        return dataclasses.replace(grant, email=email)
 
     def _grant(self, body: dict[str, Any]) -> TokenGrant:
         access = str(body["access_token"])

@@ -15,13 +15,25 @@ from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import GRAPH_APP_SCOPE, AppOnlyClient, ClientRejected, OAuthClient
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
+from shared.secret_names import refresh_secret_name
 
 logger = logging.getLogger(__name__)
 MODES = {"gmail", "imap", "pop3", "graph"}
-
-
-def refresh_secret_name(tenant_id: str, mailbox_id: str) -> str:
-    return f"mailingest-{tenant_id}-{mailbox_id}-refresh-token"
+# what a refused code exchange tells the settings page: RFC 6749 §5.2 codes, Microsoft's
+# consent codes, and ours for an unverified Google address; anything else is code_refused
+EXCHANGE_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "interaction_required",
+        "consent_required",
+        "email_not_verified",
+    }
+)
 
 
 class ConnectFlow:
@@ -77,13 +89,21 @@ class ConnectFlow:
             nonce=nonce,
         )
 
-    def callback(self, params: Mapping[str, str], admin: str | None = None) -> str:
+    def callback(self, params: Mapping[str, str], admin: str | None) -> str:
         """Finish the flow; returns the settings-page URL to send the browser back to.
-        Raises ValidationError for a bad, expired or replayed state, or one started by another
-        admin than the one (``admin``, when the callback is behind IAP too) finishing it."""
+        ``admin`` is the verified identity finishing it: it must be the admin who started
+        (sealed in the state) and still an admin of the tenant. Raises AuthError for no
+        identity, another admin or one no longer on the tenant's list; ValidationError for a
+        bad, expired or replayed state."""
+        if not admin:
+            raise AuthError("an authenticated admin is required")
+        who = admin.strip().lower()
         flow = self._sealer.open(params.get("state", ""))
-        if admin is not None and admin.strip().lower() != flow.admin.strip().lower():
-            raise ValidationError("this sign-in was started by someone else")
+        if who != flow.admin.strip().lower():
+            raise AuthError("this sign-in was started by someone else")
+        tenant = self._state.get_tenant(TenantId(flow.tenant_id))
+        if who not in tenant.admins:
+            raise AuthError("not an admin of this tenant")
         back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
         if "error" in params:  # the admin declined, or the provider refused
             return self._back({**back, "result": "error", "error": params["error"][:100]})
@@ -95,12 +115,15 @@ class ConnectFlow:
             grant = client.exchange_code(
                 code=code, code_verifier=flow.code_verifier, mode=flow.mode, nonce=flow.nonce
             )
-        except ClientRejected as exc:  # our client id/secret: an operator must fix it
-            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "client_refused"})
         except AuthError as exc:
-            logger.warning("code exchange refused", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "code_refused"})
+            # the token endpoint's own reason (RFC 6749 §5.2), for the page and the operator;
+            # a bare code in its own field, so the log redactor has no key=value to hide
+            reason = exc.oauth_error if exc.oauth_error in EXCHANGE_ERRORS else "code_refused"
+            if isinstance(exc, ClientRejected):  # our client id/secret: an operator must fix it
+                logger.error("OAuth client refused by the provider", extra={"oauth_error": reason})
+            else:
+                logger.warning("code exchange refused", extra={"oauth_error": reason})
+            return self._back({**back, "result": "error", "error": reason})
         if not grant.refresh_token:
             return self._back({**back, "result": "error", "error": "no_refresh_token"})
         tid, mid = TenantId(flow.tenant_id), MailboxId(flow.mailbox_id)

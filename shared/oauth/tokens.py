@@ -35,6 +35,7 @@ from shared.errors import AuthError, NotFound, ReauthRequired
 from shared.oauth.clients import AppOnlyClient, OAuthClient, TokenGrant
 from shared.observability import register_secret
 from shared.ports import Clock, LoginCredentials, SecretStore, StateStore
+from shared.secret_names import owned_secret_ref
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH = timedelta(minutes=5)
@@ -164,6 +165,11 @@ class TokenService:
         if not mailbox.secret_ref:
             self._mark_reauth(mailbox, grant)
             raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token")
+        try:
+            owned_secret_ref(mailbox.tenant_id, mailbox.id, mailbox.secret_ref, "refresh-token")
+        except AuthError:
+            self._mark_reauth(mailbox, grant)
+            raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected") from None
         try:
             value = self._secrets.get_secret(mailbox.secret_ref)
         except NotFound:

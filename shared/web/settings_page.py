@@ -32,6 +32,8 @@ from shared.service.admin import Admin
 from shared.service.health import is_stale
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
+CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
+PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
 
 
@@ -90,12 +92,25 @@ class SettingsPage:
             raise AuthError("not an admin of this tenant")
         return tenant
 
+    def _csrf_mac(self, admin: str, tenant_id: str, expires: int) -> str:
+        message = f"csrf\x00{admin.lower()}\x00{tenant_id}\x00{expires}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
     def csrf_token(self, admin: str, tenant_id: str) -> str:
-        return hmac.new(self._key, f"{admin}\x00{tenant_id}".encode(), hashlib.sha256).hexdigest()
+        """``<expiry>.<mac>``: bound to admin and tenant, valid for CSRF_TTL_S."""
+        expires = int(self._clock.now().timestamp()) + CSRF_TTL_S
+        return f"{expires}.{self._csrf_mac(admin, tenant_id, expires)}"
 
     def _check_csrf(self, admin: str, tenant_id: str, token: str) -> None:
-        if not hmac.compare_digest(self.csrf_token(admin, tenant_id), token or ""):
-            raise ValidationError("the form has expired: reload the page")
+        expires_text, _, mac = (token or "").partition(".")
+        expired = ValidationError("the form has expired: reload the page")
+        if not expires_text.isdigit() or len(expires_text) > 12:
+            raise expired
+        expires = int(expires_text)
+        if not hmac.compare_digest(self._csrf_mac(admin, tenant_id, expires), mac):
+            raise expired
+        if self._clock.now().timestamp() > expires:
+            raise expired
 
     # -- views ----------------------------------------------------------------------------
     def views(self, tenant: Tenant) -> list[MailboxView]:
@@ -145,10 +160,16 @@ class SettingsPage:
         ]
 
     def save(self, admin: str | None, form: dict[str, str]) -> str:
-        """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice."""
+        """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
+        Everything is validated before a secret is written (no orphan secret version)."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
+            raise ValidationError(
+                "this form is for IMAP or POP3 with a password; "
+                "connect Gmail or Microsoft 365 with the Connect buttons"
+            )
         try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox

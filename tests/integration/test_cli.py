@@ -110,7 +110,7 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     listed = cli("mailboxes", "list", "acme", env=env).stdout
     assert "acme/booking\timap\tbooking@acme.example\tBookings\tenabled" in listed
     shown = json.loads(cli("mailboxes", "show", "acme", "booking", env=env).stdout)
-    assert shown["mailbox"]["secret_ref"] == "mailingest-acme-booking-password"
+    assert shown["mailbox"]["secret_ref"] == "mailingest-t4-acme-m7-booking-password"
     assert shown["health"]["stale"] is True  # never synced
     assert password not in json.dumps(shown)
     docs = [d.to_dict() for d in firestore_client.collection_group("mailboxes").stream()]

@@ -25,6 +25,7 @@ from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_gmail
 from shared.domain.models import AuthMethod, Mailbox, OAuthGrant, OAuthProvider, Provider
 from shared.ids import MailboxId, TenantId, event_id
+from shared.secret_names import refresh_secret_name
 
 pytestmark = pytest.mark.integration
 PROJECT = "demo-test"
@@ -113,14 +114,14 @@ def gmail(firestore_client: Any, pubsub_emulator: str, tmp_path: Path) -> Iterat
         app.admin.add_tenant(TENANT, "Acme Travel", actor="t")
         refresh = "1//0g-gmail-test-refresh-token"
         google.refresh_tokens[refresh] = EMAIL
-        app.secrets.put_secret("gmail-test-refresh", refresh)
+        app.secrets.put_secret(refresh_secret_name(TENANT, MAILBOX), refresh)
         mailbox = Mailbox(
             tenant_id=TENANT,
             id=MAILBOX,
             provider=Provider.GMAIL,
             address=EMAIL,
             auth_method=AuthMethod.OAUTH2,
-            secret_ref="gmail-test-refresh",
+            secret_ref=refresh_secret_name(TENANT, MAILBOX),
             oauth=OAuthGrant(
                 provider=OAuthProvider.GOOGLE,
                 connected_address=EMAIL,

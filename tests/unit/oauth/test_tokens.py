@@ -24,7 +24,7 @@ from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import ClientRejected, TokenGrant
 from shared.oauth.tokens import OAuthCredentialProvider, TokenService
 
-SECRET = "mailingest-acme-booking-refresh-token"
+SECRET = "mailingest-t4-acme-m7-booking-refresh-token"
 
 
 class FakeProvider:
