@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from shared.adapters.pubsub import EventTail
     from shared.domain.models import Mailbox
     from shared.service.gmail_sync import GmailSync
+    from shared.service.graph_sync import GraphSync
     from shared.service.watcher import Watcher, WatcherOptions
     from shared.web.gmail_push import GmailPushEndpoint
+    from shared.web.graph_webhook import GraphWebhookEndpoint
+    from shared.web.graph_worker import GraphWorker
 from shared.service.admin import Admin
 from shared.service.ingest import IngestOptions, IngestPipeline
 
@@ -212,12 +215,7 @@ def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
     from shared.web.push_auth import PushAuthSettings, PushVerifier
 
     gmail = app.settings.gmail
-    if access_token is None:
-        from shared.oauth.config import OAuthSettings
-        from shared.oauth.wiring import build_oauth
-
-        access_token = build_oauth(app, OAuthSettings.from_env()).tokens.access_token
-    apis = TokenGmailApis(access_token, endpoint=gmail.api_endpoint)
+    apis = TokenGmailApis(access_token or _oauth_access_token(app), endpoint=gmail.api_endpoint)
     sync = GmailSync(
         app.state,
         app.pipeline,
@@ -236,3 +234,50 @@ def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
             PushAuthSettings(gmail.push_audience, gmail.push_service_account, gmail.push_certs_url)
         )
     return GmailParts(sync=sync, endpoint=GmailPushEndpoint(app.state, sync, verifier))
+
+
+def _oauth_access_token(app: App) -> Callable[[Mailbox], str]:
+    from shared.oauth.config import OAuthSettings
+    from shared.oauth.wiring import build_oauth
+
+    return build_oauth(app, OAuthSettings.from_env()).tokens.access_token
+
+
+@dataclass
+class GraphParts:
+    sync: GraphSync
+    worker: GraphWorker
+
+
+def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GraphParts:
+    """Graph's subscription lifecycle, delta sync and queue worker; access tokens from the
+    OAuth token service (MSAL) unless given."""
+    from shared.adapters.graph import TokenGraphApis
+    from shared.service.graph_sync import GraphOptions, GraphSync
+    from shared.web.graph_worker import GraphWorker
+
+    graph = app.settings.graph
+    apis = TokenGraphApis(access_token or _oauth_access_token(app), endpoint=graph.api_endpoint)
+    sync = GraphSync(
+        app.state,
+        app.pipeline,
+        apis,
+        app.secrets,
+        app.clock,
+        holder=app.settings.worker_id,
+        options=GraphOptions(
+            notification_url=graph.notification_url, lifecycle_url=graph.lifecycle_url
+        ),
+    )
+    return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))
+
+
+def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
+    """The webhook needs no token: it checks clientState and queues (no Graph call)."""
+    from shared.adapters.pubsub import PubSubEventSink
+    from shared.web.graph_webhook import GraphWebhookEndpoint
+
+    if app.settings.events_backend == "memory":
+        return GraphWebhookEndpoint(app.secrets, app.events)
+    queue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
+    return GraphWebhookEndpoint(app.secrets, queue)

@@ -47,6 +47,16 @@ class GmailSettings:
 
 
 @dataclass(frozen=True)
+class GraphSettings:
+    """The Microsoft Graph path (README: "Microsoft 365")."""
+
+    notification_url: str = ""  # graph_webhook's public URL
+    lifecycle_url: str = ""  # the same function unless set
+    api_endpoint: str | None = None  # a local stand-in; None = graph.microsoft.com
+    queue_topic: str = "graph-notifications"  # graph_webhook → graph_worker
+
+
+@dataclass(frozen=True)
 class Settings:
     project_id: str
     events_topic: str = "mail-events"
@@ -69,6 +79,7 @@ class Settings:
     worker_id: str = field(default_factory=socket.gethostname)
     watcher: WatcherSettings = field(default_factory=WatcherSettings)
     gmail: GmailSettings = field(default_factory=GmailSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -86,6 +97,7 @@ class Settings:
             worker_id=r.get("MAILINGEST_WORKER_ID") or socket.gethostname(),
             watcher=_watcher(r),
             gmail=_gmail(r, project or ""),
+            graph=_graph(r),
         )
         r.raise_problems()
         return settings
@@ -236,4 +248,14 @@ def _gmail(r: EnvReader, project: str) -> GmailSettings:
         push_certs_url=r.get("MAILINGEST_PUSH_CERTS_URL")
         or "https://www.googleapis.com/oauth2/v1/certs",
         resync_concurrency=r.number("MAILINGEST_RESYNC_CONCURRENCY", 16, 1, 256),
+    )
+
+
+def _graph(r: EnvReader) -> GraphSettings:
+    notification = r.get("MAILINGEST_GRAPH_NOTIFICATION_URL") or ""
+    return GraphSettings(
+        notification_url=notification,
+        lifecycle_url=r.get("MAILINGEST_GRAPH_LIFECYCLE_URL") or notification,
+        api_endpoint=r.get("MAILINGEST_GRAPH_API_ENDPOINT"),
+        queue_topic=r.get("MAILINGEST_GRAPH_QUEUE_TOPIC") or "graph-notifications",
     )

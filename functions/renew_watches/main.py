@@ -1,6 +1,7 @@
-"""Scheduled (Cloud Scheduler): ``{"task": "renew"}`` every 6 h renews every Gmail watch due
-within a day; ``{"task": "resync"}`` every 15 min runs the history sync of every Gmail
-mailbox — the safety net that makes a lost push cost minutes, never mail. Thin: the work is
+"""Scheduled (Cloud Scheduler): ``{"task": "renew"}`` every 6 h renews every Gmail watch and
+Graph subscription due within a day (a Graph 404 → created again); ``{"task": "resync"}``
+every 15 min syncs every Gmail and Graph mailbox — the safety net that makes a lost
+notification cost minutes, never mail. Thin: the work is
 in ``shared.service.renewal``."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from shared.errors import ValidationError
 @functions_framework.http
 @http_boundary
 def renew_watches(request: Any) -> Response:
-    from shared.bootstrap import build_app, build_gmail
+    from shared.bootstrap import build_app, build_gmail, build_graph
     from shared.service.renewal import Renewal
 
     body = request.get_json(silent=True) or {}
@@ -26,7 +27,10 @@ def renew_watches(request: Any) -> Response:
         raise ValidationError('body must be {"task": "renew"} or {"task": "resync"}')
     app = build_app()
     renewal = Renewal(
-        app.state, build_gmail(app).sync, concurrency=app.settings.gmail.resync_concurrency
+        app.state,
+        build_gmail(app).sync,
+        build_graph(app).sync,
+        concurrency=app.settings.gmail.resync_concurrency,
     )
     counts = renewal.renew() if task == "renew" else renewal.resync()
     return json.dumps(counts), 200, {"Content-Type": "application/json"}

@@ -13,8 +13,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from mailingest_dev.standins.google_oauth import GoogleStandIn, google_stand_in
+from mailingest_dev.standins.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
 from tests.fakes.iap import IapStandIn
-from tests.fakes.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
 
 SETTINGS_URL = "https://settings.example/mailboxes"
 REDIRECT = "https://functions.example/oauth_callback"
