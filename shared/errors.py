@@ -4,14 +4,17 @@ MailIngestError
  ├── ConfigError             bad or missing configuration (all problems at once)
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
- │    └── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    ├── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    └── PortFailure            a port (blob, state, sink, secrets) failed while ingesting, even
+ │                               permanently (a GCS 403): the message is not to blame, nothing is
+ │                               handed off, the mailbox retries with backoff and shows the error
  └── PermanentError          will not get better by retrying: log, acknowledge, mark the mailbox
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
       ├── AlreadyExists          create of something that is there
       ├── AuthError              credentials refused (wrong password, revoked grant)
       │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
-      └── MessageTooLarge        raw message over the configured limit
+      └── MessageTooLarge        a message (or its event) over a size limit: message-specific
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ class ServiceUnavailable(RetryableError):
 
 class ConflictError(RetryableError):
     """An optimistic write lost a race (cursor compare-and-set, lease)."""
+
+
+class PortFailure(RetryableError):
+    """A port failed under the ingest pipeline. Never a reason to dead-letter the message:
+    the caller keeps its cursor, leaves the message on the server and retries later."""
 
 
 class PermanentError(MailIngestError):

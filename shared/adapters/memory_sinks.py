@@ -8,7 +8,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from shared.errors import MailIngestError, NotFound, PermanentError, ValidationError
+from shared.errors import MailIngestError, MessageTooLarge, NotFound, ValidationError
 
 SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # what Secret Manager accepts
 # Pub/Sub's message size limit (cloud.google.com/pubsub/quotas#resource_limits)
@@ -28,7 +28,7 @@ def check_event_size(data: bytes, ordering_key: str, attributes: Mapping[str, st
     size = len(data) + len(ordering_key.encode()) + 1024
     size += sum(len(k.encode()) + len(v.encode()) + 16 for k, v in attributes.items())
     if size > MAX_EVENT_BYTES:
-        raise PermanentError(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
+        raise MessageTooLarge(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
 
 
 def check_blob_key(key: str) -> None:
