@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from shared.config import Settings
 from shared.errors import ConfigError
+from shared.ids import incarnation
 from shared.observability import register_secret
 from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
 from shared.service.admin import Admin
@@ -27,6 +28,7 @@ class App:
     blobs: BlobStore
     pipeline: IngestPipeline
     admin: Admin
+    holder: str  # this process's incarnation: worker id + start nonce (leases, claims)
 
 
 def build_state(settings: Settings, clock: Clock) -> StateStore:
@@ -108,12 +110,13 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     events = build_events(settings)
     secrets = build_secrets(settings)
     blobs = build_blobs(settings)
+    holder = incarnation(settings.worker_id)
     pipeline = IngestPipeline(
         state,
         events,
         blobs,
         clock,
-        holder=settings.worker_id,
+        holder=holder,
         options=ingest_options(settings),
     )
     return App(
@@ -125,4 +128,5 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         blobs=blobs,
         pipeline=pipeline,
         admin=Admin(state, secrets, clock),
+        holder=holder,
     )

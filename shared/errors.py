@@ -5,6 +5,8 @@ MailIngestError
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
  │    ├── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    ├── ClaimBusy              another live worker is in flight with the message: retry soon
+ │                               (not a connection error: no growing backoff)
  │    └── PortFailure            a port (blob, state, sink, secrets) failed while ingesting, even
  │                               permanently (a GCS 403): the message is not to blame, nothing is
  │                               handed off, the mailbox retries with backoff and shows the error
@@ -42,6 +44,11 @@ class ServiceUnavailable(RetryableError):
 
 class ConflictError(RetryableError):
     """An optimistic write lost a race (cursor compare-and-set, lease)."""
+
+
+class ClaimBusy(RetryableError):
+    """Another worker that is still alive holds the message's dedupe claim. Nothing is wrong
+    with the connection: retry shortly, without growing a backoff."""
 
 
 class PortFailure(RetryableError):

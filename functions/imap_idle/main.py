@@ -78,7 +78,7 @@ def main() -> int:
         app.pipeline,
         credentials,
         app.clock,
-        holder=app.settings.worker_id,
+        holder=app.holder,
         options=options_from_env(),
     )
 

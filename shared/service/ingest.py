@@ -39,6 +39,7 @@ from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
 from shared.errors import (
+    ClaimBusy,
     MailIngestError,
     MessageTooLarge,
     PortFailure,
@@ -105,20 +106,24 @@ class IngestPipeline:
         raw: bytes,
         *,
         received_at: datetime | None = None,
+        lease: str | None = None,
     ) -> IngestResult:
+        """``lease``: the mailbox lease the caller holds while it ingests (the watcher's); the
+        claims name it, so they are taken over as soon as this holder loses it (a SIGKILL
+        stalls the message for at most the lease TTL, not the in-flight timeout)."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
             tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
         ):
-            outcome = self._claim(eid)
+            outcome = self._claim(eid, lease)
             if outcome is ClaimOutcome.DONE:
                 logger.info("duplicate message skipped", extra={"event_id": eid})
                 return IngestResult(eid, "duplicate", "", self._ms(started))
             if outcome is ClaimOutcome.BUSY:
-                raise RetryableError(f"event {eid} is being processed by another worker")
+                raise ClaimBusy(f"event {eid} is being processed by another worker")
             try:
-                result = self._process(mailbox, provider_message_id, eid, raw, received_at)
+                result = self._process(mailbox, provider_message_id, eid, raw, received_at, lease)
             except RetryableError:
                 self._release(eid)
                 raise
@@ -145,6 +150,7 @@ class IngestPipeline:
         eid: str,
         raw: bytes,
         received_at: datetime | None,
+        lease: str | None,
     ) -> tuple[Outcome, str]:
         """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
         building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
@@ -160,13 +166,13 @@ class IngestPipeline:
             raw_size=len(raw),
         )
         try:
-            return self._process_stored(mailbox, eid, origin, raw)
+            return self._process_stored(mailbox, eid, origin, raw, lease)
         except _MessageFailure as failure:
             with _port("state store"):
                 return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
 
     def _process_stored(
-        self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes
+        self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
     ) -> tuple[Outcome, str]:
         with _message_step():
             parsed, error = self._parse(raw)
@@ -180,7 +186,7 @@ class IngestPipeline:
             )
             return "unparseable", "unparseable"
         with _port("state store"):
-            msgid_key = self._claim_message_id(mailbox, parsed, eid)
+            msgid_key = self._claim_message_id(mailbox, parsed, eid, lease)
         if msgid_key == "":
             return "duplicate", ""
         try:
@@ -227,20 +233,22 @@ class IngestPipeline:
         except UnparseableMessage as exc:
             return None, str(exc)
 
-    def _claim_message_id(self, mailbox: Mailbox, parsed: ParsedMessage, eid: str) -> str | None:
+    def _claim_message_id(
+        self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
+    ) -> str | None:
         """Second guard. Returns the claimed key, None when there is no Message-ID, or ""
         when the same Message-ID was already published from this account (a duplicate)."""
         if not parsed.message_id:
             return None
         key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
-        outcome = self._claim(key)
+        outcome = self._claim(key, lease)
         if outcome is ClaimOutcome.CLAIMED:
             return key
         if outcome is ClaimOutcome.DONE:
             self._complete(eid)
             logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
             return ""
-        raise RetryableError("the same Message-ID is being processed by another worker")
+        raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:
         now = time.monotonic()
@@ -344,13 +352,14 @@ class IngestPipeline:
 
     # -- claims -------------------------------------------------------------------------
 
-    def _claim(self, key: str) -> ClaimOutcome:
+    def _claim(self, key: str, lease: str | None) -> ClaimOutcome:
         with _port("state store"):
             return self._state.claim(
                 key,
                 self._holder,
                 ttl=self._opt.dedupe_ttl,
                 in_flight_timeout=self._opt.in_flight_timeout,
+                lease=lease,
             )
 
     def _complete(self, *keys: str | None) -> None:

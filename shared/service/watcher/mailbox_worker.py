@@ -14,7 +14,7 @@ from imapclient.exceptions import IMAPClientError
 
 from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
-from shared.errors import AuthError, MailIngestError
+from shared.errors import AuthError, ClaimBusy, MailIngestError
 from shared.observability import log_labels
 from shared.ports import Clock, CredentialProvider, CursorStore
 from shared.service.health import HealthReporter
@@ -123,6 +123,12 @@ class MailboxWorker:
             self._imap_session(backoff)
             backoff.reset()
             return 0.0
+        except ClaimBusy as exc:
+            # another live worker is in flight with a message (its claim frees when its lease
+            # lapses): nothing is wrong with our connection, so no growing backoff
+            logger.info("message claimed elsewhere; retrying shortly", extra={"error": str(exc)})
+            self._report(state=MailboxState.SYNCING, last_error=str(exc)[:500])
+            return self._opt.busy_retry_s
         except AuthError as exc:
             self._credentials.invalidate(m)
             logger.warning("login refused", extra={"error": str(exc)[:300]})

@@ -105,16 +105,23 @@ class Watcher:
 
     def _check_stale(self) -> None:
         """Log "mailbox stale" (the alert in infra/monitoring.tf) once when a watched mailbox
-        has had neither a doorbell nor a sync within its window, and "mailbox no longer
+        has had neither a doorbell nor a sync within its window, or has had messages waiting
+        with none handed off for ``stuck_after_s``, and "mailbox no longer
         stale" when it recovers. From what this process reported: no store reads."""
         now = self._clock.now()
         with self._lock:
             workers = list(self._workers.items())
+        stuck_after = timedelta(seconds=self._opt.stuck_after_s)
         for key, worker in workers:
             since = self._reporter.last_alive(worker.mailbox) or worker.started_at
             if since is None:
                 continue
             window = stale_window(worker.mailbox, self._opt.idle_refresh_s)
+            # or messages wait on the server and none was handed off for stuck_after (it
+            # connects and even syncs, but something holds every message back)
+            stuck = self._reporter.stuck_since(worker.mailbox)
+            if stuck is not None and now - stuck > stuck_after:
+                since, window = stuck, stuck_after
             stale = now - since > window
             if stale and key not in self._stale:
                 self._stale.add(key)
@@ -247,7 +254,8 @@ class Watcher:
         # Cloud Run sends SIGKILL 10 s after SIGTERM (container runtime contract): wait for
         # the workers (each leaves IDLE within idle_check_s) only up to the grace period, then
         # release every lease; one still finishing a message completes its claim or, if it
-        # is killed first, its claim lapses after the in-flight timeout
+        # is killed first, its claim is free at once (it names the lease released here; a
+        # publish that still lands makes a duplicate, which consumers drop by event id)
         deadline = time.monotonic() + self._opt.shutdown_grace_s
         for _, worker in workers:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))

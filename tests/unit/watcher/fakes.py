@@ -55,6 +55,7 @@ class RecordingPipeline:
         raw: bytes,
         *,
         received_at: datetime | None = None,
+        lease: str | None = None,
     ) -> IngestResult:
         with self._lock:
             self.handed.append((mailbox.key, provider_message_id, received_at))

@@ -3,6 +3,7 @@ the credentials fail before any connection is made."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ import pytest
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import FakeClock, SystemClock
 from shared.domain.models import Health, Mailbox, MailboxState, Provider, TlsMode
-from shared.errors import AuthError
+from shared.errors import AuthError, ClaimBusy
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
@@ -52,7 +53,7 @@ def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateSto
     workers: list[MailboxWorker] = []
 
     def make(
-        credentials: ExplodingCredentials, caps: ConnectionCaps
+        credentials: ExplodingCredentials, caps: ConnectionCaps, options: WatcherOptions = SLOW
     ) -> tuple[MailboxWorker, InMemoryStateStore, Callable[[], Health]]:
         clock = SystemClock()
         store = InMemoryStateStore(clock)
@@ -64,7 +65,7 @@ def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateSto
             credentials=credentials,
             reporter=reporter,
             clock=clock,
-            options=SLOW,
+            options=options,
             caps=caps,
         )
         workers.append(worker)
@@ -93,6 +94,20 @@ def test_an_unexpected_error_backs_off_instead_of_killing_the_worker(worker_for:
     assert worker.alive
     # backing off without a socket: the server's only slot is free for other mailboxes
     assert caps.acquire(MAILBOX, 0) is not None
+
+
+def test_a_message_claimed_elsewhere_is_retried_soon_without_growing_backoff(
+    worker_for: Any,
+) -> None:
+    """Issue #8 item 6: "another worker holds it" grew the reconnect backoff to 139 s."""
+    credentials = ExplodingCredentials(ClaimBusy("event e is being processed by another worker"))
+    options = dataclasses.replace(SLOW, busy_retry_s=0.05)  # backoff: 600 s
+    _, _, health = worker_for(credentials, ConnectionCaps(1), options)
+    wait_for(lambda: credentials.attempts >= 5, what="several short retries")
+    h = health()
+    assert h.state is not MailboxState.BACKOFF
+    assert h.errors_24h == 0  # not a connection error
+    assert "another worker" in (h.last_error or "")
 
 
 def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
