@@ -165,7 +165,12 @@ class Watcher:
             running = list(self._workers.items())
         for key, worker in running:
             current = wanted.get(key)
-            if current is None or current != worker.mailbox:
+            changed = current is not None and (
+                current.connection_settings() != worker.mailbox.connection_settings()
+            )
+            if current is not None and not changed and current != worker.mailbox:
+                worker.mailbox = current  # a label or an audit time: no reconnect for that
+            if current is None or changed:
                 reason = "disabled or removed" if current is None else "settings changed"
                 logger.info("stopping worker", extra={"mailbox_key": key, "reason": reason})
                 self._drop(key, release=current is None)

@@ -178,6 +178,21 @@ def test_a_rotated_refresh_token_is_saved_and_an_unchanged_one_is_not() -> None:
     assert w.provider.calls[-1] == "rt-2"
 
 
+def test_a_refresh_never_rewrites_the_mailbox_settings_document() -> None:
+    """Issue #8 item 3: a rewrite per refresh made the watcher reconnect the mailbox, and a
+    read-modify-write could undo an admin's concurrent edit."""
+    w = World()
+    before = w.mailbox
+    tokens = w.service()
+    tokens.access_token(w.mailbox)
+    w.provider.rotate = True
+    tokens.refresh_now(w.mailbox)
+    w.clock.advance(timedelta(hours=2))
+    tokens.access_token(w.mailbox)
+    assert len(w.provider.calls) == 3
+    assert w.mailbox == before
+
+
 def test_a_revoked_grant_flags_the_mailbox_once_and_no_process_calls_again() -> None:
     w = World()
     tokens = w.service()

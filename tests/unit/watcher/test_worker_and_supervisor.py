@@ -15,7 +15,16 @@ import pytest
 
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import FakeClock, SystemClock
-from shared.domain.models import Health, Mailbox, MailboxState, Provider, TlsMode
+from shared.domain.models import (
+    AuthMethod,
+    Health,
+    Mailbox,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+    Provider,
+    TlsMode,
+)
 from shared.errors import AuthError, ClaimBusy
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
@@ -260,6 +269,69 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         renewals = watcher.lease_renewals
         wait_for(lambda: watcher.lease_renewals > renewals + 1, what="more cycles")
         assert len(stale_lines()) == 1  # once per episode, not once per cycle
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_only_a_connection_relevant_change_restarts_a_mailbox(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue #8 item 3: any change of the mailbox document (a token expiry, a label, an audit
+    time) reconnected the mailbox."""
+    clock = SystemClock()
+    store = InMemoryStateStore(clock)
+    grant = OAuthGrant(
+        provider=OAuthProvider.GOOGLE,
+        connected_address="b@acme.example",
+        connected_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    oauth_mailbox = MAILBOX.model_copy(update={"auth_method": AuthMethod.OAUTH2, "oauth": grant})
+    store.put_mailbox(oauth_mailbox)
+    options = WatcherOptions(lease_ttl_s=3, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),
+        clock,
+        holder="w1",
+        options=options,
+    )
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+
+    def restarts() -> int:
+        return sum(r.getMessage() == "stopping worker" for r in caplog.records)
+
+    def cycles(n: int) -> None:
+        seen = watcher.lease_renewals
+        wait_for(lambda: watcher.lease_renewals >= seen + n, what="a few reload cycles")
+
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: watcher.watched == ["acme/booking"], what="watched")
+        volatile = oauth_mailbox.model_copy(
+            update={
+                "purpose": "stopsale",
+                "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+                "oauth": grant.model_copy(
+                    update={
+                        "access_expires_at": datetime(2026, 2, 1, 1, tzinfo=UTC),
+                        "reauth_required_at": datetime(2026, 2, 1, tzinfo=UTC),
+                    }
+                ),
+            }
+        )
+        store.put_mailbox(volatile)
+        cycles(2)  # ~2 s: 40 reloads
+        assert restarts() == 0
+        assert watcher.watched == ["acme/booking"]
+        store.put_mailbox(volatile.model_copy(update={"folder": "Stopsale"}))
+        wait_for(lambda: restarts() == 1, what="the restart for a new folder")
+        reconnected = grant.model_copy(update={"connected_at": datetime(2026, 3, 1, tzinfo=UTC)})
+        store.put_mailbox(volatile.model_copy(update={"folder": "Stopsale", "oauth": reconnected}))
+        wait_for(lambda: restarts() == 2, what="the restart for a reconnected grant")
     finally:
         watcher.stop()
         thread.join(timeout=30)
