@@ -14,7 +14,8 @@ MailIngestError
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
       ├── AlreadyExists          create of something that is there
       ├── AuthError              credentials refused (wrong password, revoked grant)
-      │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    ├── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    └── ClientRejected        the provider refused *our* OAuth client: an operator fixes it
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
       └── MessageTooLarge        a message (or its event) over a size limit: message-specific
 """
@@ -75,6 +76,12 @@ class AuthError(PermanentError):
 class ReauthRequired(AuthError):
     """An OAuth grant is gone (invalid_grant, revoked consent): the tenant must reconnect.
     The mailbox's state is ``reauth_required`` (not ``auth_error``) while this lasts."""
+
+
+class ClientRejected(AuthError):
+    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
+    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
+    left alone and an operator must fix the client (RFC 6749 §5.2)."""
 
 
 class ValidationError(PermanentError):

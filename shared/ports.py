@@ -191,6 +191,12 @@ class SecretStore(Protocol):
         """The latest version's value. Raises NotFound."""
         ...
 
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        """Destroy every version older than ``version`` (a name ``put_secret`` returned) that
+        is not destroyed yet; returns how many. For values whose old versions are of no use
+        (a rotated refresh token): Secret Manager bills every version that is not destroyed."""
+        ...
+
     def delete_secret(self, name: str) -> None: ...
 
 

@@ -14,7 +14,7 @@ from imapclient.exceptions import IMAPClientError
 
 from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
-from shared.errors import AuthError, ClaimBusy, MailIngestError
+from shared.errors import AuthError, ClaimBusy, ClientRejected, MailIngestError, ReauthRequired
 from shared.observability import log_labels
 from shared.ports import Clock, CredentialProvider, CursorStore
 from shared.service.health import HealthReporter
@@ -129,6 +129,17 @@ class MailboxWorker:
             logger.info("message claimed elsewhere; retrying shortly", extra={"error": str(exc)})
             self._report(state=MailboxState.SYNCING, last_error=str(exc)[:500])
             return self._opt.busy_retry_s
+        except ReauthRequired as exc:
+            # the grant is gone (the token service flagged it and alerted): no login was even
+            # tried, and it is not a refused password
+            logger.warning("OAuth grant needs reconnecting", extra={"error": str(exc)[:300]})
+            self._failed(MailboxState.REAUTH_REQUIRED, str(exc))
+            return self._opt.auth_backoff_s
+        except ClientRejected as exc:
+            # our own OAuth client was refused: the operator's to fix, the grant is fine
+            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:300]})
+            self._failed(MailboxState.AUTH_ERROR, str(exc))
+            return self._opt.auth_backoff_s
         except AuthError as exc:
             self._credentials.invalidate(m)
             logger.warning("login refused", extra={"error": str(exc)[:300]})

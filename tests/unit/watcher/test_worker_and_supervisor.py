@@ -25,7 +25,7 @@ from shared.domain.models import (
     Provider,
     TlsMode,
 )
-from shared.errors import AuthError, ClaimBusy
+from shared.errors import AuthError, ClaimBusy, ClientRejected, ReauthRequired
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
@@ -129,6 +129,34 @@ def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
     assert credentials.invalidated == 1  # a cached token / secret is dropped
     assert credentials.attempts == 1  # then it waits auth_backoff_s (900 s): no hammering
     assert caps.acquire(MAILBOX, 0) is not None
+
+
+def test_a_revoked_grant_is_reauth_required_not_auth_error(
+    worker_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue #8 item 11: the watcher reported a revoked OAuth grant as auth_error (and
+    logged "login refused", the password alert)."""
+    caplog.set_level(logging.INFO)
+    credentials = ExplodingCredentials(ReauthRequired("mailbox acme/booking must be reconnected"))
+    _, _, health = worker_for(credentials, ConnectionCaps(1))
+    wait_for(lambda: health().state is MailboxState.REAUTH_REQUIRED, what="reauth_required")
+    assert credentials.attempts == 1  # then the long auth backoff: no retry storm
+    assert "login refused" not in caplog.text
+
+
+def test_our_oauth_client_refused_alerts_the_operator(
+    worker_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    credentials = ExplodingCredentials(ClientRejected("google refused our OAuth client"))
+    _, _, health = worker_for(credentials, ConnectionCaps(1))
+    wait_for(lambda: health().state is MailboxState.AUTH_ERROR, what="auth_error")
+    (alert,) = [
+        r for r in caplog.records if r.getMessage() == "OAuth client refused by the provider"
+    ]
+    assert alert.levelno == logging.ERROR  # infra/monitoring.tf: oauth_client_refused
+    assert "login refused" not in caplog.text
+    assert credentials.attempts == 1
 
 
 def test_a_mailbox_waiting_for_a_slot_says_so_in_its_health(worker_for: Any) -> None:
