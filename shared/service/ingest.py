@@ -98,6 +98,10 @@ class IngestPipeline:
         self._rules_lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------
+    @property
+    def holder(self) -> str:
+        """The name claims are taken under (a watcher's: the same as its leases')."""
+        return self._holder
 
     def ingest(
         self,

@@ -42,6 +42,11 @@ class Watcher:
         holder: str,
         options: WatcherOptions | None = None,
     ) -> None:
+        if pipeline.holder != holder:
+            # claims name the mailbox lease and are judged by its holder: one name for both
+            raise ValueError(
+                f"the pipeline claims as {pipeline.holder!r} but the watcher leases as {holder!r}"
+            )
         self._state = state
         self._pipeline = pipeline
         self._credentials = credentials

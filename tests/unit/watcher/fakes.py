@@ -44,7 +44,8 @@ class FakeFolder:
 
 
 class RecordingPipeline:
-    def __init__(self) -> None:
+    def __init__(self, holder: str = "w1") -> None:
+        self.holder = holder
         self.handed: list[tuple[str, str, datetime | None]] = []
         self._lock = threading.Lock()
 

@@ -234,7 +234,7 @@ def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stop
     def replica(holder: str) -> tuple[Watcher, threading.Thread]:
         watcher = Watcher(
             store,
-            cast(IngestPipeline, RecordingPipeline()),
+            cast(IngestPipeline, RecordingPipeline(holder)),
             ExplodingCredentials(AuthError("refused")),  # workers wait without a server
             clock,
             holder=holder,
@@ -364,3 +364,17 @@ def test_only_a_connection_relevant_change_restarts_a_mailbox(
         watcher.stop()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_the_pipeline_must_claim_under_the_watchers_lease_holder_name() -> None:
+    """Claims name the mailbox lease and are freed when their holder no longer holds it: a
+    pipeline claiming under another name would have its claims taken over at once."""
+    store = InMemoryStateStore(SystemClock())
+    with pytest.raises(ValueError, match="claims as 'w1#a'"):
+        Watcher(
+            store,
+            cast(IngestPipeline, RecordingPipeline("w1#a")),
+            ExplodingCredentials(AuthError("refused")),
+            SystemClock(),
+            holder="w1#b",
+        )
