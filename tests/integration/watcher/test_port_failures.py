@@ -1,22 +1,30 @@
-"""A port failing under the watcher (Cloud Storage answering 403 through the official client)
+"""Messages the watcher cannot hand off, against the real Dovecot and Firestore emulator.
+
+A port failing under the watcher (Cloud Storage answering 403 through the official client)
 hands nothing off: the message stays on the real Dovecot server even with after-action
 ``delete``, the cursor does not move, nothing is dead-lettered without a raw copy, the
 mailbox's health shows the error, and the other mailboxes carry on."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from imapclient import IMAPClient
 
 from shared.adapters.blobs import GcsBlobStore
+from shared.adapters.memory_sinks import InMemoryBlobStore
 from shared.adapters.system_clock import SystemClock
 from shared.domain.models import AfterProcessing, MailboxState
+from shared.errors import ClaimBusy
 from shared.ids import MailboxId, TenantId
 from shared.service.credentials import PasswordCredentialProvider
+from shared.service.health import is_stale
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher
 from tests.fakes.gcs_server import gcs_stand_in, official_client
@@ -88,3 +96,43 @@ def test_a_gcs_403_deletes_nothing_moves_no_cursor_and_other_mailboxes_carry_on(
         )
         event = json.loads(rig.sink.messages[-1].data)
         assert blobs.get_blob(event["raw_ref"]).startswith(b"From: Hotel")
+
+
+class _HeldElsewhere(IngestPipeline):
+    """Every message is claimed by another live worker that never finishes."""
+
+    def ingest(self, mailbox: Any, provider_message_id: str, raw: bytes, **kw: Any) -> Any:
+        raise ClaimBusy("event is being processed by another worker")
+
+
+def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_stale(
+    rig: Rig, running: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue #8 item 6: during a 356 s stall the health said `backoff`, pending 0, stale
+    false, and no alert fired."""
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    clock = SystemClock()
+    mailbox = rig.add_mailbox()
+    rig.append(message("held one"))
+    rig.append(message("held two"))
+    pipeline = _HeldElsewhere(rig.state, rig.sink, InMemoryBlobStore(), clock, holder="w1")
+    options = dataclasses.replace(FAST, stuck_after_s=1.0, busy_retry_s=0.2)
+    running(
+        Watcher(
+            rig.state,
+            pipeline,
+            PasswordCredentialProvider(rig.secrets),
+            clock,
+            holder="w1",
+            options=options,
+        )
+    )
+    wait_for(
+        lambda: any(r.getMessage() == "mailbox stale" for r in caplog.records),
+        what='the watcher to log "mailbox stale"',
+    )
+    health = rig.state.get_health(mailbox.tenant_id, mailbox.id, clock.now())
+    assert health.pending == 2  # what waits on the server
+    assert health.state is not MailboxState.BACKOFF  # not a connection problem
+    assert is_stale(health, mailbox, clock.now(), 300, stuck_after=timedelta(seconds=1))
+    assert rig.subjects() == []
