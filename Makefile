@@ -40,6 +40,7 @@ lint: install  ## ruff (lint + format check), mypy --strict, terraform fmt
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	@if command -v terraform >/dev/null; then env -u TF_CLI_CONFIG_FILE terraform fmt -check -recursive infra; \
 	 elif [ "$${CI:-}" = "true" ]; then echo "terraform missing"; exit 1; fi
 

@@ -23,11 +23,11 @@ from typing import Any
 from imapclient import IMAPClient
 
 from bench.figures import Figure, figure
+from mailingest_dev.devstack import local_services
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.pubsub import EventTail, PubSubEventSink, ensure_topic
 from shared.adapters.system_clock import SystemClock
-from shared.devstack import local_services
 from shared.domain.models import Mailbox, MailboxState, Provider, Tenant, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.credentials import PasswordCredentialProvider
@@ -237,7 +237,7 @@ def rss_kb() -> int:
 
 
 def scale(base: Path) -> dict[str, Figure]:
-    from shared.devstack import start_dovecot
+    from mailingest_dev.devstack import start_dovecot
 
     dovecot = start_dovecot(base / "scale-dovecot", max_connections=SCALE + 50)
     try:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-MODULES = ("bench.ingest_bench", "bench.imap_bench")
+MODULES = ("bench.ingest_bench", "bench.imap_bench", "bench.redact_bench")
 
 
 def main() -> int:

@@ -6,16 +6,26 @@ reuse it (python-docs-samples "tips-lazy-globals").
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from shared.config import Settings
 from shared.errors import ConfigError
 from shared.ids import incarnation
 from shared.observability import register_secret
 from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
+
+if TYPE_CHECKING:
+    from shared.adapters.memory_sinks import InMemoryEventSink
+    from shared.adapters.pubsub import EventTail
+    from shared.domain.models import Mailbox
+    from shared.service.watcher import Watcher, WatcherOptions
 from shared.service.admin import Admin
 from shared.service.ingest import IngestOptions, IngestPipeline
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -130,3 +140,58 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         admin=Admin(state, secrets, clock),
         holder=holder,
     )
+
+
+def build_watcher(app: App, options: WatcherOptions) -> Watcher:
+    """The IMAP IDLE / POP3 watcher with every way a mailbox logs in: stored passwords, and
+    OAuth tokens when an OAuth client is configured."""
+    from shared.domain.models import AuthMethod
+    from shared.oauth.config import OAuthSettings
+    from shared.oauth.tokens import OAuthCredentialProvider
+    from shared.oauth.wiring import build_oauth
+    from shared.ports import CredentialProvider
+    from shared.service.credentials import CompositeCredentialProvider, PasswordCredentialProvider
+    from shared.service.watcher import Watcher
+
+    providers: dict[AuthMethod, CredentialProvider] = {
+        AuthMethod.PASSWORD: PasswordCredentialProvider(app.secrets),
+        AuthMethod.APP_PASSWORD: PasswordCredentialProvider(app.secrets),
+    }
+    try:
+        oauth = build_oauth(app, OAuthSettings.from_env())
+        providers[AuthMethod.OAUTH2] = OAuthCredentialProvider(oauth.tokens)
+    except ConfigError as exc:
+        logger.warning(
+            "OAuth not configured: OAuth mailboxes cannot log in", extra={"problems": exc.problems}
+        )
+    return Watcher(
+        app.state,
+        app.pipeline,
+        CompositeCredentialProvider(providers),
+        app.clock,
+        holder=app.holder,
+        options=options,
+    )
+
+
+def build_offline_ingest(mailbox: Mailbox) -> tuple[IngestPipeline, InMemoryEventSink]:
+    """The real pipeline on in-memory adapters, for ``mailingest parse`` / ``classify`` on
+    local files: ``mailbox`` (and its tenant) exist, nothing leaves the process."""
+    from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
+    from shared.adapters.memory_state import InMemoryStateStore
+    from shared.adapters.system_clock import SystemClock
+    from shared.domain.models import Tenant
+
+    clock = SystemClock()
+    state = InMemoryStateStore(clock)
+    state.put_tenant(Tenant(id=mailbox.tenant_id, name=f"offline {mailbox.tenant_id}"))
+    state.put_mailbox(mailbox)
+    sink = InMemoryEventSink()
+    return IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="cli"), sink
+
+
+def build_event_tail(settings: Settings, subscription: str | None = None) -> EventTail:
+    """A reader of the events topic (private subscription unless one is named)."""
+    from shared.adapters.pubsub import EventTail
+
+    return EventTail(settings.project_id, settings.events_topic, subscription)

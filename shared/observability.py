@@ -17,10 +17,13 @@ import contextlib
 import contextvars
 import json
 import logging
+import math
 import re
 import sys
 import threading
+import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -36,48 +39,121 @@ _KEY_ALT = (
     r"password|passwd|pass|pwd|secret|client_secret|access_token|refresh_token|id_token|token"
     r"|code|code_verifier|assertion|api_key|apikey|authorization"
 )
+# RFC 6749 §4.1.2.1 / §5.2 and OpenID Connect Core §3.1.2.6 error codes
+_OAUTH_ERRORS = (
+    r"invalid_request|invalid_client|invalid_grant|unauthorized_client|unsupported_grant_type"
+    r"|invalid_scope|access_denied|unsupported_response_type|server_error"
+    r"|temporarily_unavailable|interaction_required|login_required|consent_required"
+    r"|account_selection_required|invalid_request_uri|invalid_request_object"
+)
 _PATTERNS = [
     # Authorization: Bearer xxx / Basic xxx
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"),
     # key=value, key: value, "key": "value" (JSON, URLs, form bodies, repr of dicts)
-    re.compile(r"(?i)([\"']?\b(?:" + _KEY_ALT + r")\b[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,;}]{3,})"),
+    # (OAuth error codes are not credentials: an operator needs to read "invalid_client")
+    re.compile(
+        r"(?i)([\"']?\b(?:" + _KEY_ALT + r")\b[\"']?\s*[:=]\s*[\"']?)"
+        r"(?!(?:" + _OAUTH_ERRORS + r")\b)([^\"'&\s,;}]{3,})"
+    ),
     # XOAUTH2 initial response decoded form
     re.compile(r"auth=Bearer\s+[^\x01\s]+"),
 ]
 
 
 class _SecretRegistry:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._values: set[str] = set()
-        self._regex: re.Pattern[str] | None = None
+    """The values registered with ``register_secret``, found in a text in one pass.
 
-    def add(self, value: str) -> None:
+    Values are indexed by their first ``_MIN_SECRET_LEN`` characters, so scrubbing a line
+    costs the same with ten or a hundred thousand registered values (a watcher that runs
+    for months registers every refreshed access token). The registry is bounded: values
+    with a lifetime (access tokens) leave when it ends, and beyond ``max_values`` the
+    oldest leave first.
+    """
+
+    def __init__(self, max_values: int = 50_000) -> None:
+        self._lock = threading.Lock()
+        self._max = max_values
+        self._expiry: OrderedDict[str, float] = OrderedDict()  # value -> monotonic deadline
+        self._by_prefix: dict[str, set[str]] = {}
+        self._adds_since_sweep = 0
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+    def add(self, value: str, ttl_s: float | None = None) -> None:
         if len(value) < _MIN_SECRET_LEN:
             return
+        deadline = math.inf if ttl_s is None else time.monotonic() + ttl_s
         with self._lock:
-            if value not in self._values:
-                self._values.add(value)
-                self._regex = None
+            if value in self._expiry:
+                self._expiry[value] = max(self._expiry[value], deadline)
+                self._expiry.move_to_end(value)
+                return
+            self._expiry[value] = deadline
+            self._by_prefix.setdefault(value[:_MIN_SECRET_LEN], set()).add(value)
+            while len(self._expiry) > self._max:
+                self._forget(next(iter(self._expiry)))
+            self._adds_since_sweep += 1
+            if self._adds_since_sweep >= 1024:
+                self._sweep_expired()
+
+    def _forget(self, value: str) -> None:
+        del self._expiry[value]
+        prefix = value[:_MIN_SECRET_LEN]
+        bucket = self._by_prefix[prefix]
+        bucket.discard(value)
+        if not bucket:
+            del self._by_prefix[prefix]
+
+    def _sweep_expired(self) -> None:
+        self._adds_since_sweep = 0
+        now = time.monotonic()
+        for value in [v for v, deadline in self._expiry.items() if deadline < now]:
+            self._forget(value)
 
     def scrub(self, text: str) -> str:
+        if len(text) < _MIN_SECRET_LEN or not self._by_prefix:
+            return text
         with self._lock:
-            if not self._values:
-                return text
-            if self._regex is None:
-                alts = sorted(self._values, key=len, reverse=True)
-                self._regex = re.compile("|".join(re.escape(v) for v in alts))
-            regex = self._regex
-        return regex.sub(REDACTED, text)
+            spans = self._find(text)
+        if not spans:
+            return text
+        out: list[str] = []
+        last = 0
+        for start, end in spans:
+            out.append(text[last:start])
+            out.append(REDACTED)
+            last = end
+        out.append(text[last:])
+        return "".join(out)
+
+    def _find(self, text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        index = self._by_prefix
+        i, stop = 0, len(text) - _MIN_SECRET_LEN + 1
+        while i < stop:
+            bucket = index.get(text[i : i + _MIN_SECRET_LEN])
+            if bucket:
+                longest = max((len(v) for v in bucket if text.startswith(v, i)), default=0)
+                if longest:
+                    spans.append((i, i + longest))
+                    i += longest
+                    continue
+            i += 1
+        return spans
 
 
 _registry = _SecretRegistry()
 
 
-def register_secret(value: str | None) -> None:
-    """Make sure ``value`` never reaches a log line from this process."""
+def register_secret(value: str | None, *, ttl_s: float | None = None) -> None:
+    """Make sure ``value`` never reaches a log line from this process.
+
+    ``ttl_s`` bounds how long a short-lived value (an access token) is remembered: pass a
+    little more than its lifetime. Values without one stay until the registry is full.
+    """
     if value:
-        _registry.add(value)
+        _registry.add(value, ttl_s)
 
 
 def redact(text: str) -> str:

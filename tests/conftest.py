@@ -12,7 +12,7 @@ CI must fail when Dovecot or an emulator is missing.
     pubsub_emulator                "host:port", topics and subscriptions wiped,
                                    PUBSUB_EMULATOR_HOST set
     secretmanager_endpoint         drongo's URL, MAILINGEST_SECRETMANAGER_ENDPOINT set
-    dovecot (session)              shared.devstack.Dovecot; use a unique user per test
+    dovecot (session)              mailingest_dev.devstack.Dovecot; use a unique user per test
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
-from shared.devstack import SERVICES, DevstackError, Dovecot, LocalServices
-from shared.devstack.process import sigterm_raises_keyboard_interrupt
+from mailingest_dev.devstack import SERVICES, DevstackError, Dovecot, LocalServices
+from mailingest_dev.devstack.process import sigterm_raises_keyboard_interrupt
 
 if TYPE_CHECKING:
     from google.cloud import firestore
@@ -134,7 +134,7 @@ def firestore_client(_service_pool: _Pool) -> firestore.Client:
     assert services.firestore is not None
     services.firestore.reset(services.project_id)
     _service_pool.env_for("FIRESTORE_EMULATOR_HOST")
-    credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
+    credentials = AnonymousCredentials()
     return firestore.Client(project=services.project_id, credentials=credentials)
 
 

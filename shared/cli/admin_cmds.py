@@ -151,7 +151,7 @@ def mailboxes_show(args: argparse.Namespace) -> int:
     mailbox = app.state.get_mailbox(tid, mid)
     now = app.clock.now()
     health = app.state.get_health(tid, mid, now)
-    refresh = int(os.environ.get("MAILINGEST_IDLE_REFRESH_S", "300"))
+    refresh = app.settings.watcher.idle_refresh_s
     out = {
         "mailbox": mailbox.model_dump(mode="json"),
         "cursor": app.state.get_cursor(tid, mid).model_dump(mode="json"),

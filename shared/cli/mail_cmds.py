@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
+from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 
 
@@ -32,7 +32,11 @@ def register(sub: Any) -> None:
         dest="action", required=True
     )
     p = events.add_parser("tail", help="print events from the topic as they arrive")
-    p.add_argument("--subscription", default="mail-events-tail")
+    p.add_argument(
+        "--subscription",
+        default=None,
+        help="a durable subscription to read (default: a private one, deleted at the end)",
+    )
     p.add_argument("--json", action="store_true", help="print whole events")
     p.add_argument("--max", type=int, default=0, help="stop after N events (0: never)")
     p.add_argument("--timeout", type=float, default=0, help="stop after S seconds (0: never)")
@@ -52,17 +56,9 @@ _FILE_MAILBOX = Mailbox(
 
 def _offline_event(raw: bytes) -> dict[str, Any]:
     """Run the real pipeline on in-memory adapters and return the event it published."""
-    from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
-    from shared.adapters.memory_state import InMemoryStateStore
-    from shared.adapters.system_clock import SystemClock
-    from shared.service.ingest import IngestPipeline
+    from shared.bootstrap import build_offline_ingest
 
-    clock = SystemClock()
-    state = InMemoryStateStore(clock)
-    state.put_tenant(Tenant(id=TenantId("local"), name="local files"))
-    state.put_mailbox(_FILE_MAILBOX)
-    sink = InMemoryEventSink()
-    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="cli")
+    pipeline, sink = build_offline_ingest(_FILE_MAILBOX)
     pipeline.ingest(_FILE_MAILBOX, hashlib.sha256(raw).hexdigest(), raw)
     event: dict[str, Any] = json.loads(sink.messages[-1].data)
     return event
@@ -137,12 +133,11 @@ def dead_letters(args: argparse.Namespace) -> int:
 
 
 def events_tail(args: argparse.Namespace) -> int:
-    from shared.adapters.pubsub import EventTail
+    from shared.bootstrap import build_event_tail
     from shared.cli.output import format_event_line
     from shared.config import Settings
 
-    settings = Settings.from_env()
-    tail = EventTail(settings.project_id, settings.events_topic, args.subscription)
+    tail = build_event_tail(Settings.from_env(), args.subscription)
     for data, _attributes in tail.iter(max_events=args.max, timeout_s=args.timeout):
         if args.json:
             print(data.decode("utf-8", "replace"), flush=True)

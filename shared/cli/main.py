@@ -7,6 +7,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 
 from shared.errors import ConfigError, MailIngestError, PermanentError
 
@@ -25,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     admin_cmds.register(sub)
     mail_cmds.register(sub)
     run_cmds.register(sub)
+    # development-only commands (``mailingest run``) from packages installed beside this one
+    for plugin in entry_points(group="mailingest.commands"):
+        plugin.load()(sub)
     return parser
 
 

@@ -1,47 +1,20 @@
-"""``mailingest watch`` (the IMAP IDLE / POP3 container) and ``mailingest run`` (everything,
-locally, on real local parts)."""
+"""``mailingest watch``: the IMAP IDLE / POP3 watcher in the foreground (what the always-on
+container runs). ``mailingest run`` (the whole system locally) is development-only and
+comes from ``mailingest_dev`` when it is installed (the ``mailingest.commands`` entry
+points)."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("watch", help="watch every IMAP/POP3 mailbox (the always-on container)")
     p.set_defaults(handler=watch)
-    p = sub.add_parser(
-        "run",
-        help="start the local system (emulators, Dovecot, functions, watcher), deliver the "
-        "sample emails and print events as they come; Ctrl-C stops everything",
-    )
-    p.add_argument("--corpus", type=Path, default=Path("tests/data/corpus"))
-    p.add_argument("--state-dir", type=Path, default=Path(".local"))
-    p.add_argument("--no-deliver", action="store_true", help="do not deliver the sample emails")
-    p.add_argument("--exit-after", type=int, default=0, help="stop after N events (0: run on)")
-    p.add_argument("--timeout", type=float, default=0, help="stop after S seconds (0: run on)")
-    p.set_defaults(handler=run)
 
 
 def watch(args: argparse.Namespace) -> int:
-    from functions.imap_idle.main import main as container_main
+    from shared.watcher_main import main as watcher_main
 
-    status: int = container_main()
-    return status
-
-
-def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from shared.cli.local_system import LocalSystem, NoSampleEmails
-
-    try:
-        system = LocalSystem(
-            corpus=args.corpus if not args.no_deliver else None,
-            state_dir=args.state_dir,
-        )
-    except NoSampleEmails as exc:
-        print(f"mailingest run: {exc}", file=sys.stderr)
-        return 2
-    return system.run(exit_after=args.exit_after, timeout_s=args.timeout)
+    return watcher_main()

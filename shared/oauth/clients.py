@@ -24,6 +24,9 @@ GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"  # application permissi
 OUTLOOK_IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All"
 OUTLOOK_POP_SCOPE = "https://outlook.office.com/POP.AccessAsUser.All"
 TIMEOUT_S = 15.0
+# How long past its lifetime an access token is still redacted from logs (observability)
+ACCESS_TOKEN_MARGIN_S = 3600
+ACCESS_TOKEN_TTL_S = 3600 + ACCESS_TOKEN_MARGIN_S
 
 # invalid_grant: revoked, expired or spent (RFC 6749 §5.2; Google's "Token has been expired or
 # revoked."); interaction_required / consent_required: Microsoft, consent withdrawn or a new
@@ -184,7 +187,7 @@ class GoogleOAuthClient:
     def _grant(self, body: dict[str, Any]) -> TokenGrant:
         access = str(body["access_token"])
         refresh = body.get("refresh_token")
-        register_secret(access)
+        register_secret(access, ttl_s=int(body.get("expires_in", 3600)) + ACCESS_TOKEN_MARGIN_S)
         register_secret(refresh)
         return TokenGrant(
             access_token=access,
@@ -220,7 +223,7 @@ class GoogleOAuthClient:
         except TransportError:
             raise ServiceUnavailable("google token endpoint unreachable") from None
         token = str(creds.token)
-        register_secret(token)
+        register_secret(token, ttl_s=ACCESS_TOKEN_TTL_S)
         expiry = creds.expiry.replace(tzinfo=UTC) if creds.expiry else datetime.now(UTC)
         rotated = creds.refresh_token if creds.refresh_token != refresh_token else None
         register_secret(rotated)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from shared.domain.models import OAuthProvider
 from shared.errors import AuthError, ServiceUnavailable
 from shared.oauth.clients import (
+    ACCESS_TOKEN_MARGIN_S,
     GRAPH_APP_SCOPE,
     GRAPH_SCOPE,
     OUTLOOK_IMAP_SCOPE,
@@ -161,7 +162,7 @@ class MicrosoftOAuthClient:
     def _grant(self, result: dict[str, Any]) -> TokenGrant:
         access = str(result["access_token"])
         refresh = result.get("refresh_token")
-        register_secret(access)
+        register_secret(access, ttl_s=int(result.get("expires_in", 3600)) + ACCESS_TOKEN_MARGIN_S)
         register_secret(refresh)
         claims = result.get("id_token_claims") or {}
         email = claims.get("preferred_username") or claims.get("email") or claims.get("upn")

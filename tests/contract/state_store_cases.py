@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import Mailbox, Provider
 from shared.ids import MailboxId, TenantId
 from shared.ports import StateStore

@@ -16,10 +16,10 @@ import grpc  # type: ignore[import-untyped]
 import pytest
 from google.api_core import exceptions as gexc
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.firestore.client import WRITE_ID, FirestoreDb, doc_id, raw_id
 from shared.adapters.firestore.errors import mapped
-from shared.adapters.system_clock import FakeClock
 from shared.domain import health as health_math
 from shared.domain.models import AuditEntry, HealthUpdate, MailboxState, Tenant
 from shared.errors import (

@@ -221,7 +221,7 @@ def official_client(endpoint: str) -> Any:
     """The official client, without credentials, on a loopback endpoint."""
     return storage.Client(
         project="demo-test",
-        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        credentials=AnonymousCredentials(),
         client_options=ClientOptions(api_endpoint=endpoint),
     )
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.devstack.dovecot import write_self_signed
+from mailingest_dev.devstack.dovecot import write_self_signed
 from tests.fakes.json_http import JsonHandler, b64url, s256
 
 

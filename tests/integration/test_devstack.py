@@ -23,8 +23,8 @@ import pytest
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from shared.devstack import LocalServices, local_services, start_dovecot, start_pubsub
-from shared.devstack.process import group_pids, port_is_free
+from mailingest_dev.devstack import LocalServices, local_services, start_dovecot, start_pubsub
+from mailingest_dev.devstack.process import group_pids, port_is_free
 
 pytestmark = pytest.mark.integration
 
@@ -84,7 +84,7 @@ def test_secret_manager_stand_in_round_trips_a_secret(secretmanager_endpoint: st
 
     client = secretmanager.SecretManagerServiceClient(
         transport="rest",
-        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        credentials=AnonymousCredentials(),
         client_options=ClientOptions(api_endpoint=secretmanager_endpoint),
     )
     name = f"probe-{uuid.uuid4().hex[:8]}"
@@ -279,7 +279,7 @@ def test_up_command_writes_the_env_file_and_stops_on_ctrl_c(tmp_path: Path) -> N
         [
             sys.executable,
             "-m",
-            "shared.devstack",
+            "mailingest_dev.devstack",
             "up",
             "--env-file",
             str(env_file),
@@ -318,7 +318,7 @@ def test_sigterm_to_an_owner_without_its_own_handler_stops_its_services(tmp_path
     script = """
         import sys, time
         from pathlib import Path
-        from shared.devstack import local_services
+        from mailingest_dev.devstack import local_services
         with local_services(firestore=False, pubsub=False, secretmanager=False,
                             base_dir=Path(sys.argv[1])) as svc:
             print(svc.dovecot.pid, svc.dovecot.imap_port, flush=True)

@@ -50,3 +50,23 @@ def test_secret_key_is_not_in_repr() -> None:
         }
     )
     assert "very-secret-fernet-key" not in repr(s)
+
+
+def test_the_watcher_variables_are_read_and_checked_with_the_rest() -> None:
+    env = {
+        "GOOGLE_CLOUD_PROJECT": "p",
+        "MAILINGEST_BLOB_BUCKET": "raw",
+        "MAILINGEST_IDLE_REFRESH_S": "120",
+        "MAILINGEST_RELOAD_S": "0.5",
+        "PORT": "8080",
+    }
+    watcher = Settings.from_env(env).watcher
+    assert (watcher.idle_refresh_s, watcher.reload_s, watcher.health_port) == (120, 0.5, 8080)
+    assert watcher.lease_ttl_s == 20
+    bad = {**env, "MAILINGEST_IDLE_REFRESH_S": "3600", "MAILINGEST_LEASE_TTL_S": "soon"}
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(bad)
+    assert [p.split(":")[0] for p in info.value.problems] == [
+        "MAILINGEST_IDLE_REFRESH_S",
+        "MAILINGEST_LEASE_TTL_S",
+    ]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from shared.devstack import DevstackError, Dovecot
-from shared.devstack.dovecot_config import MAIL_UID
+from mailingest_dev.devstack import DevstackError, Dovecot
+from mailingest_dev.devstack.dovecot_config import MAIL_UID
 
 MakeDovecot = Callable[..., Dovecot]
 

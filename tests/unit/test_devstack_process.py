@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.devstack import start_firestore, start_pubsub, start_secretmanager
-from shared.devstack.process import (
+from mailingest_dev.devstack import start_firestore, start_pubsub, start_secretmanager
+from mailingest_dev.devstack.process import (
     DevstackError,
     ManagedProcess,
     ensure_ports_free,
@@ -142,7 +142,8 @@ def test_sigterm_to_the_owner_stops_its_services(tmp_path: Path) -> None:
         """
         import os, sys
         from pathlib import Path
-        from shared.devstack.process import ManagedProcess, sigterm_raises_keyboard_interrupt
+        from mailingest_dev.devstack.process import (
+            ManagedProcess, sigterm_raises_keyboard_interrupt)
         with sigterm_raises_keyboard_interrupt():
             p = ManagedProcess("s", ["sleep", "60"], Path(sys.argv[1]) / "s.log", dict(os.environ))
             try:
@@ -162,7 +163,7 @@ def test_an_owner_that_forgets_stop_leaves_nothing_running(tmp_path: Path) -> No
         """
         import os, sys
         from pathlib import Path
-        from shared.devstack.process import ManagedProcess
+        from mailingest_dev.devstack.process import ManagedProcess
         p = ManagedProcess("s", ["sleep", "60"], Path(sys.argv[1]) / "s.log", dict(os.environ))
         print(p.pid, flush=True)
         sys.stdin.readline()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.devstack import DevstackError, LocalServices
+from mailingest_dev.devstack import DevstackError, LocalServices
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ def test_a_failed_start_is_reported_every_time_and_nothing_starts_after_stop(
 
 def test_up_refuses_unknown_services() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "shared.devstack", "up", "--services", "dovecot,redis"],
+        [sys.executable, "-m", "mailingest_dev.devstack", "up", "--services", "dovecot,redis"],
         capture_output=True,
         text=True,
         cwd=REPO,

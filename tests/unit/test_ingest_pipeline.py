@@ -11,9 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.event import event_schema
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
 from shared.errors import (
@@ -232,7 +232,9 @@ def test_large_attachments_and_bodies_travel_by_reference() -> None:
     env.pipeline.ingest(MAILBOX, "1/2", msg.as_bytes())
     (event,) = env.published()
     jsonschema.validate(event, event_schema())
-    (att,) = event["attachments"]  # type: ignore[misc]
+    attachments = event["attachments"]
+    assert isinstance(attachments, list)
+    (att,) = attachments
     assert att["filename"] == "list.pdf"
     assert att["size"] == len(payload)
     assert env.blobs.get_blob(att["ref"]) == payload
@@ -311,7 +313,7 @@ def test_a_state_store_failure_while_dead_lettering_is_retryable() -> None:
     def refuse(letter: object) -> None:
         raise PermanentError("permission denied")
 
-    env.state.put_dead_letter = refuse  # type: ignore[method-assign,assignment]
+    env.state.put_dead_letter = refuse  # type: ignore[method-assign]
     with pytest.raises(PortFailure, match="state store"):
         env.pipeline.ingest(MAILBOX, "1/1", _message())
     eid = event_id(MAILBOX.tenant_id, MAILBOX.id, "1/1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,7 +23,7 @@ TOKEN = "ya29.a0AfH6SMBx-test-access-token-value"
 
 
 @pytest.fixture
-def captured() -> io.StringIO:
+def captured() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     configure_logging("DEBUG", stream=stream)
     yield stream
@@ -93,3 +94,58 @@ def test_formatter_survives_a_bad_format_string() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%d apples", ("many",), None)
     entry = json.loads(JsonFormatter().format(record))
     assert "unformattable" in entry["message"]
+
+
+def test_the_secret_registry_is_bounded_and_forgets_oldest_first() -> None:
+    from shared.observability import _SecretRegistry
+
+    registry = _SecretRegistry(max_values=1_000)
+    values = [f"tok-{i:08d}-abcdef" for i in range(5_000)]
+    for value in values:
+        registry.add(value)
+    assert len(registry) == 1_000
+    line = f"a {values[0]} b {values[-1]} c"
+    # the newest is still redacted; the oldest left to make room
+    assert registry.scrub(line) == f"a {values[0]} b {REDACTED} c"
+
+
+def test_short_lived_values_leave_the_registry_when_their_lifetime_ends() -> None:
+    from shared.observability import _SecretRegistry
+
+    registry = _SecretRegistry()
+    registry.add("expired-access-token-1", ttl_s=-1)
+    for i in range(1_100):  # a sweep runs every 1,024 additions
+        registry.add(f"password-number-{i:05d}")
+    assert registry.scrub("expired-access-token-1") == "expired-access-token-1"
+    assert registry.scrub("x password-number-00007 y") == f"x {REDACTED} y"
+    assert len(registry) == 1_100
+
+
+def test_many_secrets_sharing_a_prefix_and_overlapping_values_are_all_redacted() -> None:
+    from shared.observability import _SecretRegistry
+
+    registry = _SecretRegistry()
+    registry.add("ya29.shared-prefix-A")
+    registry.add("ya29.shared-prefix-AB-longer")
+    registry.add("ya29.shared-prefix-B")
+    text = "ya29.shared-prefix-AB-longer,ya29.shared-prefix-A;ya29.shared-prefix-B."
+    assert registry.scrub(text) == f"{REDACTED},{REDACTED};{REDACTED}."
+    assert registry.scrub("ya29.shared") == "ya29.shared"
+
+
+def test_a_registered_secret_is_redacted_among_ten_thousand(captured: io.StringIO) -> None:
+    for i in range(10_000):
+        register_secret(f"refreshed-access-token-{i:06d}-zz", ttl_s=3600)
+    logging.getLogger("test.many").info("sent refreshed-access-token-004242-zz to the server")
+    out = captured.getvalue()
+    assert "refreshed-access-token-004242-zz" not in out
+    assert REDACTED in out
+
+
+def test_oauth_error_codes_stay_readable_while_real_codes_are_redacted() -> None:
+    assert redact("token endpoint refused: code=invalid_client") == (
+        "token endpoint refused: code=invalid_client"
+    )
+    assert redact('{"error": "unauthorized_client"}') == '{"error": "unauthorized_client"}'
+    assert redact("callback code=invalid_client_x9") == f"callback code={REDACTED}"
+    assert redact("callback code=4/0AbCdEf-real-code") == f"callback code={REDACTED}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli.local_system import NoSampleEmails, sample_emails
+from mailingest_dev.local_system import NoSampleEmails, sample_emails
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "data" / "corpus"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter, is_stale, merge

@@ -23,8 +23,15 @@ def ensure_topic(project: str, topic: str) -> str:
 
 
 def ensure_subscription(
-    project: str, topic: str, subscription: str, *, ordering: bool = True
+    project: str,
+    topic: str,
+    subscription: str,
+    *,
+    ordering: bool = True,
+    expire_after_idle_days: int = 0,
 ) -> str:
+    """Create ``subscription`` on ``topic`` unless it exists. ``expire_after_idle_days``
+    (Pub/Sub's minimum is 1) lets Pub/Sub delete a private subscription nobody reads."""
     subscriber = pubsub_v1.SubscriberClient()
     path = subscriber.subscription_path(project, subscription)
     try:
@@ -35,6 +42,11 @@ def ensure_subscription(
                     "topic": f"projects/{project}/topics/{topic}",
                     "enable_message_ordering": ordering,
                     "ack_deadline_seconds": 60,
+                    **(
+                        {"expiration_policy": {"ttl": {"seconds": expire_after_idle_days * 86400}}}
+                        if expire_after_idle_days
+                        else {}
+                    ),
                 },
                 timeout=30,
             )
@@ -45,3 +57,18 @@ def ensure_subscription(
             f"create subscription {subscription}: {type(exc).__name__}"
         ) from None
     return str(path)
+
+
+def delete_subscription(project: str, subscription: str) -> None:
+    """Delete ``subscription``; one already gone is fine."""
+    subscriber = pubsub_v1.SubscriberClient()
+    path = subscriber.subscription_path(project, subscription)
+    try:
+        with subscriber:
+            subscriber.delete_subscription(request={"subscription": path}, timeout=30)
+    except gexc.NotFound:
+        pass
+    except gexc.GoogleAPIError as exc:
+        raise ServiceUnavailable(
+            f"delete subscription {subscription}: {type(exc).__name__}"
+        ) from None

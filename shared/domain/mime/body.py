@@ -100,50 +100,68 @@ def _attachment(part: Message, data: bytes, name: str | None, inline: bool) -> A
 
 
 def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> None:
-    out.parts += 1
-    if out.parts > limits.max_parts:
-        if out.parts == limits.max_parts + 1:
-            out.defects.append(f"more than {limits.max_parts} MIME parts: the rest ignored")
-        return
-    if depth > limits.max_depth:
-        out.defects.append(f"MIME nesting deeper than {limits.max_depth}: ignored below")
+    if not _within_limits(out, limits, depth):
         return
     ctype = part.get_content_type()
     disposition = (part.get_content_disposition() or "").lower()
     name = _filename(part)
     if ctype == "message/rfc822":
-        inner = part.get_payload()
-        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            if disposition == "attachment" or name:
-                try:
-                    data = inner[0].as_bytes()
-                except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
-                    data = b""
-                _add_attachment(part, data, name, out, limits, inline=False)
-            out.forwarded.append(inner[0])
-            walk(inner[0], out, limits, depth + 1)
-        return
-    if part.is_multipart():
-        if ctype == "multipart/report":
-            out.is_report = True
-        children = part.get_payload()
-        if not isinstance(children, list):
-            return
-        if ctype == "multipart/alternative":
-            _alternative(list(children), out, limits, depth)
-            return
-        related = ctype == "multipart/related"
-        for i, child in enumerate(children):
-            if isinstance(child, Message):
-                if related and i > 0 and not child.is_multipart():
-                    _leaf(child, out, limits, inline_hint=True)
-                else:
-                    walk(child, out, limits, depth + 1)
-        return
-    if ctype.startswith("multipart/"):
+        _enclosed_message(part, out, limits, depth, attached=disposition == "attachment" or name)
+    elif part.is_multipart():
+        _multipart(part, ctype, out, limits, depth)
+    elif ctype.startswith("multipart/"):
         _broken_multipart(part, out, limits, depth)
+    else:
+        _leaf(part, out, limits, inline_hint=False, disposition=disposition, name=name)
+
+
+def _within_limits(out: Collected, limits: ParseLimits, depth: int) -> bool:
+    """Count the part; say once when the part count or the nesting depth is exceeded."""
+    out.parts += 1
+    if out.parts > limits.max_parts:
+        if out.parts == limits.max_parts + 1:
+            out.defects.append(f"more than {limits.max_parts} MIME parts: the rest ignored")
+        return False
+    if depth > limits.max_depth:
+        out.defects.append(f"MIME nesting deeper than {limits.max_depth}: ignored below")
+        return False
+    return True
+
+
+def _enclosed_message(
+    part: Message, out: Collected, limits: ParseLimits, depth: int, *, attached: object
+) -> None:
+    """A forwarded message: listed as an attachment when attached, and walked for its text."""
+    inner = part.get_payload()
+    if not (isinstance(inner, list) and inner and isinstance(inner[0], Message)):
         return
-    _leaf(part, out, limits, inline_hint=False, disposition=disposition, name=name)
+    if attached:
+        try:
+            data = inner[0].as_bytes()
+        except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
+            data = b""
+        _add_attachment(part, data, _filename(part), out, limits, inline=False)
+    out.forwarded.append(inner[0])
+    walk(inner[0], out, limits, depth + 1)
+
+
+def _multipart(part: Message, ctype: str, out: Collected, limits: ParseLimits, depth: int) -> None:
+    if ctype == "multipart/report":
+        out.is_report = True
+    children = part.get_payload()
+    if not isinstance(children, list):
+        return
+    if ctype == "multipart/alternative":
+        _alternative(list(children), out, limits, depth)
+        return
+    related = ctype == "multipart/related"
+    for i, child in enumerate(children):
+        if not isinstance(child, Message):
+            continue
+        if related and i > 0 and not child.is_multipart():
+            _leaf(child, out, limits, inline_hint=True)
+        else:
+            walk(child, out, limits, depth + 1)
 
 
 def _broken_multipart(part: Message, out: Collected, limits: ParseLimits, depth: int) -> None:

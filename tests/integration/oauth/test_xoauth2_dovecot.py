@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mailingest_dev.devstack import start_dovecot
 from shared.adapters.imap import ConnectOptions, connect_imap
-from shared.devstack import start_dovecot
 from shared.domain.models import MailboxState, TlsMode
 from shared.errors import AuthError
 from shared.ids import MailboxId, TenantId

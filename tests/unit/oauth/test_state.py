@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from cryptography.fernet import Fernet
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.errors import ValidationError
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 

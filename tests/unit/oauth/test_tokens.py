@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import DESTROYED, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import (
     AuthMethod,
     Mailbox,

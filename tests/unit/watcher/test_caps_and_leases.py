@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import Lease, Mailbox, Provider, TlsMode
 from shared.errors import ServiceUnavailable
 from shared.ids import MailboxId, TenantId

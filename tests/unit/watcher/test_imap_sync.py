@@ -8,8 +8,8 @@ from typing import Any, cast
 
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock
 from shared.domain.models import HealthUpdate, Mailbox, Provider, TlsMode
 from shared.errors import ClaimBusy
 from shared.ids import MailboxId, TenantId
@@ -139,7 +139,8 @@ class StuckPipeline(RecordingPipeline):
 def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None:
     """Issue #8 item 6: during a 356 s stall the health said pending 0, stale false."""
     clock = FakeClock()
-    sync, store, pipeline = rig(StuckPipeline(ok=1), clock)
+    stuck = StuckPipeline(ok=1)
+    sync, store, _ = rig(stuck, clock)
     reporter: HealthReporter = sync.reporter  # type: ignore[attr-defined]
     set_cursor(store, 7, 0)
     reporter.report(MAILBOX, HealthUpdate(last_sync_at=clock.now()))  # it was syncing fine
@@ -158,7 +159,7 @@ def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None
     health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
     assert is_stale(health, MAILBOX, clock.now(), idle_refresh_s=300)
     # it moves again: handed off, nothing waits, not stale
-    pipeline.ok = 10
+    stuck.ok = 10
     assert sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7) == 2
     reporter.flush()
     health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())

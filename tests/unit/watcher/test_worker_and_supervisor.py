@@ -13,8 +13,9 @@ from typing import Any, cast
 
 import pytest
 
+from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.adapters.system_clock import FakeClock, SystemClock
+from shared.adapters.system_clock import SystemClock
 from shared.domain.models import (
     AuthMethod,
     Health,

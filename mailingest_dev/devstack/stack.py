@@ -13,8 +13,8 @@ from concurrent.futures import wait as wait_futures
 from pathlib import Path
 from typing import Any
 
-from shared.devstack.dovecot import Dovecot, start_dovecot
-from shared.devstack.emulators import (
+from mailingest_dev.devstack.dovecot import Dovecot, start_dovecot
+from mailingest_dev.devstack.emulators import (
     PROJECT,
     FirestoreEmulator,
     PubSubEmulator,
@@ -23,7 +23,7 @@ from shared.devstack.emulators import (
     start_pubsub,
     start_secretmanager,
 )
-from shared.devstack.process import DevstackError, sigterm_raises_keyboard_interrupt
+from mailingest_dev.devstack.process import DevstackError, sigterm_raises_keyboard_interrupt
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""``python -m shared.devstack up [--env-file PATH]``: start the local services, write their
+"""``python -m mailingest_dev.devstack up [--env-file PATH]``: start the local services, write their
 environment to a file (``KEY=VALUE`` lines), wait for Ctrl-C or SIGTERM, stop them all."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from shared.devstack.process import DevstackError
-from shared.devstack.stack import SERVICES, local_services
+from mailingest_dev.devstack.process import DevstackError
+from mailingest_dev.devstack.stack import SERVICES, local_services
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m shared.devstack",
+        prog="python -m mailingest_dev.devstack",
         description="Run the local services (emulators, Secret Manager stand-in, Dovecot).",
     )
     parser.add_argument("command", choices=["up"])

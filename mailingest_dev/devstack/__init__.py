@@ -5,8 +5,8 @@ Ports are picked free at start so two runs never collide; each service runs in i
 process group and ``stop()`` kills exactly that group (recipes: handbook/local-services.md).
 """
 
-from shared.devstack.dovecot import Dovecot, start_dovecot
-from shared.devstack.emulators import (
+from mailingest_dev.devstack.dovecot import Dovecot, start_dovecot
+from mailingest_dev.devstack.emulators import (
     FirestoreEmulator,
     PubSubEmulator,
     SecretManagerStandIn,
@@ -14,8 +14,8 @@ from shared.devstack.emulators import (
     start_pubsub,
     start_secretmanager,
 )
-from shared.devstack.process import DevstackError
-from shared.devstack.stack import SERVICES, LocalServices, local_services
+from mailingest_dev.devstack.process import DevstackError
+from mailingest_dev.devstack.stack import SERVICES, LocalServices, local_services
 
 __all__ = [
     "SERVICES",

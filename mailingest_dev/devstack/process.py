@@ -193,7 +193,7 @@ def sigterm_raises_keyboard_interrupt() -> Iterator[None]:
     Python's default SIGTERM action ends the process without unwinding, which would orphan
     every child (each lives in its own session). Only installed from the main thread and
     only over the default handler: an owner with its own handler (``mailingest run``,
-    ``python -m shared.devstack up``) keeps it.
+    ``python -m mailingest_dev.devstack up``) keeps it.
     """
     install = (
         threading.current_thread() is threading.main_thread()

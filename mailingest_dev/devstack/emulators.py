@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.devstack.process import (
+from mailingest_dev.devstack.process import (
     DevstackError,
     ManagedProcess,
     ensure_ports_free,

@@ -16,13 +16,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from shared.devstack.dovecot_config import (
+from mailingest_dev.devstack.dovecot_config import (
     MAIL_UID,
     render_config,
     render_oauth2_ext,
     write_self_signed,
 )
-from shared.devstack.process import (
+from mailingest_dev.devstack.process import (
     DevstackError,
     ManagedProcess,
     ensure_ports_free,

@@ -19,10 +19,11 @@ from types import FrameType
 from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
+from mailingest_dev.devstack import LocalServices
+from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app
 from shared.cli.output import format_event_line
 from shared.config import Settings
-from shared.devstack import LocalServices
 from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 
@@ -30,7 +31,6 @@ DEMO_TENANT = TenantId("demo-agency")
 DEMO_MAILBOX = MailboxId("booking")
 DEMO_USER = "booking@demo.agency"
 DEMO_ADMIN = "admin@demo.agency"
-TAIL_SUBSCRIPTION = "mail-events-tail"
 # HTTP functions started under functions-framework: (folder, target, signature type)
 HTTP_FUNCTIONS = (
     ("settings", "settings", "http"),
@@ -66,9 +66,10 @@ class LocalSystem:
         self._children: list[subprocess.Popen[bytes]] = []
         self._stop = threading.Event()
         self._events = 0
+        self._reader: EventTail | None = None
 
     def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
-        from shared.devstack import local_services
+        from mailingest_dev.devstack import local_services
 
         if self.state_dir.exists():
             shutil.rmtree(self.state_dir)
@@ -124,7 +125,7 @@ class LocalSystem:
             f.writelines(f"{k}={v}\n" for k, v in sorted(env.items()))
 
     def _prepare(self, app: App, svc: LocalServices) -> None:
-        from shared.adapters.pubsub import ensure_subscription, ensure_topic
+        from shared.adapters.pubsub import ensure_topic
 
         dovecot = svc.dovecot
         assert dovecot is not None  # local_services started it
@@ -132,7 +133,8 @@ class LocalSystem:
         dovecot.add_user(DEMO_USER, password)
         project, topic = app.settings.project_id, app.settings.events_topic
         ensure_topic(project, topic)
-        ensure_subscription(project, topic, TAIL_SUBSCRIPTION, ordering=True)
+        self._reader = EventTail(project, topic)  # private: shares no message with others
+        self._reader.prepare()
         app.admin.add_tenant(DEMO_TENANT, "Demo Agency", actor="make-run", admins=(DEMO_ADMIN,))
         mailbox = Mailbox(
             tenant_id=DEMO_TENANT,
@@ -207,10 +209,8 @@ class LocalSystem:
     def _tail(self, app: App) -> None:
         import json
 
-        from shared.adapters.pubsub import EventTail
-
-        tail = EventTail(app.settings.project_id, app.settings.events_topic, TAIL_SUBSCRIPTION)
-        for data, _attrs in tail.iter(stop=self._stop):
+        assert self._reader is not None  # made by _prepare
+        for data, _attrs in self._reader.iter(stop=self._stop):
             self._events += 1
             _say(format_event_line(json.loads(data)))
 
