@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from shared.config import Settings
 from shared.errors import ConfigError
+from shared.ids import incarnation
 from shared.observability import register_secret
 from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
 
@@ -44,6 +45,7 @@ class App:
     blobs: BlobStore
     pipeline: IngestPipeline
     admin: Admin
+    holder: str  # this process's incarnation: worker id + start nonce (leases, claims)
 
 
 def build_state(settings: Settings, clock: Clock) -> StateStore:
@@ -125,12 +127,13 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     events = build_events(settings)
     secrets = build_secrets(settings)
     blobs = build_blobs(settings)
+    holder = incarnation(settings.worker_id)
     pipeline = IngestPipeline(
         state,
         events,
         blobs,
         clock,
-        holder=settings.worker_id,
+        holder=holder,
         options=ingest_options(settings),
     )
     return App(
@@ -142,6 +145,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         blobs=blobs,
         pipeline=pipeline,
         admin=Admin(state, secrets, clock),
+        holder=holder,
     )
 
 
@@ -172,7 +176,7 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         app.pipeline,
         CompositeCredentialProvider(providers),
         app.clock,
-        holder=app.settings.worker_id,
+        holder=app.holder,
         options=options,
     )
 
@@ -221,7 +225,7 @@ def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
         app.pipeline,
         apis,
         app.clock,
-        holder=app.settings.worker_id,
+        holder=app.holder,
         options=GmailOptions(topic=gmail.topic),
     )
     verifier = None
@@ -264,7 +268,7 @@ def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
         apis,
         app.secrets,
         app.clock,
-        holder=app.settings.worker_id,
+        holder=app.holder,
         options=GraphOptions(
             notification_url=graph.notification_url, lifecycle_url=graph.lifecycle_url
         ),

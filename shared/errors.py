@@ -5,15 +5,21 @@ MailIngestError
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
  │    │    └── Throttled              the provider said "slow down" (429), maybe with Retry-After
- │    └── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    ├── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    ├── ClaimBusy              another live worker is in flight with the message: retry soon
+ │                               (not a connection error: no growing backoff)
+ │    └── PortFailure            a port (blob, state, sink, secrets) failed while ingesting, even
+ │                               permanently (a GCS 403): the message is not to blame, nothing is
+ │                               handed off, the mailbox retries with backoff and shows the error
  └── PermanentError          will not get better by retrying: log, acknowledge, mark the mailbox
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
       ├── AlreadyExists          create of something that is there
       ├── AuthError              credentials refused (wrong password, revoked grant)
-      │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    ├── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    └── ClientRejected        the provider refused *our* OAuth client: an operator fixes it
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
       ├── CursorExpired          the provider no longer knows the stored sync position: resync
-      └── MessageTooLarge        raw message over the configured limit
+      └── MessageTooLarge        a message (or its event) over a size limit: message-specific
 """
 
 from __future__ import annotations
@@ -52,6 +58,16 @@ class ConflictError(RetryableError):
     """An optimistic write lost a race (cursor compare-and-set, lease)."""
 
 
+class ClaimBusy(RetryableError):
+    """Another worker that is still alive holds the message's dedupe claim. Nothing is wrong
+    with the connection: retry shortly, without growing a backoff."""
+
+
+class PortFailure(RetryableError):
+    """A port failed under the ingest pipeline. Never a reason to dead-letter the message:
+    the caller keeps its cursor, leaves the message on the server and retries later."""
+
+
 class PermanentError(MailIngestError):
     """Retrying will not help: acknowledge, record, move on."""
 
@@ -73,6 +89,12 @@ class AuthError(PermanentError):
 class ReauthRequired(AuthError):
     """An OAuth grant is gone (invalid_grant, revoked consent): the tenant must reconnect.
     The mailbox's state is ``reauth_required`` (not ``auth_error``) while this lasts."""
+
+
+class ClientRejected(AuthError):
+    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
+    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
+    left alone and an operator must fix the client (RFC 6749 §5.2)."""
 
 
 class ValidationError(PermanentError):

@@ -107,10 +107,19 @@ class ClaimOutcome(StrEnum):
 
 class DedupeStore(Protocol):
     def claim(
-        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+        self,
+        key: str,
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        lease: str | None = None,
     ) -> ClaimOutcome:
-        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. A pending claim older
-        than ``in_flight_timeout`` is taken over (its holder crashed)."""
+        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. Another holder's
+        pending claim is taken over (its holder crashed or lost the mailbox) when it is older
+        than ``in_flight_timeout``, or at once when it names a ``lease`` that its holder no
+        longer holds (absent, lapsed, or another holder's): a claim tied to the mailbox
+        lease of its holder's incarnation outlives that holder by at most the lease TTL."""
         ...
 
     def complete_claim(self, key: str, holder: str) -> None:
@@ -188,6 +197,12 @@ class SecretStore(Protocol):
 
     def get_secret(self, name: str) -> str:
         """The latest version's value. Raises NotFound."""
+        ...
+
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        """Destroy every version older than ``version`` (a name ``put_secret`` returned) that
+        is not destroyed yet; returns how many. For values whose old versions are of no use
+        (a rotated refresh token): Secret Manager bills every version that is not destroyed."""
         ...
 
     def delete_secret(self, name: str) -> None: ...

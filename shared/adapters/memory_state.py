@@ -157,7 +157,13 @@ class InMemoryStateStore:
 
     # dedupe claims
     def claim(
-        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+        self,
+        key: str,
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        lease: str | None = None,
     ) -> ClaimOutcome:
         with self._lock:
             now = self._clock.now()
@@ -167,11 +173,16 @@ class InMemoryStateStore:
             if current is not None:
                 if current["status"] == "done":
                     return ClaimOutcome.DONE
-                if now - current["claimed_at"] < in_flight_timeout:
+                held = self._leases.get(current.get("lease") or "")
+                holder_alive = current.get("lease") is None or (
+                    held is not None and held.holder == current["holder"] and held.expires_at > now
+                )
+                if holder_alive and now - current["claimed_at"] < in_flight_timeout:
                     return ClaimOutcome.BUSY
             self._claims[key] = {
                 "status": "pending",
                 "holder": holder,
+                "lease": lease,
                 "claimed_at": now,
                 "expires_at": now + ttl,
             }

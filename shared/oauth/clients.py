@@ -16,6 +16,7 @@ import httpx
 
 from shared.domain.models import OAuthProvider
 from shared.errors import AuthError, ReauthRequired, ServiceUnavailable, ValidationError
+from shared.errors import ClientRejected as ClientRejected  # re-exported: callers import it here
 from shared.observability import register_secret
 
 GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
@@ -37,12 +38,6 @@ CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
 # temporarily_unavailable / server_error: OpenID Connect and Microsoft's documented transient
 # answers; retried later, never a reason to ask the tenant to reconnect
 TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
-
-
-class ClientRejected(AuthError):
-    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
-    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
-    left alone and an operator must fix the client (RFC 6749 §5.2)."""
 
 
 def classify_token_error(provider: str, error: str) -> AuthError:
@@ -133,6 +128,18 @@ def _verified_google_email(id_token: str | None, client_id: str, nonce: str) -> 
     return email
 
 
+def _bounded(request_class: Any, timeout_s: float) -> Any:
+    """google-auth's requests transport with every request bounded by ``timeout_s`` (its own
+    default is 120 s, and a token refresh runs inside a watcher's connect)."""
+
+    class Bounded(request_class):  # type: ignore[misc]
+        def __call__(self, url: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = timeout_s
+            return super().__call__(url, method, *args, **kwargs)
+
+    return Bounded()
+
+
 def _oauth_error(response: httpx.Response) -> str:
     try:
         data = response.json()
@@ -145,8 +152,16 @@ class GoogleOAuthClient:
     provider = OAuthProvider.GOOGLE
 
     def __init__(
-        self, client_id: str, client_secret: str, auth_uri: str, token_uri: str, redirect_uri: str
+        self,
+        client_id: str,
+        client_secret: str,
+        auth_uri: str,
+        token_uri: str,
+        redirect_uri: str,
+        *,
+        timeout_s: float = TIMEOUT_S,
     ) -> None:
+        self._timeout = timeout_s
         self._id = client_id
         self._secret = client_secret
         self._auth_uri = auth_uri
@@ -188,7 +203,7 @@ class GoogleOAuthClient:
             "client_secret": self._secret,
         }
         try:
-            response = httpx.post(self._token_uri, data=data, timeout=TIMEOUT_S)
+            response = httpx.post(self._token_uri, data=data, timeout=self._timeout)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(f"google token endpoint: {type(exc).__name__}") from None
         if response.status_code >= 500 or response.status_code == 429:
@@ -230,7 +245,7 @@ class GoogleOAuthClient:
             client_secret=self._secret,
         )
         try:
-            creds.refresh(Request())  # type: ignore[no-untyped-call]
+            creds.refresh(_bounded(Request, self._timeout))  # type: ignore[no-untyped-call]
         except RefreshError as exc:
             # google-auth raises RefreshError(details, response_data, retryable=...) with the
             # endpoint's JSON body; its own retries of 5xx / 429 are already spent here

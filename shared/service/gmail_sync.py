@@ -61,6 +61,11 @@ class SyncResult:
     backfilled: bool = False
 
 
+def sync_lease(mailbox: Mailbox) -> str:
+    """The lease a Gmail sync holds; claims taken under it are freed when it lapses."""
+    return f"gmail-sync/{mailbox.key}"
+
+
 def label_of(mailbox: Mailbox) -> str:
     """The Gmail label a mailbox watches: its folder, INBOX by default."""
     return mailbox.folder or "INBOX"
@@ -143,7 +148,7 @@ class GmailSync:
             return SyncResult("skipped")
         if upto is not None and self._reached(mailbox, upto):
             return SyncResult("current")
-        lease_name = f"gmail-sync/{mailbox.key}"
+        lease_name = sync_lease(mailbox)
         if self._state.try_acquire_lease(lease_name, self._holder, self._opt.lease_ttl) is None:
             raise SyncBusy(f"a sync of {mailbox.key} is running")
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
@@ -245,7 +250,9 @@ class GmailSync:
                 continue
             assert isinstance(got, GmailMessage)
             received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
-            result = self._pipeline.ingest(mailbox, got.id, got.raw, received_at=received)
+            result = self._pipeline.ingest(
+                mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
+            )
             last_date = max(last_date, got.internal_date_ms)
             done.append(got.id)
             self._report(

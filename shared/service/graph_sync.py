@@ -75,6 +75,11 @@ class SyncBusy(ServiceUnavailable):
     """Another instance is syncing this mailbox: deliver the notification again later."""
 
 
+def sync_lease(mailbox: Mailbox) -> str:
+    """The lease a Graph sync holds; claims taken under it are freed when it lapses."""
+    return f"graph-sync/{mailbox.key}"
+
+
 def subscription_secret_name(subscription_id: str) -> str:
     """Graph subscription ids are GUIDs; anything else cannot name a secret of ours."""
     safe = "".join(c for c in subscription_id if c.isalnum() or c == "-")[:200]
@@ -208,7 +213,7 @@ class GraphSync:
     def sync(self, mailbox: Mailbox) -> SyncOutcome:
         if not mailbox.enabled:
             return SyncOutcome("skipped")
-        lease = f"graph-sync/{mailbox.key}"
+        lease = sync_lease(mailbox)
         if self._state.try_acquire_lease(lease, self._holder, self._opt.lease_ttl) is None:
             raise SyncBusy(f"a sync of {mailbox.key} is running")
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="graph"):
@@ -271,7 +276,11 @@ class GraphSync:
                     self._report(mailbox, HealthUpdate(failed=1, last_error=str(raw)[:300]))
                     continue
                 result = self._pipeline.ingest(
-                    mailbox, change.id, raw, received_at=change.received_at
+                    mailbox,
+                    change.id,
+                    raw,
+                    received_at=change.received_at,
+                    lease=sync_lease(mailbox),
                 )
                 if change.received_at is not None:
                     last_ms = max(last_ms, int(change.received_at.timestamp() * 1000))

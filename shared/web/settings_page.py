@@ -175,6 +175,22 @@ class SettingsPage:
         except (NotFound, ValueError):  # a new mailbox
             existing = None
         try:
+            auth = AuthMethod(form.get("auth_method", "password"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
+        # and refresh-token secret) unless the admin switches it to a password and gives one
+        keep_oauth = (
+            existing is not None
+            and existing.auth_method is AuthMethod.OAUTH2
+            and (auth is AuthMethod.OAUTH2 or not form.get("password"))
+        )
+        if keep_oauth:
+            auth = AuthMethod.OAUTH2
+        keep_secret = existing is not None and (
+            keep_oauth or existing.auth_method is not AuthMethod.OAUTH2
+        )
+        try:
             mailbox = Mailbox(
                 tenant_id=tenant.id,
                 id=MailboxId(form.get("mailbox", "")),
@@ -184,9 +200,11 @@ class SettingsPage:
                 host=form.get("host") or None,
                 port=int(form["port"]) if form.get("port") else None,
                 tls=TlsMode(form.get("tls", "tls")),
-                auth_method=AuthMethod(form.get("auth_method", "password")),
+                auth_method=auth,
                 username=form.get("username") or None,
-                secret_ref=existing.secret_ref if existing else None,
+                secret_ref=existing.secret_ref if existing and keep_secret else None,
+                oauth=existing.oauth if existing and keep_oauth else None,
+                enabled=existing.enabled if existing else True,
                 folder=form.get("folder") or "INBOX",
                 idle=form.get("idle") == "on",
                 poll_interval_s=int(form.get("poll_interval_s") or 60),

@@ -15,9 +15,16 @@ import pytest
 from cryptography.fernet import Fernet
 from functions_framework import create_app
 
-from shared.domain.models import HealthUpdate, MailboxState
+from shared.domain.models import (
+    AuthMethod,
+    HealthUpdate,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+)
 from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
+from shared.secret_names import password_secret_name, refresh_secret_name
 from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
@@ -298,3 +305,48 @@ def test_a_csrf_token_expires() -> None:
     with pytest.raises(ValidationError, match="expired"):
         page.save(ACME, _form(f"{int(expires) + 3600}.{mac}", mailbox="second"))
     assert page.save(ACME, _form(page.csrf_token(ACME, "acme"), mailbox="second"))
+
+
+def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
+    client: Any, iap: IapStandIn
+) -> None:
+    """Issue #8 item 3: the save dropped ``oauth`` when an OAuth mailbox was edited."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    # what the OAuth callback stores after "Connect with Microsoft"
+    mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    grant = OAuthGrant(
+        provider=OAuthProvider.MICROSOFT,
+        connected_address="booking@acme.example",
+        scopes=("https://outlook.office.com/IMAP.AccessAsUser.All",),
+        connected_at=datetime.now(UTC),
+    )
+    app.state.put_mailbox(
+        mailbox.model_copy(
+            update={
+                "auth_method": AuthMethod.OAUTH2,
+                "oauth": grant,
+                "secret_ref": refresh_secret_name("acme", "booking"),
+            }
+        )
+    )
+    app.admin.set_enabled(TenantId("acme"), MailboxId("booking"), False, actor="t")
+    # the admin moves it to another folder; the form sends its default method and no password
+    edited = _form(token, folder="Stopsale", password="")
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=edited)
+    assert saved.status_code == 200
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.folder == "Stopsale"
+    assert stored.auth_method is AuthMethod.OAUTH2
+    assert stored.oauth == grant
+    assert stored.secret_ref == refresh_secret_name("acme", "booking")
+    assert stored.enabled is False
+    # switching it to a password, with one, is a deliberate change: the grant goes
+    switched = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="New-Pass-7")
+    )
+    assert switched.status_code == 200
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert (stored.auth_method, stored.oauth) == (AuthMethod.PASSWORD, None)
+    assert stored.secret_ref == password_secret_name("acme", "booking")
