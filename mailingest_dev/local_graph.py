@@ -95,6 +95,7 @@ class LocalGraph:
 @contextmanager
 def local_graph(project: str, tmp: Path) -> Iterator[LocalGraph]:
     """Needs ``PUBSUB_EMULATOR_HOST`` in the environment."""
+    tmp.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         identity = stack.enter_context(microsoft_stand_in(tmp))
         graph = stack.enter_context(running_graph())
