@@ -210,24 +210,29 @@ class GmailParts:
     endpoint: GmailPushEndpoint
 
 
-def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GmailParts:
-    """Gmail's sync and push endpoint; access tokens from the OAuth token service unless
-    given (tests)."""
+def build_gmail_sync(app: App, access_token: Callable[[Mailbox], str]) -> GmailSync:
     from shared.adapters.gmail import TokenGmailApis
     from shared.service.gmail_sync import GmailOptions, GmailSync
-    from shared.web.gmail_push import GmailPushEndpoint
-    from shared.web.push_auth import PushAuthSettings, PushVerifier
 
     gmail = app.settings.gmail
-    apis = TokenGmailApis(access_token or _oauth_access_token(app), endpoint=gmail.api_endpoint)
-    sync = GmailSync(
+    return GmailSync(
         app.state,
         app.pipeline,
-        apis,
+        TokenGmailApis(access_token, endpoint=gmail.api_endpoint),
         app.clock,
         holder=app.holder,
         options=GmailOptions(topic=gmail.topic),
     )
+
+
+def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GmailParts:
+    """Gmail's sync and push endpoint; access tokens from the OAuth token service unless
+    given (tests)."""
+    from shared.web.gmail_push import GmailPushEndpoint
+    from shared.web.push_auth import PushAuthSettings, PushVerifier
+
+    gmail = app.settings.gmail
+    sync = build_gmail_sync(app, access_token or _oauth_access_token(app))
     verifier = None
     if gmail.push_auth:
         if not gmail.push_audience or not gmail.push_service_account:
@@ -256,13 +261,19 @@ class GraphParts:
 def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GraphParts:
     """Graph's subscription lifecycle, delta sync and queue worker; access tokens from the
     OAuth token service (MSAL) unless given."""
-    from shared.adapters.graph import TokenGraphApis
-    from shared.service.graph_sync import GraphOptions, GraphSync
     from shared.web.graph_worker import GraphWorker
 
+    sync = build_graph_sync(app, access_token or _oauth_access_token(app))
+    return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))
+
+
+def build_graph_sync(app: App, access_token: Callable[[Mailbox], str]) -> GraphSync:
+    from shared.adapters.graph import TokenGraphApis
+    from shared.service.graph_sync import GraphOptions, GraphSync
+
     graph = app.settings.graph
-    apis = TokenGraphApis(access_token or _oauth_access_token(app), endpoint=graph.api_endpoint)
-    sync = GraphSync(
+    apis = TokenGraphApis(access_token, endpoint=graph.api_endpoint)
+    return GraphSync(
         app.state,
         app.pipeline,
         apis,
@@ -273,7 +284,6 @@ def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
             notification_url=graph.notification_url, lifecycle_url=graph.lifecycle_url
         ),
     )
-    return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))
 
 
 def build_graph_webhook(app: App) -> GraphWebhookEndpoint:

@@ -19,7 +19,8 @@ from shared.errors import AuthError, ReauthRequired, ServiceUnavailable, Validat
 from shared.errors import ClientRejected as ClientRejected  # re-exported: callers import it here
 from shared.observability import register_secret
 
-GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
+GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"  # after-processing actions
+GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"  # the narrowest
 GOOGLE_MAIL_SCOPE = "https://mail.google.com/"  # IMAP / POP3 with XOAUTH2
 GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
 GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"  # application permissions
@@ -170,7 +171,9 @@ class GoogleOAuthClient:
         register_secret(client_secret)
 
     def scopes_for(self, mode: str) -> tuple[str, ...]:
-        main = GMAIL_API_SCOPE if mode == "gmail" else GOOGLE_MAIL_SCOPE
+        main = {"gmail": GMAIL_READONLY_SCOPE, "gmail-modify": GMAIL_API_SCOPE}.get(
+            mode, GOOGLE_MAIL_SCOPE
+        )
         return ("openid", "email", main)
 
     def authorization_url(

@@ -243,3 +243,36 @@ def test_a_google_account_with_an_unverified_address_is_refused(oauth_env: OAuth
     assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["email_not_verified"]
     mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert mailbox.oauth is None
+
+
+def test_gmail_api_mode_switches_the_mailbox_to_gmail_and_starts_the_watch(
+    oauth_env: OAuthEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailingest_dev.standins.gmail_api import running_gmail
+    from shared.domain.models import Provider
+
+    with running_gmail() as gmail:
+        gmail.authorize = lambda token: oauth_env.google.access_tokens.get(token)
+        gmail.add_account("booking@acme.example", "unused-static-token")
+        monkeypatch.setenv("MAILINGEST_GMAIL_API_ENDPOINT", gmail.base_url)
+        monkeypatch.setenv("MAILINGEST_GMAIL_TOPIC", "projects/demo-test/topics/gmail-push")
+        response = start(oauth_env, "tenant=acme&mailbox=booking&provider=google&mode=gmail")
+        assert response.status_code == 302
+        q = {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+        scopes = q["scope"].split()
+        # the narrowest scope that works: read-only, since the mailbox leaves mail as it is
+        assert "https://www.googleapis.com/auth/gmail.readonly" in scopes
+        assert "https://mail.google.com/" not in scopes
+        code = oauth_env.google.consent(q["code_challenge"], "booking@acme.example", q["nonce"])
+        back = callback(oauth_env, state=q["state"], code=code)
+        params = parse_qs(urlparse(back.headers["Location"]).query)
+        assert params["result"] == ["connected"]
+        assert "warning" not in params
+        mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+        assert (mailbox.provider, mailbox.host) == (Provider.GMAIL, None)
+        watch = gmail.accounts["booking@acme.example"].watch
+        assert watch is not None
+        assert watch["topicName"] == "projects/demo-test/topics/gmail-push"
+        assert watch["labelIds"] == ["INBOX"]
+        cursor = oauth_env.app.state.get_cursor(TenantId("acme"), MailboxId("booking"))
+        assert cursor.value["history_id"] == str(gmail.accounts["booking@acme.example"].history_id)
