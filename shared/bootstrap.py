@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.domain.models import Mailbox
     from shared.service.gmail_sync import GmailSync
     from shared.service.graph_sync import GraphSync
+    from shared.service.push import ProviderPush
     from shared.service.watcher import Watcher, WatcherOptions
     from shared.web.gmail_push import GmailPushEndpoint
     from shared.web.graph_webhook import GraphWebhookEndpoint
@@ -136,7 +137,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         holder=holder,
         options=ingest_options(settings),
     )
-    return App(
+    app = App(
         settings=settings,
         clock=clock,
         state=state,
@@ -146,6 +147,18 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         pipeline=pipeline,
         admin=Admin(state, secrets, clock),
         holder=holder,
+    )
+    app.admin.attach_push(_provider_push(app))
+    return app
+
+
+def _provider_push(app: App) -> ProviderPush:
+    """Gmail watch / Graph subscription start and stop, wired on first use."""
+    from shared.service.push import ProviderPush
+
+    return ProviderPush(
+        lambda: build_gmail_sync(app, _oauth_access_token(app)),
+        lambda: build_graph_sync(app, _oauth_access_token(app)),
     )
 
 

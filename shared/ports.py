@@ -352,3 +352,11 @@ class GraphApis(Protocol):
     def for_mailbox(self, mailbox: Mailbox) -> GraphApi:
         """``ReauthRequired`` when the mailbox's grant is gone."""
         ...
+
+
+class PushSubscriptions(Protocol):
+    """A provider's push for one mailbox (Gmail watch, Graph subscription)."""
+
+    def start(self, mailbox: Mailbox) -> None: ...
+
+    def stop(self, mailbox: Mailbox) -> None: ...

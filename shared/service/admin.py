@@ -10,11 +10,11 @@ import logging
 from typing import Any
 
 from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Provider, Tenant
-from shared.errors import NotFound, ValidationError
+from shared.errors import MailIngestError, NotFound, ValidationError
 from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
-from shared.ports import Clock, SecretStore, StateStore
+from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
 from shared.secret_names import password_secret_name
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,11 @@ class Admin:
             private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
         )
         self._resolver = resolver
+        self._push: PushSubscriptions | None = None
+
+    def attach_push(self, push: PushSubscriptions) -> None:
+        """Enabling / disabling a Gmail or Graph mailbox then starts / stops its push."""
+        self._push = push
 
     def add_tenant(
         self, tenant_id: str, name: str, *, actor: str, admins: tuple[str, ...] = ()
@@ -117,7 +122,15 @@ class Admin:
         updated = mailbox.model_copy(update={"enabled": enabled, "updated_at": self._clock.now()})
         self._state.put_mailbox(updated)
         action = "mailbox.enable" if enabled else "mailbox.disable"
-        self._audit(tenant_id, actor, action, mailbox.key, {})
+        details: dict[str, Any] = {}
+        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+            try:
+                (self._push.start if enabled else self._push.stop)(updated)
+                details["push"] = "started" if enabled else "stopped"
+            except MailIngestError as exc:  # the renew job / expiry settles it later
+                logger.warning("push not changed", extra={"error": str(exc)[:200]})
+                details["push"] = "pending"
+        self._audit(tenant_id, actor, action, mailbox.key, details)
         return updated
 
     def _audit(

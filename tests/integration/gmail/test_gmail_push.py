@@ -254,3 +254,19 @@ def test_a_push_during_another_instances_sync_is_redelivered_not_lost(gmail: Gma
     gmail.app.state.release_lease(lease, "other-instance")
     assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
     assert gmail.event_ids(1) == gmail.expected([gid])
+
+
+def test_disabling_stops_the_watch_and_enabling_starts_it_again(gmail: Gmail) -> None:
+    gmail.app.admin.set_enabled(TENANT, MAILBOX, False, actor="ops@acme.example")
+    assert gmail.standin.accounts[EMAIL].watch is None  # users.stop
+    assert gmail.app.state.get_cursor(TENANT, MAILBOX).value["watch_expiration_ms"] == 0
+    gid = gmail.insert(1)
+    # a push for a disabled mailbox does nothing
+    assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
+    assert gmail.event_ids(0) == []
+    gmail.app.admin.set_enabled(TENANT, MAILBOX, True, actor="ops@acme.example")
+    assert gmail.standin.accounts[EMAIL].watch is not None  # users.watch again
+    assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
+    assert gmail.event_ids(1) == gmail.expected([gid])  # nothing lost while it was off
+    actions = [(a.action, a.details.get("push")) for a in gmail.app.state.list_audit(TENANT)]
+    assert actions[:2] == [("mailbox.enable", "started"), ("mailbox.disable", "stopped")]

@@ -277,3 +277,13 @@ def test_scheduled_renewal_and_safety_net_resync(graph: GraphEnv) -> None:
     )
     assert renewal.renew() == {"mailboxes": 1, "recreated": 1}  # renew answered 404
     assert graph.subscription_id() in graph.local.graph.subscriptions
+
+
+def test_disabling_deletes_the_subscription_and_enabling_creates_one(graph: GraphEnv) -> None:
+    old = graph.subscription_id()
+    graph.app.admin.set_enabled(TENANT, MAILBOX, False, actor="ops@acme.example")
+    assert old not in graph.local.graph.subscriptions
+    graph.app.admin.set_enabled(TENANT, MAILBOX, True, actor="ops@acme.example")
+    new = graph.subscription_id()
+    assert new != old
+    assert new in graph.local.graph.subscriptions
