@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from shared.web.gmail_push import GmailPushEndpoint
     from shared.web.graph_webhook import GraphWebhookEndpoint
     from shared.web.graph_worker import GraphWorker
+    from shared.web.settings_page import SettingsPage
 from shared.service.admin import Admin
 from shared.service.ingest import IngestOptions, IngestPipeline
 
@@ -308,3 +309,22 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
         return GraphWebhookEndpoint(app.secrets, app.events)
     queue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
     return GraphWebhookEndpoint(app.secrets, queue)
+
+
+def build_settings_page() -> SettingsPage:
+    """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
+    from shared.config import PageSettings
+    from shared.web.settings_page import SettingsPage
+
+    app = build_app()
+    page = PageSettings.from_env()
+    if not page.csrf_key:
+        raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
+    return SettingsPage(
+        app.state,
+        app.admin,
+        app.clock,
+        oauth_start_url=page.oauth_start_url,
+        csrf_key=page.csrf_key,
+        idle_refresh_s=app.settings.watcher.idle_refresh_s,
+    )

@@ -15,10 +15,10 @@ tests (``make run`` and the test fixtures set it).
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from collections.abc import Callable, Mapping
 
+from shared import config
 from shared.errors import ServiceUnavailable, ValidationError
 
 ALLOW_ENV = "MAILINGEST_ALLOW_PRIVATE_HOSTS"
@@ -33,8 +33,8 @@ class HostRefused(ValidationError):
 
 
 def private_hosts_allowed(env: Mapping[str, str] | None = None) -> bool:
-    value = (os.environ if env is None else env).get(ALLOW_ENV, "")
-    return value.strip().lower() in ("1", "true", "yes")
+    """Read by ``shared.config`` (the one reader of the environment)."""
+    return config.private_hosts_allowed(env)
 
 
 def system_resolver(host: str, port: int) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import functions_framework
@@ -19,20 +18,9 @@ _identity: AdminIdentity | None = None
 def page() -> SettingsPage:
     global _page
     if _page is None:
-        from shared.bootstrap import build_app
-        from shared.errors import ConfigError
+        from shared.bootstrap import build_settings_page
 
-        app = build_app()
-        key = os.environ.get("MAILINGEST_OAUTH_STATE_KEY", "")
-        if not key:
-            raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
-        _page = SettingsPage(
-            app.state,
-            app.admin,
-            app.clock,
-            oauth_start_url=os.environ.get("MAILINGEST_OAUTH_START_URL", "/oauth_start"),
-            csrf_key=key,
-        )
+        _page = build_settings_page()
     return _page
 
 

@@ -16,13 +16,13 @@ setting is a configuration error, so no deployed page can run with it.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.config import PageSettings
 from shared.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -88,18 +88,6 @@ class IapVerifier:
         return email or None
 
 
-def _is_local(env: Mapping[str, str]) -> bool:
-    """Every backend is a local one: state in memory or the Firestore emulator, secrets in
-    memory, the local file or the local Secret Manager stand-in."""
-    state = env.get("MAILINGEST_STATE_BACKEND") or "firestore"
-    secrets = env.get("MAILINGEST_SECRETS_BACKEND") or "secretmanager"
-    state_local = state == "memory" or bool(env.get("FIRESTORE_EMULATOR_HOST"))
-    secrets_local = secrets in ("memory", "file") or bool(
-        env.get("MAILINGEST_SECRETMANAGER_ENDPOINT")
-    )
-    return state_local and secrets_local
-
-
 @dataclass(frozen=True)
 class AdminIdentity:
     """Resolves the admin behind a request; one instance per function process."""
@@ -109,25 +97,29 @@ class AdminIdentity:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AdminIdentity:
-        e = dict(os.environ if env is None else env)
-        audience = (e.get("MAILINGEST_IAP_AUDIENCE") or "").strip()
-        certs_url = (e.get("MAILINGEST_IAP_CERTS_URL") or "").strip() or IAP_CERTS_URL
-        dev_admin = (e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None
+        return cls.from_settings(PageSettings.from_env(env))
+
+    @classmethod
+    def from_settings(cls, settings: PageSettings) -> AdminIdentity:
         problems = []
-        if dev_admin and not _is_local(e):
+        if settings.dev_admin and not settings.local_backends:
             problems.append(
                 "MAILINGEST_SETTINGS_DEV_ADMIN: allowed only with local backends "
                 "(emulators, a local secret store); behind IAP set MAILINGEST_IAP_AUDIENCE"
             )
-        if not audience and not dev_admin:
+        if not settings.iap_audience and not settings.dev_admin:
             problems.append(
                 "MAILINGEST_IAP_AUDIENCE: required "
                 "(/projects/NUMBER/global/backendServices/ID of the IAP backend)"
             )
         if problems:
             raise ConfigError(problems)
-        verifier = IapVerifier(audience, certs_url) if audience else None
-        return cls(verifier=verifier, dev_admin=dev_admin)
+        verifier = (
+            IapVerifier(settings.iap_audience, settings.iap_certs_url)
+            if settings.iap_audience
+            else None
+        )
+        return cls(verifier=verifier, dev_admin=settings.dev_admin)
 
     def of(self, headers: Any) -> str | None:
         """The admin's e-mail (lower case), or None when nobody verifiable is signed in."""

@@ -70,13 +70,21 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 class SettingsPage:
     def __init__(
-        self, state: StateStore, admin: Admin, clock: Clock, *, oauth_start_url: str, csrf_key: str
+        self,
+        state: StateStore,
+        admin: Admin,
+        clock: Clock,
+        *,
+        oauth_start_url: str,
+        csrf_key: str,
+        idle_refresh_s: int = 300,
     ) -> None:
         self._state = state
         self._admin = admin
         self._clock = clock
         self._oauth = oauth_start_url
         self._key = csrf_key.encode()
+        self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -118,7 +126,7 @@ class SettingsPage:
         out = []
         for m in self._state.list_mailboxes(tenant.id):
             health = self._state.get_health(m.tenant_id, m.id, now)
-            stale = is_stale(health, m, now, idle_refresh_s=300)
+            stale = is_stale(health, m, now, idle_refresh_s=self._idle_refresh_s)
             mode = "pop3" if m.provider is Provider.POP3 else "imap"
             link = {"tenant": m.tenant_id, "mailbox": m.id, "mode": mode}
             google = urlencode({**link, "provider": "google"})
