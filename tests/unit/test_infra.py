@@ -344,3 +344,30 @@ def test_package_refuses_a_function_without_main(tmp_path: Path) -> None:
     _fake_repo(tmp_path)
     assert packager.main(["missing", "--root", str(tmp_path)]) == 2
     assert not (tmp_path / "build" / "functions").exists()
+
+
+def test_every_function_in_the_repository_is_deployed_and_every_deployed_one_exists() -> None:
+    """Issue #16.3: functions/ and the environments cannot drift apart."""
+    import re
+
+    functions = _functions()
+    sources = {
+        p.parent.name
+        for p in (REPO / "functions").glob("*/main.py")
+        if p.parent.name != "imap_idle"
+    }
+    assert {f["source"] for f in functions.values()} == sources
+    for name, spec in functions.items():
+        main = (REPO / "functions" / spec["source"] / "main.py").read_text()
+        assert f"def {spec['entry_point']}(" in main, name
+    declared = {
+        (p.parent.name, m.group(1))
+        for p in (REPO / "functions").glob("*/main.py")
+        for m in re.finditer(r"@functions_framework\.\w+\n(?:@\w+\n)*def (\w+)\(", p.read_text())
+    }
+    assert declared == {(f["source"], f["entry_point"]) for f in functions.values()}
+    for path in TFVARS:
+        deployed = {_unquote(n) for n in _tfvars(path).get("deployed_functions", [])}
+        assert deployed == set(functions), (
+            f"{path.name} does not deploy {set(functions) - deployed}"
+        )
