@@ -106,11 +106,9 @@ class GraphWebhookEndpoint:
             return "refused\n", 403, PLAIN
         try:
             for bell in doorbells.values():
-                self._queue.publish(
-                    json.dumps(bell).encode(),
-                    f"{bell['tenant_id']}/{bell['mailbox_id']}",
-                    {"kind": "graph-doorbell"},
-                )
+                # no ordering key: doorbells are idempotent, and an ordering key would make
+                # every publish for a busy mailbox wait for the one before it
+                self._queue.publish(json.dumps(bell).encode(), "", {"kind": "graph-doorbell"})
         except MailIngestError as exc:
             logger.error("graph notifications not queued", extra={"error": str(exc)[:200]})
             return "try again\n", 503, {**PLAIN, "Retry-After": "10"}
