@@ -36,6 +36,7 @@ from shared.ids import MailboxId, TenantId
 TENANT = TenantId("bench")
 MESSAGES = int(os.environ.get("BENCH_GRAPH_MESSAGES", "50"))
 BURST = int(os.environ.get("BENCH_GRAPH_BURST", "1000"))
+CONCURRENCY = int(os.environ.get("BENCH_GRAPH_CONCURRENCY", "10"))
 
 
 def _raw(n: int) -> bytes:
@@ -87,20 +88,26 @@ def webhook_burst(local: LocalGraph, app: App, webhook_url: str) -> dict[str, Fi
     }
     body = json.dumps({"value": [item]}).encode()
     times: list[float] = []
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    with httpx.Client(timeout=30, limits=limits) as http:
 
-    def post(_n: int) -> None:
-        started = time.perf_counter()
-        with httpx.Client(timeout=30) as http:
+        def post(_n: int) -> None:
+            started = time.perf_counter()
             answer = http.post(
                 webhook_url, content=body, headers={"Content-Type": "application/json"}
             )
-        if answer.status_code != 202:
-            raise SystemExit(f"webhook answered {answer.status_code}")
-        times.append((time.perf_counter() - started) * 1000)
+            if answer.status_code != 202:
+                raise SystemExit(f"webhook answered {answer.status_code}")
+            times.append((time.perf_counter() - started) * 1000)
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        list(pool.map(post, range(BURST)))
-    note = f"{BURST} notifications, 20 at a time, against the running graph_webhook"
+        post(-1)  # the first request builds the function's parts
+        times.clear()
+        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+            list(pool.map(post, range(BURST)))
+    note = (
+        f"{BURST} notifications, {CONCURRENCY} at a time (keep-alive), against the running "
+        "graph_webhook (clientState check, queued on the emulator, 202)"
+    )
     return {
         "graph.webhook_ms_p50": figure(statistics.median(times), "ms", note),
         "graph.webhook_ms_p99": figure(_p(times, 0.99), "ms", note),
