@@ -270,3 +270,20 @@ def test_disabling_stops_the_watch_and_enabling_starts_it_again(gmail: Gmail) ->
     assert gmail.event_ids(1) == gmail.expected([gid])  # nothing lost while it was off
     actions = [(a.action, a.details.get("push")) for a in gmail.app.state.list_audit(TENANT)]
     assert actions[:2] == [("mailbox.enable", "started"), ("mailbox.disable", "stopped")]
+
+
+def test_after_processing_marks_read_only_what_was_handed_off(gmail: Gmail) -> None:
+    from shared.domain.models import AfterProcessing
+
+    gmail.app.state.put_mailbox(
+        gmail.mailbox.model_copy(update={"after_processing": AfterProcessing.MARK_SEEN})
+    )
+    first, second = gmail.insert(1), gmail.insert(2)
+    assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
+    assert gmail.event_ids(2) == gmail.expected([first, second])
+    labels = {m.id: m.labels for m in gmail.standin.accounts[EMAIL].messages.values()}
+    for gid in (first, second):
+        assert "UNREAD" not in labels[gid]  # marked read after hand-off
+        assert "INBOX" in labels[gid]  # not moved
+    later = gmail.insert(3)  # not yet synced: left unread
+    assert "UNREAD" in gmail.standin.accounts[EMAIL].messages[later].labels
