@@ -41,13 +41,14 @@ install: $(STAMP)  ## create .venv, install pinned requirements and the `mailing
 install-system:  ## install Dovecot if missing; check Java and the emulators
 	@bash scripts/install-system.sh
 
-lint: install  ## ruff (lint + format check), mypy --strict, terraform fmt
+lint: install  ## ruff (lint + format check), mypy --strict, layer contracts, terraform fmt + provider-schema check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	@if command -v terraform >/dev/null; then env -u TF_CLI_CONFIG_FILE terraform fmt -check -recursive infra; \
 	 elif [ "$${CI:-}" = "true" ]; then echo "terraform missing"; exit 1; fi
+	$(BIN)/python infra/scripts/check_terraform.py infra
 
 fmt: install  ## format and fix what can be fixed
 	$(BIN)/ruff format .
