@@ -42,7 +42,9 @@ def settings(request: Any) -> Response:
         refused = body_too_large(request)
         if refused is not None:
             return refused
-        notice = page().save(_admin(request), dict(request.form))
+        form = dict(request.form)
+        act = page().act if form.get("action") else page().save
+        notice = act(_admin(request), form)
         return page().render(_admin(request), tenant, notice), 200, html
     if request.args.get("format") == "json":
         body = json.dumps(page().api(_admin(request), tenant), ensure_ascii=False)

@@ -6,6 +6,7 @@ Every change is audited (without secret values).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -132,6 +133,23 @@ class Admin:
                 details["push"] = "pending"
         self._audit(tenant_id, actor, action, mailbox.key, details)
         return updated
+
+    def remove_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> None:
+        """Stop its push (Gmail watch, Graph subscription), delete the mailbox with its cursor
+        and health, and destroy its stored password / refresh token."""
+        mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
+        details: dict[str, Any] = {"provider": mailbox.provider.value}
+        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+            try:
+                self._push.stop(mailbox)
+            except MailIngestError as exc:  # it lapses by itself (7 days at most)
+                logger.warning("push not stopped", extra={"error": str(exc)[:200]})
+                details["push"] = "lapses"
+        self._state.delete_mailbox(tenant_id, mailbox_id)
+        for name in {password_secret_name(tenant_id, mailbox_id), mailbox.secret_ref or ""} - {""}:
+            with contextlib.suppress(NotFound):
+                self._secrets.delete_secret(name)
+        self._audit(tenant_id, actor, "mailbox.remove", mailbox.key, details)
 
     def _audit(
         self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, Any]

@@ -34,6 +34,8 @@ from shared.service.health import is_stale
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
+# audit details the page does not repeat (long or internal); never a secret in any case
+_AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
 
 
@@ -45,6 +47,8 @@ class MailboxView:
     status: str  # connected | error | warning | disabled | unknown
     connect_google: str
     connect_microsoft: str
+    connect_gmail_api: str
+    connect_graph: str
 
 
 def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
@@ -128,9 +132,11 @@ class SettingsPage:
             health = self._state.get_health(m.tenant_id, m.id, now)
             stale = is_stale(health, m, now, idle_refresh_s=self._idle_refresh_s)
             mode = "pop3" if m.provider is Provider.POP3 else "imap"
-            link = {"tenant": m.tenant_id, "mailbox": m.id, "mode": mode}
-            google = urlencode({**link, "provider": "google"})
-            microsoft = urlencode({**link, "provider": "microsoft"})
+            link = {"tenant": m.tenant_id, "mailbox": m.id}
+            google = urlencode({**link, "mode": mode, "provider": "google"})
+            microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
+            gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
+            graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
             out.append(
                 MailboxView(
                     mailbox=m,
@@ -139,6 +145,8 @@ class SettingsPage:
                     status=_status(m, health, stale),
                     connect_google=f"{self._oauth}?{google}",
                     connect_microsoft=f"{self._oauth}?{microsoft}",
+                    connect_gmail_api=f"{self._oauth}?{gmail_api}",
+                    connect_graph=f"{self._oauth}?{graph}",
                 )
             )
         return out
@@ -154,6 +162,7 @@ class SettingsPage:
             notice=notice,
             admin=admin,
             after_options=[a.value for a in AfterProcessing],
+            audit=self.audit(tenant),
         )
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
@@ -165,6 +174,41 @@ class SettingsPage:
                 "status": v.status,
             }
             for v in self.views(tenant)
+        ]
+
+    def act(self, admin: str | None, form: dict[str, str]) -> str:
+        """A button on a mailbox: enable, disable or remove it; returns a notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        try:
+            mailbox_id = MailboxId(form.get("mailbox", ""))
+            self._state.get_mailbox(tenant.id, mailbox_id)  # this tenant's, or NotFound
+        except ValueError:
+            raise ValidationError("no such mailbox") from None
+        action = form.get("action", "")
+        if action in ("enable", "disable"):
+            self._admin.set_enabled(tenant.id, mailbox_id, action == "enable", actor=admin)
+            return f"mailbox {mailbox_id} {action}d"
+        if action == "remove":
+            if form.get("confirm") != "remove":
+                raise ValidationError("tick the box to confirm the removal")
+            self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
+            return f"mailbox {mailbox_id} removed"
+        raise ValidationError("unknown action")
+
+    def audit(self, tenant: Tenant, limit: int = 20) -> list[dict[str, Any]]:
+        return [
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "target": e.target,
+                "details": ", ".join(
+                    f"{k}={v}" for k, v in sorted(e.details.items()) if k not in _AUDIT_HIDDEN
+                ),
+            }
+            for e in self._state.list_audit(tenant.id, limit=limit)
         ]
 
     def save(self, admin: str | None, form: dict[str, str]) -> str:

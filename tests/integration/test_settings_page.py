@@ -109,7 +109,7 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) 
     )
     assert "47 emails today" in html
     assert "Connected" in html
-    assert "Folder to monitor: Bookings" in html
+    assert 'Folder to monitor: <input value="Bookings"' in html
     for secret in (PASSWORD, "mailingest-t4-acme-m7-booking-password"):
         assert secret not in html
     assert app.secrets.get_secret("mailingest-t4-acme-m7-booking-password") == PASSWORD
@@ -350,3 +350,43 @@ def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
     stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert (stored.auth_method, stored.oauth) == (AuthMethod.PASSWORD, None)
     assert stored.secret_ref == password_secret_name("acme", "booking")
+
+
+def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    token = _csrf(page.text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    html = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    # real controls, not the mock-up's ASCII
+    assert 'type="radio"' in html
+    assert 'type="checkbox"' in html
+    assert "(o) OAuth" not in html
+    assert "mode=gmail" in html
+    assert "mode=graph" in html
+
+    def act(action: str, **extra: str) -> Any:
+        form = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": action, **extra}
+        return http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+
+    assert "mailbox booking disabled" in act("disable").text
+    assert not app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    assert "mailbox booking enabled" in act("enable").text
+    assert act("remove").status_code == 400  # not confirmed
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    # another tenant's admin cannot act on it, even with a form from this page
+    other = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": "disable"}
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=other).status_code == 403
+    removed = act("remove", confirm="remove")
+    assert "mailbox booking removed" in removed.text
+    with pytest.raises(NotFound):
+        app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    with pytest.raises(NotFound):  # its password went with it
+        app.secrets.get_secret(password_secret_name("acme", "booking"))
+    trail = [e.action for e in app.state.list_audit(TenantId("acme"))][:4]
+    assert trail == ["mailbox.remove", "mailbox.enable", "mailbox.disable", "mailbox.put"]
+    assert "Audit log" in removed.text
+    assert "mailbox.remove" in removed.text
+    assert PASSWORD not in removed.text
