@@ -30,7 +30,6 @@ from typing import Any
 from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
     AuthError,
-    ConflictError,
     CursorExpired,
     MailIngestError,
     NotFound,
@@ -41,6 +40,7 @@ from shared.errors import (
 from shared.observability import log_labels
 from shared.ports import Clock, GmailApi, GmailApis, GmailMessage, GmailWatch, StateStore
 from shared.service.ingest import IngestPipeline
+from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class GmailSync:
                 self._report(mailbox, HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
                 raise
             except MailIngestError as exc:
-                self._report(mailbox, _error_update(exc, self._clock.now()))
+                self._report(mailbox, error_update(exc, self._clock.now()))
                 raise
             finally:
                 self._state.release_lease(lease_name, self._holder)
@@ -281,28 +281,11 @@ class GmailSync:
 
     # -- state --------------------------------------------------------------------------------
 
-    def _update_cursor(
-        self, mailbox: Mailbox, change: Callable[[Mapping[str, Any]], Mapping[str, Any]]
-    ) -> None:
-        """Merge ``change(current value)`` into the cursor by compare-and-set (the watch
-        renewal and a sync may both write it)."""
-        for _ in range(5):
-            cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
-            value = {**cursor.value, **change(cursor.value)}
-            try:
-                self._state.compare_and_set_cursor(
-                    mailbox.tenant_id, mailbox.id, cursor.version, value
-                )
-                return
-            except ConflictError:
-                continue
-        raise ConflictError(f"gmail cursor of {mailbox.key} kept changing")
+    def _update_cursor(self, mailbox: Mailbox, change: CursorChange) -> None:
+        merge_cursor(self._state, mailbox, change)
 
     def _report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
-        try:
-            self._state.update_health(mailbox.tenant_id, mailbox.id, update, self._clock.now())
-        except MailIngestError as exc:  # health is best effort; the sync's result is not
-            logger.warning("health not recorded", extra={"error": str(exc)[:200]})
+        report(self._state, self._clock, mailbox, update)
 
 
 def _later(current: object, newest: str) -> str:
@@ -311,13 +294,3 @@ def _later(current: object, newest: str) -> str:
         return str(max(int(str(current or 0)), int(newest)))
     except ValueError:
         return newest
-
-
-def _error_update(exc: MailIngestError, now: datetime) -> HealthUpdate:
-    if isinstance(exc, RetryableError):
-        state = MailboxState.BACKOFF
-    elif isinstance(exc, AuthError):
-        state = MailboxState.AUTH_ERROR
-    else:
-        state = MailboxState.CONNECT_ERROR
-    return HealthUpdate(state=state, last_error=str(exc)[:300], last_error_at=now, errors=1)

@@ -24,7 +24,7 @@ import contextlib
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,7 +33,6 @@ from typing import Any
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
     AuthError,
-    ConflictError,
     CursorExpired,
     MailIngestError,
     NotFound,
@@ -44,6 +43,7 @@ from shared.errors import (
 from shared.observability import log_labels, register_secret
 from shared.ports import Clock, GraphApi, GraphApis, GraphChange, SecretStore, StateStore
 from shared.service.ingest import IngestPipeline
+from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
 logger = logging.getLogger(__name__)
 LIFECYCLE_EVENTS = frozenset({"reauthorizationRequired", "subscriptionRemoved", "missed"})
@@ -223,7 +223,7 @@ class GraphSync:
                 self._report(mailbox, HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
                 raise
             except MailIngestError as exc:
-                self._report(mailbox, _error_update(exc, self._clock.now()))
+                self._report(mailbox, error_update(exc, self._clock.now()))
                 raise
             finally:
                 self._state.release_lease(lease, self._holder)
@@ -305,26 +305,11 @@ class GraphSync:
     def _cursor_value(self, mailbox: Mailbox) -> dict[str, Any]:
         return dict(self._state.get_cursor(mailbox.tenant_id, mailbox.id).value)
 
-    def _update_cursor(
-        self, mailbox: Mailbox, change: Callable[[Mapping[str, Any]], Mapping[str, Any]]
-    ) -> None:
-        for _ in range(5):
-            cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
-            value = {**cursor.value, **change(cursor.value)}
-            try:
-                self._state.compare_and_set_cursor(
-                    mailbox.tenant_id, mailbox.id, cursor.version, value
-                )
-                return
-            except ConflictError:
-                continue
-        raise ConflictError(f"graph cursor of {mailbox.key} kept changing")
+    def _update_cursor(self, mailbox: Mailbox, change: CursorChange) -> None:
+        merge_cursor(self._state, mailbox, change)
 
     def _report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
-        try:
-            self._state.update_health(mailbox.tenant_id, mailbox.id, update, self._clock.now())
-        except MailIngestError as exc:
-            logger.warning("health not recorded", extra={"error": str(exc)[:200]})
+        report(self._state, self._clock, mailbox, update)
 
 
 @dataclass(frozen=True)
@@ -339,13 +324,3 @@ def _fetch(api: GraphApi, change: GraphChange) -> bytes | MailIngestError:
         return api.mime(change.id)
     except MailIngestError as exc:
         return exc
-
-
-def _error_update(exc: MailIngestError, now: datetime) -> HealthUpdate:
-    if isinstance(exc, RetryableError):
-        state = MailboxState.BACKOFF
-    elif isinstance(exc, AuthError):
-        state = MailboxState.AUTH_ERROR
-    else:
-        state = MailboxState.CONNECT_ERROR
-    return HealthUpdate(state=state, last_error=str(exc)[:300], last_error_at=now, errors=1)
