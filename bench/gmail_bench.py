@@ -17,18 +17,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from cryptography.fernet import Fernet
-
 from bench.figures import Figure, figure
 from mailingest_dev.devstack import local_services
-from mailingest_dev.devstack.process import free_port, wait_for_listener
+from mailingest_dev.local_functions import local_backends_env, serving_function
 from mailingest_dev.local_gmail import LocalGmail, local_gmail
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_gmail
@@ -117,50 +113,17 @@ def run(tmp: Path) -> dict[str, Figure]:
         with local_gmail(svc.project_id) as local:
             topic = f"events-{uuid.uuid4().hex[:8]}"
             os.environ.update(
-                {
-                    "MAILINGEST_STATE_BACKEND": "firestore",
-                    "MAILINGEST_EVENTS_BACKEND": "pubsub",
-                    "MAILINGEST_EVENTS_TOPIC": topic,
-                    "MAILINGEST_BLOBS_BACKEND": "local",
-                    "MAILINGEST_BLOB_DIR": str(tmp / "blobs"),
-                    "MAILINGEST_SECRETS_BACKEND": "file",
-                    "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
-                    "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-                    "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-                    "MAILINGEST_OAUTH_REDIRECT_URI": "http://127.0.0.1/oauth_callback",
-                    "MAILINGEST_SETTINGS_URL": "http://127.0.0.1/settings",
-                    "MAILINGEST_LOG_LEVEL": "WARNING",
-                    **local.env(),
-                }
+                {**local_backends_env(tmp, topic), "MAILINGEST_LOG_LEVEL": "WARNING", **local.env()}
             )
             app = build_app()
             app.admin.add_tenant(TENANT, "Bench", actor="bench")
             tail = EventTail(svc.project_id, topic)
             tail.prepare()
-            port = free_port()
-            ff = Path(sys.executable).with_name("functions-framework")
-            with (tmp / "gmail_push.log").open("wb") as log:
-                proc = subprocess.Popen(
-                    [
-                        str(ff),
-                        "--target=gmail_push",
-                        "--source=functions/gmail_push/main.py",
-                        "--host=127.0.0.1",
-                        f"--port={port}",
-                    ],
-                    env=dict(os.environ),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            try:
-                wait_for_listener(f"http://127.0.0.1:{port}/")
-                local.push_to(f"http://127.0.0.1:{port}/")
+            with serving_function("gmail_push", tmp / "gmail_push.log") as url:
+                local.push_to(url)
                 figures = steady_and_latency(local, app, tail)
                 figures.update(burst(local, app, tail))
                 figures.update(resync(local, app))
-            finally:
-                proc.terminate()
-                proc.wait(timeout=20)
             return figures
 
 

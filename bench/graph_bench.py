@@ -14,8 +14,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -23,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from cryptography.fernet import Fernet
 
 from bench.figures import Figure, figure
 from mailingest_dev.devstack import local_services
-from mailingest_dev.devstack.process import free_port, wait_for_listener
+from mailingest_dev.devstack.process import free_port
+from mailingest_dev.local_functions import local_backends_env, serving_function
 from mailingest_dev.local_graph import LocalGraph, local_graph
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_graph
@@ -114,26 +112,6 @@ def webhook_burst(local: LocalGraph, app: App, webhook_url: str) -> dict[str, Fi
     }
 
 
-def _serve(target: str, signature: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    ff = Path(sys.executable).with_name("functions-framework")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                str(ff),
-                f"--target={target}",
-                f"--source=functions/{target}/main.py",
-                f"--signature-type={signature}",
-                "--host=127.0.0.1",
-                f"--port={port}",
-            ],
-            env=dict(os.environ),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return proc, f"http://127.0.0.1:{port}/"
-
-
 def run(tmp: Path) -> dict[str, Figure]:
     with local_services(secretmanager=False, dovecot=False, base_dir=tmp / "svc") as svc:
         os.environ.update(svc.env())
@@ -143,17 +121,7 @@ def run(tmp: Path) -> dict[str, Figure]:
             topic = f"events-{uuid.uuid4().hex[:8]}"
             os.environ.update(
                 {
-                    "MAILINGEST_STATE_BACKEND": "firestore",
-                    "MAILINGEST_EVENTS_BACKEND": "pubsub",
-                    "MAILINGEST_EVENTS_TOPIC": topic,
-                    "MAILINGEST_BLOBS_BACKEND": "local",
-                    "MAILINGEST_BLOB_DIR": str(tmp / "blobs"),
-                    "MAILINGEST_SECRETS_BACKEND": "file",
-                    "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
-                    "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-                    "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-                    "MAILINGEST_OAUTH_REDIRECT_URI": "http://127.0.0.1/oauth_callback",
-                    "MAILINGEST_SETTINGS_URL": "http://127.0.0.1/settings",
+                    **local_backends_env(tmp, topic),
                     "MAILINGEST_LOG_LEVEL": "WARNING",
                     **local.env(webhook_url),
                 }
@@ -162,31 +130,15 @@ def run(tmp: Path) -> dict[str, Figure]:
             app.admin.add_tenant(TENANT, "Bench", actor="bench")
             events = EventTail(svc.project_id, topic)
             events.prepare()
-            ff = Path(sys.executable).with_name("functions-framework")
-            with (tmp / "webhook.log").open("wb") as out:
-                webhook = subprocess.Popen(
-                    [
-                        str(ff),
-                        "--target=graph_webhook",
-                        "--source=functions/graph_webhook/main.py",
-                        "--host=127.0.0.1",
-                        f"--port={webhook_port}",
-                    ],
-                    env=dict(os.environ),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            worker, worker_url = _serve("graph_worker", "cloudevent", tmp / "worker.log")
-            try:
-                wait_for_listener(webhook_url)
-                wait_for_listener(worker_url)
+            with (
+                serving_function("graph_webhook", tmp / "webhook.log", port=webhook_port),
+                serving_function(
+                    "graph_worker", tmp / "worker.log", signature="cloudevent"
+                ) as worker_url,
+            ):
                 local.push_queue_to(worker_url)
                 figures = flow(local, app, events)
                 figures.update(webhook_burst(local, app, webhook_url))
-            finally:
-                for child in (webhook, worker):
-                    child.terminate()
-                    child.wait(timeout=20)
             return figures
 
 

@@ -13,11 +13,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import google.cloud.pubsub_v1 as pubsub_v1
-from google.api_core import exceptions as gexc
 
 from mailingest_dev.standins.gmail_api import GmailStandIn, running_gmail
 from mailingest_dev.standins.google_oauth import GoogleStandIn, google_stand_in
-from shared.adapters.pubsub import ensure_topic
+from shared.adapters.pubsub import ensure_push_subscription, ensure_topic
 from shared.bootstrap import App
 from shared.domain.models import AuthMethod, Mailbox, OAuthGrant, OAuthProvider, Provider
 from shared.ids import MailboxId, TenantId
@@ -58,22 +57,7 @@ class LocalGmail:
 
     def push_to(self, endpoint: str) -> None:
         """A push subscription on the Gmail topic delivering to ``endpoint``."""
-        ensure_topic(self.project, GMAIL_TOPIC)
-        with pubsub_v1.SubscriberClient() as subscriber:
-            path = subscriber.subscription_path(self.project, GMAIL_SUBSCRIPTION)
-            request = {
-                "name": path,
-                "topic": self.topic_path,
-                "push_config": {"push_endpoint": endpoint},
-                "ack_deadline_seconds": 60,
-            }
-            try:
-                subscriber.create_subscription(request=request, timeout=30)
-            except gexc.AlreadyExists:
-                subscriber.modify_push_config(
-                    request={"subscription": path, "push_config": {"push_endpoint": endpoint}},
-                    timeout=30,
-                )
+        ensure_push_subscription(self.project, GMAIL_TOPIC, GMAIL_SUBSCRIPTION, endpoint)
 
     def connect(self, app: App, tenant: TenantId, mailbox_id: MailboxId, email: str) -> Mailbox:
         """What the connect flow leaves behind for a Gmail API mailbox: the account's grant

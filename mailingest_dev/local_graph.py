@@ -12,12 +12,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import google.cloud.pubsub_v1 as pubsub_v1
-from google.api_core import exceptions as gexc
-
 from mailingest_dev.standins.graph_api import GraphStandIn, running_graph
 from mailingest_dev.standins.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
-from shared.adapters.pubsub import ensure_topic
+from shared.adapters.pubsub import ensure_push_subscription, ensure_topic
 from shared.bootstrap import App
 from shared.domain.models import AuthMethod, Mailbox, OAuthGrant, OAuthProvider, Provider
 from shared.ids import MailboxId, TenantId
@@ -47,22 +44,7 @@ class LocalGraph:
 
     def push_queue_to(self, endpoint: str) -> None:
         """The queue topic's push subscription delivering to ``graph_worker``."""
-        ensure_topic(self.project, QUEUE_TOPIC)
-        with pubsub_v1.SubscriberClient() as subscriber:
-            path = subscriber.subscription_path(self.project, QUEUE_SUBSCRIPTION)
-            request = {
-                "name": path,
-                "topic": f"projects/{self.project}/topics/{QUEUE_TOPIC}",
-                "push_config": {"push_endpoint": endpoint},
-                "ack_deadline_seconds": 60,
-            }
-            try:
-                subscriber.create_subscription(request=request, timeout=30)
-            except gexc.AlreadyExists:
-                subscriber.modify_push_config(
-                    request={"subscription": path, "push_config": {"push_endpoint": endpoint}},
-                    timeout=30,
-                )
+        ensure_push_subscription(self.project, QUEUE_TOPIC, QUEUE_SUBSCRIPTION, endpoint)
 
     def connect(self, app: App, tenant: TenantId, mailbox_id: MailboxId, user: str) -> Mailbox:
         """What the Microsoft connect flow leaves behind for a Graph mailbox: the grant

@@ -22,6 +22,8 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from mailingest_dev.standins.serve import serving
+
 Answer = tuple[int, dict[str, str], bytes]
 PAGE = 100  # the stand-in's page size, smaller than Google's so that paging is exercised
 
@@ -351,39 +353,10 @@ _ROUTES: dict[tuple[str, ...], Callable[[Account, dict[str, list[str]], bytes], 
 }
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    standin: GmailStandIn
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length", "0") or 0)
-        body = self.rfile.read(length) if length else b""
-        code, headers, payload = self.standin.handle(self.command, self.path, self.headers, body)
-        self.send_response(code)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_DELETE = _serve
-
-
 @contextmanager
 def running_gmail(standin: GmailStandIn | None = None) -> Iterator[GmailStandIn]:
     """Serve a stand-in on a free loopback port; ``base_url`` is the API endpoint."""
     standin = standin or GmailStandIn()
-    handler = type("Handler", (_Handler,), {"standin": standin})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    standin.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, name="gmail-standin", daemon=True)
-    thread.start()
-    try:
+    with serving(standin.handle, "gmail-standin") as base_url:
+        standin.base_url = base_url
         yield standin
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -9,7 +9,6 @@ Retry-After. It counts requests, and POSTs change and lifecycle notifications (w
 
 from __future__ import annotations
 
-import http.server
 import json
 import secrets
 import threading
@@ -22,6 +21,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
+
+from mailingest_dev.standins.serve import serving
 
 Answer = tuple[int, dict[str, str], bytes]
 PAGE = 10  # small pages so that paging is exercised
@@ -327,43 +328,16 @@ def _validates(url: str) -> bool:
     )
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    standin: GraphStandIn
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length", "0") or 0)
-        body = self.rfile.read(length) if length else b""
-        code, headers, payload = self.standin.handle(self.command, self.path, self.headers, body)
-        self.send_response(code)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PATCH = do_DELETE = _serve
-
-
 @contextmanager
 def running_graph(standin: GraphStandIn | None = None) -> Iterator[GraphStandIn]:
     """Serve a stand-in on a free loopback port; ``base_url`` + ``v1.0`` is the endpoint."""
     standin = standin or GraphStandIn()
-    handler = type("Handler", (_Handler,), {"standin": standin})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    standin.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, name="graph-standin", daemon=True)
-    thread.start()
-    try:
-        yield standin
-    finally:
-        standin.wait_for_notifications(5)
-        server.shutdown()
-        server.server_close()
+    with serving(standin.handle, "graph-standin") as base_url:
+        standin.base_url = base_url
+        try:
+            yield standin
+        finally:
+            standin.wait_for_notifications(5)
 
 
 def expires_in(days: float) -> str:

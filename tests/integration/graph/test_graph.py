@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
-from mailingest_dev.devstack.process import free_port, wait_for_listener
+from mailingest_dev.devstack.process import free_port
+from mailingest_dev.local_functions import local_backends_env, serving_function
 from mailingest_dev.local_graph import QUEUE_TOPIC, LocalGraph, local_graph
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_graph
@@ -68,98 +66,32 @@ class GraphEnv:
         return str(self.app.state.get_cursor(TENANT, MAILBOX).value["subscription_id"])
 
 
-def _serve(
-    target: str, source: str, signature: str, log: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    ff = Path(sys.executable).with_name("functions-framework")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                str(ff),
-                f"--target={target}",
-                f"--source={source}",
-                f"--signature-type={signature}",
-                "--host=127.0.0.1",
-                f"--port={port}",
-            ],
-            env=dict(os.environ),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    wait_for_listener(url)
-    return proc, url
-
-
 @pytest.fixture
 def graph(firestore_client: Any, pubsub_emulator: str, tmp_path: Path) -> Iterator[GraphEnv]:
     topic = f"events-{uuid.uuid4().hex[:8]}"
-    children: list[subprocess.Popen[bytes]] = []
     with local_graph(PROJECT, tmp_path) as local:
         webhook_port = free_port()
         webhook_url = f"http://127.0.0.1:{webhook_port}/"
-        os.environ.update(
-            {
-                "MAILINGEST_STATE_BACKEND": "firestore",
-                "MAILINGEST_EVENTS_BACKEND": "pubsub",
-                "MAILINGEST_EVENTS_TOPIC": topic,
-                "MAILINGEST_BLOBS_BACKEND": "local",
-                "MAILINGEST_BLOB_DIR": str(tmp_path / "blobs"),
-                "MAILINGEST_SECRETS_BACKEND": "file",
-                "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
-                "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-                "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-                "MAILINGEST_OAUTH_REDIRECT_URI": "http://127.0.0.1/oauth_callback",
-                "MAILINGEST_SETTINGS_URL": "http://127.0.0.1/settings",
-                **local.env(webhook_url),
-            }
-        )
+        os.environ.update({**local_backends_env(tmp_path, topic), **local.env(webhook_url)})
         queue = EventTail(PROJECT, QUEUE_TOPIC, "queue-check")
         queue.prepare()
         events = EventTail(PROJECT, topic, f"{topic}-check")
         events.prepare()
-        ff = Path(sys.executable).with_name("functions-framework")
-        with (tmp_path / "webhook.log").open("wb") as out:
-            children.append(
-                subprocess.Popen(
-                    [
-                        str(ff),
-                        "--target=graph_webhook",
-                        "--source=functions/graph_webhook/main.py",
-                        "--host=127.0.0.1",
-                        f"--port={webhook_port}",
-                    ],
-                    env=dict(os.environ),
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        try:
-            wait_for_listener(webhook_url)
+        with serving_function("graph_webhook", tmp_path / "webhook.log", port=webhook_port):
             app = build_app()
             app.admin.add_tenant(TENANT, "Acme", actor="t")
             mailbox = local.connect(app, TENANT, MAILBOX, USER)
             sync = build_graph(app).sync
             sync.connect(mailbox)
             yield GraphEnv(app, local, sync, mailbox, webhook_url, events, queue, tmp_path)
-        finally:
-            for child in children:
-                child.terminate()
-                child.wait(timeout=20)
 
 
 def test_notification_to_event_through_webhook_queue_and_worker(graph: GraphEnv) -> None:
-    worker, worker_url = _serve(
-        "graph_worker", "functions/graph_worker/main.py", "cloudevent", graph.tmp / "worker.log"
-    )
-    try:
+    log = graph.tmp / "worker.log"
+    with serving_function("graph_worker", log, signature="cloudevent") as worker_url:
         graph.local.push_queue_to(worker_url)
         ids = [graph.deliver(n) for n in range(6)]
         got = graph.event_ids(6)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=20)
     assert sorted(got) == sorted(graph.expected(ids)), (graph.tmp / "worker.log").read_text()[
         -3000:
     ]
