@@ -43,7 +43,13 @@ def settings(request: Any) -> Response:
         if refused is not None:
             return refused
         form = dict(request.form)
-        act = page().act if form.get("action") else page().save
+        if form.get("try") == "on":
+            tried = page().try_rules(_admin(request), form)
+            return page().render(_admin(request), tenant, "", tried), 200, html
+        if form.get("rule_action"):
+            act = page().rule_action
+        else:
+            act = page().act if form.get("action") else page().save
         notice = act(_admin(request), form)
         return page().render(_admin(request), tenant, notice), 200, html
     if request.args.get("format") == "json":

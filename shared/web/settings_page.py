@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.domain.message import Classification
 from shared.domain.models import (
     AfterProcessing,
     AuthMethod,
@@ -30,6 +31,7 @@ from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.health import is_stale
+from shared.service.rules import RuleBook
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
@@ -61,6 +63,13 @@ def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
     return "connected" if health.state in _GOOD else "unknown"
 
 
+LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
+
+
+def _list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()][:50]
+
+
 def _ago(when: datetime | None, now: datetime) -> str:
     if when is None:
         return "never"
@@ -89,6 +98,7 @@ class SettingsPage:
         self._oauth = oauth_start_url
         self._key = csrf_key.encode()
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
+        self._rules = RuleBook(state, clock)
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -151,11 +161,20 @@ class SettingsPage:
             )
         return out
 
-    def render(self, admin: str | None, tenant_id: str, notice: str = "") -> str:
+    def render(
+        self,
+        admin: str | None,
+        tenant_id: str,
+        notice: str = "",
+        tried: Classification | None = None,
+    ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
         template = self._env.get_template("settings.html")
         return template.render(
+            rules=self._rules.rules(tenant.id),
+            labels=LABELS,
+            tried=tried,
             tenant=tenant,
             views=self.views(tenant),
             csrf=self.csrf_token(admin, tenant.id),
@@ -196,6 +215,41 @@ class SettingsPage:
             self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
             return f"mailbox {mailbox_id} removed"
         raise ValidationError("unknown action")
+
+    def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
+        """Save or delete one of the tenant's rules; returns a notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        if form.get("rule_action") == "delete":
+            self._rules.delete(tenant.id, form.get("rule_id", ""), actor=admin)
+            return f"rule {form.get('rule_id', '')} deleted"
+        doc = {
+            "id": form.get("rule_id", ""),
+            "name": form.get("rule_name", ""),
+            "priority": int(form.get("priority") or 100),
+            "conditions": {
+                "sender_domains": _list(form.get("sender_domains")),
+                "sender_addresses": _list(form.get("sender_addresses")),
+                "subject_keywords": _list(form.get("subject_keywords")),
+                "body_keywords": _list(form.get("body_keywords")),
+                "subject_regex": form.get("subject_regex") or None,
+            },
+            "actions": {
+                "label": form.get("label") or None,
+                "skip": form.get("skip") == "on",
+            },
+        }
+        rule = self._rules.save(tenant.id, doc, actor=admin)
+        return f"rule {rule.id} saved"
+
+    def try_rules(self, admin: str | None, form: dict[str, str]) -> Classification:
+        """The label (and the rules that fired) a pasted email gets with this tenant's rules."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        raw = form.get("email", "").replace("\r\n", "\n").replace("\n", "\r\n")
+        return self._rules.try_it(tenant.id, raw.encode("utf-8", "replace"))
 
     def audit(self, tenant: Tenant, limit: int = 20) -> list[dict[str, Any]]:
         return [

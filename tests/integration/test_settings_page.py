@@ -390,3 +390,51 @@ def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
     assert "Audit log" in removed.text
     assert "mailbox.remove" in removed.text
     assert PASSWORD not in removed.text
+
+
+def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_run(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = {
+        "tenant": "acme",
+        "csrf": token,
+        "rule_action": "save",
+        "rule_id": "bedbank-stops",
+        "rule_name": "Bed bank stop lists",
+        "priority": "10",
+        "sender_domains": "bedbank.example",
+        "subject_keywords": "availability update",
+        "label": "stopsale",
+    }
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert "rule bedbank-stops saved" in saved.text
+    assert "Bed bank stop lists" in saved.text
+    bad = {**form, "rule_id": "bad", "subject_regex": "(a)\\1"}  # a backreference: not RE2
+    assert http.post("/?tenant=acme", headers=iap.headers(ACME), data=bad).status_code == 400
+    email = (
+        "From: Ops <ops@bedbank.example>\n"
+        "Subject: Availability update <script>alert(1)</script>\n\n"
+        "Please see the attached list.\n"
+    )
+    tried = http.post(
+        "/?tenant=acme",
+        headers=iap.headers(ACME),
+        data={"tenant": "acme", "csrf": token, "try": "on", "email": email},
+    )
+    assert tried.status_code == 200
+    assert "Label: <strong>stopsale</strong>" in tried.text
+    assert "Rules that fired: tenant:bedbank-stops" in tried.text
+    assert "<script>alert(1)</script>" not in tried.text
+    # another tenant sees none of it and cannot delete it
+    assert "bedbank-stops" not in http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text
+    gone = {"tenant": "acme", "csrf": token, "rule_action": "delete", "rule_id": "bedbank-stops"}
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=gone).status_code == 403
+    assert (
+        "rule bedbank-stops deleted"
+        in http.post("/?tenant=acme", headers=iap.headers(ACME), data=gone).text
+    )
+    assert app.state.list_rule_docs(TenantId("acme")) == []
+    actions = [e.action for e in app.state.list_audit(TenantId("acme"))][:2]
+    assert actions == ["rule.delete", "rule.put"]
