@@ -52,6 +52,8 @@ class Message:
     raw: bytes
     received: datetime
     seq: int
+    read: bool = False
+    folder: str = "inbox"
 
 
 @dataclass
@@ -182,7 +184,7 @@ class GraphStandIn:
         if parts[:2] == ["v1.0", "users"] and len(parts) >= 4:
             if parts[2].lower() != user:
                 return graph_error(403, "ErrorAccessDenied", "Access is denied.")
-            return self._mail(method, parts[3:], query, headers, user)
+            return self._mail(method, parts[3:], query, body, user)
         return graph_error(404, "ResourceNotFound", "Resource not found.")
 
     def _user(self, authorization: str) -> str | None:
@@ -245,8 +247,10 @@ class GraphStandIn:
         }
 
     def _mail(
-        self, method: str, rest: list[str], query: dict[str, str], headers: Any, user: str
+        self, method: str, rest: list[str], query: dict[str, str], body: bytes, user: str
     ) -> Answer:
+        if method in ("PATCH", "POST") and rest[:1] == ["messages"]:
+            return self._change(method, rest, user, body)
         if method != "GET":
             return graph_error(405, "MethodNotAllowed", "Method not allowed.")
         if rest[:1] == ["messages"] and len(rest) == 3 and rest[2] == "$value":
@@ -256,12 +260,27 @@ class GraphStandIn:
                 return graph_error(404, "ErrorItemNotFound", "The specified object was not found.")
             return 200, {"Content-Type": "text/plain"}, found[0].raw
         if rest[:1] == ["mailFolders"] and rest[-1] == "delta":
-            return self._delta(query, user, headers)
+            return self._delta(query, user)
         if rest[:1] == ["mailFolders"] and rest[-1] == "messages":
             return self._list(query, user)
         return graph_error(404, "ResourceNotFound", "Resource not found.")
 
-    def _delta(self, query: dict[str, str], user: str, headers: Any) -> Answer:
+    def _change(self, method: str, rest: list[str], user: str, body: bytes) -> Answer:
+        """PATCH messages/{id} (isRead) and POST messages/{id}/move (destinationId)."""
+        with self.lock:
+            found = [m for m in self.messages.get(user, []) if len(rest) > 1 and m.id == rest[1]]
+        if not found:
+            return graph_error(404, "ErrorItemNotFound", "The specified object was not found.")
+        message, request = found[0], json.loads(body or b"{}")
+        if method == "PATCH" and len(rest) == 2:
+            message.read = bool(request.get("isRead", message.read))
+            return _json(200, {"id": message.id, "isRead": message.read})
+        if method == "POST" and rest[2:] == ["move"]:
+            message.folder = str(request.get("destinationId", message.folder))
+            return _json(201, {"id": message.id, "parentFolderId": message.folder})
+        return graph_error(405, "MethodNotAllowed", "Method not allowed.")
+
+    def _delta(self, query: dict[str, str], user: str) -> Answer:
         link = f"{self.base_url}v1.0/users/{user}/mailFolders/inbox/messages/delta"
         with self.lock:
             seq, oldest = self._seq, self._oldest_token

@@ -23,6 +23,7 @@ GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"  # after-proces
 GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"  # the narrowest
 GOOGLE_MAIL_SCOPE = "https://mail.google.com/"  # IMAP / POP3 with XOAUTH2
 GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
+GRAPH_WRITE_SCOPE = "https://graph.microsoft.com/Mail.ReadWrite"  # after-processing actions
 GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"  # application permissions
 OUTLOOK_IMAP_SCOPE = "https://outlook.office.com/IMAP.AccessAsUser.All"
 OUTLOOK_POP_SCOPE = "https://outlook.office.com/POP.AccessAsUser.All"

@@ -32,9 +32,14 @@ from shared.ports import Clock, SecretStore, StateStore
 from shared.secret_names import refresh_secret_name
 
 logger = logging.getLogger(__name__)
-MODES = {"gmail", "gmail-modify", "imap", "pop3", "graph"}
+MODES = {"gmail", "gmail-modify", "imap", "pop3", "graph", "graph-write"}
 # the connect modes that switch a mailbox to a provider's native API
-NATIVE = {"gmail": Provider.GMAIL, "gmail-modify": Provider.GMAIL, "graph": Provider.GRAPH}
+NATIVE = {
+    "gmail": Provider.GMAIL,
+    "gmail-modify": Provider.GMAIL,
+    "graph": Provider.GRAPH,
+    "graph-write": Provider.GRAPH,
+}
 OnConnected = Callable[[Mailbox], None]
 # what a refused code exchange tells the settings page: RFC 6749 §5.2 codes, Microsoft's
 # consent codes, and ours for an unverified Google address; anything else is code_refused
@@ -87,8 +92,9 @@ class ConnectFlow:
         if admin.strip().lower() not in tenant.admins:  # the settings page's rule, here too
             raise AuthError("not an admin of this tenant")
         mailbox = self._state.get_mailbox(tenant.id, MailboxId(mailbox_id))
-        if mode == "gmail" and mailbox.after_processing is not AfterProcessing.LEAVE:
-            mode = "gmail-modify"  # marking read or labelling needs gmail.modify
+        if mode in ("gmail", "graph") and mailbox.after_processing is not AfterProcessing.LEAVE:
+            # marking read, labelling or moving needs gmail.modify / Mail.ReadWrite
+            mode = {"gmail": "gmail-modify", "graph": "graph-write"}[mode]
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(16)
         sealed = self._sealer.seal(

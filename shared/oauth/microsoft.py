@@ -17,6 +17,7 @@ from shared.oauth.clients import (
     ACCESS_TOKEN_MARGIN_S,
     GRAPH_APP_SCOPE,
     GRAPH_SCOPE,
+    GRAPH_WRITE_SCOPE,
     OUTLOOK_IMAP_SCOPE,
     OUTLOOK_POP_SCOPE,
     TRANSIENT_ERRORS,
@@ -84,9 +85,11 @@ class MicrosoftOAuthClient:
 
     def scopes_for(self, mode: str) -> tuple[str, ...]:
         # MSAL adds openid, profile and offline_access itself and refuses them from us
-        return {"graph": (GRAPH_SCOPE,), "pop3": (OUTLOOK_POP_SCOPE,)}.get(
-            mode, (OUTLOOK_IMAP_SCOPE,)
-        )
+        return {
+            "graph": (GRAPH_SCOPE,),
+            "graph-write": (GRAPH_WRITE_SCOPE,),
+            "pop3": (OUTLOOK_POP_SCOPE,),
+        }.get(mode, (OUTLOOK_IMAP_SCOPE,))
 
     def authorization_url(
         self, *, state: str, code_challenge: str, mode: str, login_hint: str | None, nonce: str

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.models import HealthUpdate, Mailbox, MailboxState
+from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
     AuthError,
     CursorExpired,
@@ -284,6 +284,7 @@ class GraphSync:
                 )
                 if change.received_at is not None:
                     last_ms = max(last_ms, int(change.received_at.timestamp() * 1000))
+                self._after_processing(mailbox, api, change.id)
                 self._report(
                     mailbox,
                     HealthUpdate(
@@ -293,6 +294,17 @@ class GraphSync:
                     ),
                 )
         return last_ms
+
+    def _after_processing(self, mailbox: Mailbox, api: GraphApi, message_id: str) -> None:
+        """After hand-off only (the event is out): mark read, move, or delete (to Deleted
+        Items: recoverable, as Outlook does)."""
+        action = mailbox.after_processing
+        if action is AfterProcessing.MARK_SEEN:
+            api.mark_read(message_id)
+        elif action is AfterProcessing.MOVE and mailbox.move_to:
+            api.move(message_id, mailbox.move_to)
+        elif action is AfterProcessing.DELETE:
+            api.move(message_id, "deleteditems")
 
     def _resync_since(self, value: Mapping[str, Any]) -> datetime:
         last_ms = int(value.get("last_received_ms") or 0)

@@ -211,6 +211,14 @@ class HttpxGraphApi:
         )
         return response.content
 
+    def mark_read(self, message_id: str) -> None:
+        url = f"/{self._user}/messages/{quote(message_id, safe='')}"
+        self._call("PATCH", url, "mark read", json={"isRead": True})
+
+    def move(self, message_id: str, folder: str) -> None:
+        url = f"/{self._user}/messages/{quote(message_id, safe='')}/move"
+        self._call("POST", url, "move", json={"destinationId": folder})
+
     # -- plumbing -------------------------------------------------------------------------
 
     def _json(self, method: str, url: str, what: str, **kw: Any) -> dict[str, Any]:

@@ -219,3 +219,30 @@ def test_disabling_deletes_the_subscription_and_enabling_creates_one(graph: Grap
     new = graph.subscription_id()
     assert new != old
     assert new in graph.local.graph.subscriptions
+
+
+@pytest.mark.parametrize(
+    ("after", "expect"),
+    [
+        ("mark_seen", ("read", "inbox")),
+        ("move", ("unread", "Processed")),
+        ("delete", ("unread", "deleteditems")),
+    ],
+)
+def test_after_processing_happens_after_the_hand_off(
+    graph: GraphEnv, after: str, expect: tuple[str, str]
+) -> None:
+    from shared.domain.models import AfterProcessing
+
+    update: dict[str, Any] = {"after_processing": AfterProcessing(after)}
+    if after == "move":
+        update["move_to"] = "Processed"
+    graph.app.state.put_mailbox(graph.mailbox.model_copy(update=update))
+    gid = graph.deliver(1, notify=False)
+    worker = build_graph(graph.app).worker
+    assert worker.handle(json.dumps({"tenant_id": TENANT, "mailbox_id": MAILBOX}).encode()) == (
+        "synced"
+    )
+    assert graph.event_ids(1) == graph.expected([gid])
+    (message,) = [m for m in graph.local.graph.messages[USER] if m.id == gid]
+    assert ("read" if message.read else "unread", message.folder) == expect
