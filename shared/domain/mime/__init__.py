@@ -17,7 +17,10 @@ from email.parser import BytesParser
 from shared.domain.message import ParsedMessage
 from shared.domain.mime.body import Collected, add_text, walk
 from shared.domain.mime.headers import (
+    RAW_HEADERS,
     addresses,
+    bound_raw,
+    cut_text,
     date_utc,
     decode_text,
     message_ids,
@@ -61,12 +64,12 @@ def _header(msg: Message, name: str, limit: int) -> str | Header | None:
         return None
     if value is None:
         return None
-    return value if isinstance(value, Header) else str(value)[:limit]
+    return value if isinstance(value, Header) else bound_raw(str(value), limit)
 
 
 def _text_header(msg: Message, name: str, limit: int) -> str | None:
     value = _header(msg, name, limit)
-    return None if value is None else decode_text(value)[:limit]
+    return None if value is None else cut_text(decode_text(value), limit)
 
 
 def _all(msg: Message, name: str, limit: int) -> list[str | Header]:
@@ -74,7 +77,7 @@ def _all(msg: Message, name: str, limit: int) -> list[str | Header]:
         values = msg.get_all(name, [])
     except (ValueError, TypeError):
         return []
-    return [v if isinstance(v, Header) else str(v)[:limit] for v in values]
+    return [v if isinstance(v, Header) else bound_raw(str(v), limit) for v in values]
 
 
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
@@ -87,7 +90,7 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
         raise UnparseableMessage("empty message")
     try:
         try:
-            msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
+            msg = message_from_bytes(raw, policy=RAW_HEADERS)
             collected = Collected()
             walk(msg, collected, limits)
         except RecursionError:
@@ -106,7 +109,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collected]:
-    msg = BytesParser().parsebytes(raw, headersonly=True)
+    msg = BytesParser(policy=RAW_HEADERS).parsebytes(raw, headersonly=True)
     collected = Collected()
     collected.defects.append("MIME nesting too deep for the parser: body kept as plain text")
     body = msg.get_payload()
@@ -121,7 +124,7 @@ def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collect
 
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
     hl = limits.max_header_chars
-    subject = decode_text(_header(msg, "Subject", hl))[:hl]
+    subject = cut_text(decode_text(_header(msg, "Subject", hl)), hl)
     senders = addresses(_all(msg, "From", hl))
     empty = not (senders or subject or c.texts or c.htmls or c.attachments)
     if empty and not list(msg):
