@@ -4,6 +4,16 @@ the field it matched in; the label with most points wins, and the event lists th
 Fields and their weights: the subject (less when it is a reply: it names the older mail's
 intent), the new text of the body, the quoted history (little), attachment names, and the
 sender's name and address. Bounces and auto-replies are ``other`` whatever they quote.
+
+Scopes, the same in every language (the words come from ``languages``):
+- negation: an intent word right after "not / nie / не / nicht / pas …" says the opposite
+  ("not cancelled", "keine Änderung"): it does not count;
+- lift: a stop sale inside a lift ("stop sale lifted", "رفع وقف البيع") is an open sale;
+- new text first: when what the sender writes now clearly has an intent, the reply subject
+  and the quoted history (older mails' intents) count little;
+- genre: a mail that is clearly marketing, a maintenance notice or a newsletter only talks
+  about bookings: its operational words are its topic.
+The result is ``confident`` unless nothing strong matched or the runner-up is close.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.builtin_rules import NEGATIONS, NEGATIONS_AFTER, RULES, Rule
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
 
@@ -33,6 +43,21 @@ SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
 
 
 STALE_WHEN_CLEAR = 0.3
+NEW_TEXT_CLEAR = 2.0  # points the new text needs to outweigh the thread's older intent
+GENRE_CLEAR = 4.0  # points of marketing / maintenance / newsletter that make it the genre
+GENRE_DAMPING = 0.3
+CONFIDENT_POINTS = 3.0  # the winner needs this much ...
+CONFIDENT_MARGIN = 0.67  # ... and the runner-up at most this share of it
+NEGATABLE = ("cancellation", "amendment", "stopsale")
+NEGATION_WINDOW = 40
+# "not / nie / не ... <intent>": a negation and at most two words (not numbers: "No. 4471
+# cancelled" is a number, not a negation) right before the intent word
+_NEGATION_WORDS = "|".join(n for n in NEGATIONS if n != "n't")
+_NEGATED = re.compile(rf"(?:(?<!\w)(?:{_NEGATION_WORDS})|n't)\s+(?:[^\W\d]+\s+){{0,2}}$")
+# "wir stornieren nicht", "we annuleren niet": the negation right after the intent word
+_NEGATED_AFTER = re.compile(
+    rf"\w*\s+(?:(?:wir|wij|we|vi|sie|ihn|es|die)\s+)?(?:{'|'.join(NEGATIONS_AFTER)})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +108,19 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     ]
 
 
+def _affirmed(c: _Compiled, text: str) -> bool:
+    """``c`` matches ``text`` at least once outside a negation's scope."""
+    if c.rule.label not in NEGATABLE:
+        return c.regex.search(text) is not None
+    for m in c.regex.finditer(text):
+        start = m.start()
+        if _NEGATED.search(text, max(0, start - NEGATION_WINDOW), start):
+            continue
+        if not _NEGATED_AFTER.match(text, m.end(), m.end() + NEGATION_WINDOW):
+            return True
+    return False
+
+
 def _field_hits(text: str) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase."""
@@ -92,7 +130,7 @@ def _field_hits(text: str) -> list[Rule]:
         if n:
             hits.append(c.rule)
             text = blanked
-    hits.extend(c.rule for c in _PLAIN if c.regex.search(text))
+    hits.extend(c.rule for c in _PLAIN if _affirmed(c, text))
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
     if any(r.label == "opensale" for r in hits):
@@ -100,16 +138,22 @@ def _field_hits(text: str) -> list[Rule]:
     return [r for r in hits if r.label != "neutral"]
 
 
-def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
-    """Points per label and the ids of the rules that matched (``rule@field``)."""
-    points: dict[str, float] = defaultdict(float)
-    matched = [(rule, f) for f in _fields(parsed) if f.text.strip() for rule in _field_hits(f.text)]
-    fresh_labels = {rule.label for rule, f in matched if f.fresh}
+_Matched = list[tuple[Rule, _Field]]
+
+
+def _clear_intents(matched: _Matched) -> set[str]:
+    """The operational labels this message itself clearly states (new text, own subject)."""
     fresh_points: dict[str, float] = defaultdict(float)
     for rule, f in matched:
         if f.fresh:
             fresh_points[rule.label] += rule.weight * f.factor
-    clear_intents = {label for label, p in fresh_points.items() if p >= MIN_POINTS}
+    return {label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != "other"}
+
+
+def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
+    points: dict[str, float] = defaultdict(float)
+    fresh_labels = {rule.label for rule, f in matched if f.fresh}
+    clear_intents = _clear_intents(matched)
     ids: list[str] = []
     for rule, f in matched:
         # Re-opening always refers to the stop sale it ends: when this message itself says
@@ -122,10 +166,26 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
             factor *= STALE_WHEN_CLEAR
         points[rule.label] += rule.weight * factor
         ids.append(f"{rule.id}@{f.name}")
+    return points, ids
+
+
+def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
     # Cancellations and amendments always name the booking they change: when one is clearly
     # there, booking vocabulary is context, not intent.
     if max(points.get("cancellation", 0.0), points.get("amendment", 0.0)) >= MIN_POINTS:
         points["booking"] = points.get("booking", 0.0) * BOOKING_AS_CONTEXT
+    genre = sum(rule.weight * f.factor for rule, f in matched if rule.genre and f.fresh)
+    if genre >= GENRE_CLEAR:
+        for label in OPERATIONAL:
+            if label in points:
+                points[label] *= GENRE_DAMPING
+
+
+def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
+    """Points per label and the ids of the rules that matched (``rule@field``)."""
+    matched = [(rule, f) for f in _fields(parsed) if f.text.strip() for rule in _field_hits(f.text)]
+    points, ids = _thread_points(matched)
+    _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}
     if "list-unsubscribe" in headers or "list-id" in headers:
         points["other"] += 3.0
@@ -144,14 +204,15 @@ def classify_builtin(parsed: ParsedMessage) -> Classification:
     points, matched = score(parsed)
     ranked = sorted(points.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked:
-        return Classification("other", 0.0, ())
+        return Classification("other", 0.0, (), confident=False)
     best_label, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if best_label in OPERATIONAL and best < MIN_POINTS:
-        return Classification("other", 0.0, tuple(matched))
+        return Classification("other", 0.0, tuple(matched), confident=False)
     confidence = best / (best + second + 1.0)
     rules = tuple(m for m in matched if _label_of(m) == best_label) or tuple(matched)
-    return Classification(best_label, round(confidence, 4), rules)
+    confident = best >= CONFIDENT_POINTS and second <= best * CONFIDENT_MARGIN
+    return Classification(best_label, round(confidence, 4), rules, confident=confident)
 
 
 _LABEL_BY_ID = {r.id: r.label for r in RULES}

@@ -16,6 +16,7 @@ from email.parser import BytesParser
 
 from shared.domain.message import ParsedMessage
 from shared.domain.mime.body import Collected, add_text, walk
+from shared.domain.mime.conventions import AUTO_REPLY, AUTO_REPLY_BODY, FORWARD_PREFIX
 from shared.domain.mime.headers import (
     RAW_HEADERS,
     addresses,
@@ -33,14 +34,6 @@ from shared.errors import PermanentError
 
 __all__ = ["ParseLimits", "UnparseableMessage", "parse_message"]
 
-_FORWARD_PREFIX = re.compile(
-    r"^\s*((fwd?|fw|wg|tr|rv|ilt|i̇lt|İlt|enc|пересл)\.?\s*:\s*)", re.IGNORECASE
-)
-_AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|otomatik yan[ıi]t"
-    r"|abwesenheitsnotiz|automatische antwort|автоответ|autoreply)\b",
-    re.IGNORECASE,
-)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 INTERESTING_HEADERS = (
     "Auto-Submitted",
@@ -122,6 +115,16 @@ def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collect
     return msg, collected
 
 
+AUTO_REPLY_BODY_CHARS = 600  # an auto-reply is short; a long mail mentioning leave is not one
+
+
+def _auto_reply_body(text: str) -> bool:
+    """A short body that opens with an auto-reply phrase ("I am out of the office until …",
+    "Jestem poza biurem …") in any of the languages (``conventions``)."""
+    head = text.lstrip()
+    return len(head) <= AUTO_REPLY_BODY_CHARS and bool(AUTO_REPLY_BODY.match(head[:200]))
+
+
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
     hl = limits.max_header_chars
     subject = cut_text(decode_text(_header(msg, "Subject", hl)), hl)
@@ -133,7 +136,7 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
     text = "\n\n".join(t for t in c.texts if t.strip())
     if not text and html:
         text = html_to_text(html, limits.max_text_chars)
-    is_forward = bool(_FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
+    is_forward = bool(FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
     auto = (_text_header(msg, "Auto-Submitted", hl) or "").strip().lower()
     precedence = (_text_header(msg, "Precedence", hl) or "").strip().lower()
     is_auto_reply = (
@@ -141,7 +144,8 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
         or msg.get("X-Autoreply") is not None
         or msg.get("X-Autorespond") is not None
         or precedence == "auto_reply"
-        or bool(_AUTO_REPLY_SUBJECT.match(subject))
+        or bool(AUTO_REPLY.match(subject))
+        or _auto_reply_body(text)
     )
     is_bounce = c.is_report or any(_BOUNCE_SENDER.match(a.address) for a in senders)
     defects = list(c.defects)

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import re
 
+from shared.domain.mime.conventions import FROM, ORIGINAL, SENT, WROTE
+
 _REPLY_HEADERS = [
-    r"^\s*-{2,}\s*(original message|orijinal mesaj|(ö|o)zg(ü|u)n (i|İ|I)leti"
-    r"|ursprüngliche nachricht|исходное сообщение)\s*-{2,}",
-    r"^\s*(on|am|le)\b.{0,200}\b(wrote|schrieb|a écrit)\b.{0,200}:\s*$",
+    rf"^\s*-{{2,}}\s*({ORIGINAL})\s*-{{2,}}",
+    rf"^\s*-{{2,}}\s*({ORIGINAL})\s*:?\s*$",
+    # "On … wrote:", "Am … schrieb …:", "W dniu … pisze:", "Le … a écrit :", "… yazdı:"
+    # (a date or an address on the line: "as the guest wrote:" is not a reply header)
+    rf"^(?=[^\n]*[\d@])[^\n]{{0,300}}\b({WROTE})\s*(\(а\)|\(a\))?(\s+.{{0,120}})?\s*[:：]\s*$",
     # Gmail in any language: "<date>, <name> <address>:" ("пн, 28 июл. 2025 г. в 10:00, …")
     r"^.{0,200}\b(19|20)\d\d\b.{0,100}\b\d{1,2}:\d\d\b.{0,200}<[^<>@\s]+@[^<>\s]+>\s*:\s*$",
-    r"^.{0,200}\b(yazdı|şunu yazdı|yazdi)\s*:\s*$",
-    r"^.{0,200}\b(написал|написала|пишет)\s*(\(а\))?\s*:\s*$",
-    r"^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,80}(wrote|yazdı|schrieb|написал)",
+    rf"^\s*\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}.{{0,80}}\b({WROTE})",
 ]
 _OUTLOOK_BLOCK = re.compile(
-    r"^\s*(from|von|kimden|от)\s*:.*\n\s*"
-    r"(sent|gesendet|gönderildi|gönderilme tarihi|tarih|date|отправлено)\s*:",
+    rf"^[ \t*]*({FROM})[ \t*]*:.*\n[ \t*]*(\S+[ \t*]*:.*\n[ \t*]*)?({SENT})[ \t*]*:",
     re.IGNORECASE | re.MULTILINE,
 )
 _REPLY_RE = re.compile("|".join(f"(?:{p})" for p in _REPLY_HEADERS), re.IGNORECASE | re.MULTILINE)
