@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from shared.domain.classification.builtin_rules import NEGATIONS, NEGATIONS_AFTER, RULES, Rule
+from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
 
@@ -64,11 +65,39 @@ _NEGATED_AFTER = re.compile(
 class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
+    # every match holds one literal of each set (``prefilter``); None: no such literals
+    literals: tuple[frozenset[str], ...] | None
+
+    def may_match(self, text: str) -> bool:
+        if self.literals is None:
+            return True
+        return all(any(lit in text for lit in lits) for lits in self.literals)
 
 
-_COMPILED = tuple(_Compiled(r, re.compile(r.pattern)) for r in RULES)
-_CONSUMING = tuple(c for c in _COMPILED if c.rule.consume)
-_PLAIN = tuple(c for c in _COMPILED if not c.rule.consume)
+_COMPILED = tuple(_Compiled(r, re.compile(r.pattern), required_literals(r.pattern)) for r in RULES)
+# literal -> the rules that need it; one pass over the distinct literals finds the rules
+# that can match a message at all
+_BY_LITERAL: dict[str, list[int]] = defaultdict(list)
+for _i, _c in enumerate(_COMPILED):
+    for _lit in _c.literals[0] if _c.literals else ():
+        _BY_LITERAL[_lit].append(_i)
+# ... bucketed by their first two characters: only the buckets whose pair occurs in the
+# text are looked at (the pairs of a text are one C-level pass: ``zip``)
+_BY_PAIR: dict[tuple[str, str], list[str]] = defaultdict(list)
+for _lit in _BY_LITERAL:
+    _BY_PAIR[(_lit[0], _lit[1])].append(_lit)
+_PAIRS = frozenset(_BY_PAIR)
+_ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+
+
+def _candidates(text: str) -> list[_Compiled]:
+    """The rules that may match ``text``, in rule order."""
+    found = set(_ALWAYS)
+    for pair in _PAIRS.intersection(zip(text, text[1:], strict=False)):
+        for lit in _BY_PAIR[pair]:
+            if lit in text:
+                found.update(_BY_LITERAL[lit])
+    return [_COMPILED[i] for i in sorted(found)]
 
 
 def _quoted(text: str, new: str) -> str:
@@ -121,16 +150,24 @@ def _affirmed(c: _Compiled, text: str) -> bool:
     return False
 
 
-def _field_hits(text: str) -> list[Rule]:
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _field_hits(
+    text: str, consuming: tuple[_Compiled, ...], plain: tuple[_Compiled, ...]
+) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase."""
     hits: list[Rule] = []
-    for c in _CONSUMING:
-        blanked, n = c.regex.subn(lambda m: " " * len(m.group(0)), text)
+    for c in consuming:
+        if not c.may_match(text):
+            continue
+        blanked, n = c.regex.subn(_blank, text)
         if n:
             hits.append(c.rule)
             text = blanked
-    hits.extend(c.rule for c in _PLAIN if _affirmed(c, text))
+    hits.extend(c.rule for c in plain if c.may_match(text) and _affirmed(c, text))
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
     if any(r.label == "opensale" for r in hits):
@@ -183,7 +220,13 @@ def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
 
 def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     """Points per label and the ids of the rules that matched (``rule@field``)."""
-    matched = [(rule, f) for f in _fields(parsed) if f.text.strip() for rule in _field_hits(f.text)]
+    fields = [f for f in _fields(parsed) if f.text.strip()]
+    # the rules that can match anywhere in this message, found once for all its fields
+    everything = "\n".join(f.text for f in fields)
+    candidates = _candidates(everything)
+    consuming = tuple(c for c in candidates if c.rule.consume)
+    plain = tuple(c for c in candidates if not c.rule.consume)
+    matched = [(rule, f) for f in fields for rule in _field_hits(f.text, consuming, plain)]
     points, ids = _thread_points(matched)
     _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}

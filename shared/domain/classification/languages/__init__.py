@@ -34,21 +34,36 @@ LANGUAGES: tuple[Language, ...] = tuple(
 _SAME_SENTENCE = r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,60}?"
 
 
-def lift_rule(lang: Language) -> Rule | None:
-    """ "<stop sale> … <lifted>" or "<lift> of the <stop sale>", in either order within
-    a sentence: an open sale, consuming both, so neither the stop-sale words nor a
-    cancelling verb ("stop sale cancelled") count for their own labels."""
+def lift_rules(lang: Language) -> tuple[Rule, ...]:
+    """ "<stop sale> … <lifted>" and "<lift> of the <stop sale>" within a sentence: an
+    open sale, consuming both, so neither the stop-sale words nor a cancelling verb
+    ("stop sale cancelled") count for their own labels. (Two rules, not one alternation:
+    each needs a stop-sale word *and* a lift word, which the literal prefilter checks.)"""
     if not (lang.stop_terms and lang.lift_terms):
-        return None
+        return ()
     stop = "|".join(lang.stop_terms)
     lift = "|".join(lang.lift_terms)
-    pattern = rf"(?:{stop}){_SAME_SENTENCE}\b(?:{lift})|\b(?:{lift}){_SAME_SENTENCE}(?:{stop})"
-    return Rule(f"{lang.code}.opensale.stop_sale_lifted", O, pattern, 5.0, consume=True)
+    return (
+        Rule(
+            f"{lang.code}.opensale.stop_sale_lifted",
+            O,
+            rf"(?:{stop}){_SAME_SENTENCE}\b(?:{lift})",
+            5.0,
+            consume=True,
+        ),
+        Rule(
+            f"{lang.code}.opensale.lift_of_stop_sale",
+            O,
+            rf"\b(?:{lift}){_SAME_SENTENCE}(?:{stop})",
+            5.0,
+            consume=True,
+        ),
+    )
 
 
 def _all_rules() -> tuple[Rule, ...]:
     neutral = [r for lang in LANGUAGES for r in lang.rules if r.label == N]
-    lifts = [r for lang in LANGUAGES if (r := lift_rule(lang)) is not None]
+    lifts = [r for lang in LANGUAGES for r in lift_rules(lang)]
     rest = [r for lang in LANGUAGES for r in lang.rules if r.label != N]
     return (*neutral, *lifts, *rest)
 
