@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from shared.domain.classification.builtin_rules import NEGATIONS, NEGATIONS_AFTER, RULES, Rule
 from shared.domain.classification.prefilter import required_literals
@@ -93,7 +94,7 @@ _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
 def _candidates(text: str) -> list[_Compiled]:
     """The rules that may match ``text``, in rule order."""
     found = set(_ALWAYS)
-    for pair in _PAIRS.intersection(zip(text, text[1:], strict=False)):
+    for pair in _PAIRS.intersection(pairwise(text)):
         for lit in _BY_PAIR[pair]:
             if lit in text:
                 found.update(_BY_LITERAL[lit])

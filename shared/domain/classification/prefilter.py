@@ -9,12 +9,9 @@ compiled pattern's syntax tree, so the rules stay plain data.
 
 from __future__ import annotations
 
+# Python 3.11+: the parser is re._parser (``sre_parse`` is its deprecated alias)
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
-
-try:  # Python 3.11+: the parser is re._parser (sre_parse is a deprecated alias)
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 MIN_LITERAL = 2
 _LITERAL = sre_parse.LITERAL
