@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
-from shared.domain.classification.builtin_rules import NEGATIONS, NEGATIONS_AFTER, RULES, Rule
+from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
@@ -51,15 +52,6 @@ GENRE_DAMPING = 0.3
 CONFIDENT_POINTS = 3.0  # the winner needs this much ...
 CONFIDENT_MARGIN = 0.67  # ... and the runner-up at most this share of it
 NEGATABLE = ("cancellation", "amendment", "stopsale")
-NEGATION_WINDOW = 40
-# "not / nie / не ... <intent>": a negation and at most two words (not numbers: "No. 4471
-# cancelled" is a number, not a negation) right before the intent word
-_NEGATION_WORDS = "|".join(n for n in NEGATIONS if n != "n't")
-_NEGATED = re.compile(rf"(?:(?<!\w)(?:{_NEGATION_WORDS})|n't)\s+(?:[^\W\d]+\s+){{0,2}}$")
-# "wir stornieren nicht", "we annuleren niet": the negation right after the intent word
-_NEGATED_AFTER = re.compile(
-    rf"\w*\s+(?:(?:wir|wij|we|vi|sie|ihn|es|die)\s+)?(?:{'|'.join(NEGATIONS_AFTER)})\b"
-)
 
 
 @dataclass(frozen=True)
@@ -69,13 +61,18 @@ class _Compiled:
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
 
-    def may_match(self, text: str) -> bool:
+    def may_match(self, present: set[str]) -> bool:
+        """Whether the text whose literals (of all rules) are ``present`` can match."""
         if self.literals is None:
             return True
-        return all(any(lit in text for lit in lits) for lits in self.literals)
+        return all(not present.isdisjoint(lits) for lits in self.literals)
 
 
-_COMPILED = tuple(_Compiled(r, re.compile(r.pattern), required_literals(r.pattern)) for r in RULES)
+# consuming rules first (they blank what they matched before the others look)
+_COMPILED = tuple(
+    _Compiled(r, re.compile(r.pattern), required_literals(r.pattern))
+    for r in sorted(RULES, key=lambda r: not r.consume)
+)
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
 # that can match a message at all
 _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
@@ -84,21 +81,27 @@ for _i, _c in enumerate(_COMPILED):
         _BY_LITERAL[_lit].append(_i)
 # ... bucketed by their first two characters: only the buckets whose pair occurs in the
 # text are looked at (the pairs of a text are one C-level pass: ``zip``)
+# (all of a rule's literal sets: ``may_match`` checks each)
 _BY_PAIR: dict[tuple[str, str], list[str]] = defaultdict(list)
-for _lit in _BY_LITERAL:
+for _lit in {lit for c in _COMPILED for lits in c.literals or () for lit in lits}:
     _BY_PAIR[(_lit[0], _lit[1])].append(_lit)
 _PAIRS = frozenset(_BY_PAIR)
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
 
 
-def _candidates(text: str) -> list[_Compiled]:
-    """The rules that may match ``text``, in rule order."""
+def _present(text: str) -> set[str]:
+    """The rules' literals that occur in ``text``."""
+    return {
+        lit for pair in _PAIRS.intersection(pairwise(text)) for lit in _BY_PAIR[pair] if lit in text
+    }
+
+
+def _candidates(present: set[str]) -> list[_Compiled]:
+    """The rules that may match a text holding the literals ``present``, in rule order."""
     found = set(_ALWAYS)
-    for pair in _PAIRS.intersection(pairwise(text)):
-        for lit in _BY_PAIR[pair]:
-            if lit in text:
-                found.update(_BY_LITERAL[lit])
-    return [_COMPILED[i] for i in sorted(found)]
+    for lit in present:
+        found.update(_BY_LITERAL.get(lit, ()))
+    return [c for c in (_COMPILED[i] for i in sorted(found)) if c.may_match(present)]
 
 
 def _quoted(text: str, new: str) -> str:
@@ -144,9 +147,7 @@ def _affirmed(c: _Compiled, text: str) -> bool:
         return c.regex.search(text) is not None
     for m in c.regex.finditer(text):
         start = m.start()
-        if _NEGATED.search(text, max(0, start - NEGATION_WINDOW), start):
-            continue
-        if not _NEGATED_AFTER.match(text, m.end(), m.end() + NEGATION_WINDOW):
+        if not negated_before(text, start) and not negated_after(text, m.end()):
             return True
     return False
 
@@ -155,20 +156,21 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-def _field_hits(
-    text: str, consuming: tuple[_Compiled, ...], plain: tuple[_Compiled, ...]
-) -> list[Rule]:
+def _field_hits(text: str, candidates: list[_Compiled], present: set[str]) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase."""
+    here = {lit for lit in present if lit in text}
     hits: list[Rule] = []
-    for c in consuming:
-        if not c.may_match(text):
+    for c in candidates:
+        if not c.may_match(here):
             continue
-        blanked, n = c.regex.subn(_blank, text)
-        if n:
+        if c.rule.consume:
+            blanked, n = c.regex.subn(_blank, text)
+            if n:
+                hits.append(c.rule)
+                text = blanked
+        elif _affirmed(c, text):
             hits.append(c.rule)
-            text = blanked
-    hits.extend(c.rule for c in plain if c.may_match(text) and _affirmed(c, text))
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
     if any(r.label == "opensale" for r in hits):
@@ -224,10 +226,9 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     fields = [f for f in _fields(parsed) if f.text.strip()]
     # the rules that can match anywhere in this message, found once for all its fields
     everything = "\n".join(f.text for f in fields)
-    candidates = _candidates(everything)
-    consuming = tuple(c for c in candidates if c.rule.consume)
-    plain = tuple(c for c in candidates if not c.rule.consume)
-    matched = [(rule, f) for f in fields for rule in _field_hits(f.text, consuming, plain)]
+    present = _present(everything)
+    candidates = _candidates(present)
+    matched = [(rule, f) for f in fields for rule in _field_hits(f.text, candidates, present)]
     points, ids = _thread_points(matched)
     _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}

@@ -102,9 +102,12 @@ def _word_bytes(kind: str, text: str) -> bytes:
         return b""
 
 
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def _text_of(value: str) -> str:
     """Unencoded header text: raw 8-bit bytes read per value, UTF-8 first."""
-    if any("\udc80" <= c <= "\udcff" for c in value):
+    if not value.isascii() and _SURROGATES.search(value):
         return decode_runs(_raw_bytes(value))
     return value
 
@@ -197,12 +200,39 @@ def decode_param(value: str | None) -> str | None:
     return text or None
 
 
+# "Name <local@domain>" or "local@domain": what nearly every address header holds; read
+# without the stdlib's character-by-character RFC 5322 parser (a third of parse time)
+_SIMPLE_ADDRESS = re.compile(
+    r'\s*(?:"?([^"<>,;:()\\@\[\]]*?)"?\s*<([^<>\s,;:()"\\\[\]]+@[^<>\s,;:()"\\\[\]]+)>'
+    r'|([^<>\s,;:()"\\\[\]]+@[^<>\s,;:()"\\\[\]]+))\s*'
+)
+
+
+def _simple_addresses(value: str) -> list[tuple[str, str]] | None:
+    if '"' in value or "(" in value or "\\" in value:
+        return None  # quoted names may hold commas, comments nest: the full parser
+    out = []
+    for item in unfold(value).split(","):
+        if not item.strip():
+            continue
+        m = _SIMPLE_ADDRESS.fullmatch(item)
+        if m is None:
+            return None
+        name, addr = (m.group(1) or "", m.group(2)) if m.group(2) else ("", m.group(3))
+        out.append((name.strip(), addr))
+    return out
+
+
 def addresses(values: list[str | Header]) -> tuple[Address, ...]:
     out: list[Address] = []
     # raw 8-bit values (Header objects) are decoded first; encoded ones are split first
     values = [decode_text(v) if isinstance(v, Header) else v for v in values]
     # Split the still-encoded list first: a decoded name may contain a comma.
-    for name, addr in getaddresses([str(v) for v in values]):
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        simple = _simple_addresses(str(value))
+        pairs.extend(simple if simple is not None else getaddresses([str(value)]))
+    for name, addr in pairs:
         addr = addr.strip()
         name = decode_text(name)
         if not addr and not name:
