@@ -23,12 +23,28 @@ _ZERO_WIDTH = (sre_parse.AT,)
 Literals = frozenset[str]
 
 
+# Words in most mail of this trade: a literal among them filters nothing ("please book"
+# should be found by "please", not by "book"). Substrings count: "book" is in "booking".
+FREQUENT = (
+    "book", "reserv", "rezerv", "buchung", "бронир", "бронюв", "date", "stay", "room", "sale",
+    "stop", "check", "add", "remove", "instead", "guest", "hotel", "otel", "tarih", "oda", "ok",
+)  # fmt: skip
+
+
+def _frequent(literal: str) -> bool:
+    return len(literal) <= 2 or any(word in literal for word in FREQUENT)
+
+
 def _best(candidates: list[Literals]) -> Literals | None:
-    """The candidate whose shortest literal is longest (the most selective check)."""
+    """The most selective candidate: fewest frequent words, then the longest shortest
+    literal, then the fewest literals."""
     usable = [c for c in candidates if c and min(len(s) for s in c) >= MIN_LITERAL]
     if not usable:
         return None
-    return max(usable, key=lambda c: (min(len(s) for s in c), -len(c)))
+    return max(
+        usable,
+        key=lambda c: (-sum(map(_frequent, c)), min(len(s) for s in c), -len(c)),
+    )
 
 
 def _branch(branches: list[Any]) -> Literals | None:

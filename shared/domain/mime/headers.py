@@ -73,6 +73,8 @@ def _raw_bytes(value: str) -> bytes:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # the usual case, without two regex passes
     return _WS.sub(" ", _CONTROLS.sub("", text)).strip()
 
 
@@ -87,6 +89,8 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 
 
 def unfold(value: str) -> str:
+    if "\n" not in value and "\r" not in value:
+        return value
     return _LINE_ENDS.sub("", _FOLD.sub("", value))
 
 

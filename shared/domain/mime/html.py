@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-from lxml import html as lxml_html
+from lxml import etree  # type: ignore[import-untyped]
+from lxml import html as lxml_html  # type: ignore[import-untyped]
 
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,2000}>")

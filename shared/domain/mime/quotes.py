@@ -26,14 +26,35 @@ _OUTLOOK_BLOCK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _REPLY_RE = re.compile("|".join(f"(?:{p})" for p in _REPLY_HEADERS), re.IGNORECASE | re.MULTILINE)
+# What every reply header holds: a "wrote" verb, a dash rule, or a line ending in ">:".
+# Only the lines around these are tried against the full patterns (they are costly to try
+# at every line start of a long text).
+_GATE = re.compile(rf"\b(?:{WROTE})|-{{2,}}|>[ \t]*:[ \t]*$", re.IGNORECASE | re.MULTILINE)
+MAX_GATE_HITS = 200
+
+
+def _reply_header(text: str) -> int | None:
+    """Where the first reply header line starts, if there is one."""
+    tried: set[int] = set()
+    for n, hit in enumerate(_GATE.finditer(text)):
+        if n >= MAX_GATE_HITS:
+            break
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start in tried:
+            continue
+        tried.add(start)
+        end = text.find("\n", hit.end())
+        if _REPLY_RE.match(text[start : len(text) if end < 0 else end]):
+            return start
+    return None
 
 
 def new_text(text: str, *, is_forward: bool) -> str:
     """``text`` without quoted replies; bounded work (one pass of each pattern)."""
     cut = len(text)
-    match = _REPLY_RE.search(text)
-    if match:
-        cut = match.start()
+    start = _reply_header(text)
+    if start is not None:
+        cut = start
     if not is_forward:
         block = _OUTLOOK_BLOCK.search(text)
         if block and block.start() < cut:
