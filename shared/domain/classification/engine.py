@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
 
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.negation import negated_after, negated_before
@@ -79,21 +78,26 @@ _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
 for _i, _c in enumerate(_COMPILED):
     for _lit in _c.literals[0] if _c.literals else ():
         _BY_LITERAL[_lit].append(_i)
-# ... bucketed by their first two characters: only the buckets whose pair occurs in the
-# text are looked at (the pairs of a text are one C-level pass: ``zip``)
+# ... bucketed by their first three characters: only the buckets whose triple occurs in
+# the text are looked at (the triples of a text are one C-level pass: ``zip``)
 # (all of a rule's literal sets: ``may_match`` checks each)
-_BY_PAIR: dict[tuple[str, str], list[str]] = defaultdict(list)
+_BY_TRIPLE: dict[tuple[str, ...], list[str]] = defaultdict(list)
+_SHORT: list[str] = []  # two-character literals: looked for directly
 for _lit in {lit for c in _COMPILED for lits in c.literals or () for lit in lits}:
-    _BY_PAIR[(_lit[0], _lit[1])].append(_lit)
-_PAIRS = frozenset(_BY_PAIR)
+    if len(_lit) < 3:
+        _SHORT.append(_lit)
+    else:
+        _BY_TRIPLE[tuple(_lit[:3])].append(_lit)
+_TRIPLES = frozenset(_BY_TRIPLE)
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
 
 
 def _present(text: str) -> set[str]:
     """The rules' literals that occur in ``text``."""
-    return {
-        lit for pair in _PAIRS.intersection(pairwise(text)) for lit in _BY_PAIR[pair] if lit in text
-    }
+    triples = _TRIPLES.intersection(zip(text, text[1:], text[2:], strict=False))
+    found = {lit for t in triples for lit in _BY_TRIPLE[t] if len(lit) == 3 or lit in text}
+    found.update(lit for lit in _SHORT if lit in text)
+    return found
 
 
 def _candidates(present: set[str]) -> list[_Compiled]:

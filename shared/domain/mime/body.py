@@ -61,6 +61,9 @@ _PARAM_ERRORS = (ValueError, LookupError, TypeError, IndexError, HeaderParseErro
 def _param(part: Message, header: str, param: str) -> str | None:
     """One parameter, decoded on its own: its raw 8-bit bytes read UTF-8 first (another
     value's legacy bytes in the same header no longer decide its charset), folds removed."""
+    raw = part.get(header)
+    if raw is None or param not in str(raw).lower():
+        return None  # most parts: no need for the stdlib's parameter parser
     try:
         value = part.get_param(param, header=header.lower())
     except _PARAM_ERRORS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree  # type: ignore[import-untyped]
-from lxml import html as lxml_html  # type: ignore[import-untyped]
+from lxml import html as lxml_html
 
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{0,2000}>")

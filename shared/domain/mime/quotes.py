@@ -27,23 +27,31 @@ _OUTLOOK_BLOCK = re.compile(
 )
 _REPLY_RE = re.compile("|".join(f"(?:{p})" for p in _REPLY_HEADERS), re.IGNORECASE | re.MULTILINE)
 # What every reply header holds: a "wrote" verb, a dash rule, or a line ending in ">:".
-# Only the lines around these are tried against the full patterns (they are costly to try
-# at every line start of a long text).
-_GATE = re.compile(rf"\b(?:{WROTE})|-{{2,}}|>[ \t]*:[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# Only the lines holding one are tried against the full patterns (which are costly to try
+# at every line start of a long text); the verbs are found by plain ``str.find``.
+_WROTE_STEMS = tuple(dict.fromkeys(re.split(r"[(\[\\?*+|]", w)[0].lower() for w in WROTE.split("|")))
+_ADDRESS_COLON = re.compile(r">[ \t]*:[ \t]*$", re.MULTILINE)
 MAX_GATE_HITS = 200
+
+
+def _gate(text: str) -> list[int]:
+    """Positions of everything a reply header line must hold (bounded)."""
+    low = text.lower()
+    hits: list[int] = []
+    for stem in (*_WROTE_STEMS, "--"):
+        i = low.find(stem)
+        while i >= 0 and len(hits) < MAX_GATE_HITS:
+            hits.append(i)
+            i = low.find(stem, i + len(stem))
+    hits.extend(m.start() for m, _ in zip(_ADDRESS_COLON.finditer(text), range(MAX_GATE_HITS)))
+    return hits
 
 
 def _reply_header(text: str) -> int | None:
     """Where the first reply header line starts, if there is one."""
-    tried: set[int] = set()
-    for n, hit in enumerate(_GATE.finditer(text)):
-        if n >= MAX_GATE_HITS:
-            break
-        start = text.rfind("\n", 0, hit.start()) + 1
-        if start in tried:
-            continue
-        tried.add(start)
-        end = text.find("\n", hit.end())
+    starts = sorted({text.rfind("\n", 0, hit) + 1 for hit in _gate(text)})
+    for start in starts:
+        end = text.find("\n", start)
         if _REPLY_RE.match(text[start : len(text) if end < 0 else end]):
             return start
     return None
