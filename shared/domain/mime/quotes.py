@@ -29,7 +29,9 @@ _REPLY_RE = re.compile("|".join(f"(?:{p})" for p in _REPLY_HEADERS), re.IGNORECA
 # What every reply header holds: a "wrote" verb, a dash rule, or a line ending in ">:".
 # Only the lines holding one are tried against the full patterns (which are costly to try
 # at every line start of a long text); the verbs are found by plain ``str.find``.
-_WROTE_STEMS = tuple(dict.fromkeys(re.split(r"[(\[\\?*+|]", w)[0].lower() for w in WROTE.split("|")))
+_WROTE_STEMS = tuple(
+    dict.fromkeys(re.split(r"[(\[\\?*+|]", w)[0].lower() for w in WROTE.split("|"))
+)
 _ADDRESS_COLON = re.compile(r">[ \t]*:[ \t]*$", re.MULTILINE)
 MAX_GATE_HITS = 200
 

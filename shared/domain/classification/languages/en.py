@@ -149,12 +149,18 @@ LANGUAGE = Language(
             0.0,
             consume=True,
         ),
+        # (written to start with a literal or a character set, which the regex engine skips to)
         Rule(
-            "en.booking.please_book",
+            "en.booking.please_book_the_following",
             B,
-            r"\b(please|kindly|pls|plz)\s+(book|reserve|block|confirm\s+(the\s+)?(following|below|booking|reservation|room))"
-            r"|\b(we|i)\s+(would\s+like|want|wish|need)\s+to\s+(book|reserve|make\s+a\s+(booking|reservation))"
-            r"|\b(could|can)\s+you\s+(please\s+)?(book|reserve|block)\b|\brequest\s+to\s+book\b",
+            r"(?:please|kindly|pls|plz)\s+(?:book|reserve|block|confirm\s+(?:the\s+)?(?:following|below|booking|reservation|room))"
+            r"|(?:could|can)\s+you\s+(?:please\s+)?(?:book|reserve|block)\b|request\s+to\s+book\b",
+            2.5,
+        ),
+        Rule(
+            "en.booking.we_would_like_to_book",
+            B,
+            r"(?:would\s+like|want|wish|need)\s+to\s+(?:book|reserve|make\s+a\s+(?:booking|reservation))",
             2.5,
         ),
         Rule(
@@ -164,12 +170,23 @@ LANGUAGE = Language(
             r"|\b(booking|reservation)\s+(received|accepted|placed)",
             3.0,
         ),
+        # terse confirmations: a confirming word and a reference number, nothing else needed
         Rule(
-            "en.booking.terse_confirmation",
+            "en.booking.confirmation_number",
             B,
-            r"\b(conf(irmation)?|cnf)\s*(no|nr|num(ber)?|code|#)?\s*[:.#]?\s*[a-z]{0,4}[-/]?\d{3,}"
-            r"|\b(confirmed|ok|okay|cfmd)\b\W{1,20}(ref\w*|res\w*|booking|voucher|no|nr|#)?\W{0,3}[a-z]{0,4}[-/]?\d{3,}"
-            r"|\d{3,}\W{1,20}(is\s+)?(confirmed|cfmd|ok)\b",
+            r"(?:conf(?:irmation)?|cnf)\.?\s*(?:no|nr|num(?:ber)?|code|#)?\.?\s*[:.#]?\s*[a-z]{0,4}[-/]?\d{3,}",
+            3.0,
+        ),
+        Rule(
+            "en.booking.confirmed_reference",
+            B,
+            r"(?:confirmed|cfmd|ok(?:ay)?)\b(?<![a-z]ok)(?<![a-z]okay)\W{1,20}(?:ref\w*|res\w*|booking|voucher|no|nr|#)?\W{0,3}[a-z]{0,4}[-/]?\d{3,}",
+            3.0,
+        ),
+        Rule(
+            "en.booking.reference_confirmed",
+            B,
+            r"\d\d\d+\W{1,20}(?:is\s+)?(?:confirmed|cfmd|ok)\b(?<![a-z]ok)",
             3.0,
         ),
         Rule(

@@ -76,7 +76,7 @@ LANGUAGE = Language(
         Rule(
             "tr.booking.onay_no",
             B,
-            r"\b(onay|teyit|konfirmasyon)\s*(no|numarasi|kodu)?\s*[:.#]?\s*[a-z]{0,4}[-/]?\d{3,}|\d{3,}\W{1,20}(onaylandi|onaylanmistir|teyit\s+edildi|ok)\b",
+            r"(?:onay|teyit|konfirmasyon)\s*(?:no|numarasi|kodu)?\s*[:.#]?\s*[a-z]{0,4}[-/]?\d{3,}|\d{3,}\W{1,20}(?:onaylandi|onaylanmistir|teyit\s+edildi)\b",
             3.0,
         ),
         Rule(
