@@ -74,9 +74,9 @@ def _latin_without_accents() -> dict[int, str]:
     for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
         ch = chr(cp)
         decomposed = unicodedata.normalize("NFD", ch)
-        if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
-            if all(unicodedata.combining(c) for c in decomposed[1:]):
-                table[cp] = decomposed[0]
+        base, marks = decomposed[0], decomposed[1:]
+        if marks and base.isascii() and base.isalpha() and all(map(unicodedata.combining, marks)):
+            table[cp] = base
     return table
 
 

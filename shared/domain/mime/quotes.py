@@ -45,7 +45,10 @@ def _gate(text: str) -> list[int]:
         while i >= 0 and len(hits) < MAX_GATE_HITS:
             hits.append(i)
             i = low.find(stem, i + len(stem))
-    hits.extend(m.start() for m, _ in zip(_ADDRESS_COLON.finditer(text), range(MAX_GATE_HITS)))
+    for n, m in enumerate(_ADDRESS_COLON.finditer(text)):
+        if n >= MAX_GATE_HITS:
+            break
+        hits.append(m.start())
     return hits
 
 
