@@ -815,3 +815,66 @@ CASES: list[tuple[str, str, str, str]] = [
     ("ar", "other", "رد تلقائي: حجز 5510", "أنا خارج المكتب حتى 10 مارس."),
     ("fa", "other", "پاسخ خودکار: رزرو 3310", "من تا 10 مارس خارج از دفتر هستم."),
 ]
+
+# Phrasings checked after the rules were written (issue 13: build for the general case):
+# word order, inflection and interposed dates the first cases did not use.
+CASES += [
+    (
+        "pl",
+        "booking",
+        "Rezerwacja - Kowalski / 12.07-19.07",
+        "Dzień dobry, w załączeniu przesyłamy nową rezerwację dla Państwa hotelu.",
+    ),
+    (
+        "pl",
+        "stopsale",
+        "Informacja dla partnerów",
+        "Uprzejmie informujemy, że od 01.08 do 10.08 sprzedaż pokoi jest wstrzymana.",
+    ),
+    ("pl", "cancellation", "Odp: Anulacja", "Potwierdzamy anulację rezerwacji nr 5512."),
+    (
+        "pl",
+        "amendment",
+        "Dodatkowe łóżko",
+        "Prosimy o zmianę w rezerwacji 4471: dodatkowe łóżko dla dziecka.",
+    ),
+    ("pl", "opensale", "Sprzedaż od 15.08", "Informujemy o ponownym otwarciu sprzedaży od 15.08."),
+    ("pl", "booking", "Odp: Nowak 03.08", "Potwierdzam. Nr potwierdzenia: 44812"),
+    ("tr", "booking", "Rezervasyon hk.", "Merhaba, ekteki rezervasyonun onayını rica ederiz."),
+    ("tr", "opensale", "Satış bilgilendirme", "Satışlarımız 15.08 itibariyle tekrar açılmıştır."),
+    (
+        "tr",
+        "amendment",
+        "İsim düzeltme 4471",
+        "Misafir ismi düzeltme: Ayşe Yılmaz yerine Ayşe Yıldız.",
+    ),
+    (
+        "de",
+        "booking",
+        "Reservierung Müller",
+        "Bitte um Bestätigung der folgenden Reservierung: 2 Erw., DZ, 12.-19.07.",
+    ),
+    ("de", "cancellation", "Buchung 5512", "Hiermit stornieren wir die Buchung 5512."),
+    ("ru", "booking", "Бронь 4471", "Бронь подтверждена, ждём гостей 12.07."),
+    ("ru", "stopsale", "Стоп-сейл август", "Стоп-сейл на все номера с 01.08 по 10.08."),
+    ("ru", "opensale", "Отмена стоп-сейла", "Отмена стоп-сейла с 11.08, номера снова в продаже."),
+    (
+        "en",
+        "booking",
+        "Reservation Smith",
+        "We are pleased to confirm the following reservation: 2 ADL, DBL SV, 12-19 Jul.",
+    ),
+    (
+        "en",
+        "amendment",
+        "Reservation 4471",
+        "Kindly note the following changes to reservation 4471: arrival 14 Jul.",
+    ),
+    (
+        "en",
+        "stopsale",
+        "Availability",
+        "We regret to inform you that the hotel is fully booked from 20 to 31 July.",
+    ),
+    ("en", "opensale", "Stop sale released", "The stop sale has been released for all room types."),
+]

@@ -106,5 +106,12 @@ LANGUAGE = Language(
             4.5,
             genre=True,
         ),
+        Rule(
+            "de.booking.bestatigung_der",
+            B,
+            r"bestatigung\s+(?:der|ihrer|unserer|folgender)\s+(?:folgenden\s+)?(?:buchung|reservierung)"
+            r"|(?:buchung|reservierung)\s+(?:ist\s+|wurde\s+)?(?:eingegangen|erhalten)",
+            3.0,
+        ),
     ),
 )

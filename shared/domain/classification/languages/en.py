@@ -76,7 +76,7 @@ LANGUAGE = Language(
         Rule(
             "en.stopsale.close_sales",
             S,
-            r"\bclos(e|ed|ing)\s+(the\s+|all\s+)?sales?\b|\bsales?\s+(are\s+|is\s+)?closed\b"
+            r"\bclos(e|ed|ing)\s+(the\s+|all\s+)?sales?\b|\bsales?\s+(?:\S+\s+){0,4}?(are\s+|is\s+)?(now\s+)?closed\b"
             r"|\bstop\s+selling\b",
             3.0,
         ),
@@ -235,6 +235,19 @@ LANGUAGE = Language(
             r"|\bto\s+unsubscribe\b|\bmonthly\s+(news|update)|\bnewsletter\b",
             4.0,
             genre=True,
+        ),
+        Rule(
+            "en.booking.pleased_to_confirm",
+            B,
+            r"(?:pleased|happy|glad)\s+to\s+confirm|confirm\w*\s+(?:the\s+|your\s+|our\s+)?(?:following\s+)?(?:booking|reservation)s?\b",
+            3.0,
+        ),
+        Rule(
+            "en.amendment.changes_to",
+            A,
+            r"changes?\s+(?:to|in|on|for)\s+(?:the\s+|your\s+|our\s+|this\s+)?(?:booking|reservation|res\b|stay|rooming)"
+            r"|(?:room|board|meal)\s+type\s+(?:upgrade|change)",
+            3.5,
         ),
     ),
 )

@@ -50,8 +50,8 @@ LANGUAGE = Language(
         Rule(
             "pl.stopsale.stop_sprzedazy",
             S,
-            r"\bstop\w*\s*sprzedaz\w*|wstrzymani\w*\s+sprzedazy|sprzedaz\w*\s+(zostala\s+|jest\s+)?wstrzyman\w*"
-            r"|wstrzymujemy\s+sprzedaz|zamkniec\w*\s+sprzedazy|sprzedaz\w*\s+(zostala\s+|jest\s+)?zamknie\w*"
+            r"\bstop\w*\s*sprzedaz\w*|wstrzymani\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?wstrzyman\w*"
+            r"|wstrzymujemy\s+sprzedaz|zamkniec\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?zamknie\w*"
             r"|zamykamy\s+sprzedaz",
             3.5,
         ),
@@ -64,7 +64,7 @@ LANGUAGE = Language(
         Rule(
             "pl.opensale.otwarcie",
             O,
-            r"otwarci\w*\s+sprzedazy|sprzedaz\w*\s+(zostala\s+|jest\s+)?(ponownie\s+|znow\s+)?otwart\w*"
+            r"otwarci\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?(ponownie\s+|znow\s+)?otwart\w*"
             r"|otwieramy\s+(ponownie\s+)?sprzedaz|wznowieni\w*\s+sprzedazy|wznawiamy\s+sprzedaz|sprzedaz\w*\s+wznowion\w*",
             5.0,
         ),
@@ -81,6 +81,12 @@ LANGUAGE = Language(
             A,
             r"\bzmian\w*|\bzmieni\w*|\bmodyfikacj\w*|\bkorekt\w*|przesuni\w*\s+(termin|dat|przyjazd)\w*|przedluzeni\w*\s+pobytu",
             3.5,
+        ),
+        Rule(
+            "pl.booking.potwierdzam_nr",
+            B,
+            r"potwierdz\w*\W{1,20}(?:nr|numer|no)\W{0,3}[a-z]{0,4}\d{3,}|(?:nr|numer)\s+potwierdzenia\W{0,3}[a-z]{0,4}\d{3,}",
+            3.0,
         ),
     ),
 )

@@ -7,7 +7,7 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 LANGUAGE = Language(
     "ru",
     negations=("не", "нет", "без"),
-    stop_terms=(r"стоп[\s-]*продаж\w*", r"stop[\s-]*sale\w*"),
+    stop_terms=(r"стоп[\s-]*продаж\w*", r"стоп[\s-]*сейл\w*", r"stop[\s-]*sale\w*"),
     lift_terms=(r"снят\w*", r"сняти\w*", r"отмен\w*", r"прекращ\w*"),
     rules=(
         Rule(
@@ -68,5 +68,12 @@ LANGUAGE = Language(
             4.5,
             genre=True,
         ),
+        Rule(
+            "ru.booking.bron_podtverzhdena",
+            B,
+            r"брон[ьию]\w*\s+(?:\S+\s+){0,2}?подтвержд\w*|подтвержд\w*\s+брон[ьию]",
+            3.0,
+        ),
+        Rule("ru.stopsale.stop_seil", S, r"стоп[\s-]*сейл", 3.5),
     ),
 )

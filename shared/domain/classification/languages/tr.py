@@ -92,5 +92,23 @@ LANGUAGE = Language(
             4.5,
             genre=True,
         ),
+        Rule(
+            "tr.booking.onay_rica",
+            B,
+            r"rezervasyon\w*\s+(?:\S+\s+){0,3}?(?:onay|teyit)\w*|(?:onay|teyit)\w*\s+(?:rica|bekliyoruz|verir\s+misiniz)",
+            3.0,
+        ),
+        Rule(
+            "tr.opensale.satislar_tekrar_acik",
+            O,
+            r"satis\w*\s+(?:\S+\s+){0,4}?(?:yeniden|tekrar|tekrardan)\s+(?:acil|acik|acilmis)\w*",
+            5.0,
+        ),
+        Rule(
+            "tr.amendment.isim_duzeltme",
+            A,
+            r"(?:isim|ismi|isimler\w*|soyad\w*)\s+(?:duzelt|degis|guncelle)\w*|(?:ekstra|ilave)\s+(?:yatak|gece|kisi)",
+            3.5,
+        ),
     ),
 )
