@@ -32,6 +32,7 @@ LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other
 OPERATIONAL = LABELS[:-1]
 MIN_POINTS = 2.5  # below this no operational label is claimed: "other"
 BODY_CHARS = 4000
+QUOTED_CHARS = 1500  # the most recent quoted mail is at the top; older history adds cost
 BOOKING_AS_CONTEXT = 0.4  # the top of a mail says what it is; long tails add noise and cost
 
 SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
@@ -139,7 +140,7 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     return [
         _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
         _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),
-        _Field("quoted", fold(quoted[:BODY_CHARS]), QUOTED, False),
+        _Field("quoted", fold(quoted[:QUOTED_CHARS]), QUOTED, False),
         _Field("attachments", fold(names), ATTACHMENTS, True),
         _Field("sender", fold(sender.replace("_", " ")), SENDER, False),
     ]

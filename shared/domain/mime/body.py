@@ -79,7 +79,15 @@ def _filename(part: Message) -> str | None:
     return _param(part, "Content-Disposition", "filename") or _param(part, "Content-Type", "name")
 
 
+_SIMPLE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([A-Za-z0-9_.:+-]{1,40})"?\s*(?:;|$)', re.I)
+
+
 def _charset(part: Message) -> str | None:
+    raw = part.get("Content-Type")
+    if isinstance(raw, str) and "*" not in raw:
+        # the usual '; charset="utf-8"' read directly (the stdlib parses every parameter)
+        m = _SIMPLE_CHARSET.search(unfold(raw))
+        return m.group(1).lower() if m else None
     try:
         return part.get_content_charset()
     except _PARAM_ERRORS:
