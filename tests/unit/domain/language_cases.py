@@ -878,3 +878,146 @@ CASES += [
     ),
     ("en", "opensale", "Stop sale released", "The stop sale has been released for all room types."),
 ]
+
+# A third batch: mails as channel managers, bed banks and hotels of the five held-out
+# languages send them (reservation numbers, suffixes, word order), written as probes after
+# the rules; the two they missed led to general fixes (Turkish "stoptur", Polish
+# "zarezerwować" and its Czech and Turkish kin).
+CASES += [
+    (
+        "en",
+        "booking",
+        "Reservation confirmation - Aydın Resort",
+        "Dear Sir/Madam,\nThank you for your reservation. Your reservation number is 772145.\nCheck-in: 14/07/2026 Check-out: 21/07/2026\nRoom: Superior Double, All Inclusive",
+    ),
+    (
+        "en",
+        "booking",
+        "New Reservation #BK-22019 (Booking.com)",
+        "Reservation details:\nGuest: Müller, Hans\nArrival: 2026-07-14\nNights: 7\nTotal: EUR 1,240.00\nThis reservation is non-refundable.",
+    ),
+    (
+        "en",
+        "cancellation",
+        "Cancellation #BK-22019 (Booking.com)",
+        "Reservation cancelled by guest.\nGuest: Müller, Hans\nArrival: 2026-07-14",
+    ),
+    (
+        "en",
+        "amendment",
+        "Modification #BK-22019 (Booking.com)",
+        "The guest has modified the reservation.\nNew arrival: 2026-07-15",
+    ),
+    (
+        "en",
+        "stopsale",
+        "STOP SALE / ALL ROOM TYPES / 01.08-15.08",
+        "Dear partners,\nplease be informed that we are closing sales for all room types between 01.08 and 15.08 due to high occupancy.",
+    ),
+    (
+        "en",
+        "opensale",
+        "OPEN SALE",
+        "Dear partners, all room types are open for sale again as of today.",
+    ),
+    (
+        "en",
+        "other",
+        "Price list 2027",
+        "Please find attached our price list and contract for 2027 season.",
+    ),
+    ("en", "other", "Re: Contract 2027", "Thank you, we will sign the contract and send it back."),
+    (
+        "en",
+        "booking",
+        "RE: Request 2 DBL 14-21.07",
+        "Dear colleague, we confirm 2 DBL for 14-21.07, confirmation number 55812.\n\nOn Mon, 3 Mar 2026 at 09:12, Reservations <res@hotel.example> wrote:\n> Please book 2 DBL 14-21.07",
+    ),
+    (
+        "en",
+        "cancellation",
+        "Re: Booking 88120",
+        "Unfortunately the guest cancelled, please cancel the booking.\n\nOn Mon, 3 Mar 2026 at 09:12, Reservations <res@hotel.example> wrote:\n> Booking 88120 confirmed.",
+    ),
+    (
+        "tr",
+        "booking",
+        "Rezervasyon - Ahmet Yılmaz",
+        "Sayın ilgili,\n14-21.07 tarihleri için 2 yetişkin, 1 çocuk DBL SV HB rezervasyonumuzu yapmanızı rica ederiz.",
+    ),
+    ("tr", "cancellation", "İPTAL: 55120", "55120 numaralı rezervasyonumuzu iptal ediniz."),
+    ("tr", "stopsale", "STOP", "01.08-15.08 tarihleri arasında tüm oda tiplerimiz stoptur."),
+    ("tr", "opensale", "SATIŞ", "Satışlarımız açılmıştır, iyi satışlar dileriz."),
+    (
+        "tr",
+        "amendment",
+        "Değişiklik talebi 55120",
+        "55120 nolu rezervasyonda çıkış tarihi 21.07 yerine 22.07 olacaktır.",
+    ),
+    (
+        "tr",
+        "other",
+        "Ödeme hatırlatma",
+        "Vadesi geçmiş faturanız bulunmaktadır, ödemenizi rica ederiz.",
+    ),
+    (
+        "de",
+        "booking",
+        "Neue Buchung: Familie Schmidt",
+        "Guten Tag,\nbitte buchen Sie für Familie Schmidt 1 DZ mit Meerblick vom 14.07. bis 21.07., AI.",
+    ),
+    (
+        "de",
+        "stopsale",
+        "Stop Sale Hotel Sonne",
+        "Ab 01.08. bis 15.08. sind alle Zimmer geschlossen, bitte keine weiteren Buchungen.",
+    ),
+    (
+        "de",
+        "opensale",
+        "Verkauf wieder geöffnet",
+        "Ab sofort sind alle Zimmer wieder zum Verkauf freigegeben.",
+    ),
+    ("de", "amendment", "Umbuchung Schmidt", "Bitte ändern Sie die Anreise auf den 15.07."),
+    ("de", "cancellation", "Storno Schmidt", "Die Buchung Schmidt wird storniert."),
+    (
+        "ru",
+        "booking",
+        "Бронирование отель Азия",
+        "Добрый день! Просим забронировать номер стандарт на 2 взрослых с 14.07 по 21.07.",
+    ),
+    ("ru", "stopsale", "Стоп", "С 01.08 по 15.08 продажи закрыты на все категории."),
+    ("ru", "opensale", "Открытие продаж", "Продажи открыты с 16.08."),
+    (
+        "ru",
+        "cancellation",
+        "Отмена брони",
+        "Гость отказался от поездки, просим отменить бронь 55120.",
+    ),
+    ("ru", "amendment", "Изменение", "Просим изменить дату выезда на 22.07."),
+    (
+        "pl",
+        "booking",
+        "Rezerwacja",
+        "Dzień dobry, chcielibyśmy zarezerwować pokój dwuosobowy od 14.07 do 21.07 dla 2 osób.",
+    ),
+    (
+        "pl",
+        "stopsale",
+        "Stop sale",
+        "Od 01.08 do 15.08 wszystkie pokoje są niedostępne do sprzedaży.",
+    ),
+    (
+        "pl",
+        "cancellation",
+        "Rezygnacja",
+        "Klient zrezygnował z pobytu, proszę anulować rezerwację 55120.",
+    ),
+    ("pl", "amendment", "Zmiana terminu", "Proszę przesunąć termin przyjazdu na 15.07."),
+    (
+        "pl",
+        "other",
+        "Oferta współpracy",
+        "Zapraszamy do współpracy, w załączeniu oferta naszego systemu rezerwacyjnego.",
+    ),
+]

@@ -28,7 +28,7 @@ LANGUAGE = Language(
         Rule(
             "cs.booking.zadost",
             B,
-            r"(zadost|poptavk\w*|prosime|prosim)\s+o\s+rezervac\w*|\bzarezervujte\b|prosim\w*\s+rezervujte",
+            r"(zadost|poptavk\w*|prosime|prosim)\s+o\s+rezervac\w*|\bzarezerv\w*|prosim\w*\s+rezervujte",
             2.5,
         ),
         Rule("cs.booking.rezervace", B, r"\brezervac\w*", 1.0),

@@ -43,7 +43,7 @@ LANGUAGE = Language(
         Rule(
             "pl.booking.zarezerwowac",
             B,
-            r"(prosze|prosimy)\s+(o\s+)?zarezerwowa\w*|\bzarezerwuj\w*",
+            r"\bzarezerwow\w*|\bzarezerwuj\w*|chcielibysmy\s+(?:\S+\s+){0,2}?rezerw\w*",
             2.5,
         ),
         Rule("pl.booking.rezerwacja", B, r"\brezerwacj\w*", 1.0),
