@@ -94,16 +94,21 @@ def unfold(value: str) -> str:
     return _LINE_ENDS.sub("", _FOLD.sub("", value))
 
 
-def _word_bytes(kind: str, text: str) -> bytes:
+def _word_bytes(kind: str, text: str) -> bytes | None:
+    """The bytes an encoded-word's text stands for; None when it is no valid encoding (the
+    word is then kept as written, as a reader would see it)."""
     if kind in "qQ":
         data = text.replace("_", " ").encode("ascii", "surrogateescape")
         return _QP_ESCAPE.sub(lambda m: bytes((int(m.group(1), 16),)), data)
-    clean = _NOT_BASE64.sub("", text)
+    clean = text.rstrip("=")
+    if _NOT_BASE64.search(clean.replace(" ", "")):
+        return None
+    clean = clean.replace(" ", "")
     clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
     try:
         return base64.b64decode(clean + "=" * (-len(clean) % 4))
     except (ValueError, binascii.Error):
-        return b""
+        return None
 
 
 _SURROGATES = re.compile("[\udc80-\udcff]")
@@ -135,13 +140,19 @@ def decode_words(value: str) -> str:
     for m in _WORD.finditer(value):
         gap = value[pos : m.start()]
         charset = m.group(1).split("*", 1)[0].lower()
-        if gap and not (gap.isspace() and pos > 0 and pending):
+        data = _word_bytes(m.group(2), m.group(3))
+        if data is None:  # not a valid encoded-word: kept as written
+            flush()
+            out.append(_text_of(value[pos : m.end()]))
+            pos = m.end()
+            continue
+        if gap and not (gap.isspace() and pending):
             flush()
             out.append(_text_of(gap))
         if charset != pending_charset:
             flush()
         pending_charset = charset
-        pending.append(_word_bytes(m.group(2), m.group(3)))
+        pending.append(data)
         pos = m.end()
     flush()
     out.append(_text_of(value[pos:]))

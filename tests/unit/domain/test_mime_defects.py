@@ -136,3 +136,31 @@ def test_a_header_is_cut_after_decoding_on_a_character_boundary() -> None:
 def test_cut_text_keeps_combining_marks_with_their_letter() -> None:
     assert cut_text("abce\u0301f", 4) == "abc"
     assert cut_text("ok 👩\u200d💻", 4) == "ok"
+
+
+def test_an_invalid_encoded_word_is_kept_as_written() -> None:
+    assert decode_text("=?utf-8?B?invalid!!?=") == "=?utf-8?B?invalid!!?="
+    assert decode_text("a =?utf-8?Q?b?= =?utf-8?B?!!?= =?utf-8?Q?c?=") == "a b =?utf-8?B?!!?= c"
+
+
+@pytest.mark.parametrize(
+    ("disposition", "name"),
+    [
+        ("attachment; filename==?utf-8?B?xLBwdGFsLnBkZg==?=", "İptal.pdf"),
+        (
+            "attachment;\r\n filename*0*=utf-8''%C4%B0ptal;\r\n filename*1*=%20list.pdf",
+            "İptal list.pdf",
+        ),
+        (
+            'attachment; filename="very long name that is\r\n folded.pdf"',
+            "very long name that is folded.pdf",
+        ),
+    ],
+)
+def test_filenames_unquoted_encoded_continued_or_folded(disposition: str, name: str) -> None:
+    raw = (
+        "From: a@b.example\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf\r\n"
+        f"Content-Disposition: {disposition}\r\n\r\nxx\r\n--b--\r\n"
+    ).encode()
+    assert [a.filename for a in parse_message(raw).attachments] == [name]
