@@ -1,5 +1,6 @@
-"""Explainable classification of a parsed message: built-in rules in Turkish, English, German
-and Russian, then the tenant's own rules. The result names every rule that matched."""
+"""Explainable classification of a parsed message: built-in rules in the languages of Turkish
+tourism's source markets (``languages/``), then the tenant's own rules. The result names every
+rule that matched and says whether it is ``confident``."""
 
 from __future__ import annotations
 

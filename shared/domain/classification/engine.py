@@ -135,8 +135,8 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     )
     sender = ""
     if parsed.from_:
-        local = parsed.from_.address.split("@", 1)[0].replace(".", " ").replace("-", " ")
-        sender = f"{parsed.from_.name} {local}"
+        address = parsed.from_.address.replace(".", " ").replace("-", " ").replace("@", " ")
+        sender = f"{parsed.from_.name} {address}"  # the domain names the role too
     return [
         _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
         _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),

@@ -155,3 +155,18 @@ def test_confident_when_clear_and_not_when_close_or_weak() -> None:
     assert (nothing.label, nothing.confident) == ("other", False)
     auto = classify(parse_message(mail("Out of office", "Back on Monday.")))
     assert auto.confident
+
+
+def test_a_bed_bank_or_channel_manager_sender_tips_a_terse_mail_to_booking() -> None:
+    def parsed(sender: str) -> bytes:
+        msg = EmailMessage()
+        msg["From"] = sender
+        msg["Subject"] = "Ref 55120"
+        msg.set_content("Hotel Aydın, 2 ADL, 14-21.07, reservation.")
+        return msg.as_bytes()
+
+    plain = classify(parse_message(parsed("Someone <someone@example.org>")))
+    bedbank = classify(parse_message(parsed("Hotelbeds <noreply@hotelbeds.com>")))
+    assert plain.label == "other"
+    assert bedbank.label == "booking"
+    assert "any.booking.sender_bed_bank_or_channel_manager@sender" in bedbank.rules

@@ -83,5 +83,14 @@ LANGUAGE = Language(
             4.0,
             genre=True,
         ),
+        # Sender roles: bed banks and channel managers send operational mail (a hint, weighed
+        # as the sender field is: half)
+        Rule(
+            "any.booking.sender_bed_bank_or_channel_manager",
+            B,
+            r"\b(?:hotelbeds|webbeds|w2m|sunhotels|bedsonline|juniper|travco|dotw|tourico|siteminder"
+            r"|hotelrunner|elektraweb|reseliva|hotellinx|yieldplanet|rategain|dedge|channex|cubilis)\b",
+            3.0,
+        ),
     ),
 )
