@@ -15,7 +15,12 @@ export CLOUDSDK_CORE_DISABLE_PROMPTS := 1
 export GOOGLE_CLOUD_PROJECT ?= demo-test
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean
+.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy validate-infra
+
+ENV ?= dev
+# every deployable function: a folder under functions/ with a main.py (imap_idle is the image)
+FUNCTIONS := $(filter-out imap_idle,$(notdir $(patsubst %/main.py,%,$(wildcard functions/*/main.py))))
+IMAGE ?=
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -36,13 +41,14 @@ install: $(STAMP)  ## create .venv, install pinned requirements and the `mailing
 install-system:  ## install Dovecot if missing; check Java and the emulators
 	@bash scripts/install-system.sh
 
-lint: install  ## ruff (lint + format check), mypy --strict, terraform fmt
+lint: install  ## ruff (lint + format check), mypy --strict, layer contracts, terraform fmt + provider-schema check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	@if command -v terraform >/dev/null; then env -u TF_CLI_CONFIG_FILE terraform fmt -check -recursive infra; \
 	 elif [ "$${CI:-}" = "true" ]; then echo "terraform missing"; exit 1; fi
+	$(BIN)/python infra/scripts/check_terraform.py infra
 
 fmt: install  ## format and fix what can be fixed
 	$(BIN)/ruff format .
@@ -60,6 +66,32 @@ run: install install-system  ## start the whole system locally and show events a
 bench: install install-system  ## benchmarks; figures to build/bench.json
 	@mkdir -p build
 	$(BIN)/python -m bench.run --out build/bench.json
+
+bundle: install  ## every function's zip (deterministic, content-hashed) and the watcher image context in build/
+	$(BIN)/python infra/scripts/package_function.py $(FUNCTIONS) --out build/functions
+	rm -rf build/watcher && mkdir -p build/watcher/functions
+	cp requirements.txt build/watcher/ && cp functions/__init__.py build/watcher/functions/
+	cp -r shared build/watcher/shared && cp -r functions/imap_idle build/watcher/functions/imap_idle
+	cp functions/imap_idle/Dockerfile build/watcher/Dockerfile
+	find build/watcher -name __pycache__ -prune -exec rm -rf {} +
+	@echo "bundled: $(FUNCTIONS) and build/watcher (docker build build/watcher)"
+
+plan: bundle  ## terraform init + plan for ENV (dev|prod); needs gcloud credentials and IMAGE
+	@test -n "$(IMAGE)" || { echo "IMAGE=<registry>/<repo>/watcher:<tag> is required"; exit 2; }
+	cd infra && terraform init -input=false && terraform plan -input=false \
+	  -var-file=envs/$(ENV).tfvars -var watcher_image=$(IMAGE) -out=build-$(ENV).tfplan
+
+deploy: plan  ## bundle, build and push the watcher image, plan and apply for ENV
+	gcloud builds submit build/watcher --tag $(IMAGE)
+	cd infra && terraform apply -input=false build-$(ENV).tfplan
+	@echo "secret values (out of band, once):"
+	@echo "  gcloud secrets versions add mailingest-google-client-secret --data-file=-"
+	@echo "  gcloud secrets versions add mailingest-microsoft-client-secret --data-file=-"
+	@echo "  python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' | gcloud secrets versions add mailingest-state-signing-key --data-file=-"
+	cd infra && terraform output
+
+validate-infra:  ## terraform validate (needs the provider download: not on machines without internet)
+	cd infra && terraform init -backend=false -input=false && terraform validate
 
 clean:  ## remove the venv and build output
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -30,6 +30,7 @@ from shared.adapters.pubsub import EventTail, PubSubEventSink, ensure_topic
 from shared.adapters.system_clock import SystemClock
 from shared.domain.models import Mailbox, MailboxState, Provider, Tenant, TlsMode
 from shared.ids import MailboxId, TenantId
+from shared.secret_names import password_secret_name
 from shared.service.credentials import PasswordCredentialProvider
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher, WatcherOptions
@@ -103,7 +104,8 @@ def latency(svc: Any) -> dict[str, Figure]:
     state = InMemoryStateStore(clock)
     state.put_tenant(Tenant(id=TenantId("bench"), name="bench"))
     secrets = InMemorySecretStore()
-    secrets.put_secret("bench-pw", password)
+    for mid in ("idle", "poll"):
+        secrets.put_secret(password_secret_name("bench", mid), password)
     common: dict[str, Any] = {
         "tenant_id": TenantId("bench"),
         "provider": Provider.IMAP,
@@ -111,12 +113,22 @@ def latency(svc: Any) -> dict[str, Figure]:
         "host": "127.0.0.1",
         "port": dovecot.imap_port,
         "tls": TlsMode.PLAIN,
-        "secret_ref": "bench-pw",
     }
     # the poller watches a second folder that receives the same messages
-    state.put_mailbox(Mailbox(id=MailboxId("idle"), **common))
+    idle_ref, poll_ref = (
+        password_secret_name("bench", "idle"),
+        password_secret_name("bench", "poll"),
+    )
+    state.put_mailbox(Mailbox(id=MailboxId("idle"), secret_ref=idle_ref, **common))
     state.put_mailbox(
-        Mailbox(id=MailboxId("poll"), folder="Poll", idle=False, poll_interval_s=POLL_S, **common)
+        Mailbox(
+            id=MailboxId("poll"),
+            folder="Poll",
+            idle=False,
+            poll_interval_s=POLL_S,
+            secret_ref=poll_ref,
+            **common,
+        )
     )
     with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=30) as c:
         c.login(user, password)
@@ -247,8 +259,8 @@ def scale(base: Path) -> dict[str, Figure]:
         state = InMemoryStateStore(clock)
         state.put_tenant(Tenant(id=TenantId("scale"), name="scale"))
         secrets = InMemorySecretStore()
-        secrets.put_secret("scale-pw", password)
         for i in range(SCALE):
+            secrets.put_secret(password_secret_name("scale", f"m{i:05d}"), password)
             state.put_mailbox(
                 Mailbox(
                     tenant_id=TenantId("scale"),
@@ -258,7 +270,7 @@ def scale(base: Path) -> dict[str, Figure]:
                     host="127.0.0.1",
                     port=dovecot.imap_port,
                     tls=TlsMode.PLAIN,
-                    secret_ref="scale-pw",
+                    secret_ref=password_secret_name("scale", f"m{i:05d}"),
                 )
             )
         from shared.adapters.memory_sinks import InMemoryEventSink

@@ -14,7 +14,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-MODULES = ("bench.ingest_bench", "bench.imap_bench", "bench.redact_bench")
+MODULES = (
+    "bench.ingest_bench",
+    "bench.imap_bench",
+    "bench.redact_bench",
+    "bench.gmail_bench",
+    "bench.graph_bench",
+)
 
 
 def main() -> int:

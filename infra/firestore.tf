@@ -48,7 +48,23 @@ resource "google_firestore_field" "state_buckets_unindexed" {
   index_config {}
 }
 
-# No composite index is needed; every query is served by automatic indexes:
+# find_mailboxes (a Gmail push names only the account): an equality filter on address_key
+# across every tenant's "mailboxes" — a collection-group query, which needs the single-field
+# index enabled at collection-group scope (automatic indexes are collection-scoped).
+# https://cloud.google.com/firestore/docs/query-data/queries#collection-group-query
+resource "google_firestore_field" "mailboxes_address_key" {
+  database   = google_firestore_database.default.name
+  collection = "mailboxes"
+  field      = "address_key"
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
+# No composite index is needed; every other query is served by automatic indexes:
 # - list_mailboxes(None): collection-group query on "mailboxes" with no filter or order
 #   (ordered by document name, which is always indexed);
 # - list_audit: order_by("at", DESCENDING) within one tenant's audit collection;

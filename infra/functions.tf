@@ -1,5 +1,7 @@
 # The functions and how each is reached. Who may call what:
-# - gmail_push, graph_worker: Eventarc Pub/Sub triggers (internal ingress, retried on error).
+# - gmail_push: HTTP, called by the Gmail topic's push subscription with an OIDC token of a
+#   dedicated pusher account (pubsub.tf); the function verifies it (audience, account).
+# - graph_worker: Eventarc Pub/Sub trigger (internal ingress, retried on error).
 # - graph_webhook: public (Microsoft Graph has no Google identity); it answers the validation
 #   handshake and checks every notification's clientState before queueing it.
 #   https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
@@ -14,9 +16,9 @@ locals {
     gmail_push = {
       source        = "gmail_push"
       entry_point   = "gmail_push"
-      trigger       = "pubsub"
-      topic         = google_pubsub_topic.gmail_push.id
-      ingress       = "ALLOW_INTERNAL_ONLY"
+      trigger       = "http"
+      topic         = null
+      ingress       = "ALLOW_INTERNAL_ONLY" # Pub/Sub push counts as internal traffic
       public        = false
       timeout       = 300
       memory        = "1Gi"
@@ -146,6 +148,9 @@ module "functions" {
     MAILINGEST_SETTINGS_URL        = var.settings_url
     MAILINGEST_GOOGLE_CLIENT_ID    = var.google_client_id
     MAILINGEST_MICROSOFT_CLIENT_ID = var.microsoft_client_id
+    }, {
+    # pages behind IAP verify its signed header against their backend service (iap.tf)
+    for k, v in { MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key, "") } : k => v if v != ""
   })
   secret_env = local.function_secret_env[each.key]
   labels     = local.labels

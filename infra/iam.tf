@@ -14,7 +14,14 @@ locals {
   # identities that read, create, rotate or delete per-mailbox passwords and refresh tokens
   mailbox_secret_members = {
     for k, m in local.runtime_members : k => m
-    if contains(["watcher", "gmail_push", "graph_worker", "renew_watches", "refresh_tokens", "oauth_callback", "settings"], k)
+    if contains(["watcher", "gmail_push", "graph_worker", "renew_watches", "refresh_tokens"], k)
+  }
+  # the pages that only store what an admin typed or a connect flow returned: create a
+  # secret and add a version, never read or delete one (a compromised page cannot read every
+  # tenant's passwords)
+  mailbox_secret_writer_members = {
+    for k, m in local.runtime_members : k => m
+    if contains(["oauth_callback", "settings"], k)
   }
   # (identity, secret) pairs for the OAuth client secrets: what each function's secret env
   # vars name, plus the watcher (it refreshes tokens for XOAUTH2 logins)
@@ -31,7 +38,8 @@ locals {
   )
 
   secrets_prefix = "projects/${data.google_project.this.number}/secrets/"
-  # Per-mailbox secrets are named mailingest-<tenant>-<mailbox>-{password,refresh-token} and
+  # Per-mailbox secrets are named mailingest-t<len>-<tenant>-m<len>-<mailbox>-{password,refresh-token}
+  # (shared/secret_names.py) and
   # created at run time, so no per-secret grant can exist beforehand. The condition allows
   # creating secrets (checked on the project) and everything else only on mailingest-*
   # secrets and their versions, excluding the OAuth client secrets granted one by one above.
@@ -88,6 +96,33 @@ resource "google_project_iam_member" "mailbox_secrets" {
   for_each = local.mailbox_secret_members
   project  = var.project_id
   role     = google_project_iam_custom_role.mailbox_secrets.id
+  member   = each.value
+  condition {
+    title       = "mailingest mailbox secrets only"
+    description = "mailingest-* secrets except the OAuth client secrets"
+    expression  = local.mailbox_secret_condition
+  }
+}
+
+# What shared/adapters/secrets/secret_manager.py's put_secret needs and nothing more:
+# create (an existing secret answers ALREADY_EXISTS) and add a version.
+# https://cloud.google.com/secret-manager/docs/access-control#permissions
+resource "google_project_iam_custom_role" "mailbox_secret_writer" {
+  role_id     = "mailingest_${var.env}_mailbox_secret_writer"
+  title       = "Mail Ingest mailbox secret writer (${var.env})"
+  description = "Create per-mailbox secrets and add versions; no read, no delete."
+  permissions = [
+    "secretmanager.secrets.create",
+    "secretmanager.versions.add",
+  ]
+}
+
+# Project-level for the same reason as above, narrowed by the same name condition.
+# https://cloud.google.com/iam/docs/conditions-overview
+resource "google_project_iam_member" "mailbox_secret_writers" {
+  for_each = local.mailbox_secret_writer_members
+  project  = var.project_id
+  role     = google_project_iam_custom_role.mailbox_secret_writer.id
   member   = each.value
   condition {
     title       = "mailingest mailbox secrets only"

@@ -1,7 +1,7 @@
 # The settings page and the OAuth connect flow behind Identity-Aware Proxy on a global
 # external HTTPS load balancer with serverless NEGs. IAP signs the tenant admin in with a
-# Google account and passes X-Goog-Authenticated-User-Email, which shared/entrypoints.py maps
-# to a tenant. The functions' ingress (ALLOW_INTERNAL_AND_GCLB) stops the run.app URLs from
+# Google account and signs each request (X-Goog-IAP-JWT-Assertion, audience = the backend
+# service), which shared/web/identity.py verifies and the page maps to a tenant. The functions' ingress (ALLOW_INTERNAL_AND_GCLB) stops the run.app URLs from
 # bypassing IAP. https://cloud.google.com/iap/docs/enabling-cloud-run
 locals {
   settings_host = regex("^https://([^/]+)", var.settings_url)[0]
@@ -10,6 +10,11 @@ locals {
   iap_functions = { for k, path in local.iap_routes : k => path if contains(keys(local.functions), k) }
   # created when IAP is first used in the project
   iap_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-iap.iam.gserviceaccount.com"
+  # the audience of the signed header IAP adds in front of each function (MAILINGEST_IAP_AUDIENCE)
+  iap_audience = {
+    for k, b in google_compute_backend_service.iap :
+    k => "/projects/${data.google_project.this.number}/global/backendServices/${b.generated_id}"
+  }
 }
 
 resource "google_compute_region_network_endpoint_group" "iap" {
@@ -18,7 +23,9 @@ resource "google_compute_region_network_endpoint_group" "iap" {
   region                = var.region
   network_endpoint_type = "SERVERLESS"
   cloud_run {
-    service = module.functions[each.key].service_name
+    # a gen2 function's Cloud Run service carries the function's name; naming it here (not
+    # the module's output) lets each function be told its backend's IAP audience
+    service = "${local.name}-${replace(each.key, "_", "-")}"
   }
 }
 

@@ -9,6 +9,10 @@ locals {
     MAILINGEST_STATE_BACKEND  = "firestore"
     MAILINGEST_EVENTS_BACKEND = "pubsub"
     MAILINGEST_LOG_LEVEL      = "INFO"
+    # Gmail: the topic users.watch names, and who may ring gmail_push (pubsub.tf)
+    MAILINGEST_GMAIL_TOPIC          = google_pubsub_topic.gmail_push.id
+    MAILINGEST_PUSH_AUDIENCE        = local.gmail_push_audience
+    MAILINGEST_PUSH_SERVICE_ACCOUNT = google_service_account.gmail_pusher.email
   }
 }
 

@@ -7,17 +7,22 @@ locals {
     reauth_required = "OAuth grant revoked: reconnect needed"
     # shared/service/watcher/mailbox_worker.py: the server refused the credentials
     auth_error = "login refused"
+    # shared/oauth/probe.py, connect.py, the watcher: the provider refused our OAuth client
+    # (invalid_client / unauthorized_client); tenants' grants are left alone
+    oauth_client_refused = "OAuth client refused by the provider"
     # shared/service/ingest.py: a message could not be processed and was set aside
     dead_letter = "message dead-lettered"
-    # a mailbox without doorbell or sync for 3 refresh windows (shared/service/health.py
-    # is_stale); logged by the periodic health sweep
+    # a mailbox without doorbell or sync for 3 refresh windows, or with messages waiting and
+    # none handed off for 2 minutes (shared/service/health.py is_stale); logged by the
+    # watcher's periodic health sweep
     stale = "mailbox stale"
   }
   alert_docs = {
-    reauth_required = "A mailbox's OAuth grant was revoked or expired. The tenant admin must press Connect again on the settings page."
-    auth_error      = "A mailbox's server refused its password. Check the password or app password on the settings page."
-    dead_letter     = "A message was dead-lettered. Inspect with `mailingest dead-letters` and `mailingest replay` after a fix."
-    stale           = "A mailbox has had no doorbell and no sync for too long. Check the watcher's logs and the mailbox's health on the settings page."
+    reauth_required      = "A mailbox's OAuth grant was revoked or expired. The tenant admin must press Connect again on the settings page."
+    auth_error           = "A mailbox's server refused its password. Check the password or app password on the settings page."
+    oauth_client_refused = "Google or Microsoft refused the platform's own OAuth client (invalid_client / unauthorized_client). Check the client id and secret in Secret Manager and the app registration; tenants need not reconnect."
+    dead_letter          = "A message was dead-lettered. Inspect with `mailingest dead-letters` and `mailingest replay` after a fix."
+    stale                = "A mailbox has had no doorbell and no sync for too long, or messages wait on its server and none is handed off. Check the watcher's logs and the mailbox's health (pending) on the settings page."
   }
 }
 

@@ -21,6 +21,49 @@ resource "google_pubsub_topic_iam_member" "gmail_publisher" {
   member = "serviceAccount:gmail-api-push@system.gserviceaccount.com"
 }
 
+# Gmail's notifications reach gmail_push by an authenticated push subscription: Pub/Sub
+# attaches an OIDC token of the pusher account with our audience, which the function checks.
+# https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
+locals {
+  gmail_push_audience = "${local.name}-gmail-push"
+}
+
+resource "google_service_account" "gmail_pusher" {
+  account_id   = "${local.name}-gmail-pusher"
+  display_name = "Mail Ingest Gmail push (Pub/Sub OIDC identity)"
+}
+
+resource "google_pubsub_subscription" "gmail_push" {
+  count = contains(var.deployed_functions, "gmail_push") ? 1 : 0
+  name  = "${local.name}-gmail-push"
+  topic = google_pubsub_topic.gmail_push.id
+  # a push is a doorbell: an old one is worthless (the resync job covers gaps)
+  message_retention_duration = "3600s"
+  ack_deadline_seconds       = 300
+  push_config {
+    push_endpoint = module.functions["gmail_push"].uri
+    oidc_token {
+      service_account_email = google_service_account.gmail_pusher.email
+      audience              = local.gmail_push_audience
+    }
+  }
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "300s"
+  }
+  labels = local.labels
+}
+
+# The pusher account may invoke exactly gmail_push.
+# https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
+resource "google_cloud_run_service_iam_member" "gmail_pusher_invoker" {
+  count    = contains(var.deployed_functions, "gmail_push") ? 1 : 0
+  location = var.region
+  service  = module.functions["gmail_push"].service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.gmail_pusher.email}"
+}
+
 # Graph notifications are queued here by graph_webhook and worked by graph_worker.
 resource "google_pubsub_topic" "graph_notifications" {
   name   = "${local.name}-graph-notifications"

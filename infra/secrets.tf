@@ -1,5 +1,6 @@
 # Per-mailbox secrets (passwords, refresh tokens) are created at run time by the service
-# ("mailingest-<tenant>-<mailbox>-..."); their access is granted by name prefix in iam.tf.
+# ("mailingest-t<len>-<tenant>-m<len>-<mailbox>-...", shared/secret_names.py); their access
+# is granted by name prefix in iam.tf.
 # The OAuth client secrets are created here, their values added out of band:
 #   gcloud secrets versions add mailingest-google-client-secret --data-file=-
 resource "google_secret_manager_secret" "oauth_clients" {

@@ -127,3 +127,9 @@ variable "settings_admins" {
     error_message = "settings_admins entries must start with user:, group: or domain:."
   }
 }
+
+variable "graph_notification_url" {
+  type        = string
+  description = "Public URL of graph_webhook that Graph subscriptions post to (terraform output graph_webhook_url after the first apply); empty until then."
+  default     = ""
+}

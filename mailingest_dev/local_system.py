@@ -15,13 +15,17 @@ import threading
 import time
 from pathlib import Path
 from types import FrameType
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from imapclient import IMAPClient
 
 from mailingest_dev.devstack import LocalServices
+from mailingest_dev.devstack.process import free_port, wait_for_listener
+from mailingest_dev.local_gmail import LocalGmail, local_gmail
+from mailingest_dev.local_graph import LocalGraph, local_graph
 from shared.adapters.pubsub import EventTail
-from shared.bootstrap import App, build_app
+from shared.bootstrap import App, build_app, build_gmail, build_graph
 from shared.cli.output import format_event_line
 from shared.config import Settings
 from shared.domain.models import Mailbox, Provider, TlsMode
@@ -36,7 +40,14 @@ HTTP_FUNCTIONS = (
     ("settings", "settings", "http"),
     ("oauth", "oauth_start", "http"),
     ("oauth", "oauth_callback", "http"),
+    ("gmail_push", "gmail_push", "http"),
+    ("graph_webhook", "graph_webhook", "http"),
+    ("graph_worker", "graph_worker", "cloudevent"),
 )
+DEMO_GRAPH_MAILBOX = MailboxId("m365-stopsale")
+DEMO_GRAPH_USER = "stopsale@demo-agency.example"
+DEMO_GMAIL_MAILBOX = MailboxId("gmail-booking")
+DEMO_GMAIL_USER = "bookings@demo-agency.example"
 
 
 def _say(text: str) -> None:
@@ -67,6 +78,7 @@ class LocalSystem:
         self._stop = threading.Event()
         self._events = 0
         self._reader: EventTail | None = None
+        self._urls: dict[str, str] = {}
 
     def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
         from mailingest_dev.devstack import local_services
@@ -77,17 +89,29 @@ class LocalSystem:
         previous = signal.signal(signal.SIGTERM, self._on_signal)
         try:
             with local_services(base_dir=self.state_dir / "services") as svc:
-                env = self._environment(svc.env())
-                os.environ.update(env)
-                self._write_env_file(env)
-                app = build_app(Settings.from_env())
-                self._prepare(app, svc)
-                self._start_children(env)
-                tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
-                tail.start()
-                if self.corpus is not None:
-                    self._deliver()
-                self._wait(exit_after, timeout_s)
+                os.environ.update(svc.env())
+                with (
+                    local_gmail(svc.project_id) as gmail,
+                    local_graph(svc.project_id, self.state_dir / "graph") as graph,
+                ):
+                    self._urls = {
+                        target: f"http://127.0.0.1:{free_port()}/"
+                        for _, target, _ in HTTP_FUNCTIONS
+                    }
+                    webhook = self._urls["graph_webhook"]
+                    env = self._environment({**svc.env(), **gmail.env(), **graph.env(webhook)})
+                    os.environ.update(env)
+                    self._write_env_file(env)
+                    app = build_app(Settings.from_env())
+                    self._prepare(app, svc)
+                    self._start_children(env)
+                    self._prepare_gmail(app, gmail)
+                    self._prepare_graph(app, graph)
+                    tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
+                    tail.start()
+                    if self.corpus is not None:
+                        self._deliver(gmail, graph)
+                    self._wait(exit_after, timeout_s)
         except KeyboardInterrupt:
             _say("\nstopping…")
         finally:
@@ -111,6 +135,8 @@ class LocalSystem:
             "MAILINGEST_BLOBS_BACKEND": "local",
             "MAILINGEST_BLOB_DIR": str(self.state_dir / "blobs"),
             "MAILINGEST_LOG_LEVEL": "WARNING",
+            # the local Dovecot listens on loopback (shared/host_policy.py; never in the cloud)
+            "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",
             # OAuth connect flow: no Google/Microsoft client is configured locally, so the
             # oauth functions answer, but refuse providers (see README: OAuth)
             "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
@@ -164,8 +190,7 @@ class LocalSystem:
         )
         _say(f"watcher started (log: {logs / 'watcher.log'})")
         ff = Path(sys.executable).with_name("functions-framework")
-        ports = {target: _free_port() for _, target, _ in HTTP_FUNCTIONS}
-        urls = {target: f"http://127.0.0.1:{port}/" for target, port in ports.items()}
+        urls = self._urls
         child_env["MAILINGEST_OAUTH_START_URL"] = urls["oauth_start"]
         child_env["MAILINGEST_SETTINGS_DEV_ADMIN"] = DEMO_ADMIN  # no IAP locally
         for folder, target, signature in HTTP_FUNCTIONS:
@@ -179,7 +204,7 @@ class LocalSystem:
                     f"--source={source}",
                     f"--signature-type={signature}",
                     "--host=127.0.0.1",
-                    f"--port={ports[target]}",
+                    f"--port={urlsplit(urls[target]).port}",
                 ],
                 child_env,
                 logs / f"{target}.log",
@@ -197,7 +222,26 @@ class LocalSystem:
 
     # -- flow ---------------------------------------------------------------------------
 
-    def _deliver(self) -> None:
+    def _prepare_gmail(self, app: App, gmail: LocalGmail) -> None:
+        """The demo Gmail API mailbox: its push subscription rings the local gmail_push."""
+        url = self._urls["gmail_push"]
+        wait_for_listener(url)
+        gmail.push_to(url)
+        mailbox = gmail.connect(app, DEMO_TENANT, DEMO_GMAIL_MAILBOX, DEMO_GMAIL_USER)
+        build_gmail(app).sync.start_watch(mailbox)
+        _say(f"Gmail API stand-in {gmail.gmail.base_url} (account {DEMO_GMAIL_USER}), watched")
+
+    def _prepare_graph(self, app: App, graph: LocalGraph) -> None:
+        """The demo Microsoft 365 mailbox: Graph stand-in → graph_webhook → queue →
+        graph_worker (the queue's push subscription)."""
+        wait_for_listener(self._urls["graph_webhook"])
+        wait_for_listener(self._urls["graph_worker"])
+        graph.push_queue_to(self._urls["graph_worker"])
+        mailbox = graph.connect(app, DEMO_TENANT, DEMO_GRAPH_MAILBOX, DEMO_GRAPH_USER)
+        build_graph(app).sync.connect(mailbox)
+        _say(f"Graph stand-in {graph.graph.base_url} (mailbox {DEMO_GRAPH_USER}), subscribed")
+
+    def _deliver(self, gmail: LocalGmail, graph: LocalGraph) -> None:
         files = self._samples
         port, password = self._dovecot_login
         _say(f"delivering {len(files)} sample emails from {self.corpus} over IMAP APPEND…")
@@ -205,6 +249,12 @@ class LocalSystem:
             imap.login(DEMO_USER, password)
             for path in files:
                 imap.append("INBOX", path.read_bytes())
+        _say(f"delivering the same {len(files)} to the Gmail stand-in (one push each)…")
+        for path in files:
+            gmail.gmail.insert(DEMO_GMAIL_USER, path.read_bytes())
+        _say(f"delivering the same {len(files)} to the Graph stand-in (one notification each)…")
+        for path in files:
+            graph.graph.deliver(DEMO_GRAPH_USER, path.read_bytes())
 
     def _tail(self, app: App) -> None:
         import json
@@ -242,12 +292,3 @@ class LocalSystem:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signal.SIGKILL)
                 child.wait(timeout=5)
-
-
-def _free_port() -> int:
-    import socket
-
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port

@@ -17,6 +17,8 @@ fi
 
 missing=()
 command -v java >/dev/null 2>&1 || missing+=("java (Java 17)")
+# make lint fetches the providers' CDK for Terraform bindings from the npm registry
+command -v npm >/dev/null 2>&1 || missing+=("npm (Node.js; apt-get install nodejs npm)")
 sdk=$(dirname "$(dirname "$(readlink -f "$(command -v gcloud 2>/dev/null || echo /usr/lib/google-cloud-sdk/bin/gcloud)")")")
 [ -f "$sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar" ] || missing+=("Firestore emulator ($sdk/platform/cloud-firestore-emulator)")
 [ -x "$sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ] || missing+=("Pub/Sub emulator ($sdk/platform/pubsub-emulator)")

@@ -13,14 +13,24 @@ from typing import TYPE_CHECKING
 
 from shared.config import Settings
 from shared.errors import ConfigError
+from shared.ids import incarnation
 from shared.observability import register_secret
 from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from shared.adapters.memory_sinks import InMemoryEventSink
     from shared.adapters.pubsub import EventTail
     from shared.domain.models import Mailbox
+    from shared.service.gmail_sync import GmailSync
+    from shared.service.graph_sync import GraphSync
+    from shared.service.push import ProviderPush
     from shared.service.watcher import Watcher, WatcherOptions
+    from shared.web.gmail_push import GmailPushEndpoint
+    from shared.web.graph_webhook import GraphWebhookEndpoint
+    from shared.web.graph_worker import GraphWorker
+    from shared.web.settings_page import SettingsPage
 from shared.service.admin import Admin
 from shared.service.ingest import IngestOptions, IngestPipeline
 
@@ -37,6 +47,7 @@ class App:
     blobs: BlobStore
     pipeline: IngestPipeline
     admin: Admin
+    holder: str  # this process's incarnation: worker id + start nonce (leases, claims)
 
 
 def build_state(settings: Settings, clock: Clock) -> StateStore:
@@ -118,15 +129,16 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     events = build_events(settings)
     secrets = build_secrets(settings)
     blobs = build_blobs(settings)
+    holder = incarnation(settings.worker_id)
     pipeline = IngestPipeline(
         state,
         events,
         blobs,
         clock,
-        holder=settings.worker_id,
+        holder=holder,
         options=ingest_options(settings),
     )
-    return App(
+    app = App(
         settings=settings,
         clock=clock,
         state=state,
@@ -135,6 +147,19 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         blobs=blobs,
         pipeline=pipeline,
         admin=Admin(state, secrets, clock),
+        holder=holder,
+    )
+    app.admin.attach_push(_provider_push(app))
+    return app
+
+
+def _provider_push(app: App) -> ProviderPush:
+    """Gmail watch / Graph subscription start and stop, wired on first use."""
+    from shared.service.push import ProviderPush
+
+    return ProviderPush(
+        lambda: build_gmail_sync(app, _oauth_access_token(app)),
+        lambda: build_graph_sync(app, _oauth_access_token(app)),
     )
 
 
@@ -165,7 +190,7 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         app.pipeline,
         CompositeCredentialProvider(providers),
         app.clock,
-        holder=app.settings.worker_id,
+        holder=app.holder,
         options=options,
     )
 
@@ -191,3 +216,115 @@ def build_event_tail(settings: Settings, subscription: str | None = None) -> Eve
     from shared.adapters.pubsub import EventTail
 
     return EventTail(settings.project_id, settings.events_topic, subscription)
+
+
+@dataclass
+class GmailParts:
+    sync: GmailSync
+    endpoint: GmailPushEndpoint
+
+
+def build_gmail_sync(app: App, access_token: Callable[[Mailbox], str]) -> GmailSync:
+    from shared.adapters.gmail import TokenGmailApis
+    from shared.service.gmail_sync import GmailOptions, GmailSync
+
+    gmail = app.settings.gmail
+    return GmailSync(
+        app.state,
+        app.pipeline,
+        TokenGmailApis(access_token, endpoint=gmail.api_endpoint),
+        app.clock,
+        holder=app.holder,
+        options=GmailOptions(topic=gmail.topic),
+    )
+
+
+def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GmailParts:
+    """Gmail's sync and push endpoint; access tokens from the OAuth token service unless
+    given (tests)."""
+    from shared.web.gmail_push import GmailPushEndpoint
+    from shared.web.push_auth import PushAuthSettings, PushVerifier
+
+    gmail = app.settings.gmail
+    sync = build_gmail_sync(app, access_token or _oauth_access_token(app))
+    verifier = None
+    if gmail.push_auth:
+        if not gmail.push_audience or not gmail.push_service_account:
+            raise ConfigError(
+                ["MAILINGEST_PUSH_AUDIENCE and MAILINGEST_PUSH_SERVICE_ACCOUNT are required"]
+            )
+        verifier = PushVerifier(
+            PushAuthSettings(gmail.push_audience, gmail.push_service_account, gmail.push_certs_url)
+        )
+    return GmailParts(sync=sync, endpoint=GmailPushEndpoint(app.state, sync, verifier))
+
+
+def _oauth_access_token(app: App) -> Callable[[Mailbox], str]:
+    from shared.oauth.config import OAuthSettings
+    from shared.oauth.wiring import build_oauth
+
+    return build_oauth(app, OAuthSettings.from_env()).tokens.access_token
+
+
+@dataclass
+class GraphParts:
+    sync: GraphSync
+    worker: GraphWorker
+
+
+def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GraphParts:
+    """Graph's subscription lifecycle, delta sync and queue worker; access tokens from the
+    OAuth token service (MSAL) unless given."""
+    from shared.web.graph_worker import GraphWorker
+
+    sync = build_graph_sync(app, access_token or _oauth_access_token(app))
+    return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))
+
+
+def build_graph_sync(app: App, access_token: Callable[[Mailbox], str]) -> GraphSync:
+    from shared.adapters.graph import TokenGraphApis
+    from shared.service.graph_sync import GraphOptions, GraphSync
+
+    graph = app.settings.graph
+    apis = TokenGraphApis(access_token, endpoint=graph.api_endpoint)
+    return GraphSync(
+        app.state,
+        app.pipeline,
+        apis,
+        app.secrets,
+        app.clock,
+        holder=app.holder,
+        options=GraphOptions(
+            notification_url=graph.notification_url, lifecycle_url=graph.lifecycle_url
+        ),
+    )
+
+
+def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
+    """The webhook needs no token: it checks clientState and queues (no Graph call)."""
+    from shared.adapters.pubsub import PubSubEventSink
+    from shared.web.graph_webhook import GraphWebhookEndpoint
+
+    if app.settings.events_backend == "memory":
+        return GraphWebhookEndpoint(app.secrets, app.events)
+    queue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
+    return GraphWebhookEndpoint(app.secrets, queue)
+
+
+def build_settings_page() -> SettingsPage:
+    """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
+    from shared.config import PageSettings
+    from shared.web.settings_page import SettingsPage
+
+    app = build_app()
+    page = PageSettings.from_env()
+    if not page.csrf_key:
+        raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
+    return SettingsPage(
+        app.state,
+        app.admin,
+        app.clock,
+        oauth_start_url=page.oauth_start_url,
+        csrf_key=page.csrf_key,
+        idle_refresh_s=app.settings.watcher.idle_refresh_s,
+    )

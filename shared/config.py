@@ -34,6 +34,29 @@ class WatcherSettings:
 
 
 @dataclass(frozen=True)
+class GmailSettings:
+    """The Gmail API path (README: "Gmail")."""
+
+    topic: str = ""  # projects/{project}/topics/{name} Gmail publishes to (users.watch)
+    api_endpoint: str | None = None  # a local stand-in; None = Google
+    push_auth: bool = True  # verify the push's OIDC token (off only with local Pub/Sub)
+    push_audience: str | None = None
+    push_service_account: str | None = None
+    push_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
+    resync_concurrency: int = 16
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """The Microsoft Graph path (README: "Microsoft 365")."""
+
+    notification_url: str = ""  # graph_webhook's public URL
+    lifecycle_url: str = ""  # the same function unless set
+    api_endpoint: str | None = None  # a local stand-in; None = graph.microsoft.com
+    queue_topic: str = "graph-notifications"  # graph_webhook → graph_worker
+
+
+@dataclass(frozen=True)
 class Settings:
     project_id: str
     events_topic: str = "mail-events"
@@ -55,6 +78,8 @@ class Settings:
     log_level: str = "INFO"
     worker_id: str = field(default_factory=socket.gethostname)
     watcher: WatcherSettings = field(default_factory=WatcherSettings)
+    gmail: GmailSettings = field(default_factory=GmailSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +96,8 @@ class Settings:
             log_level=_log_level(r),
             worker_id=r.get("MAILINGEST_WORKER_ID") or socket.gethostname(),
             watcher=_watcher(r),
+            gmail=_gmail(r, project or ""),
+            graph=_graph(r),
         )
         r.raise_problems()
         return settings
@@ -199,3 +226,145 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
         health_port=r.number("PORT", 0, 0, 65535),
     )
+
+
+def _gmail(r: EnvReader, project: str) -> GmailSettings:
+    push_auth = r.choice("MAILINGEST_PUSH_AUTH", "oidc", ("oidc", "off")) == "oidc"
+    audience = r.get("MAILINGEST_PUSH_AUDIENCE")
+    account = r.get("MAILINGEST_PUSH_SERVICE_ACCOUNT")
+    if push_auth and (audience is None) != (account is None):
+        r.problem(
+            "MAILINGEST_PUSH_AUDIENCE and MAILINGEST_PUSH_SERVICE_ACCOUNT: set both (the push "
+            "subscription's OIDC audience and service account)"
+        )
+    if not push_auth and not r.get("PUBSUB_EMULATOR_HOST"):
+        r.problem("MAILINGEST_PUSH_AUTH=off: allowed only with the local Pub/Sub emulator")
+    return GmailSettings(
+        topic=r.get("MAILINGEST_GMAIL_TOPIC") or f"projects/{project}/topics/gmail-push",
+        api_endpoint=r.get("MAILINGEST_GMAIL_API_ENDPOINT"),
+        push_auth=push_auth,
+        push_audience=audience,
+        push_service_account=account,
+        push_certs_url=r.get("MAILINGEST_PUSH_CERTS_URL")
+        or "https://www.googleapis.com/oauth2/v1/certs",
+        resync_concurrency=r.number("MAILINGEST_RESYNC_CONCURRENCY", 16, 1, 256),
+    )
+
+
+def _graph(r: EnvReader) -> GraphSettings:
+    notification = r.get("MAILINGEST_GRAPH_NOTIFICATION_URL") or ""
+    return GraphSettings(
+        notification_url=notification,
+        lifecycle_url=r.get("MAILINGEST_GRAPH_LIFECYCLE_URL") or notification,
+        api_endpoint=r.get("MAILINGEST_GRAPH_API_ENDPOINT"),
+        queue_topic=r.get("MAILINGEST_GRAPH_QUEUE_TOPIC") or "graph-notifications",
+    )
+
+
+# -- OAuth (shared.oauth re-exports these) ---------------------------------------------
+
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
+GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an endpoint, not a secret
+MICROSOFT_AUTHORITY = "https://login.microsoftonline.com/organizations"
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    redirect_uri: str
+    settings_url: str
+    google_client_id: str | None = None
+    google_client_secret: str | None = field(default=None, repr=False)
+    google_auth_uri: str = GOOGLE_AUTH_URI
+    google_token_uri: str = GOOGLE_TOKEN_URI
+    microsoft_client_id: str | None = None
+    microsoft_client_secret: str | None = field(default=None, repr=False)
+    microsoft_authority: str = MICROSOFT_AUTHORITY
+    state_key: str = field(default="", repr=False)  # Fernet key sealing the state parameter
+    state_ttl_s: int = 600
+    tls_ca_file: str | None = None  # extra CA for the identity endpoints (tests only)
+    probe_every_s: int = 6 * 3600  # refresh_tokens probes each grant this often
+    probe_run_interval_s: int = 600  # the scheduler's cadence for refresh_tokens
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> OAuthSettings:
+        """Read (and check) the OAuth variables; raises ConfigError listing every problem.
+        Separate from ``Settings.from_env``: only the processes that use OAuth need them."""
+        e = dict(os.environ if env is None else env)
+        problems = [
+            f"{name}: required"
+            for name in (
+                "MAILINGEST_OAUTH_REDIRECT_URI",
+                "MAILINGEST_SETTINGS_URL",
+                "MAILINGEST_OAUTH_STATE_KEY",
+            )
+            if not e.get(name)
+        ]
+        every = _seconds(e, "MAILINGEST_OAUTH_PROBE_EVERY_S", 6 * 3600, problems)
+        run = _seconds(e, "MAILINGEST_OAUTH_PROBE_RUN_S", 600, problems)
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            redirect_uri=e["MAILINGEST_OAUTH_REDIRECT_URI"],
+            settings_url=e["MAILINGEST_SETTINGS_URL"],
+            google_client_id=e.get("MAILINGEST_GOOGLE_CLIENT_ID") or None,
+            google_client_secret=e.get("MAILINGEST_GOOGLE_CLIENT_SECRET") or None,
+            google_auth_uri=e.get("MAILINGEST_GOOGLE_AUTH_URI") or GOOGLE_AUTH_URI,
+            google_token_uri=e.get("MAILINGEST_GOOGLE_TOKEN_URI") or GOOGLE_TOKEN_URI,
+            microsoft_client_id=e.get("MAILINGEST_MICROSOFT_CLIENT_ID") or None,
+            microsoft_client_secret=e.get("MAILINGEST_MICROSOFT_CLIENT_SECRET") or None,
+            microsoft_authority=e.get("MAILINGEST_MICROSOFT_AUTHORITY") or MICROSOFT_AUTHORITY,
+            state_key=e["MAILINGEST_OAUTH_STATE_KEY"],
+            tls_ca_file=e.get("MAILINGEST_OAUTH_CA_FILE") or None,
+            probe_every_s=every,
+            probe_run_interval_s=run,
+        )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 60 <= int(raw) <= 30 * 86400:
+        problems.append(f"{name}: seconds between 60 and 2592000, not {raw!r}")
+        return default
+    return int(raw)
+
+
+# -- the browser-facing pages -----------------------------------------------------------
+
+
+def private_hosts_allowed(env: Mapping[str, str] | None = None) -> bool:
+    """MAILINGEST_ALLOW_PRIVATE_HOSTS: local development and tests only (host_policy)."""
+    value = (os.environ if env is None else env).get("MAILINGEST_ALLOW_PRIVATE_HOSTS", "")
+    return value.strip().lower() in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """The settings page's and the OAuth pages' own variables."""
+
+    oauth_start_url: str = "/oauth_start"
+    csrf_key: str = field(default="", repr=False)  # MAILINGEST_OAUTH_STATE_KEY
+    iap_audience: str = ""
+    iap_certs_url: str = "https://www.gstatic.com/iap/verify/public_key"
+    dev_admin: str | None = None
+    local_backends: bool = False  # emulators and a local secret store: the dev admin may work
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> PageSettings:
+        e = dict(os.environ if env is None else env)
+        state = e.get("MAILINGEST_STATE_BACKEND") or "firestore"
+        secrets = e.get("MAILINGEST_SECRETS_BACKEND") or "secretmanager"
+        state_local = state == "memory" or bool(e.get("FIRESTORE_EMULATOR_HOST"))
+        secrets_local = secrets in ("memory", "file") or bool(
+            e.get("MAILINGEST_SECRETMANAGER_ENDPOINT")
+        )
+        return cls(
+            oauth_start_url=(e.get("MAILINGEST_OAUTH_START_URL") or "/oauth_start").strip(),
+            csrf_key=(e.get("MAILINGEST_OAUTH_STATE_KEY") or "").strip(),
+            iap_audience=(e.get("MAILINGEST_IAP_AUDIENCE") or "").strip(),
+            iap_certs_url=(e.get("MAILINGEST_IAP_CERTS_URL") or "").strip()
+            or "https://www.gstatic.com/iap/verify/public_key",
+            dev_admin=(e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None,
+            local_backends=state_local and secrets_local,
+        )

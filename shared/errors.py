@@ -4,14 +4,22 @@ MailIngestError
  ├── ConfigError             bad or missing configuration (all problems at once)
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
- │    └── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    │    └── Throttled              the provider said "slow down" (429), maybe with Retry-After
+ │    ├── ConflictError          a compare-and-set lost a race; re-read and try again
+ │    ├── ClaimBusy              another live worker is in flight with the message: retry soon
+ │                               (not a connection error: no growing backoff)
+ │    └── PortFailure            a port (blob, state, sink, secrets) failed while ingesting, even
+ │                               permanently (a GCS 403): the message is not to blame, nothing is
+ │                               handed off, the mailbox retries with backoff and shows the error
  └── PermanentError          will not get better by retrying: log, acknowledge, mark the mailbox
       ├── NotFound               the named tenant / mailbox / secret / blob does not exist
       ├── AlreadyExists          create of something that is there
       ├── AuthError              credentials refused (wrong password, revoked grant)
-      │    └── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    ├── ReauthRequired        an OAuth grant is gone: the tenant must reconnect
+      │    └── ClientRejected        the provider refused *our* OAuth client: an operator fixes it
       ├── ValidationError        input that breaks a documented rule (forged webhook, bad state)
-      └── MessageTooLarge        raw message over the configured limit
+      ├── CursorExpired          the provider no longer knows the stored sync position: resync
+      └── MessageTooLarge        a message (or its event) over a size limit: message-specific
 """
 
 from __future__ import annotations
@@ -37,8 +45,27 @@ class ServiceUnavailable(RetryableError):
     """A dependency is unreachable, overloaded or timed out."""
 
 
+class Throttled(ServiceUnavailable):
+    """The provider asked us to slow down (HTTP 429, Gmail ``rateLimitExceeded``, Graph 503
+    with Retry-After). ``retry_after_s`` is the server's Retry-After when it sent one."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class ConflictError(RetryableError):
     """An optimistic write lost a race (cursor compare-and-set, lease)."""
+
+
+class ClaimBusy(RetryableError):
+    """Another worker that is still alive holds the message's dedupe claim. Nothing is wrong
+    with the connection: retry shortly, without growing a backoff."""
+
+
+class PortFailure(RetryableError):
+    """A port failed under the ingest pipeline. Never a reason to dead-letter the message:
+    the caller keeps its cursor, leaves the message on the server and retries later."""
 
 
 class PermanentError(MailIngestError):
@@ -56,14 +83,27 @@ class AlreadyExists(PermanentError):
 class AuthError(PermanentError):
     """Credentials were refused by the server (not a transient outage)."""
 
+    oauth_error: str | None = None  # the token endpoint's RFC 6749 §5.2 code, when it gave one
+
 
 class ReauthRequired(AuthError):
     """An OAuth grant is gone (invalid_grant, revoked consent): the tenant must reconnect.
     The mailbox's state is ``reauth_required`` (not ``auth_error``) while this lasts."""
 
 
+class ClientRejected(AuthError):
+    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
+    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
+    left alone and an operator must fix the client (RFC 6749 §5.2)."""
+
+
 class ValidationError(PermanentError):
     """Input broke a rule: forged webhook, bad state parameter, malformed request."""
+
+
+class CursorExpired(PermanentError):
+    """The provider no longer knows the stored sync position (Gmail: history id too old,
+    HTTP 404; Graph: delta token expired, HTTP 410): a bounded resync is the remedy."""
 
 
 class MessageTooLarge(PermanentError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from typing import NewType
 
 TenantId = NewType("TenantId", str)
@@ -36,3 +37,10 @@ def message_id_key(tenant_id: TenantId, account: str, message_id: str) -> str:
     normalized = message_id.strip().strip("<>").lower()
     digest = hashlib.sha256(f"{tenant_id}\x00{account.lower()}\x00{normalized}".encode())
     return f"msgid.{tenant_id}.{digest.hexdigest()[:40]}"
+
+
+def incarnation(worker_id: str) -> str:
+    """This process's holder name for leases and claims: the worker id plus a nonce drawn at
+    start. A restarted process with the same worker id is another holder: it cannot renew
+    the dead one's leases, and the dead one's claims are freed when those leases lapse."""
+    return f"{worker_id}#{secrets.token_hex(4)}"

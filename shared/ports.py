@@ -1,5 +1,6 @@
 """The interfaces the service layer needs. Each has an in-memory implementation
-(``shared.adapters.memory``) and a real one; one contract suite runs against both.
+(``shared.adapters.memory_state`` and ``memory_sinks``) and a real one; one contract suite
+runs against both.
 
 Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
 ``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow).
@@ -7,7 +8,7 @@ Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``A
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,8 +22,10 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Provider,
     Tenant,
 )
+from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
 
 
@@ -55,6 +58,11 @@ class MailboxStore(Protocol):
         ...
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None: ...
+
+    def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
+        """Every tenant's mailboxes of ``provider`` with this address (case-insensitive):
+        how a Gmail push, which names only the account, finds its mailboxes."""
+        ...
 
 
 class CursorStore(Protocol):
@@ -99,10 +107,19 @@ class ClaimOutcome(StrEnum):
 
 class DedupeStore(Protocol):
     def claim(
-        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+        self,
+        key: str,
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        lease: str | None = None,
     ) -> ClaimOutcome:
-        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. A pending claim older
-        than ``in_flight_timeout`` is taken over (its holder crashed)."""
+        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. Another holder's
+        pending claim is taken over (its holder crashed or lost the mailbox) when it is older
+        than ``in_flight_timeout``, or at once when it names a ``lease`` that its holder no
+        longer holds (absent, lapsed, or another holder's): a claim tied to the mailbox
+        lease of its holder's incarnation outlives that holder by at most the lease TTL."""
         ...
 
     def complete_claim(self, key: str, holder: str) -> None:
@@ -182,6 +199,12 @@ class SecretStore(Protocol):
         """The latest version's value. Raises NotFound."""
         ...
 
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        """Destroy every version older than ``version`` (a name ``put_secret`` returned) that
+        is not destroyed yet; returns how many. For values whose old versions are of no use
+        (a rotated refresh token): Secret Manager bills every version that is not destroyed."""
+        ...
+
     def delete_secret(self, name: str) -> None: ...
 
 
@@ -215,3 +238,125 @@ class CredentialProvider(Protocol):
     def invalidate(self, mailbox: Mailbox) -> None:
         """Forget any cached credential after the server refused it."""
         ...
+
+
+@dataclass(frozen=True)
+class GmailWatch:
+    history_id: str
+    expiration_ms: int
+
+
+@dataclass(frozen=True)
+class GmailMessage:
+    id: str
+    raw: bytes = field(repr=False)
+    internal_date_ms: int
+
+
+class GmailApi(Protocol):
+    """One Gmail account (``users/me``) through its access token. Raises only
+    ``shared.errors`` types: ``Throttled`` (429 / rateLimitExceeded, with Retry-After),
+    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``."""
+
+    def watch(self, topic: str, label_ids: Sequence[str]) -> GmailWatch: ...
+
+    def stop(self) -> None: ...
+
+    def current_history_id(self) -> str: ...
+
+    def added_since(self, history_id: str, label_id: str) -> tuple[list[str], str]:
+        """Ids of messages added with ``label_id`` after ``history_id`` (every page, oldest
+        first, each once) and the mailbox's newest history id. ``CursorExpired`` when the
+        history id is too old (HTTP 404)."""
+        ...
+
+    def list_after(self, label_id: str, after_epoch_s: int, limit: int) -> list[str]:
+        """Ids of messages with ``label_id`` received after ``after_epoch_s``, oldest first,
+        at most ``limit`` (the newest ``limit`` when there are more)."""
+        ...
+
+    def get_raw(self, ids: Sequence[str]) -> list[GmailMessage | MailIngestError]:
+        """The raw messages, in the order asked (batched); a failed one is its error."""
+        ...
+
+    def modify(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
+        """Add / remove labels (after processing: mark read = remove UNREAD)."""
+        ...
+
+    def close(self) -> None:
+        """Release the client's connections."""
+        ...
+
+
+class GmailApis(Protocol):
+    def for_mailbox(self, mailbox: Mailbox) -> GmailApi:
+        """A client for the mailbox's account; ``ReauthRequired`` when its grant is gone."""
+        ...
+
+
+@dataclass(frozen=True)
+class GraphSubscription:
+    id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class GraphChange:
+    """A message the delta query reported as new (not removed)."""
+
+    id: str
+    received_at: datetime | None
+
+
+class GraphApi(Protocol):
+    """One Microsoft 365 mailbox (``users/{address}``) through Microsoft Graph. Raises only
+    ``shared.errors`` types: ``Throttled`` (429 / 503 with Retry-After),
+    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``."""
+
+    def create_subscription(
+        self,
+        folder: str,
+        notification_url: str,
+        lifecycle_url: str,
+        client_state: str,
+        expires_at: datetime,
+    ) -> GraphSubscription: ...
+
+    def renew_subscription(self, subscription_id: str, expires_at: datetime) -> datetime:
+        """``NotFound`` when it is gone (create a new one)."""
+        ...
+
+    def delete_subscription(self, subscription_id: str) -> None: ...
+
+    def latest_delta_link(self, folder: str) -> str:
+        """A delta link that starts from now (``$deltatoken=latest``): nothing old."""
+        ...
+
+    def delta(self, delta_link: str) -> tuple[list[GraphChange], str]:
+        """Every page from ``delta_link``: the new messages and the next delta link.
+        ``CursorExpired`` for an expired or unknown sync state (410 / syncStateNotFound)."""
+        ...
+
+    def received_since(self, folder: str, since: datetime, limit: int) -> list[GraphChange]:
+        """Messages received after ``since``, oldest first, at most ``limit``."""
+        ...
+
+    def mime(self, message_id: str) -> bytes:
+        """The RFC 822 message (``/$value``)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class GraphApis(Protocol):
+    def for_mailbox(self, mailbox: Mailbox) -> GraphApi:
+        """``ReauthRequired`` when the mailbox's grant is gone."""
+        ...
+
+
+class PushSubscriptions(Protocol):
+    """A provider's push for one mailbox (Gmail watch, Graph subscription)."""
+
+    def start(self, mailbox: Mailbox) -> None: ...
+
+    def stop(self, mailbox: Mailbox) -> None: ...

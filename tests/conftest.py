@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, settings
 
 from mailingest_dev.devstack import SERVICES, DevstackError, Dovecot, LocalServices
 from mailingest_dev.devstack.process import sigterm_raises_keyboard_interrupt
+from tests.fakes.iap import IapStandIn, iap_stand_in
 
 if TYPE_CHECKING:
     from google.cloud import firestore
@@ -47,7 +48,13 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "secretmanager_endpoint": ("secretmanager",),
     "dovecot": ("dovecot",),
 }
-_BASE_ENV = {"GOOGLE_CLOUD_PROJECT": "demo-test", "NO_GCE_CHECK": "true"}
+# the local mail servers listen on loopback: allowed here, refused in production
+# (shared/host_policy.py; tests of the production rule pass allow_private_hosts=False)
+_BASE_ENV = {
+    "GOOGLE_CLOUD_PROJECT": "demo-test",
+    "NO_GCE_CHECK": "true",
+    "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -158,3 +165,16 @@ def secretmanager_endpoint(_service_pool: _Pool) -> str:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS_DIR
+
+
+@pytest.fixture(scope="session")
+def _iap_server() -> Iterator[IapStandIn]:
+    with iap_stand_in() as iap:
+        yield iap
+
+
+@pytest.fixture
+def iap(_iap_server: IapStandIn) -> IapStandIn:
+    """Identity-Aware Proxy's signing on loopback; its audience and key URL in the environment."""
+    os.environ.update(_iap_server.env())
+    return _iap_server

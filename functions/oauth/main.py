@@ -9,11 +9,13 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, admin_identity, http_boundary
+from shared.entrypoints import Response, http_boundary, page_headers
 from shared.errors import AuthError
 from shared.oauth.wiring import OAuthParts
+from shared.web.identity import AdminIdentity
 
 _parts: OAuthParts | None = None
+_identity: AdminIdentity | None = None
 
 
 def parts() -> OAuthParts:
@@ -28,14 +30,23 @@ def parts() -> OAuthParts:
     return _parts
 
 
+def _admin(request: Any) -> str | None:
+    """IAP's verified identity (or, with local backends only, the development admin)."""
+    global _identity
+    if _identity is None:
+        _identity = AdminIdentity.from_env()
+    return _identity.of(request.headers)
+
+
 def _redirect(url: str) -> Response:
     return "", 302, {"Location": url, "Cache-Control": "no-store"}
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def oauth_start(request: Any) -> Response:
-    admin = admin_identity(request)
+    admin = _admin(request)
     if admin is None:
         raise AuthError("an authenticated admin is required")
     a = request.args
@@ -46,7 +57,12 @@ def oauth_start(request: Any) -> Response:
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def oauth_callback(request: Any) -> Response:
-    # the state is bound to the admin who started; behind IAP the finishing one must match
-    return _redirect(parts().flow.callback(dict(request.args), admin_identity(request)))
+    # the state is bound to the admin who started: the one finishing must be that admin,
+    # still an admin of the tenant; a callback without a verified identity is refused
+    admin = _admin(request)
+    if admin is None:
+        raise AuthError("an authenticated admin is required")
+    return _redirect(parts().flow.callback(dict(request.args), admin))

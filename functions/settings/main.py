@@ -3,49 +3,54 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, admin_identity, http_boundary
+from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
+from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 
 _page: SettingsPage | None = None
+_identity: AdminIdentity | None = None
 
 
 def page() -> SettingsPage:
     global _page
     if _page is None:
-        from shared.bootstrap import build_app
-        from shared.errors import ConfigError
+        from shared.bootstrap import build_settings_page
 
-        app = build_app()
-        key = os.environ.get("MAILINGEST_OAUTH_STATE_KEY", "")
-        if not key:
-            raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
-        _page = SettingsPage(
-            app.state,
-            app.admin,
-            app.clock,
-            oauth_start_url=os.environ.get("MAILINGEST_OAUTH_START_URL", "/oauth_start"),
-            csrf_key=key,
-        )
+        _page = build_settings_page()
     return _page
 
 
 def _admin(request: Any) -> str | None:
-    # Locally (make run) there is no IAP in front: a development identity may be configured.
-    return admin_identity(request) or os.environ.get("MAILINGEST_SETTINGS_DEV_ADMIN") or None
+    """IAP's verified identity (or, with local backends only, the development admin)."""
+    global _identity
+    if _identity is None:
+        _identity = AdminIdentity.from_env()
+    return _identity.of(request.headers)
 
 
 @functions_framework.http
+@page_headers
 @http_boundary
 def settings(request: Any) -> Response:
     tenant = request.args.get("tenant", "")
     html = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if request.method == "POST":
-        notice = page().save(_admin(request), dict(request.form))
+        refused = body_too_large(request)
+        if refused is not None:
+            return refused
+        form = dict(request.form)
+        if form.get("try") == "on":
+            tried = page().try_rules(_admin(request), form)
+            return page().render(_admin(request), tenant, "", tried), 200, html
+        if form.get("rule_action"):
+            act = page().rule_action
+        else:
+            act = page().act if form.get("action") else page().save
+        notice = act(_admin(request), form)
         return page().render(_admin(request), tenant, notice), 200, html
     if request.args.get("format") == "json":
         body = json.dumps(page().api(_admin(request), tenant), ensure_ascii=False)

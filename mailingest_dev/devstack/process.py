@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from shared.errors import MailIngestError
 
@@ -211,3 +212,17 @@ def sigterm_raises_keyboard_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def wait_for_listener(url: str, timeout_s: float = 60) -> None:
+    """Wait until something accepts TCP connections at ``url``'s host and port."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.closing(socket.socket()) as s:
+            s.settimeout(1)
+            if s.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.1)
+    raise DevstackError(f"nothing listens at {url} after {timeout_s:.0f} s")

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from shared.errors import MailIngestError, NotFound, PermanentError, ValidationError
+from shared.errors import MailIngestError, MessageTooLarge, NotFound, ValidationError
 
 SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # what Secret Manager accepts
 # Pub/Sub's message size limit (cloud.google.com/pubsub/quotas#resource_limits)
@@ -28,7 +28,7 @@ def check_event_size(data: bytes, ordering_key: str, attributes: Mapping[str, st
     size = len(data) + len(ordering_key.encode()) + 1024
     size += sum(len(k.encode()) + len(v.encode()) + 16 for k, v in attributes.items())
     if size > MAX_EVENT_BYTES:
-        raise PermanentError(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
+        raise MessageTooLarge(f"event of {len(data)} bytes exceeds Pub/Sub's 10 MB limit")
 
 
 def check_blob_key(key: str) -> None:
@@ -90,11 +90,37 @@ class InMemorySecretStore:
                 raise NotFound(f"secret {name} not found")
             return versions[-1]
 
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        check_secret_name(name)
+        with self._lock:
+            versions = self._versions.get(name)
+            if not versions:
+                raise NotFound(f"secret {name} not found")
+            return destroy_before(versions, version_number(version))
+
     def delete_secret(self, name: str) -> None:
         check_secret_name(name)
         with self._lock:
             if self._versions.pop(name, None) is None:
                 raise NotFound(f"secret {name} not found")
+
+
+DESTROYED = "\x00destroyed"  # a destroyed version's place (numbers of later ones stay)
+
+
+def version_number(version: str) -> int:
+    """``.../versions/7`` -> 7."""
+    return int(version.rsplit("/", 1)[-1])
+
+
+def destroy_before(versions: list[str], number: int) -> int:
+    """Mark versions 1..number-1 destroyed in place; returns how many were not yet."""
+    destroyed = 0
+    for i in range(min(number - 1, len(versions))):
+        if versions[i] != DESTROYED:
+            versions[i] = DESTROYED
+            destroyed += 1
+    return destroyed
 
 
 class InMemoryBlobStore:

@@ -23,6 +23,7 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Provider,
     Tenant,
 )
 from shared.errors import ConflictError, NotFound
@@ -77,6 +78,16 @@ class InMemoryStateStore:
     def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
         with self._lock:
             boxes = [m for (t, _), m in self._mailboxes.items() if tenant_id in (None, t)]
+        return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
+
+    def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
+        wanted = address.strip().lower()
+        with self._lock:
+            boxes = [
+                m
+                for m in self._mailboxes.values()
+                if m.provider is provider and m.address.lower() == wanted
+            ]
         return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:
@@ -146,7 +157,13 @@ class InMemoryStateStore:
 
     # dedupe claims
     def claim(
-        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+        self,
+        key: str,
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        lease: str | None = None,
     ) -> ClaimOutcome:
         with self._lock:
             now = self._clock.now()
@@ -156,11 +173,16 @@ class InMemoryStateStore:
             if current is not None:
                 if current["status"] == "done":
                     return ClaimOutcome.DONE
-                if now - current["claimed_at"] < in_flight_timeout:
+                held = self._leases.get(current.get("lease") or "")
+                holder_alive = current.get("lease") is None or (
+                    held is not None and held.holder == current["holder"] and held.expires_at > now
+                )
+                if holder_alive and now - current["claimed_at"] < in_flight_timeout:
                     return ClaimOutcome.BUSY
             self._claims[key] = {
                 "status": "pending",
                 "holder": holder,
+                "lease": lease,
                 "claimed_at": now,
                 "expires_at": now + ttl,
             }

@@ -154,6 +154,18 @@ class Mailbox(BaseModel):
     def login(self) -> str:
         return self.username or self.address
 
+    def connection_settings(self) -> dict[str, Any]:
+        """What a watcher's session depends on. A change of anything else (labels, audit
+        times, the grant's last known token expiry or its reauth mark) must not restart the
+        mailbox's connection: a reconnect per token refresh or per rename is churn, and with
+        IMAP it can drop an EXISTS. A reconnect of the grant changes ``connected_at``."""
+        data = self.model_dump(exclude={"purpose", "created_at", "updated_at", "oauth"})
+        if self.oauth is not None:
+            data["oauth"] = self.oauth.model_dump(
+                exclude={"access_expires_at", "connected_by", "reauth_required_at"}
+            )
+        return data
+
     def effective_port(self) -> int:
         if self.port:
             return self.port

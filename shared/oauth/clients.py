@@ -4,6 +4,8 @@ through google-auth) and Microsoft (MSAL). Tokens never appear in reprs or error
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,10 +15,12 @@ from urllib.parse import urlencode
 import httpx
 
 from shared.domain.models import OAuthProvider
-from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
+from shared.errors import AuthError, ReauthRequired, ServiceUnavailable, ValidationError
+from shared.errors import ClientRejected as ClientRejected  # re-exported: callers import it here
 from shared.observability import register_secret
 
-GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"
+GMAIL_API_SCOPE = "https://www.googleapis.com/auth/gmail.modify"  # after-processing actions
+GMAIL_READONLY_SCOPE = "https://www.googleapis.com/auth/gmail.readonly"  # the narrowest
 GOOGLE_MAIL_SCOPE = "https://mail.google.com/"  # IMAP / POP3 with XOAUTH2
 GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
 GRAPH_APP_SCOPE = "https://graph.microsoft.com/.default"  # application permissions
@@ -37,21 +41,19 @@ CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
 TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
 
 
-class ClientRejected(AuthError):
-    """The provider refused *our* OAuth client (``invalid_client``, ``unauthorized_client``:
-    a wrong or expired client secret, a disabled app). Not the tenant's doing: their grant is
-    left alone and an operator must fix the client (RFC 6749 §5.2)."""
-
-
 def classify_token_error(provider: str, error: str) -> AuthError:
     """The token endpoint's ``error`` code (RFC 6749 §5.2) as one of our errors. Only
     ``invalid_grant`` (and Microsoft's consent/interaction errors) mean the tenant must
     reconnect; a refused client is ours to fix; anything else is a plain refusal."""
+    exc: AuthError
     if error in REAUTH_ERRORS:
-        return ReauthRequired(f"{provider}: the grant was revoked or expired ({error})")
-    if error in CLIENT_ERRORS:
-        return ClientRejected(f"{provider} refused our OAuth client ({error})")
-    return AuthError(f"{provider} token endpoint refused the request ({error})")
+        exc = ReauthRequired(f"{provider}: the grant was revoked or expired ({error})")
+    elif error in CLIENT_ERRORS:
+        exc = ClientRejected(f"{provider} refused our OAuth client ({error})")
+    else:
+        exc = AuthError(f"{provider} token endpoint refused the request ({error})")
+    exc.oauth_error = error[:64]
+    return exc
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,10 @@ class AppOnlyClient(Protocol):
     def app_token(self, directory_tenant: str | None = None) -> TokenGrant: ...
 
 
-def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
-    """The address from an ID token received straight from the token endpoint over TLS,
-    where OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check; the
-    audience must still be us."""
+def _id_token_claims(id_token: str | None, client_id: str) -> dict[str, Any] | None:
+    """The claims of an ID token received straight from the token endpoint over TLS, where
+    OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature check; the audience must
+    still be us. None when there is no usable token."""
     if not id_token or id_token.count(".") != 2:
         return None
     body = id_token.split(".")[1]
@@ -96,11 +98,47 @@ def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
         claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except ValueError:
         return None
+    if not isinstance(claims, dict):
+        return None
     aud = claims.get("aud")
     if aud != client_id and not (isinstance(aud, list) and client_id in aud):
         return None
+    return claims
+
+
+def _email_from_id_token(id_token: str | None, client_id: str) -> str | None:
+    claims = _id_token_claims(id_token, client_id) or {}
     email = claims.get("email") or claims.get("preferred_username") or claims.get("upn")
     return str(email).lower() if email else None
+
+
+def _verified_google_email(id_token: str | None, client_id: str, nonce: str) -> str:
+    """The code exchange's ID token must carry our nonce (OpenID Connect Core §3.1.3.7 item
+    11) and a verified address (Google: ``email_verified``)."""
+    claims = _id_token_claims(id_token, client_id)
+    if claims is None:
+        raise ValidationError("google: the sign-in answer carries no ID token for this client")
+    if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+        raise ValidationError("google: the sign-in answer does not belong to this sign-in")
+    email = str(claims.get("email") or "").strip().lower()
+    verified = claims.get("email_verified")
+    if not email or not (verified is True or str(verified).lower() == "true"):
+        exc = AuthError("google: the account's e-mail address is not verified")
+        exc.oauth_error = "email_not_verified"
+        raise exc
+    return email
+
+
+def _bounded(request_class: Any, timeout_s: float) -> Any:
+    """google-auth's requests transport with every request bounded by ``timeout_s`` (its own
+    default is 120 s, and a token refresh runs inside a watcher's connect)."""
+
+    class Bounded(request_class):  # type: ignore[misc]
+        def __call__(self, url: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = timeout_s
+            return super().__call__(url, method, *args, **kwargs)
+
+    return Bounded()
 
 
 def _oauth_error(response: httpx.Response) -> str:
@@ -115,8 +153,16 @@ class GoogleOAuthClient:
     provider = OAuthProvider.GOOGLE
 
     def __init__(
-        self, client_id: str, client_secret: str, auth_uri: str, token_uri: str, redirect_uri: str
+        self,
+        client_id: str,
+        client_secret: str,
+        auth_uri: str,
+        token_uri: str,
+        redirect_uri: str,
+        *,
+        timeout_s: float = TIMEOUT_S,
     ) -> None:
+        self._timeout = timeout_s
         self._id = client_id
         self._secret = client_secret
         self._auth_uri = auth_uri
@@ -125,7 +171,9 @@ class GoogleOAuthClient:
         register_secret(client_secret)
 
     def scopes_for(self, mode: str) -> tuple[str, ...]:
-        main = GMAIL_API_SCOPE if mode == "gmail" else GOOGLE_MAIL_SCOPE
+        main = {"gmail": GMAIL_READONLY_SCOPE, "gmail-modify": GMAIL_API_SCOPE}.get(
+            mode, GOOGLE_MAIL_SCOPE
+        )
         return ("openid", "email", main)
 
     def authorization_url(
@@ -142,6 +190,7 @@ class GoogleOAuthClient:
             "state": state,
             "code_challenge": code_challenge,
             "code_challenge_method": "S256",
+            "nonce": nonce,  # echoed in the ID token; checked at the exchange
         }
         if login_hint:
             params["login_hint"] = login_hint
@@ -157,7 +206,7 @@ class GoogleOAuthClient:
             "client_secret": self._secret,
         }
         try:
-            response = httpx.post(self._token_uri, data=data, timeout=TIMEOUT_S)
+            response = httpx.post(self._token_uri, data=data, timeout=self._timeout)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(f"google token endpoint: {type(exc).__name__}") from None
         if response.status_code >= 500 or response.status_code == 429:
@@ -167,7 +216,10 @@ class GoogleOAuthClient:
             if error in TRANSIENT_ERRORS:
                 raise ServiceUnavailable(f"google token endpoint: {error}")
             raise classify_token_error("google", error)
-        return self._grant(response.json())
+        body = response.json()
+        grant = self._grant(body)
+        email = _verified_google_email(body.get("id_token"), self._id, nonce)
+        return dataclasses.replace(grant, email=email)
 
     def _grant(self, body: dict[str, Any]) -> TokenGrant:
         access = str(body["access_token"])
@@ -196,7 +248,7 @@ class GoogleOAuthClient:
             client_secret=self._secret,
         )
         try:
-            creds.refresh(Request())  # type: ignore[no-untyped-call]
+            creds.refresh(_bounded(Request, self._timeout))  # type: ignore[no-untyped-call]
         except RefreshError as exc:
             # google-auth raises RefreshError(details, response_data, retryable=...) with the
             # endpoint's JSON body; its own retries of 5xx / 429 are already spent here

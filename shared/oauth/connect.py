@@ -6,22 +6,51 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
-from shared.domain.models import AuditEntry, AuthMethod, Mailbox, OAuthGrant, OAuthProvider
-from shared.errors import AuthError, NotFound, ValidationError
+from shared.domain.models import (
+    AfterProcessing,
+    AuditEntry,
+    AuthMethod,
+    Mailbox,
+    OAuthGrant,
+    OAuthProvider,
+    Provider,
+)
+from shared.errors import AuthError, MailIngestError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
-from shared.oauth.clients import GRAPH_APP_SCOPE, AppOnlyClient, ClientRejected, OAuthClient
+from shared.oauth.clients import (
+    GRAPH_APP_SCOPE,
+    AppOnlyClient,
+    ClientRejected,
+    OAuthClient,
+    TokenGrant,
+)
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
+from shared.secret_names import refresh_secret_name
 
 logger = logging.getLogger(__name__)
-MODES = {"gmail", "imap", "pop3", "graph"}
-
-
-def refresh_secret_name(tenant_id: str, mailbox_id: str) -> str:
-    return f"mailingest-{tenant_id}-{mailbox_id}-refresh-token"
+MODES = {"gmail", "gmail-modify", "imap", "pop3", "graph"}
+# the connect modes that switch a mailbox to a provider's native API
+NATIVE = {"gmail": Provider.GMAIL, "gmail-modify": Provider.GMAIL, "graph": Provider.GRAPH}
+OnConnected = Callable[[Mailbox], None]
+# what a refused code exchange tells the settings page: RFC 6749 §5.2 codes, Microsoft's
+# consent codes, and ours for an unverified Google address; anything else is code_refused
+EXCHANGE_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "interaction_required",
+        "consent_required",
+        "email_not_verified",
+    }
+)
 
 
 class ConnectFlow:
@@ -33,6 +62,7 @@ class ConnectFlow:
         state: StateStore,
         clock: Clock,
         settings_url: str,
+        on_connected: OnConnected | None = None,
     ) -> None:
         self._clients = dict(clients)
         self._sealer = sealer
@@ -40,6 +70,7 @@ class ConnectFlow:
         self._state = state
         self._clock = clock
         self._settings_url = settings_url
+        self._on_connected = on_connected  # starts the Gmail watch / Graph subscription
 
     def _client(self, provider: str) -> OAuthClient:
         try:
@@ -56,6 +87,8 @@ class ConnectFlow:
         if admin.strip().lower() not in tenant.admins:  # the settings page's rule, here too
             raise AuthError("not an admin of this tenant")
         mailbox = self._state.get_mailbox(tenant.id, MailboxId(mailbox_id))
+        if mode == "gmail" and mailbox.after_processing is not AfterProcessing.LEAVE:
+            mode = "gmail-modify"  # marking read or labelling needs gmail.modify
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(16)
         sealed = self._sealer.seal(
@@ -77,13 +110,13 @@ class ConnectFlow:
             nonce=nonce,
         )
 
-    def callback(self, params: Mapping[str, str], admin: str | None = None) -> str:
+    def callback(self, params: Mapping[str, str], admin: str | None) -> str:
         """Finish the flow; returns the settings-page URL to send the browser back to.
-        Raises ValidationError for a bad, expired or replayed state, or one started by another
-        admin than the one (``admin``, when the callback is behind IAP too) finishing it."""
-        flow = self._sealer.open(params.get("state", ""))
-        if admin is not None and admin.strip().lower() != flow.admin.strip().lower():
-            raise ValidationError("this sign-in was started by someone else")
+        ``admin`` is the verified identity finishing it: it must be the admin who started
+        (sealed in the state) and still an admin of the tenant. Raises AuthError for no
+        identity, another admin or one no longer on the tenant's list; ValidationError for a
+        bad, expired or replayed state."""
+        flow = self._finisher_checked(params, admin)
         back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
         if "error" in params:  # the admin declined, or the provider refused
             return self._back({**back, "result": "error", "error": params["error"][:100]})
@@ -95,12 +128,15 @@ class ConnectFlow:
             grant = client.exchange_code(
                 code=code, code_verifier=flow.code_verifier, mode=flow.mode, nonce=flow.nonce
             )
-        except ClientRejected as exc:  # our client id/secret: an operator must fix it
-            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "client_refused"})
         except AuthError as exc:
-            logger.warning("code exchange refused", extra={"error": str(exc)[:200]})
-            return self._back({**back, "result": "error", "error": "code_refused"})
+            # the token endpoint's own reason (RFC 6749 §5.2), for the page and the operator;
+            # a bare code in its own field, so the log redactor has no key=value to hide
+            reason = exc.oauth_error if exc.oauth_error in EXCHANGE_ERRORS else "code_refused"
+            if isinstance(exc, ClientRejected):  # our client id/secret: an operator must fix it
+                logger.error("OAuth client refused by the provider", extra={"oauth_error": reason})
+            else:
+                logger.warning("code exchange refused", extra={"oauth_error": reason})
+            return self._back({**back, "result": "error", "error": reason})
         if not grant.refresh_token:
             return self._back({**back, "result": "error", "error": "no_refresh_token"})
         tid, mid = TenantId(flow.tenant_id), MailboxId(flow.mailbox_id)
@@ -108,6 +144,36 @@ class ConnectFlow:
             mailbox = self._state.get_mailbox(tid, mid)
         except NotFound:
             return self._back({**back, "result": "error", "error": "mailbox_gone"})
+        stored = self._store_grant(flow, mailbox, grant, client)
+        address = stored.oauth.connected_address if stored.oauth else mailbox.address
+        if flow.mode in NATIVE and self._on_connected is not None:
+            try:
+                self._on_connected(stored)
+            except MailIngestError as exc:  # the renew job starts it later; say so
+                logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
+                return self._back(
+                    {**back, "result": "connected", "address": address, "warning": "push_pending"}
+                )
+        return self._back({**back, "result": "connected", "address": address})
+
+    def _finisher_checked(self, params: Mapping[str, str], admin: str | None) -> FlowState:
+        if not admin:
+            raise AuthError("an authenticated admin is required")
+        who = admin.strip().lower()
+        flow = self._sealer.open(params.get("state", ""))
+        if who != flow.admin.strip().lower():
+            raise AuthError("this sign-in was started by someone else")
+        tenant = self._state.get_tenant(TenantId(flow.tenant_id))
+        if who not in tenant.admins:
+            raise AuthError("not an admin of this tenant")
+        return flow
+
+    def _store_grant(
+        self, flow: FlowState, mailbox: Mailbox, grant: TokenGrant, client: OAuthClient
+    ) -> Mailbox:
+        """The refresh token as a new secret version; the grant (never a token) on the
+        mailbox, switched to the provider's API for the native modes; audited."""
+        assert grant.refresh_token is not None  # checked by the caller
         name = refresh_secret_name(flow.tenant_id, flow.mailbox_id)
         self._secrets.put_secret(name, grant.refresh_token)
         now = self._clock.now()
@@ -121,20 +187,20 @@ class ConnectFlow:
             connected_by=flow.admin,
             directory_tenant=grant.directory_tenant,
         )
-        self._state.put_mailbox(
-            mailbox.model_copy(
-                update={
-                    "auth_method": AuthMethod.OAUTH2,
-                    "secret_ref": name,
-                    "oauth": oauth,
-                    "username": address,
-                    "updated_at": now,
-                }
-            )
-        )
+        update: dict[str, object] = {
+            "auth_method": AuthMethod.OAUTH2,
+            "secret_ref": name,
+            "oauth": oauth,
+            "username": address,
+            "updated_at": now,
+        }
+        if flow.mode in NATIVE:  # the Gmail API / Graph: no server to connect to
+            update.update(provider=NATIVE[flow.mode], address=address, host=None, port=None)
+        stored = mailbox.model_copy(update=update)
+        self._state.put_mailbox(stored)
         self._state.append_audit(
             AuditEntry(
-                tenant_id=tid,
+                tenant_id=mailbox.tenant_id,
                 actor=flow.admin,
                 action="oauth.connect",
                 target=mailbox.key,
@@ -143,10 +209,11 @@ class ConnectFlow:
                     "provider": flow.provider,
                     "address": address,
                     "scopes": list(oauth.scopes),
+                    "mode": flow.mode,
                 },
             )
         )
-        return self._back({**back, "result": "connected", "address": address})
+        return stored
 
     def connect_app_only(
         self, tenant_id: str, mailbox_id: str, admin: str, directory_tenant: str

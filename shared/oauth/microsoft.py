@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared.domain.models import OAuthProvider
-from shared.errors import AuthError, ServiceUnavailable
+from shared.errors import AuthError, ServiceUnavailable, ValidationError
 from shared.oauth.clients import (
     ACCESS_TOKEN_MARGIN_S,
     GRAPH_APP_SCOPE,
@@ -146,6 +146,13 @@ class MicrosoftOAuthClient:
     def _call(self, fn: Any, *, authority: str | None = None) -> dict[str, Any]:
         try:
             result: dict[str, Any] = fn(self._msal(authority))
+        except RuntimeError as exc:
+            # MSAL's IdTokenError family (a RuntimeError): the ID token's nonce, issuer or
+            # audience is not this sign-in's. A forged or mixed-up answer, refused as such.
+            raise ValidationError(
+                f"microsoft: the sign-in answer does not belong to this sign-in "
+                f"({type(exc).__name__})"
+            ) from None
         except ValueError as exc:
             # MSAL raises ValueError on a state/nonce mismatch or a body that is not JSON (a
             # gateway's error page): a refusal, but no proof that the grant is gone

@@ -4,7 +4,8 @@
   from the secret store (or, for an app-only grant, by client credentials);
 - concurrent callers for one mailbox share one refresh (a per-mailbox lock, re-checked inside);
 - a rotated refresh token (Microsoft rotates them) is saved as a new secret version — only
-  when it actually changed (Secret Manager: ~2 writes/s per secret, billed per version);
+  when it actually changed (Secret Manager: ~2 writes/s per secret, billed per version) —
+  and the versions it supersedes are destroyed;
 - ``invalid_grant`` / revoked consent: the mailbox goes to ``reauth_required`` — a flag on
   its stored grant, an audit entry and a health alert — and no retry storm: every process
   (watcher, functions, the scheduled job) sees the flag and fails fast without calling the
@@ -31,10 +32,11 @@ from shared.domain.models import (
     OAuthGrant,
     OAuthProvider,
 )
-from shared.errors import AuthError, NotFound, ReauthRequired
+from shared.errors import AuthError, MailIngestError, NotFound, ReauthRequired
 from shared.oauth.clients import AppOnlyClient, OAuthClient, TokenGrant
 from shared.observability import register_secret
 from shared.ports import Clock, LoginCredentials, SecretStore, StateStore
+from shared.secret_names import owned_secret_ref
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH = timedelta(minutes=5)
@@ -156,14 +158,31 @@ class TokenService:
                 raise
         if result.refresh_token and result.refresh_token != refresh_token and name:
             register_secret(result.refresh_token)
-            self._secrets.put_secret(name, result.refresh_token)
+            version = self._secrets.put_secret(name, result.refresh_token)
             logger.info("rotated refresh token saved", extra={"mailbox_key": mailbox.key})
+            self._destroy_superseded(mailbox, name, version)
         return result
+
+    def _destroy_superseded(self, mailbox: Mailbox, name: str, version: str) -> None:
+        """Each version that is not destroyed is billed, and a superseded refresh token is of
+        no use to anyone. Best effort: the new token is saved; the next rotation retries."""
+        try:
+            self._secrets.destroy_versions_before(name, version)
+        except MailIngestError as exc:
+            logger.warning(
+                "superseded refresh tokens not destroyed",
+                extra={"mailbox_key": mailbox.key, "error": str(exc)[:200]},
+            )
 
     def _read_refresh(self, mailbox: Mailbox, grant: OAuthGrant) -> str:
         if not mailbox.secret_ref:
             self._mark_reauth(mailbox, grant)
             raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token")
+        try:
+            owned_secret_ref(mailbox.tenant_id, mailbox.id, mailbox.secret_ref, "refresh-token")
+        except AuthError:
+            self._mark_reauth(mailbox, grant)
+            raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected") from None
         try:
             value = self._secrets.get_secret(mailbox.secret_ref)
         except NotFound:

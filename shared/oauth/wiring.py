@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.bootstrap import App
-from shared.domain.models import OAuthProvider
+from shared.bootstrap import App, build_gmail_sync, build_graph_sync
+from shared.domain.models import Mailbox, OAuthProvider, Provider
 from shared.oauth.clients import GoogleOAuthClient, OAuthClient
 from shared.oauth.config import OAuthSettings
 from shared.oauth.connect import ConnectFlow
@@ -44,5 +44,22 @@ def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
 def build_oauth(app: App, settings: OAuthSettings) -> OAuthParts:
     clients = oauth_clients(settings)
     sealer = StateSealer(settings.state_key, settings.state_ttl_s, app.clock, app.state)
-    flow = ConnectFlow(clients, sealer, app.secrets, app.state, app.clock, settings.settings_url)
-    return OAuthParts(flow=flow, tokens=TokenService(clients, app.secrets, app.state, app.clock))
+    tokens = TokenService(clients, app.secrets, app.state, app.clock)
+
+    def start_push(mailbox: Mailbox) -> None:
+        """After a Gmail API / Graph connect: the watch or the subscription."""
+        if mailbox.provider is Provider.GMAIL:
+            build_gmail_sync(app, tokens.access_token).start_watch(mailbox)
+        elif mailbox.provider is Provider.GRAPH:
+            build_graph_sync(app, tokens.access_token).connect(mailbox)
+
+    flow = ConnectFlow(
+        clients,
+        sealer,
+        app.secrets,
+        app.state,
+        app.clock,
+        settings.settings_url,
+        on_connected=start_push,
+    )
+    return OAuthParts(flow=flow, tokens=tokens)

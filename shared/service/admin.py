@@ -6,27 +6,51 @@ Every change is audited (without secret values).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
-from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Tenant
-from shared.errors import ValidationError
+from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Provider, Tenant
+from shared.errors import MailIngestError, NotFound, ValidationError
+from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
-from shared.ports import Clock, SecretStore, StateStore
+from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
+from shared.secret_names import password_secret_name
 
 logger = logging.getLogger(__name__)
+_PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
 
 
-def password_secret_name(tenant_id: TenantId, mailbox_id: MailboxId) -> str:
-    return f"mailingest-{tenant_id}-{mailbox_id}-password"
+def _server_and_login(m: Mailbox) -> tuple[str, str, int, str, bool, str]:
+    """What a stored password is bound to: sending it anywhere else needs it typed again."""
+    host = (m.host or "").strip().rstrip(".").lower()
+    return (m.provider.value, host, m.effective_port(), m.tls.value, m.verify_tls, m.login)
 
 
 class Admin:
-    def __init__(self, state: StateStore, secrets: SecretStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        state: StateStore,
+        secrets: SecretStore,
+        clock: Clock,
+        *,
+        allow_private_hosts: bool | None = None,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        """``allow_private_hosts``: None reads MAILINGEST_ALLOW_PRIVATE_HOSTS (host_policy)."""
         self._state = state
         self._secrets = secrets
         self._clock = clock
+        self._allow_private = (
+            private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
+        )
+        self._resolver = resolver
+        self._push: PushSubscriptions | None = None
+
+    def attach_push(self, push: PushSubscriptions) -> None:
+        """Enabling / disabling a Gmail or Graph mailbox then starts / stops its push."""
+        self._push = push
 
     def add_tenant(
         self, tenant_id: str, name: str, *, actor: str, admins: tuple[str, ...] = ()
@@ -45,22 +69,52 @@ class Admin:
     def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:
         """Create or update a mailbox; a password (if given) becomes a new secret version."""
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        if mailbox.auth_method in _PASSWORD_METHODS and mailbox.provider not in (
+            Provider.IMAP,
+            Provider.POP3,
+        ):
+            raise ValidationError(f"mailbox {mailbox.key}: passwords are for IMAP and POP3 only")
+        if mailbox.provider in (Provider.IMAP, Provider.POP3):  # SSRF: before anything is written
+            check_host_for_save(
+                mailbox.host,
+                mailbox.effective_port(),
+                allow_private=self._allow_private,
+                resolver=self._resolver,
+            )
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
-        if mailbox.auth_method in (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD):
+        if mailbox.auth_method in _PASSWORD_METHODS:
             if password:
                 register_secret(password)
                 name = password_secret_name(mailbox.tenant_id, mailbox.id)
                 self._secrets.put_secret(name, password)
                 updates["secret_ref"] = name
-            elif not mailbox.secret_ref:
-                raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+            else:
+                # the stored password is kept only for the server and login it was given for
+                # (never sent to a new host); the stored document decides, not the caller
+                updates["secret_ref"] = self._kept_password(mailbox)
         stored = mailbox.model_copy(update=updates)
         self._state.put_mailbox(stored)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
         self._audit(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
+
+    def _kept_password(self, mailbox: Mailbox) -> str:
+        try:
+            existing = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
+        except NotFound:
+            existing = None
+        if existing is None or existing.auth_method not in _PASSWORD_METHODS:
+            raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+        if not existing.secret_ref:
+            raise ValidationError(f"mailbox {mailbox.key}: a password is required")
+        if _server_and_login(existing) != _server_and_login(mailbox):
+            raise ValidationError(
+                f"mailbox {mailbox.key}: the server, port, TLS mode, login or provider changed: "
+                "enter the password again"
+            )
+        return existing.secret_ref
 
     def set_enabled(
         self, tenant_id: TenantId, mailbox_id: MailboxId, enabled: bool, *, actor: str
@@ -69,8 +123,33 @@ class Admin:
         updated = mailbox.model_copy(update={"enabled": enabled, "updated_at": self._clock.now()})
         self._state.put_mailbox(updated)
         action = "mailbox.enable" if enabled else "mailbox.disable"
-        self._audit(tenant_id, actor, action, mailbox.key, {})
+        details: dict[str, Any] = {}
+        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+            try:
+                (self._push.start if enabled else self._push.stop)(updated)
+                details["push"] = "started" if enabled else "stopped"
+            except MailIngestError as exc:  # the renew job / expiry settles it later
+                logger.warning("push not changed", extra={"error": str(exc)[:200]})
+                details["push"] = "pending"
+        self._audit(tenant_id, actor, action, mailbox.key, details)
         return updated
+
+    def remove_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> None:
+        """Stop its push (Gmail watch, Graph subscription), delete the mailbox with its cursor
+        and health, and destroy its stored password / refresh token."""
+        mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
+        details: dict[str, Any] = {"provider": mailbox.provider.value}
+        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+            try:
+                self._push.stop(mailbox)
+            except MailIngestError as exc:  # it lapses by itself (7 days at most)
+                logger.warning("push not stopped", extra={"error": str(exc)[:200]})
+                details["push"] = "lapses"
+        self._state.delete_mailbox(tenant_id, mailbox_id)
+        for name in {password_secret_name(tenant_id, mailbox_id), mailbox.secret_ref or ""} - {""}:
+            with contextlib.suppress(NotFound):
+                self._secrets.delete_secret(name)
+        self._audit(tenant_id, actor, "mailbox.remove", mailbox.key, details)
 
     def _audit(
         self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, Any]

@@ -9,6 +9,7 @@ from shared.domain.models import AuthMethod, Mailbox
 from shared.errors import AuthError, NotFound
 from shared.observability import register_secret
 from shared.ports import CredentialProvider, LoginCredentials, SecretStore
+from shared.secret_names import owned_secret_ref
 
 
 class PasswordCredentialProvider:
@@ -18,8 +19,9 @@ class PasswordCredentialProvider:
     def credentials_for(self, mailbox: Mailbox) -> LoginCredentials:
         if not mailbox.secret_ref:
             raise AuthError(f"mailbox {mailbox.key} has no stored password")
+        name = owned_secret_ref(mailbox.tenant_id, mailbox.id, mailbox.secret_ref, "password")
         try:
-            password = self._secrets.get_secret(mailbox.secret_ref)
+            password = self._secrets.get_secret(name)
         except NotFound:
             raise AuthError(f"the password secret of {mailbox.key} is missing") from None
         register_secret(password)

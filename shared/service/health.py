@@ -34,11 +34,34 @@ def stale_window(mailbox: Mailbox, idle_refresh_s: int) -> timedelta:
     return timedelta(seconds=3 * max(mailbox.poll_interval_s, idle_refresh_s))
 
 
-def is_stale(health: Health, mailbox: Mailbox, now: datetime, idle_refresh_s: int) -> bool:
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def stuck_since(
+    pending: int | None, waiting_since: datetime | None, progress: datetime | None
+) -> datetime | None:
+    """Since when messages have waited on the server with none handed off; None when nothing
+    waits. ``waiting_since``: when the current backlog began; ``progress``: last handoff."""
+    if not pending or waiting_since is None:
+        return None
+    return max(waiting_since, progress) if progress is not None else waiting_since
+
+
+def is_stale(
+    health: Health,
+    mailbox: Mailbox,
+    now: datetime,
+    idle_refresh_s: int,
+    stuck_after: timedelta = STUCK_AFTER,
+) -> bool:
     """No doorbell and no successful sync within the window a healthy watcher would have
-    produced one (a silent watcher is the failure users hit most)."""
+    produced one (a silent watcher is the failure users hit most), or messages waiting on the
+    server with none handed off for ``stuck_after`` (a watcher that connects but is stuck)."""
     if not mailbox.enabled:
         return False
+    stuck = stuck_since(health.pending, health.oldest_pending_at, health.last_event_at)
+    if stuck is not None and now - stuck > stuck_after:
+        return True
     window = stale_window(mailbox, idle_refresh_s)
     latest = max(
         (t for t in (health.last_doorbell_at, health.last_sync_at) if t is not None),
@@ -55,6 +78,9 @@ class HealthReporter:
         self._pending: dict[tuple[TenantId, MailboxId], HealthUpdate] = {}
         # latest doorbell or sync reported by this process: the stale check needs no reads
         self._alive: dict[tuple[TenantId, MailboxId], datetime] = {}
+        # since when messages have waited (pending > 0), and the latest handoff
+        self._backlog: dict[tuple[TenantId, MailboxId], datetime] = {}
+        self._progress: dict[tuple[TenantId, MailboxId], datetime] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -68,6 +94,14 @@ class HealthReporter:
         with self._lock:
             if alive is not None:
                 self._alive[key] = alive
+            if update.last_event_at is not None:
+                self._progress[key] = update.last_event_at
+            if update.pending == 0:
+                self._backlog.pop(key, None)
+            elif update.pending is not None:
+                # oldest_pending_at: when the current backlog began (kept until it is empty)
+                since = self._backlog.setdefault(key, self._clock.now())
+                update = update.model_copy(update={"oldest_pending_at": since})
             current = self._pending.get(key)
             self._pending[key] = merge(current, update) if current else update
 
@@ -83,6 +117,13 @@ class HealthReporter:
                 processing_ms_total=result.processing_ms,
             ),
         )
+
+    def stuck_since(self, mailbox: Mailbox) -> datetime | None:
+        """Since when messages have waited with none handed off (this process's view)."""
+        key = (mailbox.tenant_id, mailbox.id)
+        with self._lock:
+            backlog = self._backlog.get(key)
+            return stuck_since(1 if backlog else 0, backlog, self._progress.get(key))
 
     def last_alive(self, mailbox: Mailbox) -> datetime | None:
         with self._lock:

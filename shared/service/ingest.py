@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -34,10 +35,17 @@ from shared.domain.event import (
     encode_event,
     event_attributes,
 )
-from shared.domain.message import Classification, ParsedMessage
+from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
-from shared.errors import MailIngestError, RetryableError, ServiceUnavailable
+from shared.errors import (
+    ClaimBusy,
+    MailIngestError,
+    MessageTooLarge,
+    PortFailure,
+    RetryableError,
+    ServiceUnavailable,
+)
 from shared.ids import event_id, message_id_key
 from shared.observability import log_labels, redact
 from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
@@ -90,6 +98,10 @@ class IngestPipeline:
         self._rules_lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------
+    @property
+    def holder(self) -> str:
+        """The name claims are taken under (a watcher's: the same as its leases')."""
+        return self._holder
 
     def ingest(
         self,
@@ -98,20 +110,24 @@ class IngestPipeline:
         raw: bytes,
         *,
         received_at: datetime | None = None,
+        lease: str | None = None,
     ) -> IngestResult:
+        """``lease``: the mailbox lease the caller holds while it ingests (the watcher's); the
+        claims name it, so they are taken over as soon as this holder loses it (a SIGKILL
+        stalls the message for at most the lease TTL, not the in-flight timeout)."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
             tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
         ):
-            outcome = self._claim(eid)
+            outcome = self._claim(eid, lease)
             if outcome is ClaimOutcome.DONE:
                 logger.info("duplicate message skipped", extra={"event_id": eid})
                 return IngestResult(eid, "duplicate", "", self._ms(started))
             if outcome is ClaimOutcome.BUSY:
-                raise RetryableError(f"event {eid} is being processed by another worker")
+                raise ClaimBusy(f"event {eid} is being processed by another worker")
             try:
-                result = self._process(mailbox, provider_message_id, eid, raw, received_at)
+                result = self._process(mailbox, provider_message_id, eid, raw, received_at, lease)
             except RetryableError:
                 self._release(eid)
                 raise
@@ -138,40 +154,60 @@ class IngestPipeline:
         eid: str,
         raw: bytes,
         received_at: datetime | None,
+        lease: str | None,
     ) -> tuple[Outcome, str]:
+        """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
+        building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
+        Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
+        with _port("blob store"):
+            raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
         origin = Origin(
             mailbox=mailbox,
             provider_message_id=provider_message_id,
             event_id=eid,
             received_at=received_at or self._clock.now(),
-            raw_ref=None,
+            raw_ref=raw_ref,
             raw_size=len(raw),
         )
         try:
-            raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
-            origin = replace(origin, raw_ref=raw_ref)
+            return self._process_stored(mailbox, eid, origin, raw, lease)
+        except _MessageFailure as failure:
+            with _port("state store"):
+                return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+
+    def _process_stored(
+        self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
+    ) -> tuple[Outcome, str]:
+        with _message_step():
             parsed, error = self._parse(raw)
-            if parsed is None:
+        if parsed is None:
+            with _message_step():
                 event = build_unparseable_event(origin, error or "unparseable")
-                self._publish(mailbox, event)
-                self._complete(eid)
-                logger.warning(
-                    "unparseable message published", extra={"event_id": eid, "reason": error}
+            self._publish(mailbox, event)
+            self._complete(eid)
+            logger.warning(
+                "unparseable message published", extra={"event_id": eid, "reason": error}
+            )
+            return "unparseable", "unparseable"
+        with _port("state store"):
+            msgid_key = self._claim_message_id(mailbox, parsed, eid, lease)
+        if msgid_key == "":
+            return "duplicate", ""
+        try:
+            with _port("state store"):
+                rules = self._tenant_rules(mailbox)
+            with _message_step():
+                classification = classify(parsed, rules)
+            if classification.skip:
+                self._complete(eid, msgid_key)
+                logger.info(
+                    "message skipped by tenant rule",
+                    extra={"event_id": eid, "rules": list(classification.rules)},
                 )
-                return "unparseable", "unparseable"
-            msgid_key = self._claim_message_id(mailbox, parsed, eid)
-            if msgid_key == "":
-                return "duplicate", ""
-            try:
-                classification = self._classify(mailbox, parsed)
-                if classification.skip:
-                    self._complete(eid, msgid_key)
-                    logger.info(
-                        "message skipped by tenant rule",
-                        extra={"event_id": eid, "rules": list(classification.rules)},
-                    )
-                    return "skipped", classification.label
+                return "skipped", classification.label
+            with _port("blob store"):
                 refs = self._store_large_parts(mailbox, eid, parsed)
+            with _message_step():
                 event = build_event(
                     origin,
                     parsed,
@@ -179,21 +215,14 @@ class IngestPipeline:
                     inline_body_max_chars=self._opt.inline_body_max_chars,
                     refs=refs,
                 )
-                self._publish(mailbox, event)
-            except Exception:
-                if msgid_key:
-                    self._release(msgid_key)
-                raise
-            self._complete(eid, msgid_key)
-            logger.info(
-                "event published",
-                extra={"event_id": eid, "label": classification.label},
-            )
-            return "published", classification.label
-        except RetryableError:
+            self._publish(mailbox, event)
+        except BaseException:
+            if msgid_key:
+                self._release(msgid_key)
             raise
-        except Exception as exc:  # noqa: BLE001 - message-specific failure: dead-letter it
-            return self._dead_letter(mailbox, provider_message_id, eid, origin.raw_ref, exc)
+        self._complete(eid, msgid_key)
+        logger.info("event published", extra={"event_id": eid, "label": classification.label})
+        return "published", classification.label
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self._opt.max_message_bytes:
@@ -208,23 +237,22 @@ class IngestPipeline:
         except UnparseableMessage as exc:
             return None, str(exc)
 
-    def _claim_message_id(self, mailbox: Mailbox, parsed: ParsedMessage, eid: str) -> str | None:
+    def _claim_message_id(
+        self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
+    ) -> str | None:
         """Second guard. Returns the claimed key, None when there is no Message-ID, or ""
         when the same Message-ID was already published from this account (a duplicate)."""
         if not parsed.message_id:
             return None
         key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
-        outcome = self._claim(key)
+        outcome = self._claim(key, lease)
         if outcome is ClaimOutcome.CLAIMED:
             return key
         if outcome is ClaimOutcome.DONE:
             self._complete(eid)
             logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
             return ""
-        raise RetryableError("the same Message-ID is being processed by another worker")
-
-    def _classify(self, mailbox: Mailbox, parsed: ParsedMessage) -> Classification:
-        return classify(parsed, self._tenant_rules(mailbox))
+        raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:
         now = time.monotonic()
@@ -269,10 +297,16 @@ class IngestPipeline:
     def _publish(self, mailbox: Mailbox, event: dict[str, Any]) -> None:
         data = encode_event(event)
         attributes = event_attributes(event)
-        retrying = self._retrying()
-        for attempt in retrying:
-            with attempt:
-                self._sink.publish(data, ordering_key=mailbox.key, attributes=attributes)
+        try:
+            for attempt in self._retrying():
+                with attempt:
+                    self._sink.publish(data, ordering_key=mailbox.key, attributes=attributes)
+        except MessageTooLarge as exc:  # this event, not the topic: message-specific
+            raise _MessageFailure(exc) from exc
+        except RetryableError:
+            raise
+        except Exception as exc:
+            raise PortFailure(f"event sink: {_describe(exc)}") from exc
 
     def _retrying(self) -> Retrying:
         """Transient failures (ServiceUnavailable) retried with exponential backoff."""
@@ -322,23 +356,26 @@ class IngestPipeline:
 
     # -- claims -------------------------------------------------------------------------
 
-    def _claim(self, key: str) -> ClaimOutcome:
-        return self._state.claim(
-            key,
-            self._holder,
-            ttl=self._opt.dedupe_ttl,
-            in_flight_timeout=self._opt.in_flight_timeout,
-        )
+    def _claim(self, key: str, lease: str | None) -> ClaimOutcome:
+        with _port("state store"):
+            return self._state.claim(
+                key,
+                self._holder,
+                ttl=self._opt.dedupe_ttl,
+                in_flight_timeout=self._opt.in_flight_timeout,
+                lease=lease,
+            )
 
     def _complete(self, *keys: str | None) -> None:
         """Mark claims done. Called after a publish succeeded, so it tries hard: giving up
         here would let a retry publish the event again (consumers dedupe by event id)."""
         retrying = self._retrying()
-        for key in keys:
-            if key:
-                for attempt in retrying:
-                    with attempt:
-                        self._state.complete_claim(key, self._holder)
+        with _port("state store"):
+            for key in keys:
+                if key:
+                    for attempt in retrying:
+                        with attempt:
+                            self._state.complete_claim(key, self._holder)
 
     def _release(self, key: str) -> None:
         try:
@@ -354,3 +391,39 @@ class IngestPipeline:
     @staticmethod
     def _ms(started: float) -> float:
         return (time.perf_counter() - started) * 1000.0
+
+
+class _MessageFailure(Exception):
+    """A step failed because of this message (parse, tenant rules, classify, event building,
+    an event over the topic's size limit): the only kind of failure that is dead-lettered."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@contextmanager
+def _message_step() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:  # pure code on this message's content
+        raise _MessageFailure(exc) from exc
+
+
+@contextmanager
+def _port(name: str) -> Iterator[None]:
+    """A port's failure, transient or not (a GCS 403, a missing bucket), is never the
+    message's fault: it leaves as ``PortFailure`` so nothing is handed off."""
+    try:
+        yield
+    except (RetryableError, _MessageFailure):
+        raise
+    except Exception as exc:
+        raise PortFailure(f"{name}: {_describe(exc)}") from exc
+
+
+def _describe(exc: Exception) -> str:
+    # adapters map vendor errors to our types with safe messages; anything else (a bug, a
+    # vendor type that escaped) is named by type only, so no URL or token reaches health
+    text = str(exc) if isinstance(exc, MailIngestError) else ""
+    return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:300]

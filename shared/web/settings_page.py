@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.domain.message import Classification
 from shared.domain.models import (
     AfterProcessing,
     AuthMethod,
@@ -30,8 +31,13 @@ from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.health import is_stale
+from shared.service.rules import RuleBook
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
+CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
+PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
+# audit details the page does not repeat (long or internal); never a secret in any case
+_AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
 
 
@@ -43,6 +49,8 @@ class MailboxView:
     status: str  # connected | error | warning | disabled | unknown
     connect_google: str
     connect_microsoft: str
+    connect_gmail_api: str
+    connect_graph: str
 
 
 def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
@@ -53,6 +61,13 @@ def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
     if stale or health.state is MailboxState.BACKOFF:
         return "warning"
     return "connected" if health.state in _GOOD else "unknown"
+
+
+LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
+
+
+def _list(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()][:50]
 
 
 def _ago(when: datetime | None, now: datetime) -> str:
@@ -68,13 +83,22 @@ def _ago(when: datetime | None, now: datetime) -> str:
 
 class SettingsPage:
     def __init__(
-        self, state: StateStore, admin: Admin, clock: Clock, *, oauth_start_url: str, csrf_key: str
+        self,
+        state: StateStore,
+        admin: Admin,
+        clock: Clock,
+        *,
+        oauth_start_url: str,
+        csrf_key: str,
+        idle_refresh_s: int = 300,
     ) -> None:
         self._state = state
         self._admin = admin
         self._clock = clock
         self._oauth = oauth_start_url
         self._key = csrf_key.encode()
+        self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
+        self._rules = RuleBook(state, clock)
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -90,12 +114,25 @@ class SettingsPage:
             raise AuthError("not an admin of this tenant")
         return tenant
 
+    def _csrf_mac(self, admin: str, tenant_id: str, expires: int) -> str:
+        message = f"csrf\x00{admin.lower()}\x00{tenant_id}\x00{expires}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
     def csrf_token(self, admin: str, tenant_id: str) -> str:
-        return hmac.new(self._key, f"{admin}\x00{tenant_id}".encode(), hashlib.sha256).hexdigest()
+        """``<expiry>.<mac>``: bound to admin and tenant, valid for CSRF_TTL_S."""
+        expires = int(self._clock.now().timestamp()) + CSRF_TTL_S
+        return f"{expires}.{self._csrf_mac(admin, tenant_id, expires)}"
 
     def _check_csrf(self, admin: str, tenant_id: str, token: str) -> None:
-        if not hmac.compare_digest(self.csrf_token(admin, tenant_id), token or ""):
-            raise ValidationError("the form has expired: reload the page")
+        expires_text, _, mac = (token or "").partition(".")
+        expired = ValidationError("the form has expired: reload the page")
+        if not expires_text.isdigit() or len(expires_text) > 12:
+            raise expired
+        expires = int(expires_text)
+        if not hmac.compare_digest(self._csrf_mac(admin, tenant_id, expires), mac):
+            raise expired
+        if self._clock.now().timestamp() > expires:
+            raise expired
 
     # -- views ----------------------------------------------------------------------------
     def views(self, tenant: Tenant) -> list[MailboxView]:
@@ -103,11 +140,13 @@ class SettingsPage:
         out = []
         for m in self._state.list_mailboxes(tenant.id):
             health = self._state.get_health(m.tenant_id, m.id, now)
-            stale = is_stale(health, m, now, idle_refresh_s=300)
+            stale = is_stale(health, m, now, idle_refresh_s=self._idle_refresh_s)
             mode = "pop3" if m.provider is Provider.POP3 else "imap"
-            link = {"tenant": m.tenant_id, "mailbox": m.id, "mode": mode}
-            google = urlencode({**link, "provider": "google"})
-            microsoft = urlencode({**link, "provider": "microsoft"})
+            link = {"tenant": m.tenant_id, "mailbox": m.id}
+            google = urlencode({**link, "mode": mode, "provider": "google"})
+            microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
+            gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
+            graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
             out.append(
                 MailboxView(
                     mailbox=m,
@@ -116,21 +155,33 @@ class SettingsPage:
                     status=_status(m, health, stale),
                     connect_google=f"{self._oauth}?{google}",
                     connect_microsoft=f"{self._oauth}?{microsoft}",
+                    connect_gmail_api=f"{self._oauth}?{gmail_api}",
+                    connect_graph=f"{self._oauth}?{graph}",
                 )
             )
         return out
 
-    def render(self, admin: str | None, tenant_id: str, notice: str = "") -> str:
+    def render(
+        self,
+        admin: str | None,
+        tenant_id: str,
+        notice: str = "",
+        tried: Classification | None = None,
+    ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
         template = self._env.get_template("settings.html")
         return template.render(
+            rules=self._rules.rules(tenant.id),
+            labels=LABELS,
+            tried=tried,
             tenant=tenant,
             views=self.views(tenant),
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
             admin=admin,
             after_options=[a.value for a in AfterProcessing],
+            audit=self.audit(tenant),
         )
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
@@ -144,15 +195,107 @@ class SettingsPage:
             for v in self.views(tenant)
         ]
 
-    def save(self, admin: str | None, form: dict[str, str]) -> str:
-        """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice."""
+    def act(self, admin: str | None, form: dict[str, str]) -> str:
+        """A button on a mailbox: enable, disable or remove it; returns a notice."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
         try:
+            mailbox_id = MailboxId(form.get("mailbox", ""))
+            self._state.get_mailbox(tenant.id, mailbox_id)  # this tenant's, or NotFound
+        except ValueError:
+            raise ValidationError("no such mailbox") from None
+        action = form.get("action", "")
+        if action in ("enable", "disable"):
+            self._admin.set_enabled(tenant.id, mailbox_id, action == "enable", actor=admin)
+            return f"mailbox {mailbox_id} {action}d"
+        if action == "remove":
+            if form.get("confirm") != "remove":
+                raise ValidationError("tick the box to confirm the removal")
+            self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
+            return f"mailbox {mailbox_id} removed"
+        raise ValidationError("unknown action")
+
+    def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
+        """Save or delete one of the tenant's rules; returns a notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        if form.get("rule_action") == "delete":
+            self._rules.delete(tenant.id, form.get("rule_id", ""), actor=admin)
+            return f"rule {form.get('rule_id', '')} deleted"
+        doc = {
+            "id": form.get("rule_id", ""),
+            "name": form.get("rule_name", ""),
+            "priority": int(form.get("priority") or 100),
+            "conditions": {
+                "sender_domains": _list(form.get("sender_domains")),
+                "sender_addresses": _list(form.get("sender_addresses")),
+                "subject_keywords": _list(form.get("subject_keywords")),
+                "body_keywords": _list(form.get("body_keywords")),
+                "subject_regex": form.get("subject_regex") or None,
+            },
+            "actions": {
+                "label": form.get("label") or None,
+                "skip": form.get("skip") == "on",
+            },
+        }
+        rule = self._rules.save(tenant.id, doc, actor=admin)
+        return f"rule {rule.id} saved"
+
+    def try_rules(self, admin: str | None, form: dict[str, str]) -> Classification:
+        """The label (and the rules that fired) a pasted email gets with this tenant's rules."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        raw = form.get("email", "").replace("\r\n", "\n").replace("\n", "\r\n")
+        return self._rules.try_it(tenant.id, raw.encode("utf-8", "replace"))
+
+    def audit(self, tenant: Tenant, limit: int = 20) -> list[dict[str, Any]]:
+        return [
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "target": e.target,
+                "details": ", ".join(
+                    f"{k}={v}" for k, v in sorted(e.details.items()) if k not in _AUDIT_HIDDEN
+                ),
+            }
+            for e in self._state.list_audit(tenant.id, limit=limit)
+        ]
+
+    def save(self, admin: str | None, form: dict[str, str]) -> str:
+        """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
+        Everything is validated before a secret is written (no orphan secret version)."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
+            raise ValidationError(
+                "this form is for IMAP or POP3 with a password; "
+                "connect Gmail or Microsoft 365 with the Connect buttons"
+            )
+        try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox
             existing = None
+        try:
+            auth = AuthMethod(form.get("auth_method", "password"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
+        # and refresh-token secret) unless the admin switches it to a password and gives one
+        keep_oauth = (
+            existing is not None
+            and existing.auth_method is AuthMethod.OAUTH2
+            and (auth is AuthMethod.OAUTH2 or not form.get("password"))
+        )
+        if keep_oauth:
+            auth = AuthMethod.OAUTH2
+        keep_secret = existing is not None and (
+            keep_oauth or existing.auth_method is not AuthMethod.OAUTH2
+        )
         try:
             mailbox = Mailbox(
                 tenant_id=tenant.id,
@@ -163,9 +306,11 @@ class SettingsPage:
                 host=form.get("host") or None,
                 port=int(form["port"]) if form.get("port") else None,
                 tls=TlsMode(form.get("tls", "tls")),
-                auth_method=AuthMethod(form.get("auth_method", "password")),
+                auth_method=auth,
                 username=form.get("username") or None,
-                secret_ref=existing.secret_ref if existing else None,
+                secret_ref=existing.secret_ref if existing and keep_secret else None,
+                oauth=existing.oauth if existing and keep_oauth else None,
+                enabled=existing.enabled if existing else True,
                 folder=form.get("folder") or "INBOX",
                 idle=form.get("idle") == "on",
                 poll_interval_s=int(form.get("poll_interval_s") or 60),

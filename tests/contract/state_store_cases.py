@@ -16,6 +16,7 @@ from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Mailbox, Provider
 from shared.ids import MailboxId, TenantId
 from shared.ports import StateStore
+from shared.secret_names import password_secret_name
 
 T1, T2 = TenantId("acme"), TenantId("globex")
 M1, M2 = MailboxId("booking"), MailboxId("stopsale")
@@ -33,7 +34,7 @@ def mailbox(tenant: TenantId = T1, mid: str = "booking", **kw: Any) -> Mailbox:
         "provider": Provider.IMAP,
         "address": f"{mid}@{tenant}.example",
         "host": "imap.example.com",
-        "secret_ref": f"mailingest-{tenant}-{mid}-password",
+        "secret_ref": password_secret_name(tenant, mid),
     }
     base.update(kw)
     return Mailbox(**base)

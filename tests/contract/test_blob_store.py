@@ -11,24 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import google.cloud.storage as storage
 import pytest
-from google.api_core.client_options import ClientOptions
-from google.auth.credentials import AnonymousCredentials
 
 from shared.adapters.blobs import GcsBlobStore, LocalDirBlobStore
 from shared.adapters.memory_sinks import InMemoryBlobStore
 from shared.errors import NotFound, ServiceUnavailable, ValidationError
-from tests.fakes.gcs_server import gcs_stand_in
-
-
-def _gcs_client(endpoint: str) -> Any:
-    """The official client, without credentials, on a loopback endpoint."""
-    return storage.Client(
-        project="demo-test",
-        credentials=AnonymousCredentials(),
-        client_options=ClientOptions(api_endpoint=endpoint),
-    )
+from tests.fakes.gcs_server import gcs_stand_in, official_client
 
 
 @pytest.fixture(params=["memory", "local", "gcs"])
@@ -39,7 +27,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         yield LocalDirBlobStore(tmp_path / "local blobs")  # a space: refs are encoded URIs
     else:
         with gcs_stand_in() as endpoint:
-            yield GcsBlobStore("raw-mime", client=_gcs_client(endpoint))
+            yield GcsBlobStore("raw-mime", client=official_client(endpoint))
 
 
 def test_round_trip_and_idempotent_overwrite(store: Any) -> None:
@@ -106,7 +94,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(tmp_path: Path)
 def test_an_unreachable_gcs_is_service_unavailable_within_the_timeout() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-        client = _gcs_client(f"http://127.0.0.1:{s.getsockname()[1]}")
+        client = official_client(f"http://127.0.0.1:{s.getsockname()[1]}")
         store = GcsBlobStore("raw-mime", client=client, timeout_s=2)
         with pytest.raises(ServiceUnavailable):
             store.put_blob("raw/a.eml", b"x", "message/rfc822")

@@ -60,8 +60,10 @@ def test_document_layout(store: FirestoreStateStore, firestore_client: Any) -> N
     store.compare_and_set_cursor(T1, M1, 0, {"uidvalidity": 7, "last_uid": 1})
     store.update_health(T1, M1, HealthUpdate(state=MailboxState.IDLE, processed=1), START)
     settings = _doc(firestore_client, "tenants/acme/mailboxes/booking")
-    assert set(settings) == {"settings", "tenant_id"}  # no cursor/health in the settings doc
+    # no cursor/health in the settings doc; address_key serves find_mailboxes (Gmail pushes)
+    assert set(settings) == {"settings", "tenant_id", "address_key"}
     assert settings["tenant_id"] == "acme"
+    assert settings["address_key"] == "imap:booking@acme.example"
     cursor = _doc(firestore_client, "tenants/acme/mailboxes/booking/state/cursor")
     assert (cursor["version"], cursor["value"]) == (1, {"uidvalidity": 7, "last_uid": 1})
     health = _doc(firestore_client, "tenants/acme/mailboxes/booking/state/health")

@@ -39,6 +39,23 @@ def test_latest_version_wins(store: Any) -> None:
     assert store.get_secret("mailingest-acme-booking-password") == VALUE
 
 
+def test_superseded_versions_are_destroyed_and_the_latest_kept(store: Any) -> None:
+    """Issue #8 item 11: every version not destroyed is billed; a rotated refresh token
+    supersedes all older ones."""
+    name = "mailingest-acme-booking-oauth"
+    store.put_secret(name, "rt-1")
+    store.put_secret(name, "rt-2")
+    latest = store.put_secret(name, "rt-3")
+    assert store.destroy_versions_before(name, latest) == 2
+    assert store.destroy_versions_before(name, latest) == 0  # already destroyed
+    assert store.get_secret(name) == "rt-3"
+    newer = store.put_secret(name, "rt-4")
+    assert store.destroy_versions_before(name, newer) == 1  # only rt-3 was still live
+    assert store.get_secret(name) == "rt-4"
+    with pytest.raises(NotFound):
+        store.destroy_versions_before("never-written", newer)
+
+
 def test_unknown_and_deleted_secrets_are_not_found(store: Any) -> None:
     with pytest.raises(NotFound):
         store.get_secret("never-written")

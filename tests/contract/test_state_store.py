@@ -261,3 +261,24 @@ def test_rules_crud(env: Env) -> None:
     assert store.list_rule_docs(T1)[1] == {"id": "b", "priority": 9}
     store.delete_rule_doc(T1, "a")
     assert [d["id"] for d in store.list_rule_docs(T1)] == ["b"]
+
+
+def test_find_mailboxes_by_provider_and_address_across_tenants(env: Env) -> None:
+    from shared.domain.models import Provider
+
+    store, _clock = env
+    gmail: dict[str, Any] = {
+        "provider": Provider.GMAIL,
+        "host": None,
+        "address": "Booking@Acme.example",
+    }
+    store.put_mailbox(mailbox(**gmail))
+    store.put_mailbox(mailbox(tenant_id=T2, **gmail))
+    store.put_mailbox(mailbox(id=M2, address="booking@acme.example"))  # IMAP: not a match
+    found = store.find_mailboxes(Provider.GMAIL, "booking@ACME.example ")
+    assert [(m.tenant_id, m.id) for m in found] == sorted([(T1, M1), (T2, M1)])
+    assert store.find_mailboxes(Provider.GMAIL, "other@acme.example") == []
+    store.delete_mailbox(T2, M1)
+    assert [m.tenant_id for m in store.find_mailboxes(Provider.GMAIL, "booking@acme.example")] == [
+        T1
+    ]

@@ -120,6 +120,34 @@ def test_a_crashed_holders_claim_is_taken_over_and_done_claims_expire(env: Env) 
     assert store.claim("k2", "w3", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
 
 
+def test_a_claim_tied_to_a_lease_is_taken_over_as_soon_as_its_holder_loses_the_lease(
+    env: Env,
+) -> None:
+    """Issue #8 item 6: a watcher SIGKILLed between claim and publish stalled its mailbox
+    until the in-flight timeout. A claim names its holder's mailbox lease; once that lease
+    lapses (at most its TTL), is released or belongs to someone else, the claim is free."""
+    store, clock = env
+    ttl = timedelta(seconds=20)
+    assert store.try_acquire_lease("acme/booking", "w1#a", ttl) is not None
+    assert store.claim("k", "w1#a", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+    # the holder's lease is live: it is in flight, whoever asks (its own restart included)
+    assert store.claim("k", "w1#b", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.BUSY
+    clock.advance(timedelta(seconds=21))  # SIGKILLed: nobody renews the lease
+    assert store.claim("k", "w1#b", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+    # the new holder's claim is as safe as the first one was
+    assert store.try_acquire_lease("acme/booking", "w1#b", ttl) is not None
+    assert store.claim("k", "w2", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.BUSY
+    # a lease another replica holds now: the claim's holder lost the mailbox
+    assert store.claim("k2", "w1#b", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+    store.release_lease("acme/booking", "w1#b")
+    assert store.try_acquire_lease("acme/booking", "w2", ttl) is not None
+    assert store.claim("k2", "w2", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+    # a claim naming no lease (a function, the CLI) still waits for the in-flight timeout
+    assert store.claim("k3", "fn-1", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+    clock.advance(timedelta(minutes=1))
+    assert store.claim("k3", "w2", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.BUSY
+
+
 def test_completing_without_a_claim_still_records_done(env: Env) -> None:
     store, clock = env
     store.complete_claim("published-anyway", "w1")

@@ -29,7 +29,7 @@ def test_the_corpus_flows_through_the_local_system(tmp_path: Path) -> None:
             "--state-dir",
             str(state_dir),
             "--exit-after",
-            str(len(MANIFEST)),
+            str(3 * len(MANIFEST)),
             "--timeout",
             "120",
         ],
@@ -40,10 +40,16 @@ def test_the_corpus_flows_through_the_local_system(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = [line for line in proc.stdout.splitlines() if line.startswith("demo-agency")]
-    assert len(lines) == len(MANIFEST), proc.stdout[-3000:]
-    labels = sorted(line.split()[2] for line in lines)
-    assert labels == sorted(m["label"] for m in MANIFEST)
-    assert f"stopped; {len(MANIFEST)} events seen" in proc.stdout
+    assert len(lines) == 3 * len(MANIFEST), proc.stdout[-3000:]
+    expected = sorted(m["label"] for m in MANIFEST)
+    # the same samples through IMAP IDLE (mailbox "booking"), the Gmail API path
+    # (mailbox "gmail-booking": stand-in → Pub/Sub emulator push → gmail_push) and the Graph
+    # path ("m365-stopsale": stand-in → graph_webhook → queue → graph_worker)
+    for mailbox in ("booking", "gmail-booking", "m365-stopsale"):
+        labels = sorted(line.split()[2] for line in lines if line.split()[1] == mailbox)
+        assert labels == expected, (mailbox, proc.stdout[-3000:])
+    assert f"stopped; {3 * len(MANIFEST)} events seen" in proc.stdout
+    assert "function gmail_push: http://127.0.0.1:" in proc.stdout
     assert "function oauth_start: http://127.0.0.1:" in proc.stdout
     assert "function settings: http://127.0.0.1:" in proc.stdout
     # nothing it started is left: the services' pid files point at dead processes

@@ -12,13 +12,20 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlparse
 
+import google.cloud.storage as storage
 import google_crc32c
+from google.api_core.client_options import ClientOptions
+from google.auth.credentials import AnonymousCredentials
 
 
 class _Store:
-    def __init__(self) -> None:
+    def __init__(self, forbidden: set[str]) -> None:
+        # object-name prefixes whose uploads are refused with 403, as for a service account
+        # without storage.objects.create on them (the caller may change the set while serving)
+        self.forbidden = forbidden
         self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.sessions: dict[str, tuple[str, str, str]] = {}
         self.lock = threading.Lock()
@@ -92,6 +99,28 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
                 },
             )
 
+        def _forbidden(self, bucket: str, name: str) -> bool:
+            with store.lock:
+                refused = any(name.startswith(p) for p in store.forbidden)
+            if refused:
+                message = (
+                    f"caller does not have storage.objects.create access to "
+                    f"the Google Cloud Storage object {bucket}/{name}."
+                )
+                self._json(
+                    403,
+                    {
+                        "error": {
+                            "code": 403,
+                            "message": message,
+                            "errors": [
+                                {"message": message, "domain": "global", "reason": "forbidden"}
+                            ],
+                        }
+                    },
+                )
+            return refused
+
         def _body(self) -> bytes:
             return self.rfile.read(int(self.headers.get("Content-Length", "0")))
 
@@ -104,17 +133,23 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             kind = q.get("uploadType", [""])[0]
             if kind == "multipart":
                 meta, data, ctype = _split_multipart(self.headers["Content-Type"], body)
+                if self._forbidden(bucket, meta["name"]):
+                    return
                 with store.lock:
                     store.objects[(bucket, meta["name"])] = (data, ctype)
                 self._json(200, _resource(bucket, meta["name"], data, ctype))
             elif kind == "media":
                 name = q["name"][0]
+                if self._forbidden(bucket, name):
+                    return
                 with store.lock:
                     store.objects[(bucket, name)] = (body, self.headers["Content-Type"])
                 self._json(200, _resource(bucket, name, body, self.headers["Content-Type"]))
             elif kind == "resumable":
                 meta = json.loads(body or b"{}")
                 name = meta.get("name") or q["name"][0]
+                if self._forbidden(bucket, name):
+                    return
                 upload_id = uuid.uuid4().hex
                 ctype = self.headers.get("X-Upload-Content-Type", "application/octet-stream")
                 with store.lock:
@@ -168,9 +203,11 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def gcs_stand_in() -> Iterator[str]:
-    """Serve on a free loopback port; yields the endpoint URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(_Store()))
+def gcs_stand_in(forbidden: set[str] | None = None) -> Iterator[str]:
+    """Serve on a free loopback port; yields the endpoint URL. Uploads of names starting with
+    a prefix in ``forbidden`` are answered 403 (the set is read at every upload)."""
+    store = _Store(forbidden if forbidden is not None else set())
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(store))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -180,4 +217,13 @@ def gcs_stand_in() -> Iterator[str]:
         server.server_close()
 
 
-__all__ = ["gcs_stand_in", "quote"]
+def official_client(endpoint: str) -> Any:
+    """The official client, without credentials, on a loopback endpoint."""
+    return storage.Client(
+        project="demo-test",
+        credentials=AnonymousCredentials(),
+        client_options=ClientOptions(api_endpoint=endpoint),
+    )
+
+
+__all__ = ["gcs_stand_in", "official_client", "quote"]

@@ -43,6 +43,9 @@ def test_help_lists_the_commands() -> None:
         "replay",
         "watch",
         "run",
+        "health",
+        "resync",
+        "audit",
     ):
         assert command in out
 
@@ -110,7 +113,7 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     listed = cli("mailboxes", "list", "acme", env=env).stdout
     assert "acme/booking\timap\tbooking@acme.example\tBookings\tenabled" in listed
     shown = json.loads(cli("mailboxes", "show", "acme", "booking", env=env).stdout)
-    assert shown["mailbox"]["secret_ref"] == "mailingest-acme-booking-password"
+    assert shown["mailbox"]["secret_ref"] == "mailingest-t4-acme-m7-booking-password"
     assert shown["health"]["stale"] is True  # never synced
     assert password not in json.dumps(shown)
     docs = [d.to_dict() for d in firestore_client.collection_group("mailboxes").stream()]
@@ -120,3 +123,20 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     bad = cli("mailboxes", "show", "acme", "nope", env=env)
     assert bad.returncode == 1
     assert "not found" in bad.stderr
+    # the operator's views
+    (row,) = [json.loads(line) for line in cli("health", "--json", env=env).stdout.splitlines()]
+    assert (row["tenant"], row["mailbox"], row["state"]) == ("acme", "booking", "disabled")
+    table = cli("health", "--tenant", "acme", env=env)
+    assert table.returncode == 0
+    assert "booking" in table.stdout
+    assert "1 mailboxes" in table.stdout
+    trail = cli("audit", "acme", env=env).stdout.splitlines()
+    assert [line.split("\t")[2] for line in trail] == [
+        "mailbox.disable",
+        "mailbox.put",
+        "tenant.create",
+    ]
+    assert password not in "\n".join(trail)
+    imap = cli("resync", "acme", "booking", env=env)
+    assert imap.returncode == 2
+    assert "watcher" in imap.stdout

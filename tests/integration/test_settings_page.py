@@ -3,10 +3,11 @@ each other's mailboxes, CSRF on the form, and that no secret reaches the page.""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +15,27 @@ import pytest
 from cryptography.fernet import Fernet
 from functions_framework import create_app
 
-from shared.domain.models import HealthUpdate, MailboxState
+from shared.domain.models import (
+    AuthMethod,
+    HealthUpdate,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+)
+from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
+from shared.secret_names import password_secret_name, refresh_secret_name
+from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/settings/main.py"
-ACME_ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:ops@acme.example"}
-GLOBEX_ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:boss@globex.example"}
+ACME = "ops@acme.example"
+GLOBEX = "boss@globex.example"
 PASSWORD = "Hotel-Imap-Pass-42"
 
 
 @pytest.fixture
-def client(firestore_client: Any, tmp_path: Path) -> Any:
+def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
     import functions.settings.main as settings_main
     from shared.bootstrap import build_app
 
@@ -41,16 +51,16 @@ def client(firestore_client: Any, tmp_path: Path) -> Any:
             "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
         }
     )
-    settings_main._page = None
+    settings_main._page = settings_main._identity = None
     app = build_app()
     app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=("ops@acme.example",))
     app.admin.add_tenant("globex", "Globex", actor="t", admins=("boss@globex.example",))
     yield create_app("settings", SOURCE).test_client(), app
-    settings_main._page = None
+    settings_main._page = settings_main._identity = None
 
 
 def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
     assert match
     return match.group(1)
 
@@ -75,11 +85,11 @@ def _form(csrf: str, **extra: str) -> dict[str, str]:
     return form
 
 
-def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
+def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) -> None:
     http, app = client
-    page = http.get("/?tenant=acme", headers=ACME_ADMIN)
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
     assert page.status_code == 200
-    saved = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(_csrf(page.text)))
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(_csrf(page.text)))
     assert saved.status_code == 200
     assert "mailbox booking saved" in saved.text
     now = datetime.now(UTC)
@@ -89,7 +99,7 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
         HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, processed=47),
         now,
     )
-    html = http.get("/?tenant=acme", headers=ACME_ADMIN).text
+    html = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
     assert "Email Configuration" in html
     assert "booking@acme.example" in html
     assert "Connect with Google" in html
@@ -99,39 +109,332 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any) -> None:
     )
     assert "47 emails today" in html
     assert "Connected" in html
-    assert "Folder to monitor: Bookings" in html
-    for secret in (PASSWORD, "mailingest-acme-booking-password"):
+    assert 'Folder to monitor: <input value="Bookings"' in html
+    for secret in (PASSWORD, "mailingest-t4-acme-m7-booking-password"):
         assert secret not in html
-    assert app.secrets.get_secret("mailingest-acme-booking-password") == PASSWORD
-    api = json.loads(http.get("/?tenant=acme&format=json", headers=ACME_ADMIN).text)
+    assert app.secrets.get_secret("mailingest-t4-acme-m7-booking-password") == PASSWORD
+    api = json.loads(http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).text)
     assert api[0]["health"]["processed_24h"] == 47
     assert "secret_ref" not in api[0]["mailbox"]
 
 
-def test_tenants_never_see_each_other(client: Any) -> None:
+def test_tenants_never_see_each_other(client: Any, iap: IapStandIn) -> None:
     http, _ = client
-    page = http.get("/?tenant=acme", headers=ACME_ADMIN)
-    http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(_csrf(page.text)))
-    assert http.get("/?tenant=acme", headers=GLOBEX_ADMIN).status_code == 403
-    assert http.get("/?tenant=acme&format=json", headers=GLOBEX_ADMIN).status_code == 403
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(_csrf(page.text)))
+    assert http.get("/?tenant=acme", headers=iap.headers(GLOBEX)).status_code == 403
+    assert http.get("/?tenant=acme&format=json", headers=iap.headers(GLOBEX)).status_code == 403
     assert http.get("/?tenant=acme").status_code == 403  # nobody signed in
-    globex = http.get("/?tenant=globex", headers=GLOBEX_ADMIN).text
+    globex = http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text
     assert "booking@acme.example" not in globex
     # a globex admin cannot write into acme with their own form token either
     token = _csrf(globex)
-    assert http.post("/?tenant=acme", headers=GLOBEX_ADMIN, data=_form(token)).status_code == 403
+    assert (
+        http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=_form(token)).status_code
+        == 403
+    )
 
 
-def test_a_form_without_a_valid_csrf_token_is_refused(client: Any) -> None:
+def test_a_form_without_a_valid_csrf_token_is_refused(client: Any, iap: IapStandIn) -> None:
     http, app = client
-    response = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form("0" * 64))
+    response = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form("0" * 64))
     assert response.status_code == 400
     assert app.state.list_mailboxes(TenantId("acme")) == []
 
 
-def test_invalid_settings_are_a_clear_error(client: Any) -> None:
+def test_invalid_settings_are_a_clear_error(client: Any, iap: IapStandIn) -> None:
     http, _ = client
-    token = _csrf(http.get("/?tenant=acme", headers=ACME_ADMIN).text)
-    bad = http.post("/?tenant=acme", headers=ACME_ADMIN, data=_form(token, tls="plain"))
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    bad = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, tls="plain"))
     assert bad.status_code == 400
     assert "loopback" in bad.text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"host": "imap.attacker.example"},
+        {"port": "2993"},
+        {"tls": "starttls"},
+        {"username": "someone-else"},
+        {"provider": "pop3"},
+    ],
+)
+def test_changing_the_server_or_login_asks_for_the_password_again(
+    client: Any, iap: IapStandIn, change: dict[str, str]
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    assert (
+        http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)).status_code == 200
+    )
+    before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    # same settings, no password: the stored one is kept
+    same = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password=""))
+    assert same.status_code == 200
+    # a new server or login without a password: refused, the stored password never follows
+    moved = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="", **change)
+    )
+    assert moved.status_code == 400
+    assert "enter the password again" in moved.text
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).host == before.host
+    # with the password typed again the change is saved
+    again = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
+    assert again.status_code == 200
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) != before
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "169.254.169.254",
+        "metadata.google.internal",
+        "10.0.0.5",
+        "[::ffff:169.254.169.254]",
+        "::ffff:169.254.169.254",
+        "localhost",
+        "127.0.0.1",
+        "fd00::5",
+    ],
+)
+def test_production_refuses_to_save_a_private_or_internal_host(
+    client: Any, iap: IapStandIn, host: str
+) -> None:
+    http, app = client
+    os.environ["MAILINGEST_ALLOW_PRIVATE_HOSTS"] = "false"  # production (the page is built lazily)
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, host=host))
+    assert saved.status_code == 400
+    assert "not allowed" in saved.text or "does not resolve" in saved.text
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    with pytest.raises(NotFound):  # nothing written before the check
+        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+
+
+def _assert_page_headers(response: Any) -> None:
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_answer_forbids_framing_and_sniffing(client: Any, iap: IapStandIn) -> None:
+    http, _ = client
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    _assert_page_headers(page)
+    _assert_page_headers(http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)))
+    _assert_page_headers(http.get("/?tenant=acme"))  # 403
+    _assert_page_headers(http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form("1.0")))
+
+
+_REJECTED = [
+    {"provider": "gmail"},
+    {"provider": "graph"},
+    {"tls": "plain"},
+    {"poll_interval_s": "1"},
+    {"port": "70000"},
+    {"after_processing": "move"},
+    {"mailbox": "Bad/Id"},
+]
+
+
+@pytest.mark.parametrize("change", _REJECTED, ids=[next(iter(c.values())) for c in _REJECTED])
+def test_a_rejected_save_writes_no_secret(
+    client: Any, iap: IapStandIn, change: dict[str, str]
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
+    assert saved.status_code == 400
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    with pytest.raises(NotFound):
+        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+
+
+def test_the_password_form_refuses_gmail_and_graph_clearly(client: Any, iap: IapStandIn) -> None:
+    http, _ = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    for provider in ("gmail", "graph"):
+        saved = http.post(
+            "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, provider=provider)
+        )
+        assert saved.status_code == 400
+        assert "Connect buttons" in saved.text
+
+
+def test_an_oversized_or_unsized_body_is_refused_before_it_is_read(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    big = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, folder="x" * 100_000)
+    )
+    assert big.status_code == 413
+    _assert_page_headers(big)
+    chunked = http.post(
+        "/?tenant=acme",
+        headers={**iap.headers(ACME), "Transfer-Encoding": "chunked"},
+        input_stream=io.BytesIO(b"tenant=acme"),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert chunked.status_code in (411, 413)
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+
+
+def test_a_csrf_token_expires() -> None:
+    from mailingest_dev.clock import FakeClock
+    from shared.adapters.memory_sinks import InMemorySecretStore
+    from shared.adapters.memory_state import InMemoryStateStore
+    from shared.service.admin import Admin
+    from shared.web.settings_page import CSRF_TTL_S, SettingsPage
+
+    clock = FakeClock()
+    state = InMemoryStateStore(clock)
+    admin = Admin(state, InMemorySecretStore(), clock, allow_private_hosts=True)
+    admin.add_tenant("acme", "Acme", actor="t", admins=(ACME,))
+    page = SettingsPage(state, admin, clock, oauth_start_url="/o", csrf_key="k" * 44)
+    token = page.csrf_token(ACME, "acme")
+    clock.advance(timedelta(seconds=CSRF_TTL_S - 60))
+    assert page.save(ACME, _form(token)) == "mailbox booking saved"
+    clock.advance(timedelta(seconds=120))
+    with pytest.raises(ValidationError, match="expired"):
+        page.save(ACME, _form(token, mailbox="second"))
+    # a token cannot be stretched: another expiry breaks its MAC
+    expires, mac = token.split(".")
+    with pytest.raises(ValidationError, match="expired"):
+        page.save(ACME, _form(f"{int(expires) + 3600}.{mac}", mailbox="second"))
+    assert page.save(ACME, _form(page.csrf_token(ACME, "acme"), mailbox="second"))
+
+
+def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
+    client: Any, iap: IapStandIn
+) -> None:
+    """Issue #8 item 3: the save dropped ``oauth`` when an OAuth mailbox was edited."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    # what the OAuth callback stores after "Connect with Microsoft"
+    mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    grant = OAuthGrant(
+        provider=OAuthProvider.MICROSOFT,
+        connected_address="booking@acme.example",
+        scopes=("https://outlook.office.com/IMAP.AccessAsUser.All",),
+        connected_at=datetime.now(UTC),
+    )
+    app.state.put_mailbox(
+        mailbox.model_copy(
+            update={
+                "auth_method": AuthMethod.OAUTH2,
+                "oauth": grant,
+                "secret_ref": refresh_secret_name("acme", "booking"),
+            }
+        )
+    )
+    app.admin.set_enabled(TenantId("acme"), MailboxId("booking"), False, actor="t")
+    # the admin moves it to another folder; the form sends its default method and no password
+    edited = _form(token, folder="Stopsale", password="")
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=edited)
+    assert saved.status_code == 200
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.folder == "Stopsale"
+    assert stored.auth_method is AuthMethod.OAUTH2
+    assert stored.oauth == grant
+    assert stored.secret_ref == refresh_secret_name("acme", "booking")
+    assert stored.enabled is False
+    # switching it to a password, with one, is a deliberate change: the grant goes
+    switched = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="New-Pass-7")
+    )
+    assert switched.status_code == 200
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert (stored.auth_method, stored.oauth) == (AuthMethod.PASSWORD, None)
+    assert stored.secret_ref == password_secret_name("acme", "booking")
+
+
+def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    token = _csrf(page.text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    html = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    # real controls, not the mock-up's ASCII
+    assert 'type="radio"' in html
+    assert 'type="checkbox"' in html
+    assert "(o) OAuth" not in html
+    assert "mode=gmail" in html
+    assert "mode=graph" in html
+
+    def act(action: str, **extra: str) -> Any:
+        form = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": action, **extra}
+        return http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+
+    assert "mailbox booking disabled" in act("disable").text
+    assert not app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    assert "mailbox booking enabled" in act("enable").text
+    assert act("remove").status_code == 400  # not confirmed
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    # another tenant's admin cannot act on it, even with a form from this page
+    other = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": "disable"}
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=other).status_code == 403
+    removed = act("remove", confirm="remove")
+    assert "mailbox booking removed" in removed.text
+    with pytest.raises(NotFound):
+        app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    with pytest.raises(NotFound):  # its password went with it
+        app.secrets.get_secret(password_secret_name("acme", "booking"))
+    trail = [e.action for e in app.state.list_audit(TenantId("acme"))][:4]
+    assert trail == ["mailbox.remove", "mailbox.enable", "mailbox.disable", "mailbox.put"]
+    assert "Audit log" in removed.text
+    assert "mailbox.remove" in removed.text
+    assert PASSWORD not in removed.text
+
+
+def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_run(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = {
+        "tenant": "acme",
+        "csrf": token,
+        "rule_action": "save",
+        "rule_id": "bedbank-stops",
+        "rule_name": "Bed bank stop lists",
+        "priority": "10",
+        "sender_domains": "bedbank.example",
+        "subject_keywords": "availability update",
+        "label": "stopsale",
+    }
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert "rule bedbank-stops saved" in saved.text
+    assert "Bed bank stop lists" in saved.text
+    bad = {**form, "rule_id": "bad", "subject_regex": "(a)\\1"}  # a backreference: not RE2
+    assert http.post("/?tenant=acme", headers=iap.headers(ACME), data=bad).status_code == 400
+    email = (
+        "From: Ops <ops@bedbank.example>\n"
+        "Subject: Availability update <script>alert(1)</script>\n\n"
+        "Please see the attached list.\n"
+    )
+    tried = http.post(
+        "/?tenant=acme",
+        headers=iap.headers(ACME),
+        data={"tenant": "acme", "csrf": token, "try": "on", "email": email},
+    )
+    assert tried.status_code == 200
+    assert "Label: <strong>stopsale</strong>" in tried.text
+    assert "Rules that fired: tenant:bedbank-stops" in tried.text
+    assert "<script>alert(1)</script>" not in tried.text
+    # another tenant sees none of it and cannot delete it
+    assert "bedbank-stops" not in http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text
+    gone = {"tenant": "acme", "csrf": token, "rule_action": "delete", "rule_id": "bedbank-stops"}
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=gone).status_code == 403
+    assert (
+        "rule bedbank-stops deleted"
+        in http.post("/?tenant=acme", headers=iap.headers(ACME), data=gone).text
+    )
+    assert app.state.list_rule_docs(TenantId("acme")) == []
+    actions = [e.action for e in app.state.list_audit(TenantId("acme"))][:2]
+    assert actions == ["rule.delete", "rule.put"]

@@ -24,7 +24,7 @@ INFRA = REPO / "infra"
 TF_FILES = sorted(INFRA.rglob("*.tf"))
 TFVARS = sorted(INFRA.rglob("*.tfvars"))
 # project-wide grants that have no narrower resource (each justified in iam.tf)
-PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets"}
+PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets", "mailbox_secret_writers"}
 # alert messages whose log line the code does not emit yet (the periodic health sweep);
 # the test below fails once it does, so this list cannot go stale
 ALERTS_AWAITING_CODE: set[str] = set()  # "stale": logged by the watcher's supervisor
@@ -118,13 +118,34 @@ def test_project_wide_grants_are_only_the_justified_ones() -> None:
     assert found == PROJECT_IAM_ALLOWED
     bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
     # the secret grant is the project's only because the secrets are created at run time
-    assert bodies["mailbox_secrets"]["condition"][0]["expression"] == (
-        "${local.mailbox_secret_condition}"
-    )
+    for name in ("mailbox_secrets", "mailbox_secret_writers"):
+        assert bodies[name]["condition"][0]["expression"] == "${local.mailbox_secret_condition}"
     expression = _load(INFRA / "iam.tf")["locals"][0]["mailbox_secret_condition"]
     assert 'startsWith(\\"${local.secrets_prefix}mailingest-' in expression
     assert "keys(google_secret_manager_secret.oauth_clients)" in expression  # excluded
     assert _unquote(bodies["firestore_users"]["role"]) == "roles/datastore.user"
+
+
+def test_the_pages_may_only_create_secrets_and_add_versions() -> None:
+    # settings and oauth_callback store what an admin typed / a connect flow returned; they
+    # never read or delete a tenant's secret (shared/service/admin.py, shared/oauth/connect.py)
+    iam = _load(INFRA / "iam.tf")
+    local = iam["locals"][0]
+    readers = local["mailbox_secret_members"]
+    writers = local["mailbox_secret_writer_members"]
+    for page in ("settings", "oauth_callback"):
+        assert f'"{page}"' not in readers, page
+        assert f'"{page}"' in writers, page
+    roles = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_custom_role"}
+    assert sorted(_unquote(p) for p in roles["mailbox_secret_writer"]["permissions"]) == [
+        "secretmanager.secrets.create",
+        "secretmanager.versions.add",
+    ]
+    bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
+    assert bodies["mailbox_secret_writers"]["role"] == (
+        "${google_project_iam_custom_role.mailbox_secret_writer.id}"
+    )
+    assert bodies["mailbox_secret_writers"]["for_each"] == "${local.mailbox_secret_writer_members}"
 
 
 def test_no_authoritative_iam_and_every_grant_cites_its_doc() -> None:
@@ -202,6 +223,20 @@ def test_only_the_graph_webhook_is_public_and_iap_pages_cannot_be_bypassed() -> 
         assert functions[name]["ingress"] == "ALLOW_INTERNAL_AND_GCLB", name
     routes = _load(INFRA / "iap.tf")["locals"][0]["iap_routes"]
     assert set(routes) == {"settings", "oauth", "oauth_callback"}
+
+
+def test_iap_pages_are_told_the_audience_of_the_signed_header() -> None:
+    # shared/web/identity.py refuses to start without MAILINGEST_IAP_AUDIENCE: each IAP page
+    # gets its backend service's audience, and the NEG names the service without a cycle
+    iap = _load(INFRA / "iap.tf")
+    audience = iap["locals"][0]["iap_audience"]
+    assert "/global/backendServices/" in audience
+    assert "generated_id" in audience
+    functions_tf = (INFRA / "functions.tf").read_text()
+    assert "MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key" in functions_tf
+    negs = [b for t, _, b in _resources(INFRA / "iap.tf") if t.endswith("network_endpoint_group")]
+    assert negs
+    assert all("module.functions" not in str(b) for b in negs)
 
 
 def test_scheduled_jobs_target_http_functions_with_oidc() -> None:
@@ -309,3 +344,30 @@ def test_package_refuses_a_function_without_main(tmp_path: Path) -> None:
     _fake_repo(tmp_path)
     assert packager.main(["missing", "--root", str(tmp_path)]) == 2
     assert not (tmp_path / "build" / "functions").exists()
+
+
+def test_every_function_in_the_repository_is_deployed_and_every_deployed_one_exists() -> None:
+    """Issue #16.3: functions/ and the environments cannot drift apart."""
+    import re
+
+    functions = _functions()
+    sources = {
+        p.parent.name
+        for p in (REPO / "functions").glob("*/main.py")
+        if p.parent.name != "imap_idle"
+    }
+    assert {f["source"] for f in functions.values()} == sources
+    for name, spec in functions.items():
+        main = (REPO / "functions" / spec["source"] / "main.py").read_text()
+        assert f"def {spec['entry_point']}(" in main, name
+    declared = {
+        (p.parent.name, m.group(1))
+        for p in (REPO / "functions").glob("*/main.py")
+        for m in re.finditer(r"@functions_framework\.\w+\n(?:@\w+\n)*def (\w+)\(", p.read_text())
+    }
+    assert declared == {(f["source"], f["entry_point"]) for f in functions.values()}
+    for path in TFVARS:
+        deployed = {_unquote(n) for n in _tfvars(path).get("deployed_functions", [])}
+        assert deployed == set(functions), (
+            f"{path.name} does not deploy {set(functions) - deployed}"
+        )

@@ -16,7 +16,13 @@ from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.event import event_schema
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
-from shared.errors import PermanentError, RetryableError, ServiceUnavailable
+from shared.errors import (
+    MessageTooLarge,
+    PermanentError,
+    PortFailure,
+    RetryableError,
+    ServiceUnavailable,
+)
 from shared.ids import MailboxId, TenantId, event_id
 from shared.ports import ClaimOutcome
 from shared.service.ingest import IngestOptions, IngestPipeline
@@ -50,14 +56,19 @@ class FlakySink:
 
 
 class Env:
-    def __init__(self, sink_failures: int = 0, error: Exception | None = None) -> None:
+    def __init__(
+        self,
+        sink_failures: int = 0,
+        error: Exception | None = None,
+        blobs: InMemoryBlobStore | None = None,
+    ) -> None:
         self.clock = FakeClock()
         self.state = InMemoryStateStore(self.clock)
         self.state.put_tenant(Tenant(id=TenantId("acme"), name="Acme"))
         self.state.put_mailbox(MAILBOX)
         self.events = InMemoryEventSink()
         self.sink = FlakySink(self.events, sink_failures, error or ServiceUnavailable("down"))
-        self.blobs = InMemoryBlobStore()
+        self.blobs = blobs or InMemoryBlobStore()
         self.sleeps: list[float] = []
         self.pipeline = IngestPipeline(
             self.state,
@@ -230,7 +241,7 @@ def test_large_attachments_and_bodies_travel_by_reference() -> None:
 
 
 def test_a_message_specific_failure_is_dead_lettered_and_replay_publishes_it() -> None:
-    env = Env(sink_failures=1, error=PermanentError("message too large for the topic"))
+    env = Env(sink_failures=1, error=MessageTooLarge("event too large for the topic"))
     result = env.pipeline.ingest(MAILBOX, "1/3", _message())
     assert result.outcome == "dead_lettered"
     (letter,) = env.state.list_dead_letters(TenantId("acme"))
@@ -258,3 +269,55 @@ def test_a_store_hiccup_after_publishing_does_not_publish_twice() -> None:
     assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
     assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
     assert len(env.published()) == 1
+
+
+class RefusingBlobStore(InMemoryBlobStore):
+    """Cloud Storage answering 403 (as GcsBlobStore maps it) until ``refusing`` is cleared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refusing = True
+
+    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+        if self.refusing:
+            raise PermanentError(f"gcs put {key}: Forbidden")
+        return super().put_blob(key, data, content_type)
+
+
+def test_a_permanent_blob_store_refusal_is_never_dead_lettered_and_gives_the_message_back() -> None:
+    blobs = RefusingBlobStore()
+    env = Env(blobs=blobs)
+    with pytest.raises(PortFailure, match="blob store"):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    assert env.state.list_dead_letters(TenantId("acme")) == []
+    assert env.published() == []
+    blobs.refusing = False  # the operator fixed the bucket's IAM: the retry publishes it
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert len(env.published()) == 1
+
+
+@pytest.mark.parametrize(
+    "error", [PermanentError("topic not found"), RuntimeError("client closed")]
+)
+def test_a_sink_failure_that_is_not_the_message_fault_is_retryable(error: Exception) -> None:
+    env = Env(sink_failures=1, error=error)
+    with pytest.raises(PortFailure, match="event sink"):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    assert env.state.list_dead_letters(TenantId("acme")) == []
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+
+
+def test_a_state_store_failure_while_dead_lettering_is_retryable() -> None:
+    env = Env(sink_failures=1, error=MessageTooLarge("event too large"))
+
+    def refuse(letter: object) -> None:
+        raise PermanentError("permission denied")
+
+    env.state.put_dead_letter = refuse  # type: ignore[method-assign]
+    with pytest.raises(PortFailure, match="state store"):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    eid = event_id(MAILBOX.tenant_id, MAILBOX.id, "1/1")
+    # the claim was given back: the retry is not kept waiting for the in-flight timeout
+    assert env.state.claim(eid, "w2", timedelta(days=1), timedelta(minutes=5)) == (
+        ClaimOutcome.CLAIMED
+    )

@@ -1,10 +1,12 @@
 """Dedupe claims: ``dedupe/{key}`` = ``{status: pending|done, holder, claimed_at,
-expires_at[, done_at]}``.
+expires_at[, lease, done_at]}``.
 
 ``claim`` is create-if-absent (one RPC on the common path); an existing claim is read and,
-when it is a pending claim older than ``in_flight_timeout`` (its holder crashed) or past its
-``expires_at``, taken over by a conditional write — of many racing claimers exactly one gets
-CLAIMED. ``expires_at`` carries the Firestore TTL policy (infra/firestore.tf); TTL deletion
+when it is past its ``expires_at``, a pending claim older than ``in_flight_timeout``, or a
+pending claim naming a ``lease`` (the mailbox lease of the watcher that claimed it) its holder
+no longer holds — the holder's incarnation died or lost the mailbox, so it stopped renewing —
+taken over by a conditional write: of many racing claimers exactly one gets CLAIMED.
+``expires_at`` carries the Firestore TTL policy (infra/firestore.tf); TTL deletion
 lags by up to a day (https://cloud.google.com/firestore/docs/ttl), so an expired claim still
 present is treated as absent.
 """
@@ -33,16 +35,24 @@ def _live(claim: dict[str, Any], now: datetime) -> bool:
     return expires is None or bool(expires > now)
 
 
-def _pending(holder: str, now: datetime, ttl: timedelta) -> dict[str, Any]:
-    return {"status": "pending", "holder": holder, "claimed_at": now, "expires_at": now + ttl}
+def _pending(holder: str, now: datetime, ttl: timedelta, lease: str | None) -> dict[str, Any]:
+    claim = {"status": "pending", "holder": holder, "claimed_at": now, "expires_at": now + ttl}
+    return {**claim, "lease": lease} if lease else claim
 
 
 class FirestoreDedupe(FirestorePart):
     def claim(
-        self, key: str, holder: str, ttl: timedelta, in_flight_timeout: timedelta
+        self,
+        key: str,
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        lease: str | None = None,
     ) -> ClaimOutcome:
         ref = self._db.top("dedupe").document(doc_id(key))
-        if self._db.create_once(ref, _pending(holder, self._db.clock.now(), ttl), "claim"):
+        now = self._db.clock.now()
+        if self._db.create_once(ref, _pending(holder, now, ttl, lease), "claim"):
             return ClaimOutcome.CLAIMED
         for _ in range(_ROUNDS):
             snap = self._db.get(ref, "claim")
@@ -51,12 +61,27 @@ class FirestoreDedupe(FirestorePart):
             if current is not None and _live(current, now):
                 if current.get("status") == "done":
                     return ClaimOutcome.DONE
-                if now - current.get("claimed_at", now) < in_flight_timeout:
+                in_flight = now - current.get("claimed_at", now) < in_flight_timeout
+                if in_flight and self._holder_alive(current, now):
                     return ClaimOutcome.BUSY
-            # absent, expired, or a crashed holder's stale pending claim: take it
-            if self._db.write_if_unchanged(ref, snap, _pending(holder, now, ttl), "claim"):
+            # absent, expired, or a crashed holder's pending claim: take it
+            if self._db.write_if_unchanged(ref, snap, _pending(holder, now, ttl, lease), "claim"):
                 return ClaimOutcome.CLAIMED
         return ClaimOutcome.BUSY  # others kept winning: someone is in flight with it
+
+    def _holder_alive(self, claim: dict[str, Any], now: datetime) -> bool:
+        """Whether the claim's holder still holds the lease the claim names (one read, only
+        when a claim is contended). A claim without a lease lives until in_flight_timeout."""
+        name = claim.get("lease")
+        if not name:
+            return True
+        snap = self._db.get(self._db.top("leases").document(doc_id(name)), "claim lease")
+        held = snap.to_dict() if snap.exists else None
+        return bool(
+            held is not None
+            and held.get("holder") == claim.get("holder")
+            and held.get("expires_at", now) > now
+        )
 
     def complete_claim(self, key: str, holder: str) -> None:
         ref = self._db.top("dedupe").document(doc_id(key))

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from google.cloud.firestore_v1.base_query import FieldFilter
+
 from shared.adapters.firestore.client import FirestorePart
 from shared.adapters.firestore.errors import mapped
-from shared.domain.models import Mailbox
+from shared.domain.models import Mailbox, Provider
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 
 STATE_DOCS = ("cursor", "health")
+
+
+def address_key(provider: Provider, address: str) -> str:
+    return f"{provider.value}:{address.strip().lower()}"
 
 
 def _mailbox(data: dict[str, Any] | None) -> Mailbox:
@@ -27,7 +33,11 @@ def _mailbox(data: dict[str, Any] | None) -> Mailbox:
 
 class FirestoreMailboxes(FirestorePart):
     def put_mailbox(self, mailbox: Mailbox) -> None:
-        doc = {"settings": mailbox.model_dump(mode="json"), "tenant_id": mailbox.tenant_id}
+        doc = {
+            "settings": mailbox.model_dump(mode="json"),
+            "tenant_id": mailbox.tenant_id,
+            "address_key": address_key(mailbox.provider, mailbox.address),
+        }
         with mapped("put mailbox"):
             self._db.mailbox(mailbox.tenant_id, mailbox.id).set(doc, **self._db.call())
 
@@ -52,6 +62,21 @@ class FirestoreMailboxes(FirestorePart):
             else:
                 coll = self._db.tenant(tenant_id).collection("mailboxes")
                 docs = [s.to_dict() for s in coll.stream(**self._db.list_call())]
+        return sorted((_mailbox(d) for d in docs), key=lambda m: (m.tenant_id, m.id))
+
+    def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
+        """A collection-group query on ``address_key`` (single-field index with collection
+        group scope: infra/firestore.tf)."""
+        ours = f"{self._db.prefix}tenants/"
+        query = self._db.client.collection_group("mailboxes").where(
+            filter=FieldFilter("address_key", "==", address_key(provider, address))
+        )
+        with mapped("find mailboxes"):
+            docs = [
+                s.to_dict()
+                for s in query.stream(**self._db.list_call())
+                if s.reference.path.startswith(ours)
+            ]
         return sorted((_mailbox(d) for d in docs), key=lambda m: (m.tenant_id, m.id))
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:

@@ -3,27 +3,54 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import poplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_exc
 
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
 from shared.errors import AuthError, ServiceUnavailable, ValidationError
+from shared.host_policy import Resolver, private_hosts_allowed, system_resolver, vetted_addresses
 from shared.ports import LoginCredentials
+
+logger = logging.getLogger(__name__)
+# what a tenant sees for any network failure: refused, timed out, reset and a failed TLS
+# handshake look the same (no port scanner); operators get the detail in the log
+UNREACHABLE = "cannot connect to the mail server"
 
 
 @dataclass(frozen=True)
 class ConnectOptions:
     timeout_s: float = 30.0  # every socket operation (connect, read, write)
     ca_file: Path | None = None  # extra trust anchor (tests, private CAs)
+    # MAILINGEST_ALLOW_PRIVATE_HOSTS (shared.host_policy): loopback/private servers allowed
+    allow_private_hosts: bool = field(default_factory=private_hosts_allowed)
+    resolver: Resolver = system_resolver
+
+
+class _NamedServerContext(ssl.SSLContext):
+    """A client context that sends SNI for, and checks the certificate against, the host
+    *name* while the socket is connected to the vetted address (imaplib / poplib pass the
+    address they connected to as ``server_hostname``)."""
+
+    server_name: str = ""
+
+    def wrap_socket(self, sock: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["server_hostname"] = self.server_name
+        return super().wrap_socket(sock, *args, **kwargs)
 
 
 def _tls_context(mailbox: Mailbox, options: ConnectOptions) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=str(options.ca_file) if options.ca_file else None)
+    context = _NamedServerContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_default_certs()
+    if options.ca_file:
+        context.load_verify_locations(cafile=str(options.ca_file))
+    context.server_name = (mailbox.host or "").strip().strip("[]")
     if not mailbox.verify_tls:
         if mailbox.host not in LOOPBACK_HOSTS:
             # settings risk table: verification may be skipped only in development
@@ -64,26 +91,55 @@ def _is_temporary(message: str) -> bool:
     return not any(marker in upper for marker in _REFUSED)
 
 
+def _addresses(mailbox: Mailbox, options: ConnectOptions) -> list[str]:
+    """The vetted addresses of the mailbox's host (HostRefused / ServiceUnavailable)."""
+    assert mailbox.host is not None  # Mailbox validation requires it for IMAP and POP3
+    return vetted_addresses(
+        mailbox.host,
+        mailbox.effective_port(),
+        allow_private=options.allow_private_hosts,
+        resolver=options.resolver,
+    )
+
+
+def _unreachable(protocol: str, mailbox: Mailbox, exc: BaseException) -> ServiceUnavailable:
+    logger.warning(
+        "mail server unreachable",
+        extra={"mailbox_key": mailbox.key, "protocol": protocol, "reason": type(exc).__name__},
+    )
+    return ServiceUnavailable(f"{protocol} {mailbox.key}: {UNREACHABLE}")
+
+
 def connect_imap(
     mailbox: Mailbox, credentials: LoginCredentials, options: ConnectOptions
 ) -> IMAPClient:
-    """An authenticated IMAPClient. Raises AuthError or ServiceUnavailable."""
-    assert mailbox.host is not None  # Mailbox validation requires it for IMAP
+    """An authenticated IMAPClient, connected to a vetted address of the host. Raises
+    AuthError, HostRefused (a ValidationError) or ServiceUnavailable."""
     port = mailbox.effective_port()
     client: IMAPClient | None = None
+    failure: BaseException | None = None
+    for address in _addresses(mailbox, options):
+        try:
+            if mailbox.tls is TlsMode.TLS:
+                client = IMAPClient(
+                    address,
+                    port=port,
+                    ssl=True,
+                    ssl_context=_tls_context(mailbox, options),
+                    timeout=options.timeout_s,
+                )
+            else:
+                client = IMAPClient(address, port=port, ssl=False, timeout=options.timeout_s)
+                if mailbox.tls is TlsMode.STARTTLS:
+                    client.starttls(_tls_context(mailbox, options))
+        except (imap_exc.IMAPClientError, OSError) as exc:  # ssl.SSLError is an OSError
+            _close(client)
+            client, failure = None, exc
+            continue
+        break
+    if client is None:
+        raise _unreachable("IMAP", mailbox, failure or OSError("no address"))
     try:
-        if mailbox.tls is TlsMode.TLS:
-            client = IMAPClient(
-                mailbox.host,
-                port=port,
-                ssl=True,
-                ssl_context=_tls_context(mailbox, options),
-                timeout=options.timeout_s,
-            )
-        else:
-            client = IMAPClient(mailbox.host, port=port, ssl=False, timeout=options.timeout_s)
-            if mailbox.tls is TlsMode.STARTTLS:
-                client.starttls(_tls_context(mailbox, options))
         _login(client, credentials)
         return client
     except (imap_exc.LoginError, imap_exc.IMAPClientError) as exc:
@@ -92,9 +148,9 @@ def connect_imap(
         if isinstance(exc, imap_exc.LoginError) and not _is_temporary(text):
             raise AuthError(f"IMAP login refused for {mailbox.key}: {text[:200]}") from None
         raise ServiceUnavailable(f"IMAP {mailbox.key}: {text[:200]}") from None
-    except (TimeoutError, OSError, ssl.SSLError) as exc:
+    except OSError as exc:
         _close(client)
-        raise ServiceUnavailable(f"IMAP {mailbox.key}: {type(exc).__name__}: {exc}") from None
+        raise _unreachable("IMAP", mailbox, exc) from None
 
 
 def _login(client: IMAPClient, c: LoginCredentials) -> None:
@@ -118,23 +174,30 @@ def _close(client: IMAPClient | None) -> None:
 def connect_pop3(
     mailbox: Mailbox, credentials: LoginCredentials, options: ConnectOptions
 ) -> poplib.POP3:
-    """An authenticated POP3 session (USER/PASS; RFC 1939). Raises AuthError or
-    ServiceUnavailable."""
-    assert mailbox.host is not None
+    """An authenticated POP3 session (USER/PASS; RFC 1939), connected to a vetted address of
+    the host. Raises AuthError, HostRefused (a ValidationError) or ServiceUnavailable."""
     port = mailbox.effective_port()
     conn: poplib.POP3 | None = None
+    failure: BaseException | None = None
+    for address in _addresses(mailbox, options):
+        try:
+            if mailbox.tls is TlsMode.TLS:
+                context = _tls_context(mailbox, options)
+                conn = _open_pop(
+                    poplib.POP3_SSL, address, port, timeout=options.timeout_s, context=context
+                )
+            else:
+                conn = _open_pop(poplib.POP3, address, port, timeout=options.timeout_s)
+                if mailbox.tls is TlsMode.STARTTLS:
+                    conn.stls(_tls_context(mailbox, options))
+        except (poplib.error_proto, OSError) as exc:
+            _close_pop(conn)
+            conn, failure = None, exc
+            continue
+        break
+    if conn is None:
+        raise _unreachable("POP3", mailbox, failure or OSError("no address"))
     try:
-        if mailbox.tls is TlsMode.TLS:
-            conn = poplib.POP3_SSL(
-                mailbox.host,
-                port,
-                timeout=options.timeout_s,
-                context=_tls_context(mailbox, options),
-            )
-        else:
-            conn = poplib.POP3(mailbox.host, port, timeout=options.timeout_s)
-            if mailbox.tls is TlsMode.STARTTLS:
-                conn.stls(_tls_context(mailbox, options))
         if credentials.mechanism != "password":
             raise ValidationError("POP3 OAuth (XOAUTH2 via AUTH) is not supported yet")
         conn.user(credentials.username)
@@ -153,9 +216,21 @@ def connect_pop3(
         if refused and "[SYS/" not in upper and "[IN-USE]" not in upper:
             raise AuthError(f"POP3 login refused for {mailbox.key}: {text[:200]}") from None
         raise ServiceUnavailable(f"POP3 {mailbox.key}: {text[:200]}") from None
-    except (OSError, ssl.SSLError) as exc:
+    except OSError as exc:
         _close_pop(conn)
-        raise ServiceUnavailable(f"POP3 {mailbox.key}: {type(exc).__name__}: {exc}") from None
+        raise _unreachable("POP3", mailbox, exc) from None
+
+
+def _open_pop(cls: type[poplib.POP3], *args: Any, **kwargs: Any) -> poplib.POP3:
+    """``cls(...)``, closing the socket when the greeting fails (poplib leaves it open)."""
+    conn = cls.__new__(cls)
+    try:
+        conn.__init__(*args, **kwargs)  # type: ignore[misc]
+    except BaseException:
+        if getattr(conn, "sock", None) is not None:
+            _close_pop(conn)
+        raise
+    return conn
 
 
 def _close_pop(conn: poplib.POP3 | None) -> None:

@@ -72,3 +72,32 @@ def delete_subscription(project: str, subscription: str) -> None:
         raise ServiceUnavailable(
             f"delete subscription {subscription}: {type(exc).__name__}"
         ) from None
+
+
+def ensure_push_subscription(project: str, topic: str, subscription: str, endpoint: str) -> str:
+    """A push subscription on ``topic`` delivering to ``endpoint`` (created, or re-pointed)."""
+    ensure_topic(project, topic)
+    subscriber = pubsub_v1.SubscriberClient()
+    path = subscriber.subscription_path(project, subscription)
+    try:
+        with subscriber:
+            try:
+                subscriber.create_subscription(
+                    request={
+                        "name": path,
+                        "topic": f"projects/{project}/topics/{topic}",
+                        "push_config": {"push_endpoint": endpoint},
+                        "ack_deadline_seconds": 60,
+                    },
+                    timeout=30,
+                )
+            except gexc.AlreadyExists:
+                subscriber.modify_push_config(
+                    request={"subscription": path, "push_config": {"push_endpoint": endpoint}},
+                    timeout=30,
+                )
+    except gexc.GoogleAPIError as exc:
+        raise ServiceUnavailable(
+            f"push subscription {subscription}: {type(exc).__name__}"
+        ) from None
+    return str(path)

@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from shared.adapters.atomic_write import atomic_write
-from shared.adapters.memory_sinks import check_secret_name
+from shared.adapters.memory_sinks import check_secret_name, destroy_before, version_number
 from shared.errors import ConfigError, NotFound, ServiceUnavailable
 
 
@@ -88,6 +88,18 @@ class FernetFileStore:
         if not versions:
             raise NotFound(f"secret {name} not found")
         return versions[-1]
+
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        check_secret_name(name)
+        with self._update():
+            data = self._load()
+            versions = data.get(name)
+            if not versions:
+                raise NotFound(f"secret {name} not found")
+            destroyed = destroy_before(versions, version_number(version))
+            if destroyed:
+                self._save(data)
+            return destroyed
 
     def delete_secret(self, name: str) -> None:
         check_secret_name(name)

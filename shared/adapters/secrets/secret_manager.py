@@ -15,7 +15,7 @@ from google.auth import exceptions as auth_exc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import secretmanager
 
-from shared.adapters.memory_sinks import check_secret_name
+from shared.adapters.memory_sinks import check_secret_name, version_number
 from shared.errors import AlreadyExists, NotFound, PermanentError, ServiceUnavailable
 
 TIMEOUT_S = 10.0
@@ -114,6 +114,24 @@ class SecretManagerStore:
         if expected and _crc32c(data) != expected:
             raise ServiceUnavailable(f"secret {name}: payload checksum mismatch")
         return data.decode()
+
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        check_secret_name(name)
+        keep = version_number(version)
+        destroyed_state = secretmanager.SecretVersion.State.DESTROYED
+        api = self._api()
+        with _mapped("list versions", name):
+            older = [
+                v.name
+                for v in api.list_secret_versions(
+                    request={"parent": self._path(name)}, timeout=TIMEOUT_S
+                )
+                if v.state != destroyed_state and version_number(v.name) < keep
+            ]
+        for old in older:
+            with contextlib.suppress(NotFound), _mapped("destroy version", name):
+                api.destroy_secret_version(request={"name": old}, timeout=TIMEOUT_S)
+        return len(older)
 
     def delete_secret(self, name: str) -> None:
         check_secret_name(name)

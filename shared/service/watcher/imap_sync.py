@@ -78,17 +78,20 @@ class ImapSync:
                 },
             )
         handed = 0
+        # what waits on the server: a stall shows as pending > 0 with nothing handed off
+        self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
         for start in range(0, len(uids), self._batch):
             chunk = uids[start : start + self._batch]
             fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-            for uid in chunk:
+            for offset, uid in enumerate(chunk):
                 item = fetched.get(uid)
                 if item is None:  # expunged meanwhile
                     continue
                 raw = item.get(b"BODY[]") or b""
                 received = _utc(item.get(b"INTERNALDATE"))
+                # the claims name this mailbox's lease, which this replica holds while it runs
                 result = self._pipeline.ingest(
-                    mailbox, f"{uidvalidity}/{uid}", raw, received_at=received
+                    mailbox, f"{uidvalidity}/{uid}", raw, received_at=received, lease=mailbox.key
                 )
                 self._after(client, mailbox, uid)
                 cursor = self._cursors.compare_and_set_cursor(
@@ -99,6 +102,8 @@ class ImapSync:
                 )
                 handed += 1
                 self._reporter.report_result(mailbox, result, self._clock.now())
+                left = len(uids) - start - offset - 1
+                self._reporter.report(mailbox, HealthUpdate(pending=left))
         if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
                 mailbox.tenant_id,

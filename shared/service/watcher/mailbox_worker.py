@@ -14,7 +14,7 @@ from imapclient.exceptions import IMAPClientError
 
 from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
-from shared.errors import AuthError, MailIngestError
+from shared.errors import AuthError, ClaimBusy, ClientRejected, MailIngestError, ReauthRequired
 from shared.observability import log_labels
 from shared.ports import Clock, CredentialProvider, CursorStore
 from shared.service.health import HealthReporter
@@ -123,6 +123,15 @@ class MailboxWorker:
             self._imap_session(backoff)
             backoff.reset()
             return 0.0
+        except ClaimBusy as exc:
+            # another live worker is in flight with a message (its claim frees when its lease
+            # lapses): nothing is wrong with our connection, so no growing backoff
+            logger.info("message claimed elsewhere; retrying shortly", extra={"error": str(exc)})
+            self._report(state=MailboxState.SYNCING, last_error=str(exc)[:500])
+            return self._opt.busy_retry_s
+        except (ReauthRequired, ClientRejected) as exc:
+            self._oauth_refused(exc)
+            return self._opt.auth_backoff_s
         except AuthError as exc:
             self._credentials.invalidate(m)
             logger.warning("login refused", extra={"error": str(exc)[:300]})
@@ -141,6 +150,17 @@ class MailboxWorker:
         )
         self._failed(MailboxState.BACKOFF, error)
         return delay
+
+    def _oauth_refused(self, exc: ReauthRequired | ClientRejected) -> None:
+        if isinstance(exc, ReauthRequired):
+            # the grant is gone (the token service flagged it and alerted): no login was
+            # even tried, and it is not a refused password
+            logger.warning("OAuth grant needs reconnecting", extra={"error": str(exc)[:300]})
+            self._failed(MailboxState.REAUTH_REQUIRED, str(exc))
+        else:
+            # our own OAuth client was refused: the operator's to fix, the grant is fine
+            logger.error("OAuth client refused by the provider", extra={"error": str(exc)[:300]})
+            self._failed(MailboxState.AUTH_ERROR, str(exc))
 
     def _failed(self, state: MailboxState, error: str) -> None:
         self._report(state=state, last_error=error[:500], last_error_at=self._clock.now(), errors=1)

@@ -24,6 +24,12 @@ class WatcherOptions:
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
     auth_backoff_s: float = 900.0  # never hammer a server with a bad password
+    # a message another live worker has claimed: retry this soon (its claim is freed at the
+    # latest when its lease lapses, lease_ttl_s), never with a growing backoff
+    busy_retry_s: float = 2.0
+    # messages waiting on the server with none handed off for this long: the mailbox is
+    # stale ("mailbox stale" in the log, "stale" in its health), whatever its state says
+    stuck_after_s: float = 120.0
     fetch_batch: int = 25
     initial_sync_max: int = 1000  # a newly added mailbox: at most the newest N messages
     max_connections_per_server: int = 500  # sessions from this process to one host

@@ -32,11 +32,13 @@ class Pop3Sync:
             num, uidl = line.decode("ascii", "replace").split(" ", 1)
             listing[uidl.strip()] = int(num)
         handed = 0
+        waiting = [uidl for uidl in listing if uidl not in seen]
+        self._reporter.report(mailbox, HealthUpdate(pending=len(waiting)))
         for uidl, number in listing.items():
             if uidl in seen:
                 continue
             raw = b"\r\n".join(conn.retr(number)[1]) + b"\r\n"
-            result = self._pipeline.ingest(mailbox, uidl, raw)
+            result = self._pipeline.ingest(mailbox, uidl, raw, lease=mailbox.key)
             if mailbox.after_processing is AfterProcessing.DELETE:
                 conn.dele(number)
             seen.add(uidl)
@@ -47,5 +49,6 @@ class Pop3Sync:
             )
             handed += 1
             self._reporter.report_result(mailbox, result, self._clock.now())
+            self._reporter.report(mailbox, HealthUpdate(pending=len(waiting) - handed))
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed

@@ -42,6 +42,11 @@ class Watcher:
         holder: str,
         options: WatcherOptions | None = None,
     ) -> None:
+        if pipeline.holder != holder:
+            # claims name the mailbox lease and are judged by its holder: one name for both
+            raise ValueError(
+                f"the pipeline claims as {pipeline.holder!r} but the watcher leases as {holder!r}"
+            )
         self._state = state
         self._pipeline = pipeline
         self._credentials = credentials
@@ -105,16 +110,23 @@ class Watcher:
 
     def _check_stale(self) -> None:
         """Log "mailbox stale" (the alert in infra/monitoring.tf) once when a watched mailbox
-        has had neither a doorbell nor a sync within its window, and "mailbox no longer
+        has had neither a doorbell nor a sync within its window, or has had messages waiting
+        with none handed off for ``stuck_after_s``, and "mailbox no longer
         stale" when it recovers. From what this process reported: no store reads."""
         now = self._clock.now()
         with self._lock:
             workers = list(self._workers.items())
+        stuck_after = timedelta(seconds=self._opt.stuck_after_s)
         for key, worker in workers:
             since = self._reporter.last_alive(worker.mailbox) or worker.started_at
             if since is None:
                 continue
             window = stale_window(worker.mailbox, self._opt.idle_refresh_s)
+            # or messages wait on the server and none was handed off for stuck_after (it
+            # connects and even syncs, but something holds every message back)
+            stuck = self._reporter.stuck_since(worker.mailbox)
+            if stuck is not None and now - stuck > stuck_after:
+                since, window = stuck, stuck_after
             stale = now - since > window
             if stale and key not in self._stale:
                 self._stale.add(key)
@@ -158,7 +170,12 @@ class Watcher:
             running = list(self._workers.items())
         for key, worker in running:
             current = wanted.get(key)
-            if current is None or current != worker.mailbox:
+            changed = current is not None and (
+                current.connection_settings() != worker.mailbox.connection_settings()
+            )
+            if current is not None and not changed and current != worker.mailbox:
+                worker.mailbox = current  # a label or an audit time: no reconnect for that
+            if current is None or changed:
                 reason = "disabled or removed" if current is None else "settings changed"
                 logger.info("stopping worker", extra={"mailbox_key": key, "reason": reason})
                 self._drop(key, release=current is None)
@@ -247,7 +264,8 @@ class Watcher:
         # Cloud Run sends SIGKILL 10 s after SIGTERM (container runtime contract): wait for
         # the workers (each leaves IDLE within idle_check_s) only up to the grace period, then
         # release every lease; one still finishing a message completes its claim or, if it
-        # is killed first, its claim lapses after the in-flight timeout
+        # is killed first, its claim is free at once (it names the lease released here; a
+        # publish that still lands makes a duplicate, which consumers drop by event id)
         deadline = time.monotonic() + self._opt.shutdown_grace_s
         for _, worker in workers:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))

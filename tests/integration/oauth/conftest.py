@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.fakes.google_oauth import GoogleStandIn, google_stand_in
-from tests.fakes.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
+from mailingest_dev.standins.google_oauth import GoogleStandIn, google_stand_in
+from mailingest_dev.standins.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
+from tests.fakes.iap import IapStandIn
 
 SETTINGS_URL = "https://settings.example/mailboxes"
 REDIRECT = "https://functions.example/oauth_callback"
@@ -25,11 +26,16 @@ class OAuthEnv:
     google: GoogleStandIn
     microsoft: MicrosoftStandIn
     app: Any
+    iap: IapStandIn
+
+    def admin(self, email: str = ADMIN_EMAIL) -> dict[str, str]:
+        """Headers of a request IAP forwards for ``email`` (signed assertion)."""
+        return self.iap.headers(email)
 
 
 @pytest.fixture
 def oauth_env(
-    firestore_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    firestore_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, iap: IapStandIn
 ) -> Iterator[OAuthEnv]:
     import functions.oauth.main as oauth_main
     from shared.bootstrap import build_app
@@ -59,6 +65,7 @@ def oauth_env(
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         monkeypatch.setattr(oauth_main, "_parts", None)  # built from this test's environment
+        monkeypatch.setattr(oauth_main, "_identity", None)
         app = build_app()
         app.admin.add_tenant("acme", "Acme", actor="test", admins=(ADMIN_EMAIL,))
         for mailbox_id, host in (("booking", "imap.gmail.com"), ("ops", "outlook.office365.com")):
@@ -73,4 +80,4 @@ def oauth_env(
                     auth_method=AuthMethod.OAUTH2,
                 )
             )
-        yield OAuthEnv(google, ms, app)
+        yield OAuthEnv(google, ms, app, iap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -15,22 +16,24 @@ from tests.integration.oauth.conftest import REDIRECT, SETTINGS_URL, OAuthEnv
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/oauth/main.py"
-ADMIN = {"X-Goog-Authenticated-User-Email": "accounts.google.com:admin@acme.example"}
 
 
-def start(query: str = "tenant=acme&mailbox=booking&provider=google&mode=imap") -> Any:
+def start(
+    env: OAuthEnv, query: str = "tenant=acme&mailbox=booking&provider=google&mode=imap"
+) -> Any:
     client = create_app("oauth_start", SOURCE).test_client()
-    return client.get(f"/?{query}", headers=ADMIN)
+    return client.get(f"/?{query}", headers=env.admin())
 
 
-def callback(**params: str) -> Any:
+def callback(env: OAuthEnv, **params: str) -> Any:
+    """The admin who started finishes (IAP-signed identity)."""
     client = create_app("oauth_callback", SOURCE).test_client()
-    return client.get("/", query_string=params)
+    return client.get("/", query_string=params, headers=env.admin())
 
 
 def authorize(env: OAuthEnv) -> tuple[str, str]:
     """Start, then play the consent screen: returns (state, code)."""
-    response = start()
+    response = start(env)
     assert response.status_code == 302
     url = urlparse(response.headers["Location"])
     q = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -41,7 +44,8 @@ def authorize(env: OAuthEnv) -> tuple[str, str]:
     assert q["redirect_uri"] == REDIRECT
     assert "https://mail.google.com/" in q["scope"].split()
     assert q["login_hint"] == "booking@acme.example"
-    return q["state"], env.google.consent(q["code_challenge"], "booking@acme.example")
+    assert len(q["nonce"]) >= 16
+    return q["state"], env.google.consent(q["code_challenge"], "booking@acme.example", q["nonce"])
 
 
 def test_full_connect_flow_stores_the_token_as_a_secret_and_records_the_grant(
@@ -49,7 +53,7 @@ def test_full_connect_flow_stores_the_token_as_a_secret_and_records_the_grant(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     state, code = authorize(oauth_env)
-    response = callback(state=state, code=code)
+    response = callback(oauth_env, state=state, code=code)
     assert response.status_code == 302
     back = urlparse(response.headers["Location"])
     assert back.geturl().startswith(SETTINGS_URL)
@@ -72,26 +76,52 @@ def test_full_connect_flow_stores_the_token_as_a_secret_and_records_the_grant(
 
 def test_a_replayed_state_or_code_is_refused(oauth_env: OAuthEnv) -> None:
     state, code = authorize(oauth_env)
-    assert callback(state=state, code=code).status_code == 302
-    assert callback(state=state, code=code).status_code == 400  # state used once
+    assert callback(oauth_env, state=state, code=code).status_code == 302
+    assert callback(oauth_env, state=state, code=code).status_code == 400  # state used once
     state2, _ = authorize(oauth_env)
-    replay = callback(state=state2, code=code)  # the code was spent
-    assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["code_refused"]
+    replay = callback(oauth_env, state=state2, code=code)  # the code was spent
+    # the spent code is the provider's invalid_grant, told as such
+    assert parse_qs(urlparse(replay.headers["Location"]).query)["error"] == ["invalid_grant"]
 
 
 def test_a_state_is_finished_only_by_the_admin_who_started_it(oauth_env: OAuthEnv) -> None:
     state, code = authorize(oauth_env)
     client = create_app("oauth_callback", SOURCE).test_client()
-    other = {"X-Goog-Authenticated-User-Email": "accounts.google.com:mallory@acme.example"}
+    other = oauth_env.admin("mallory@acme.example")
     response = client.get("/", query_string={"state": state, "code": code}, headers=other)
-    assert response.status_code == 400
+    assert response.status_code == 403
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_a_callback_without_a_verified_identity_is_refused(oauth_env: OAuthEnv) -> None:
+    state, code = authorize(oauth_env)
+    client = create_app("oauth_callback", SOURCE).test_client()
+    for headers in (
+        {},  # nobody
+        {"X-Goog-Authenticated-User-Email": "accounts.google.com:admin@acme.example"},  # unsigned
+    ):
+        response = client.get("/", query_string={"state": state, "code": code}, headers=headers)
+        assert response.status_code == 403
+    assert oauth_env.google.requests == []  # the code was never exchanged
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_an_admin_removed_from_the_tenant_cannot_finish(oauth_env: OAuthEnv) -> None:
+    state, code = authorize(oauth_env)
+    tenant = oauth_env.app.state.get_tenant(TenantId("acme"))
+    oauth_env.app.state.put_tenant(tenant.model_copy(update={"admins": ("new@acme.example",)}))
+    response = callback(oauth_env, state=state, code=code)
+    assert response.status_code == 403
+    assert oauth_env.google.requests == []
     mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert mailbox.oauth is None
 
 
 def test_a_declined_consent_goes_back_with_the_error(oauth_env: OAuthEnv) -> None:
     state, _ = authorize(oauth_env)
-    response = callback(state=state, error="access_denied")
+    response = callback(oauth_env, state=state, error="access_denied")
     back = parse_qs(urlparse(response.headers["Location"]).query)
     assert back["result"] == ["error"]
     assert back["error"] == ["access_denied"]
@@ -99,20 +129,22 @@ def test_a_declined_consent_goes_back_with_the_error(oauth_env: OAuthEnv) -> Non
 
 
 def test_a_forged_or_expired_state_is_refused(oauth_env: OAuthEnv) -> None:
-    assert callback(state="forged", code="x").status_code == 400
+    assert callback(oauth_env, state="forged", code="x").status_code == 400
     state, code = authorize(oauth_env)
     tampered = state[:-4] + ("AAAA" if not state.endswith("AAAA") else "BBBB")
-    assert callback(state=tampered, code=code).status_code == 400
+    assert callback(oauth_env, state=tampered, code=code).status_code == 400
 
 
 def test_start_needs_an_authenticated_admin_and_a_known_mailbox(oauth_env: OAuthEnv) -> None:
     client = create_app("oauth_start", SOURCE).test_client()
     assert client.get("/?tenant=acme&mailbox=booking&provider=google&mode=imap").status_code == 403
-    other = {"X-Goog-Authenticated-User-Email": "accounts.google.com:admin@other.example"}
+    other = oauth_env.admin("admin@other.example")
     query = "/?tenant=acme&mailbox=booking&provider=google&mode=imap"
     assert client.get(query, headers=other).status_code == 403  # not this tenant's admin
-    assert start("tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
-    assert start("tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400
+    assert start(oauth_env, "tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
+    assert (
+        start(oauth_env, "tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400
+    )
 
 
 def test_refresh_rotation_revocation_and_no_retry_storm(
@@ -127,7 +159,7 @@ def test_refresh_rotation_revocation_and_no_retry_storm(
     from shared.oauth.wiring import build_oauth
 
     state, code = authorize(oauth_env)
-    callback(state=state, code=code)
+    callback(oauth_env, state=state, code=code)
     tokens = build_oauth(oauth_env.app, OAuthSettings.from_env()).tokens
     mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     (refresh,) = oauth_env.google.refresh_tokens
@@ -162,3 +194,85 @@ def test_refresh_rotation_revocation_and_no_retry_storm(
     for token in [refresh, rotated, *results]:
         assert token not in caplog.text
     assert "OAuth grant revoked: reconnect needed" in caplog.text  # what the alert matches
+
+
+def _start_google(env: OAuthEnv) -> dict[str, str]:
+    response = start(env)
+    assert response.status_code == 302
+    return {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+
+
+def test_a_refused_client_is_told_precisely_and_logged_unredacted(
+    oauth_env: OAuthEnv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shared.observability import configure_logging
+
+    configure_logging("INFO")
+    try:
+        state, code = authorize(oauth_env)
+        oauth_env.google.client_secret = "rotated-at-google"
+        response = callback(oauth_env, state=state, code=code)
+    finally:
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_mailingest", False)]:
+            root.removeHandler(handler)
+    assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["invalid_client"]
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    refused = [e for e in logged if e["message"] == "OAuth client refused by the provider"]
+    assert refused
+    assert refused[0]["oauth_error"] == "invalid_client"  # the cause, not ***
+
+
+def test_a_google_answer_with_another_nonce_is_a_400(oauth_env: OAuthEnv) -> None:
+    q = _start_google(oauth_env)
+    code = oauth_env.google.consent(q["code_challenge"], "booking@acme.example", "other-nonce")
+    response = callback(oauth_env, state=q["state"], code=code)
+    assert response.status_code == 400
+    assert "does not belong to this sign-in" in response.text
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_a_google_account_with_an_unverified_address_is_refused(oauth_env: OAuthEnv) -> None:
+    q = _start_google(oauth_env)
+    code = oauth_env.google.consent(
+        q["code_challenge"], "booking@acme.example", q["nonce"], email_verified=False
+    )
+    response = callback(oauth_env, state=q["state"], code=code)
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response.headers["Location"]).query)["error"] == ["email_not_verified"]
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert mailbox.oauth is None
+
+
+def test_gmail_api_mode_switches_the_mailbox_to_gmail_and_starts_the_watch(
+    oauth_env: OAuthEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailingest_dev.standins.gmail_api import running_gmail
+    from shared.domain.models import Provider
+
+    with running_gmail() as gmail:
+        gmail.authorize = lambda token: oauth_env.google.access_tokens.get(token)
+        gmail.add_account("booking@acme.example", "unused-static-token")
+        monkeypatch.setenv("MAILINGEST_GMAIL_API_ENDPOINT", gmail.base_url)
+        monkeypatch.setenv("MAILINGEST_GMAIL_TOPIC", "projects/demo-test/topics/gmail-push")
+        response = start(oauth_env, "tenant=acme&mailbox=booking&provider=google&mode=gmail")
+        assert response.status_code == 302
+        q = {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+        scopes = q["scope"].split()
+        # the narrowest scope that works: read-only, since the mailbox leaves mail as it is
+        assert "https://www.googleapis.com/auth/gmail.readonly" in scopes
+        assert "https://mail.google.com/" not in scopes
+        code = oauth_env.google.consent(q["code_challenge"], "booking@acme.example", q["nonce"])
+        back = callback(oauth_env, state=q["state"], code=code)
+        params = parse_qs(urlparse(back.headers["Location"]).query)
+        assert params["result"] == ["connected"]
+        assert "warning" not in params
+        mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+        assert (mailbox.provider, mailbox.host) == (Provider.GMAIL, None)
+        watch = gmail.accounts["booking@acme.example"].watch
+        assert watch is not None
+        assert watch["topicName"] == "projects/demo-test/topics/gmail-push"
+        assert watch["labelIds"] == ["INBOX"]
+        cursor = oauth_env.app.state.get_cursor(TenantId("acme"), MailboxId("booking"))
+        assert cursor.value["history_id"] == str(gmail.accounts["booking@acme.example"].history_id)

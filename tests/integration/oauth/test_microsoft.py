@@ -7,11 +7,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from mailingest_dev.standins.microsoft_identity import microsoft_stand_in
 from shared.errors import ReauthRequired
 from shared.oauth.clients import OUTLOOK_IMAP_SCOPE
 from shared.oauth.microsoft import MicrosoftOAuthClient
 from shared.oauth.state import pkce_pair
-from tests.fakes.microsoft_identity import microsoft_stand_in
 
 REDIRECT = "https://functions.example/oauth_callback"
 

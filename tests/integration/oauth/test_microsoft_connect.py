@@ -21,13 +21,14 @@ from tests.unit.oauth.test_token_errors import recorded
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/oauth/main.py"
-IAP = {"X-Goog-Authenticated-User-Email": f"accounts.google.com:{ADMIN_EMAIL}"}
 
 
 def connect(env: OAuthEnv) -> str:
     """Start, consent as ops@contoso.example, call back; returns the settings-page URL."""
     start = create_app("oauth_start", SOURCE).test_client()
-    response = start.get("/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=IAP)
+    response = start.get(
+        "/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=env.admin()
+    )
     assert response.status_code == 302
     url = urlparse(response.headers["Location"])
     q = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -37,7 +38,7 @@ def connect(env: OAuthEnv) -> str:
     assert {OUTLOOK_IMAP_SCOPE, "offline_access"} <= set(q["scope"].split())
     code = env.microsoft.consent(q["code_challenge"], "ops@contoso.example", q["nonce"])
     back = create_app("oauth_callback", SOURCE).test_client()
-    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=IAP)
+    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=env.admin())
     assert response.status_code == 302
     return str(response.headers["Location"])
 
@@ -104,3 +105,17 @@ def test_refresh_errors_that_are_not_the_tenants_leave_the_grant(
     assert "oauth.reauth_required" not in actions
     if status != 400:  # MSAL itself answers a repeated identical HTTP 400 from cache for 60 s
         assert tokens.access_token(mailbox)  # the next attempt works
+
+
+def test_an_id_token_with_another_nonce_is_a_400_not_a_500(oauth_env: OAuthEnv) -> None:
+    start = create_app("oauth_start", SOURCE).test_client()
+    headers = oauth_env.admin()
+    response = start.get("/?tenant=acme&mailbox=ops&provider=microsoft&mode=imap", headers=headers)
+    q = {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+    code = oauth_env.microsoft.consent(q["code_challenge"], "ops@contoso.example", "not-ours")
+    back = create_app("oauth_callback", SOURCE).test_client()
+    response = back.get("/", query_string={"state": q["state"], "code": code}, headers=headers)
+    assert response.status_code == 400
+    assert "does not belong to this sign-in" in response.text
+    mailbox = oauth_env.app.state.get_mailbox(TenantId("acme"), MailboxId("ops"))
+    assert mailbox.oauth is None

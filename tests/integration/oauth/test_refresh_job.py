@@ -26,7 +26,7 @@ def run_job(body: dict[str, object] | None = None) -> dict[str, int]:
 
 def test_probes_grants_and_flags_a_revoked_one_once(oauth_env: OAuthEnv) -> None:
     state, code = authorize(oauth_env)
-    callback(state=state, code=code)
+    callback(oauth_env, state=state, code=code)
     app, google = oauth_env.app, oauth_env.google
     counts = run_job()  # a regular run: this grant is probed in one run out of 36
     assert counts["refreshed"] + counts["skipped"] == 1
@@ -50,5 +50,5 @@ def test_probes_grants_and_flags_a_revoked_one_once(oauth_env: OAuthEnv) -> None
     assert actions.count("oauth.reauth_required") == 1
 
     state, code = authorize(oauth_env)  # the tenant reconnects
-    callback(state=state, code=code)
+    callback(oauth_env, state=state, code=code)
     assert run_job({"all": True})["refreshed"] == 1

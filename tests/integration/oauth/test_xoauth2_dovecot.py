@@ -28,7 +28,7 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
     )
     try:
         state, code = authorize(oauth_env)
-        callback(state=state, code=code)
+        callback(oauth_env, state=state, code=code)
         app = oauth_env.app
         mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
         mailbox = mailbox.model_copy(

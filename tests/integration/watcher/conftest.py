@@ -76,9 +76,13 @@ class Rig:
             c.append(folder, raw)
 
     def watcher(self, holder: str = "w1", options: WatcherOptions = FAST) -> Watcher:
+        # the watcher's pipeline claims under the watcher's own holder name (its lease's)
+        pipeline = IngestPipeline(
+            self.state, self.sink, InMemoryBlobStore(), SystemClock(), holder=holder
+        )
         return Watcher(
             self.state,
-            self.pipeline,
+            pipeline,
             PasswordCredentialProvider(self.secrets),
             SystemClock(),
             holder=holder,

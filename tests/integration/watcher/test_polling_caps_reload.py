@@ -82,6 +82,11 @@ def test_mailboxes_added_and_changed_while_running_are_picked_up(rig: Rig, runni
     rig.append(message("in stopsale"), folder="Stopsale")
     wait_for(lambda: rig.subjects() == ["first", "in stopsale"], what="the changed folder")
     assert watcher.watched == ["acme/booking"]
+    # the cursor moves after the hand-off (the event is out first): wait for it, not a race
+    wait_for(
+        lambda: rig.state.get_cursor(ACME, MailboxId("booking")).value.get("folder") == "Stopsale",
+        what="the cursor of the new folder",
+    )
     cursor = rig.state.get_cursor(ACME, MailboxId("booking")).value
     assert cursor["folder"] == "Stopsale"
     assert cursor["last_uid"] == 1

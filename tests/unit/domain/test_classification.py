@@ -4,6 +4,7 @@ rules."""
 
 from __future__ import annotations
 
+import threading
 from email.message import EmailMessage
 
 import pytest
@@ -166,8 +167,8 @@ def test_attachment_type_condition() -> None:
     assert classify(parsed, [rule]).label == "stopsale"
 
 
-@pytest.mark.parametrize("pattern", ["(a+)+$", "(x*)*y", "[unclosed", "a" * 300])
-def test_dangerous_or_invalid_regexes_are_refused(pattern: str) -> None:
+@pytest.mark.parametrize("pattern", [r"(a)\1", "(?=a)b", "(?<!x)y", "[unclosed", "a" * 300])
+def test_invalid_or_non_re2_regexes_are_refused(pattern: str) -> None:
     with pytest.raises(ValidationError):
         TenantRule.model_validate({"id": "bad", "conditions": {"subject_regex": pattern}})
 
@@ -178,3 +179,32 @@ def test_render_table_lists_file_label_score_rules() -> None:
     assert header.split()[:4] == ["FILE", "LABEL", "SCORE", "RULES"]
     assert row.split()[:3] == ["a.eml", "booking", "0.81"]
     assert "r1@subject, r2@text" in row
+
+
+@pytest.mark.parametrize(
+    ("pattern", "body", "expected"),
+    [
+        ("((a)+)+$", "a" * 9_999 + "!", False),
+        ("((a)+)+$", "a" * 9_999, True),
+        ("(a|aa)+$", "a" * 9_999 + "!", False),
+        ("(a|aa)+$", "a" * 9_999, True),
+        ("(a+)+$", "a" * 9_999 + "!", False),
+        ("(x*)*y", "x" * 9_999, False),
+        ("(.*a){20}", "a" * 9_999 + "b", True),
+    ],
+)
+def test_backtracking_patterns_finish_and_match_correctly(
+    pattern: str, body: str, expected: bool
+) -> None:
+    """Tenant regexes run on RE2 (linear time): patterns that take Python's re minutes on
+    long input finish; run in a thread with a generous bound so a regression fails, not hangs."""
+    rule = TenantRule.model_validate(
+        {"id": "r", "conditions": {"body_regex": pattern}, "actions": {"tags": ["hit"]}}
+    )
+    parsed = parse_message(mail("Rates", body))
+    outcome: list[bool] = []
+    worker = threading.Thread(target=lambda: outcome.append(rule.matches(parsed)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), f"{pattern} did not finish"
+    assert outcome == [expected]

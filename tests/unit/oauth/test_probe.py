@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
-from shared.errors import ServiceUnavailable
+import pytest
+
+from shared.errors import ClientRejected, ServiceUnavailable
 from shared.oauth.probe import due, probe_grants
+from shared.oauth.tokens import REAUTH_LOG
 from tests.unit.oauth.test_tokens import World
 
 EVERY, RUN = timedelta(hours=6), timedelta(minutes=10)
@@ -55,3 +59,27 @@ def test_probe_counts_failures_and_skips_grants_not_due() -> None:
     counts = probe_grants(w.state, w.service(), w.clock, every=EVERY, run_interval=RUN)
     assert counts["skipped"] == 1
     assert counts["failed"] == 0
+
+
+def test_our_client_refused_alerts_the_operator_and_leaves_the_grant(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """invalid_client / unauthorized_client: our OAuth client, not the tenant's grant."""
+    caplog.set_level(logging.INFO)
+    w = World()
+    w.provider.fail_with = ClientRejected("microsoft refused our OAuth client (invalid_client)")
+    counts = probe_grants(
+        w.state, w.service(), w.clock, every=EVERY, run_interval=RUN, everything=True
+    )
+    assert counts["failed"] == 1
+    alerts = [r for r in caplog.records if r.getMessage() == "OAuth client refused by the provider"]
+    assert [a.levelno for a in alerts] == [logging.ERROR]  # infra: oauth_client_refused
+    assert w.mailbox.oauth is not None
+    assert w.mailbox.oauth.reauth_required_at is None
+    assert REAUTH_LOG not in caplog.text
+    assert w.state.list_audit(w.mailbox.tenant_id) == []
+    w.provider.fail_with = None  # the operator fixed the client: the grant still works
+    counts = probe_grants(
+        w.state, w.service(), w.clock, every=EVERY, run_interval=RUN, everything=True
+    )
+    assert counts["refreshed"] == 1

@@ -7,14 +7,15 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from mailingest_dev.standins.json_http import JsonHandler
 from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
 from shared.oauth.clients import ClientRejected, GoogleOAuthClient, classify_token_error
-from tests.fakes.json_http import JsonHandler
 
 DATA = Path(__file__).parents[2] / "data" / "oauth"
 
@@ -30,6 +31,7 @@ class Replay:
         self.body: dict[str, object] = {}
         self.forms: list[str] = []
         self.url = ""
+        self.delay = 0.0  # seconds before answering (a hanging endpoint)
 
 
 @pytest.fixture
@@ -39,6 +41,7 @@ def replay() -> Iterator[Replay]:
     class Handler(JsonHandler):
         def do_POST(self) -> None:
             r.forms.append(json.dumps(self._form()))
+            time.sleep(r.delay)
             self._json(r.status, r.body)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -53,13 +56,14 @@ def replay() -> Iterator[Replay]:
         thread.join(timeout=5)
 
 
-def google(replay: Replay) -> GoogleOAuthClient:
+def google(replay: Replay, timeout_s: float = 15.0) -> GoogleOAuthClient:
     return GoogleOAuthClient(
         "cid.apps.googleusercontent.com",
         "GOCSPX-unit-secret",
         "https://accounts.example/auth",
         replay.url,
         "https://functions.example/oauth_callback",
+        timeout_s=timeout_s,
     )
 
 
@@ -70,6 +74,9 @@ def google(replay: Replay) -> GoogleOAuthClient:
         ("google_invalid_client.json", ClientRejected),
         ("google_unauthorized_client.json", ClientRejected),
         ("google_invalid_request.json", AuthError),
+        # transient: retried later, the grant untouched (tests/unit/oauth/test_tokens.py)
+        ("google_temporarily_unavailable.json", ServiceUnavailable),
+        ("google_server_error.json", ServiceUnavailable),
     ],
 )
 def test_google_refresh_errors(replay: Replay, payload: str, expected: type[Exception]) -> None:
@@ -79,6 +86,20 @@ def test_google_refresh_errors(replay: Replay, payload: str, expected: type[Exce
     assert type(caught.value) is expected  # not a broader or narrower class
     assert "1//0g-refresh-token-value" not in str(caught.value)
     assert "GOCSPX-unit-secret" not in str(caught.value)
+
+
+def test_a_google_server_error_status_is_retryable(replay: Replay) -> None:
+    replay.status, replay.body = 503, recorded("google_server_error.json")
+    with pytest.raises(ServiceUnavailable):
+        google(replay).refresh("1//0g-refresh-token-value", ("https://mail.google.com/",))
+
+
+def test_a_hanging_google_token_endpoint_is_a_bounded_retryable_failure(replay: Replay) -> None:
+    """google-auth's own transport waits 120 s; a refresh runs inside a watcher's connect."""
+    replay.delay, replay.body = 5.0, recorded("google_refresh_ok.json")
+    # the endpoint would answer with a valid token after 5 s: only giving up first raises
+    with pytest.raises(ServiceUnavailable):
+        google(replay, timeout_s=0.3).refresh("1//0g-refresh", ("https://mail.google.com/",))
 
 
 def test_google_refresh_success_in_the_documented_shape(replay: Replay) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mailingest_dev.clock import FakeClock
-from shared.adapters.memory_sinks import InMemorySecretStore
+from shared.adapters.memory_sinks import DESTROYED, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import (
     AuthMethod,
@@ -24,7 +24,7 @@ from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import ClientRejected, TokenGrant
 from shared.oauth.tokens import OAuthCredentialProvider, TokenService
 
-SECRET = "mailingest-acme-booking-refresh-token"
+SECRET = "mailingest-t4-acme-m7-booking-refresh-token"
 
 
 class FakeProvider:
@@ -81,11 +81,19 @@ class RecordingSecrets(InMemorySecretStore):
     def __init__(self) -> None:
         super().__init__()
         self.puts: list[str] = []
+        self.destroyed: list[tuple[str, str]] = []
         self.stale_once: str | None = None  # the next read returns this (a read before a write)
 
     def put_secret(self, name: str, value: str) -> str:
         self.puts.append(name)
         return super().put_secret(name, value)
+
+    def destroy_versions_before(self, name: str, version: str) -> int:
+        self.destroyed.append((name, version))
+        return super().destroy_versions_before(name, version)
+
+    def live(self, name: str) -> list[str]:
+        return [v for v in self._versions[name] if v != DESTROYED]
 
     def get_secret(self, name: str) -> str:
         stale, self.stale_once = self.stale_once, None
@@ -176,6 +184,34 @@ def test_a_rotated_refresh_token_is_saved_and_an_unchanged_one_is_not() -> None:
     assert w.secrets.get_secret(SECRET) == "rt-2"
     tokens.refresh_now(w.mailbox)  # and the saved one is what is used next
     assert w.provider.calls[-1] == "rt-2"
+
+
+def test_a_rotated_refresh_token_destroys_the_versions_it_supersedes() -> None:
+    """Issue #8 item 11: each secret version is billed; a superseded refresh token is dead
+    weight (and one more copy of a credential)."""
+    w = World()
+    tokens = w.service()
+    tokens.refresh_now(w.mailbox)  # not rotated: nothing written, nothing destroyed
+    assert w.secrets.destroyed == []
+    w.provider.rotate = True
+    tokens.refresh_now(w.mailbox)
+    assert w.secrets.destroyed == [(SECRET, f"{SECRET}/versions/2")]
+    assert w.secrets.live(SECRET) == ["rt-2"]
+
+
+def test_a_refresh_never_rewrites_the_mailbox_settings_document() -> None:
+    """Issue #8 item 3: a rewrite per refresh made the watcher reconnect the mailbox, and a
+    read-modify-write could undo an admin's concurrent edit."""
+    w = World()
+    before = w.mailbox
+    tokens = w.service()
+    tokens.access_token(w.mailbox)
+    w.provider.rotate = True
+    tokens.refresh_now(w.mailbox)
+    w.clock.advance(timedelta(hours=2))
+    tokens.access_token(w.mailbox)
+    assert len(w.provider.calls) == 3
+    assert w.mailbox == before
 
 
 def test_a_revoked_grant_flags_the_mailbox_once_and_no_process_calls_again() -> None:

@@ -44,7 +44,8 @@ class FakeFolder:
 
 
 class RecordingPipeline:
-    def __init__(self) -> None:
+    def __init__(self, holder: str = "w1") -> None:
+        self.holder = holder
         self.handed: list[tuple[str, str, datetime | None]] = []
         self._lock = threading.Lock()
 
@@ -55,6 +56,7 @@ class RecordingPipeline:
         raw: bytes,
         *,
         received_at: datetime | None = None,
+        lease: str | None = None,
     ) -> IngestResult:
         with self._lock:
             self.handed.append((mailbox.key, provider_message_id, received_at))

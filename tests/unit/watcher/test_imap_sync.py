@@ -3,13 +3,17 @@ and the bounded resync after a UIDVALIDITY change."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
+
+import pytest
 
 from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.domain.models import Mailbox, Provider, TlsMode
+from shared.domain.models import HealthUpdate, Mailbox, Provider, TlsMode
+from shared.errors import ClaimBusy
 from shared.ids import MailboxId, TenantId
-from shared.service.health import HealthReporter
+from shared.service.health import STUCK_AFTER, HealthReporter, is_stale
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.imap_sync import ImapSync
 from tests.unit.watcher.fakes import FakeFolder, RecordingPipeline, utc
@@ -24,13 +28,15 @@ MAILBOX = Mailbox(
 )
 
 
-def rig(**kw: Any) -> tuple[ImapSync, InMemoryStateStore, RecordingPipeline]:
-    clock = FakeClock()
+def rig(
+    pipeline: RecordingPipeline | None = None, clock: FakeClock | None = None, **kw: Any
+) -> tuple[ImapSync, InMemoryStateStore, RecordingPipeline]:
+    clock = clock or FakeClock()
     store = InMemoryStateStore(clock)
-    pipeline = RecordingPipeline()
-    sync = ImapSync(
-        store, cast(IngestPipeline, pipeline), HealthReporter(store, clock), clock, **kw
-    )
+    pipeline = pipeline or RecordingPipeline()
+    reporter = HealthReporter(store, clock)
+    sync = ImapSync(store, cast(IngestPipeline, pipeline), reporter, clock, **kw)
+    sync.reporter = reporter  # type: ignore[attr-defined]
     return sync, store, pipeline
 
 
@@ -114,3 +120,49 @@ def test_a_cursor_written_before_folders_were_recorded_still_counts() -> None:
     set_cursor(store, 7, 2)  # {"uidvalidity", "last_uid"} only
     assert sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7) == 1
     assert [h[1] for h in pipeline.handed] == ["7/3"]
+
+
+class StuckPipeline(RecordingPipeline):
+    """Hands off the first ``ok`` messages, then every ingest finds the message claimed by
+    another (live) worker."""
+
+    def __init__(self, ok: int) -> None:
+        super().__init__()
+        self.ok = ok
+
+    def ingest(self, mailbox: Mailbox, provider_message_id: str, raw: bytes, **kw: Any) -> Any:
+        if len(self.handed) >= self.ok:
+            raise ClaimBusy("event e is being processed by another worker")
+        return super().ingest(mailbox, provider_message_id, raw, **kw)
+
+
+def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None:
+    """Issue #8 item 6: during a 356 s stall the health said pending 0, stale false."""
+    clock = FakeClock()
+    stuck = StuckPipeline(ok=1)
+    sync, store, _ = rig(stuck, clock)
+    reporter: HealthReporter = sync.reporter  # type: ignore[attr-defined]
+    set_cursor(store, 7, 0)
+    reporter.report(MAILBOX, HealthUpdate(last_sync_at=clock.now()))  # it was syncing fine
+    with pytest.raises(ClaimBusy):
+        sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7)
+    assert cursor(store)["last_uid"] == 1
+    reporter.flush()
+    health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+    assert health.pending == 2  # what waits on the server, not 0
+    assert not is_stale(health, MAILBOX, clock.now(), idle_refresh_s=300)
+    assert reporter.stuck_since(MAILBOX) is not None
+    clock.advance(STUCK_AFTER + timedelta(seconds=1))  # nothing moves
+    with pytest.raises(ClaimBusy):
+        sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7)
+    reporter.flush()
+    health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+    assert is_stale(health, MAILBOX, clock.now(), idle_refresh_s=300)
+    # it moves again: handed off, nothing waits, not stale
+    stuck.ok = 10
+    assert sync.catch_up(FakeFolder(7, [1, 2, 3]), MAILBOX, 7) == 2
+    reporter.flush()
+    health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+    assert health.pending == 0
+    assert not is_stale(health, MAILBOX, clock.now(), idle_refresh_s=300)
+    assert reporter.stuck_since(MAILBOX) is None

@@ -3,6 +3,7 @@ the credentials fail before any connection is made."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -15,8 +16,17 @@ import pytest
 from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import SystemClock
-from shared.domain.models import Health, Mailbox, MailboxState, Provider, TlsMode
-from shared.errors import AuthError
+from shared.domain.models import (
+    AuthMethod,
+    Health,
+    Mailbox,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+    Provider,
+    TlsMode,
+)
+from shared.errors import AuthError, ClaimBusy, ClientRejected, ReauthRequired
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
@@ -53,7 +63,7 @@ def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateSto
     workers: list[MailboxWorker] = []
 
     def make(
-        credentials: ExplodingCredentials, caps: ConnectionCaps
+        credentials: ExplodingCredentials, caps: ConnectionCaps, options: WatcherOptions = SLOW
     ) -> tuple[MailboxWorker, InMemoryStateStore, Callable[[], Health]]:
         clock = SystemClock()
         store = InMemoryStateStore(clock)
@@ -65,7 +75,7 @@ def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateSto
             credentials=credentials,
             reporter=reporter,
             clock=clock,
-            options=SLOW,
+            options=options,
             caps=caps,
         )
         workers.append(worker)
@@ -96,6 +106,20 @@ def test_an_unexpected_error_backs_off_instead_of_killing_the_worker(worker_for:
     assert caps.acquire(MAILBOX, 0) is not None
 
 
+def test_a_message_claimed_elsewhere_is_retried_soon_without_growing_backoff(
+    worker_for: Any,
+) -> None:
+    """Issue #8 item 6: "another worker holds it" grew the reconnect backoff to 139 s."""
+    credentials = ExplodingCredentials(ClaimBusy("event e is being processed by another worker"))
+    options = dataclasses.replace(SLOW, busy_retry_s=0.05)  # backoff: 600 s
+    _, _, health = worker_for(credentials, ConnectionCaps(1), options)
+    wait_for(lambda: credentials.attempts >= 5, what="several short retries")
+    h = health()
+    assert h.state is not MailboxState.BACKOFF
+    assert h.errors_24h == 0  # not a connection error
+    assert "another worker" in (h.last_error or "")
+
+
 def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
     worker_for: Any,
 ) -> None:
@@ -106,6 +130,34 @@ def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
     assert credentials.invalidated == 1  # a cached token / secret is dropped
     assert credentials.attempts == 1  # then it waits auth_backoff_s (900 s): no hammering
     assert caps.acquire(MAILBOX, 0) is not None
+
+
+def test_a_revoked_grant_is_reauth_required_not_auth_error(
+    worker_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue #8 item 11: the watcher reported a revoked OAuth grant as auth_error (and
+    logged "login refused", the password alert)."""
+    caplog.set_level(logging.INFO)
+    credentials = ExplodingCredentials(ReauthRequired("mailbox acme/booking must be reconnected"))
+    _, _, health = worker_for(credentials, ConnectionCaps(1))
+    wait_for(lambda: health().state is MailboxState.REAUTH_REQUIRED, what="reauth_required")
+    assert credentials.attempts == 1  # then the long auth backoff: no retry storm
+    assert "login refused" not in caplog.text
+
+
+def test_our_oauth_client_refused_alerts_the_operator(
+    worker_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    credentials = ExplodingCredentials(ClientRejected("google refused our OAuth client"))
+    _, _, health = worker_for(credentials, ConnectionCaps(1))
+    wait_for(lambda: health().state is MailboxState.AUTH_ERROR, what="auth_error")
+    (alert,) = [
+        r for r in caplog.records if r.getMessage() == "OAuth client refused by the provider"
+    ]
+    assert alert.levelno == logging.ERROR  # infra/monitoring.tf: oauth_client_refused
+    assert "login refused" not in caplog.text
+    assert credentials.attempts == 1
 
 
 def test_a_mailbox_waiting_for_a_slot_says_so_in_its_health(worker_for: Any) -> None:
@@ -183,7 +235,7 @@ def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stop
     def replica(holder: str) -> tuple[Watcher, threading.Thread]:
         watcher = Watcher(
             store,
-            cast(IngestPipeline, RecordingPipeline()),
+            cast(IngestPipeline, RecordingPipeline(holder)),
             ExplodingCredentials(AuthError("refused")),  # workers wait without a server
             clock,
             holder=holder,
@@ -250,3 +302,80 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         watcher.stop()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_only_a_connection_relevant_change_restarts_a_mailbox(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue #8 item 3: any change of the mailbox document (a token expiry, a label, an audit
+    time) reconnected the mailbox."""
+    clock = SystemClock()
+    store = InMemoryStateStore(clock)
+    grant = OAuthGrant(
+        provider=OAuthProvider.GOOGLE,
+        connected_address="b@acme.example",
+        connected_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    oauth_mailbox = MAILBOX.model_copy(update={"auth_method": AuthMethod.OAUTH2, "oauth": grant})
+    store.put_mailbox(oauth_mailbox)
+    options = WatcherOptions(lease_ttl_s=3, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),
+        clock,
+        holder="w1",
+        options=options,
+    )
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+
+    def restarts() -> int:
+        return sum(r.getMessage() == "stopping worker" for r in caplog.records)
+
+    def cycles(n: int) -> None:
+        seen = watcher.lease_renewals
+        wait_for(lambda: watcher.lease_renewals >= seen + n, what="a few reload cycles")
+
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: watcher.watched == ["acme/booking"], what="watched")
+        volatile = oauth_mailbox.model_copy(
+            update={
+                "purpose": "stopsale",
+                "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+                "oauth": grant.model_copy(
+                    update={
+                        "access_expires_at": datetime(2026, 2, 1, 1, tzinfo=UTC),
+                        "reauth_required_at": datetime(2026, 2, 1, tzinfo=UTC),
+                    }
+                ),
+            }
+        )
+        store.put_mailbox(volatile)
+        cycles(2)  # ~2 s: 40 reloads
+        assert restarts() == 0
+        assert watcher.watched == ["acme/booking"]
+        store.put_mailbox(volatile.model_copy(update={"folder": "Stopsale"}))
+        wait_for(lambda: restarts() == 1, what="the restart for a new folder")
+        reconnected = grant.model_copy(update={"connected_at": datetime(2026, 3, 1, tzinfo=UTC)})
+        store.put_mailbox(volatile.model_copy(update={"folder": "Stopsale", "oauth": reconnected}))
+        wait_for(lambda: restarts() == 2, what="the restart for a reconnected grant")
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+
+def test_the_pipeline_must_claim_under_the_watchers_lease_holder_name() -> None:
+    """Claims name the mailbox lease and are freed when their holder no longer holds it: a
+    pipeline claiming under another name would have its claims taken over at once."""
+    store = InMemoryStateStore(SystemClock())
+    with pytest.raises(ValueError, match="claims as 'w1#a'"):
+        Watcher(
+            store,
+            cast(IngestPipeline, RecordingPipeline("w1#a")),
+            ExplodingCredentials(AuthError("refused")),
+            SystemClock(),
+            holder="w1#b",
+        )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailingest_dev.devstack.dovecot import write_self_signed
-from tests.fakes.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
 @dataclass
@@ -30,6 +30,7 @@ class MicrosoftStandIn:
     ca_file: Path = Path()
     codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
+    access_tokens: dict[str, str] = field(default_factory=dict)  # access -> user (Graph stand-in)
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_error: tuple[int, dict[str, object]] | None = None  # answered once, then cleared
@@ -77,12 +78,14 @@ class MicrosoftStandIn:
     def _issue(self, user: str, scope: str, nonce: str | None = None) -> dict[str, object]:
         refresh = "0.AR" + secrets.token_urlsafe(32)
         self.refresh_tokens[refresh] = user
+        access = "eyJ0eXAi." + secrets.token_urlsafe(32)
+        self.access_tokens[access] = user
         return {
             "token_type": "Bearer",
             "scope": scope,
             "expires_in": 3599,
             "ext_expires_in": 3599,
-            "access_token": "eyJ0eXAi." + secrets.token_urlsafe(32),
+            "access_token": access,
             "refresh_token": refresh,
             "id_token": self._id_token(user, nonce),
             "client_info": b64url(json.dumps({"uid": "u1", "utid": self.tenant}).encode()),

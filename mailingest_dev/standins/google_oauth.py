@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tests.fakes.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
 @dataclass
@@ -21,18 +21,22 @@ class GoogleStandIn:
     client_id: str = "test-client.apps.googleusercontent.com"
     client_secret: str = "GOCSPX-test-secret"
     rotate: bool = False
-    codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (challenge, email)
+    # code -> (challenge, email, nonce, email_verified)
+    codes: dict[str, tuple[str, str, str | None, bool]] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh -> email
     access_tokens: dict[str, str] = field(default_factory=dict)  # access -> email
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
 
-    def consent(self, code_challenge: str, email: str) -> str:
-        """What the consent screen does: a one-time code bound to the PKCE challenge."""
+    def consent(
+        self, code_challenge: str, email: str, nonce: str | None, *, email_verified: bool = True
+    ) -> str:
+        """What the consent screen does: a one-time code bound to the PKCE challenge; the
+        authorize request's nonce comes back in the ID token."""
         code = "4/0A" + secrets.token_urlsafe(24)
         with self.lock:
-            self.codes[code] = (code_challenge, email)
+            self.codes[code] = (code_challenge, email, nonce, email_verified)
         return code
 
     def revoke_all(self) -> None:
@@ -40,15 +44,17 @@ class GoogleStandIn:
             self.refresh_tokens.clear()
             self.access_tokens.clear()
 
-    def _id_token(self, email: str) -> str:
+    def _id_token(self, email: str, nonce: str | None = None, email_verified: bool = True) -> str:
         header = b64url(json.dumps({"alg": "RS256", "kid": "test"}).encode())
-        claims = {
+        claims: dict[str, object] = {
             "iss": "https://accounts.google.com",
             "aud": self.client_id,
             "email": email,
-            "email_verified": True,
+            "email_verified": email_verified,
             "sub": hashlib.sha256(email.encode()).hexdigest()[:20],
         }
+        if nonce is not None:
+            claims["nonce"] = nonce
         return f"{header}.{b64url(json.dumps(claims).encode())}.{b64url(b'sig')}"
 
     def _issue(self, email: str, refresh: bool) -> dict[str, object]:
@@ -81,7 +87,7 @@ class GoogleStandIn:
                         "error": "invalid_grant",
                         "error_description": "Malformed auth code.",
                     }
-                challenge, email = found
+                challenge, email, nonce, verified = found
                 digest = s256(form.get("code_verifier", ""))
                 if digest != challenge:
                     return 400, {
@@ -89,7 +95,7 @@ class GoogleStandIn:
                         "error_description": "Invalid code verifier.",
                     }
                 body = self._issue(email, refresh=True)
-                body["id_token"] = self._id_token(email)
+                body["id_token"] = self._id_token(email, nonce, verified)
                 return 200, body
             if form.get("grant_type") == "refresh_token":
                 holder: str | None = self.refresh_tokens.get(form.get("refresh_token", ""))

@@ -1,0 +1,30 @@
+"""Gmail's doorbell (HTTP): a Pub/Sub push — or the same through Eventarc as a CloudEvent —
+saying "something changed in this account up to this historyId". Thin: the work is in
+``shared.web.gmail_push`` (verify, parse, find the mailbox) and ``shared.service.gmail_sync``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import functions_framework
+
+from shared.bootstrap import GmailParts
+from shared.entrypoints import Response, http_boundary
+
+_parts: GmailParts | None = None
+
+
+def parts() -> GmailParts:
+    """Built on first use and reused (nothing is built at import time)."""
+    global _parts
+    if _parts is None:
+        from shared.bootstrap import build_app, build_gmail
+
+        _parts = build_gmail(build_app())
+    return _parts
+
+
+@functions_framework.http
+@http_boundary
+def gmail_push(request: Any) -> Response:
+    return parts().endpoint.handle(request.headers, request.get_data(cache=False))

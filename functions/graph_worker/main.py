@@ -1,0 +1,31 @@
+"""Queued Graph doorbells (Pub/Sub-triggered through Eventarc, retry policy on): each becomes
+a delta sync or a lifecycle action. Thin: the work is in ``shared.web.graph_worker``.
+Raising redelivers (only for retryable failures)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import functions_framework
+
+from shared.bootstrap import GraphParts
+
+_parts: GraphParts | None = None
+
+
+def parts() -> GraphParts:
+    """Built on first use and reused (nothing is built at import time)."""
+    global _parts
+    if _parts is None:
+        from shared.bootstrap import build_app, build_graph
+
+        _parts = build_graph(build_app())
+    return _parts
+
+
+@functions_framework.cloud_event
+def graph_worker(cloud_event: Any) -> None:
+    message = (cloud_event.data or {}).get("message") or {}
+    data = base64.b64decode(message.get("data") or b"")
+    parts().worker.handle(data)

@@ -1,0 +1,93 @@
+"""A loopback TCP proxy that can take a real service "down": while down it resets every
+connection (open ones included), as a stopped or unreachable server does; back up, it
+forwards bytes unchanged. Tests put it between a client and an emulator."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class TcpProxy:
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._target = (target_host, target_port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._up = threading.Event()
+        self._up.set()
+        self._closed = threading.Event()
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def down(self) -> None:
+        self._up.clear()
+        with self._lock:
+            sockets, self._open = self._open, set()
+        for sock in sockets:
+            _reset(sock)
+
+    def up(self) -> None:
+        self._up.set()
+
+    def close(self) -> None:
+        self._closed.set()
+        self.down()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._closed.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if not self._up.is_set():
+                _reset(client)
+                continue
+            try:
+                upstream = socket.create_connection(self._target, timeout=5)
+            except OSError:
+                _reset(client)
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._open.update((client, upstream))
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while chunk := src.recv(65536):
+                if not self._up.is_set():
+                    break
+                dst.sendall(chunk)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            _reset(sock)
+
+
+def _reset(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        # linger on, 0 s: close sends RST, as a dead server's host does
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.close()
+
+
+@contextmanager
+def tcp_proxy(target_host: str, target_port: int) -> Iterator[TcpProxy]:
+    proxy = TcpProxy(target_host, target_port)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
