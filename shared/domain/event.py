@@ -145,7 +145,13 @@ def build_unparseable_event(origin: Origin, reason: str) -> dict[str, Any]:
             "headers": {},
             "flags": {"auto_reply": False, "bounce": False, "unparseable": True},
             "defects": [],
-            "classification": {"label": UNPARSEABLE, "score": 0.0, "rules": [], "tags": []},
+            "classification": {
+                "label": UNPARSEABLE,
+                "score": 0.0,
+                "rules": [],
+                "tags": [],
+                "confident": False,
+            },
             "error": reason[:500],
         }
     )
@@ -158,6 +164,7 @@ def _classification(c: Classification) -> dict[str, Any]:
         "score": round(float(c.score), 4),
         "rules": list(c.rules),
         "tags": list(c.tags),
+        "confident": c.confident,
     }
 
 

@@ -53,3 +53,5 @@ class Classification:
     rules: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     skip: bool = False  # a tenant rule said: no event (counted)
+    # False when nothing strong matched or the runner-up label was close: worth a look
+    confident: bool = True

@@ -1,11 +1,13 @@
-"""Explainable classification of a parsed message: built-in rules in Turkish, English, German
-and Russian, then the tenant's own rules. The result names every rule that matched."""
+"""Explainable classification of a parsed message: built-in rules in the languages of Turkish
+tourism's source markets (``languages/``), then the tenant's own rules. The result names every
+rule that matched and says whether it is ``confident``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from shared.domain.classification.engine import LABELS, classify_builtin
+from shared.domain.classification.templates import TemplateExample, apply_templates
 from shared.domain.classification.tenant_rules import (
     RuleActions,
     RuleConditions,
@@ -18,15 +20,24 @@ __all__ = [
     "LABELS",
     "RuleActions",
     "RuleConditions",
+    "TemplateExample",
     "TenantRule",
     "classify",
     "render_table",
 ]
 
 
-def classify(parsed: ParsedMessage, tenant_rules: Sequence[TenantRule] = ()) -> Classification:
-    builtin = classify_builtin(parsed)
-    return apply_tenant_rules(parsed, builtin, tenant_rules) if tenant_rules else builtin
+def classify(
+    parsed: ParsedMessage,
+    tenant_rules: Sequence[TenantRule] = (),
+    templates: Sequence[TemplateExample] = (),
+) -> Classification:
+    """Built-in rules, then the tenant's learned templates (its corrections), then its own
+    rules (which an admin wrote on purpose, so they have the last word)."""
+    result = classify_builtin(parsed)
+    if templates:
+        result = apply_templates(parsed, result, templates)
+    return apply_tenant_rules(parsed, result, tenant_rules) if tenant_rules else result
 
 
 def render_table(rows: Sequence[tuple[str, str, float, Sequence[str]]]) -> str:

@@ -4,6 +4,16 @@ the field it matched in; the label with most points wins, and the event lists th
 Fields and their weights: the subject (less when it is a reply: it names the older mail's
 intent), the new text of the body, the quoted history (little), attachment names, and the
 sender's name and address. Bounces and auto-replies are ``other`` whatever they quote.
+
+Scopes, the same in every language (the words come from ``languages``):
+- negation: an intent word right after "not / nie / не / nicht / pas …" says the opposite
+  ("not cancelled", "keine Änderung"): it does not count;
+- lift: a stop sale inside a lift ("stop sale lifted", "رفع وقف البيع") is an open sale;
+- new text first: when what the sender writes now clearly has an intent, the reply subject
+  and the quoted history (older mails' intents) count little;
+- genre: a mail that is clearly marketing, a maintenance notice or a newsletter only talks
+  about bookings: its operational words are its topic.
+The result is ``confident`` unless nothing strong matched or the runner-up is close.
 """
 
 from __future__ import annotations
@@ -13,6 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.negation import negated_after, negated_before
+from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
 
@@ -20,6 +32,7 @@ LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other
 OPERATIONAL = LABELS[:-1]
 MIN_POINTS = 2.5  # below this no operational label is claimed: "other"
 BODY_CHARS = 4000
+QUOTED_CHARS = 1500  # the most recent quoted mail is at the top; older history adds cost
 BOOKING_AS_CONTEXT = 0.4  # the top of a mail says what it is; long tails add noise and cost
 
 SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
@@ -33,17 +46,67 @@ SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
 
 
 STALE_WHEN_CLEAR = 0.3
+NEW_TEXT_CLEAR = 2.0  # points the new text needs to outweigh the thread's older intent
+GENRE_CLEAR = 4.0  # points of marketing / maintenance / newsletter that make it the genre
+GENRE_DAMPING = 0.3
+CONFIDENT_POINTS = 3.0  # the winner needs this much ...
+CONFIDENT_MARGIN = 0.67  # ... and the runner-up at most this share of it
+NEGATABLE = ("cancellation", "amendment", "stopsale")
 
 
 @dataclass(frozen=True)
 class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
+    # every match holds one literal of each set (``prefilter``); None: no such literals
+    literals: tuple[frozenset[str], ...] | None
+
+    def may_match(self, present: set[str]) -> bool:
+        """Whether the text whose literals (of all rules) are ``present`` can match."""
+        if self.literals is None:
+            return True
+        return all(not present.isdisjoint(lits) for lits in self.literals)
 
 
-_COMPILED = tuple(_Compiled(r, re.compile(r.pattern)) for r in RULES)
-_CONSUMING = tuple(c for c in _COMPILED if c.rule.consume)
-_PLAIN = tuple(c for c in _COMPILED if not c.rule.consume)
+# consuming rules first (they blank what they matched before the others look)
+_COMPILED = tuple(
+    _Compiled(r, re.compile(r.pattern), required_literals(r.pattern))
+    for r in sorted(RULES, key=lambda r: not r.consume)
+)
+# literal -> the rules that need it; one pass over the distinct literals finds the rules
+# that can match a message at all
+_BY_LITERAL: dict[str, list[int]] = defaultdict(list)
+for _i, _c in enumerate(_COMPILED):
+    for _lit in _c.literals[0] if _c.literals else ():
+        _BY_LITERAL[_lit].append(_i)
+# ... bucketed by their first three characters: only the buckets whose triple occurs in
+# the text are looked at (the triples of a text are one C-level pass: ``zip``)
+# (all of a rule's literal sets: ``may_match`` checks each)
+_BY_TRIPLE: dict[tuple[str, ...], list[str]] = defaultdict(list)
+_SHORT: list[str] = []  # two-character literals: looked for directly
+for _lit in {lit for c in _COMPILED for lits in c.literals or () for lit in lits}:
+    if len(_lit) < 3:
+        _SHORT.append(_lit)
+    else:
+        _BY_TRIPLE[tuple(_lit[:3])].append(_lit)
+_TRIPLES = frozenset(_BY_TRIPLE)
+_ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+
+
+def _present(text: str) -> set[str]:
+    """The rules' literals that occur in ``text``."""
+    triples = _TRIPLES.intersection(zip(text, text[1:], text[2:], strict=False))
+    found = {lit for t in triples for lit in _BY_TRIPLE[t] if len(lit) == 3 or lit in text}
+    found.update(lit for lit in _SHORT if lit in text)
+    return found
+
+
+def _candidates(present: set[str]) -> list[_Compiled]:
+    """The rules that may match a text holding the literals ``present``, in rule order."""
+    found = set(_ALWAYS)
+    for lit in present:
+        found.update(_BY_LITERAL.get(lit, ()))
+    return [c for c in (_COMPILED[i] for i in sorted(found)) if c.may_match(present)]
 
 
 def _quoted(text: str, new: str) -> str:
@@ -72,27 +135,47 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     )
     sender = ""
     if parsed.from_:
-        local = parsed.from_.address.split("@", 1)[0].replace(".", " ").replace("-", " ")
-        sender = f"{parsed.from_.name} {local}"
+        address = parsed.from_.address.replace(".", " ").replace("-", " ").replace("@", " ")
+        sender = f"{parsed.from_.name} {address}"  # the domain names the role too
     return [
         _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
         _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),
-        _Field("quoted", fold(quoted[:BODY_CHARS]), QUOTED, False),
+        _Field("quoted", fold(quoted[:QUOTED_CHARS]), QUOTED, False),
         _Field("attachments", fold(names), ATTACHMENTS, True),
         _Field("sender", fold(sender.replace("_", " ")), SENDER, False),
     ]
 
 
-def _field_hits(text: str) -> list[Rule]:
+def _affirmed(c: _Compiled, text: str) -> bool:
+    """``c`` matches ``text`` at least once outside a negation's scope."""
+    if c.rule.label not in NEGATABLE:
+        return c.regex.search(text) is not None
+    for m in c.regex.finditer(text):
+        start = m.start()
+        if not negated_before(text, start) and not negated_after(text, m.end()):
+            return True
+    return False
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _field_hits(text: str, candidates: list[_Compiled], present: set[str]) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase."""
+    here = {lit for lit in present if lit in text}
     hits: list[Rule] = []
-    for c in _CONSUMING:
-        blanked, n = c.regex.subn(lambda m: " " * len(m.group(0)), text)
-        if n:
+    for c in candidates:
+        if not c.may_match(here):
+            continue
+        if c.rule.consume:
+            blanked, n = c.regex.subn(_blank, text)
+            if n:
+                hits.append(c.rule)
+                text = blanked
+        elif _affirmed(c, text):
             hits.append(c.rule)
-            text = blanked
-    hits.extend(c.rule for c in _PLAIN if c.regex.search(text))
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
     if any(r.label == "opensale" for r in hits):
@@ -100,16 +183,22 @@ def _field_hits(text: str) -> list[Rule]:
     return [r for r in hits if r.label != "neutral"]
 
 
-def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
-    """Points per label and the ids of the rules that matched (``rule@field``)."""
-    points: dict[str, float] = defaultdict(float)
-    matched = [(rule, f) for f in _fields(parsed) if f.text.strip() for rule in _field_hits(f.text)]
-    fresh_labels = {rule.label for rule, f in matched if f.fresh}
+_Matched = list[tuple[Rule, _Field]]
+
+
+def _clear_intents(matched: _Matched) -> set[str]:
+    """The operational labels this message itself clearly states (new text, own subject)."""
     fresh_points: dict[str, float] = defaultdict(float)
     for rule, f in matched:
         if f.fresh:
             fresh_points[rule.label] += rule.weight * f.factor
-    clear_intents = {label for label, p in fresh_points.items() if p >= MIN_POINTS}
+    return {label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != "other"}
+
+
+def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
+    points: dict[str, float] = defaultdict(float)
+    fresh_labels = {rule.label for rule, f in matched if f.fresh}
+    clear_intents = _clear_intents(matched)
     ids: list[str] = []
     for rule, f in matched:
         # Re-opening always refers to the stop sale it ends: when this message itself says
@@ -122,10 +211,31 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
             factor *= STALE_WHEN_CLEAR
         points[rule.label] += rule.weight * factor
         ids.append(f"{rule.id}@{f.name}")
+    return points, ids
+
+
+def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
     # Cancellations and amendments always name the booking they change: when one is clearly
     # there, booking vocabulary is context, not intent.
     if max(points.get("cancellation", 0.0), points.get("amendment", 0.0)) >= MIN_POINTS:
         points["booking"] = points.get("booking", 0.0) * BOOKING_AS_CONTEXT
+    genre = sum(rule.weight * f.factor for rule, f in matched if rule.genre and f.fresh)
+    if genre >= GENRE_CLEAR:
+        for label in OPERATIONAL:
+            if label in points:
+                points[label] *= GENRE_DAMPING
+
+
+def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
+    """Points per label and the ids of the rules that matched (``rule@field``)."""
+    fields = [f for f in _fields(parsed) if f.text.strip()]
+    # the rules that can match anywhere in this message, found once for all its fields
+    everything = "\n".join(f.text for f in fields)
+    present = _present(everything)
+    candidates = _candidates(present)
+    matched = [(rule, f) for f in fields for rule in _field_hits(f.text, candidates, present)]
+    points, ids = _thread_points(matched)
+    _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}
     if "list-unsubscribe" in headers or "list-id" in headers:
         points["other"] += 3.0
@@ -144,14 +254,15 @@ def classify_builtin(parsed: ParsedMessage) -> Classification:
     points, matched = score(parsed)
     ranked = sorted(points.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked:
-        return Classification("other", 0.0, ())
+        return Classification("other", 0.0, (), confident=False)
     best_label, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if best_label in OPERATIONAL and best < MIN_POINTS:
-        return Classification("other", 0.0, tuple(matched))
+        return Classification("other", 0.0, tuple(matched), confident=False)
     confidence = best / (best + second + 1.0)
     rules = tuple(m for m in matched if _label_of(m) == best_label) or tuple(matched)
-    return Classification(best_label, round(confidence, 4), rules)
+    confident = best >= CONFIDENT_POINTS and second <= best * CONFIDENT_MARGIN
+    return Classification(best_label, round(confidence, 4), rules, confident=confident)
 
 
 _LABEL_BY_ID = {r.id: r.label for r in RULES}

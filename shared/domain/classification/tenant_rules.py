@@ -145,6 +145,7 @@ def apply_tenant_rules(
     parsed: ParsedMessage, builtin: Classification, rules: Sequence[TenantRule]
 ) -> Classification:
     label, score, skip = builtin.label, builtin.score, False
+    confident = builtin.confident
     decided = False
     matched: list[str] = []
     tags: list[str] = list(builtin.tags)
@@ -159,7 +160,8 @@ def apply_tenant_rules(
             skip, decided = True, True
         elif rule.actions.label is not None:
             label, score, decided = rule.actions.label, 1.0, True
+            confident = True  # the tenant said so
     if not matched:
         return builtin
     rules_out = (*matched, *builtin.rules) if decided else (*builtin.rules, *matched)
-    return Classification(label, score, tuple(rules_out), tuple(tags), skip)
+    return Classification(label, score, tuple(rules_out), tuple(tags), skip, confident)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from shared.domain.mime.conventions import FORWARD_PREFIX, REPLY_PREFIX
+
 _FOLD = str.maketrans(
     {
         "İ": "i",
@@ -32,22 +34,59 @@ _FOLD = str.maketrans(
         "ё": "е",
         "Ё": "е",
         "\u00a0": " ",
+        # letters NFD does not take apart (Polish, Nordic, Croatian, French ligatures)
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "Đ": "d",
+        "\u2019": "'",
+        # Arabic script: one form per letter, as Arabic and Persian keyboards differ
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ـ": None,  # tatweel
+        "\u200c": None,  # zero-width non-joiner (Persian)
+        "\u200f": None,
+        "\u200e": None,
     }
 )
+_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670]")
+
+
+def _latin_without_accents() -> dict[int, str]:
+    """Every precomposed Latin letter with accents (Latin-1 Supplement, Extended-A/B and
+    Additional) to its base letter, so folding is one ``str.translate`` for mail written
+    in composed form (practically all of it)."""
+    table: dict[int, str] = {}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
+        if marks and base.isascii() and base.isalpha() and all(map(unicodedata.combining, marks)):
+            table[cp] = base
+    return table
+
+
+_FOLD.update({k: v for k, v in _latin_without_accents().items() if k not in _FOLD})
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
 _SPACE = re.compile(r"[ \t\r\f\v]+")
-# Reply / forward prefixes as mail clients write them: English, German (AW/WG), Turkish
-# Outlook (YNT/İLT), Russian (Ответ/Отв/Пересл), Nordic (SV/VS), Spanish (RV), French (TR).
-_REPLY_PREFIX = re.compile(
-    r"^\s*((re|aw|ynt|cevap|yanit|antw|antwort|ответ|отв|sv|vs|odp)\.?\s*(\[\d+\]|\(\d+\))?"
-    r"\s*:\s*)+",
-    re.IGNORECASE,
-)
-_FORWARD_PREFIX = re.compile(
-    r"^\s*((fwd?|fw|wg|ilt|i̇lt|İlt|tr|rv|enc|пересл|weiterleitung)\.?\s*(\[\d+\]|\(\d+\))?"
-    r"\s*:\s*)+",
-    re.IGNORECASE,
-)
+# Reply / forward prefixes of every language's mail clients (``mime.conventions``)
+_REPLY_PREFIX = REPLY_PREFIX
+_FORWARD_PREFIX = FORWARD_PREFIX
 # "[EXTERNAL]", "[SPAM?]", "[Ticket#123]": tags gateways put in front of the prefixes
 _TAG = re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*")
 
@@ -56,9 +95,11 @@ def fold(text: str) -> str:
     """Lower-case, Turkish/German letters to ASCII, combining marks dropped."""
     text = text.translate(_FOLD).lower()
     if not text.isascii():
-        # drop accents on Latin letters only (Cyrillic й must stay й)
-        nfd = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
-        text = unicodedata.normalize("NFC", nfd)
+        text = _ARABIC_MARKS.sub("", text)
+        if _COMBINING.search(text):  # decomposed input: drop the marks on Latin letters
+            # (only there: Cyrillic й must stay й)
+            nfd = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
+            text = unicodedata.normalize("NFC", nfd)
     return _SPACE.sub(" ", text)
 
 

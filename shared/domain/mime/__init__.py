@@ -16,8 +16,12 @@ from email.parser import BytesParser
 
 from shared.domain.message import ParsedMessage
 from shared.domain.mime.body import Collected, add_text, walk
+from shared.domain.mime.conventions import AUTO_REPLY, AUTO_REPLY_BODY, FORWARD_PREFIX
 from shared.domain.mime.headers import (
+    RAW_HEADERS,
     addresses,
+    bound_raw,
+    cut_text,
     date_utc,
     decode_text,
     message_ids,
@@ -30,14 +34,6 @@ from shared.errors import PermanentError
 
 __all__ = ["ParseLimits", "UnparseableMessage", "parse_message"]
 
-_FORWARD_PREFIX = re.compile(
-    r"^\s*((fwd?|fw|wg|tr|rv|ilt|i̇lt|İlt|enc|пересл)\.?\s*:\s*)", re.IGNORECASE
-)
-_AUTO_REPLY_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|otomatik yan[ıi]t"
-    r"|abwesenheitsnotiz|automatische antwort|автоответ|autoreply)\b",
-    re.IGNORECASE,
-)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 INTERESTING_HEADERS = (
     "Auto-Submitted",
@@ -54,27 +50,38 @@ class UnparseableMessage(PermanentError):
     """Nothing usable could be extracted from the raw message."""
 
 
-def _header(msg: Message, name: str, limit: int) -> str | Header | None:
+_Headers = dict[str, list[str | Header]]
+
+
+def _index(msg: Message) -> _Headers:
+    """The top-level headers by lower-case name, read once (``Message.get`` scans them all
+    on every call)."""
+    heads: _Headers = {}
     try:
-        value = msg.get(name)
+        items = msg.items()
     except (ValueError, TypeError):
+        return heads
+    for name, value in items:
+        heads.setdefault(name.lower(), []).append(value)
+    return heads
+
+
+def _header(heads: _Headers, name: str, limit: int) -> str | Header | None:
+    values = heads.get(name.lower())
+    if not values:
         return None
-    if value is None:
-        return None
-    return value if isinstance(value, Header) else str(value)[:limit]
+    value = values[0]
+    return value if isinstance(value, Header) else bound_raw(str(value), limit)
 
 
-def _text_header(msg: Message, name: str, limit: int) -> str | None:
-    value = _header(msg, name, limit)
-    return None if value is None else decode_text(value)[:limit]
+def _text_header(heads: _Headers, name: str, limit: int) -> str | None:
+    value = _header(heads, name, limit)
+    return None if value is None else cut_text(decode_text(value), limit)
 
 
-def _all(msg: Message, name: str, limit: int) -> list[str | Header]:
-    try:
-        values = msg.get_all(name, [])
-    except (ValueError, TypeError):
-        return []
-    return [v if isinstance(v, Header) else str(v)[:limit] for v in values]
+def _all(heads: _Headers, name: str, limit: int) -> list[str | Header]:
+    values = heads.get(name.lower(), [])
+    return [v if isinstance(v, Header) else bound_raw(str(v), limit) for v in values]
 
 
 def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessage:
@@ -87,7 +94,7 @@ def parse_message(raw: bytes, limits: ParseLimits | None = None) -> ParsedMessag
         raise UnparseableMessage("empty message")
     try:
         try:
-            msg = message_from_bytes(raw)  # compat32: raw header strings we decode ourselves
+            msg = message_from_bytes(raw, policy=RAW_HEADERS)
             collected = Collected()
             walk(msg, collected, limits)
         except RecursionError:
@@ -106,7 +113,7 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collected]:
-    msg = BytesParser().parsebytes(raw, headersonly=True)
+    msg = BytesParser(policy=RAW_HEADERS).parsebytes(raw, headersonly=True)
     collected = Collected()
     collected.defects.append("MIME nesting too deep for the parser: body kept as plain text")
     body = msg.get_payload()
@@ -119,45 +126,57 @@ def _headers_and_text(raw: bytes, limits: ParseLimits) -> tuple[Message, Collect
     return msg, collected
 
 
+AUTO_REPLY_BODY_CHARS = 600  # an auto-reply is short; a long mail mentioning leave is not one
+
+
+def _auto_reply_body(text: str) -> bool:
+    """A short body that opens with an auto-reply phrase ("I am out of the office until …",
+    "Jestem poza biurem …") in any of the languages (``conventions``)."""
+    head = text.lstrip()
+    return len(head) <= AUTO_REPLY_BODY_CHARS and bool(AUTO_REPLY_BODY.match(head[:200]))
+
+
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
     hl = limits.max_header_chars
-    subject = decode_text(_header(msg, "Subject", hl))[:hl]
-    senders = addresses(_all(msg, "From", hl))
+    heads = _index(msg)
+    subject = cut_text(decode_text(_header(heads, "Subject", hl)), hl)
+    senders = addresses(_all(heads, "From", hl))
     empty = not (senders or subject or c.texts or c.htmls or c.attachments)
-    if empty and not list(msg):
+    if empty and not heads:
         raise UnparseableMessage("no headers and no body found")
     html = "\n".join(c.htmls) if c.htmls else None
     text = "\n\n".join(t for t in c.texts if t.strip())
     if not text and html:
         text = html_to_text(html, limits.max_text_chars)
-    is_forward = bool(_FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
-    auto = (_text_header(msg, "Auto-Submitted", hl) or "").strip().lower()
-    precedence = (_text_header(msg, "Precedence", hl) or "").strip().lower()
+    is_forward = bool(FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
+    auto = (_text_header(heads, "Auto-Submitted", hl) or "").strip().lower()
+    precedence = (_text_header(heads, "Precedence", hl) or "").strip().lower()
     is_auto_reply = (
         auto.startswith("auto-replied")
-        or msg.get("X-Autoreply") is not None
-        or msg.get("X-Autorespond") is not None
+        or "x-autoreply" in heads
+        or "x-autorespond" in heads
         or precedence == "auto_reply"
-        or bool(_AUTO_REPLY_SUBJECT.match(subject))
+        or bool(AUTO_REPLY.match(subject))
+        or _auto_reply_body(text)
     )
     is_bounce = c.is_report or any(_BOUNCE_SENDER.match(a.address) for a in senders)
     defects = list(c.defects)
     defects.extend(type(d).__name__ for d in getattr(msg, "defects", [])[:20])
     headers = {}
     for name in INTERESTING_HEADERS:
-        value = _header(msg, name, hl)
+        value = _header(heads, name, hl)
         if value is not None:
             headers[name] = decode_text(value)
     return ParsedMessage(
         subject=subject,
         from_=senders[0] if senders else None,
-        to=addresses(_all(msg, "To", hl)),
-        cc=addresses(_all(msg, "Cc", hl)),
-        reply_to=addresses(_all(msg, "Reply-To", hl)),
-        date=date_utc(_text_header(msg, "Date", hl)),
-        message_id=one_message_id(_text_header(msg, "Message-ID", hl)),
-        in_reply_to=one_message_id(_text_header(msg, "In-Reply-To", hl)),
-        references=message_ids(_text_header(msg, "References", hl * 4)),
+        to=addresses(_all(heads, "To", hl)),
+        cc=addresses(_all(heads, "Cc", hl)),
+        reply_to=addresses(_all(heads, "Reply-To", hl)),
+        date=date_utc(_text_header(heads, "Date", hl)),
+        message_id=one_message_id(_text_header(heads, "Message-ID", hl)),
+        in_reply_to=one_message_id(_text_header(heads, "In-Reply-To", hl)),
+        references=message_ids(_text_header(heads, "References", hl * 4)),
         text=text,
         html=html,
         new_text=new_text(text, is_forward=is_forward),

@@ -3,7 +3,10 @@ forwarded messages, unpack TNEF — within the limits."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -12,10 +15,27 @@ from email.message import Message
 
 from shared.domain.message import Attachment
 from shared.domain.mime.charsets import decode_bytes
-from shared.domain.mime.headers import decode_param, decode_rfc2231, recover_8bit
+from shared.domain.mime.headers import (
+    RAW_HEADERS,
+    decode_param,
+    decode_rfc2231,
+    recover_8bit,
+    unfold,
+)
 from shared.domain.mime.limits import ParseLimits
 
 TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+# RFC 6532 §3.5: message/global is message/rfc822 with UTF-8 headers
+ENCLOSED_MESSAGES = ("message/rfc822", "message/global")
+# RFC 3462 / RFC 6522 and RFC 6533: the machine-readable parts of delivery reports
+MACHINE_PARTS = (
+    "message/delivery-status",
+    "message/global-delivery-status",
+    "message/rfc822-headers",
+    "message/global-headers",
+    "text/rfc822-headers",
+    "message/disposition-notification",
+)
 # NUL and C0 controls (but tab and line ends) in a body: binary junk, never text
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOUNDARY_LINE = re.compile(r"^--([^\s\"]{1,200}?)(?:--)?[ \t]*\r?$", re.MULTILINE)
@@ -39,25 +59,18 @@ _PARAM_ERRORS = (ValueError, LookupError, TypeError, IndexError, HeaderParseErro
 
 
 def _param(part: Message, header: str, param: str) -> str | None:
+    """One parameter, decoded on its own: its raw 8-bit bytes read UTF-8 first (another
+    value's legacy bytes in the same header no longer decide its charset), folds removed."""
+    raw = part.get(header)
+    if raw is None or param not in str(raw).lower():
+        return None  # most parts: no need for the stdlib's parameter parser
     try:
-        raw = part.get(header)
-    except _PARAM_ERRORS:
-        return None
-    if raw is None:
-        return None
-    source = part
-    text = recover_8bit(raw)
-    if text != str(raw):
-        # raw 8-bit parameters (lazy mailers, RFC 6532): parse the recovered text instead
-        source = Message()
-        source[header] = text
-    try:
-        value = source.get_param(param, header=header.lower())
+        value = part.get_param(param, header=header.lower())
     except _PARAM_ERRORS:
         return None
     if isinstance(value, tuple):  # RFC 2231 (charset, language, value), continuations joined
         return decode_param(decode_rfc2231(value[0], str(value[2])))
-    return decode_param(value) if isinstance(value, str) else None
+    return decode_param(recover_8bit(unfold(value))) if isinstance(value, str) else None
 
 
 def _filename(part: Message) -> str | None:
@@ -66,7 +79,15 @@ def _filename(part: Message) -> str | None:
     return _param(part, "Content-Disposition", "filename") or _param(part, "Content-Type", "name")
 
 
+_SIMPLE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([A-Za-z0-9_.:+-]{1,40})"?\s*(?:;|$)', re.I)
+
+
 def _charset(part: Message) -> str | None:
+    raw = part.get("Content-Type")
+    if isinstance(raw, str) and "*" not in raw:
+        # the usual '; charset="utf-8"' read directly (the stdlib parses every parameter)
+        m = _SIMPLE_CHARSET.search(unfold(raw))
+        return m.group(1).lower() if m else None
     try:
         return part.get_content_charset()
     except _PARAM_ERRORS:
@@ -103,9 +124,11 @@ def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> 
     if not _within_limits(out, limits, depth):
         return
     ctype = part.get_content_type()
+    if ctype in MACHINE_PARTS:
+        return  # the machine part of a bounce report: headers or status fields, no content
     disposition = (part.get_content_disposition() or "").lower()
     name = _filename(part)
-    if ctype == "message/rfc822":
+    if ctype in ENCLOSED_MESSAGES:
         _enclosed_message(part, out, limits, depth, attached=disposition == "attachment" or name)
     elif part.is_multipart():
         _multipart(part, ctype, out, limits, depth)
@@ -132,17 +155,34 @@ def _enclosed_message(
     part: Message, out: Collected, limits: ParseLimits, depth: int, *, attached: object
 ) -> None:
     """A forwarded message: listed as an attachment when attached, and walked for its text."""
-    inner = part.get_payload()
-    if not (isinstance(inner, list) and inner and isinstance(inner[0], Message)):
+    payload = part.get_payload()
+    if not (isinstance(payload, list) and payload and isinstance(payload[0], Message)):
         return
+    inner: Message = payload[0]
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if cte in ("base64", "quoted-printable"):
+        # RFC 6532 §3.5 lets message/global be encoded; the parser read the encoded text
+        inner = _decoded_message(inner, cte)
     if attached:
         try:
-            data = inner[0].as_bytes()
+            data = inner.as_bytes()
         except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
             data = b""
         _add_attachment(part, data, _filename(part), out, limits, inline=False)
-    out.forwarded.append(inner[0])
-    walk(inner[0], out, limits, depth + 1)
+    out.forwarded.append(inner)
+    walk(inner, out, limits, depth + 1)
+
+
+def _decoded_message(encoded: Message, cte: str) -> Message:
+    try:
+        text = encoded.as_bytes()
+    except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
+        return encoded
+    try:
+        data = base64.b64decode(text) if cte == "base64" else quopri.decodestring(text)
+    except (ValueError, binascii.Error):
+        return encoded
+    return message_from_bytes(data.lstrip(b"\r\n"), policy=RAW_HEADERS)
 
 
 def _multipart(part: Message, ctype: str, out: Collected, limits: ParseLimits, depth: int) -> None:
@@ -158,10 +198,32 @@ def _multipart(part: Message, ctype: str, out: Collected, limits: ParseLimits, d
     for i, child in enumerate(children):
         if not isinstance(child, Message):
             continue
-        if related and i > 0 and not child.is_multipart():
+        if related and i > 0 and not _is_container(child):
             _leaf(child, out, limits, inline_hint=True)
         else:
             walk(child, out, limits, depth + 1)
+
+
+def _is_container(part: Message) -> bool:
+    ctype = part.get_content_type()
+    return part.is_multipart() or ctype.startswith("multipart/") or ctype in ENCLOSED_MESSAGES
+
+
+def _declared_boundary(part: Message, payload: str) -> str | None:
+    """The boundary parameter as declared, unfolded (RFC 5322 §2.2.3: the fold's CRLF goes,
+    its white space stays; some mailers fold where there was none, so without it too),
+    when a line of the body uses it."""
+    try:
+        raw = part.get_param("boundary")
+    except _PARAM_ERRORS:
+        return None
+    if not isinstance(raw, str) or "\n" not in raw:
+        return None
+    for candidate in (unfold(raw), re.sub(r"\r?\n[ \t]*", "", raw)):
+        candidate = candidate.strip()
+        if candidate and re.search(rf"^--{re.escape(candidate)}(--)?[ \t]*\r?$", payload, re.M):
+            return candidate
+    return None
 
 
 def _broken_multipart(part: Message, out: Collected, limits: ParseLimits, depth: int) -> None:
@@ -171,15 +233,22 @@ def _broken_multipart(part: Message, out: Collected, limits: ParseLimits, depth:
     payload = part.get_payload()
     if not isinstance(payload, str) or not payload.strip():
         return
+    declared = _declared_boundary(part, payload)
     found = _BOUNDARY_LINE.search(payload)
-    if found and out.recoveries < MAX_RECOVERIES:
+    boundary = declared or (found.group(1) if found else None)
+    if boundary and out.recoveries < MAX_RECOVERIES:
         out.recoveries += 1
-        boundary = found.group(1)
         head = f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\r\n\r\n'
         body = payload.encode("ascii", "surrogateescape")
-        reparsed = message_from_bytes(head.encode("ascii", "surrogateescape") + body)
+        reparsed = message_from_bytes(
+            head.encode("ascii", "surrogateescape") + body, policy=RAW_HEADERS
+        )
         if reparsed.is_multipart():
-            out.defects.append("multipart boundary missing or wrong: recovered from the body")
+            out.defects.append(
+                "multipart boundary parameter folded: unfolded"
+                if declared
+                else "multipart boundary missing or wrong: recovered from the body"
+            )
             walk(reparsed, out, limits, depth + 1)
             return
     out.defects.append("multipart without usable boundary: body kept as text")

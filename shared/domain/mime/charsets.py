@@ -7,6 +7,8 @@ import re
 
 from charset_normalizer import from_bytes
 
+from shared.domain.mime.iso2022jp import decode_iso2022jp
+
 # What mail in this domain is written in when it does not say (Turkish, German, Russian).
 _FALLBACKS = ("utf-8", "windows-1254", "koi8-r", "windows-1251", "iso-8859-2", "latin-1")
 _DETECT_LIMIT = 64 * 1024  # detection on a prefix keeps big bodies linear
@@ -27,6 +29,18 @@ _ALIASES = {
     "koi8r": "koi8-r",
     "koi8u": "koi8-u",
 }
+# Labels whose bytes real mailers fill from a larger repertoire: decode with the superset
+# (what the WHATWG Encoding Standard and every mail client do): a GBK character under a
+# gb2312 label, Korean Windows text labelled ks_c_5601-1987 / euc-kr, HKSCS in big5, NEC
+# and IBM rows in Shift_JIS. Keyed by Python's codec name.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+}
+ISO2022JP = "iso2022_jp"  # decoded by ``iso2022jp.decode_iso2022jp`` (CP932 extensions)
 # codecs that are not a mail charset: they raise on any input or mean something else
 _UNUSABLE = ("undefined", "idna", "punycode", "raw_unicode_escape", "unicode_escape")
 _NOT_A_CHARSET = ("unknown-8bit", "x-unknown", "unknown", "8bit", "7bit", "default", "none")
@@ -57,7 +71,9 @@ def known_codec(charset: str | None) -> str | None:
             continue
         # only text encodings: "base64" or "rot13" as a charset must not select a codec
         if getattr(codec, "_is_text_encoding", True) and codec.name not in _UNUSABLE:
-            return codec.name
+            if codec.name.startswith(ISO2022JP):
+                return ISO2022JP
+            return _SUPERSETS.get(codec.name, codec.name)
     return None
 
 
@@ -129,6 +145,9 @@ def decode_bytes(data: bytes, declared: str | None) -> tuple[str, bool]:
     bytes are 8-bit and valid UTF-8 (mailers that label UTF-8 as iso-8859-1 or us-ascii:
     multi-byte UTF-8 sequences practically never occur in real single-byte text)."""
     codec = known_codec(declared)
+    if codec == ISO2022JP or (codec is None and b"\x1b$B" in data):
+        # 7-bit with escapes: must be read before the ASCII shortcut below
+        return decode_iso2022jp(data), codec is not None
     if data.isascii():
         return data.decode("ascii", errors="replace"), codec is not None
     if codec and _is_single_byte(codec) and _valid_utf8(data):
@@ -138,11 +157,52 @@ def decode_bytes(data: bytes, declared: str | None) -> tuple[str, bool]:
             return data.decode(codec), True
         except (UnicodeError, LookupError):
             pass
+    return _damaged(data, codec)
+
+
+def _damaged(data: bytes, codec: str | None) -> tuple[str, bool]:
+    """8-bit ``data`` its declared charset (if any) does not decode."""
     if codec == "utf-8" and _mostly_utf8(data):
         # a cut or damaged multi-byte sequence (truncated QP, a bad byte) in UTF-8 text:
         # keep the declared charset and mark the damage rather than re-read it all
         return data.decode("utf-8", errors="replace"), True
+    if codec and not _is_single_byte(codec) and codec != "utf-8":
+        # a multi-byte charset with a damaged sequence: its other characters are still
+        # right; guessing among single-byte charsets would turn all of it into look-alikes
+        return data.decode(codec, errors="replace"), False
     return data.decode(detect(data), errors="replace"), False
+
+
+_MAX_BAD_SEGMENTS = 64  # more bytes that are not UTF-8 than this: a legacy-charset value
+
+
+def decode_runs(data: bytes) -> str:
+    """Undeclared 8-bit text from a header (a subject, a ``filename=`` value): what is valid
+    UTF-8 is read as UTF-8 (what RFC 6532 mailers send); only the bytes that are not are
+    read with the charset detected on them. One stray byte no longer turns a whole UTF-8
+    header into mojibake."""
+    pieces: list[str | bytes] = []
+    pos = 0
+    while pos < len(data):
+        try:
+            pieces.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            if len(pieces) > 2 * _MAX_BAD_SEGMENTS:
+                return data.decode(detect(data), errors="replace")
+            pieces.append(data[pos : pos + exc.start].decode("utf-8"))
+            if exc.reason == "unexpected end of data":  # a character cut at the end
+                pieces.append("\ufffd")
+                break
+            pieces.append(data[pos + exc.start : pos + exc.end])
+            pos += exc.end
+    bad = b" ".join(p for p in pieces if isinstance(p, bytes))
+    if not bad:
+        return "".join(p for p in pieces if isinstance(p, str))
+    codec = detect(bad)
+    if codec == "utf-8":  # detect() calls a few valid bytes among bad ones UTF-8
+        codec = "windows-1254"
+    return "".join(p if isinstance(p, str) else p.decode(codec, errors="replace") for p in pieces)
 
 
 def _mostly_utf8(data: bytes) -> bool:

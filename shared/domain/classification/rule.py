@@ -1,0 +1,42 @@
+"""The shape of the built-in classification data: a rule (a phrase, its label and weight) and
+a language (its rules plus the words the engine needs for scopes: what negates, what lifts a
+stop sale). Patterns match *folded* text (``text.fold``): lower case, Latin letters without
+accents ("sprzedaży" → "sprzedazy", "ændring" → "aendring"), Arabic-script letters in one
+form each; Cyrillic stays Cyrillic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+B, S, O, C, A, X = "booking", "stopsale", "opensale", "cancellation", "amendment", "other"  # noqa: E741
+N = "neutral"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # "<language>.<label>.<name>": the event's classification.rules names it
+    label: str  # one of LABELS, or "neutral" (scores nothing, only consumes)
+    pattern: str
+    weight: float
+    # A consuming rule blanks what it matched before the other rules run, so the words
+    # inside it count once, for it: "stop sale cancelled" is an open sale, not also a stop
+    # sale and a cancellation; "free cancellation" in a booking is terms, not a cancellation.
+    consume: bool = False
+    # A genre rule names mail that only talks about bookings (marketing, maintenance
+    # notices, newsletters): when it is clearly there, operational words are its topic.
+    genre: bool = False
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    rules: tuple[Rule, ...]
+    # words that negate the intent word after them ("not cancelled", "keine Änderung")
+    negations: tuple[str, ...] = ()
+    # words that negate the intent word before them ("wir stornieren nicht", "annuleren niet")
+    negations_after: tuple[str, ...] = ()
+    # stop-sale phrases and the words that lift one: either order, in one sentence, is an
+    # open sale ("stop sale lifted", "Aufhebung des Verkaufsstopps", "رفع وقف البيع")
+    stop_terms: tuple[str, ...] = ()
+    lift_terms: tuple[str, ...] = ()
