@@ -10,7 +10,7 @@ compiled pattern's syntax tree, so the rules stay plain data.
 from __future__ import annotations
 
 # Python 3.11+: the parser is re._parser (``sre_parse`` is its deprecated alias)
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from re import _parser as sre_parse
 from typing import Any
 
 MIN_LITERAL = 2
