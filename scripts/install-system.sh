@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system packages the local stack needs when they are missing, and checks the
-# preinstalled ones (Java, the Google Cloud emulators). Idempotent and quick when all is there.
+# Installs the system packages the local stack and the browser tests need when they are missing,
+# and checks the preinstalled ones (Java, the Google Cloud emulators). Idempotent and quick
+# when all is there.
 set -euo pipefail
 
 need_apt=()
 command -v dovecot >/dev/null 2>&1 || need_apt+=(dovecot-imapd dovecot-pop3d)
+# the settings page's browser tests (tests/browser): Debian's Chromium, driven by Playwright
+# through executable_path (never `playwright install`, which downloads its own browser)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium fonts-liberation)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""
