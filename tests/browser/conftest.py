@@ -1,0 +1,145 @@
+"""The settings page in a real browser: Debian's Chromium (scripts/install-system.sh) driven
+headless by Playwright's sync API, against the settings function served by
+functions-framework on loopback with the Firestore emulator and the IAP stand-in.
+
+    chromium (session)          one browser for the whole session
+    settings_server (session)   the function's URL and the environment it runs with
+    console                     per test: the database emptied, tenants acme and globex,
+                                the app (same backends, in-process) to seed and check state,
+                                and ``open_as(email)`` for a browser page signed in as that
+                                admin (IAP's signed header on every request)
+
+Screenshots land in build/screenshots/ (kept as test artefacts)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from cryptography.fernet import Fernet
+
+from mailingest_dev.local_functions import serving_function
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog, Page
+
+    from shared.bootstrap import App
+    from tests.fakes.iap import IapStandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = os.environ.get("MAILINGEST_CHROMIUM", "/usr/bin/chromium")
+ACME = "ops@acme.example"
+GLOBEX = "boss@globex.example"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which(CHROMIUM) or CHROMIUM
+    if not Path(chromium).exists():
+        pytest.fail(f"{chromium} missing: make install-system installs Debian's chromium")
+    with sync_playwright() as p:
+        # --no-sandbox: root in a container has no user namespaces for Chromium's sandbox
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    env: dict[str, str] = field(repr=False)
+
+
+@pytest.fixture(scope="session")
+def settings_server(
+    _service_pool: Any, _iap_server: IapStandIn, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    services = _service_pool.need(["firestore", "dovecot"])
+    tmp = tmp_path_factory.mktemp("settings-browser")
+    env = {
+        **services.env(),
+        **_iap_server.env(),
+        "GOOGLE_CLOUD_PROJECT": services.project_id,
+        "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
+        "MAILINGEST_STATE_BACKEND": "firestore",
+        "MAILINGEST_EVENTS_BACKEND": "memory",
+        "MAILINGEST_BLOBS_BACKEND": "memory",
+        "MAILINGEST_SECRETS_BACKEND": "file",
+        "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
+        "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
+        "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
+        # never served: the browser's requests to it are intercepted by the tests
+        "MAILINGEST_OAUTH_START_URL": "http://127.0.0.1:9/oauth_start",
+    }
+    with ExitStack() as stack:
+        patch = stack.enter_context(pytest.MonkeyPatch.context())
+        for key, value in env.items():
+            patch.setenv(key, value)
+        url = stack.enter_context(serving_function("settings", tmp / "settings.log"))
+        patch.undo()  # the child has its environment; the session's is left as it was
+        yield Server(url, env)
+
+
+@dataclass
+class Console:
+    url: str
+    app: App
+    iap: IapStandIn
+    browser: Browser
+    name: str
+    dialogs: list[str] = field(default_factory=list)
+    _shots: int = 0
+
+    def open_as(self, email: str, tenant: str = "acme") -> Page:
+        """A fresh browser context, signed in (IAP's header on every request), on the page."""
+        context = self.browser.new_context(extra_http_headers=self.iap.headers(email))
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        # a script that runs in the page would most likely call alert(): record any dialog
+        page.on("dialog", self._dialog)
+        page.goto(f"{self.url}?tenant={tenant}")
+        return page
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def screenshot(self, page: Page, what: str) -> Path:
+        self._shots += 1
+        path = SCREENSHOTS / f"{self.name}-{self._shots:02d}-{what}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def console(
+    request: pytest.FixtureRequest,
+    settings_server: Server,
+    firestore_client: Any,  # empties the database
+    iap: IapStandIn,
+    chromium: Browser,
+) -> Iterator[Console]:
+    from shared.bootstrap import build_app
+
+    os.environ.update(settings_server.env)
+    app = build_app()
+    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
+    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^a-z0-9_]+", "-", request.node.name.removeprefix("test_").lower())
+    console = Console(settings_server.url, app, iap, chromium, name)
+    yield console
+    for context in chromium.contexts:
+        context.close()

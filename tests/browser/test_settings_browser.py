@@ -1,0 +1,269 @@
+"""The settings page as an agency's admin uses it: in headless Chromium, through its forms and
+buttons, against the settings function on functions-framework, the Firestore emulator, the
+IAP stand-in and the real Dovecot."""
+
+from __future__ import annotations
+
+import ssl
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from imapclient import IMAPClient
+from playwright.sync_api import Page, Route, expect
+
+from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
+from shared.errors import NotFound
+from shared.ids import MailboxId, TenantId
+from shared.secret_names import password_secret_name
+from tests.browser.conftest import ACME, GLOBEX, Console
+
+pytestmark = pytest.mark.integration
+XSS = (
+    "<script>window.__xss = 'script'; alert('script')</script>"
+    "<img src=x onerror=\"window.__xss = 'img'; alert('img')\">"
+)
+
+
+def _fill_mailbox_form(page: Page, **fields: str) -> None:
+    form = page.locator("form", has=page.get_by_role("button", name="Save", exact=True))
+    for name, value in fields.items():
+        control = form.locator(f"[name={name}]")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.get_by_role("button", name="Save", exact=True).click()
+
+
+def _seed_mailbox(console: Console, mailbox_id: str = "booking") -> None:
+    mailbox = Mailbox(
+        tenant_id=TenantId("acme"),
+        id=MailboxId(mailbox_id),
+        provider=Provider.IMAP,
+        address=f"{mailbox_id}@acme.example",
+        host="127.0.0.1",
+        port=993,
+        tls=TlsMode.TLS,
+        username=f"{mailbox_id}@acme.example",
+    )
+    console.app.admin.add_mailbox(mailbox, password="Seeded-Pass-1", actor="t")
+
+
+def _health(console: Console, mailbox_id: str = "booking", **update: Any) -> None:
+    now = datetime.now(UTC)
+    console.app.state.update_health(
+        TenantId("acme"), MailboxId(mailbox_id), HealthUpdate(**update), now
+    )
+
+
+def _no_script_ran(console: Console, page: Page) -> None:
+    assert console.dialogs == []
+    assert page.evaluate("() => window.__xss === undefined")
+    assert page.evaluate("() => [...document.scripts].every(s => !s.text.includes('__xss'))")
+    assert page.locator("img[onerror]").count() == 0
+
+
+def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
+    console: Console, dovecot: Any
+) -> None:
+    user, password = f"u{uuid.uuid4().hex[:10]}@test.example", uuid.uuid4().hex
+    dovecot.add_user(user, password)
+    page = console.open_as(ACME)
+    expect(page.locator("h1")).to_have_text("Email Configuration")
+    expect(page.get_by_text("No mailboxes yet.")).to_be_visible()
+    _fill_mailbox_form(
+        page,
+        mailbox="booking",
+        address="booking@acme.example",
+        provider="imap",
+        host=dovecot.host,
+        port=str(dovecot.imaps_port),
+        tls="tls",
+        auth_method="password",
+        username=user,
+        password=password,
+        folder="INBOX",
+        poll_interval_s="120",
+    )
+    expect(page.locator(".notice")).to_have_text("mailbox booking saved")
+    card = page.locator("#mailbox-booking")
+    expect(card.locator("h2")).to_have_text("Booking mailbox – booking@acme.example")
+    expect(card).to_contain_text(f"127.0.0.1:{dovecot.imaps_port} (tls)")
+    # the watcher has not reported on it yet
+    expect(card.locator(".dot.warning")).to_be_visible()
+    expect(card).to_contain_text("Last sync: never | 0 emails today")
+    expect(card).to_contain_text("State: not started")
+    expect(card.locator("input[type=number]")).to_have_value("120")
+    assert password not in page.content()  # write-only
+    console.screenshot(page, "added")
+
+    # what the form stored logs in to the real Dovecot
+    stored = console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.secret_ref is not None
+    tls = ssl.create_default_context(cafile=str(dovecot.ca_cert))
+    with IMAPClient(dovecot.host, port=stored.effective_port(), ssl_context=tls) as imap:
+        imap.login(stored.username, console.app.secrets.get_secret(stored.secret_ref))
+        assert imap.select_folder(stored.folder)[b"UIDNEXT"] == 1
+
+    # the watcher reports (this is what it writes); the page shows it on the next load
+    _health(console, state=MailboxState.IDLE, last_sync_at=datetime.now(UTC), processed=3)
+    page.reload()
+    expect(card.locator(".dot.connected")).to_be_visible()
+    expect(card).to_contain_text("Connected")
+    expect(card).to_contain_text("3 emails today")
+    expect(card).to_contain_text("State: idle")
+    console.screenshot(page, "healthy")
+
+
+def test_script_in_server_errors_and_admin_text_is_shown_escaped_and_never_runs(
+    console: Console,
+) -> None:
+    page = console.open_as(ACME)
+    # an admin types markup into a free-text field; a mail server sends it back as an error
+    _fill_mailbox_form(
+        page,
+        mailbox="booking",
+        purpose=XSS,
+        address="booking@acme.example",
+        host="127.0.0.1",
+        port="993",
+        password="Any-Pass-1",
+    )
+    _health(console, state=MailboxState.CONNECT_ERROR, last_error=f"NO [ALERT] {XSS}")
+    page.reload()
+    _no_script_ran(console, page)
+    card = page.locator("#mailbox-booking")
+    expect(card.locator("h2")).to_contain_text("<script>window.__xss")
+    expect(card).to_contain_text(f"NO [ALERT] {XSS}")
+    expect(card.locator(".dot.error")).to_be_visible()
+    # the same through a rule's name and a tried email's subject
+    rules = page.locator("#rules")
+    rules.locator("[name=rule_id]").fill("xss")
+    rules.locator("[name=rule_name]").fill(XSS)
+    rules.locator("[name=subject_keywords]").fill("availability")
+    rules.get_by_role("button", name="Save rule").click()
+    expect(page.locator("#rules table")).to_contain_text(XSS)
+    page.locator("#rules textarea[name=email]").fill(
+        f"From: a@bedbank.example\nSubject: availability {XSS}\n\n{XSS}\n"
+    )
+    page.locator("#rules").get_by_role("button", name="Classify").click()
+    expect(page.locator("#rules .notice")).to_contain_text("Rules that fired: tenant:xss")
+    page.wait_for_load_state("load")
+    _no_script_ran(console, page)
+    console.screenshot(page, "escaped")
+
+
+def test_a_rule_saved_on_the_page_decides_the_label_of_a_tried_email(console: Console) -> None:
+    page = console.open_as(ACME)
+    expect(page.locator("#rules")).to_contain_text("No rules yet.")
+    rules = page.locator("#rules")
+    rules.locator("[name=rule_id]").fill("bedbank-stops")
+    rules.locator("[name=rule_name]").fill("Bed bank stop lists")
+    rules.locator("[name=priority]").fill("10")
+    rules.locator("[name=sender_domains]").fill("bedbank.example")
+    rules.locator("[name=subject_keywords]").fill("availability update")
+    rules.locator("[name=label]").select_option("stopsale")
+    rules.get_by_role("button", name="Save rule").click()
+    expect(page.locator(".notice").first).to_have_text("rule bedbank-stops saved")
+    row = page.locator("#rules tr", has_text="bedbank-stops")
+    expect(row).to_contain_text("Bed bank stop lists")
+    expect(row).to_contain_text("stopsale")
+    page.locator("#rules textarea[name=email]").fill(
+        "From: Ops <ops@bedbank.example>\nSubject: Availability update for March\n\n"
+        "Please see the attached list.\n"
+    )
+    page.locator("#rules").get_by_role("button", name="Classify").click()
+    result = page.locator("#rules .notice")
+    expect(result).to_contain_text("Label: stopsale")
+    expect(result).to_contain_text("Rules that fired: tenant:bedbank-stops")
+    rules_stored = console.app.state.list_rule_docs(TenantId("acme"))
+    assert [r["id"] for r in rules_stored] == ["bedbank-stops"]
+    console.screenshot(page, "rule-tried")
+
+
+def test_disable_enable_and_remove_with_the_buttons_leave_an_audit_trail(
+    console: Console,
+) -> None:
+    _seed_mailbox(console)
+    page = console.open_as(ACME)
+    card = page.locator("#mailbox-booking")
+    card.get_by_role("button", name="Disable").click()
+    expect(page.locator(".notice")).to_have_text("mailbox booking disabled")
+    expect(card.locator(".dot.disabled")).to_be_visible()
+    assert not console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    console.screenshot(page, "disabled")
+    card.get_by_role("button", name="Enable").click()
+    expect(page.locator(".notice")).to_have_text("mailbox booking enabled")
+    assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    # Remove without the confirmation tick is refused and removes nothing
+    refused = page.locator("#mailbox-booking").get_by_role("button", name="Remove")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        refused.click()
+    assert answer.value.status == 400
+    expect(page.locator("body")).to_contain_text("tick the box to confirm the removal")
+    assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    page.goto(f"{console.url}?tenant=acme")  # the refusal is a bare text page: no way back in it
+    card.get_by_label("I want to remove it").check()
+    card.get_by_role("button", name="Remove").click()
+    expect(page.locator(".notice")).to_have_text("mailbox booking removed")
+    expect(page.get_by_text("No mailboxes yet.")).to_be_visible()
+    with pytest.raises(NotFound):
+        console.app.secrets.get_secret(password_secret_name("acme", "booking"))
+    audit = page.locator("table", has_text="When").last
+    for action in ("mailbox.remove", "mailbox.enable", "mailbox.disable", "mailbox.put"):
+        expect(audit).to_contain_text(action)
+    expect(audit).to_contain_text(ACME)
+    console.screenshot(page, "removed")
+
+
+def test_another_tenants_admin_is_refused_the_page_and_its_buttons(console: Console) -> None:
+    _seed_mailbox(console)
+    stranger = console.open_as(GLOBEX, tenant="acme")
+    with stranger.expect_navigation() as nav:
+        stranger.reload()
+    assert nav.value is not None
+    assert nav.value.status == 403
+    assert "booking@acme.example" not in stranger.content()
+    console.screenshot(stranger, "refused")
+    own = console.open_as(GLOBEX, tenant="globex")
+    expect(own.get_by_text("No mailboxes yet.")).to_be_visible()
+    # acme's page, then the identity changes (another admin at the same browser): refused
+    page = console.open_as(ACME)
+    page.set_extra_http_headers(console.iap.headers(GLOBEX))
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("#mailbox-booking").get_by_role("button", name="Disable").click()
+    assert answer.value.status == 403
+    assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+
+
+def test_the_connect_buttons_start_oauth_for_the_gmail_api_and_microsoft_graph(
+    console: Console,
+) -> None:
+    _seed_mailbox(console)
+    page = console.open_as(ACME)
+    started: list[str] = []
+
+    def oauth_start(route: Route) -> None:
+        started.append(route.request.url)
+        route.fulfill(status=200, content_type="text/plain", body="consent screen")
+
+    page.route("**/oauth_start?*", oauth_start)
+    for button, mode, provider in (
+        ("Connect with Google (Gmail API)", "gmail", "google"),
+        ("Connect with Microsoft (Microsoft 365)", "graph", "microsoft"),
+    ):
+        page.locator("#mailbox-booking").get_by_role("link", name=button).click()
+        expect(page.locator("body")).to_have_text("consent screen")
+        query = parse_qs(urlsplit(started[-1]).query)
+        assert urlsplit(started[-1]).path == "/oauth_start"
+        assert query == {
+            "tenant": ["acme"],
+            "mailbox": ["booking"],
+            "mode": [mode],
+            "provider": [provider],
+        }
+        page.go_back()
+    assert len(started) == 2
