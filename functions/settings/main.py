@@ -8,6 +8,7 @@ from typing import Any
 import functions_framework
 
 from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
+from shared.errors import ValidationError
 from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 
@@ -32,6 +33,19 @@ def _admin(request: Any) -> str | None:
     return _identity.of(request.headers)
 
 
+def _post(request: Any, tenant: str) -> str:
+    form = dict(request.form)
+    if form.get("try") == "on":
+        tried = page().try_rules(_admin(request), form)
+        return page().render(_admin(request), tenant, "", tried)
+    if form.get("rule_action"):
+        act = page().rule_action
+    else:
+        act = page().act if form.get("action") else page().save
+    notice = act(_admin(request), form)
+    return page().render(_admin(request), tenant, notice)
+
+
 @functions_framework.http
 @page_headers
 @http_boundary
@@ -42,16 +56,10 @@ def settings(request: Any) -> Response:
         refused = body_too_large(request)
         if refused is not None:
             return refused
-        form = dict(request.form)
-        if form.get("try") == "on":
-            tried = page().try_rules(_admin(request), form)
-            return page().render(_admin(request), tenant, "", tried), 200, html
-        if form.get("rule_action"):
-            act = page().rule_action
-        else:
-            act = page().act if form.get("action") else page().save
-        notice = act(_admin(request), form)
-        return page().render(_admin(request), tenant, notice), 200, html
+        try:
+            return _post(request, tenant), 200, html
+        except ValidationError as exc:  # the page again, with the reason (nothing was saved)
+            return page().render(_admin(request), tenant, error=str(exc)), 400, html
     if request.args.get("format") == "json":
         body = json.dumps(page().api(_admin(request), tenant), ensure_ascii=False)
         return body, 200, {"Content-Type": "application/json"}

@@ -167,6 +167,8 @@ class SettingsPage:
         tenant_id: str,
         notice: str = "",
         tried: Classification | None = None,
+        *,
+        error: str = "",
     ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
@@ -179,6 +181,7 @@ class SettingsPage:
             views=self.views(tenant),
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
+            error=error,
             admin=admin,
             after_options=[a.value for a in AfterProcessing],
             audit=self.audit(tenant),

@@ -203,9 +203,10 @@ def test_disable_enable_and_remove_with_the_buttons_leave_an_audit_trail(
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         refused.click()
     assert answer.value.status == 400
-    expect(page.locator("body")).to_contain_text("tick the box to confirm the removal")
+    expect(page.get_by_role("alert")).to_have_text("Not saved: tick the box to confirm the removal")
     assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
-    page.goto(f"{console.url}?tenant=acme")  # the refusal is a bare text page: no way back in it
+    console.screenshot(page, "remove-refused")
+    # the refusal is the page again: tick the box there and remove
     card.get_by_label("I want to remove it").check()
     card.get_by_role("button", name="Remove").click()
     expect(page.locator(".notice")).to_have_text("mailbox booking removed")
@@ -217,6 +218,25 @@ def test_disable_enable_and_remove_with_the_buttons_leave_an_audit_trail(
         expect(audit).to_contain_text(action)
     expect(audit).to_contain_text(ACME)
     console.screenshot(page, "removed")
+
+
+def test_a_refused_form_shows_the_page_again_with_the_reason_and_saves_nothing(
+    console: Console,
+) -> None:
+    page = console.open_as(ACME)
+    form = page.locator("form", has=page.get_by_role("button", name="Save", exact=True))
+    form.locator("[name=after_processing]").select_option("move")  # and no folder to move to
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        _fill_mailbox_form(
+            page, mailbox="booking", address="booking@acme.example", host="127.0.0.1"
+        )
+    assert answer.value.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("Not saved:")
+    expect(page.get_by_role("alert")).to_contain_text("move")
+    expect(page.locator("h1")).to_have_text("Email Configuration")
+    expect(page.get_by_text("No mailboxes yet.")).to_be_visible()
+    assert console.app.state.list_mailboxes(TenantId("acme")) == []
+    console.screenshot(page, "refused")
 
 
 def test_another_tenants_admin_is_refused_the_page_and_its_buttons(console: Console) -> None:
