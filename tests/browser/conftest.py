@@ -112,6 +112,10 @@ class Console:
         page.goto(f"{self.url}?tenant={tenant}")
         return page
 
+    def show(self, page: Page, tenant: str = "acme") -> None:
+        """Load the page again with GET (a reload after a form would post the form again)."""
+        page.goto(f"{self.url}?tenant={tenant}")
+
     def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()

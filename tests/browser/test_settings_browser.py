@@ -5,8 +5,12 @@ IAP stand-in and the real Dovecot."""
 from __future__ import annotations
 
 import ssl
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,10 +18,12 @@ import pytest
 from imapclient import IMAPClient
 from playwright.sync_api import Page, Route, expect
 
-from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
+from shared.bootstrap import build_watcher
+from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
+from shared.service.watcher import WatcherOptions
 from tests.browser.conftest import ACME, GLOBEX, Console
 
 pytestmark = pytest.mark.integration
@@ -57,6 +63,15 @@ def _health(console: Console, mailbox_id: str = "booking", **update: Any) -> Non
     console.app.state.update_health(
         TenantId("acme"), MailboxId(mailbox_id), HealthUpdate(**update), now
     )
+
+
+def _wait_for_health(console: Console, ok: Callable[[Health], bool], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not ok(
+        console.app.state.get_health(TenantId("acme"), MailboxId("booking"), datetime.now(UTC))
+    ):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
 
 
 def _no_script_ran(console: Console, page: Page) -> None:
@@ -108,13 +123,31 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
         imap.login(stored.username, console.app.secrets.get_secret(stored.secret_ref))
         assert imap.select_folder(stored.folder)[b"UIDNEXT"] == 1
 
-    # the watcher reports (this is what it writes); the page shows it on the next load
-    _health(console, state=MailboxState.IDLE, last_sync_at=datetime.now(UTC), processed=3)
-    page.reload()
-    expect(card.locator(".dot.connected")).to_be_visible()
-    expect(card).to_contain_text("Connected")
-    expect(card).to_contain_text("3 emails today")
-    expect(card).to_contain_text("State: idle")
+    # the real watcher picks the mailbox up; the page shows its health, then the new mail
+    options = WatcherOptions(
+        idle_check_s=0.3, reload_s=0.3, lease_ttl_s=5, ca_file=Path(dovecot.ca_cert)
+    )
+    watcher = build_watcher(console.app, options)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        _wait_for_health(console, lambda h: h.state is MailboxState.IDLE, "the watcher idling")
+        console.show(page)
+        expect(card.locator(".dot.connected")).to_be_visible()
+        expect(card).to_contain_text("State: idle")
+        expect(card).to_contain_text("0 emails today")
+        with IMAPClient(dovecot.host, port=dovecot.imaps_port, ssl_context=tls) as imap:
+            imap.login(user, password)
+            imap.append("INBOX", b"From: res@hotel.example\r\nSubject: Booking 1\r\n\r\nHi\r\n")
+        _wait_for_health(console, lambda h: h.processed_24h == 1, "the mail processed")
+        console.show(page)
+        expect(card).to_contain_text("1 emails today")
+        expect(card).to_contain_text("Connected")
+        expect(page.locator("tr", has_text="mailbox.put")).to_have_count(1)
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     console.screenshot(page, "healthy")
 
 
@@ -133,7 +166,7 @@ def test_script_in_server_errors_and_admin_text_is_shown_escaped_and_never_runs(
         password="Any-Pass-1",
     )
     _health(console, state=MailboxState.CONNECT_ERROR, last_error=f"NO [ALERT] {XSS}")
-    page.reload()
+    console.show(page)
     _no_script_ran(console, page)
     card = page.locator("#mailbox-booking")
     expect(card.locator("h2")).to_contain_text("<script>window.__xss")
