@@ -19,12 +19,12 @@ from datetime import timedelta
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
 from shared.errors import MailIngestError
-from shared.ports import Clock, CredentialProvider, StateStore
+from shared.ports import Clock, CredentialProvider, MailSources, StateStore
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.lease_keeper import LeaseKeeper
-from shared.service.watcher.mailbox_worker import MailboxWorker
+from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
 
 logger = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class Watcher:
         clock: Clock,
         *,
         holder: str,
+        sources: MailSources,
         options: WatcherOptions | None = None,
     ) -> None:
         if pipeline.holder != holder:
@@ -49,7 +50,7 @@ class Watcher:
             )
         self._state = state
         self._pipeline = pipeline
-        self._credentials = credentials
+        self._access = MailAccess(credentials, sources)
         self._clock = clock
         self.holder = holder
         self._opt = options or WatcherOptions()
@@ -193,7 +194,7 @@ class Watcher:
                 mailbox,
                 cursors=self._state,
                 pipeline=self._pipeline,
-                credentials=self._credentials,
+                access=self._access,
                 reporter=self._reporter,
                 clock=self._clock,
                 options=self._opt,
