@@ -8,7 +8,7 @@ Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``A
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -213,6 +213,12 @@ class BlobStore(Protocol):
         """Store ``data`` under ``key`` (idempotent); returns a reference like gs://b/k."""
         ...
 
+    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+        """Like ``put_blob`` for content too large to hold: ``chunks`` is consumed once, in
+        order, and never joined in memory (a message over the size limit). An error raised by
+        ``chunks`` leaves through here unchanged, and nothing is stored under ``key``."""
+        ...
+
     def get_blob(self, ref: str) -> bytes:
         """Raises NotFound."""
         ...
@@ -282,12 +288,18 @@ class MailSource(Protocol):
         ...
 
     def changes_since(self, position: SourcePosition) -> list[MessageRef]:
-        """The messages after ``position``, oldest first, with their sizes."""
+        """The messages after ``position``, oldest first, with their sizes (checked before
+        any body is fetched)."""
         ...
 
     def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
         """The raw messages (without setting \\Seen), in the order asked; a message expunged
         meanwhile is left out."""
+        ...
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        """The raw message in pieces of at most ``chunk_bytes`` (IMAP partial fetches,
+        RFC 3501 §6.4.5 ``BODY.PEEK[]<offset.length>``), for a message too large to hold."""
         ...
 
     def announced_new(self) -> bool:

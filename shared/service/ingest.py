@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,9 +28,11 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from shared.domain.classification import TenantRule, classify
 from shared.domain.event import (
+    OVERSIZED,
     BodyRefs,
     Origin,
     build_event,
+    build_oversized_event,
     build_unparseable_event,
     encode_event,
     event_attributes,
@@ -133,6 +135,44 @@ class IngestPipeline:
                 raise
             return IngestResult(eid, result[0], result[1], self._ms(started))
 
+    @property
+    def max_message_bytes(self) -> int:
+        """Larger messages are not fetched into memory: ``ingest_oversized`` takes them."""
+        return self._opt.max_message_bytes
+
+    def ingest_oversized(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        chunks: Iterable[bytes],
+        *,
+        received_at: datetime | None = None,
+        lease: str | None = None,
+    ) -> IngestResult:
+        """A message over ``max_message_bytes``, handled by reference: claimed like any
+        other, its raw streamed to the blob store (never held whole), then an ``oversized``
+        event (not parsed) is published. The same guarantees as ``ingest``; an error of
+        ``chunks`` (the mail source failing) releases the claim and leaves unchanged."""
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            outcome = self._claim(eid, lease)
+            if outcome is ClaimOutcome.DONE:
+                logger.info("duplicate message skipped", extra={"event_id": eid})
+                return IngestResult(eid, "duplicate", "", self._ms(started))
+            if outcome is ClaimOutcome.BUSY:
+                raise ClaimBusy(f"event {eid} is being processed by another worker")
+            try:
+                result = self._process_oversized(
+                    mailbox, provider_message_id, eid, chunks, received_at
+                )
+            except RetryableError:
+                self._release(eid)
+                raise
+            return IngestResult(eid, result[0], result[1], self._ms(started))
+
     def replay(self, letter_id: str) -> IngestResult:
         """Run a dead-lettered message through the pipeline again; drop the letter on success."""
         letter = self._state.get_dead_letter(letter_id)
@@ -174,6 +214,47 @@ class IngestPipeline:
         except _MessageFailure as failure:
             with _port("state store"):
                 return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+
+    def _process_oversized(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        chunks: Iterable[bytes],
+        received_at: datetime | None,
+    ) -> tuple[Outcome, str]:
+        size = [0]
+
+        def counted() -> Iterator[bytes]:
+            for chunk in chunks:
+                size[0] += len(chunk)
+                yield chunk
+
+        with _port("blob store"):
+            raw_ref = self._blobs.put_blob_stream(
+                self._raw_key(mailbox, eid), counted(), "message/rfc822"
+            )
+        origin = Origin(
+            mailbox=mailbox,
+            provider_message_id=provider_message_id,
+            event_id=eid,
+            received_at=received_at or self._clock.now(),
+            raw_ref=raw_ref,
+            raw_size=size[0],
+        )
+        try:
+            with _message_step():
+                event = build_oversized_event(origin, self._opt.max_message_bytes)
+            self._publish(mailbox, event)
+        except _MessageFailure as failure:
+            with _port("state store"):
+                return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+        self._complete(eid)
+        logger.warning(
+            "oversized message published by reference",
+            extra={"event_id": eid, "raw_size": size[0], "limit": self._opt.max_message_bytes},
+        )
+        return "published", OVERSIZED
 
     def _process_stored(
         self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None

@@ -6,8 +6,9 @@ before any other command, so the caller never tracks the IDLE state."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from imapclient import IMAPClient
 
@@ -15,6 +16,9 @@ from shared.adapters.imap.errors import mapped_errors, quietly
 from shared.domain.models import AfterProcessing, Mailbox
 from shared.errors import ServiceUnavailable
 from shared.ports import FetchedMessage, MessageRef, SourcePosition
+
+# UIDs per size request: a command line stays far below servers' limits (Dovecot: 64 KiB)
+_SIZES_PER_COMMAND = 1000
 
 
 class ImapMailSource:
@@ -39,12 +43,21 @@ class ImapMailSource:
             return int(info[b"UIDVALIDITY"])
 
     def changes_since(self, position: SourcePosition) -> list[MessageRef]:
+        """``UID SEARCH N:*``, then ``UID FETCH (RFC822.SIZE)`` of what it found: the UIDs
+        and their sizes, no body."""
         last = position.last_uid
         with mapped_errors("IMAP", self._mailbox.key):
             self._end_idle()
             found = self._client.search(["UID", f"{last + 1}:*"])
-        # RFC 3501 §6.4.8: "N:*" always matches the highest UID, even when it is below N
-        return [MessageRef(uid=u, name=str(u)) for u in sorted(u for u in found if u > last)]
+            # RFC 3501 §6.4.8: "N:*" always matches the highest UID, even when it is below N
+            uids = sorted(u for u in found if u > last)
+            sizes: dict[int, Any] = {}
+            for i in range(0, len(uids), _SIZES_PER_COMMAND):
+                sizes.update(self._client.fetch(uids[i : i + _SIZES_PER_COMMAND], ["RFC822.SIZE"]))
+        return [
+            MessageRef(uid=u, name=str(u), size=_size(sizes.get(u, {}).get(b"RFC822.SIZE")))
+            for u in uids
+        ]
 
     def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
         if not refs:
@@ -60,6 +73,25 @@ class ImapMailSource:
             raw = item.get(b"BODY[]") or b""
             messages.append(FetchedMessage(ref, raw, _utc(item.get(b"INTERNALDATE"))))
         return messages
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        """Partial fetches (RFC 3501 §6.4.5): imaplib reads each literal whole, so only one
+        piece of ``chunk_bytes`` is in memory at a time."""
+        offset = 0
+        while True:
+            item = f"BODY.PEEK[]<{offset}.{chunk_bytes}>"
+            with mapped_errors("IMAP", self._mailbox.key):
+                self._end_idle()
+                fetched = self._client.fetch([ref.uid], [item])
+            answer = fetched.get(ref.uid)
+            if answer is None:  # expunged meanwhile
+                raise ServiceUnavailable(f"IMAP {self._mailbox.key}: message {ref.uid} is gone")
+            piece = answer.get(f"BODY[]<{offset}>".encode()) or b""
+            if piece:
+                yield piece
+            offset += len(piece)
+            if len(piece) < chunk_bytes:
+                return
 
     def announced_new(self) -> bool:
         # imaplib keeps the untagged answers to our own commands here; popping EXISTS is the
@@ -113,6 +145,10 @@ class ImapMailSource:
         if self._idling:
             self._idling = False
             self._client.idle_done()
+
+
+def _size(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _utc(value: object) -> datetime | None:

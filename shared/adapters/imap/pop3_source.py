@@ -5,7 +5,8 @@ and deletions take effect only on QUIT (``logout``)."""
 from __future__ import annotations
 
 import poplib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from shared.adapters.imap.errors import mapped_errors, quietly
 from shared.domain.models import AfterProcessing, Mailbox
@@ -23,14 +24,39 @@ class Pop3MailSource:
         return 0  # the maildrop is open since the login (TRANSACTION state)
 
     def changes_since(self, position: SourcePosition) -> list[MessageRef]:
-        """Every message on the server: POP3 numbers them per session only."""
+        """Every message on the server (POP3 numbers them per session only), with its size
+        from LIST: no body is read."""
         with mapped_errors("POP3", self._mailbox.key):
-            lines = self._conn.uidl()[1]
-        refs = []
-        for line in lines:
-            num, uidl = line.decode("ascii", "replace").split(" ", 1)
-            refs.append(MessageRef(uid=int(num), name=uidl.strip()))
-        return refs
+            names = self._conn.uidl()[1]
+            sizes = dict(_pairs(self._conn.list()[1]))
+        return [
+            MessageRef(
+                uid=int(num), name=uidl.strip(), size=int(sizes[num]) if num in sizes else None
+            )
+            for num, uidl in _pairs(names)
+        ]
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        """``RETR`` read line by line (poplib's ``retr`` would collect every line first),
+        dot-unstuffed (RFC 1939 §3), handed on in pieces of about ``chunk_bytes``."""
+        # poplib has no streaming RETR; its line-level calls are not in typeshed
+        conn: Any = self._conn
+        key = self._mailbox.key
+        with mapped_errors("POP3", key):
+            conn._putcmd(f"RETR {ref.uid}")
+            conn._getresp()
+        piece = bytearray()
+        while True:
+            with mapped_errors("POP3", key):
+                line, _ = conn._getline()
+            if line == b".":
+                break
+            piece += (line[1:] if line.startswith(b"..") else line) + b"\r\n"
+            if len(piece) >= chunk_bytes:
+                yield bytes(piece)
+                piece.clear()
+        if piece:
+            yield bytes(piece)
 
     def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
         messages = []
@@ -59,3 +85,8 @@ class Pop3MailSource:
     def close(self) -> None:
         with quietly():
             self._conn.close()
+
+
+def _pairs(lines: list[bytes]) -> list[tuple[str, str]]:
+    """``b"1 abc"`` lines of LIST / UIDL as ``("1", "abc")``."""
+    return [tuple(line.decode("ascii", "replace").split(" ", 1)) for line in lines]  # type: ignore[misc]

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore, FetchedMessage, MailSource
+from shared.ports import Clock, CursorStore, FetchedMessage, MailSource, MessageRef
 from shared.service.health import HealthReporter
-from shared.service.ingest import IngestPipeline
+from shared.service.ingest import IngestPipeline, IngestResult
 
 
 class HandOff:
@@ -21,11 +21,19 @@ class HandOff:
         pipeline: IngestPipeline,
         reporter: HealthReporter,
         clock: Clock,
+        *,
+        chunk_bytes: int = 1024 * 1024,
     ) -> None:
         self._cursors = cursors
         self._pipeline = pipeline
         self._reporter = reporter
         self._clock = clock
+        self._chunk_bytes = chunk_bytes
+
+    def oversized(self, ref: MessageRef) -> bool:
+        """Over the pipeline's size limit (by the size the server reported, before any body
+        was fetched): handed off by reference, never fetched whole."""
+        return ref.size is not None and ref.size > self._pipeline.max_message_bytes
 
     def __call__(
         self,
@@ -49,7 +57,38 @@ class HandOff:
             received_at=message.received_at,
             lease=mailbox.key,
         )
-        source.apply_after_action(message.ref)
+        return self._finish(source, mailbox, message.ref, result, cursor, new_cursor, pending)
+
+    def by_reference(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        ref: MessageRef,
+        provider_message_id: str,
+        *,
+        cursor: Cursor,
+        new_cursor: Mapping[str, Any],
+        pending: int,
+    ) -> Cursor:
+        """The same for an oversized message: streamed from the source to the blob store in
+        pieces of ``chunk_bytes``, an ``oversized`` event published."""
+        chunks = source.stream_raw(ref, self._chunk_bytes)
+        result = self._pipeline.ingest_oversized(
+            mailbox, provider_message_id, chunks, lease=mailbox.key
+        )
+        return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending)
+
+    def _finish(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        ref: MessageRef,
+        result: IngestResult,
+        cursor: Cursor,
+        new_cursor: Mapping[str, Any],
+        pending: int,
+    ) -> Cursor:
+        source.apply_after_action(ref)
         cursor = self._cursors.compare_and_set_cursor(
             mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
         )

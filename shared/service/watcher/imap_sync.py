@@ -1,16 +1,19 @@
 """Catch-up sync of one IMAP folder from its cursor (UIDVALIDITY, last UID): list the UIDs
-above it, fetch them in batches without setting \\Seen, and hand each message off (pipeline,
-after-processing action, cursor compare-and-set)."""
+above it with their sizes, fetch them in batches bounded in count and bytes without setting
+\\Seen, stream a message over the size limit to the blob store instead (issue #9 item 7), and
+hand each message off (pipeline, after-processing action, cursor compare-and-set)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from shared.domain.models import HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore, MailSource, SourcePosition
+from shared.ports import Clock, CursorStore, MailSource, MessageRef, SourcePosition
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.handoff import HandOff
+from shared.service.watcher.options import FetchLimits
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +26,16 @@ class ImapSync:
         reporter: HealthReporter,
         clock: Clock,
         *,
-        batch: int = 25,
+        limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen: one shared default is fine
         initial_max: int = 1000,
         resync_max: int = 1000,
     ) -> None:
         self._cursors = cursors
-        self._hand_off = HandOff(cursors, pipeline, reporter, clock)
+        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=limits.chunk_bytes)
+        self._batch = limits.batch
+        self._batch_bytes = limits.batch_bytes
         self._reporter = reporter
         self._clock = clock
-        self._batch = batch
         self._initial_max = initial_max
         self._resync_max = resync_max
 
@@ -73,10 +77,21 @@ class ImapSync:
         handed = 0
         # what waits on the server: a stall shows as pending > 0 with nothing handed off
         self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
-        for start in range(0, len(uids), self._batch):
-            chunk = uids[start : start + self._batch]
+        for start, chunk in self._batches(uids):
             # how many wait on the server once each one is handed off
             after = {ref.uid: len(uids) - start - i - 1 for i, ref in enumerate(chunk)}
+            if self._hand_off.oversized(chunk[0]):  # always alone in its batch
+                cursor = self._hand_off.by_reference(
+                    source,
+                    mailbox,
+                    chunk[0],
+                    f"{uidvalidity}/{chunk[0].uid}",
+                    cursor=cursor,
+                    new_cursor=self._position(mailbox, uidvalidity, chunk[0].uid),
+                    pending=after[chunk[0].uid],
+                )
+                handed += 1
+                continue
             for message in source.fetch_raw(chunk):
                 cursor = self._hand_off(
                     source,
@@ -84,11 +99,7 @@ class ImapSync:
                     message,
                     f"{uidvalidity}/{message.ref.uid}",
                     cursor=cursor,
-                    new_cursor={
-                        "uidvalidity": uidvalidity,
-                        "last_uid": message.ref.uid,
-                        "folder": mailbox.folder,
-                    },
+                    new_cursor=self._position(mailbox, uidvalidity, message.ref.uid),
                     pending=after[message.ref.uid],
                 )
                 handed += 1
@@ -101,3 +112,28 @@ class ImapSync:
             )
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
+
+    def _batches(self, refs: list[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
+        """(index of the first, batch): at most ``batch`` messages and ``batch_bytes`` bytes by
+        the sizes the server reported; a message larger than ``batch_bytes`` goes alone, and
+        an oversized one alone too (it is streamed, never fetched)."""
+        start, chunk, size = 0, list[MessageRef](), 0
+        for i, ref in enumerate(refs):
+            bytes_ = ref.size or 0
+            alone = self._hand_off.oversized(ref)
+            if chunk and (
+                alone
+                or len(chunk) >= self._batch
+                or size + bytes_ > self._batch_bytes
+                or self._hand_off.oversized(chunk[0])
+            ):
+                yield start, chunk
+                start, chunk, size = i, [], 0
+            chunk.append(ref)
+            size += bytes_
+        if chunk:
+            yield start, chunk
+
+    @staticmethod
+    def _position(mailbox: Mailbox, uidvalidity: int, uid: int) -> dict[str, object]:
+        return {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder}

@@ -64,11 +64,13 @@ class MailboxWorker:
             pipeline,
             reporter,
             clock,
-            batch=options.fetch_batch,
+            limits=options.fetch_limits,
             initial_max=options.initial_sync_max,
             resync_max=options.resync_max,
         )
-        self._pop3 = Pop3Sync(cursors, pipeline, reporter, clock)
+        self._pop3 = Pop3Sync(
+            cursors, pipeline, reporter, clock, chunk_bytes=options.stream_chunk_bytes
+        )
         self._thread = threading.Thread(target=self._run, name=f"mbx-{mailbox.key}", daemon=True)
 
     # -- lifecycle ----------------------------------------------------------------------

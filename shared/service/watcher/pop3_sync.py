@@ -3,6 +3,8 @@ that are still on the server (bounded by the mailbox's size)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shared.domain.models import HealthUpdate, Mailbox
 from shared.ports import Clock, CursorStore, MailSource, SourcePosition
 from shared.service.health import HealthReporter
@@ -17,9 +19,11 @@ class Pop3Sync:
         pipeline: IngestPipeline,
         reporter: HealthReporter,
         clock: Clock,
+        *,
+        chunk_bytes: int = 1024 * 1024,
     ) -> None:
         self._cursors = cursors
-        self._hand_off = HandOff(cursors, pipeline, reporter, clock)
+        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=chunk_bytes)
         self._reporter = reporter
         self._clock = clock
 
@@ -31,19 +35,19 @@ class Pop3Sync:
         self._reporter.report(mailbox, HealthUpdate(pending=len(waiting)))
         handed = 0
         for ref in waiting:
-            for message in source.fetch_raw([ref]):
-                # keep only UIDLs still on the server: the set cannot grow without bound
-                now_seen = {u for u in seen | {ref.name} if u in listing}
-                cursor = self._hand_off(
-                    source,
-                    mailbox,
-                    message,
-                    ref.name,
-                    cursor=cursor,
-                    new_cursor={"seen_uidls": sorted(now_seen)},
-                    pending=len(waiting) - handed - 1,
-                )
-                seen = now_seen
-                handed += 1
+            # keep only UIDLs still on the server: the set cannot grow without bound
+            now_seen = {u for u in seen | {ref.name} if u in listing}
+            step: dict[str, Any] = {
+                "cursor": cursor,
+                "new_cursor": {"seen_uidls": sorted(now_seen)},
+                "pending": len(waiting) - handed - 1,
+            }
+            if self._hand_off.oversized(ref):  # by the LIST size: streamed, never fetched
+                cursor = self._hand_off.by_reference(source, mailbox, ref, ref.name, **step)
+            else:
+                (message,) = source.fetch_raw([ref])
+                cursor = self._hand_off(source, mailbox, message, ref.name, **step)
+            seen = now_seen
+            handed += 1
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed

@@ -47,6 +47,7 @@ def test_imap_lists_above_the_cursor_only_and_fetches_without_seen(
     assert uidvalidity > 0
     refs = source.changes_since(SourcePosition(last_uid=1))
     assert [r.uid for r in refs] == [2, 3]
+    assert [r.size for r in refs] == [len(message("m1")), len(message("m2"))]  # RFC822.SIZE
     # RFC 3501: "4:*" still matches UID 3, the highest: it must not be listed again
     assert source.changes_since(SourcePosition(last_uid=3)) == []
     fetched = source.fetch_raw(refs)
@@ -117,6 +118,7 @@ def test_pop3_lists_every_message_by_uidl_and_maps_errors(rig: Rig, open_source:
     assert not source.can_wait
     refs = source.changes_since(SourcePosition(last_uid=5))  # no ordered ids: all of them
     assert [r.uid for r in refs] == [1, 2]
+    assert [r.size for r in refs] == [len(message("pop a"))] * 2  # LIST, before any RETR
     assert len({r.name for r in refs}) == 2
     (fetched,) = source.fetch_raw(refs[1:])
     assert b"Subject: pop b" in fetched.raw

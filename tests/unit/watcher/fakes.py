@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,7 +22,10 @@ class FakeFolder:
 
     uidvalidity: int
     uids: list[int]
+    sizes: dict[int, int] = field(default_factory=dict)  # reported sizes (default: the raw's)
     fetched: list[int] = field(default_factory=list)
+    batches: list[list[int]] = field(default_factory=list)  # one entry per fetch_raw
+    streamed: list[tuple[int, list[int]]] = field(default_factory=list)  # uid, piece sizes
     after_actions: list[int] = field(default_factory=list)
     idle: bool = True  # can_wait: the server has IDLE and the mailbox wants it
     doorbells: int = 0  # EXISTS the next waits will see
@@ -42,9 +45,23 @@ class FakeFolder:
         self.announced = 0
         return self.uidvalidity
 
+    def raw(self, uid: int) -> bytes:
+        body = f"Message-ID: <{uid}@x>\r\nSubject: {uid}\r\n\r\nbody\r\n".encode()
+        return body + b"x" * max(0, self.sizes.get(uid, 0) - len(body))
+
     def changes_since(self, position: SourcePosition) -> list[MessageRef]:
         with self._lock:
-            return [MessageRef(u, str(u)) for u in sorted(self.uids) if u > position.last_uid]
+            return [
+                MessageRef(u, str(u), len(self.raw(u)))
+                for u in sorted(self.uids)
+                if u > position.last_uid
+            ]
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        raw = self.raw(ref.uid)
+        pieces = [raw[i : i + chunk_bytes] for i in range(0, len(raw), chunk_bytes)]
+        self.streamed.append((ref.uid, [len(p) for p in pieces]))
+        yield from pieces
 
     def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
         if self.on_fetch is not None:
@@ -52,12 +69,9 @@ class FakeFolder:
             hook(self)
         with self._lock:
             self.fetched.extend(r.uid for r in refs)
+            self.batches.append([r.uid for r in refs])
             return [
-                FetchedMessage(
-                    r,
-                    f"Message-ID: <{r.uid}@x>\r\nSubject: {r.uid}\r\n\r\nbody\r\n".encode(),
-                    datetime(2026, 1, 1, 12, tzinfo=UTC),
-                )
+                FetchedMessage(r, self.raw(r.uid), datetime(2026, 1, 1, 12, tzinfo=UTC))
                 for r in refs
                 if r.uid in self.uids
             ]
@@ -127,10 +141,28 @@ class StaticCredentials:
 
 
 class RecordingPipeline:
-    def __init__(self, holder: str = "w1") -> None:
+    def __init__(self, holder: str = "w1", max_message_bytes: int = 50 * 1024 * 1024) -> None:
         self.holder = holder
+        self.max_message_bytes = max_message_bytes
         self.handed: list[tuple[str, str, datetime | None]] = []
+        self.oversized: list[tuple[str, int]] = []  # provider message id, bytes streamed
         self._lock = threading.Lock()
+
+    def ingest_oversized(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        chunks: Iterable[bytes],
+        *,
+        received_at: datetime | None = None,
+        lease: str | None = None,
+    ) -> IngestResult:
+        size = sum(len(c) for c in chunks)
+        with self._lock:
+            self.oversized.append((provider_message_id, size))
+        return IngestResult(
+            event_id=f"o{len(self.oversized)}", outcome="published", label="oversized"
+        )
 
     def ingest(
         self,

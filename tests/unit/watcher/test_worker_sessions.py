@@ -185,3 +185,17 @@ def test_a_pop3_poll_dedupes_by_name_and_quits_after_the_hand_offs(
     wait_for(lambda: folder.logged_out, what="the next poll")
     wait_for(lambda: r.handed() == ["1", "2", "3"], what="only the new message")
     assert r.cursor() == {"seen_uidls": ["1", "2", "3"]}
+
+
+def test_a_pop3_message_over_the_limit_is_streamed_by_its_list_size(
+    run: Callable[..., Run],
+) -> None:
+    folder = FakeFolder(0, [1, 2, 3], sizes={2: 5000}, idle=False)
+    pop3 = MAILBOX.model_copy(update={"provider": Provider.POP3, "poll_interval_s": 1})
+    r = run(folder, mailbox=pop3, pipeline=RecordingPipeline(max_message_bytes=1000))
+    wait_for(lambda: folder.logged_out, what="QUIT after the poll")
+    assert r.handed() == ["1", "3"]
+    assert r.pipeline.oversized == [("2", 5000)]
+    assert 2 not in folder.fetched
+    assert folder.after_actions == [1, 2, 3]
+    assert r.cursor() == {"seen_uidls": ["1", "2", "3"]}
