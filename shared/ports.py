@@ -1,9 +1,18 @@
-"""The interfaces the service layer needs. Each has an in-memory implementation
-(``shared.adapters.memory_state`` and ``memory_sinks``) and a real one; one contract suite
-runs against both.
+"""The interfaces the service layer needs; ``shared.bootstrap`` wires the adapters in.
+
+- state, event sink, secret store, blob store: in-memory implementations
+  (``shared.adapters.memory_state``, ``shared.adapters.memory_sinks``) and real ones
+  (``shared.adapters.firestore``, ``shared.adapters.pubsub``, ``shared.adapters.secrets``,
+  ``shared.adapters.blobs``); one contract suite (``tests/contract``) runs against each;
+- mail sources (IMAP / POP3 sessions): ``shared.adapters.imap``, and an in-memory one for
+  the watcher's unit tests (``tests/unit/watcher/fakes.py``);
+- Gmail and Graph: ``shared.adapters.gmail``, ``shared.adapters.graph``;
+- clock: ``shared.adapters.system_clock``; credentials: ``shared.service.credentials`` and
+  ``shared.oauth.tokens``.
 
 Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
-``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow).
+``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow),
+and what each port's docstring names besides.
 """
 
 from __future__ import annotations

@@ -66,6 +66,16 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
+class MessageIdClaim:
+    """What the Message-ID guard found: ``key`` is the claim taken (to complete or release;
+    None when the message has no Message-ID), ``duplicate`` that the same Message-ID was
+    already published from this account."""
+
+    key: str | None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
 class IngestOptions:
     max_message_bytes: int = 50 * 1024 * 1024
     inline_attachment_max_bytes: int = 256 * 1024
@@ -271,9 +281,10 @@ class IngestPipeline:
             )
             return "unparseable", "unparseable"
         with _port("state store"):
-            msgid_key = self._claim_message_id(mailbox, parsed, eid, lease)
-        if msgid_key == "":
+            msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
+        if msgid_claim.duplicate:
             return "duplicate", ""
+        msgid_key = msgid_claim.key
         try:
             with _port("state store"):
                 rules = self._tenant_rules(mailbox)
@@ -320,19 +331,19 @@ class IngestPipeline:
 
     def _claim_message_id(
         self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
-    ) -> str | None:
-        """Second guard. Returns the claimed key, None when there is no Message-ID, or ""
-        when the same Message-ID was already published from this account (a duplicate)."""
+    ) -> MessageIdClaim:
+        """Second guard: the Message-ID within the account. Raises ClaimBusy while another
+        worker is in flight with the same Message-ID."""
         if not parsed.message_id:
-            return None
+            return MessageIdClaim(key=None)
         key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
         outcome = self._claim(key, lease)
         if outcome is ClaimOutcome.CLAIMED:
-            return key
+            return MessageIdClaim(key=key)
         if outcome is ClaimOutcome.DONE:
             self._complete(eid)
             logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
-            return ""
+            return MessageIdClaim(key=None, duplicate=True)
         raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:

@@ -112,7 +112,7 @@ def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_sta
 ) -> None:
     """Issue #8 item 6: during a 356 s stall the health said `backoff`, pending 0, stale
     false, and no alert fired."""
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
     clock = SystemClock()
     mailbox = rig.add_mailbox()
     rig.append(message("held one"))

@@ -291,7 +291,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
     def stale_lines() -> list[logging.LogRecord]:
         return [r for r in caplog.records if r.getMessage() == "mailbox stale"]
@@ -338,7 +338,7 @@ def test_only_a_connection_relevant_change_restarts_a_mailbox(
         sources=NO_SERVER,
         options=options,
     )
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
     def restarts() -> int:
         return sum(r.getMessage() == "stopping worker" for r in caplog.records)

@@ -1,5 +1,6 @@
-"""The watcher process: reconciles the mailboxes in the store with the workers it runs,
-holding one lease per mailbox so each is watched by exactly one replica.
+"""``Watcher``, the supervisor of the watcher process: reconciles the mailboxes in the store
+with the workers it runs (``mailbox_worker``), holding one lease per mailbox
+(``lease_keeper``) so each is watched by exactly one replica.
 
 - every ``reload_s``: mailboxes added, changed or disabled are picked up without a restart;
   free (or expired) leases are taken; workers whose lease was lost are stopped;
