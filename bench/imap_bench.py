@@ -28,6 +28,7 @@ from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.pubsub import EventTail, PubSubEventSink, ensure_topic
 from shared.adapters.system_clock import SystemClock
+from shared.bootstrap import mail_sources
 from shared.domain.models import Mailbox, MailboxState, Provider, Tenant, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
@@ -141,7 +142,13 @@ def latency(svc: Any) -> dict[str, Figure]:
     pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="bench")
     options = WatcherOptions(idle_check_s=1.0, reload_s=0.5)
     watcher = Watcher(
-        state, pipeline, PasswordCredentialProvider(secrets), clock, holder="bench", options=options
+        state,
+        pipeline,
+        PasswordCredentialProvider(secrets),
+        clock,
+        holder="bench",
+        sources=mail_sources(options),
+        options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
@@ -282,7 +289,13 @@ def scale(base: Path) -> dict[str, Figure]:
             idle_check_s=5.0, reload_s=1.0, max_connections_per_server=SCALE + 50
         )
         watcher = Watcher(
-            state, pipeline, PasswordCredentialProvider(secrets), clock, holder="s", options=options
+            state,
+            pipeline,
+            PasswordCredentialProvider(secrets),
+            clock,
+            holder="s",
+            sources=mail_sources(options),
+            options=options,
         )
         before = rss_kb()
         started = time.monotonic()

@@ -15,7 +15,7 @@ from shared.config import Settings
 from shared.errors import ConfigError
 from shared.ids import incarnation
 from shared.observability import register_secret
-from shared.ports import BlobStore, Clock, EventSink, SecretStore, StateStore
+from shared.ports import BlobStore, Clock, EventSink, MailSources, SecretStore, StateStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -191,7 +191,17 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         CompositeCredentialProvider(providers),
         app.clock,
         holder=app.holder,
+        sources=mail_sources(options),
         options=options,
+    )
+
+
+def mail_sources(options: WatcherOptions) -> MailSources:
+    """IMAP and POP3 servers, with the watcher's socket timeout and trust anchors."""
+    from shared.adapters.imap import ConnectOptions, ServerMailSources
+
+    return ServerMailSources(
+        ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
     )
 
 

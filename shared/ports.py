@@ -1,14 +1,23 @@
-"""The interfaces the service layer needs. Each has an in-memory implementation
-(``shared.adapters.memory_state`` and ``memory_sinks``) and a real one; one contract suite
-runs against both.
+"""The interfaces the service layer needs; ``shared.bootstrap`` wires the adapters in.
+
+- state, event sink, secret store, blob store: in-memory implementations
+  (``shared.adapters.memory_state``, ``shared.adapters.memory_sinks``) and real ones
+  (``shared.adapters.firestore``, ``shared.adapters.pubsub``, ``shared.adapters.secrets``,
+  ``shared.adapters.blobs``); one contract suite (``tests/contract``) runs against each;
+- mail sources (IMAP / POP3 sessions): ``shared.adapters.imap``, and an in-memory one for
+  the watcher's unit tests (``tests/unit/watcher/fakes.py``);
+- Gmail and Graph: ``shared.adapters.gmail``, ``shared.adapters.graph``;
+- clock: ``shared.adapters.system_clock``; credentials: ``shared.service.credentials`` and
+  ``shared.oauth.tokens``.
 
 Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
-``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow).
+``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow),
+and what each port's docstring names besides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -213,6 +222,12 @@ class BlobStore(Protocol):
         """Store ``data`` under ``key`` (idempotent); returns a reference like gs://b/k."""
         ...
 
+    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+        """Like ``put_blob`` for content too large to hold: ``chunks`` is consumed once, in
+        order, and never joined in memory (a message over the size limit). An error raised by
+        ``chunks`` leaves through here unchanged, and nothing is stored under ``key``."""
+        ...
+
     def get_blob(self, ref: str) -> bytes:
         """Raises NotFound."""
         ...
@@ -237,6 +252,94 @@ class CredentialProvider(Protocol):
 
     def invalidate(self, mailbox: Mailbox) -> None:
         """Forget any cached credential after the server refused it."""
+        ...
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message listed on an IMAP / POP3 server, before its body is fetched."""
+
+    uid: int  # IMAP: the UID; POP3: the message number in this session (RFC 1939)
+    name: str  # what a cursor remembers: the UID as text (IMAP) or the UIDL (POP3)
+    size: int | None = None  # octets as the server reports them (RFC822.SIZE / LIST)
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    """Where a sync of a mail source stands: after ``last_uid`` (IMAP, within the folder's
+    UIDVALIDITY) and, for a source without ordered ids (POP3), the names already seen."""
+
+    last_uid: int = 0
+    seen: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    ref: MessageRef
+    raw: bytes = field(repr=False)
+    received_at: datetime | None = None  # IMAP INTERNALDATE, timezone-aware UTC
+
+
+class MailSource(Protocol):
+    """One authenticated session with one mailbox's folder on an IMAP or POP3 server (the
+    watcher's provider port; ``MailSources.open`` makes one). Every method raises only
+    ``shared.errors`` types: ``ServiceUnavailable`` for a dropped connection, a timeout, a
+    ``BYE`` or a command the server refused; ``ValidationError`` for a setting it cannot use."""
+
+    @property
+    def can_wait(self) -> bool:
+        """Whether ``wait_for_change`` is pushed by the server (IMAP IDLE, RFC 2177)."""
+        ...
+
+    def select(self) -> int:
+        """Open the mailbox's folder (read-only when its after-processing action is
+        ``leave``); returns its UIDVALIDITY (POP3: 0). Forgets earlier announcements."""
+        ...
+
+    def changes_since(self, position: SourcePosition) -> list[MessageRef]:
+        """The messages after ``position``, oldest first, with their sizes (checked before
+        any body is fetched)."""
+        ...
+
+    def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        """The raw messages (without setting \\Seen), in the order asked; a message expunged
+        meanwhile is left out."""
+        ...
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        """The raw message in pieces of at most ``chunk_bytes`` (IMAP partial fetches,
+        RFC 3501 §6.4.5 ``BODY.PEEK[]<offset.length>``), for a message too large to hold."""
+        ...
+
+    def announced_new(self) -> bool:
+        """Whether the server announced a new message (IMAP ``EXISTS``) in its answers to our
+        own commands since the last call or ``select``. Sends nothing."""
+        ...
+
+    def wait_for_change(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the server to announce a change (IMAP IDLE); True if
+        it did. A source that cannot wait checks once (IMAP NOOP) and returns at once."""
+        ...
+
+    def apply_after_action(self, ref: MessageRef) -> None:
+        """The mailbox's after-processing action (leave, mark seen, move, delete) on one
+        message that was handed off."""
+        ...
+
+    def logout(self) -> None:
+        """End the session cleanly (POP3: deletions take effect on QUIT, RFC 1939)."""
+        ...
+
+    def close(self) -> None:
+        """Drop the connection without ceremony; never raises."""
+        ...
+
+
+class MailSources(Protocol):
+    def open(self, mailbox: Mailbox, credentials: LoginCredentials) -> MailSource:
+        """An authenticated session with the mailbox's server. Raises ``AuthError`` (the
+        credentials were refused), ``HostRefused`` (a ``ValidationError``) or
+        ``ServiceUnavailable``."""
         ...
 
 

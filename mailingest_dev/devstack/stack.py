@@ -58,18 +58,6 @@ class LocalServices:
         self._closed = False
         self._pool = ThreadPoolExecutor(max_workers=len(SERVICES), thread_name_prefix="devstack")
 
-    @property
-    def firestore_host(self) -> str | None:
-        return self.firestore.host if self.firestore else None
-
-    @property
-    def pubsub_host(self) -> str | None:
-        return self.pubsub.host if self.pubsub else None
-
-    @property
-    def secretmanager_endpoint(self) -> str | None:
-        return self.secretmanager.endpoint if self.secretmanager else None
-
     def start(self, *names: str) -> None:
         """Begin starting ``names`` (not yet started ones) in the background."""
         unknown = set(names) - set(SERVICES)

@@ -7,17 +7,20 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Raises ``OSError`` (ENOSPC, EFBIG, EACCES...) with no temporary file left behind."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes], *, mode: int = 0o600) -> None:
+    """Raises ``OSError`` (ENOSPC, EFBIG, EACCES...) with no temporary file left behind.
+    ``data`` may come in chunks (written as they come, never joined)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             os.fchmod(f.fileno(), mode)
-            f.write(data)
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared.errors import MailIngestError, MessageTooLarge, NotFound, ValidationError
@@ -133,6 +133,11 @@ class InMemoryBlobStore:
         with self._lock:
             self._blobs[key] = bytes(data)
         return f"mem://{key}"
+
+    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+        check_blob_key(key)
+        data = b"".join(chunks)  # in memory by definition; consumed before anything is stored
+        return self.put_blob(key, data, content_type)
 
     def get_blob(self, ref: str) -> bytes:
         key = ref.removeprefix("mem://")

@@ -18,6 +18,7 @@ from shared.domain.models import Mailbox
 
 SCHEMA_VERSION = 1
 UNPARSEABLE = "unparseable"
+OVERSIZED = "oversized"
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,18 @@ def build_unparseable_event(origin: Origin, reason: str) -> dict[str, Any]:
             "error": reason[:500],
         }
     )
+    return event
+
+
+def build_oversized_event(origin: Origin, limit: int) -> dict[str, Any]:
+    """A message over the size limit, handled by reference: not parsed, the raw kept whole in
+    the blob store (``raw_ref``), ``raw_size`` its size. Shaped like an unparseable event
+    (consumers that know only that flag still get the raw), labelled ``oversized``."""
+    event = build_unparseable_event(
+        origin, f"message of {origin.raw_size} bytes exceeds the {limit}-byte limit"
+    )
+    event["classification"] = {**event["classification"], "label": OVERSIZED}
+    event["flags"] = {**event["flags"], "oversized": True}
     return event
 
 

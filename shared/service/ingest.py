@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,9 +28,11 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from shared.domain.classification import TenantRule, classify
 from shared.domain.event import (
+    OVERSIZED,
     BodyRefs,
     Origin,
     build_event,
+    build_oversized_event,
     build_unparseable_event,
     encode_event,
     event_attributes,
@@ -61,6 +63,16 @@ class IngestResult:
     outcome: Outcome
     label: str
     processing_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class MessageIdClaim:
+    """What the Message-ID guard found: ``key`` is the claim taken (to complete or release;
+    None when the message has no Message-ID), ``duplicate`` that the same Message-ID was
+    already published from this account."""
+
+    key: str | None
+    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,44 @@ class IngestPipeline:
                 raise
             return IngestResult(eid, result[0], result[1], self._ms(started))
 
+    @property
+    def max_message_bytes(self) -> int:
+        """Larger messages are not fetched into memory: ``ingest_oversized`` takes them."""
+        return self._opt.max_message_bytes
+
+    def ingest_oversized(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        chunks: Iterable[bytes],
+        *,
+        received_at: datetime | None = None,
+        lease: str | None = None,
+    ) -> IngestResult:
+        """A message over ``max_message_bytes``, handled by reference: claimed like any
+        other, its raw streamed to the blob store (never held whole), then an ``oversized``
+        event (not parsed) is published. The same guarantees as ``ingest``; an error of
+        ``chunks`` (the mail source failing) releases the claim and leaves unchanged."""
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            outcome = self._claim(eid, lease)
+            if outcome is ClaimOutcome.DONE:
+                logger.info("duplicate message skipped", extra={"event_id": eid})
+                return IngestResult(eid, "duplicate", "", self._ms(started))
+            if outcome is ClaimOutcome.BUSY:
+                raise ClaimBusy(f"event {eid} is being processed by another worker")
+            try:
+                result = self._process_oversized(
+                    mailbox, provider_message_id, eid, chunks, received_at
+                )
+            except RetryableError:
+                self._release(eid)
+                raise
+            return IngestResult(eid, result[0], result[1], self._ms(started))
+
     def replay(self, letter_id: str) -> IngestResult:
         """Run a dead-lettered message through the pipeline again; drop the letter on success."""
         letter = self._state.get_dead_letter(letter_id)
@@ -175,6 +225,47 @@ class IngestPipeline:
             with _port("state store"):
                 return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
 
+    def _process_oversized(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        chunks: Iterable[bytes],
+        received_at: datetime | None,
+    ) -> tuple[Outcome, str]:
+        size = [0]
+
+        def counted() -> Iterator[bytes]:
+            for chunk in chunks:
+                size[0] += len(chunk)
+                yield chunk
+
+        with _port("blob store"):
+            raw_ref = self._blobs.put_blob_stream(
+                self._raw_key(mailbox, eid), counted(), "message/rfc822"
+            )
+        origin = Origin(
+            mailbox=mailbox,
+            provider_message_id=provider_message_id,
+            event_id=eid,
+            received_at=received_at or self._clock.now(),
+            raw_ref=raw_ref,
+            raw_size=size[0],
+        )
+        try:
+            with _message_step():
+                event = build_oversized_event(origin, self._opt.max_message_bytes)
+            self._publish(mailbox, event)
+        except _MessageFailure as failure:
+            with _port("state store"):
+                return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+        self._complete(eid)
+        logger.warning(
+            "oversized message published by reference",
+            extra={"event_id": eid, "raw_size": size[0], "limit": self._opt.max_message_bytes},
+        )
+        return "published", OVERSIZED
+
     def _process_stored(
         self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
     ) -> tuple[Outcome, str]:
@@ -190,9 +281,10 @@ class IngestPipeline:
             )
             return "unparseable", "unparseable"
         with _port("state store"):
-            msgid_key = self._claim_message_id(mailbox, parsed, eid, lease)
-        if msgid_key == "":
+            msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
+        if msgid_claim.duplicate:
             return "duplicate", ""
+        msgid_key = msgid_claim.key
         try:
             with _port("state store"):
                 rules = self._tenant_rules(mailbox)
@@ -239,19 +331,19 @@ class IngestPipeline:
 
     def _claim_message_id(
         self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
-    ) -> str | None:
-        """Second guard. Returns the claimed key, None when there is no Message-ID, or ""
-        when the same Message-ID was already published from this account (a duplicate)."""
+    ) -> MessageIdClaim:
+        """Second guard: the Message-ID within the account. Raises ClaimBusy while another
+        worker is in flight with the same Message-ID."""
         if not parsed.message_id:
-            return None
+            return MessageIdClaim(key=None)
         key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
         outcome = self._claim(key, lease)
         if outcome is ClaimOutcome.CLAIMED:
-            return key
+            return MessageIdClaim(key=key)
         if outcome is ClaimOutcome.DONE:
             self._complete(eid)
             logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
-            return ""
+            return MessageIdClaim(key=None, duplicate=True)
         raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:

@@ -62,6 +62,40 @@ def test_a_25_mb_blob_round_trips(store: Any) -> None:
     assert store.get_blob(ref) == data
 
 
+def _chunks(count: int, size: int, fail: Exception | None = None) -> Iterator[bytes]:
+    for i in range(count):
+        if fail is not None and i == count // 2:
+            raise fail
+        yield bytes([i % 256]) * size
+
+
+def test_a_stream_round_trips_without_being_joined(store: Any) -> None:
+    """Issue #9 item 7: a message over the size limit goes to the blob store in pieces."""
+    ref = store.put_blob_stream("raw/acme/big.eml", _chunks(9, 1024 * 1024), "message/rfc822")
+    assert store.get_blob(ref) == b"".join(_chunks(9, 1024 * 1024))
+
+
+def test_a_stream_that_fails_stores_nothing_and_its_error_leaves_unchanged(store: Any) -> None:
+    lost = ServiceUnavailable("IMAP acme/booking: connection to the mail server lost")
+    with pytest.raises(ServiceUnavailable) as raised:
+        store.put_blob_stream("k/failed", _chunks(10, 1024 * 1024, lost), "message/rfc822")
+    assert raised.value is lost
+    missing = store.put_blob("k/present", b"x", "text/plain").replace("present", "failed")
+    with pytest.raises(NotFound):
+        store.get_blob(missing)
+
+
+def test_a_gcs_stream_is_sent_in_bounded_chunks() -> None:
+    from shared.adapters.blobs.gcs import STREAM_CHUNK
+
+    stats: dict[str, int] = {}
+    with gcs_stand_in(stats=stats) as endpoint:
+        store = GcsBlobStore("raw-mime", client=official_client(endpoint))
+        ref = store.put_blob_stream("raw/big.eml", _chunks(12, 1024 * 1024), "message/rfc822")
+        assert len(store.get_blob(ref)) == 12 * 1024 * 1024
+    assert 0 < stats["largest_put"] <= STREAM_CHUNK  # 12 MiB went as 3 requests of 4 MiB
+
+
 _FULL_DISK = """
 import resource, signal, sys
 from pathlib import Path

@@ -28,6 +28,8 @@ class _Store:
         self.forbidden = forbidden
         self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.sessions: dict[str, tuple[str, str, str]] = {}
+        self.received: dict[str, bytearray] = {}  # resumable uploads sent in chunks
+        self.stats = {"largest_put": 0}  # the largest request body of a resumable upload
         self.lock = threading.Lock()
 
 
@@ -165,7 +167,18 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             upload_id = q.get("upload_id", [""])[0]
             data = self._body()
             with store.lock:
-                session = store.sessions.pop(upload_id, None)
+                store.stats["largest_put"] = max(store.stats["largest_put"], len(data))
+                session = store.sessions.get(upload_id)
+                # chunked: "bytes 0-N/*" until the last one names the total (or "bytes */T")
+                content_range = self.headers.get("Content-Range", "")
+                if session is not None and content_range:
+                    got = store.received.setdefault(upload_id, bytearray())
+                    got.extend(data)
+                    if content_range.endswith("/*"):
+                        self._send(308, b"", "text/plain", {"Range": f"bytes=0-{len(got) - 1}"})
+                        return
+                    data = bytes(store.received.pop(upload_id))
+                store.sessions.pop(upload_id, None)
             if session is None:
                 self._not_found()
                 return
@@ -173,6 +186,14 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             with store.lock:
                 store.objects[(bucket, name)] = (data, ctype)
             self._json(200, _resource(bucket, name, data, ctype))
+
+        def do_DELETE(self) -> None:
+            # a cancelled resumable upload (BlobWriter.terminate): nothing is stored
+            upload_id = parse_qs(urlparse(self.path).query).get("upload_id", [""])[0]
+            with store.lock:
+                store.sessions.pop(upload_id, None)
+                store.received.pop(upload_id, None)
+            self._send(499, b"", "text/plain")
 
         def do_GET(self) -> None:
             url = urlparse(self.path)
@@ -203,10 +224,16 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def gcs_stand_in(forbidden: set[str] | None = None) -> Iterator[str]:
+def gcs_stand_in(
+    forbidden: set[str] | None = None, stats: dict[str, int] | None = None
+) -> Iterator[str]:
     """Serve on a free loopback port; yields the endpoint URL. Uploads of names starting with
-    a prefix in ``forbidden`` are answered 403 (the set is read at every upload)."""
+    a prefix in ``forbidden`` are answered 403 (the set is read at every upload). ``stats``
+    (if given) is kept up to date: ``largest_put``, the largest resumable-upload request."""
     store = _Store(forbidden if forbidden is not None else set())
+    if stats is not None:
+        stats.setdefault("largest_put", 0)
+        store.stats = stats
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(store))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -321,3 +321,46 @@ def test_a_state_store_failure_while_dead_lettering_is_retryable() -> None:
     assert env.state.claim(eid, "w2", timedelta(days=1), timedelta(minutes=5)) == (
         ClaimOutcome.CLAIMED
     )
+
+
+def _pieces(total: int, piece: int, fail_after: int | None = None) -> Iterator[bytes]:
+    head = b"From: a@hotel.example\r\nSubject: huge\r\n\r\n"
+    data = head + b"x" * (total - len(head))
+    for n, i in enumerate(range(0, total, piece)):
+        if fail_after is not None and n == fail_after:
+            raise ServiceUnavailable("IMAP acme/booking: connection to the mail server lost")
+        yield data[i : i + piece]
+
+
+def test_an_oversized_message_is_published_by_reference_once() -> None:
+    """Issue #9 item 7: handled by reference, the raw streamed to the blob store."""
+    env = Env()
+    result = env.pipeline.ingest_oversized(MAILBOX, "1/9", _pieces(5000, 1000), lease="l")
+    assert (result.outcome, result.label) == ("published", "oversized")
+    (event,) = [json.loads(m.data) for m in env.events.messages]
+    jsonschema.validate(event, event_schema())
+    assert event["classification"]["label"] == "oversized"
+    assert event["flags"] == {
+        "auto_reply": False,
+        "bounce": False,
+        "unparseable": True,
+        "oversized": True,
+    }
+    assert event["raw_size"] == 5000
+    assert env.blobs.get_blob(event["raw_ref"]) == b"".join(_pieces(5000, 1000))
+    assert env.events.messages[0].attributes["label"] == "oversized"
+    again = env.pipeline.ingest_oversized(MAILBOX, "1/9", _pieces(5000, 1000))
+    assert again.outcome == "duplicate"
+    assert len(env.published()) == 1
+
+
+def test_an_oversized_message_whose_source_fails_is_retried_not_lost() -> None:
+    env = Env()
+    with pytest.raises(ServiceUnavailable, match="connection"):
+        env.pipeline.ingest_oversized(MAILBOX, "1/9", _pieces(5000, 1000, fail_after=2))
+    assert env.published() == []
+    # the claim was released: the retry publishes it
+    assert env.pipeline.ingest_oversized(MAILBOX, "1/9", _pieces(5000, 1000)).outcome == (
+        "published"
+    )
+    assert len(env.published()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.adapters.imap.connect import _is_temporary
+from shared.adapters.imap.errors import is_temporary as _is_temporary
 
 
 @pytest.mark.parametrize(

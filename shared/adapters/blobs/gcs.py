@@ -3,7 +3,9 @@ key, same content); every call is bounded in time, retries included."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import google.cloud.storage as storage
@@ -16,6 +18,24 @@ from shared.adapters.memory_sinks import check_blob_key
 from shared.errors import NotFound, PermanentError, ServiceUnavailable
 
 TIMEOUT_S = 60.0
+STREAM_CHUNK = 4 * 1024 * 1024  # a multiple of 256 KiB, as resumable uploads require
+
+
+@contextlib.contextmanager
+def _put_errors(key: str) -> Iterator[None]:
+    try:
+        yield
+    except (gexc.Forbidden, gexc.Unauthorized, gexc.BadRequest, gexc.NotFound) as exc:
+        # NotFound on upload means the bucket does not exist: configuration, not a blip
+        raise PermanentError(f"gcs put {key}: {type(exc).__name__}") from None
+    except (
+        gexc.GoogleAPIError,
+        auth_exc.GoogleAuthError,
+        InvalidResponse,
+        OSError,
+        ValueError,
+    ) as exc:
+        raise ServiceUnavailable(f"gcs put {key}: {type(exc).__name__}") from None
 
 
 class GcsBlobStore:
@@ -42,22 +62,43 @@ class GcsBlobStore:
 
     def put_blob(self, key: str, data: bytes, content_type: str) -> str:
         check_blob_key(key)
-        try:
+        with _put_errors(key):
             blob = self._bucket().blob(key)
             blob.upload_from_string(
                 data, content_type=content_type, timeout=self._timeout, retry=self._retry()
             )
-        except (gexc.Forbidden, gexc.Unauthorized, gexc.BadRequest, gexc.NotFound) as exc:
-            # NotFound on upload means the bucket does not exist: configuration, not a blip
-            raise PermanentError(f"gcs put {key}: {type(exc).__name__}") from None
-        except (
-            gexc.GoogleAPIError,
-            auth_exc.GoogleAuthError,
-            InvalidResponse,
-            OSError,
-            ValueError,
-        ) as exc:
-            raise ServiceUnavailable(f"gcs put {key}: {type(exc).__name__}") from None
+        return f"gs://{self._bucket_name}/{key}"
+
+    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+        """A resumable upload fed chunk by chunk: at most ``STREAM_CHUNK`` bytes are held
+        (cloud.google.com/storage/docs/performing-resumable-uploads). The object exists only
+        once the last chunk is sent; on any error the upload session is cancelled."""
+        check_blob_key(key)
+        writer: Any = None
+        try:
+            with _put_errors(key):
+                writer = (
+                    self._bucket()
+                    .blob(key)
+                    .open(
+                        "wb",
+                        chunk_size=STREAM_CHUNK,
+                        ignore_flush=True,
+                        content_type=content_type,
+                        timeout=self._timeout,
+                        retry=self._retry(),
+                    )
+                )
+            for chunk in chunks:  # the caller's errors (a source failing) leave unchanged
+                with _put_errors(key):
+                    writer.write(chunk)
+            with _put_errors(key):
+                writer.close()
+        except BaseException:
+            if writer is not None and not writer.closed:
+                with contextlib.suppress(Exception):  # best effort: sessions expire anyway
+                    writer.terminate()
+            raise
         return f"gs://{self._bucket_name}/{key}"
 
     def get_blob(self, ref: str) -> bytes:

@@ -3,6 +3,7 @@ atomic (temp file + rename), so a full disk leaves no partial blob behind."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,14 @@ class LocalDirBlobStore:
         path = self._path(key)
         try:
             atomic_write(path, data)
+        except OSError as exc:
+            raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
+        return path.as_uri()
+
+    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+        path = self._path(key)
+        try:
+            atomic_write(path, chunks)
         except OSError as exc:
             raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
         return path.as_uri()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import poplib
 import ssl
@@ -11,17 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient import exceptions as imap_exc
 
+from shared.adapters.imap.errors import UNREACHABLE, log_unreachable, mapped_errors, quietly
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
-from shared.errors import AuthError, ServiceUnavailable, ValidationError
+from shared.errors import MailIngestError, ServiceUnavailable, ValidationError
 from shared.host_policy import Resolver, private_hosts_allowed, system_resolver, vetted_addresses
 from shared.ports import LoginCredentials
 
 logger = logging.getLogger(__name__)
-# what a tenant sees for any network failure: refused, timed out, reset and a failed TLS
-# handshake look the same (no port scanner); operators get the detail in the log
-UNREACHABLE = "cannot connect to the mail server"
+__all__ = ["UNREACHABLE", "ConnectOptions", "connect_imap", "connect_pop3"]
 
 
 @dataclass(frozen=True)
@@ -60,37 +57,6 @@ def _tls_context(mailbox: Mailbox, options: ConnectOptions) -> ssl.SSLContext:
     return context
 
 
-_TEMPORARY = (
-    "[UNAVAILABLE]",
-    "TEMPORARY",
-    "[INUSE]",
-    "[SERVERBUG]",
-    "[LIMIT]",
-    "TIMED OUT",
-    "TRY AGAIN",
-)
-_REFUSED = (
-    "[AUTHENTICATIONFAILED]",
-    "[AUTHORIZATIONFAILED]",
-    "[EXPIRED]",
-    "AUTHENTICATE FAILED",  # Outlook answers without a response code
-    "LOGIN FAILED",
-    "INVALID CREDENTIALS",
-    "AUTHENTICATION FAILED",
-)
-
-
-def _is_temporary(message: str) -> bool:
-    """Only a clear refusal of the credentials is an auth error (RFC 5530 response codes and
-    the providers' wordings). Dovecot's "[UNAVAILABLE] Temporary authentication failure" (an
-    OAuth introspection endpoint down), an overloaded server's timeout or anything unclear is
-    temporary: a mailbox must not sit in auth_error because its server was busy."""
-    upper = message.upper()
-    if any(marker in upper for marker in _TEMPORARY):
-        return True
-    return not any(marker in upper for marker in _REFUSED)
-
-
 def _addresses(mailbox: Mailbox, options: ConnectOptions) -> list[str]:
     """The vetted addresses of the mailbox's host (HostRefused / ServiceUnavailable)."""
     assert mailbox.host is not None  # Mailbox validation requires it for IMAP and POP3
@@ -102,14 +68,6 @@ def _addresses(mailbox: Mailbox, options: ConnectOptions) -> list[str]:
     )
 
 
-def _unreachable(protocol: str, mailbox: Mailbox, exc: BaseException) -> ServiceUnavailable:
-    logger.warning(
-        "mail server unreachable",
-        extra={"mailbox_key": mailbox.key, "protocol": protocol, "reason": type(exc).__name__},
-    )
-    return ServiceUnavailable(f"{protocol} {mailbox.key}: {UNREACHABLE}")
-
-
 def connect_imap(
     mailbox: Mailbox, credentials: LoginCredentials, options: ConnectOptions
 ) -> IMAPClient:
@@ -117,40 +75,37 @@ def connect_imap(
     AuthError, HostRefused (a ValidationError) or ServiceUnavailable."""
     port = mailbox.effective_port()
     client: IMAPClient | None = None
-    failure: BaseException | None = None
+    failure: ServiceUnavailable | None = None
     for address in _addresses(mailbox, options):
         try:
-            if mailbox.tls is TlsMode.TLS:
-                client = IMAPClient(
-                    address,
-                    port=port,
-                    ssl=True,
-                    ssl_context=_tls_context(mailbox, options),
-                    timeout=options.timeout_s,
-                )
-            else:
-                client = IMAPClient(address, port=port, ssl=False, timeout=options.timeout_s)
-                if mailbox.tls is TlsMode.STARTTLS:
-                    client.starttls(_tls_context(mailbox, options))
-        except (imap_exc.IMAPClientError, OSError) as exc:  # ssl.SSLError is an OSError
+            with mapped_errors("IMAP", mailbox.key, "connect"):
+                if mailbox.tls is TlsMode.TLS:
+                    client = IMAPClient(
+                        address,
+                        port=port,
+                        ssl=True,
+                        ssl_context=_tls_context(mailbox, options),
+                        timeout=options.timeout_s,
+                    )
+                else:
+                    client = IMAPClient(address, port=port, ssl=False, timeout=options.timeout_s)
+                    if mailbox.tls is TlsMode.STARTTLS:
+                        client.starttls(_tls_context(mailbox, options))
+        except ServiceUnavailable as exc:
             _close(client)
             client, failure = None, exc
             continue
         break
     if client is None:
-        raise _unreachable("IMAP", mailbox, failure or OSError("no address"))
+        log_unreachable("IMAP", mailbox.key, failure, lost=False)
+        raise failure or ServiceUnavailable(f"IMAP {mailbox.key}: {UNREACHABLE}")
     try:
-        _login(client, credentials)
-        return client
-    except (imap_exc.LoginError, imap_exc.IMAPClientError) as exc:
+        with mapped_errors("IMAP", mailbox.key, "login"):
+            _login(client, credentials)
+    except MailIngestError:
         _close(client)
-        text = str(exc)
-        if isinstance(exc, imap_exc.LoginError) and not _is_temporary(text):
-            raise AuthError(f"IMAP login refused for {mailbox.key}: {text[:200]}") from None
-        raise ServiceUnavailable(f"IMAP {mailbox.key}: {text[:200]}") from None
-    except OSError as exc:
-        _close(client)
-        raise _unreachable("IMAP", mailbox, exc) from None
+        raise
+    return client
 
 
 def _login(client: IMAPClient, c: LoginCredentials) -> None:
@@ -167,7 +122,7 @@ def _login(client: IMAPClient, c: LoginCredentials) -> None:
 def _close(client: IMAPClient | None) -> None:
     if client is None:
         return
-    with contextlib.suppress(OSError, imap_exc.IMAPClientError):
+    with quietly():
         client.shutdown()
 
 
@@ -178,47 +133,37 @@ def connect_pop3(
     the host. Raises AuthError, HostRefused (a ValidationError) or ServiceUnavailable."""
     port = mailbox.effective_port()
     conn: poplib.POP3 | None = None
-    failure: BaseException | None = None
+    failure: ServiceUnavailable | None = None
     for address in _addresses(mailbox, options):
         try:
-            if mailbox.tls is TlsMode.TLS:
-                context = _tls_context(mailbox, options)
-                conn = _open_pop(
-                    poplib.POP3_SSL, address, port, timeout=options.timeout_s, context=context
-                )
-            else:
-                conn = _open_pop(poplib.POP3, address, port, timeout=options.timeout_s)
-                if mailbox.tls is TlsMode.STARTTLS:
-                    conn.stls(_tls_context(mailbox, options))
-        except (poplib.error_proto, OSError) as exc:
+            with mapped_errors("POP3", mailbox.key, "connect"):
+                if mailbox.tls is TlsMode.TLS:
+                    context = _tls_context(mailbox, options)
+                    conn = _open_pop(
+                        poplib.POP3_SSL, address, port, timeout=options.timeout_s, context=context
+                    )
+                else:
+                    conn = _open_pop(poplib.POP3, address, port, timeout=options.timeout_s)
+                    if mailbox.tls is TlsMode.STARTTLS:
+                        conn.stls(_tls_context(mailbox, options))
+        except ServiceUnavailable as exc:
             _close_pop(conn)
             conn, failure = None, exc
             continue
         break
     if conn is None:
-        raise _unreachable("POP3", mailbox, failure or OSError("no address"))
+        log_unreachable("POP3", mailbox.key, failure, lost=False)
+        raise failure or ServiceUnavailable(f"POP3 {mailbox.key}: {UNREACHABLE}")
     try:
         if credentials.mechanism != "password":
             raise ValidationError("POP3 OAuth (XOAUTH2 via AUTH) is not supported yet")
-        conn.user(credentials.username)
-        conn.pass_(credentials.secret)
-        return conn
-    except poplib.error_proto as exc:
+        with mapped_errors("POP3", mailbox.key, "login"):
+            conn.user(credentials.username)
+            conn.pass_(credentials.secret)
+    except MailIngestError:
         _close_pop(conn)
-        text = (
-            exc.args[0].decode(errors="replace")
-            if exc.args and isinstance(exc.args[0], bytes)
-            else str(exc)
-        )
-        upper = text.upper()
-        # RFC 3206: [AUTH] is a refusal of the credentials, [SYS/TEMP] and [IN-USE] are not
-        refused = "[AUTH]" in upper or not _is_temporary(text)
-        if refused and "[SYS/" not in upper and "[IN-USE]" not in upper:
-            raise AuthError(f"POP3 login refused for {mailbox.key}: {text[:200]}") from None
-        raise ServiceUnavailable(f"POP3 {mailbox.key}: {text[:200]}") from None
-    except OSError as exc:
-        _close_pop(conn)
-        raise _unreachable("POP3", mailbox, exc) from None
+        raise
+    return conn
 
 
 def _open_pop(cls: type[poplib.POP3], *args: Any, **kwargs: Any) -> poplib.POP3:
@@ -236,5 +181,5 @@ def _open_pop(cls: type[poplib.POP3], *args: Any, **kwargs: Any) -> poplib.POP3:
 def _close_pop(conn: poplib.POP3 | None) -> None:
     if conn is None:
         return
-    with contextlib.suppress(OSError):
+    with quietly():
         conn.close()

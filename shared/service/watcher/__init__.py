@@ -2,6 +2,6 @@
 replicas through Firestore leases."""
 
 from shared.service.watcher.options import WatcherOptions
-from shared.service.watcher.supervisor import Watcher
+from shared.service.watcher.watcher import Watcher
 
 __all__ = ["Watcher", "WatcherOptions"]

@@ -1,17 +1,19 @@
-"""Catch-up sync of one IMAP folder from its cursor (UIDVALIDITY, last UID): fetch the UIDs
-above it with BODY.PEEK[] (RFC 3501: does not set \\Seen), hand each message to the pipeline,
-apply the after-processing action, then advance the cursor by compare-and-set."""
+"""Catch-up sync of one IMAP folder from its cursor (UIDVALIDITY, last UID): list the UIDs
+above it with their sizes, fetch them in batches bounded in count and bytes without setting
+\\Seen, stream a message over the size limit to the blob store instead (issue #9 item 7), and
+hand each message off (pipeline, after-processing action, cursor compare-and-set)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Iterator
 
-from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore
+from shared.domain.models import HealthUpdate, Mailbox
+from shared.ports import Clock, CursorStore, MailSource, MessageRef, SourcePosition
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
+from shared.service.watcher.handoff import HandOff
+from shared.service.watcher.options import FetchLimits
 
 logger = logging.getLogger(__name__)
 
@@ -24,28 +26,23 @@ class ImapSync:
         reporter: HealthReporter,
         clock: Clock,
         *,
-        batch: int = 25,
+        limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen: one shared default is fine
         initial_max: int = 1000,
         resync_max: int = 1000,
     ) -> None:
         self._cursors = cursors
-        self._pipeline = pipeline
+        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=limits.chunk_bytes)
+        self._batch = limits.batch
+        self._batch_bytes = limits.batch_bytes
         self._reporter = reporter
         self._clock = clock
-        self._batch = batch
         self._initial_max = initial_max
         self._resync_max = resync_max
 
-    def select(self, client: Any, mailbox: Mailbox) -> int:
-        info = client.select_folder(
-            mailbox.folder, readonly=mailbox.after_processing is AfterProcessing.LEAVE
-        )
-        return int(info[b"UIDVALIDITY"])
-
-    def catch_up(self, client: Any, mailbox: Mailbox, uidvalidity: int) -> int:
+    def catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
         """Process everything above the cursor; returns how many messages were handed off.
-        Raises (RetryableError, IMAP/socket errors) with the cursor left at the last message
-        that was durably handed off."""
+        Raises (RetryableError: the pipeline's, the source's) with the cursor left at the last
+        message that was durably handed off."""
         cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
         stored = cursor.value
         if stored.get("folder", mailbox.folder) != mailbox.folder:
@@ -59,7 +56,7 @@ class ImapSync:
         first_sync = not stored
         resync = bool(stored) and stored.get("uidvalidity") != uidvalidity
         last_uid = int(stored.get("last_uid", 0)) if stored.get("uidvalidity") == uidvalidity else 0
-        uids = sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        uids = source.changes_since(SourcePosition(last_uid=last_uid))
         # bounded: a new mailbox starts from its newest messages; after a UIDVALIDITY change
         # (RFC 3501 §2.3.1.1: every cached UID is void) the newest ones are re-read and the
         # pipeline's Message-ID guard drops those already published
@@ -80,30 +77,32 @@ class ImapSync:
         handed = 0
         # what waits on the server: a stall shows as pending > 0 with nothing handed off
         self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
-        for start in range(0, len(uids), self._batch):
-            chunk = uids[start : start + self._batch]
-            fetched = client.fetch(chunk, ["BODY.PEEK[]", "INTERNALDATE"])
-            for offset, uid in enumerate(chunk):
-                item = fetched.get(uid)
-                if item is None:  # expunged meanwhile
-                    continue
-                raw = item.get(b"BODY[]") or b""
-                received = _utc(item.get(b"INTERNALDATE"))
-                # the claims name this mailbox's lease, which this replica holds while it runs
-                result = self._pipeline.ingest(
-                    mailbox, f"{uidvalidity}/{uid}", raw, received_at=received, lease=mailbox.key
-                )
-                self._after(client, mailbox, uid)
-                cursor = self._cursors.compare_and_set_cursor(
-                    mailbox.tenant_id,
-                    mailbox.id,
-                    cursor.version,
-                    {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder},
+        for start, chunk in self._batches(uids):
+            # how many wait on the server once each one is handed off
+            after = {ref.uid: len(uids) - start - i - 1 for i, ref in enumerate(chunk)}
+            if self._hand_off.oversized(chunk[0]):  # always alone in its batch
+                cursor = self._hand_off.by_reference(
+                    source,
+                    mailbox,
+                    chunk[0],
+                    f"{uidvalidity}/{chunk[0].uid}",
+                    cursor=cursor,
+                    new_cursor=self._position(mailbox, uidvalidity, chunk[0].uid),
+                    pending=after[chunk[0].uid],
                 )
                 handed += 1
-                self._reporter.report_result(mailbox, result, self._clock.now())
-                left = len(uids) - start - offset - 1
-                self._reporter.report(mailbox, HealthUpdate(pending=left))
+                continue
+            for message in source.fetch_raw(chunk):
+                cursor = self._hand_off(
+                    source,
+                    mailbox,
+                    message,
+                    f"{uidvalidity}/{message.ref.uid}",
+                    cursor=cursor,
+                    new_cursor=self._position(mailbox, uidvalidity, message.ref.uid),
+                    pending=after[message.ref.uid],
+                )
+                handed += 1
         if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
                 mailbox.tenant_id,
@@ -114,26 +113,27 @@ class ImapSync:
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
 
+    def _batches(self, refs: list[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
+        """(index of the first, batch): at most ``batch`` messages and ``batch_bytes`` bytes by
+        the sizes the server reported; a message larger than ``batch_bytes`` goes alone, and
+        an oversized one alone too (it is streamed, never fetched)."""
+        start, chunk, size = 0, list[MessageRef](), 0
+        for i, ref in enumerate(refs):
+            bytes_ = ref.size or 0
+            alone = self._hand_off.oversized(ref)
+            if chunk and (
+                alone
+                or len(chunk) >= self._batch
+                or size + bytes_ > self._batch_bytes
+                or self._hand_off.oversized(chunk[0])
+            ):
+                yield start, chunk
+                start, chunk, size = i, [], 0
+            chunk.append(ref)
+            size += bytes_
+        if chunk:
+            yield start, chunk
+
     @staticmethod
-    def _after(client: Any, mailbox: Mailbox, uid: int) -> None:
-        action = mailbox.after_processing
-        if action is AfterProcessing.MARK_SEEN:
-            client.add_flags([uid], [b"\\Seen"])
-        elif action is AfterProcessing.DELETE:
-            client.delete_messages([uid])
-            if client.has_capability("UIDPLUS"):  # RFC 4315: expunge only this message
-                client.uid_expunge([uid])
-            else:
-                client.expunge()
-        elif action is AfterProcessing.MOVE and mailbox.move_to:
-            if client.has_capability("MOVE"):
-                client.move([uid], mailbox.move_to)
-            else:
-                client.copy([uid], mailbox.move_to)
-                client.delete_messages([uid])
-
-
-def _utc(value: object) -> datetime | None:
-    if not isinstance(value, datetime):
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    def _position(mailbox: Mailbox, uidvalidity: int, uid: int) -> dict[str, object]:
+        return {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder}

@@ -4,19 +4,16 @@ backoff. Whatever fails here stays here: one bad mailbox never stalls the others
 from __future__ import annotations
 
 import logging
-import poplib
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from imapclient.exceptions import IMAPClientError
-
-from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
 from shared.errors import AuthError, ClaimBusy, ClientRejected, MailIngestError, ReauthRequired
 from shared.observability import log_labels
-from shared.ports import Clock, CredentialProvider, CursorStore
+from shared.ports import Clock, CredentialProvider, CursorStore, MailSource, MailSources
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.backoff import Backoff
@@ -26,8 +23,15 @@ from shared.service.watcher.options import WatcherOptions
 from shared.service.watcher.pop3_sync import Pop3Sync
 
 logger = logging.getLogger(__name__)
-# What a dropped connection, a restarted server or a timeout raises from imapclient / poplib
-NETWORK_ERRORS = (OSError, IMAPClientError, poplib.error_proto, EOFError)
+
+
+@dataclass(frozen=True)
+class MailAccess:
+    """How a worker reaches its mailbox: the credentials to log in with (fetched at every
+    connect) and the sources that open a session with them."""
+
+    credentials: CredentialProvider
+    sources: MailSources
 
 
 class MailboxWorker:
@@ -37,20 +41,21 @@ class MailboxWorker:
         *,
         cursors: CursorStore,
         pipeline: IngestPipeline,
-        credentials: CredentialProvider,
+        access: MailAccess,
         reporter: HealthReporter,
         clock: Clock,
         options: WatcherOptions,
         caps: ConnectionCaps,
     ) -> None:
         self.mailbox = mailbox
-        self._credentials = credentials
+        self._credentials = access.credentials
+        self._sources = access.sources
         self._reporter = reporter
         self._clock = clock
         self._opt = options
         self._caps = caps
         self._stop = threading.Event()
-        self._client: Any = None
+        self._source: MailSource | None = None
         # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
         self.last_doorbell_mono: float | None = None
         self.started_at: datetime | None = None
@@ -59,13 +64,14 @@ class MailboxWorker:
             pipeline,
             reporter,
             clock,
-            batch=options.fetch_batch,
+            limits=options.fetch_limits,
             initial_max=options.initial_sync_max,
             resync_max=options.resync_max,
         )
-        self._pop3 = Pop3Sync(cursors, pipeline, reporter, clock)
+        self._pop3 = Pop3Sync(
+            cursors, pipeline, reporter, clock, chunk_bytes=options.stream_chunk_bytes
+        )
         self._thread = threading.Thread(target=self._run, name=f"mbx-{mailbox.key}", daemon=True)
-        self._connect = ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -137,7 +143,7 @@ class MailboxWorker:
             logger.warning("login refused", extra={"error": str(exc)[:300]})
             self._failed(MailboxState.AUTH_ERROR, str(exc))
             return self._opt.auth_backoff_s
-        except (*NETWORK_ERRORS, MailIngestError) as exc:
+        except MailIngestError as exc:  # the source's errors are ours (ServiceUnavailable)
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
         except Exception as exc:  # a dead thread would be a silent watcher
             # an unexpected answer (a server quirk, a bug): log it, back off and try again
@@ -166,78 +172,64 @@ class MailboxWorker:
         self._report(state=state, last_error=error[:500], last_error_at=self._clock.now(), errors=1)
 
     def _close(self) -> None:
-        client, self._client = self._client, None
-        if client is None:
-            return
-        try:
-            if isinstance(client, poplib.POP3):
-                client.close()
-            else:
-                client.shutdown()
-        except NETWORK_ERRORS:
-            pass
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
 
-    # -- IMAP ---------------------------------------------------------------------------
-    def _imap_session(self, backoff: Backoff) -> None:
+    def _open(self, state: MailboxState) -> MailSource:
         m = self.mailbox
         self._report(state=MailboxState.CONNECTING)
         creds = self._credentials.credentials_for(m)
-        self._client = client = connect_imap(m, creds, self._connect)
-        self._report(last_connect_at=self._clock.now(), state=MailboxState.SYNCING)
-        uidvalidity = self._imap.select(client, m)
-        client._imap.untagged_responses.pop("EXISTS", None)
-        self._drain(client, uidvalidity)
-        backoff.reset()
-        if m.idle and client.has_capability("IDLE"):
-            self._idle_loop(client, uidvalidity)
-        else:
-            self._poll_loop(client, uidvalidity)
+        self._source = source = self._sources.open(m, creds)
+        self._report(last_connect_at=self._clock.now(), state=state)
+        return source
 
-    def _idle_loop(self, client: Any, uidvalidity: int) -> None:
+    # -- IMAP ---------------------------------------------------------------------------
+    def _imap_session(self, backoff: Backoff) -> None:
+        source = self._open(MailboxState.SYNCING)
+        uidvalidity = source.select()
+        self._drain(source, uidvalidity)
+        backoff.reset()
+        if source.can_wait:
+            self._idle_loop(source, uidvalidity)
+        else:
+            self._poll_loop(source, uidvalidity)
+        source.logout()
+        self._source = None
+
+    def _idle_loop(self, source: MailSource, uidvalidity: int) -> None:
         self._report(state=MailboxState.IDLE)
-        client.idle()
         started = time.monotonic()
         while not self._stop.is_set():
-            responses = client.idle_check(timeout=self._opt.idle_check_s)
-            rang = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
-            if any(len(r) > 0 and r[0] == b"BYE" for r in responses):
-                raise ConnectionResetError("server said BYE")
+            rang = source.wait_for_change(self._opt.idle_check_s)
             refresh = time.monotonic() - started > self._opt.idle_refresh_s
             if not (rang or refresh):
                 continue
             if rang:
                 self.last_doorbell_mono = time.monotonic()
-            client.idle_done()
-            if rang:
                 self._report(last_doorbell_at=self._clock.now())
-            self._drain(client, uidvalidity)
-            client.idle()
+            self._drain(source, uidvalidity)
             started = time.monotonic()
-        client.idle_done()
 
-    def _drain(self, client: Any, uidvalidity: int) -> None:
+    def _drain(self, source: MailSource, uidvalidity: int) -> None:
         """Catch up until a round saw no new EXISTS. A message that arrives while we sync is
         announced in the responses to our own commands, and the server will not announce it
         again in the next IDLE (RFC 2177): without this it would wait for the next refresh."""
         for _ in range(20):  # bounded: a flood is picked up by the next doorbell anyway
-            self._imap.catch_up(client, self.mailbox, uidvalidity)
-            if client._imap.untagged_responses.pop("EXISTS", None) is None:
+            self._imap.catch_up(source, self.mailbox, uidvalidity)
+            if not source.announced_new():
                 return
 
-    def _poll_loop(self, client: Any, uidvalidity: int) -> None:
+    def _poll_loop(self, source: MailSource, uidvalidity: int) -> None:
         self._report(state=MailboxState.POLLING)
         while not self._stop.wait(self.mailbox.poll_interval_s):
-            client.noop()
-            self._imap.catch_up(client, self.mailbox, uidvalidity)
+            source.wait_for_change(0.0)  # NOOP: keeps the session and asks for news
+            self._imap.catch_up(source, self.mailbox, uidvalidity)
 
     # -- POP3 ---------------------------------------------------------------------------
     def _pop3_session(self) -> None:
         """One poll: connect, fetch what is new, QUIT (DELE takes effect on QUIT, RFC 1939)."""
-        m = self.mailbox
-        self._report(state=MailboxState.CONNECTING)
-        creds = self._credentials.credentials_for(m)
-        self._client = conn = connect_pop3(m, creds, self._connect)
-        self._report(last_connect_at=self._clock.now(), state=MailboxState.POLLING)
-        self._pop3.sync(conn, m)
-        conn.quit()
-        self._client = None
+        source = self._open(MailboxState.POLLING)
+        self._pop3.sync(source, self.mailbox)
+        source.logout()
+        self._source = None

@@ -7,6 +7,15 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class FetchLimits:
+    """How much one sync asks a server for at a time (issue #9 item 7)."""
+
+    batch: int = 25  # messages per fetch
+    batch_bytes: int = 10 * 1024 * 1024  # bytes per fetch, by the sizes the server reported
+    chunk_bytes: int = 1024 * 1024  # pieces of an oversized message streamed to the blobs
+
+
+@dataclass(frozen=True)
 class WatcherOptions:
     # RFC 2177: servers may drop an idle client after 30 min; NATs and load balancers often
     # much sooner. Re-issuing IDLE also runs a catch-up sync: the safety net for a lost EXISTS.
@@ -31,6 +40,16 @@ class WatcherOptions:
     # stale ("mailbox stale" in the log, "stale" in its health), whatever its state says
     stuck_after_s: float = 120.0
     fetch_batch: int = 25
+    # bytes per fetch by the sizes the server reported (RFC822.SIZE / POP3 LIST): 25 messages
+    # of up to the 50 MiB limit would be 1.25 GB in one answer (issue #9 item 7)
+    fetch_batch_bytes: int = FetchLimits.batch_bytes
+    # a message over the pipeline's size limit is streamed to the blob store in these pieces
+    stream_chunk_bytes: int = FetchLimits.chunk_bytes
+
+    @property
+    def fetch_limits(self) -> FetchLimits:
+        return FetchLimits(self.fetch_batch, self.fetch_batch_bytes, self.stream_chunk_bytes)
+
     initial_sync_max: int = 1000  # a newly added mailbox: at most the newest N messages
     max_connections_per_server: int = 500  # sessions from this process to one host
     server_caps: dict[str, int] = field(default_factory=dict)  # per-host overrides of that

@@ -3,12 +3,13 @@ that are still on the server (bounded by the mailbox's size)."""
 
 from __future__ import annotations
 
-import poplib
+from typing import Any
 
-from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore
+from shared.domain.models import HealthUpdate, Mailbox
+from shared.ports import Clock, CursorStore, MailSource, SourcePosition
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
+from shared.service.watcher.handoff import HandOff
 
 
 class Pop3Sync:
@@ -18,37 +19,35 @@ class Pop3Sync:
         pipeline: IngestPipeline,
         reporter: HealthReporter,
         clock: Clock,
+        *,
+        chunk_bytes: int = 1024 * 1024,
     ) -> None:
         self._cursors = cursors
-        self._pipeline = pipeline
+        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=chunk_bytes)
         self._reporter = reporter
         self._clock = clock
 
-    def sync(self, conn: poplib.POP3, mailbox: Mailbox) -> int:
+    def sync(self, source: MailSource, mailbox: Mailbox) -> int:
         cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
         seen = set(cursor.value.get("seen_uidls", []))
-        listing: dict[str, int] = {}
-        for line in conn.uidl()[1]:
-            num, uidl = line.decode("ascii", "replace").split(" ", 1)
-            listing[uidl.strip()] = int(num)
-        handed = 0
-        waiting = [uidl for uidl in listing if uidl not in seen]
+        listing = {ref.name: ref for ref in source.changes_since(SourcePosition())}
+        waiting = [ref for name, ref in listing.items() if name not in seen]
         self._reporter.report(mailbox, HealthUpdate(pending=len(waiting)))
-        for uidl, number in listing.items():
-            if uidl in seen:
-                continue
-            raw = b"\r\n".join(conn.retr(number)[1]) + b"\r\n"
-            result = self._pipeline.ingest(mailbox, uidl, raw, lease=mailbox.key)
-            if mailbox.after_processing is AfterProcessing.DELETE:
-                conn.dele(number)
-            seen.add(uidl)
+        handed = 0
+        for ref in waiting:
             # keep only UIDLs still on the server: the set cannot grow without bound
-            value = {"seen_uidls": sorted(u for u in seen if u in listing)}
-            cursor = self._cursors.compare_and_set_cursor(
-                mailbox.tenant_id, mailbox.id, cursor.version, value
-            )
+            now_seen = {u for u in seen | {ref.name} if u in listing}
+            step: dict[str, Any] = {
+                "cursor": cursor,
+                "new_cursor": {"seen_uidls": sorted(now_seen)},
+                "pending": len(waiting) - handed - 1,
+            }
+            if self._hand_off.oversized(ref):  # by the LIST size: streamed, never fetched
+                cursor = self._hand_off.by_reference(source, mailbox, ref, ref.name, **step)
+            else:
+                (message,) = source.fetch_raw([ref])
+                cursor = self._hand_off(source, mailbox, message, ref.name, **step)
+            seen = now_seen
             handed += 1
-            self._reporter.report_result(mailbox, result, self._clock.now())
-            self._reporter.report(mailbox, HealthUpdate(pending=len(waiting) - handed))
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed

@@ -14,6 +14,7 @@ import pytest
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink, InMemorySecretStore
 from shared.adapters.system_clock import SystemClock
+from shared.bootstrap import mail_sources
 from shared.domain.models import AfterProcessing, Mailbox, Provider, Tenant, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.admin import Admin
@@ -86,6 +87,7 @@ class Rig:
             PasswordCredentialProvider(self.secrets),
             SystemClock(),
             holder=holder,
+            sources=mail_sources(options),
             options=options,
         )
 

@@ -31,6 +31,7 @@ from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.pubsub import PubSubEventSink
 from shared.adapters.system_clock import SystemClock
+from shared.bootstrap import mail_sources
 from shared.ids import incarnation
 from shared.observability import configure_logging
 from shared.service.credentials import PasswordCredentialProvider
@@ -65,7 +66,13 @@ pipeline = IngestPipeline(
     options=options,
 )
 watcher = Watcher(
-    state, pipeline, PasswordCredentialProvider(secrets), clock, holder=holder, options=FAST
+    state,
+    pipeline,
+    PasswordCredentialProvider(secrets),
+    clock,
+    holder=holder,
+    sources=mail_sources(FAST),
+    options=FAST,
 )
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
 watcher.run()

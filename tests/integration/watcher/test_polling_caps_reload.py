@@ -82,11 +82,14 @@ def test_mailboxes_added_and_changed_while_running_are_picked_up(rig: Rig, runni
     rig.append(message("in stopsale"), folder="Stopsale")
     wait_for(lambda: rig.subjects() == ["first", "in stopsale"], what="the changed folder")
     assert watcher.watched == ["acme/booking"]
-    # the cursor moves after the hand-off (the event is out first): wait for it, not a race
-    wait_for(
-        lambda: rig.state.get_cursor(ACME, MailboxId("booking")).value.get("folder") == "Stopsale",
-        what="the cursor of the new folder",
+    # the event is on the topic a moment before the cursor's compare-and-set (hand-off order)
+    cursor = wait_for(
+        lambda: (
+            (c := rig.state.get_cursor(ACME, MailboxId("booking")).value).get("last_uid") == 1
+            and c.get("folder") == "Stopsale"
+            and c
+        ),
+        what="the cursor to move past the message in the new folder",
     )
-    cursor = rig.state.get_cursor(ACME, MailboxId("booking")).value
     assert cursor["folder"] == "Stopsale"
     assert cursor["last_uid"] == 1

@@ -79,6 +79,7 @@ from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.pubsub import PubSubEventSink
 from shared.adapters.system_clock import SystemClock
+from shared.bootstrap import mail_sources
 from shared.observability import configure_logging
 from shared.service.credentials import PasswordCredentialProvider
 from shared.service.ingest import IngestOptions, IngestPipeline
@@ -108,7 +109,9 @@ sink = SlowSink("demo-test", topic)
 options = IngestOptions(in_flight_timeout=timedelta(seconds=8))
 pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder, options=options)
 creds = PasswordCredentialProvider(secrets)
-watcher = Watcher(state, pipeline, creds, clock, holder=holder, options=FAST)
+watcher = Watcher(
+    state, pipeline, creds, clock, holder=holder, sources=mail_sources(FAST), options=FAST
+)
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
 print("ready", flush=True)
 watcher.run()

@@ -20,6 +20,7 @@ from imapclient import IMAPClient
 from shared.adapters.blobs import GcsBlobStore
 from shared.adapters.memory_sinks import InMemoryBlobStore
 from shared.adapters.system_clock import SystemClock
+from shared.bootstrap import mail_sources
 from shared.domain.models import AfterProcessing, MailboxState
 from shared.errors import ClaimBusy
 from shared.ids import MailboxId, TenantId
@@ -63,6 +64,7 @@ def test_a_gcs_403_deletes_nothing_moves_no_cursor_and_other_mailboxes_carry_on(
             PasswordCredentialProvider(rig.secrets),
             clock,
             holder="w1",
+            sources=mail_sources(FAST),
             options=FAST,
         )
         running(watcher)
@@ -110,7 +112,7 @@ def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_sta
 ) -> None:
     """Issue #8 item 6: during a 356 s stall the health said `backoff`, pending 0, stale
     false, and no alert fired."""
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
     clock = SystemClock()
     mailbox = rig.add_mailbox()
     rig.append(message("held one"))
@@ -124,6 +126,7 @@ def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_sta
             PasswordCredentialProvider(rig.secrets),
             clock,
             holder="w1",
+            sources=mail_sources(options),
             options=options,
         )
     )

@@ -16,6 +16,7 @@ from shared.ids import MailboxId, TenantId
 from shared.service.health import STUCK_AFTER, HealthReporter, is_stale
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.imap_sync import ImapSync
+from shared.service.watcher.options import FetchLimits
 from tests.unit.watcher.fakes import FakeFolder, RecordingPipeline, utc
 
 MAILBOX = Mailbox(
@@ -51,14 +52,14 @@ def cursor(store: InMemoryStateStore) -> dict[str, Any]:
 
 
 def test_catch_up_fetches_only_above_the_cursor_and_advances_it() -> None:
-    sync, store, pipeline = rig(batch=2)
+    sync, store, pipeline = rig(limits=FetchLimits(batch=2))
     set_cursor(store, 7, 3)
     folder = FakeFolder(7, [1, 2, 3, 4, 5, 6])
     assert sync.catch_up(folder, MAILBOX, 7) == 3
     assert [h[1] for h in pipeline.handed] == ["7/4", "7/5", "7/6"]
-    assert pipeline.handed[0][2] == utc(2026, 1, 1, 12)  # INTERNALDATE made UTC-aware
+    assert pipeline.handed[0][2] == utc(2026, 1, 1, 12)  # the source's received time
     assert cursor(store) == {"uidvalidity": 7, "last_uid": 6, "folder": "INBOX"}
-    # nothing new: "7:*" still returns UID 6 (RFC 3501), which must not be handed again
+    # nothing new (the IMAP source's "7:*" quirk: tests/integration/watcher/test_sources.py)
     assert sync.catch_up(folder, MAILBOX, 7) == 0
     assert len(pipeline.handed) == 3
 
@@ -74,7 +75,6 @@ def test_first_sync_starts_from_the_newest_messages() -> None:
 def test_first_sync_of_an_empty_folder_records_its_uidvalidity() -> None:
     sync, store, _ = rig()
     folder = FakeFolder(7, [])
-    folder.search = lambda criteria: []  # type: ignore[method-assign]
     assert sync.catch_up(folder, MAILBOX, 7) == 0
     assert cursor(store) == {"uidvalidity": 7, "last_uid": 0, "folder": "INBOX"}
 
@@ -83,7 +83,7 @@ def test_uidvalidity_change_resync_is_bounded_to_the_newest_messages() -> None:
     """RFC 3501 §2.3.1.1: a new UIDVALIDITY voids every UID. Re-reading a 5,000-message
     folder would take hours; the newest ``resync_max`` are re-read (the Message-ID guard
     drops those already published) and the cursor restarts in the new UID space."""
-    sync, store, pipeline = rig(resync_max=3, batch=2)
+    sync, store, pipeline = rig(resync_max=3, limits=FetchLimits(batch=2))
     set_cursor(store, 7, 5000)
     folder = FakeFolder(8, list(range(1, 5001)))
     assert sync.catch_up(folder, MAILBOX, 8) == 3
@@ -166,3 +166,24 @@ def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None
     assert health.pending == 0
     assert not is_stale(health, MAILBOX, clock.now(), idle_refresh_s=300)
     assert reporter.stuck_since(MAILBOX) is None
+
+
+def test_sizes_are_checked_first_batches_are_capped_in_bytes_and_oversized_is_streamed() -> None:
+    """Issue #9 item 7: bodies were fetched 25 at a time whatever their size, and a message
+    over the limit was fetched whole (and the cursor never got past a few huge ones)."""
+    pipeline = RecordingPipeline(max_message_bytes=1000)
+    sync, store, _ = rig(pipeline, limits=FetchLimits(batch=25, batch_bytes=500, chunk_bytes=300))
+    set_cursor(store, 7, 0)
+    folder = FakeFolder(7, [1, 2, 3, 4, 5, 6], sizes={1: 100, 2: 100, 3: 400, 4: 2500, 5: 600})
+    assert sync.catch_up(folder, MAILBOX, 7) == 6
+    # 4 is over the limit: never in a fetch, streamed in pieces of at most chunk_bytes
+    assert folder.batches == [[1, 2], [3], [5], [6]]
+    assert 4 not in folder.fetched
+    assert folder.streamed == [(4, [300] * 8 + [100])]
+    assert pipeline.oversized == [("7/4", 2500)]
+    # every fetch within batch_bytes, but for a single message larger than that
+    reported = {u: len(folder.raw(u)) for u in folder.uids}
+    for batch in folder.batches:
+        assert len(batch) == 1 or sum(reported[u] for u in batch) <= 500
+    assert [h[1] for h in pipeline.handed] == ["7/1", "7/2", "7/3", "7/5", "7/6"]
+    assert cursor(store) == {"uidvalidity": 7, "last_uid": 6, "folder": "INBOX"}  # moved past

@@ -32,8 +32,13 @@ from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher, WatcherOptions
 from shared.service.watcher.caps import ConnectionCaps
-from shared.service.watcher.mailbox_worker import MailboxWorker
-from tests.unit.watcher.fakes import ExplodingCredentials, RecordingPipeline
+from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
+from tests.unit.watcher.fakes import (
+    ExplodingCredentials,
+    FakeFolder,
+    FakeSources,
+    RecordingPipeline,
+)
 
 MAILBOX = Mailbox(
     tenant_id=TenantId("acme"),
@@ -44,6 +49,8 @@ MAILBOX = Mailbox(
     port=1,  # never reached: the credentials fail first
     tls=TlsMode.PLAIN,
 )
+# the credentials fail before any source is opened
+NO_SERVER = FakeSources(error=AssertionError("no source may be opened"))
 # long waits after a failure: the tests look at the worker while it waits
 SLOW = WatcherOptions(idle_check_s=0.1, backoff_base_s=600, backoff_max_s=600, auth_backoff_s=900)
 
@@ -72,7 +79,7 @@ def worker_for() -> Iterator[Callable[..., tuple[MailboxWorker, InMemoryStateSto
             MAILBOX,
             cursors=store,
             pipeline=cast(IngestPipeline, RecordingPipeline()),
-            credentials=credentials,
+            access=MailAccess(credentials, FakeSources(FakeFolder(7, []))),
             reporter=reporter,
             clock=clock,
             options=options,
@@ -199,6 +206,7 @@ def test_leases_are_renewed_while_the_reconcile_cycle_is_stuck() -> None:
         ExplodingCredentials(AuthError("refused")),
         clock,
         holder="w1",
+        sources=NO_SERVER,
         options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
@@ -239,6 +247,7 @@ def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stop
             ExplodingCredentials(AuthError("refused")),  # workers wait without a server
             clock,
             holder=holder,
+            sources=NO_SERVER,
             options=options,
         )
         thread = threading.Thread(target=watcher.run, daemon=True)
@@ -278,10 +287,11 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         ExplodingCredentials(AuthError("refused")),  # never syncs
         clock,
         holder="w1",
+        sources=NO_SERVER,
         options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
     def stale_lines() -> list[logging.LogRecord]:
         return [r for r in caplog.records if r.getMessage() == "mailbox stale"]
@@ -325,9 +335,10 @@ def test_only_a_connection_relevant_change_restarts_a_mailbox(
         ExplodingCredentials(AuthError("refused")),
         clock,
         holder="w1",
+        sources=NO_SERVER,
         options=options,
     )
-    caplog.set_level(logging.INFO, logger="shared.service.watcher.supervisor")
+    caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
     def restarts() -> int:
         return sum(r.getMessage() == "stopping worker" for r in caplog.records)
@@ -378,4 +389,5 @@ def test_the_pipeline_must_claim_under_the_watchers_lease_holder_name() -> None:
             ExplodingCredentials(AuthError("refused")),
             SystemClock(),
             holder="w1#b",
+            sources=NO_SERVER,
         )

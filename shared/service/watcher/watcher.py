@@ -1,5 +1,6 @@
-"""The watcher process: reconciles the mailboxes in the store with the workers it runs,
-holding one lease per mailbox so each is watched by exactly one replica.
+"""``Watcher``, the supervisor of the watcher process: reconciles the mailboxes in the store
+with the workers it runs (``mailbox_worker``), holding one lease per mailbox
+(``lease_keeper``) so each is watched by exactly one replica.
 
 - every ``reload_s``: mailboxes added, changed or disabled are picked up without a restart;
   free (or expired) leases are taken; workers whose lease was lost are stopped;
@@ -19,12 +20,12 @@ from datetime import timedelta
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
 from shared.errors import MailIngestError
-from shared.ports import Clock, CredentialProvider, StateStore
+from shared.ports import Clock, CredentialProvider, MailSources, StateStore
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.lease_keeper import LeaseKeeper
-from shared.service.watcher.mailbox_worker import MailboxWorker
+from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class Watcher:
         clock: Clock,
         *,
         holder: str,
+        sources: MailSources,
         options: WatcherOptions | None = None,
     ) -> None:
         if pipeline.holder != holder:
@@ -49,7 +51,7 @@ class Watcher:
             )
         self._state = state
         self._pipeline = pipeline
-        self._credentials = credentials
+        self._access = MailAccess(credentials, sources)
         self._clock = clock
         self.holder = holder
         self._opt = options or WatcherOptions()
@@ -193,7 +195,7 @@ class Watcher:
                 mailbox,
                 cursors=self._state,
                 pipeline=self._pipeline,
-                credentials=self._credentials,
+                access=self._access,
                 reporter=self._reporter,
                 clock=self._clock,
                 options=self._opt,

@@ -1,0 +1,157 @@
+"""The IMAP side of the ``MailSource`` port: one selected folder over imapclient.
+
+UIDs above the cursor are listed with ``UID SEARCH``; bodies are fetched with ``BODY.PEEK[]``
+(RFC 3501 §6.4.5: does not set \\Seen); IDLE (RFC 2177) is entered on the first wait and left
+before any other command, so the caller never tracks the IDLE state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from imapclient import IMAPClient
+
+from shared.adapters.imap.errors import mapped_errors, quietly
+from shared.domain.models import AfterProcessing, Mailbox
+from shared.errors import ServiceUnavailable
+from shared.ports import FetchedMessage, MessageRef, SourcePosition
+
+# UIDs per size request: a command line stays far below servers' limits (Dovecot: 64 KiB)
+_SIZES_PER_COMMAND = 1000
+
+
+class ImapMailSource:
+    def __init__(self, client: IMAPClient, mailbox: Mailbox) -> None:
+        self._client = client
+        self._mailbox = mailbox
+        self._idling = False
+
+    @property
+    def can_wait(self) -> bool:
+        with mapped_errors("IMAP", self._mailbox.key):
+            return self._mailbox.idle and bool(self._client.has_capability("IDLE"))
+
+    def select(self) -> int:
+        m = self._mailbox
+        with mapped_errors("IMAP", m.key):
+            self._end_idle()
+            info = self._client.select_folder(
+                m.folder, readonly=m.after_processing is AfterProcessing.LEAVE
+            )
+            self._client._imap.untagged_responses.pop("EXISTS", None)
+            return int(info[b"UIDVALIDITY"])
+
+    def changes_since(self, position: SourcePosition) -> list[MessageRef]:
+        """``UID SEARCH N:*``, then ``UID FETCH (RFC822.SIZE)`` of what it found: the UIDs
+        and their sizes, no body."""
+        last = position.last_uid
+        with mapped_errors("IMAP", self._mailbox.key):
+            self._end_idle()
+            found = self._client.search(["UID", f"{last + 1}:*"])
+            # RFC 3501 §6.4.8: "N:*" always matches the highest UID, even when it is below N
+            uids = sorted(u for u in found if u > last)
+            sizes: dict[int, Any] = {}
+            for i in range(0, len(uids), _SIZES_PER_COMMAND):
+                sizes.update(self._client.fetch(uids[i : i + _SIZES_PER_COMMAND], ["RFC822.SIZE"]))
+        return [
+            MessageRef(uid=u, name=str(u), size=_size(sizes.get(u, {}).get(b"RFC822.SIZE")))
+            for u in uids
+        ]
+
+    def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        if not refs:
+            return []
+        with mapped_errors("IMAP", self._mailbox.key):
+            self._end_idle()
+            fetched = self._client.fetch([r.uid for r in refs], ["BODY.PEEK[]", "INTERNALDATE"])
+        messages = []
+        for ref in refs:
+            item = fetched.get(ref.uid)
+            if item is None:  # expunged meanwhile
+                continue
+            raw = item.get(b"BODY[]") or b""
+            messages.append(FetchedMessage(ref, raw, _utc(item.get(b"INTERNALDATE"))))
+        return messages
+
+    def stream_raw(self, ref: MessageRef, chunk_bytes: int) -> Iterator[bytes]:
+        """Partial fetches (RFC 3501 §6.4.5): imaplib reads each literal whole, so only one
+        piece of ``chunk_bytes`` is in memory at a time."""
+        offset = 0
+        while True:
+            item = f"BODY.PEEK[]<{offset}.{chunk_bytes}>"
+            with mapped_errors("IMAP", self._mailbox.key):
+                self._end_idle()
+                fetched = self._client.fetch([ref.uid], [item])
+            answer = fetched.get(ref.uid)
+            if answer is None:  # expunged meanwhile
+                raise ServiceUnavailable(f"IMAP {self._mailbox.key}: message {ref.uid} is gone")
+            piece = answer.get(f"BODY[]<{offset}>".encode()) or b""
+            if piece:
+                yield piece
+            offset += len(piece)
+            if len(piece) < chunk_bytes:
+                return
+
+    def announced_new(self) -> bool:
+        # imaplib keeps the untagged answers to our own commands here; popping EXISTS is the
+        # only way to see one that arrived while we were busy (RFC 2177: it is not repeated)
+        return self._client._imap.untagged_responses.pop("EXISTS", None) is not None
+
+    def wait_for_change(self, timeout_s: float) -> bool:
+        key = self._mailbox.key
+        with mapped_errors("IMAP", key):
+            if not self.can_wait:
+                self._client.noop()
+                return self.announced_new()
+            if not self._idling:
+                self._client.idle()
+                self._idling = True
+            responses = self._client.idle_check(timeout=timeout_s)
+        if any(len(r) > 0 and r[0] == b"BYE" for r in responses):
+            raise ServiceUnavailable(f"IMAP {key}: server said BYE")
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+    def apply_after_action(self, ref: MessageRef) -> None:
+        m, client, uid = self._mailbox, self._client, ref.uid
+        action = m.after_processing
+        with mapped_errors("IMAP", m.key):
+            self._end_idle()
+            if action is AfterProcessing.MARK_SEEN:
+                client.add_flags([uid], [b"\\Seen"])
+            elif action is AfterProcessing.DELETE:
+                client.delete_messages([uid])
+                if client.has_capability("UIDPLUS"):  # RFC 4315: expunge only this message
+                    client.uid_expunge([uid])
+                else:
+                    client.expunge()
+            elif action is AfterProcessing.MOVE and m.move_to:
+                if client.has_capability("MOVE"):  # RFC 6851
+                    client.move([uid], m.move_to)
+                else:
+                    client.copy([uid], m.move_to)
+                    client.delete_messages([uid])
+
+    def logout(self) -> None:
+        with mapped_errors("IMAP", self._mailbox.key):
+            self._end_idle()
+            self._client.logout()
+
+    def close(self) -> None:
+        with quietly():
+            self._client.shutdown()
+
+    def _end_idle(self) -> None:
+        if self._idling:
+            self._idling = False
+            self._client.idle_done()
+
+
+def _size(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _utc(value: object) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

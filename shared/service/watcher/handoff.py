@@ -1,0 +1,97 @@
+"""The hand-off of one message, the same for every mail source: ingest ▸ after-processing
+action ▸ cursor compare-and-set ▸ health report. Nothing happens to the message on the server,
+and the cursor does not move, unless the pipeline returned (the event is published, or the
+message is a duplicate / skipped / dead-lettered with its raw kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.domain.models import Cursor, HealthUpdate, Mailbox
+from shared.ports import Clock, CursorStore, FetchedMessage, MailSource, MessageRef
+from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline, IngestResult
+
+
+class HandOff:
+    def __init__(
+        self,
+        cursors: CursorStore,
+        pipeline: IngestPipeline,
+        reporter: HealthReporter,
+        clock: Clock,
+        *,
+        chunk_bytes: int = 1024 * 1024,
+    ) -> None:
+        self._cursors = cursors
+        self._pipeline = pipeline
+        self._reporter = reporter
+        self._clock = clock
+        self._chunk_bytes = chunk_bytes
+
+    def oversized(self, ref: MessageRef) -> bool:
+        """Over the pipeline's size limit (by the size the server reported, before any body
+        was fetched): handed off by reference, never fetched whole."""
+        return ref.size is not None and ref.size > self._pipeline.max_message_bytes
+
+    def __call__(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        message: FetchedMessage,
+        provider_message_id: str,
+        *,
+        cursor: Cursor,
+        new_cursor: Mapping[str, Any],
+        pending: int,
+    ) -> Cursor:
+        """Hand one fetched message off; returns the advanced cursor. ``pending``: how many
+        messages still wait on the server after this one. Raises what the pipeline, the
+        source or the cursor store raise, with the cursor left where it was."""
+        # the claims name this mailbox's lease, which this replica holds while it runs
+        result = self._pipeline.ingest(
+            mailbox,
+            provider_message_id,
+            message.raw,
+            received_at=message.received_at,
+            lease=mailbox.key,
+        )
+        return self._finish(source, mailbox, message.ref, result, cursor, new_cursor, pending)
+
+    def by_reference(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        ref: MessageRef,
+        provider_message_id: str,
+        *,
+        cursor: Cursor,
+        new_cursor: Mapping[str, Any],
+        pending: int,
+    ) -> Cursor:
+        """The same for an oversized message: streamed from the source to the blob store in
+        pieces of ``chunk_bytes``, an ``oversized`` event published."""
+        chunks = source.stream_raw(ref, self._chunk_bytes)
+        result = self._pipeline.ingest_oversized(
+            mailbox, provider_message_id, chunks, lease=mailbox.key
+        )
+        return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending)
+
+    def _finish(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        ref: MessageRef,
+        result: IngestResult,
+        cursor: Cursor,
+        new_cursor: Mapping[str, Any],
+        pending: int,
+    ) -> Cursor:
+        source.apply_after_action(ref)
+        cursor = self._cursors.compare_and_set_cursor(
+            mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
+        )
+        self._reporter.report_result(mailbox, result, self._clock.now())
+        self._reporter.report(mailbox, HealthUpdate(pending=pending))
+        return cursor
