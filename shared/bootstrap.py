@@ -323,7 +323,9 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
 
 def build_settings_page() -> SettingsPage:
     """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
-    from shared.config import PageSettings
+    from shared.config import PageSettings, private_hosts_allowed
+    from shared.service.connection_test import ConnectionTester
+    from shared.watcher_main import watcher_options
     from shared.web.settings_page import SettingsPage
 
     app = build_app()
@@ -337,4 +339,8 @@ def build_settings_page() -> SettingsPage:
         oauth_start_url=page.oauth_start_url,
         csrf_key=page.csrf_key,
         idle_refresh_s=app.settings.watcher.idle_refresh_s,
+        tester=ConnectionTester(
+            mail_sources(watcher_options(app.settings.watcher)),
+            allow_private=private_hosts_allowed(),
+        ),
     )

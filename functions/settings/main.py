@@ -35,6 +35,9 @@ def _admin(request: Any) -> str | None:
 
 def _post(request: Any, tenant: str) -> str:
     form = dict(request.form)
+    if form.get("test_connection") == "on":
+        tested = page().test_connection(_admin(request), form)
+        return page().render(_admin(request), tenant, tested=tested)
     if form.get("try") == "on":
         tried = page().try_rules(_admin(request), form)
         return page().render(_admin(request), tenant, "", tried)

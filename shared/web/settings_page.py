@@ -30,6 +30,7 @@ from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
+from shared.service.connection_test import ConnectionTester, Step
 from shared.service.health import is_stale
 from shared.service.rules import RuleBook
 
@@ -91,6 +92,7 @@ class SettingsPage:
         oauth_start_url: str,
         csrf_key: str,
         idle_refresh_s: int = 300,
+        tester: ConnectionTester | None = None,
     ) -> None:
         self._state = state
         self._admin = admin
@@ -99,6 +101,7 @@ class SettingsPage:
         self._key = csrf_key.encode()
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
         self._rules = RuleBook(state, clock)
+        self._tester = tester
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -169,6 +172,7 @@ class SettingsPage:
         tried: Classification | None = None,
         *,
         error: str = "",
+        tested: list[Step] | None = None,
     ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
@@ -177,6 +181,7 @@ class SettingsPage:
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
             tried=tried,
+            tested=tested,
             tenant=tenant,
             views=self.views(tenant),
             csrf=self.csrf_token(admin, tenant.id),
@@ -268,12 +273,30 @@ class SettingsPage:
             for e in self._state.list_audit(tenant.id, limit=limit)
         ]
 
+    def test_connection(self, admin: str | None, form: dict[str, str]) -> list[Step]:
+        """Try the entered settings (nothing is saved) and say which step failed."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        if self._tester is None:
+            raise ValidationError("testing connections is not available here")
+        mailbox = self._mailbox_from_form(tenant, form)
+        if not form.get("password"):
+            raise ValidationError("enter the password to test the connection")
+        return self._tester.test(mailbox, form["password"])
+
     def save(self, admin: str | None, form: dict[str, str]) -> str:
         """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
         Everything is validated before a secret is written (no orphan secret version)."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        mailbox = self._mailbox_from_form(tenant, form)
+        self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
+        return f"mailbox {mailbox.id} saved"
+
+    def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
+        """The mailbox the form describes, validated (nothing stored)."""
         if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
             raise ValidationError(
                 "this form is for IMAP or POP3 with a password; "
@@ -326,5 +349,4 @@ class SettingsPage:
             raise ValidationError(problems) from None
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
-        return f"mailbox {mailbox.id} saved"
+        return mailbox

@@ -438,3 +438,40 @@ def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_ru
     assert app.state.list_rule_docs(TenantId("acme")) == []
     actions = [e.action for e in app.state.list_audit(TenantId("acme"))][:2]
     assert actions == ["rule.delete", "rule.put"]
+
+
+def test_test_connection_says_which_step_failed_and_saves_nothing(
+    client: Any, iap: IapStandIn, dovecot: Any
+) -> None:
+    http, app = client
+    user, password = "tester@acme.example", "Dovecot-Pass-31"
+    dovecot.add_user(user, password)
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+
+    def test(**change: str) -> str:
+        fields = {
+            "mailbox": "probe",
+            "address": user,
+            "host": "127.0.0.1",
+            "port": str(dovecot.imap_port),
+            "tls": "plain",
+            "password": password,
+            "folder": "INBOX",
+            "test_connection": "on",
+        }
+        form = _form(token, **{**fields, **change})
+        answer = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+        assert answer.status_code == 200, answer.text[:500]
+        return answer.text
+
+    good = test()
+    for step in ("Address", "Connection", "Login", "Folder"):
+        assert f"✔ {step}:" in good
+    assert password not in good
+    assert "✘ Login: the server refused the login" in test(password="wrong-password")
+    assert "✘ Folder: folder Nowhere could not be opened" in test(folder="Nowhere")
+    closed = test(port="9")  # nothing listens there
+    assert "✘ Connection: could not connect securely" in closed
+    assert "Login:" not in closed  # later steps are not tried
+    with pytest.raises(NotFound):  # nothing was saved
+        app.state.get_mailbox(TenantId("acme"), MailboxId("probe"))
