@@ -462,7 +462,7 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
         form = _form(token, **{**fields, **change})
         answer = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
         assert answer.status_code == 200, answer.text[:500]
-        return answer.text
+        return str(answer.text)
 
     good = test()
     for step in ("Address", "Connection", "Login", "Folder"):
