@@ -339,6 +339,7 @@ def build_settings_page() -> SettingsPage:
         oauth_start_url=page.oauth_start_url,
         csrf_key=page.csrf_key,
         idle_refresh_s=app.settings.watcher.idle_refresh_s,
+        refresh_s=page.refresh_s,
         tester=ConnectionTester(
             mail_sources(watcher_options(app.settings.watcher)),
             allow_private=private_hosts_allowed(),

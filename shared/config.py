@@ -349,6 +349,7 @@ class PageSettings:
     iap_certs_url: str = "https://www.gstatic.com/iap/verify/public_key"
     dev_admin: str | None = None
     local_backends: bool = False  # emulators and a local secret store: the dev admin may work
+    refresh_s: int = 15  # MAILINGEST_PAGE_REFRESH_S: how often the page refreshes health
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PageSettings:
@@ -367,4 +368,5 @@ class PageSettings:
             or "https://www.gstatic.com/iap/verify/public_key",
             dev_admin=(e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None,
             local_backends=state_local and secrets_local,
+            refresh_s=max(1, min(3600, int(e.get("MAILINGEST_PAGE_REFRESH_S") or 15))),
         )

@@ -93,6 +93,7 @@ class SettingsPage:
         csrf_key: str,
         idle_refresh_s: int = 300,
         tester: ConnectionTester | None = None,
+        refresh_s: int = 15,
     ) -> None:
         self._state = state
         self._admin = admin
@@ -102,11 +103,13 @@ class SettingsPage:
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
         self._rules = RuleBook(state, clock)
         self._tester = tester
+        self._refresh_s = refresh_s  # how often the page refreshes the health lines
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
         )
         self._env.filters["ago"] = lambda when: _ago(when, self._clock.now())
+        self._env.globals["summary"] = self.summary
 
     # -- access ---------------------------------------------------------------------------
     def authorize(self, admin: str | None, tenant_id: str) -> Tenant:
@@ -182,6 +185,7 @@ class SettingsPage:
             labels=LABELS,
             tried=tried,
             tested=tested,
+            refresh_s=self._refresh_s,
             tenant=tenant,
             views=self.views(tenant),
             csrf=self.csrf_token(admin, tenant.id),
@@ -199,9 +203,20 @@ class SettingsPage:
                 "mailbox": v.mailbox.model_dump(mode="json", exclude={"secret_ref"}),
                 "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
                 "status": v.status,
+                "summary": self.summary(v),
             }
             for v in self.views(tenant)
         ]
+
+    def summary(self, view: MailboxView) -> str:
+        """The health line under "Connection Health" (the page refreshes it by itself)."""
+        h = view.health
+        stale = " (stale: no doorbell or sync lately)" if view.stale else ""
+        emails = "1 email" if h.processed_24h == 1 else f"{h.processed_24h} emails"
+        return (
+            f"{view.status.capitalize()}{stale} | Last sync: "
+            f"{_ago(h.last_sync_at, self._clock.now())} | {emails} today"
+        )
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
         """A button on a mailbox: enable, disable or remove it; returns a notice."""

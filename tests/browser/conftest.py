@@ -73,6 +73,7 @@ def settings_server(
         **_iap_server.env(),
         "GOOGLE_CLOUD_PROJECT": services.project_id,
         "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
+        "MAILINGEST_PAGE_REFRESH_S": "1",  # the health lines refresh every second here
         "MAILINGEST_STATE_BACKEND": "firestore",
         "MAILINGEST_EVENTS_BACKEND": "memory",
         "MAILINGEST_BLOBS_BACKEND": "memory",

@@ -141,7 +141,7 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
             imap.append("INBOX", b"From: res@hotel.example\r\nSubject: Booking 1\r\n\r\nHi\r\n")
         _wait_for_health(console, lambda h: h.processed_24h == 1, "the mail processed")
         console.show(page)
-        expect(card).to_contain_text("1 emails today")
+        expect(card).to_contain_text("1 email today")
         expect(card).to_contain_text("Connected")
         expect(page.locator("tr", has_text="mailbox.put")).to_have_count(1)
     finally:
@@ -320,3 +320,16 @@ def test_the_connect_buttons_start_oauth_for_the_gmail_api_and_microsoft_graph(
         }
         page.go_back()
     assert len(started) == 2
+
+
+def test_the_health_lines_refresh_by_themselves(console: Console) -> None:
+    _seed_mailbox(console)
+    page = console.open_as(ACME)
+    card = page.locator("#mailbox-booking")
+    expect(card).to_contain_text("0 emails today")
+    _health(console, processed=3, state=MailboxState.IDLE, last_sync_at=datetime.now(UTC))
+    # no reload: the page asks ?format=json by itself and updates the line and the dot
+    expect(card.locator("[data-health=booking]")).to_contain_text("3 emails today", timeout=15_000)
+    expect(card.locator(".dot.connected")).to_be_visible(timeout=15_000)
+    _no_script_ran(console, page)
+    console.screenshot(page, "refreshed")
