@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.figures import Figure, figure
+from bench.figures import Figure, figure, percentile
 from mailingest_dev.devstack import local_services
 from mailingest_dev.local_functions import local_backends_env, serving_function
 from mailingest_dev.local_gmail import LocalGmail, local_gmail
@@ -43,11 +43,6 @@ def _raw(n: int) -> bytes:
     ).encode()
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def steady_and_latency(local: LocalGmail, app: App, tail: EventTail) -> dict[str, Figure]:
     email = "steady@bench.example"
     mailbox = local.connect(app, TENANT, MailboxId("steady"), email)
@@ -66,7 +61,7 @@ def steady_and_latency(local: LocalGmail, app: App, tail: EventTail) -> dict[str
     return {
         "gmail.requests_per_message_steady": figure(per_message, "req/msg", note),
         "gmail.push_to_event_ms_p50": figure(statistics.median(latencies), "ms", note),
-        "gmail.push_to_event_ms_p99": figure(_percentile(latencies, 0.99), "ms", note),
+        "gmail.push_to_event_ms_p99": figure(percentile(latencies, 0.99), "ms", note),
     }
 
 

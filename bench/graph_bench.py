@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.figures import Figure, figure
+from bench.figures import Figure, figure, percentile
 from mailingest_dev.devstack import local_services
 from mailingest_dev.devstack.process import free_port
 from mailingest_dev.local_functions import local_backends_env, serving_function
@@ -42,11 +42,6 @@ def _raw(n: int) -> bytes:
         f"From: res@hotel.example\r\nMessage-ID: <gb-{n}-{uuid.uuid4().hex}@x>\r\n"
         f"Subject: Stop sale {n}\r\n\r\nStop sale from today.\r\n"
     ).encode()
-
-
-def _p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def flow(local: LocalGraph, app: App, events: EventTail) -> dict[str, Figure]:
@@ -108,7 +103,7 @@ def webhook_burst(local: LocalGraph, app: App, webhook_url: str) -> dict[str, Fi
     )
     return {
         "graph.webhook_ms_p50": figure(statistics.median(times), "ms", note),
-        "graph.webhook_ms_p99": figure(_p(times, 0.99), "ms", note),
+        "graph.webhook_ms_p99": figure(percentile(times, 0.99), "ms", note),
     }
 
 

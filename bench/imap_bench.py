@@ -22,7 +22,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from bench.figures import Figure, figure
+from bench.figures import Figure, figure, percentile
 from mailingest_dev.devstack import local_services
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
@@ -44,8 +44,8 @@ PROJECT = "demo-test"
 
 
 def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+    """The ``q``-th percentile (0..100)."""
+    return percentile(values, q / 100)
 
 
 def raw(subject: str) -> bytes:

@@ -127,23 +127,12 @@ class IngestPipeline:
         """``lease``: the mailbox lease the caller holds while it ingests (the watcher's); the
         claims name it, so they are taken over as soon as this holder loses it (a SIGKILL
         stalls the message for at most the lease TTL, not the in-flight timeout)."""
-        started = time.perf_counter()
-        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
-        with log_labels(
-            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
-        ):
-            outcome = self._claim(eid, lease)
-            if outcome is ClaimOutcome.DONE:
-                logger.info("duplicate message skipped", extra={"event_id": eid})
-                return IngestResult(eid, "duplicate", "", self._ms(started))
-            if outcome is ClaimOutcome.BUSY:
-                raise ClaimBusy(f"event {eid} is being processed by another worker")
-            try:
-                result = self._process(mailbox, provider_message_id, eid, raw, received_at, lease)
-            except RetryableError:
-                self._release(eid)
-                raise
-            return IngestResult(eid, result[0], result[1], self._ms(started))
+        return self._claimed(
+            mailbox,
+            provider_message_id,
+            lease,
+            lambda eid: self._process(mailbox, provider_message_id, eid, raw, received_at, lease),
+        )
 
     @property
     def max_message_bytes(self) -> int:
@@ -163,6 +152,24 @@ class IngestPipeline:
         other, its raw streamed to the blob store (never held whole), then an ``oversized``
         event (not parsed) is published. The same guarantees as ``ingest``; an error of
         ``chunks`` (the mail source failing) releases the claim and leaves unchanged."""
+        return self._claimed(
+            mailbox,
+            provider_message_id,
+            lease,
+            lambda eid: self._process_oversized(
+                mailbox, provider_message_id, eid, chunks, received_at
+            ),
+        )
+
+    def _claimed(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        lease: str | None,
+        process: Callable[[str], tuple[Outcome, str]],
+    ) -> IngestResult:
+        """Claim the event id, then ``process`` it; a duplicate is skipped, a message another
+        live worker holds is ``ClaimBusy``, and a retryable failure releases the claim."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
@@ -175,9 +182,7 @@ class IngestPipeline:
             if outcome is ClaimOutcome.BUSY:
                 raise ClaimBusy(f"event {eid} is being processed by another worker")
             try:
-                result = self._process_oversized(
-                    mailbox, provider_message_id, eid, chunks, received_at
-                )
+                result = process(eid)
             except RetryableError:
                 self._release(eid)
                 raise
