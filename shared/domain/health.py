@@ -1,8 +1,8 @@
 """Health bookkeeping shared by every state store: hourly counter buckets and the 24-hour view.
 
 A health record is a flat dict: the latest values (state, last_*), and ``buckets``: a map of
-hour ("YYYYMMDDHH", UTC) to {processed, failed, errors, processing_ms_total}. Stores merge
-updates into it; ``summarize`` turns it into the ``Health`` the settings page shows.
+hour ("YYYYMMDDHH", UTC) to {processed, failed, errors, processing_ms_total, needs_review}.
+Stores merge updates into it; ``summarize`` turns it into the ``Health`` the settings page shows.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.domain.models import Health, HealthUpdate, MailboxState
 
-COUNTERS = ("processed", "failed", "errors", "processing_ms_total")
+COUNTERS = ("processed", "failed", "errors", "processing_ms_total", "needs_review")
 _LATEST = (
     "state",
     "last_connect_at",
@@ -71,6 +71,7 @@ def summarize(record: dict[str, Any], now: datetime) -> Health:
         processed_24h=processed,
         failed_24h=int(totals["failed"]),
         errors_24h=int(totals["errors"]),
+        needs_review_24h=int(totals["needs_review"]),
         avg_processing_ms=(totals["processing_ms_total"] / processed) if processed else None,
         pending=record.get("pending"),
         oldest_pending_at=record.get("oldest_pending_at"),

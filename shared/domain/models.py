@@ -213,6 +213,7 @@ class HealthUpdate(BaseModel):
     failed: int = 0
     errors: int = 0
     processing_ms_total: float = 0.0
+    needs_review: int = 0  # events a person should look at (not confident, unparseable ...)
     pending: int | None = None
     oldest_pending_at: datetime | None = None
 
@@ -232,6 +233,7 @@ class Health(BaseModel):
     processed_24h: int = 0
     failed_24h: int = 0
     errors_24h: int = 0
+    needs_review_24h: int = 0
     avg_processing_ms: float | None = None
     pending: int | None = None
     oldest_pending_at: datetime | None = None

@@ -261,6 +261,7 @@ class GmailSync:
                     processed=1,
                     last_event_at=self._clock.now(),
                     processing_ms_total=result.processing_ms,
+                    needs_review=0 if result.confident else 1,
                 ),
             )
         return last_date

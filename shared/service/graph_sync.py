@@ -291,6 +291,7 @@ class GraphSync:
                         processed=1,
                         last_event_at=self._clock.now(),
                         processing_ms_total=result.processing_ms,
+                        needs_review=0 if result.confident else 1,
                     ),
                 )
         return last_ms

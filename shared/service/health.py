@@ -14,7 +14,7 @@ from shared.ports import Clock, HealthStore
 from shared.service.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
-_COUNTERS = ("processed", "failed", "errors", "processing_ms_total")
+_COUNTERS = ("processed", "failed", "errors", "processing_ms_total", "needs_review")
 
 
 def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
@@ -115,6 +115,7 @@ class HealthReporter:
                 processed=0 if failed else 1,
                 failed=1 if failed else 0,
                 processing_ms_total=result.processing_ms,
+                needs_review=0 if result.confident else 1,
             ),
         )
 

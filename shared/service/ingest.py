@@ -63,6 +63,9 @@ class IngestResult:
     outcome: Outcome
     label: str
     processing_ms: float = 0.0
+    # False when a person should look at it: the classification was not sure (close labels
+    # or nothing strong matched), the MIME could not be parsed, or it was too large to read
+    confident: bool = True
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ class IngestPipeline:
         mailbox: Mailbox,
         provider_message_id: str,
         lease: str | None,
-        process: Callable[[str], tuple[Outcome, str]],
+        process: Callable[[str], tuple[Outcome, str, bool]],
     ) -> IngestResult:
         """Claim the event id, then ``process`` it; a duplicate is skipped, a message another
         live worker holds is ``ClaimBusy``, and a retryable failure releases the claim."""
@@ -186,7 +189,8 @@ class IngestPipeline:
             except RetryableError:
                 self._release(eid)
                 raise
-            return IngestResult(eid, result[0], result[1], self._ms(started))
+            outcome_, label, confident = result
+            return IngestResult(eid, outcome_, label, self._ms(started), confident)
 
     def replay(self, letter_id: str) -> IngestResult:
         """Run a dead-lettered message through the pipeline again; drop the letter on success."""
@@ -210,7 +214,7 @@ class IngestPipeline:
         raw: bytes,
         received_at: datetime | None,
         lease: str | None,
-    ) -> tuple[Outcome, str]:
+    ) -> tuple[Outcome, str, bool]:
         """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
         building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
         Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
@@ -237,7 +241,7 @@ class IngestPipeline:
         eid: str,
         chunks: Iterable[bytes],
         received_at: datetime | None,
-    ) -> tuple[Outcome, str]:
+    ) -> tuple[Outcome, str, bool]:
         size = [0]
 
         def counted() -> Iterator[bytes]:
@@ -269,11 +273,11 @@ class IngestPipeline:
             "oversized message published by reference",
             extra={"event_id": eid, "raw_size": size[0], "limit": self._opt.max_message_bytes},
         )
-        return "published", OVERSIZED
+        return "published", OVERSIZED, False  # not classified: a person looks at it
 
     def _process_stored(
         self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
-    ) -> tuple[Outcome, str]:
+    ) -> tuple[Outcome, str, bool]:
         with _message_step():
             parsed, error = self._parse(raw)
         if parsed is None:
@@ -284,11 +288,11 @@ class IngestPipeline:
             logger.warning(
                 "unparseable message published", extra={"event_id": eid, "reason": error}
             )
-            return "unparseable", "unparseable"
+            return "unparseable", "unparseable", False
         with _port("state store"):
             msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
         if msgid_claim.duplicate:
-            return "duplicate", ""
+            return "duplicate", "", True
         msgid_key = msgid_claim.key
         try:
             with _port("state store"):
@@ -301,7 +305,7 @@ class IngestPipeline:
                     "message skipped by tenant rule",
                     extra={"event_id": eid, "rules": list(classification.rules)},
                 )
-                return "skipped", classification.label
+                return "skipped", classification.label, True
             with _port("blob store"):
                 refs = self._store_large_parts(mailbox, eid, parsed)
             with _message_step():
@@ -319,7 +323,7 @@ class IngestPipeline:
             raise
         self._complete(eid, msgid_key)
         logger.info("event published", extra={"event_id": eid, "label": classification.label})
-        return "published", classification.label
+        return "published", classification.label, classification.confident
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self._opt.max_message_bytes:
@@ -422,7 +426,7 @@ class IngestPipeline:
         eid: str,
         raw_ref: str | None,
         exc: Exception,
-    ) -> tuple[Outcome, str]:
+    ) -> tuple[Outcome, str, bool]:
         reason = redact(f"{type(exc).__name__}: {exc}")[:1000]
         now = self._clock.now()
         try:
@@ -449,7 +453,7 @@ class IngestPipeline:
             extra={"event_id": eid, "reason": reason},
             exc_info=(type(exc), exc, exc.__traceback__),
         )
-        return "dead_lettered", ""
+        return "dead_lettered", "", True  # counted as failed, not for review
 
     # -- claims -------------------------------------------------------------------------
 

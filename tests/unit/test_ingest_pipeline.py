@@ -364,3 +364,27 @@ def test_an_oversized_message_whose_source_fails_is_retried_not_lost() -> None:
         "published"
     )
     assert len(env.published()) == 1
+
+
+def test_what_a_person_should_review_is_counted_in_the_health() -> None:
+    from shared.service.health import HealthReporter
+
+    env = Env()
+    sure = env.pipeline.ingest(MAILBOX, "1/1", _message())
+    vague = env.pipeline.ingest(
+        MAILBOX,
+        "1/2",
+        _message(subject="Hello", msgid="<m2@hotel.example>").replace(
+            "Rezervasyonunuz onaylanmıştır. Voucher: AQ-1234".encode(), b"Regards"
+        ),
+    )
+    broken = env.pipeline.ingest(MAILBOX, "1/3", b"  \r\n\r\n  \r\n")
+    events = env.published()
+    assert [e["classification"]["confident"] for e in events] == [True, False, False]  # type: ignore[index]
+    assert (sure.confident, vague.confident, broken.confident) == (True, False, False)
+    reporter = HealthReporter(env.state, env.clock)
+    for result in (sure, vague, broken):
+        reporter.report_result(MAILBOX, result, env.clock.now())
+    reporter.flush()
+    health = env.state.get_health(MAILBOX.tenant_id, MAILBOX.id, env.clock.now())
+    assert (health.processed_24h, health.needs_review_24h) == (3, 2)

@@ -1,5 +1,6 @@
 """Health: ``tenants/{t}/mailboxes/{m}/state/health`` = the latest values (state, last_*)
-and ``buckets``: hour ("YYYYMMDDHH", UTC) → {processed, failed, errors, processing_ms_total}.
+and ``buckets``: hour ("YYYYMMDDHH", UTC) → {processed, failed, errors, processing_ms_total,
+needs_review}.
 
 An update is one merge write with ``Increment`` transforms, so replicas and retries add up
 without reading first. Buckets are kept for the last 25 hours: once per hour per mailbox
