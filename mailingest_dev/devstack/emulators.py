@@ -14,8 +14,7 @@ import httpx
 from mailingest_dev.devstack.process import (
     DevstackError,
     ManagedProcess,
-    ensure_ports_free,
-    free_port,
+    service_port,
     wait_until,
 )
 
@@ -94,8 +93,7 @@ def start_firestore(
         raise _sdk_missing("Firestore emulator", jar)
     if shutil.which("java") is None:
         raise DevstackError("java not found: run `make install-system` (Java 17 is needed)")
-    port = port or free_port()
-    ensure_ports_free([port], "Firestore emulator")
+    port = service_port(port, "Firestore emulator")
     proc = ManagedProcess(
         "firestore",
         [
@@ -133,8 +131,7 @@ def start_pubsub(
         raise _sdk_missing("Pub/Sub emulator", binary)
     if shutil.which("java") is None:
         raise DevstackError("java not found: run `make install-system` (Java 17 is needed)")
-    port = port or free_port()
-    ensure_ports_free([port], "Pub/Sub emulator")
+    port = service_port(port, "Pub/Sub emulator")
     proc = ManagedProcess(
         "pubsub",
         [str(binary), "--host=127.0.0.1", f"--port={port}"],
@@ -157,8 +154,7 @@ def start_secretmanager(
     drongo = Path(sys.executable).with_name("drongo")
     if not drongo.exists():
         raise DevstackError(f"drongo not found at {drongo}: run `make install`")
-    port = port or free_port()
-    ensure_ports_free([port], "Secret Manager stand-in")
+    port = service_port(port, "Secret Manager stand-in")
     proc = ManagedProcess(
         "secretmanager",
         [str(drongo), "server", "--host", "127.0.0.1", "--port", str(port)],

@@ -62,6 +62,19 @@ def port_is_free(port: int) -> bool:
         return True
 
 
+def service_port(port: int | None, what: str) -> int:
+    """``port`` if given (it must be free), else a free loopback port — another one when a
+    neighbour (a concurrent test run) takes the first between our choice and the check."""
+    if port is not None:
+        ensure_ports_free([port], what)
+        return port
+    for _ in range(20):
+        candidate = free_port()
+        if port_is_free(candidate):
+            return candidate
+    raise DevstackError(f"{what}: no free loopback port found")
+
+
 def ensure_ports_free(ports: list[int], what: str, wait_s: float = 0.0) -> None:
     """Fail unless every port is free (waiting up to ``wait_s`` for a previous run to let go).
 

@@ -172,3 +172,20 @@ def test_an_owner_that_forgets_stop_leaves_nothing_running(tmp_path: Path) -> No
         sigterm=False,
     )
     assert group_pids(pid) == []
+
+
+def test_a_service_port_chosen_by_us_moves_on_when_a_neighbour_takes_it() -> None:
+    import socket as socket_module
+
+    from mailingest_dev.devstack.process import DevstackError, service_port
+
+    with socket_module.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with pytest.raises(DevstackError, match="already in use"):
+            service_port(busy, "a service")  # a port the caller named must be free
+        chosen = service_port(None, "a service")
+        assert chosen != busy
+        with socket_module.socket() as probe:
+            probe.bind(("127.0.0.1", chosen))  # really free
