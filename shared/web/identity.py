@@ -34,14 +34,16 @@ CERTS_TTL_S = 600.0  # IAP rotates its keys rarely; refetch now and then, not pe
 CLOCK_SKEW_S = 30
 
 
-class _CachedCerts:
-    """A google-auth transport that answers GETs of the key endpoint from a short cache."""
+class CachedCerts:
+    """A google-auth transport that answers GETs of a key endpoint from a short cache (IAP's
+    keys here, Google's OIDC certificates for Pub/Sub pushes in ``push_auth``)."""
 
-    def __init__(self, timeout_s: float = 10.0) -> None:
+    def __init__(self, timeout_s: float = 10.0, ttl_s: float = CERTS_TTL_S) -> None:
         import google.auth.transport.requests
 
         self._inner = google.auth.transport.requests.Request()
         self._timeout = timeout_s
+        self._ttl = ttl_s
         self._lock = threading.Lock()
         self._cached: dict[str, tuple[float, Any]] = {}
 
@@ -49,7 +51,7 @@ class _CachedCerts:
         now = time.monotonic()
         with self._lock:
             hit = self._cached.get(url)
-            if method == "GET" and hit and now - hit[0] < CERTS_TTL_S:
+            if method == "GET" and hit and now - hit[0] < self._ttl:
                 return hit[1]
         response = self._inner(url, method=method, timeout=self._timeout, **kwargs)
         if method == "GET" and response.status == 200:
@@ -62,7 +64,7 @@ class IapVerifier:
     def __init__(self, audience: str, certs_url: str = IAP_CERTS_URL) -> None:
         self._audience = audience
         self._certs_url = certs_url
-        self._request = _CachedCerts()
+        self._request = CachedCerts()
 
     def email(self, assertion: str) -> str | None:
         """The verified e-mail of a signed IAP assertion; None for anything not valid."""
