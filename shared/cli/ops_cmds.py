@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import Any
 
+from shared.domain.health import ago
 from shared.domain.models import Provider
 from shared.ids import MailboxId, TenantId
 
@@ -27,16 +27,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=audit)
 
 
-def _ago(at: datetime | None, now: datetime) -> str:
-    if at is None:
-        return "never"
-    seconds = int((now - at).total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds // size} {unit} ago"
-    return f"{max(seconds, 0)} s ago"
-
-
 def health(args: argparse.Namespace) -> int:
     from shared.bootstrap import build_app
     from shared.service.health import is_stale
@@ -52,7 +42,7 @@ def health(args: argparse.Namespace) -> int:
                 "mailbox": m.id,
                 "provider": m.provider.value,
                 "state": "disabled" if not m.enabled else (h.state.value if h.state else "-"),
-                "last_sync": _ago(h.last_sync_at, now),
+                "last_sync": ago(h.last_sync_at, now),
                 "processed_24h": h.processed_24h,
                 "errors_24h": h.errors_24h,
                 "needs_review_24h": h.needs_review_24h,

@@ -77,3 +77,14 @@ def summarize(record: dict[str, Any], now: datetime) -> Health:
         oldest_pending_at=record.get("oldest_pending_at"),
         updated_at=record.get("updated_at"),
     )
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    """How long ago, for people: "never", "12 s ago", "5 min ago", "3 h ago", "2 d ago"."""
+    if when is None:
+        return "never"
+    seconds = int((now - when).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return f"{max(seconds, 0)} s ago"

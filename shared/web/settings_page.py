@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.domain.health import ago
 from shared.domain.message import Classification
 from shared.domain.models import (
     AfterProcessing,
@@ -71,17 +71,6 @@ def _list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()][:50]
 
 
-def _ago(when: datetime | None, now: datetime) -> str:
-    if when is None:
-        return "never"
-    seconds = int((now - when).total_seconds())
-    if seconds < 60:
-        return f"{max(seconds, 0)} s ago"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
-
-
 class SettingsPage:
     def __init__(
         self,
@@ -108,7 +97,7 @@ class SettingsPage:
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
         )
-        self._env.filters["ago"] = lambda when: _ago(when, self._clock.now())
+        self._env.filters["ago"] = lambda when: ago(when, self._clock.now())
         self._env.globals["summary"] = self.summary
 
     # -- access ---------------------------------------------------------------------------
@@ -215,7 +204,7 @@ class SettingsPage:
         emails = "1 email" if h.processed_24h == 1 else f"{h.processed_24h} emails"
         return (
             f"{view.status.capitalize()}{stale} | Last sync: "
-            f"{_ago(h.last_sync_at, self._clock.now())} | {emails} today"
+            f"{ago(h.last_sync_at, self._clock.now())} | {emails} today"
         )
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
