@@ -29,6 +29,15 @@ resource "google_firestore_field" "leases_ttl" {
   index_config {}
 }
 
+# watcher replicas' heartbeats (a member lease has no expires_at: it lives with its holder's)
+resource "google_firestore_field" "replicas_ttl" {
+  database   = google_firestore_database.default.name
+  collection = "replicas"
+  field      = "expires_at"
+  ttl_config {}
+  index_config {}
+}
+
 # tenants/{t}/mailboxes/{m}/state/{cursor|health}: never queried, only read by id.
 # A POP3 cursor holds every seen UIDL in value.seen_uidls, and each array element would be an
 # index entry (a document may have at most 40,000); health.buckets gains fields every hour.

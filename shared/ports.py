@@ -31,6 +31,7 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Member,
     Provider,
     Tenant,
 )
@@ -107,6 +108,28 @@ class LeaseStore(Protocol):
 
     def list_leases(self) -> list[Lease]: ...
 
+    def take_member_lease(self, name: str, holder: str) -> bool:
+        """Take ``name`` as a member lease of ``holder`` (live while its heartbeat is) if it
+        is free, lapsed, already ours, or held by a member whose heartbeat has lapsed."""
+        ...
+
+
+class MemberStore(Protocol):
+    """Replica membership: one heartbeat document per live watcher replica."""
+
+    def heartbeat(self, holder: str, worker: str, ttl: timedelta) -> bool:
+        """Extend ``holder``'s heartbeat to now + ``ttl``. False when its previous heartbeat
+        had already lapsed or was never written — others may have taken its member leases."""
+        ...
+
+    def live_members(self) -> list[Member]:
+        """Every replica whose heartbeat has not lapsed, by holder."""
+        ...
+
+    def leave(self, holder: str) -> None:
+        """Delete ``holder``'s heartbeat (a clean shutdown): its member leases are free."""
+        ...
+
 
 class ClaimOutcome(StrEnum):
     CLAIMED = "claimed"  # ours now: process, then complete() or release()
@@ -182,6 +205,7 @@ class StateStore(
     MailboxStore,
     CursorStore,
     LeaseStore,
+    MemberStore,
     DedupeStore,
     HealthStore,
     AuditLog,

@@ -23,6 +23,7 @@ from shared.domain.models import (
     HealthUpdate,
     Lease,
     Mailbox,
+    Member,
     Provider,
     Tenant,
 )
@@ -42,6 +43,7 @@ class InMemoryStateStore:
         self._mailboxes: dict[tuple[str, str], Mailbox] = {}
         self._cursors: dict[tuple[str, str], Cursor] = {}
         self._leases: dict[str, Lease] = {}
+        self._members: dict[str, Member] = {}
         self._claims: dict[str, dict[str, Any]] = {}
         self._health: dict[tuple[str, str], dict[str, Any]] = {}
         self._audit: list[AuditEntry] = []
@@ -129,11 +131,48 @@ class InMemoryStateStore:
         with self._lock:
             now = self._clock.now()
             current = self._leases.get(name)
-            if current and current.holder != holder and current.expires_at > now:
+            if current and current.holder != holder and self._lease_live(current, now):
                 return None
             lease = Lease(name=name, holder=holder, expires_at=now + ttl)
             self._leases[name] = lease
             return lease
+
+    def take_member_lease(self, name: str, holder: str) -> bool:
+        with self._lock:
+            current = self._leases.get(name)
+            if (
+                current
+                and current.holder != holder
+                and self._lease_live(current, self._clock.now())
+            ):
+                return False
+            self._leases[name] = Lease(name=name, holder=holder)
+            return True
+
+    def _lease_live(self, lease: Lease, now: datetime) -> bool:
+        if lease.expires_at is not None:
+            return lease.expires_at > now
+        member = self._members.get(lease.holder)
+        return member is not None and member.expires_at > now
+
+    # replica membership
+    def heartbeat(self, holder: str, worker: str, ttl: timedelta) -> bool:
+        with self._lock:
+            now = self._clock.now()
+            previous = self._members.get(holder)
+            self._members[holder] = Member(holder=holder, worker=worker, expires_at=now + ttl)
+            return previous is not None and previous.expires_at > now
+
+    def live_members(self) -> list[Member]:
+        with self._lock:
+            now = self._clock.now()
+            return sorted(
+                (m for m in self._members.values() if m.expires_at > now), key=lambda m: m.holder
+            )
+
+    def leave(self, holder: str) -> None:
+        with self._lock:
+            self._members.pop(holder, None)
 
     def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
         with self._lock:
@@ -175,7 +214,9 @@ class InMemoryStateStore:
                     return ClaimOutcome.DONE
                 held = self._leases.get(current.get("lease") or "")
                 holder_alive = current.get("lease") is None or (
-                    held is not None and held.holder == current["holder"] and held.expires_at > now
+                    held is not None
+                    and held.holder == current["holder"]
+                    and self._lease_live(held, now)
                 )
                 if holder_alive and now - current["claimed_at"] < in_flight_timeout:
                     return ClaimOutcome.BUSY

@@ -189,10 +189,26 @@ class Cursor(BaseModel):
 
 
 class Lease(BaseModel):
+    """A named lease. ``expires_at`` set: a timed lease (renewed one by one). ``expires_at``
+    None: a member lease, live exactly as long as its holder's ``Member`` heartbeat — one
+    write per replica keeps thousands of them alive."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     holder: str
+    expires_at: datetime | None = None
+
+
+class Member(BaseModel):
+    """A live replica of the watcher: ``holder`` (this incarnation, as leases and claims
+    name it), ``worker`` (the stable worker id mailboxes are spread by) and when its
+    heartbeat lapses."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    holder: str
+    worker: str
     expires_at: datetime
 
 

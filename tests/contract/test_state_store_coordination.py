@@ -86,6 +86,57 @@ def test_racing_lease_takers_exactly_one_wins(env: Env) -> None:
     assert [x.holder for x in store.list_leases()] == [winners[0].holder]
 
 
+def test_member_leases_live_exactly_as_long_as_their_holders_heartbeat(env: Env) -> None:
+    """Issue 15: one heartbeat per replica keeps all its mailbox leases alive (a write per
+    replica, not per mailbox); a lapsed or departed replica's leases are free to take."""
+    store, clock = env
+    assert store.heartbeat("w1#a", "w1", LEASE_TTL) is False  # the first beat
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False
+    assert store.take_member_lease("acme/booking", "w1#a")
+    assert store.take_member_lease("acme/booking", "w1#a")  # ours: again
+    assert store.take_member_lease("acme/stopsale", "w1#a")
+    assert not store.take_member_lease("acme/booking", "w2#b")
+    assert [(x.name, x.holder, x.expires_at) for x in store.list_leases()] == [
+        ("acme/booking", "w1#a", None),
+        ("acme/stopsale", "w1#a", None),
+    ]
+    for _ in range(3):  # beats keep them, with no write to the leases
+        clock.advance(timedelta(seconds=25))
+        assert store.heartbeat("w1#a", "w1", LEASE_TTL) is True
+        assert store.heartbeat("w2#b", "w2", LEASE_TTL) is True
+        assert not store.take_member_lease("acme/booking", "w2#b")
+    assert [(m.holder, m.worker) for m in store.live_members()] == [("w1#a", "w1"), ("w2#b", "w2")]
+    clock.advance(LEASE_TTL + timedelta(seconds=1))  # nobody beat: both lapsed
+    assert store.live_members() == []
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False  # late: it says so
+    assert store.take_member_lease("acme/booking", "w2#b")  # w1 lapsed: taken over
+    store.leave("w2#b")  # a clean goodbye frees at once, before any lapse
+    assert store.heartbeat("w3#c", "w3", LEASE_TTL) is False
+    assert store.take_member_lease("acme/booking", "w3#c")
+    store.release_lease("acme/booking", "w3#c")
+    assert [x.name for x in store.list_leases()] == ["acme/stopsale"]
+
+
+def test_a_claim_tied_to_a_member_lease_is_free_once_its_holder_stops_beating(env: Env) -> None:
+    store, clock = env
+    assert store.heartbeat("w1#a", "w1", LEASE_TTL) is False
+    assert store.take_member_lease("acme/booking", "w1#a")
+    assert store.claim("k", "w1#a", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+    clock.advance(LEASE_TTL - timedelta(seconds=1))
+    assert store.claim("k", "w2#b", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.BUSY
+    clock.advance(timedelta(seconds=2))  # SIGKILLed: no heartbeat any more
+    assert store.claim("k", "w2#b", DAY, FIVE_MIN, lease="acme/booking") is ClaimOutcome.CLAIMED
+
+
+def test_racing_member_lease_takers_exactly_one_wins(env: Env) -> None:
+    store, _ = env
+    for i in range(6):
+        store.heartbeat(f"w{i}#x", f"w{i}", LEASE_TTL)
+    results = race(6, lambda i: store.take_member_lease("acme/booking", f"w{i}#x"))
+    assert results.count(True) == 1, results
+    assert [x.holder for x in store.list_leases()] == [f"w{results.index(True)}#x"]
+
+
 # -- dedupe claims -----------------------------------------------------------------------
 
 

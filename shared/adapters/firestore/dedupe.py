@@ -20,6 +20,7 @@ from google.api_core import exceptions as gexc
 
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.leases import lease_live
 from shared.errors import ConflictError
 from shared.ports import ClaimOutcome
 
@@ -80,7 +81,7 @@ class FirestoreDedupe(FirestorePart):
         return bool(
             held is not None
             and held.get("holder") == claim.get("holder")
-            and held.get("expires_at", now) > now
+            and lease_live(self._db, held, now)
         )
 
     def complete_claim(self, key: str, holder: str) -> None:

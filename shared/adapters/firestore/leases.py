@@ -1,5 +1,7 @@
 """Leases: ``leases/{name}`` = ``{name, holder, expires_at}`` (name quoted: "acme/booking"
-becomes "acme%2Fbooking").
+becomes "acme%2Fbooking"). A member lease has no ``expires_at``: it is live while its
+holder's heartbeat in ``replicas/`` is (``members``), so the TTL policy never deletes it
+under a live holder and renewing it costs nothing.
 
 Expiry is judged by the clock of the replica that reads it against the ``expires_at`` the
 holder's clock wrote, so replicas need roughly synchronized clocks — Cloud Run instances are
@@ -14,8 +16,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.adapters.firestore.client import FirestorePart, doc_id, without_write_id
+from shared.adapters.firestore.client import FirestoreDb, doc_id, without_write_id
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.members import FirestoreMembers, member_live
 from shared.domain.models import Lease
 from shared.errors import ConflictError
 
@@ -27,17 +30,22 @@ _ROUNDS = 3
 _Rule = Callable[[dict[str, Any] | None, datetime], bool]
 
 
-def _free_or_ours(holder: str) -> _Rule:
-    return lambda cur, now: cur is None or cur["holder"] == holder or cur["expires_at"] <= now
-
-
 def _ours(holder: str) -> _Rule:
     return lambda cur, _now: cur is not None and cur["holder"] == holder
 
 
-class FirestoreLeases(FirestorePart):
+class FirestoreLeases(FirestoreMembers):
     def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
-        return self._write_lease(name, holder, ttl, _free_or_ours(holder), "acquire lease")
+        return self._write_lease(name, holder, ttl, self._free_or_ours(holder), "acquire lease")
+
+    def take_member_lease(self, name: str, holder: str) -> bool:
+        lease = self._write_lease(name, holder, None, self._free_or_ours(holder), "take lease")
+        return lease is not None
+
+    def _free_or_ours(self, holder: str) -> _Rule:
+        return lambda cur, now: (
+            cur is None or cur["holder"] == holder or not lease_live(self._db, cur, now)
+        )
 
     def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
         return self._write_lease(name, holder, ttl, _ours(holder), "renew lease")
@@ -59,7 +67,7 @@ class FirestoreLeases(FirestorePart):
         return sorted(leases, key=lambda lease: lease.name)
 
     def _write_lease(
-        self, name: str, holder: str, ttl: timedelta, allowed: _Rule, operation: str
+        self, name: str, holder: str, ttl: timedelta | None, allowed: _Rule, operation: str
     ) -> Lease | None:
         ref = self._db.top("leases").document(doc_id(name))
         for _ in range(_ROUNDS):
@@ -67,7 +75,17 @@ class FirestoreLeases(FirestorePart):
             now = self._db.clock.now()
             if not allowed(snap.to_dict() if snap.exists else None, now):
                 return None
-            lease = Lease(name=name, holder=holder, expires_at=now + ttl)
-            if self._db.write_if_unchanged(ref, snap, lease.model_dump(), operation):
+            lease = Lease(name=name, holder=holder, expires_at=None if ttl is None else now + ttl)
+            doc = lease.model_dump(exclude_none=True)
+            if self._db.write_if_unchanged(ref, snap, doc, operation):
                 return lease
         return None  # others kept winning the write: not ours this round
+
+
+def lease_live(db: FirestoreDb, current: dict[str, Any], now: datetime) -> bool:
+    """A timed lease until its ``expires_at``; a member lease while its holder's heartbeat is
+    live (one more read)."""
+    expires = current.get("expires_at")
+    if expires is not None:
+        return bool(expires > now)
+    return member_live(db, str(current.get("holder")), now)

@@ -9,6 +9,7 @@ Document layout (prefix = the optional collection prefix):
 - ``{prefix}tenants/{t}/audit/{auto}``             AuditEntry
 - ``{prefix}tenants/{t}/rules/{id}``               rule document
 - ``{prefix}leases/{name}``                        Lease (TTL on ``expires_at``)
+- ``{prefix}replicas/{holder}``                   Member heartbeat (TTL on ``expires_at``)
 - ``{prefix}dedupe/{key}``                         claim (TTL on ``expires_at``)
 - ``{prefix}dead_letters/{id}``                    DeadLetter
 

@@ -1,7 +1,13 @@
-"""Renews this replica's leases on its own thread, so renewal never waits behind anything
-else the supervisor does (a store listing, a worker that takes its socket timeout to stop).
-A lease that turns out to be lost (it lapsed and another replica took it) is reported
-through ``on_lost`` at once, so the worker stops watching a mailbox that is no longer ours.
+"""Keeps this replica a live member on its own thread, so the heartbeat never waits behind
+anything else the supervisor does (a store listing, a worker that takes its socket timeout
+to stop).
+
+Every ``ttl / 3`` it writes the replica's heartbeat — one write that keeps every member
+lease the replica holds alive, however many mailboxes that is — and reads who else is live
+(``members``, what the watcher spreads mailboxes over). A heartbeat that turns out to have
+lapsed (the process stalled past the TTL, or the store was unreachable that long) means
+other replicas may have taken any of its mailboxes: every held one is reported through
+``on_lost`` at once and taken again, where still free, at the next reconcile.
 """
 
 from __future__ import annotations
@@ -9,11 +15,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from shared.errors import MailIngestError
-from shared.ports import LeaseStore
+from shared.ports import MemberStore
 
 logger = logging.getLogger(__name__)
 
@@ -21,65 +26,88 @@ logger = logging.getLogger(__name__)
 class LeaseKeeper:
     def __init__(
         self,
-        leases: LeaseStore,
+        members: MemberStore,
         holder: str,
         ttl_s: float,
         held: Callable[[], list[str]],
         on_lost: Callable[[str], None],
         *,
-        concurrency: int = 8,
+        worker: str | None = None,
     ) -> None:
-        self._leases = leases
+        self._members = members
         self._holder = holder
+        self._worker = worker or worker_of(holder)
         self._ttl = timedelta(seconds=ttl_s)
-        # three renewals per TTL: one failed write (a store hiccup) does not lose the lease
+        # three beats per TTL: one failed write (a store hiccup) does not lose the membership
         self._every_s = ttl_s / 3
         self._held = held
         self._on_lost = on_lost
-        # a renewal is a read and a conditional write (~2 round trips): one after the other,
-        # a few thousand leases would not all be renewed within one TTL
-        self._concurrency = concurrency
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
-        self.renewals = 0  # completed renewal rounds (tests, diagnostics)
+        self._beaten = False  # a heartbeat has been written by this incarnation
+        self._live: tuple[str, ...] = ()
+        self._view_lock = threading.Lock()
+        self.renewals = 0  # completed heartbeat rounds (tests, diagnostics)
+
+    @property
+    def worker(self) -> str:
+        return self._worker
+
+    def live_workers(self) -> tuple[str, ...]:
+        """The worker ids of the live replicas as last read, always including this one."""
+        with self._view_lock:
+            return tuple(sorted({*self._live, self._worker}))
 
     def start(self) -> None:
+        """One beat now (before any lease is taken), then every ``ttl / 3``."""
+        self._guarded_beat()
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=self._every_s + 30)
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._every_s + 30)
+
+    def leave(self) -> None:
+        """Delete the heartbeat (after the leases are released): a clean goodbye, so the
+        others spread this replica's mailboxes among themselves at once."""
+        try:
+            self._members.leave(self._holder)
+        except MailIngestError:
+            logger.warning("could not leave; the heartbeat lapses by itself", exc_info=True)
 
     def renew_all(self) -> None:
-        keys = self._held()
-        if keys:
-            workers = min(self._concurrency, len(keys))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="renew") as pool:
-                for key, lost in zip(keys, pool.map(self._renew, keys), strict=True):
-                    if lost:
-                        self._on_lost(key)
+        was_live = self._members.heartbeat(self._holder, self._worker, self._ttl)
+        if self._beaten and not was_live:
+            held = self._held()
+            logger.warning(
+                "heartbeat had lapsed: mailboxes may have been taken over",
+                extra={"holder": self._holder, "held": len(held)},
+            )
+            for key in held:
+                self._on_lost(key)
+        self._beaten = True
+        live = tuple(m.worker for m in self._members.live_members())
+        with self._view_lock:
+            self._live = live
         self.renewals += 1
 
-    def _renew(self, key: str) -> bool:
-        """True when the lease turned out to be someone else's."""
+    def _guarded_beat(self) -> None:
         try:
-            lease = self._leases.renew_lease(key, self._holder, self._ttl)
+            self.renew_all()
         except MailIngestError as exc:
-            # keep watching: the next round retries well within the TTL
-            logger.warning(
-                "lease renewal failed", extra={"mailbox_key": key, "error": str(exc)[:200]}
-            )
-            return False
-        if lease is None:
-            logger.warning(
-                "lease lost: another replica took the mailbox", extra={"mailbox_key": key}
-            )
-            return True
-        return False
+            # keep watching: the next beat retries well within the TTL
+            logger.warning("heartbeat failed", extra={"error": str(exc)[:200]})
 
     def _run(self) -> None:
         while not self._stop.wait(self._every_s):
             try:
-                self.renew_all()
+                self._guarded_beat()
             except Exception:  # this thread must outlive any one bad round
-                logger.exception("lease renewal round failed")
+                logger.exception("heartbeat round failed")
+
+
+def worker_of(holder: str) -> str:
+    """The stable worker id in an incarnation name (``worker#nonce``, ``shared.ids``)."""
+    worker, sep, _ = holder.rpartition("#")
+    return worker if sep else holder

@@ -1,13 +1,17 @@
 """``Watcher``, the supervisor of the watcher process: reconciles the mailboxes in the store
-with the workers it runs (``mailbox_worker``), holding one lease per mailbox
-(``lease_keeper``) so each is watched by exactly one replica.
+with the workers it runs (``mailbox_worker``), holding one member lease per mailbox so each
+is watched by exactly one replica.
 
-- every ``reload_s``: mailboxes added, changed or disabled are picked up without a restart;
-  free (or expired) leases are taken; workers whose lease was lost are stopped;
-- every ``lease_ttl_s / 3``: held leases are renewed by the lease keeper's own thread; a
-  replica killed with SIGKILL stops renewing and its mailboxes are taken over by another
+- every ``lease_ttl_s / 3``: the lease keeper's own thread writes this replica's heartbeat
+  (which keeps all its member leases alive: one write, not one per mailbox) and reads which
+  replicas are live;
+- every ``reload_s``: the enabled mailboxes are spread over the live replicas (``spread``:
+  even and sticky); this replica watches its share — taking each lease if free, ours, or
+  held by a replica whose heartbeat lapsed —, hands over what the spread now gives another
+  replica, and stops workers whose mailbox was disabled, removed or changed, or whose lease
+  was lost. A replica killed with SIGKILL stops beating and its mailboxes are taken over
   within about ``lease_ttl_s + reload_s``;
-- ``stop()`` (SIGTERM): workers stop and leases are released at once.
+- ``stop()`` (SIGTERM): workers stop, leases are released and the replica leaves at once.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.lease_keeper import LeaseKeeper
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
+from shared.service.watcher.spread import Spread
 
 logger = logging.getLogger(__name__)
 WATCHED = (Provider.IMAP, Provider.POP3)
@@ -66,15 +71,10 @@ class Watcher:
             per_account=self._opt.account_caps,
         )
         self._keeper = LeaseKeeper(
-            state,
-            holder,
-            self._opt.lease_ttl_s,
-            held=self._held,
-            on_lost=self._lease_lost,
-            concurrency=self._opt.store_concurrency,
+            state, holder, self._opt.lease_ttl_s, held=self._held, on_lost=self._lease_lost
         )
+        self._spread = Spread(self._keeper.worker)
         self._stop = threading.Event()
-        self._ttl = timedelta(seconds=self._opt.lease_ttl_s)
 
     @property
     def watched(self) -> list[str]:
@@ -188,8 +188,10 @@ class Watcher:
                 # lease we kept renewing would be a mailbox nobody watches
                 logger.error("worker thread ended; restarting", extra={"mailbox_key": key})
                 self._drop(key, release=False)
+        mine = self._spread.mine(wanted, self._keeper.live_workers())
+        self._hand_over(set(wanted) - mine)
         with self._lock:
-            unwatched = [m for key, m in wanted.items() if key not in self._workers]
+            unwatched = [m for key, m in wanted.items() if key in mine and key not in self._workers]
         for mailbox in self._acquire(unwatched):
             worker = MailboxWorker(
                 mailbox,
@@ -208,28 +210,25 @@ class Watcher:
                 "watching mailbox", extra={"mailbox_key": mailbox.key, "holder": self.holder}
             )
 
+    def _hand_over(self, others: set[str]) -> None:
+        """Stop watching what the spread now gives another live replica (one joined, or one
+        came back), releasing the lease so that it can take the mailbox at once."""
+        with self._lock:
+            leaving = [key for key in self._workers if key in others]
+        for key in leaving:
+            logger.info("handing mailbox over", extra={"mailbox_key": key})
+            self._drop(key, release=True)
+
     def _acquire(self, mailboxes: list[Mailbox]) -> list[Mailbox]:
-        """The mailboxes whose lease we got. One listing first skips the leases another
-        replica holds (with two replicas, half of all mailboxes on every reload); the rest
-        are tried in parallel, so a dead replica's thousands of mailboxes are taken over
-        within one reload rather than one store round trip at a time."""
+        """The mailboxes whose member lease we got: free, ours, or held by a replica whose
+        heartbeat lapsed. In parallel, so a dead replica's thousands of mailboxes are taken
+        over within one reload rather than one store round trip at a time."""
         if not mailboxes:
-            return []
-        now = self._clock.now()
-        taken = {
-            lease.name
-            for lease in self._state.list_leases()
-            if lease.holder != self.holder and lease.expires_at > now
-        }
-        candidates = [m for m in mailboxes if m.key not in taken]
-        if not candidates:
             return []
 
         def acquire(mailbox: Mailbox) -> bool:
             try:
-                return (
-                    self._state.try_acquire_lease(mailbox.key, self.holder, self._ttl) is not None
-                )
+                return self._state.take_member_lease(mailbox.key, self.holder)
             except MailIngestError as exc:
                 logger.warning(
                     "lease acquisition failed",
@@ -237,10 +236,10 @@ class Watcher:
                 )
                 return False
 
-        workers = min(self._opt.store_concurrency, len(candidates))
+        workers = min(self._opt.store_concurrency, len(mailboxes))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="acquire") as pool:
-            got = list(pool.map(acquire, candidates))
-        return [m for m, ok in zip(candidates, got, strict=True) if ok]
+            got = list(pool.map(acquire, mailboxes))
+        return [m for m, ok in zip(mailboxes, got, strict=True) if ok]
 
     def _drop(self, key: str, *, release: bool) -> None:
         self._stale.discard(key)
@@ -272,6 +271,7 @@ class Watcher:
         for _, worker in workers:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))
         self._release_all([key for key, _ in workers])
+        self._keeper.leave()
         self._reporter.stop()
 
     def _release_all(self, keys: list[str]) -> None:

@@ -3,12 +3,7 @@ them killed with SIGKILL mid-stream: nothing lost, nothing published twice."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +14,7 @@ from shared.domain.models import AfterProcessing, Provider
 from shared.ids import MailboxId
 from tests.fakes.raw_subscription import RawSubscription
 from tests.integration.watcher.conftest import Rig, message, wait_for
+from tests.integration.watcher.replicas import Replicas
 
 pytestmark = pytest.mark.integration
 
@@ -70,54 +66,6 @@ def test_pop3_delete_after_processing(rig: Rig, running: Any) -> None:
     wait_for(lambda: server_count() == 0, what="the message deleted on QUIT")
 
 
-_REPLICA = """
-import os, signal, sys, threading, time
-from datetime import timedelta
-from google.cloud import firestore
-from google.auth.credentials import AnonymousCredentials
-from shared.adapters.firestore import FirestoreStateStore
-from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
-from shared.adapters.pubsub import PubSubEventSink
-from shared.adapters.system_clock import SystemClock
-from shared.bootstrap import mail_sources
-from shared.observability import configure_logging
-from shared.service.credentials import PasswordCredentialProvider
-from shared.service.ingest import IngestOptions, IngestPipeline
-from shared.service.watcher import Watcher
-from tests.integration.watcher.conftest import FAST
-
-holder, topic, password_name, password = sys.argv[1:5]
-configure_logging("INFO", sys.stderr)  # JSON lines in the replica's log file
-clock = SystemClock()
-client = firestore.Client(project="demo-test", credentials=AnonymousCredentials())
-state = FirestoreStateStore(client, clock)
-secrets = InMemorySecretStore()
-secrets.put_secret(password_name, password)
-
-
-class SlowSink(PubSubEventSink):
-    # each message stays claimed-but-unpublished for a while, so a SIGKILL mid-stream is
-    # very likely to land between the claim and the publish
-    def publish(self, data, ordering_key, attributes):
-        time.sleep(0.2)
-        return super().publish(data, ordering_key, attributes)
-
-
-sink = SlowSink("demo-test", topic)
-# a message the killed replica had claimed but not finished is taken over after this (the
-# production default, 300 s, would outlast the test; infra/worker.tf sets 120 s)
-options = IngestOptions(in_flight_timeout=timedelta(seconds=8))
-pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder, options=options)
-creds = PasswordCredentialProvider(secrets)
-watcher = Watcher(
-    state, pipeline, creds, clock, holder=holder, sources=mail_sources(FAST), options=FAST
-)
-signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
-print("ready", flush=True)
-watcher.run()
-"""
-
-
 @pytest.mark.slow
 def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
     rig: Rig, pubsub_emulator: str, tmp_path: Path
@@ -128,18 +76,9 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
     rig.add_mailbox()
     secret_name = rig.mailbox.secret_ref
     assert secret_name is not None
-    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
-    logs = contextlib.ExitStack()
-    replicas = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", _REPLICA, name, topic, secret_name, rig.password],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=logs.enter_context((tmp_path / f"{name}.log").open("wb")),
-            start_new_session=True,
-        )
-        for name in ("replica-a", "replica-b")
-    }
+    replicas = Replicas(topic, {secret_name: rig.password}, tmp_path)
+    for name in ("replica-a", "replica-b"):
+        replicas.start(name)
     try:
         leases = wait_for(lambda: rig.state.list_leases(), what="one replica to take the lease")
         (lease,) = leases
@@ -150,7 +89,7 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
             rig.append(message(s))
         # the owner is publishing: kill it while the rest of the batch is claimed or queued
         assert len(raw.pull(until=3, timeout_s=60)) >= 3, "the owner published nothing"
-        os.killpg(replicas[owner].pid, signal.SIGKILL)  # mid-stream, no goodbye
+        replicas.kill(owner)  # mid-stream, no goodbye
         for s in subjects[15:]:
             rig.append(message(s))
         wait_for(
@@ -165,9 +104,5 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
         assert sorted(set(received)) == subjects  # nothing lost
         assert len(received) == len(set(received))  # nothing twice
     finally:
-        for proc in replicas.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        logs.close()
+        replicas.close()
     assert rig.state.list_leases() == []  # SIGTERM released the lease at once

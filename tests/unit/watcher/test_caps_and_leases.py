@@ -8,7 +8,7 @@ import pytest
 
 from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.domain.models import Lease, Mailbox, Provider, TlsMode
+from shared.domain.models import Mailbox, Provider, TlsMode
 from shared.errors import ServiceUnavailable
 from shared.ids import MailboxId, TenantId
 from shared.service.watcher.caps import ConnectionCaps
@@ -79,49 +79,95 @@ def test_a_cap_below_one_is_refused() -> None:
 TTL = timedelta(seconds=20)
 
 
-def test_keeper_renews_held_leases_and_reports_lost_ones() -> None:
+def test_one_heartbeat_keeps_every_member_lease_alive() -> None:
     clock = FakeClock()
     store = InMemoryStateStore(clock)
-    assert store.try_acquire_lease("acme/a", "me", TTL) is not None
-    assert store.try_acquire_lease("acme/b", "me", TTL) is not None
+    keeper = LeaseKeeper(store, "w1#aa", 20, held=lambda: ["acme/a", "acme/b"], on_lost=print)
+    keeper.renew_all()
+    assert store.take_member_lease("acme/a", "w1#aa")
+    assert store.take_member_lease("acme/b", "w1#aa")
+    for _ in range(4):  # 60 s, three TTLs, with a beat every 15 s: no lease write at all
+        clock.advance(timedelta(seconds=15))
+        keeper.renew_all()
+        assert not store.take_member_lease("acme/a", "w2#bb")
+    assert {lease.holder for lease in store.list_leases()} == {"w1#aa"}
+    assert all(lease.expires_at is None for lease in store.list_leases())
+    # no beat for longer than the TTL (SIGKILL): another replica takes them over
+    clock.advance(timedelta(seconds=21))
+    assert store.take_member_lease("acme/a", "w2#bb")
+    assert keeper.renewals == 5
+
+
+def test_keeper_reads_the_live_replicas_by_worker_id() -> None:
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
+    keeper = LeaseKeeper(store, "w1#aa", 20, held=list, on_lost=print)
+    assert keeper.live_workers() == ("w1",)  # itself, even before its first beat
+    assert store.heartbeat("w2#bb", "w2", TTL) is False  # its first beat
+    assert store.heartbeat("w3#cc", "w3", timedelta(seconds=5)) is False
+    keeper.renew_all()
+    assert keeper.live_workers() == ("w1", "w2", "w3")
+    clock.advance(timedelta(seconds=6))  # w3 stopped beating
+    keeper.renew_all()
+    assert keeper.live_workers() == ("w1", "w2")
+    store.leave("w2#bb")  # a clean goodbye counts at once
+    keeper.renew_all()
+    assert keeper.live_workers() == ("w1",)
+
+
+def test_a_lapsed_heartbeat_reports_every_held_mailbox_lost() -> None:
+    """Stalled past the TTL, the replica cannot know which of its mailboxes others took in
+    the meantime: it gives them all up and takes back, at the next reconcile, what is free."""
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
     lost: list[str] = []
-    keeper = LeaseKeeper(store, "me", 20, held=lambda: ["acme/a", "acme/b"], on_lost=lost.append)
-
-    clock.advance(timedelta(seconds=15))
+    keeper = LeaseKeeper(store, "me#1", 20, held=lambda: ["acme/a", "acme/b"], on_lost=lost.append)
     keeper.renew_all()
-    renewed = {lease.name: lease.expires_at for lease in store.list_leases()}
-    assert renewed["acme/a"] == clock.now() + TTL
-
-    # b lapses while we are (say) paused and another replica takes it
+    assert store.take_member_lease("acme/a", "me#1")
+    assert store.take_member_lease("acme/b", "me#1")
     clock.advance(timedelta(seconds=25))
-    store.release_lease("acme/b", "me")
-    assert store.try_acquire_lease("acme/b", "other", TTL) is not None
+    assert store.heartbeat("other#2", "other", TTL) is False  # another replica, live
+    assert store.take_member_lease("acme/b", "other#2")
     keeper.renew_all()
-    assert lost == ["acme/b"]
-    assert {lease.name: lease.holder for lease in store.list_leases()} == {
-        "acme/a": "me",
-        "acme/b": "other",
-    }
-    assert keeper.renewals == 2
+    assert lost == ["acme/a", "acme/b"]
+    assert store.take_member_lease("acme/a", "me#1")  # still ours: taken back
+    assert not store.take_member_lease("acme/b", "me#1")  # the other's while it beats
 
 
-def test_keeper_survives_a_store_error_and_renews_the_rest() -> None:
+def test_keeper_survives_a_store_error() -> None:
     clock = FakeClock()
 
     class FlakyStore(InMemoryStateStore):
-        def renew_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
-            if name == "acme/a":
+        failing = True
+
+        def heartbeat(self, holder: str, worker: str, ttl: timedelta) -> bool:
+            if self.failing:
                 raise ServiceUnavailable("firestore: deadline exceeded")
-            return super().renew_lease(name, holder, ttl)
+            return super().heartbeat(holder, worker, ttl)
 
     store = FlakyStore(clock)
-    for name in ("acme/a", "acme/b"):
-        assert store.try_acquire_lease(name, "me", TTL) is not None
     lost: list[str] = []
-    keeper = LeaseKeeper(store, "me", 20, held=lambda: ["acme/a", "acme/b"], on_lost=lost.append)
-    clock.advance(timedelta(seconds=10))
-    keeper.renew_all()
-    assert lost == []  # an error is not a lost lease: the next round tries again
-    expiry = {lease.name: lease.expires_at for lease in store.list_leases()}
-    assert expiry["acme/b"] == clock.now() + TTL
-    assert expiry["acme/a"] < clock.now() + TTL
+    keeper = LeaseKeeper(store, "me#1", 3600, held=lambda: ["acme/a"], on_lost=lost.append)
+    keeper.start()  # its first beat fails: logged, not raised
+    try:
+        assert keeper.renewals == 0
+        assert store.live_members() == []
+        store.failing = False
+        keeper.renew_all()
+        assert [m.holder for m in store.live_members()] == ["me#1"]
+        assert lost == []  # an error is not a lost lease: the next round tries again
+    finally:
+        keeper.stop()
+
+
+def test_timed_leases_still_expire_by_themselves() -> None:
+    """Gmail and Graph syncs keep timed leases (renewed one by one)."""
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
+    assert store.try_acquire_lease("gmail/acme/a", "fn#1", TTL) is not None
+    assert store.try_acquire_lease("gmail/acme/a", "fn#2", TTL) is None
+    assert not store.take_member_lease("gmail/acme/a", "fn#2")
+    clock.advance(timedelta(seconds=21))
+    assert store.try_acquire_lease("gmail/acme/a", "fn#2", TTL) is not None
+    holder = {lease.name: lease for lease in store.list_leases()}["gmail/acme/a"]
+    assert holder.expires_at == clock.now() + TTL

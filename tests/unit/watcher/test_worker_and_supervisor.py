@@ -195,7 +195,7 @@ class BlockingListStore(InMemoryStateStore):
         return super().list_mailboxes(tenant_id)
 
 
-def test_leases_are_renewed_while_the_reconcile_cycle_is_stuck() -> None:
+def test_the_heartbeat_is_written_while_the_reconcile_cycle_is_stuck() -> None:
     clock = SystemClock()
     store = BlockingListStore(clock)
     store.put_mailbox(MAILBOX)
@@ -213,21 +213,23 @@ def test_leases_are_renewed_while_the_reconcile_cycle_is_stuck() -> None:
     thread.start()
     try:
         wait_for(lambda: store.calls > 1, what="the second, stuck listing")
-        first: datetime = store.list_leases()[0].expires_at
-        # the keeper renews every ttl/3 on its own thread: the expiry moves on while the
-        # supervisor's loop is stuck (before, renewal waited behind the listing and the
-        # lease lapsed to another replica)
+        first: datetime = store.live_members()[0].expires_at
+        # the keeper beats every ttl/3 on its own thread: the heartbeat (which keeps the
+        # member lease alive) moves on while the supervisor's loop is stuck (before, renewal
+        # waited behind the listing and the lease lapsed to another replica)
         wait_for(
-            lambda: store.list_leases()[0].expires_at > first + timedelta(milliseconds=500),
-            what="a renewal during the stuck listing",
+            lambda: store.live_members()[0].expires_at > first + timedelta(milliseconds=500),
+            what="a heartbeat during the stuck listing",
         )
         assert store.list_leases()[0].holder == "w1"
+        assert not store.take_member_lease(MAILBOX.key, "w2")
     finally:
         store.unblock.set()
         watcher.stop()
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert store.list_leases() == []  # stop() released it
+    assert store.live_members() == []  # and left
 
 
 def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stops() -> None:
