@@ -48,7 +48,7 @@ from shared.errors import (
     RetryableError,
     ServiceUnavailable,
 )
-from shared.ids import event_id, message_id_key
+from shared.ids import event_id, message_id_key, raw_blob_key
 from shared.observability import log_labels, redact
 from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
 
@@ -487,7 +487,7 @@ class IngestPipeline:
 
     @staticmethod
     def _raw_key(mailbox: Mailbox, eid: str) -> str:
-        return f"raw/{mailbox.tenant_id}/{mailbox.id}/{eid}.eml"
+        return raw_blob_key(mailbox.tenant_id, mailbox.id, eid)
 
     @staticmethod
     def _ms(started: float) -> float:
