@@ -9,9 +9,12 @@ compiled pattern's syntax tree, so the rules stay plain data.
 
 from __future__ import annotations
 
-# Python 3.11+: the parser is re._parser (``sre_parse`` is its deprecated alias)
-from re import _parser as sre_parse
+from importlib import import_module
 from typing import Any
+
+# Python 3.11+: the parser is re._parser (``sre_parse`` is its deprecated alias). Imported by
+# name: typeshed has no stub for it, and a "type: ignore" is judged unused where one appears.
+sre_parse: Any = import_module("re._parser")
 
 MIN_LITERAL = 2
 _LITERAL = sre_parse.LITERAL
