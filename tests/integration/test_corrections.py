@@ -26,6 +26,7 @@ from shared.ids import MailboxId, TenantId
 from shared.ports import BlobStore, StateStore
 from shared.service.corrections import Corrections
 from shared.service.ingest import IngestPipeline
+from shared.service.rules import RuleBook
 
 ACME, GLOBEX = TenantId("acme"), TenantId("globex")
 PARTNER = "Allotment Desk <allot@partner.example>"
@@ -130,6 +131,11 @@ def test_a_corrected_label_teaches_later_mails_of_the_same_template(env: Env) ->
     # another tenant receiving the same template learned nothing
     _, globex = env.ingest(GLOBEX, "5", report("77314", "Nowak", "21.09.2026"))
     assert globex["classification"]["label"] == "booking"
+    # the settings page's "try it" applies the examples as the pipeline does
+    rules = RuleBook(env.state, env.clock)
+    tried = rules.try_it(ACME, report("80011", "Nowak", "22.09.2026"))
+    assert (tried.label, tried.rules[0]) == ("other", f"template:{done.example.id}")
+    assert rules.try_it(GLOBEX, report("80011", "Nowak", "22.09.2026")).label == "booking"
 
 
 def test_a_correction_is_audited_without_body_text(env: Env) -> None:
