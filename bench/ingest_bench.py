@@ -139,6 +139,46 @@ def accuracy() -> dict[str, Figure]:
     }
 
 
+def templates(corpus: Path, count: int = 500) -> dict[str, Figure]:
+    """Classification with a tenant's full bound of template examples, all from the sender
+    of the message (the worst case: every example is a candidate), against none."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from shared.domain.classification import classify
+    from shared.domain.classification.templates import TemplateExample
+    from shared.domain.mime import parse_message
+
+    parsed = [parse_message(p.read_bytes()) for p in sorted(corpus.glob("*.eml"))]
+    parsed = [p for p in parsed if p.from_ is not None]
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    examples = [
+        TemplateExample.from_correction(
+            f"t{i}",
+            parsed[i % len(parsed)],
+            "other",
+            created_at=t0 + timedelta(minutes=i),
+            created_by="bench",
+        )
+        for i in range(count)
+    ]
+    per_sender = {
+        p.from_.address.lower(): [replace(e, sender=p.from_.address.lower()) for e in examples]
+        for p in parsed
+        if p.from_ is not None
+    }
+
+    def with_templates(p: Any) -> None:
+        classify(p, templates=per_sender[p.from_.address.lower()])
+
+    base = _us_per_msg(classify, parsed)
+    loaded = _us_per_msg(with_templates, parsed)
+    note = f"{len(parsed)} corpus messages, {count} examples of each message's own sender"
+    return {
+        "classify.templates_extra_us": figure(loaded - base, "us/msg", note),
+    }
+
+
 def big_message(size_mb: int = 25) -> bytes:
     """A message of about ``size_mb`` MB on the wire (base64 makes attachments 4/3 larger)."""
     msg = EmailMessage()
@@ -200,6 +240,7 @@ def main() -> int:
     figures = throughput(args.corpus)
     figures.update(breakdown(args.corpus))
     figures.update(accuracy())
+    figures.update(templates(args.corpus))
     with tempfile.TemporaryDirectory() as tmp:
         figures.update(peak_rss(Path(tmp)))
     assert args.out is not None

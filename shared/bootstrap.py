@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from shared.web.graph_worker import GraphWorker
     from shared.web.settings_page import SettingsPage
 from shared.service.admin import Admin
+from shared.service.corrections import Corrections
 from shared.service.ingest import IngestOptions, IngestPipeline
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class App:
     blobs: BlobStore
     pipeline: IngestPipeline
     admin: Admin
+    corrections: Corrections  # label corrections -> template examples (list, delete)
     holder: str  # this process's incarnation: worker id + start nonce (leases, claims)
 
 
@@ -147,6 +149,13 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         blobs=blobs,
         pipeline=pipeline,
         admin=Admin(state, secrets, clock),
+        corrections=Corrections(
+            state,
+            blobs,
+            clock,
+            max_message_bytes=settings.max_message_bytes,
+            on_change=pipeline.forget_tenant,
+        ),
         holder=holder,
     )
     app.admin.attach_push(_provider_push(app))

@@ -32,6 +32,22 @@ def event_id(tenant_id: TenantId, mailbox_id: MailboxId, provider_message_id: st
     return f"{tenant_id}.{mailbox_id}.{digest[:40]}"
 
 
+def event_owner(eid: str) -> tuple[TenantId, MailboxId] | None:
+    """The tenant and mailbox an ``event_id`` was built from, or None when ``eid`` is not one
+    (tenant and mailbox ids never contain ".", so the split is exact)."""
+    parts = eid.split(".")
+    if len(parts) != 3 or not (valid_id(parts[0]) and valid_id(parts[1])):
+        return None
+    if not re.fullmatch(r"[0-9a-f]{40}", parts[2]):
+        return None
+    return TenantId(parts[0]), MailboxId(parts[1])
+
+
+def raw_blob_key(tenant_id: TenantId, mailbox_id: MailboxId, eid: str) -> str:
+    """Where the pipeline keeps an event's raw MIME in the blob store."""
+    return f"raw/{tenant_id}/{mailbox_id}/{eid}.eml"
+
+
 def message_id_key(tenant_id: TenantId, account: str, message_id: str) -> str:
     """Second dedupe guard: the RFC 5322 Message-ID within one tenant's mail account."""
     normalized = message_id.strip().strip("<>").lower()

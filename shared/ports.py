@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from shared.domain.models import (
     AuditEntry,
@@ -37,6 +37,9 @@ from shared.domain.models import (
 )
 from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
+
+if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
+    from shared.domain.classification.templates import TemplateExample
 
 
 class Clock(Protocol):
@@ -200,6 +203,24 @@ class RuleStore(Protocol):
     def delete_rule_doc(self, tenant_id: TenantId, rule_id: str) -> None: ...
 
 
+class TemplateStore(Protocol):
+    """Per-tenant template examples learned from label corrections: masked tokens, sender,
+    label, who and when — never a body. The bound (``templates.MAX_EXAMPLES``) is kept by
+    the service that adds them (``shared.service.corrections``)."""
+
+    def list_template_examples(self, tenant_id: TenantId) -> list[TemplateExample]:
+        """Oldest first. A stored example that can no longer be read is left out."""
+        ...
+
+    def put_template_example(self, tenant_id: TenantId, example: TemplateExample) -> None:
+        """Create, or replace the example with the same id."""
+        ...
+
+    def delete_template_example(self, tenant_id: TenantId, example_id: str) -> None:
+        """No-op when there is no such example."""
+        ...
+
+
 class StateStore(
     TenantStore,
     MailboxStore,
@@ -211,6 +232,7 @@ class StateStore(
     AuditLog,
     DeadLetterStore,
     RuleStore,
+    TemplateStore,
     Protocol,
 ):
     """Everything kept in Firestore."""
@@ -254,6 +276,11 @@ class BlobStore(Protocol):
 
     def get_blob(self, ref: str) -> bytes:
         """Raises NotFound."""
+        ...
+
+    def ref_for(self, key: str) -> str:
+        """The reference ``put_blob(key, ...)`` returns, computed without any call: how a
+        blob whose key is known (an event's raw MIME) is read back."""
         ...
 
 

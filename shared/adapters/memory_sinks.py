@@ -132,12 +132,16 @@ class InMemoryBlobStore:
         check_blob_key(key)
         with self._lock:
             self._blobs[key] = bytes(data)
-        return f"mem://{key}"
+        return self.ref_for(key)
 
     def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
         check_blob_key(key)
         data = b"".join(chunks)  # in memory by definition; consumed before anything is stored
         return self.put_blob(key, data, content_type)
+
+    def ref_for(self, key: str) -> str:
+        check_blob_key(key)
+        return f"mem://{key}"
 
     def get_blob(self, ref: str) -> bytes:
         key = ref.removeprefix("mem://")

@@ -12,7 +12,7 @@ import copy
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain import health as health_math
 from shared.domain.models import (
@@ -30,6 +30,9 @@ from shared.domain.models import (
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock
+
+if TYPE_CHECKING:
+    from shared.domain.classification.templates import TemplateExample
 
 # complete_claim of a key with no claim still records "done" for this long (as Firestore).
 DONE_WITHOUT_CLAIM_TTL = timedelta(days=30)
@@ -49,6 +52,7 @@ class InMemoryStateStore:
         self._audit: list[AuditEntry] = []
         self._dead: dict[str, DeadLetter] = {}
         self._rules: dict[str, dict[str, dict[str, Any]]] = {}
+        self._templates: dict[str, dict[str, TemplateExample]] = {}
 
     # tenants / mailboxes
     def put_tenant(self, tenant: Tenant) -> None:
@@ -312,3 +316,17 @@ class InMemoryStateStore:
     def delete_rule_doc(self, tenant_id: TenantId, rule_id: str) -> None:
         with self._lock:
             self._rules.get(tenant_id, {}).pop(rule_id, None)
+
+    # template examples (frozen values: no copies needed)
+    def list_template_examples(self, tenant_id: TenantId) -> list[TemplateExample]:
+        with self._lock:
+            examples = list(self._templates.get(tenant_id, {}).values())
+        return sorted(examples, key=lambda e: (e.created_at, e.id))
+
+    def put_template_example(self, tenant_id: TenantId, example: TemplateExample) -> None:
+        with self._lock:
+            self._templates.setdefault(tenant_id, {})[example.id] = example
+
+    def delete_template_example(self, tenant_id: TenantId, example_id: str) -> None:
+        with self._lock:
+            self._templates.get(tenant_id, {}).pop(example_id, None)

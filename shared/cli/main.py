@@ -15,7 +15,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from shared.cli import admin_cmds, mail_cmds, ops_cmds, run_cmds
+    from shared.cli import admin_cmds, mail_cmds, ops_cmds, run_cmds, template_cmds
 
     parser = argparse.ArgumentParser(
         prog="mailingest",
@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     mail_cmds.register(sub)
     ops_cmds.register(sub)
     run_cmds.register(sub)
+    template_cmds.register(sub)
     # development-only commands (``mailingest run``) from packages installed beside this one
     for plugin in entry_points(group="mailingest.commands"):
         plugin.load()(sub)

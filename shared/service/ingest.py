@@ -16,7 +16,6 @@ Guarantees (architecture.md, "one pipeline, many doorbells"):
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -48,9 +47,10 @@ from shared.errors import (
     RetryableError,
     ServiceUnavailable,
 )
-from shared.ids import event_id, message_id_key
+from shared.ids import TenantId, event_id, message_id_key, raw_blob_key
 from shared.observability import log_labels, redact
 from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
+from shared.service.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class IngestOptions:
     in_flight_timeout: timedelta = timedelta(minutes=5)
     publish_attempts: int = 5
     publish_wait_max_s: float = 8.0
-    rules_cache_s: float = 30.0
+    rules_cache_s: float = 30.0  # how long a tenant's rules and template examples are kept
 
 
 class IngestPipeline:
@@ -109,8 +109,8 @@ class IngestPipeline:
         self._holder = holder
         self._opt = options or IngestOptions()
         self._sleep = sleep
-        self._rules: dict[str, tuple[float, list[TenantRule]]] = {}
-        self._rules_lock = threading.Lock()
+        self._rules = TenantCache(self._load_rules, self._opt.rules_cache_s)
+        self._templates = TenantCache(state.list_template_examples, self._opt.rules_cache_s)
 
     # -- public -------------------------------------------------------------------------
     @property
@@ -296,9 +296,10 @@ class IngestPipeline:
         msgid_key = msgid_claim.key
         try:
             with _port("state store"):
-                rules = self._tenant_rules(mailbox)
+                rules = self._rules.get(mailbox.tenant_id)
+                templates = self._templates.get(mailbox.tenant_id)
             with _message_step():
-                classification = classify(parsed, rules)
+                classification = classify(parsed, rules, templates)
             if classification.skip:
                 self._complete(eid, msgid_key)
                 logger.info(
@@ -355,14 +356,9 @@ class IngestPipeline:
             return MessageIdClaim(key=None, duplicate=True)
         raise ClaimBusy("the same Message-ID is being processed by another worker")
 
-    def _tenant_rules(self, mailbox: Mailbox) -> list[TenantRule]:
-        now = time.monotonic()
-        with self._rules_lock:
-            cached = self._rules.get(mailbox.tenant_id)
-            if cached and now - cached[0] < self._opt.rules_cache_s:
-                return cached[1]
+    def _load_rules(self, tenant_id: TenantId) -> list[TenantRule]:
         rules: list[TenantRule] = []
-        for doc in self._state.list_rule_docs(mailbox.tenant_id):
+        for doc in self._state.list_rule_docs(tenant_id):
             try:
                 rules.append(TenantRule.model_validate(doc))
             except ValueError as exc:
@@ -370,9 +366,14 @@ class IngestPipeline:
                     "invalid tenant rule ignored",
                     extra={"rule_id": doc.get("id"), "error": str(exc)[:300]},
                 )
-        with self._rules_lock:
-            self._rules[mailbox.tenant_id] = (now, rules)
         return rules
+
+    def forget_tenant(self, tenant_id: TenantId) -> None:
+        """Read the tenant's rules and template examples afresh for its next message (they
+        were changed in this process; other processes see a change within
+        ``rules_cache_s``)."""
+        self._rules.forget(tenant_id)
+        self._templates.forget(tenant_id)
 
     def _store_large_parts(self, mailbox: Mailbox, eid: str, parsed: ParsedMessage) -> BodyRefs:
         limit = self._opt.inline_attachment_max_bytes
@@ -487,7 +488,7 @@ class IngestPipeline:
 
     @staticmethod
     def _raw_key(mailbox: Mailbox, eid: str) -> str:
-        return f"raw/{mailbox.tenant_id}/{mailbox.id}/{eid}.eml"
+        return raw_blob_key(mailbox.tenant_id, mailbox.id, eid)
 
     @staticmethod
     def _ms(started: float) -> float:

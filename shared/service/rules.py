@@ -1,6 +1,6 @@
 """A tenant's own classification rules: list, save, delete (audited), and "try it" — the
-label and the rules that fire for a pasted email, with the tenant's rules applied exactly as
-the pipeline applies them."""
+label and the rules that fire for a pasted email, with the tenant's rules (and the template
+examples learned from its corrections) applied exactly as the pipeline applies them."""
 
 from __future__ import annotations
 
@@ -60,7 +60,9 @@ class RuleBook:
             parsed = parse_message(raw, ParseLimits())
         except UnparseableMessage as exc:
             raise ValidationError(f"not an email that can be parsed: {exc}") from None
-        return classify(parsed, self.rules(tenant_id))
+        return classify(
+            parsed, self.rules(tenant_id), self._state.list_template_examples(tenant_id)
+        )
 
     def _audit(
         self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, object]

@@ -37,6 +37,18 @@ def test_round_trip_and_idempotent_overwrite(store: Any) -> None:
     assert store.get_blob(ref) == b"From: a\r\n\r\nhi"
 
 
+def test_the_ref_of_a_key_is_known_without_a_call_and_reads_the_blob(store: Any) -> None:
+    key = "raw/acme/booking/acme.booking.e2.eml"
+    expected = store.ref_for(key)
+    with pytest.raises(NotFound):
+        store.get_blob(expected)  # nothing stored yet: ref_for stores nothing
+    assert store.put_blob(key, b"From: b\r\n\r\nhi", "message/rfc822") == expected
+    assert store.get_blob(store.ref_for(key)) == b"From: b\r\n\r\nhi"
+    assert store.ref_for("raw/acme/booking/other.eml") != expected
+    with pytest.raises(ValidationError):
+        store.ref_for("../escape")
+
+
 def test_missing_blob_is_not_found(store: Any) -> None:
     ref = store.put_blob("k/present", b"x", "text/plain")
     missing = ref.replace("present", "absent")

@@ -21,6 +21,7 @@ from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.firestore.client import WRITE_ID, FirestoreDb, doc_id, raw_id
 from shared.adapters.firestore.errors import mapped
 from shared.domain import health as health_math
+from shared.domain.classification.templates import TemplateExample
 from shared.domain.models import AuditEntry, HealthUpdate, MailboxState, Tenant
 from shared.errors import (
     AlreadyExists,
@@ -69,6 +70,35 @@ def test_document_layout(store: FirestoreStateStore, firestore_client: Any) -> N
     health = _doc(firestore_client, "tenants/acme/mailboxes/booking/state/health")
     assert health["state"] == "idle"
     assert health["buckets"] == {health_math.bucket_key(START): {"processed": 1}}
+
+
+@pytest.mark.integration
+def test_template_examples_live_under_their_tenant_and_a_broken_one_is_left_out(
+    store: FirestoreStateStore, firestore_client: Any
+) -> None:
+    example = TemplateExample(
+        id="t1",
+        sender="allot@partner.example",
+        label="other",
+        subject=("daily", "report", "#"),
+        opening=("booking", "confirmed", "mr", "~"),
+        created_at=START,
+        created_by="cli:ops",
+    )
+    store.put_template_example(T1, example)
+    doc = _doc(firestore_client, "tenants/acme/templates/t1")
+    assert set(doc) == {
+        "id",
+        "sender",
+        "label",
+        "subject",
+        "opening",
+        "created_at",
+        "created_by",
+    }
+    assert doc["opening"] == ["booking", "confirmed", "mr", "~"]
+    firestore_client.document("tenants/acme/templates/t0").set({"id": "t0", "label": 3})
+    assert store.list_template_examples(T1) == [example]
 
 
 @pytest.mark.integration

@@ -1,17 +1,18 @@
 """One contract for every StateStore: the in-memory one and Firestore on the emulator.
 
-Part 1: tenants, mailboxes, cursors, audit, dead letters, rules. Part 2 (leases, claims,
-health) is test_state_store_coordination.py; Firestore-only properties (document layout,
-TTL fields, bounded calls, error boundary) are in test_firestore_state.py.
+Part 1: tenants, mailboxes, cursors, audit, dead letters, rules, template examples. Part 2
+(leases, claims, health) is test_state_store_coordination.py; Firestore-only properties
+(document layout, TTL fields, bounded calls, error boundary) are in test_firestore_state.py.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from shared.domain.classification.templates import TemplateExample
 from shared.domain.models import (
     AfterProcessing,
     AuditEntry,
@@ -115,6 +116,11 @@ def test_tenants_never_see_each_others_data(env: Env) -> None:
     store.put_rule_doc(T1, "r1", {"id": "r1", "name": "acme only"})
     assert store.list_rule_docs(T2) == []
     assert store.list_rule_docs(T1) == [{"id": "r1", "name": "acme only"}]
+
+    store.put_template_example(T1, example("t1", clock.now()))
+    assert store.list_template_examples(T2) == []
+    store.delete_template_example(T2, "t1")  # another tenant's id: nothing of T1's goes
+    assert [e.id for e in store.list_template_examples(T1)] == ["t1"]
 
     store.append_audit(AuditEntry(tenant_id=T1, actor="a", action="x", target="t", at=clock.now()))
     assert store.list_audit(T2) == []
@@ -261,6 +267,37 @@ def test_rules_crud(env: Env) -> None:
     assert store.list_rule_docs(T1)[1] == {"id": "b", "priority": 9}
     store.delete_rule_doc(T1, "a")
     assert [d["id"] for d in store.list_rule_docs(T1)] == ["b"]
+
+
+def example(eid: str, at: datetime, label: str = "other") -> TemplateExample:
+    return TemplateExample(
+        id=eid,
+        sender="allot@partner.example",
+        label=label,
+        subject=("daily", "allotment", "report", "#"),
+        opening=("booking", "confirmed", "mr", "~", "ref", "#"),
+        created_at=at,
+        created_by="cli:ops",
+    )
+
+
+def test_template_examples_crud_oldest_first(env: Env) -> None:
+    store, clock = env
+    assert store.list_template_examples(T1) == []
+    later = example("b", clock.now() + timedelta(minutes=1))
+    store.put_template_example(T1, later)
+    store.put_template_example(T1, example("a", clock.now()))
+    listed = store.list_template_examples(T1)
+    assert [e.id for e in listed] == ["a", "b"]
+    assert listed[1] == later  # every field round-trips
+    store.put_template_example(T1, example("a", clock.now() + timedelta(minutes=2), "booking"))
+    assert [(e.id, e.label) for e in store.list_template_examples(T1)] == [
+        ("b", "other"),
+        ("a", "booking"),
+    ]  # replaced, not added
+    store.delete_template_example(T1, "b")
+    store.delete_template_example(T1, "never-there")
+    assert [e.id for e in store.list_template_examples(T1)] == ["a"]
 
 
 def test_find_mailboxes_by_provider_and_address_across_tenants(env: Env) -> None:

@@ -46,6 +46,8 @@ def test_help_lists_the_commands() -> None:
         "health",
         "resync",
         "audit",
+        "label",
+        "templates",
     ):
         assert command in out
 
@@ -140,3 +142,94 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     imap = cli("resync", "acme", "booking", env=env)
     assert imap.returncode == 2
     assert "watcher" in imap.stdout
+
+
+@pytest.mark.integration
+def test_label_teaches_a_template_and_templates_list_and_delete_it(
+    firestore_client: Any, tmp_path: Path
+) -> None:
+    """Issue 13 item 3 from the terminal: events ingested by the real pipeline (Firestore,
+    raw MIME in a local blob directory), corrected with `mailingest label`."""
+    from email.message import EmailMessage
+
+    from mailingest_dev.clock import FakeClock
+    from shared.adapters.blobs import LocalDirBlobStore
+    from shared.adapters.firestore import FirestoreStateStore
+    from shared.adapters.memory_sinks import InMemoryEventSink
+    from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
+    from shared.ids import MailboxId, TenantId
+    from shared.service.ingest import IngestOptions, IngestPipeline
+
+    env = {
+        "MAILINGEST_SECRETS_BACKEND": "memory",
+        "MAILINGEST_EVENTS_BACKEND": "memory",
+        "MAILINGEST_BLOBS_BACKEND": "local",
+        "MAILINGEST_BLOB_DIR": str(tmp_path / "blobs"),
+    }
+    state = FirestoreStateStore(firestore_client, FakeClock())
+    sink = InMemoryEventSink()
+    pipeline = IngestPipeline(
+        state,
+        sink,
+        LocalDirBlobStore(tmp_path / "blobs"),
+        FakeClock(),
+        holder="test",
+        options=IngestOptions(rules_cache_s=0),  # corrections come from another process
+    )
+    for tenant in ("acme", "globex"):
+        state.put_tenant(Tenant(id=TenantId(tenant), name=tenant))
+    box = Mailbox(
+        tenant_id=TenantId("acme"),
+        id=MailboxId("booking"),
+        provider=Provider.IMAP,
+        address="booking@acme.example",
+        host="127.0.0.1",
+        tls=TlsMode.PLAIN,
+        secret_ref="x",
+    )
+    state.put_mailbox(box)
+
+    def ingest(uid: str, ref: str, name: str) -> tuple[str, dict[str, Any]]:
+        msg = EmailMessage()
+        msg["From"] = "Allotment Desk <allot@partner.example>"
+        msg["Subject"] = f"Daily allotment report {ref}"
+        msg.set_content(
+            f"Allotment usage for {uid}.08.2026.\nBooking confirmed: Mr {name}, ref {ref}.\n"
+        )
+        result = pipeline.ingest(box, uid, msg.as_bytes())
+        return result.event_id, json.loads(sink.messages[-1].data)["classification"]
+
+    eid, first = ingest("11", "55120", "Smith")
+    assert first["label"] == "booking"
+
+    refused = cli("label", eid, "other", "--tenant", "globex", env=env)
+    assert refused.returncode == 1
+    assert "not found in tenant globex" in refused.stderr
+    assert cli("label", eid, "spam", env=env).returncode == 2  # not a label: usage error
+    unknown = cli("label", "no-such-event", "other", env=env)
+    assert (unknown.returncode, "not an event id" in unknown.stderr) == (1, True)
+
+    labelled = cli("label", eid, "other", env=env)
+    assert labelled.returncode == 0, labelled.stderr
+    assert "booking -> other" in labelled.stdout
+    (row,) = [
+        json.loads(line)
+        for line in cli("templates", "list", "acme", "--json", env=env).stdout.splitlines()
+    ]
+    assert (row["sender"], row["label"]) == ("allot@partner.example", "other")
+    assert f"template:{row['id']}" in labelled.stdout
+    assert cli("templates", "list", "globex", env=env).stdout == ""
+    trail = cli("audit", "acme", env=env).stdout.splitlines()
+    assert [line.split("\t")[2] for line in trail] == ["template.correct"]
+    assert "Smith" not in trail[0]
+
+    _, later = ingest("19", "77312", "Kowalski")
+    assert (later["label"], later["rules"][0]) == ("other", f"template:{row['id']}")
+
+    not_theirs = cli("templates", "delete", "globex", row["id"], env=env)
+    assert not_theirs.returncode == 1
+    deleted = cli("templates", "delete", "acme", row["id"], env=env)
+    assert deleted.returncode == 0, deleted.stderr
+    assert cli("templates", "list", "acme", env=env).stdout == ""
+    _, after = ingest("23", "80011", "Nowak")
+    assert after["label"] == "booking"

@@ -323,6 +323,27 @@ def test_a_state_store_failure_while_dead_lettering_is_retryable() -> None:
     )
 
 
+def test_template_examples_that_cannot_be_read_give_the_message_back() -> None:
+    env = Env()
+    calls: list[str] = []
+
+    def down(tenant: str) -> list[object]:
+        calls.append(tenant)
+        raise ServiceUnavailable("firestore: deadline exceeded")
+
+    env.state.list_template_examples = down  # type: ignore[method-assign,assignment]
+    env.pipeline = IngestPipeline(env.state, env.sink, env.blobs, env.clock, holder="w1")
+    with pytest.raises(RetryableError, match="deadline exceeded"):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    assert calls == ["acme"]
+    assert env.published() == []
+    assert env.state.list_dead_letters(TenantId("acme")) == []
+    eid = event_id(MAILBOX.tenant_id, MAILBOX.id, "1/1")
+    assert env.state.claim(eid, "w2", timedelta(days=1), timedelta(minutes=5)) == (
+        ClaimOutcome.CLAIMED
+    )
+
+
 def _pieces(total: int, piece: int, fail_after: int | None = None) -> Iterator[bytes]:
     head = b"From: a@hotel.example\r\nSubject: huge\r\n\r\n"
     data = head + b"x" * (total - len(head))

@@ -67,7 +67,7 @@ class GcsBlobStore:
             blob.upload_from_string(
                 data, content_type=content_type, timeout=self._timeout, retry=self._retry()
             )
-        return f"gs://{self._bucket_name}/{key}"
+        return self.ref_for(key)
 
     def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
         """A resumable upload fed chunk by chunk: at most ``STREAM_CHUNK`` bytes are held
@@ -99,6 +99,10 @@ class GcsBlobStore:
                 with contextlib.suppress(Exception):  # best effort: sessions expire anyway
                     writer.terminate()
             raise
+        return self.ref_for(key)
+
+    def ref_for(self, key: str) -> str:
+        check_blob_key(key)
         return f"gs://{self._bucket_name}/{key}"
 
     def get_blob(self, ref: str) -> bytes:

@@ -39,6 +39,9 @@ class LocalDirBlobStore:
             raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
         return path.as_uri()
 
+    def ref_for(self, key: str) -> str:
+        return self._path(key).as_uri()
+
     def get_blob(self, ref: str) -> bytes:
         # refs come from Path.as_uri(), which percent-encodes (RFC 8089): decode, not strip
         uri = urlsplit(ref)

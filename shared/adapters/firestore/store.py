@@ -8,6 +8,7 @@ Document layout (prefix = the optional collection prefix):
 - ``{prefix}tenants/{t}/mailboxes/{m}/state/health``  latest values + hourly buckets
 - ``{prefix}tenants/{t}/audit/{auto}``             AuditEntry
 - ``{prefix}tenants/{t}/rules/{id}``               rule document
+- ``{prefix}tenants/{t}/templates/{id}``           template example (masked tokens, label)
 - ``{prefix}leases/{name}``                        Lease (TTL on ``expires_at``)
 - ``{prefix}replicas/{holder}``                   Member heartbeat (TTL on ``expires_at``)
 - ``{prefix}dedupe/{key}``                         claim (TTL on ``expires_at``)
@@ -31,6 +32,7 @@ from shared.adapters.firestore.health import FirestoreHealth
 from shared.adapters.firestore.leases import FirestoreLeases
 from shared.adapters.firestore.mailboxes import FirestoreMailboxes
 from shared.adapters.firestore.rules import FirestoreRules
+from shared.adapters.firestore.templates import FirestoreTemplates
 from shared.adapters.firestore.tenants import FirestoreTenants
 from shared.ports import Clock
 
@@ -45,6 +47,7 @@ class FirestoreStateStore(
     FirestoreAudit,
     FirestoreDeadLetters,
     FirestoreRules,
+    FirestoreTemplates,
 ):
     def __init__(
         self,

@@ -93,12 +93,6 @@ def remember(
     return tuple(kept[-MAX_EXAMPLES:])
 
 
-def _similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
 def match(
     parsed: ParsedMessage, examples: Sequence[TemplateExample]
 ) -> tuple[TemplateExample, float] | None:
@@ -114,13 +108,34 @@ def match(
     masked_subject = mask(subject)
     opening = mask((parsed.new_text or parsed.text)[:OPENING_CHARS])
     best: tuple[TemplateExample, float] | None = None
+    scores: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
     for example in candidates:
-        score = SUBJECT_WEIGHT * _similarity(masked_subject, example.subject) + (
-            1 - SUBJECT_WEIGHT
-        ) * _similarity(opening, example.opening)
+        shape = (example.subject, example.opening)
+        if shape not in scores:  # corrections of one template mask alike: score it once
+            floor = max(MIN_SIMILARITY, best[1] if best else 0.0)
+            scores[shape] = _score(masked_subject, opening, example, floor)
+        score = scores[shape]
         if score >= MIN_SIMILARITY and (best is None or score > best[1]):
             best = (example, score)
     return best
+
+
+def _score(
+    subject: Sequence[str], opening: Sequence[str], example: TemplateExample, floor: float
+) -> float:
+    """The weighted similarity, or 0.0 as soon as cheap upper bounds (the sequences' lengths,
+    then their shared tokens) show it cannot reach ``floor``: one sender may have hundreds
+    of examples, and the full comparison is quadratic in the tokens."""
+    pairs = (
+        (SUBJECT_WEIGHT, subject, example.subject),
+        (1 - SUBJECT_WEIGHT, opening, example.opening),
+    )
+    matchers = [(w, SequenceMatcher(None, a, b, autojunk=False)) for w, a, b in pairs if a or b]
+    empty = sum(w for w, a, b in pairs if not a and not b)  # two empty texts are alike
+    for bound in (SequenceMatcher.real_quick_ratio, SequenceMatcher.quick_ratio):
+        if empty + sum(w * bound(m) for w, m in matchers) < floor:
+            return 0.0
+    return empty + sum(w * m.ratio() for w, m in matchers)
 
 
 def apply_templates(

@@ -4,16 +4,26 @@ explained as template:<id>; other senders and other templates keep their own lab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from difflib import SequenceMatcher
 from email.message import EmailMessage
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shared.domain.classification import classify
 from shared.domain.classification.templates import (
     MAX_EXAMPLES,
+    MIN_SIMILARITY,
+    OPENING_CHARS,
+    SUBJECT_WEIGHT,
     TemplateExample,
     mask,
+    match,
     remember,
 )
+from shared.domain.classification.text import strip_prefixes
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import parse_message
 
@@ -90,3 +100,87 @@ def test_examples_are_bounded_and_replaced_by_id() -> None:
     examples = remember(examples, edited)
     assert len(examples) == MAX_EXAMPLES
     assert [e.label for e in examples if e.id == "ex5"] == ["booking"]
+
+
+def _reference_match(
+    message: ParsedMessage, examples: list[TemplateExample]
+) -> tuple[str, float] | None:
+    """The plain definition: every example of the sender compared in full."""
+
+    def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+        if not a and not b:
+            return 1.0
+        return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+    sender = message.from_.address.lower() if message.from_ else ""
+    subject = mask(strip_prefixes(message.subject)[0])
+    opening = mask((message.new_text or message.text)[:OPENING_CHARS])
+    best: tuple[str, float] | None = None
+    for e in examples:
+        if e.sender != sender:
+            continue
+        score = SUBJECT_WEIGHT * similarity(subject, e.subject) + (1 - SUBJECT_WEIGHT) * similarity(
+            opening, e.opening
+        )
+        if score >= MIN_SIMILARITY and (best is None or score > best[1]):
+            best = (e.id, score)
+    return best
+
+
+_WORDS = st.sampled_from(["allotment", "report", "booking", "confirmed", "rooms", "for", "ref"])
+_TEXT = st.lists(st.one_of(_WORDS, st.integers(0, 99999).map(str)), max_size=30).map(" ".join)
+
+
+@given(texts=st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=12), data=st.data())
+def test_the_cheap_bounds_never_change_which_example_matches(
+    texts: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    # one of the examples' own texts with a word more now and then: close calls are common
+    query = data.draw(
+        st.one_of(
+            st.tuples(_TEXT, _TEXT),
+            st.tuples(st.sampled_from(texts), _WORDS).map(
+                lambda t: (t[0][0], t[0][1] + " " + t[1])
+            ),
+        )
+    )
+    examples = [
+        TemplateExample.from_correction(
+            f"ex{i}",
+            parsed(subject, body),
+            "other",
+            created_at=T0 + timedelta(minutes=i),
+            created_by="ops",
+        )
+        for i, (subject, body) in enumerate(texts)
+    ]
+    examples += examples[:2]  # repeated shapes are scored once
+    message = parsed(*query)
+    found = match(message, examples)
+    expected = _reference_match(message, examples)
+    assert (found[0].id, found[1]) == expected if found else expected is None
+
+
+def test_a_sender_with_hundreds_of_examples_still_matches_the_best_one() -> None:
+    examples = [
+        TemplateExample.from_correction(
+            f"ex{i}",
+            parsed(f"Allotment report {'abcdefghij'[i % 10]}", f"Rooms used {i} {'xyz' * (i % 7)}"),
+            "other",
+            created_at=T0 + timedelta(minutes=i),
+            created_by="ops",
+        )
+        for i in range(300)
+    ]
+    examples.append(
+        TemplateExample.from_correction(
+            "exact",
+            report("55120", "Smith", "12.08.2026"),
+            "cancellation",
+            created_at=T0,
+            created_by="ops",
+        )
+    )
+    found = match(report("90001", "Lee", "01.01.2027"), examples)
+    assert found is not None
+    assert (found[0].id, found[0].label, found[1]) == ("exact", "cancellation", 1.0)
