@@ -312,8 +312,10 @@ def scale(base: Path) -> dict[str, Figure]:
             return watcher, thread
 
         def all_idle(since: datetime) -> tuple[int, float]:
-            """Mailboxes in IDLE on a connection made after ``since``, and the seconds taken."""
-            started, idle = time.monotonic(), 0
+            """Mailboxes in IDLE on a connection made after ``since``, and the seconds from
+            ``since`` until all were."""
+            idle = 0
+            started = time.monotonic() - (clock.now() - since).total_seconds()
             deadline = started + 600
             while time.monotonic() < deadline:
                 now = clock.now()
@@ -334,8 +336,9 @@ def scale(base: Path) -> dict[str, Figure]:
             return idle, time.monotonic() - started
 
         before = rss_kb()
+        started_at = clock.now()
         watcher, thread = start_watcher("s#1")
-        idle, connect_all = all_idle(clock.now())
+        idle, connect_all = all_idle(started_at)
         after = rss_kb()
         cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
         time.sleep(10)
