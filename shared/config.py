@@ -31,6 +31,8 @@ class WatcherSettings:
     reload_s: float = 2.0
     ca_file: Path | None = None
     health_port: int = 0  # PORT: /healthz (Cloud Run sets it); 0 = any free port
+    connect_rate: float = 10.0  # new connections per second to one server
+    server_connect_rates: dict[str, float] = field(default_factory=dict)  # host -> rate
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,25 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
         health_port=r.number("PORT", 0, 0, 65535),
+        connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", 10.0, 0.01, 10_000),
+        server_connect_rates=_rates(r, "MAILINGEST_SERVER_CONNECT_RATES"),
     )
+
+
+def _rates(r: EnvReader, name: str) -> dict[str, float]:
+    """``host=rate,host=rate`` (connections per second to that server)."""
+    rates: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in (r.get(name) or "").split(","))):
+        host, sep, raw = item.partition("=")
+        try:
+            rate = float(raw)
+        except ValueError:
+            rate = 0.0
+        if not sep or not host.strip() or not 0 < rate <= 10_000:
+            r.problem(f"{name}: {item!r} is not host=rate with a rate in 0..10000 per second")
+            continue
+        rates[host.strip().lower()] = rate
+    return rates
 
 
 def _gmail(r: EnvReader, project: str) -> GmailSettings:

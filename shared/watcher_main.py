@@ -39,11 +39,15 @@ def _health_server(watcher: Watcher, port: int) -> http.server.ThreadingHTTPServ
 
 
 def watcher_options(settings: WatcherSettings) -> WatcherOptions:
+    defaults = WatcherOptions()
     return WatcherOptions(
         idle_refresh_s=settings.idle_refresh_s,
         lease_ttl_s=settings.lease_ttl_s,
         reload_s=settings.reload_s,
         ca_file=settings.ca_file,
+        connect_rate_per_server=settings.connect_rate,
+        # the built-in rates for the big providers, overridden or extended by the variable
+        server_connect_rates={**defaults.server_connect_rates, **settings.server_connect_rates},
     )
 
 

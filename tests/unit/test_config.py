@@ -70,3 +70,27 @@ def test_the_watcher_variables_are_read_and_checked_with_the_rest() -> None:
         "MAILINGEST_IDLE_REFRESH_S",
         "MAILINGEST_LEASE_TTL_S",
     ]
+
+
+def test_connect_rates_are_read_merged_over_the_built_in_ones_and_checked() -> None:
+    from shared.watcher_main import watcher_options
+
+    env = {
+        "GOOGLE_CLOUD_PROJECT": "p",
+        "MAILINGEST_BLOB_BUCKET": "raw",
+        "MAILINGEST_CONNECT_RATE": "2.5",
+        "MAILINGEST_SERVER_CONNECT_RATES": "Mail.Hotel.Example=1, imap.gmail.com=80",
+    }
+    options = watcher_options(Settings.from_env(env).watcher)
+    assert options.connect_rate_per_server == 2.5
+    assert options.server_connect_rates == {
+        "imap.gmail.com": 80.0,  # overridden
+        "pop.gmail.com": 50.0,  # built in
+        "outlook.office365.com": 50.0,
+        "mail.hotel.example": 1.0,  # added, case-folded
+    }
+    bad = {**env, "MAILINGEST_SERVER_CONNECT_RATES": "imap.gmail.com,x=fast,y=-1,z=5"}
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(bad)
+    assert len(info.value.problems) == 3
+    assert all(p.startswith("MAILINGEST_SERVER_CONNECT_RATES: ") for p in info.value.problems)

@@ -20,6 +20,7 @@ from shared.service.watcher.backoff import Backoff
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.imap_sync import ImapSync
 from shared.service.watcher.options import WatcherOptions
+from shared.service.watcher.pacing import ConnectPacer
 from shared.service.watcher.pop3_sync import Pop3Sync
 
 logger = logging.getLogger(__name__)
@@ -28,10 +29,12 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class MailAccess:
     """How a worker reaches its mailbox: the credentials to log in with (fetched at every
-    connect) and the sources that open a session with them."""
+    connect), the sources that open a session with them, and the pace of new connections
+    per server."""
 
     credentials: CredentialProvider
     sources: MailSources
+    pacer: ConnectPacer | None = None  # whose turn it is to connect to a server (None: any)
 
 
 class MailboxWorker:
@@ -54,6 +57,7 @@ class MailboxWorker:
         self._clock = clock
         self._opt = options
         self._caps = caps
+        self._pacer = access.pacer
         self._stop = threading.Event()
         self._source: MailSource | None = None
         # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
@@ -109,6 +113,9 @@ class MailboxWorker:
                         )
                     continue
                 waiting_reported = False
+                if self._pacer and not self._pacer.wait_turn(m.host or "", self._stop):
+                    slot.release()  # stopped while waiting for a turn to connect
+                    break
                 try:
                     delay = self._session(backoff)
                 finally:

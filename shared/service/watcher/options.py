@@ -57,6 +57,18 @@ class WatcherOptions:
     account_caps: dict[str, int] = field(
         default_factory=lambda: {"imap.gmail.com": 15, "pop.gmail.com": 15}
     )
+    # new connections per second per server (``pacing``): after a restart thousands of
+    # mailboxes come back without tripping a server's rate limit or abuse protection; a
+    # tenant's own server gets the default, the big providers more
+    connect_rate_per_server: float = 10.0
+    connect_burst: int = 20
+    server_connect_rates: dict[str, float] = field(
+        default_factory=lambda: {
+            "imap.gmail.com": 50.0,
+            "pop.gmail.com": 50.0,
+            "outlook.office365.com": 50.0,
+        }
+    )
     # a UIDVALIDITY change voids every UID: re-read at most the newest N messages (the
     # pipeline's Message-ID guard drops those already published)
     resync_max: int = 1000

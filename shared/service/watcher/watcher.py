@@ -31,6 +31,7 @@ from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.lease_keeper import LeaseKeeper
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
+from shared.service.watcher.pacing import ConnectPacer
 from shared.service.watcher.spread import Spread
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class Watcher:
             )
         self._state = state
         self._pipeline = pipeline
-        self._access = MailAccess(credentials, sources)
+
         self._clock = clock
         self.holder = holder
         self._opt = options or WatcherOptions()
@@ -70,6 +71,12 @@ class Watcher:
             server_overrides=self._opt.server_caps,
             per_account=self._opt.account_caps,
         )
+        pacer = ConnectPacer(
+            self._opt.connect_rate_per_server,
+            burst=self._opt.connect_burst,
+            server_rates=self._opt.server_connect_rates,
+        )
+        self._access = MailAccess(credentials, sources, pacer)
         self._keeper = LeaseKeeper(
             state, holder, self._opt.lease_ttl_s, held=self._held, on_lost=self._lease_lost
         )

@@ -4,6 +4,7 @@ IDLE doorbells, announcements during a sync, the hand-off order, reconnects and 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from shared.service.ingest import IngestPipeline, IngestResult
 from shared.service.watcher import WatcherOptions
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
+from shared.service.watcher.pacing import ConnectPacer
 from tests.unit.watcher.fakes import FakeFolder, FakeSources, RecordingPipeline, StaticCredentials
 from tests.unit.watcher.test_worker_and_supervisor import wait_for
 
@@ -64,6 +66,7 @@ def run() -> Iterator[Callable[..., Run]]:
         mailbox: Mailbox = MAILBOX,
         pipeline: RecordingPipeline | None = None,
         options: WatcherOptions = FAST,
+        pacer: ConnectPacer | None = None,
     ) -> Run:
         clock = SystemClock()
         store = InMemoryStateStore(clock)
@@ -74,7 +77,7 @@ def run() -> Iterator[Callable[..., Run]]:
             mailbox,
             cursors=store,
             pipeline=cast(IngestPipeline, pipeline),
-            access=MailAccess(StaticCredentials(), sources),
+            access=MailAccess(StaticCredentials(), sources, pacer),
             reporter=reporter,
             clock=clock,
             options=options,
@@ -199,3 +202,20 @@ def test_a_pop3_message_over_the_limit_is_streamed_by_its_list_size(
     assert 2 not in folder.fetched
     assert folder.after_actions == [1, 2, 3]
     assert r.cursor() == {"seen_uidls": ["1", "2", "3"]}
+
+
+def test_a_worker_waits_for_its_turn_to_connect_and_stays_stoppable(
+    run: Callable[..., Run],
+) -> None:
+    """Connect pacing (issue 15 item 4): no session opens before the server's turn, and a
+    worker stopped while it waits ends at once."""
+    pacer = ConnectPacer(0.001, burst=1)
+    assert MAILBOX.host is not None
+    assert pacer.reserve(MAILBOX.host) == 0.0  # another worker took the turn: next in 1,000 s
+    r = run(FakeFolder(7, [1]), pacer=pacer)
+    time.sleep(0.5)
+    assert r.sources.opened == []
+    r.worker.stop()
+    r.worker.join(timeout=5)
+    assert not r.worker.alive
+    assert r.sources.opened == []
