@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.firestore.client import FirestorePart, doc_id, without_write_id
-from shared.adapters.firestore.errors import mapped
 from shared.domain.models import Lease
 from shared.errors import ConflictError
 
@@ -53,8 +52,7 @@ class FirestoreLeases(FirestorePart):
         raise ConflictError(f"lease {name} kept changing while being released")
 
     def list_leases(self) -> list[Lease]:
-        with mapped("list leases"):
-            docs = [s.to_dict() for s in self._db.top("leases").stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(self._db.top("leases"), "list leases")]
         leases = (Lease.model_validate(without_write_id(d)) for d in docs)
         return sorted(leases, key=lambda lease: lease.name)
 
