@@ -29,6 +29,7 @@ class WatcherSettings:
     idle_refresh_s: int = 300
     lease_ttl_s: int = 20
     reload_s: float = 2.0
+    relist_s: float = 600.0
     ca_file: Path | None = None
     health_port: int = 0  # PORT: /healthz (Cloud Run sets it); 0 = any free port
     connect_rate: float = 10.0  # new connections per second to one server
@@ -225,6 +226,7 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         idle_refresh_s=r.number("MAILINGEST_IDLE_REFRESH_S", 300, 10, 29 * 60),
         lease_ttl_s=r.number("MAILINGEST_LEASE_TTL_S", 20, 5, 600),
         reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
+        relist_s=r.seconds("MAILINGEST_RELIST_S", 600.0, 1, 86400),
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
         health_port=r.number("PORT", 0, 0, 65535),
         connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", 10.0, 0.01, 10_000),

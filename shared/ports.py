@@ -17,7 +17,7 @@ and what each port's docstring names besides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -75,6 +75,40 @@ class MailboxStore(Protocol):
     def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
         """Every tenant's mailboxes of ``provider`` with this address (case-insensitive):
         how a Gmail push, which names only the account, finds its mailboxes."""
+        ...
+
+
+@dataclass(frozen=True)
+class MailboxChanges:
+    """One delivery of a mailbox feed. ``complete``: ``updated`` is every mailbox there is
+    (the first delivery of a subscription; a mailbox not in it is gone); otherwise the
+    mailboxes added or changed (a disabled one is a change) and the keys
+    (``tenant/mailbox``) of those removed since the previous delivery."""
+
+    updated: tuple[Mailbox, ...] = ()
+    removed: tuple[str, ...] = ()
+    complete: bool = False
+
+
+class MailboxSubscription(Protocol):
+    @property
+    def active(self) -> bool:
+        """False once the feed has ended for good (closed, or an error it could not recover
+        from): changes are no longer delivered; subscribe again."""
+        ...
+
+    def close(self) -> None:
+        """Stop the deliveries; never raises."""
+        ...
+
+
+class MailboxFeed(Protocol):
+    def watch_mailboxes(self, on_changes: Callable[[MailboxChanges], None]) -> MailboxSubscription:
+        """Every tenant's mailboxes as they change: first one ``complete`` delivery, then each
+        change, in order, possibly on another thread (``on_changes`` must be quick and
+        thread-safe: hand them to a queue). A dropped connection is resumed inside the feed
+        without losing changes; an error it cannot recover from ends the subscription
+        (``active`` turns False). Raises ServiceUnavailable when it cannot start."""
         ...
 
 
@@ -224,6 +258,7 @@ class TemplateStore(Protocol):
 class StateStore(
     TenantStore,
     MailboxStore,
+    MailboxFeed,
     CursorStore,
     LeaseStore,
     MemberStore,

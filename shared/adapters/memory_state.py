@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +29,33 @@ from shared.domain.models import (
 )
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
-from shared.ports import ClaimOutcome, Clock
+from shared.ports import ClaimOutcome, Clock, MailboxChanges
 
 if TYPE_CHECKING:
     from shared.domain.classification.templates import TemplateExample
 
 # complete_claim of a key with no claim still records "done" for this long (as Firestore).
 DONE_WITHOUT_CLAIM_TTL = timedelta(days=30)
+
+
+class MemoryMailboxSubscription:
+    """A subscription to the in-memory store's mailbox changes, delivered synchronously by
+    the writer (under the store's lock, so in order)."""
+
+    def __init__(
+        self, store: InMemoryStateStore, on_changes: Callable[[MailboxChanges], None]
+    ) -> None:
+        self._store = store
+        self.on_changes = on_changes
+        self._active = True
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def close(self) -> None:
+        self._active = False
+        self._store._unsubscribe(self)
 
 
 class InMemoryStateStore:
@@ -53,6 +73,7 @@ class InMemoryStateStore:
         self._dead: dict[str, DeadLetter] = {}
         self._rules: dict[str, dict[str, dict[str, Any]]] = {}
         self._templates: dict[str, dict[str, TemplateExample]] = {}
+        self._feeds: list[MemoryMailboxSubscription] = []
 
     # tenants / mailboxes
     def put_tenant(self, tenant: Tenant) -> None:
@@ -73,6 +94,7 @@ class InMemoryStateStore:
     def put_mailbox(self, mailbox: Mailbox) -> None:
         with self._lock:
             self._mailboxes[(mailbox.tenant_id, mailbox.id)] = mailbox
+            self._notify(MailboxChanges(updated=(mailbox,)))
 
     def get_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Mailbox:
         with self._lock:
@@ -99,9 +121,30 @@ class InMemoryStateStore:
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:
         with self._lock:
             key = (tenant_id, mailbox_id)
-            self._mailboxes.pop(key, None)
+            removed = self._mailboxes.pop(key, None)
             self._cursors.pop(key, None)
             self._health.pop(key, None)
+            if removed is not None:
+                self._notify(MailboxChanges(removed=(removed.key,)))
+
+    def watch_mailboxes(
+        self, on_changes: Callable[[MailboxChanges], None]
+    ) -> MemoryMailboxSubscription:
+        subscription = MemoryMailboxSubscription(self, on_changes)
+        with self._lock:
+            every = tuple(sorted(self._mailboxes.values(), key=lambda m: m.key))
+            on_changes(MailboxChanges(updated=every, complete=True))
+            self._feeds.append(subscription)
+        return subscription
+
+    def _unsubscribe(self, subscription: MemoryMailboxSubscription) -> None:
+        with self._lock:
+            if subscription in self._feeds:
+                self._feeds.remove(subscription)
+
+    def _notify(self, changes: MailboxChanges) -> None:
+        for subscription in list(self._feeds):
+            subscription.on_changes(changes)
 
     # cursors
     def get_cursor(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Cursor:

@@ -81,6 +81,10 @@ def _reset(sock: socket.socket) -> None:
         # linger on, 0 s: close sends RST, as a dead server's host does
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     with contextlib.suppress(OSError):
+        # wakes a thread blocked in recv on it: until it returns, close() alone sends
+        # nothing and the peer sees a silent, open connection
+        sock.shutdown(socket.SHUT_RD)
+    with contextlib.suppress(OSError):
         sock.close()
 
 

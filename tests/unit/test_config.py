@@ -62,7 +62,8 @@ def test_the_watcher_variables_are_read_and_checked_with_the_rest() -> None:
     }
     watcher = Settings.from_env(env).watcher
     assert (watcher.idle_refresh_s, watcher.reload_s, watcher.health_port) == (120, 0.5, 8080)
-    assert watcher.lease_ttl_s == 20
+    assert (watcher.lease_ttl_s, watcher.relist_s) == (20, 600)
+    assert Settings.from_env({**env, "MAILINGEST_RELIST_S": "900"}).watcher.relist_s == 900
     bad = {**env, "MAILINGEST_IDLE_REFRESH_S": "3600", "MAILINGEST_LEASE_TTL_S": "soon"}
     with pytest.raises(ConfigError) as info:
         Settings.from_env(bad)

@@ -29,6 +29,5 @@ class FirestoreAudit(FirestorePart):
             .order_by("at", direction=firestore.Query.DESCENDING)
             .limit(limit)
         )
-        with mapped("list audit"):
-            docs = [s.to_dict() for s in query.stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(query, "list audit")]
         return [AuditEntry.model_validate(d) for d in docs]

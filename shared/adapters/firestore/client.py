@@ -18,8 +18,10 @@ carries a random ``write_id``; when the precondition fails we re-read, and if th
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
@@ -68,6 +70,28 @@ def raw_id(document_id: str) -> str:
     return unquote(document_id)
 
 
+class ReadCounter:
+    """Documents read, by operation, as Firestore bills them (one per document a get or a
+    query returns, one per document a listener delivers): ``make bench`` reports them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def add(self, operation: str, documents: int = 1) -> None:
+        with self._lock:
+            self._counts[operation] += documents
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counts.values())
+
+
 @dataclass
 class FirestoreDb:
     """The client plus our conventions. ``prefix`` namespaces the top-level collections
@@ -78,6 +102,7 @@ class FirestoreDb:
     prefix: str = ""
     timeout_s: float = DEFAULT_TIMEOUT_S
     retry: Retry = field(init=False)
+    reads: ReadCounter = field(init=False, default_factory=ReadCounter)
 
     def __post_init__(self) -> None:
         # Each call retries transient errors with backoff, all within timeout_s; then the
@@ -111,8 +136,17 @@ class FirestoreDb:
 
     # -- reads and conditional writes ---------------------------------------------------
     def get(self, ref: DocumentReference, operation: str) -> Snapshot:
+        self.reads.add(operation)
         with mapped(operation):
             return ref.get(**self.call())
+
+    def stream(self, query: Any, operation: str) -> list[Snapshot]:
+        """Every document ``query`` returns (a query or a collection), read and counted."""
+        with mapped(operation):
+            snaps: Iterable[Snapshot] = query.stream(**self.list_call())
+            found = list(snaps)
+        self.reads.add(operation, max(1, len(found)))  # an empty answer is billed as one
+        return found
 
     def write_if_unchanged(
         self,

@@ -30,8 +30,7 @@ class FirestoreDeadLetters(FirestorePart):
             # ordered here rather than by the server: an equality filter alone needs no
             # composite index
             query = query.where(filter=FieldFilter("tenant_id", "==", tenant_id))  # type: ignore[assignment]
-        with mapped("list dead letters"):
-            docs = [s.to_dict() for s in query.stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(query, "list dead letters")]
         letters = [DeadLetter.model_validate(d) for d in docs]
         return sorted(letters, key=lambda d: d.last_failed_at)
 

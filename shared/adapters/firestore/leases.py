@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.firestore.client import FirestoreDb, doc_id, without_write_id
-from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.members import FirestoreMembers, member_live
 from shared.domain.models import Lease
 from shared.errors import ConflictError
@@ -61,8 +60,7 @@ class FirestoreLeases(FirestoreMembers):
         raise ConflictError(f"lease {name} kept changing while being released")
 
     def list_leases(self) -> list[Lease]:
-        with mapped("list leases"):
-            docs = [s.to_dict() for s in self._db.top("leases").stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(self._db.top("leases"), "list leases")]
         leases = (Lease.model_validate(without_write_id(d)) for d in docs)
         return sorted(leases, key=lambda lease: lease.name)
 

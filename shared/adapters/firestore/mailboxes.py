@@ -48,20 +48,19 @@ class FirestoreMailboxes(FirestorePart):
         return _mailbox(snap.to_dict())
 
     def list_mailboxes(self, tenant_id: TenantId | None = None) -> list[Mailbox]:
-        with mapped("list mailboxes"):
-            if tenant_id is None:
-                # Every tenant's mailboxes in one collection-group query; keep only those
-                # under our own (prefixed) tenants collection.
-                ours = f"{self._db.prefix}tenants/"
-                query = self._db.client.collection_group("mailboxes")
-                docs = [
-                    s.to_dict()
-                    for s in query.stream(**self._db.list_call())
-                    if s.reference.path.startswith(ours)
-                ]
-            else:
-                coll = self._db.tenant(tenant_id).collection("mailboxes")
-                docs = [s.to_dict() for s in coll.stream(**self._db.list_call())]
+        if tenant_id is None:
+            # Every tenant's mailboxes in one collection-group query; keep only those
+            # under our own (prefixed) tenants collection.
+            ours = f"{self._db.prefix}tenants/"
+            query = self._db.client.collection_group("mailboxes")
+            docs = [
+                s.to_dict()
+                for s in self._db.stream(query, "list mailboxes")
+                if s.reference.path.startswith(ours)
+            ]
+        else:
+            coll = self._db.tenant(tenant_id).collection("mailboxes")
+            docs = [s.to_dict() for s in self._db.stream(coll, "list mailboxes")]
         return sorted((_mailbox(d) for d in docs), key=lambda m: (m.tenant_id, m.id))
 
     def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
@@ -71,12 +70,11 @@ class FirestoreMailboxes(FirestorePart):
         query = self._db.client.collection_group("mailboxes").where(
             filter=FieldFilter("address_key", "==", address_key(provider, address))
         )
-        with mapped("find mailboxes"):
-            docs = [
-                s.to_dict()
-                for s in query.stream(**self._db.list_call())
-                if s.reference.path.startswith(ours)
-            ]
+        docs = [
+            s.to_dict()
+            for s in self._db.stream(query, "find mailboxes")
+            if s.reference.path.startswith(ours)
+        ]
         return sorted((_mailbox(d) for d in docs), key=lambda m: (m.tenant_id, m.id))
 
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None:

@@ -27,8 +27,7 @@ class FirestoreMembers(FirestorePart):
 
     def live_members(self) -> list[Member]:
         now = self._db.clock.now()
-        with mapped("list replicas"):
-            docs = [s.to_dict() for s in self._db.top("replicas").stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(self._db.top("replicas"), "list replicas")]
         members = (Member.model_validate(without_write_id(d)) for d in docs if _live(d, now))
         return sorted(members, key=lambda m: m.holder)
 

@@ -13,8 +13,7 @@ from shared.ids import TenantId
 class FirestoreRules(FirestorePart):
     def list_rule_docs(self, tenant_id: TenantId) -> list[dict[str, Any]]:
         coll = self._db.tenant(tenant_id).collection("rules")
-        with mapped("list rules"):
-            snaps = [(raw_id(s.id), s.to_dict() or {}) for s in coll.stream(**self._db.list_call())]
+        snaps = [(raw_id(s.id), s.to_dict() or {}) for s in self._db.stream(coll, "list rules")]
         return [doc for _, doc in sorted(snaps, key=lambda pair: pair[0])]
 
     def put_rule_doc(self, tenant_id: TenantId, rule_id: str, doc: Mapping[str, Any]) -> None:

@@ -24,12 +24,13 @@ from __future__ import annotations
 from google.cloud import firestore
 
 from shared.adapters.firestore.audit import FirestoreAudit
-from shared.adapters.firestore.client import DEFAULT_TIMEOUT_S, FirestoreDb
+from shared.adapters.firestore.client import DEFAULT_TIMEOUT_S, FirestoreDb, ReadCounter
 from shared.adapters.firestore.cursors import FirestoreCursors
 from shared.adapters.firestore.dead_letters import FirestoreDeadLetters
 from shared.adapters.firestore.dedupe import FirestoreDedupe
 from shared.adapters.firestore.health import FirestoreHealth
 from shared.adapters.firestore.leases import FirestoreLeases
+from shared.adapters.firestore.mailbox_feed import FirestoreMailboxFeed
 from shared.adapters.firestore.mailboxes import FirestoreMailboxes
 from shared.adapters.firestore.rules import FirestoreRules
 from shared.adapters.firestore.templates import FirestoreTemplates
@@ -40,6 +41,7 @@ from shared.ports import Clock
 class FirestoreStateStore(
     FirestoreTenants,
     FirestoreMailboxes,
+    FirestoreMailboxFeed,
     FirestoreCursors,
     FirestoreLeases,
     FirestoreDedupe,
@@ -58,3 +60,8 @@ class FirestoreStateStore(
         timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         super().__init__(FirestoreDb(client, clock, prefix, timeout_s))
+
+    @property
+    def reads(self) -> ReadCounter:
+        """Documents read so far, by operation (``make bench``: store reads per minute)."""
+        return self._db.reads

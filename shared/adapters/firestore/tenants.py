@@ -21,6 +21,5 @@ class FirestoreTenants(FirestorePart):
         return Tenant.model_validate(snap.to_dict())
 
     def list_tenants(self) -> list[Tenant]:
-        with mapped("list tenants"):
-            docs = [s.to_dict() for s in self._db.top("tenants").stream(**self._db.list_call())]
+        docs = [s.to_dict() for s in self._db.stream(self._db.top("tenants"), "list tenants")]
         return sorted((Tenant.model_validate(d) for d in docs), key=lambda t: t.id)

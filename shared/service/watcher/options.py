@@ -26,10 +26,14 @@ class WatcherOptions:
     # Cloud Run: SIGKILL follows SIGTERM after 10 s; workers get this long, then the leases
     # are released (https://cloud.google.com/run/docs/container-contract#instance-shutdown)
     shutdown_grace_s: float = 6.0
+    # how often workers and leases are reconciled (no store reads unless a lease is free)
     reload_s: float = 2.0
+    # the change feed tells of mailboxes added, changed, disabled and removed; a full
+    # re-list (one read per mailbox) this often is the safety net (issue 15 item 2)
+    relist_s: float = 600.0
     # parallel lease writes (acquire, renew, release): ~2 store round trips each, so
     # thousands of leases need several in flight to fit within one TTL
-    store_concurrency: int = 16  # how often mailboxes are re-read (added / changed / disabled)
+    store_concurrency: int = 16
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
     auth_backoff_s: float = 900.0  # never hammer a server with a bad password

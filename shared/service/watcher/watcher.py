@@ -2,14 +2,18 @@
 with the workers it runs (``mailbox_worker``), holding one member lease per mailbox so each
 is watched by exactly one replica.
 
+- mailboxes added, changed, disabled or removed are picked up from the store's change feed
+  (``directory``: a Firestore listener, with a full re-list every ``relist_s`` as the
+  safety net) within a loop turn, without a restart and without re-reading every mailbox;
 - every ``lease_ttl_s / 3``: the lease keeper's own thread writes this replica's heartbeat
   (which keeps all its member leases alive: one write, not one per mailbox) and reads which
   replicas are live;
-- every ``reload_s``: the enabled mailboxes are spread over the live replicas (``spread``:
-  even and sticky); this replica watches its share — taking each lease if free, ours, or
-  held by a replica whose heartbeat lapsed —, hands over what the spread now gives another
-  replica, and stops workers whose mailbox was disabled, removed or changed, or whose lease
-  was lost. A replica killed with SIGKILL stops beating and its mailboxes are taken over
+- every ``reload_s`` (and at once after a change): the enabled mailboxes are spread over the
+  live replicas (``spread``: even and sticky); this replica watches its share — taking each
+  lease if free, ours, or held by a replica whose heartbeat lapsed —, hands over what the
+  spread now gives another replica, restarts dead workers, and stops workers whose mailbox
+  was disabled, removed or changed, or whose lease was lost; no mailbox is read for that.
+  A replica killed with SIGKILL stops beating and its mailboxes are taken over
   within about ``lease_ttl_s + reload_s``;
 - ``stop()`` (SIGTERM): workers stop, leases are released and the replica leaves at once.
 """
@@ -28,6 +32,7 @@ from shared.ports import Clock, CredentialProvider, MailSources, StateStore
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
+from shared.service.watcher.directory import MailboxDirectory
 from shared.service.watcher.lease_keeper import LeaseKeeper
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
@@ -81,6 +86,9 @@ class Watcher:
             state, holder, self._opt.lease_ttl_s, held=self._held, on_lost=self._lease_lost
         )
         self._spread = Spread(self._keeper.worker)
+        self._directory = MailboxDirectory(
+            state, watched=WATCHED, relist_s=self._opt.relist_s, retry_s=self._opt.reload_s
+        )
         self._stop = threading.Event()
 
     @property
@@ -92,6 +100,11 @@ class Watcher:
     def lease_renewals(self) -> int:
         return self._keeper.renewals
 
+    @property
+    def relists(self) -> int:
+        """Full re-lists of the mailboxes so far (the change feed's safety net)."""
+        return self._directory.relists
+
     def run(self) -> None:
         """Until ``stop()``; then stops workers and releases leases."""
         threading.stack_size(self._opt.thread_stack_kb * 1024)
@@ -101,21 +114,28 @@ class Watcher:
         try:
             while not self._stop.is_set():
                 self._drop_lost()
-                now = time.monotonic()
-                if now >= next_reload:
-                    try:
-                        self._reconcile()
-                        self._check_stale()
-                    except MailIngestError as exc:
-                        # the store is down: keep what we hold, try again shortly
-                        logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
-                    next_reload = now + self._opt.reload_s
+                next_reload = self._cycle(time.monotonic(), next_reload)
                 self._stop.wait(0.2)
         finally:
+            self._directory.close()
             self._shutdown()
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _cycle(self, now: float, next_reload: float) -> float:
+        """One turn of the loop; returns when the next reconcile is due."""
+        try:
+            changed = self._directory.refresh(now)
+            if changed or now >= next_reload:
+                self._reconcile(self._directory.mailboxes)
+                self._check_stale()
+                return now + self._opt.reload_s
+        except MailIngestError as exc:
+            # the store is down: keep what we hold, try again shortly
+            logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
+            return now + self._opt.reload_s
+        return next_reload
 
     def _check_stale(self) -> None:
         """Log "mailbox stale" (the alert in infra/monitoring.tf) once when a watched mailbox
@@ -171,8 +191,7 @@ class Watcher:
             self._drop(key, release=False)
 
     # -- reconciling --------------------------------------------------------------------
-    def _reconcile(self) -> None:
-        listed = [m for m in self._state.list_mailboxes() if m.provider in WATCHED]
+    def _reconcile(self, listed: list[Mailbox]) -> None:
         wanted = {m.key: m for m in listed if m.enabled}
         disabled = {m.key: m for m in listed if not m.enabled}
         with self._lock:

@@ -199,7 +199,10 @@ def test_the_heartbeat_is_written_while_the_reconcile_cycle_is_stuck() -> None:
     clock = SystemClock()
     store = BlockingListStore(clock)
     store.put_mailbox(MAILBOX)
-    options = WatcherOptions(lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    # a safety re-list at every turn: the second one hangs
+    options = WatcherOptions(
+        lease_ttl_s=1, reload_s=0.05, relist_s=0.05, idle_check_s=0.1, auth_backoff_s=900
+    )
     watcher = Watcher(
         store,
         cast(IngestPipeline, RecordingPipeline()),
