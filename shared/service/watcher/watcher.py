@@ -97,7 +97,7 @@ class Watcher:
         threading.stack_size(self._opt.thread_stack_kb * 1024)
         self._reporter.start()
         self._keeper.start()
-        next_reload = 0.0
+        next_reload = next_stale_check = 0.0
         try:
             while not self._stop.is_set():
                 self._drop_lost()
@@ -105,11 +105,15 @@ class Watcher:
                 if now >= next_reload:
                     try:
                         self._reconcile()
-                        self._check_stale()
                     except MailIngestError as exc:
                         # the store is down: keep what we hold, try again shortly
                         logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
                     next_reload = now + self._opt.reload_s
+                if now >= next_stale_check:
+                    # stale windows are minutes: a look every stale_check_s is plenty, and
+                    # with 10,000 mailboxes each look is a loop over all of them
+                    self._check_stale()
+                    next_stale_check = now + self._opt.stale_check_s
                 self._stop.wait(0.2)
         finally:
             self._shutdown()
