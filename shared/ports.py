@@ -420,6 +420,13 @@ class MailSource(Protocol):
         """Drop the connection without ceremony; never raises."""
         ...
 
+    def interrupt(self) -> None:
+        """Wake a ``wait_for_change`` blocked in another thread (the watcher stopping the
+        worker): that wait, and any later call, then fails at once. Safe from any thread;
+        never raises. It lets a wait last until the next IDLE refresh instead of waking up
+        every few seconds to look at a stop flag."""
+        ...
+
 
 class MailSources(Protocol):
     def open(self, mailbox: Mailbox, credentials: LoginCredentials) -> MailSource:

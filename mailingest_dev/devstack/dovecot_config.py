@@ -47,7 +47,7 @@ def render_config(
   args = {data}/dovecot-oauth2.conf.ext
 }}
 """
-    login_tuning = limits = ""
+    login_tuning = limits = anvil_tuning = ""
     if max_connections:
         n = max_connections + 100  # headroom for the test's own control connections
         # a few long-lived login processes instead of one per connection; idle sessions
@@ -58,8 +58,14 @@ def render_config(
   process_limit = 4
   vsz_limit = 1G
 """
+        # every login asks auth and anvil: their connection limits follow, or logins time
+        # out under a burst (seen near 5,300 sessions)
+        anvil_tuning = f"  client_limit = {n}\n"
         limits = f"""mail_max_userip_connections = {max_connections}
 default_client_limit = {n}
+service auth {{
+  client_limit = {n}
+}}
 default_vsz_limit = 1G
 imap_hibernate_timeout = 5 secs
 service imap-hibernate {{
@@ -135,7 +141,7 @@ service anvil {{
   unix_listener anvil-auth-penalty {{
     mode = 0
   }}
-}}
+{anvil_tuning}}}
 {limits}"""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import UNREACHABLE, log_unreachable, mapped_errors, quietly
+from shared.adapters.imap.lean_client import LeanIMAPClient, slim
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
 from shared.errors import MailIngestError, ServiceUnavailable, ValidationError
 from shared.host_policy import Resolver, private_hosts_allowed, system_resolver, vetted_addresses
@@ -80,7 +81,7 @@ def connect_imap(
         try:
             with mapped_errors("IMAP", mailbox.key, "connect"):
                 if mailbox.tls is TlsMode.TLS:
-                    client = IMAPClient(
+                    client = LeanIMAPClient(
                         address,
                         port=port,
                         ssl=True,
@@ -88,7 +89,9 @@ def connect_imap(
                         timeout=options.timeout_s,
                     )
                 else:
-                    client = IMAPClient(address, port=port, ssl=False, timeout=options.timeout_s)
+                    client = LeanIMAPClient(
+                        address, port=port, ssl=False, timeout=options.timeout_s
+                    )
                     if mailbox.tls is TlsMode.STARTTLS:
                         client.starttls(_tls_context(mailbox, options))
         except ServiceUnavailable as exc:
@@ -102,6 +105,7 @@ def connect_imap(
     try:
         with mapped_errors("IMAP", mailbox.key, "login"):
             _login(client, credentials)
+            slim(client)
     except MailIngestError:
         _close(client)
         raise

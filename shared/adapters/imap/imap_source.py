@@ -6,6 +6,7 @@ before any other command, so the caller never tracks the IDLE state."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -140,6 +141,12 @@ class ImapMailSource:
     def close(self) -> None:
         with quietly():
             self._client.shutdown()
+
+    def interrupt(self) -> None:
+        # shutdown, not close: the descriptor stays valid for the waiting thread, whose
+        # poll() now sees end-of-file and returns; that thread closes the socket itself
+        with quietly():
+            self._client.socket().shutdown(socket.SHUT_RDWR)
 
     def _end_idle(self) -> None:
         if self._idling:

@@ -86,6 +86,9 @@ class Pop3MailSource:
         with quietly():
             self._conn.close()
 
+    def interrupt(self) -> None:
+        pass  # POP3 never waits on the server: polls are spaced by the worker's stop event
+
 
 def _pairs(lines: list[bytes]) -> list[tuple[str, str]]:
     """``b"1 abc"`` lines of LIST / UIDL as ``("1", "abc")``."""

@@ -110,11 +110,17 @@ class Watcher:
         threading.stack_size(self._opt.thread_stack_kb * 1024)
         self._reporter.start()
         self._keeper.start()
-        next_reload = 0.0
+        next_reload = next_stale_check = 0.0
         try:
             while not self._stop.is_set():
                 self._drop_lost()
-                next_reload = self._cycle(time.monotonic(), next_reload)
+                now = time.monotonic()
+                next_reload = self._cycle(now, next_reload)
+                if now >= next_stale_check:
+                    # stale windows are minutes: a look every stale_check_s is plenty, and
+                    # with 10,000 mailboxes each look is a loop over all of them
+                    self._check_stale()
+                    next_stale_check = now + self._opt.stale_check_s
                 self._stop.wait(0.2)
         finally:
             self._directory.close()
@@ -129,7 +135,6 @@ class Watcher:
             changed = self._directory.refresh(now)
             if changed or now >= next_reload:
                 self._reconcile(self._directory.mailboxes)
-                self._check_stale()
                 return now + self._opt.reload_s
         except MailIngestError as exc:
             # the store is down: keep what we hold, try again shortly

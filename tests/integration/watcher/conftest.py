@@ -31,6 +31,7 @@ FAST = WatcherOptions(
     backoff_base_s=0.2,
     backoff_max_s=1.0,
     auth_backoff_s=2.0,
+    stale_check_s=0.3,
 )
 
 

@@ -169,3 +169,38 @@ def test_mark_seen_after_processing(rig: Rig, running: Any) -> None:
         c.login(rig.user, rig.password)
         c.select_folder("INBOX", readonly=True)
         wait_for(lambda: c.search(["SEEN"]) == [1], what="the message flagged \\Seen")
+
+
+def test_a_watcher_stops_at_once_although_its_idle_waits_last_until_the_refresh(
+    rig: Rig,
+) -> None:
+    """Issue 15 (idle CPU): an IDLE wait no longer wakes every few seconds to look at a stop
+    flag — it lasts until the refresh (10 min here); stop() interrupts it (the socket is
+    shut down under it) and nothing is reported as a failure."""
+    import dataclasses
+    import threading
+
+    from tests.integration.watcher.conftest import FAST
+
+    rig.add_mailbox()
+    options = dataclasses.replace(FAST, idle_refresh_s=600, idle_check_s=600)
+    watcher = rig.watcher(options=options)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(
+            lambda: (
+                rig.state.get_health(rig.mailbox.tenant_id, rig.mailbox.id, _now()).state
+                is MailboxState.IDLE
+            ),
+            what="IDLE",
+        )
+        rig.append(message("Rezervasyon 7"))  # a doorbell still ends a long wait at once
+        wait_for(lambda: rig.subjects() == ["Rezervasyon 7"], what="the event")
+    finally:
+        watcher.stop()
+        thread.join(timeout=15)  # a bound well under the 600 s wait
+    assert not thread.is_alive()
+    health = rig.state.get_health(rig.mailbox.tenant_id, rig.mailbox.id, _now())
+    assert health.errors_24h == 0
+    assert health.last_error is None

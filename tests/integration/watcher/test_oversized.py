@@ -89,6 +89,9 @@ class RecordingSource:
     def close(self) -> None:
         self._inner.close()
 
+    def interrupt(self) -> None:
+        self._inner.interrupt()
+
 
 class RecordingSources:
     def __init__(self, inner: MailSources) -> None:

@@ -35,6 +35,7 @@ class FakeFolder:
     on_fetch: Callable[[FakeFolder], None] | None = None  # e.g. a message arriving meanwhile
     logged_out: bool = False
     closed: bool = False
+    interrupted: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -112,6 +113,9 @@ class FakeFolder:
 
     def close(self) -> None:
         self.closed = True
+
+    def interrupt(self) -> None:
+        self.interrupted = True
 
 
 class FakeSources:

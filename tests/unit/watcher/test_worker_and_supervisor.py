@@ -285,7 +285,9 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
     store = InMemoryStateStore(clock)
     store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 300 s: window 15 min
-    options = WatcherOptions(lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
+    options = WatcherOptions(
+        lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900, stale_check_s=0.05
+    )
     watcher = Watcher(
         store,
         cast(IngestPipeline, RecordingPipeline()),

@@ -1,0 +1,101 @@
+"""An ``IMAPClient`` that reads through a small buffer: with 10,000 mailboxes idling in one
+process, imaplib's default 8 KiB read buffer per connection is a sixth of each mailbox's
+memory (issue 15, measured with tracemalloc), and an idle session reads a few short lines
+between refreshes. Literals (message bodies) bigger than the buffer are read straight into
+their result by ``BufferedReader``, so fetching is not slowed.
+
+imaplib makes the buffered file in ``IMAP4.open`` (and again after STARTTLS); imapclient
+builds its imaplib object in ``_create_IMAP4``. Both are overridden here and only here.
+Python 3.11 (the design's runtime); from 3.14 imaplib manages its own buffer (``file``
+becomes read-only) and this module would go.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import re
+import ssl
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.imap4 import IMAP4WithTimeout
+from imapclient.tls import IMAP4_TLS
+
+READ_BUFFER_BYTES = 1024
+
+
+def _small_file(sock: Any) -> Any:
+    return sock.makefile("rb", buffering=READ_BUFFER_BYTES)
+
+
+# imaplib draws a random tag prefix per connection and compiles a tagged-response pattern
+# for it: ~2 KB each, as the re module caches only 512 patterns. Tags need only be unique
+# within one connection (RFC 3501 §2.2.1), so after the greeting every connection goes on
+# with the same prefix and shares one compiled pattern.
+_TAGPRE = b"MI"
+_TAGRE = re.compile(rb"(?P<tag>" + _TAGPRE + rb"\d+) (?P<type>[A-Z]+) (?P<data>.*)", re.ASCII)
+
+
+class _SmallBuffer(imaplib.IMAP4):
+    def open(self, host: str = "", port: int = 143, timeout: float | None = None) -> None:
+        super().open(host, port, timeout)
+        # nothing has been read yet (the greeting comes after open): swapping loses nothing
+        self.file.close()
+        self.file = _small_file(self.sock)
+
+    def _connect(self) -> None:
+        super()._connect()  # type: ignore[misc]  # greeting and CAPABILITY: none in flight
+        self.tagpre, self.tagre = _TAGPRE, _TAGRE  # type: ignore[assignment]
+        self._cmd_log_len = 1  # imaplib's debug history of the last 10 lines: keep one
+
+
+# imapclient's class first (its __init__), then ours (its open), then imaplib's
+class _PlainImap(IMAP4WithTimeout, _SmallBuffer):  # type: ignore[misc]
+    pass
+
+
+class _TlsImap(IMAP4_TLS, _SmallBuffer):  # type: ignore[misc]
+    pass
+
+
+class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
+    def _create_IMAP4(self) -> imaplib.IMAP4:
+        timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            tls_imap: Any = _TlsImap  # imapclient's signature (host, port, context, timeout)
+            return tls_imap(self.host, self.port, self.ssl_context, timeout)  # type: ignore[no-any-return]
+        return _PlainImap(self.host, self.port, timeout)
+
+    def starttls(self, ssl_context: ssl.SSLContext | None = None) -> Any:
+        answer = super().starttls(ssl_context)
+        imap = self._imap
+        # the TLS file was just made and nothing read from it since the handshake
+        imap.file.close()
+        imap.file = _small_file(imap.sock)
+        return answer
+
+
+_CAPABILITIES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def _shared(capabilities: tuple[Any, ...]) -> tuple[Any, ...]:
+    """One tuple per distinct capability list: the connections to one server all hold it."""
+    return _CAPABILITIES.setdefault(capabilities, capabilities)
+
+
+def slim(client: LeanIMAPClient) -> None:
+    """After login: imapclient turns imaplib's per-line debug tracing on (``debug = 5``, a
+    logger adapter per connection, every line formatted even when nobody logs DEBUG); our
+    logs are structured and say what happened, so it is turned off again. The server's
+    capability lists are shared between its connections."""
+    imap = client._imap
+    imap.debug = 0
+    imap._mesg = _silent
+    imap.capabilities = _shared(imap.capabilities)
+    # the authenticated list (asked for now if the login answer did not carry it; the first
+    # IDLE would ask anyway), shared
+    client._cached_capabilities = _shared(tuple(client.capabilities()))
+
+
+def _silent(*_: Any) -> None:
+    pass
