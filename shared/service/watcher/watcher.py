@@ -203,10 +203,15 @@ class Watcher:
             running = list(self._workers.items())
         for key, worker in running:
             current = wanted.get(key)
-            changed = current is not None and (
-                current.connection_settings() != worker.mailbox.connection_settings()
+            # the directory hands out the same object until the mailbox changes: with 10,000
+            # mailboxes, comparing every one's settings on every reload was most of the
+            # watcher's idle CPU (issue 15)
+            changed = (
+                current is not None
+                and current is not worker.mailbox
+                and current.connection_settings() != worker.mailbox.connection_settings()
             )
-            if current is not None and not changed and current != worker.mailbox:
+            if current is not None and not changed and current is not worker.mailbox:
                 worker.mailbox = current  # a label or an audit time: no reconnect for that
             if current is None or changed:
                 reason = "disabled or removed" if current is None else "settings changed"
