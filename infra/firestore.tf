@@ -29,6 +29,16 @@ resource "google_firestore_field" "leases_ttl" {
   index_config {}
 }
 
+# tenants/{t}/events/{event id}: recent event summaries for the settings page, kept 30 days
+# (shared/domain/recent_events.py KEEP_DAYS); listed newest first by "at" (automatic index).
+resource "google_firestore_field" "events_ttl" {
+  database   = google_firestore_database.default.name
+  collection = "events"
+  field      = "expires_at"
+  ttl_config {}
+  index_config {}
+}
+
 # tenants/{t}/mailboxes/{m}/state/{cursor|health}: never queried, only read by id.
 # A POP3 cursor holds every seen UIDL in value.seen_uidls, and each array element would be an
 # index entry (a document may have at most 40,000); health.buckets gains fields every hour.
@@ -68,5 +78,6 @@ resource "google_firestore_field" "mailboxes_address_key" {
 # - list_mailboxes(None): collection-group query on "mailboxes" with no filter or order
 #   (ordered by document name, which is always indexed);
 # - list_audit: order_by("at", DESCENDING) within one tenant's audit collection;
+# - list_event_summaries: order_by("at", DESCENDING) within one tenant's events collection;
 # - list_dead_letters(tenant): one equality filter on tenant_id, sorted in the client.
 # https://cloud.google.com/firestore/docs/query-data/index-overview

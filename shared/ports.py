@@ -39,6 +39,7 @@ from shared.ids import MailboxId, TenantId
 
 if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
     from shared.domain.classification.templates import TemplateExample
+    from shared.domain.recent_events import EventSummary
 
 
 class Clock(Protocol):
@@ -198,6 +199,24 @@ class TemplateStore(Protocol):
         ...
 
 
+class RecentEventStore(Protocol):
+    """Per-tenant summaries of published events (``shared.domain.recent_events``): one write
+    per event, kept ``KEEP_DAYS`` (TTL), never a body."""
+
+    def put_event_summary(self, summary: EventSummary) -> None:
+        """Create, or replace the summary with the same event id."""
+        ...
+
+    def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
+        """Raises NotFound (also for an event of another tenant, or an expired one)."""
+        ...
+
+    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+        """The tenant's newest ``limit`` summaries (at most ``MAX_LIST``), newest first;
+        expired ones and unreadable ones are left out."""
+        ...
+
+
 class StateStore(
     TenantStore,
     MailboxStore,
@@ -209,6 +228,7 @@ class StateStore(
     DeadLetterStore,
     RuleStore,
     TemplateStore,
+    RecentEventStore,
     Protocol,
 ):
     """Everything kept in Firestore."""

@@ -26,6 +26,7 @@ from shared.domain.models import (
     Provider,
     Tenant,
 )
+from shared.domain.recent_events import MAX_LIST, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock
@@ -51,6 +52,7 @@ class InMemoryStateStore:
         self._dead: dict[str, DeadLetter] = {}
         self._rules: dict[str, dict[str, dict[str, Any]]] = {}
         self._templates: dict[str, dict[str, TemplateExample]] = {}
+        self._events: dict[str, dict[str, EventSummary]] = {}
 
     # tenants / mailboxes
     def put_tenant(self, tenant: Tenant) -> None:
@@ -289,3 +291,22 @@ class InMemoryStateStore:
     def delete_template_example(self, tenant_id: TenantId, example_id: str) -> None:
         with self._lock:
             self._templates.get(tenant_id, {}).pop(example_id, None)
+
+    # recent events
+    def put_event_summary(self, summary: EventSummary) -> None:
+        with self._lock:
+            self._events.setdefault(summary.tenant_id, {})[summary.event_id] = summary
+
+    def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
+        with self._lock:
+            found = self._events.get(tenant_id, {}).get(event_id)
+        if found is None or found.expires_at() <= self._clock.now():
+            raise NotFound(f"event {event_id} not found in tenant {tenant_id}")
+        return found
+
+    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+        now = self._clock.now()
+        with self._lock:
+            live = [e for e in self._events.get(tenant_id, {}).values() if e.expires_at() > now]
+        live.sort(key=lambda e: (e.at, e.event_id), reverse=True)
+        return live[: max(0, min(limit, MAX_LIST))]
