@@ -31,8 +31,11 @@ from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
+from shared.service.corrections import Corrections
 from shared.service.health import is_stale
 from shared.service.rules import RuleBook
+from shared.web import flash
+from shared.web.events_panel import EventsPanel
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
@@ -64,6 +67,14 @@ def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
     return "connected" if health.state in _GOOD else "unknown"
 
 
+@dataclass(frozen=True)
+class PageServices:
+    """The use cases behind the page's optional parts (absent: the part says so)."""
+
+    tester: ConnectionTester | None = None  # "Test connection"
+    corrections: Corrections | None = None  # label correction in "Recent events"
+
+
 LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
 
 
@@ -81,8 +92,8 @@ class SettingsPage:
         oauth_start_url: str,
         csrf_key: str,
         idle_refresh_s: int = 300,
-        tester: ConnectionTester | None = None,
         refresh_s: int = 15,
+        services: PageServices | None = None,
     ) -> None:
         self._state = state
         self._admin = admin
@@ -91,8 +102,10 @@ class SettingsPage:
         self._key = csrf_key.encode()
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
         self._rules = RuleBook(state, clock)
-        self._tester = tester
+        services = services or PageServices()
+        self._tester = services.tester
         self._refresh_s = refresh_s  # how often the page refreshes the health lines
+        self.events = EventsPanel(state, services.corrections)
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -165,11 +178,16 @@ class SettingsPage:
         *,
         error: str = "",
         tested: list[Step] | None = None,
+        flash_token: str = "",
     ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
+        if flash_token and not notice:
+            now_s = self._clock.now().timestamp()
+            notice = flash.verify(self._key, admin, tenant.id, flash_token, now_s)
         template = self._env.get_template("settings.html")
         return template.render(
+            events=self.events.rows(tenant.id),
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
             tried=tried,
@@ -227,6 +245,24 @@ class SettingsPage:
             self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
             return f"mailbox {mailbox_id} removed"
         raise ValidationError("unknown action")
+
+    def correct_label(self, admin: str | None, form: dict[str, str]) -> str:
+        """The "Recent events" row form: correct one event's label; returns the notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        return self.events.correct(
+            tenant.id, form.get("event_id", ""), form.get("label", ""), actor=admin
+        )
+
+    def flash_token(self, admin: str | None, tenant_id: str, notice: str) -> str:
+        """The ``flash`` parameter of the redirect after a form (Post/Redirect/Get)."""
+        tenant = self.authorize(admin, tenant_id)
+        assert admin is not None
+        return flash.sign(self._key, admin, tenant.id, notice, self._clock.now().timestamp())
+
+    def events_api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
+        return self.events.api(self.authorize(admin, tenant_id).id)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""

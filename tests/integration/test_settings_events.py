@@ -1,0 +1,178 @@
+"""The settings page's "Recent events" through its HTTP function on Firestore (emulator):
+what the pipeline stored is listed (an email's markup shown as text), a label is corrected
+through the page (CSRF, tenant-scoped, audited by the corrections service, Post/Redirect/Get
+with a flash message), and nobody corrects another tenant's event."""
+
+from __future__ import annotations
+
+import os
+import re
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+from cryptography.fernet import Fernet
+from functions_framework import create_app
+
+from shared.bootstrap import App
+from shared.domain.models import Mailbox, Provider, TlsMode
+from shared.ids import MailboxId, TenantId
+from tests.fakes.iap import IapStandIn
+
+pytestmark = pytest.mark.integration
+SOURCE = "functions/settings/main.py"
+ACME = "ops@acme.example"
+GLOBEX = "boss@globex.example"
+XSS = 'Booking <script>alert("pwned")</script> <img src=x onerror=alert(2)>'
+
+
+@pytest.fixture
+def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
+    import functions.settings.main as settings_main
+    from shared.bootstrap import build_app
+
+    os.environ.update(
+        {
+            "MAILINGEST_STATE_BACKEND": "firestore",
+            "MAILINGEST_EVENTS_BACKEND": "memory",
+            "MAILINGEST_BLOBS_BACKEND": "local",  # the page's process reads what ingest kept
+            "MAILINGEST_BLOB_DIR": str(tmp_path / "blobs"),
+            "MAILINGEST_SECRETS_BACKEND": "file",
+            "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
+            "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
+            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
+            "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
+        }
+    )
+    settings_main._page = settings_main._identity = None
+    app = build_app()
+    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
+    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
+    yield create_app("settings", SOURCE).test_client(), app
+    settings_main._page = settings_main._identity = None
+
+
+def mailbox(tenant: str = "acme") -> Mailbox:
+    return Mailbox(
+        tenant_id=TenantId(tenant),
+        id=MailboxId("booking"),
+        provider=Provider.IMAP,
+        address=f"booking@{tenant}.example",
+        host="127.0.0.1",
+        tls=TlsMode.PLAIN,
+        secret_ref="x",
+    )
+
+
+def email(subject: str, n: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Aqua Reservations <res@aqua.example>"
+    msg["To"] = "booking@acme.example"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<m{n}@aqua.example>"
+    msg.set_content(f"Dear partner,\nplease find the details of file AQ-{n} below.\n")
+    return msg.as_bytes()
+
+
+def ingest(app: App, subject: str, n: int, tenant: str = "acme") -> str:
+    box = mailbox(tenant)
+    app.state.put_mailbox(box)
+    return app.pipeline.ingest(box, f"1/{n}", email(subject, n)).event_id
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_recent_events_are_listed_with_an_emails_markup_as_text(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, XSS, 1)
+    ingest(app, "Globex only", 2, tenant="globex")
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
+    assert "Aqua Reservations &lt;res@aqua.example&gt;" in html
+    assert f'data-event="{eid}"' in html
+    assert "Globex only" not in html  # another tenant's event
+    listed = http.get("/?tenant=acme&format=json&view=events", headers=iap.headers(ACME))
+    assert listed.status_code == 200
+    rows = listed.get_json()
+    assert [(r["event_id"], r["subject"], r["mailbox_id"]) for r in rows] == [(eid, XSS, "booking")]
+    assert "details of file" not in listed.text  # never the body
+    globex = http.get("/?tenant=acme&format=json&view=events", headers=iap.headers(GLOBEX))
+    assert globex.status_code == 403
+
+
+def test_a_label_is_corrected_through_the_page_with_post_redirect_get(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, "Room list AQ-7 for your guests", 7)
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    form = {"tenant": "acme", "csrf": _csrf(page.text), "correct": "on", "event_id": eid}
+    answer = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**form, "label": "stopsale"}
+    )
+    assert answer.status_code == 303
+    # relative to the page (behind IAP the function may live under a path)
+    assert answer.headers["Location"].startswith("?tenant=acme&flash=")
+    location = urljoin("/?tenant=acme", answer.headers["Location"]).partition("#")[0]
+    query = parse_qs(urlsplit(location).query)
+    assert query["tenant"] == ["acme"]
+    after = http.get(location, headers=iap.headers(ACME))
+    assert after.status_code == 200
+    assert re.search(r"Label corrected from \w+ to stopsale", after.text)
+    assert "(corrected)" in after.text
+    # the corrections service audited it and learned a template example
+    audit = app.state.list_audit(TenantId("acme"), limit=5)
+    assert audit[0].action == "template.correct"
+    assert (audit[0].actor, audit[0].details["event_id"], audit[0].details["after"]) == (
+        ACME,
+        eid,
+        "stopsale",
+    )
+    assert [e.label for e in app.state.list_template_examples(TenantId("acme"))] == ["stopsale"]
+    assert app.state.get_event_summary(TenantId("acme"), eid).corrected_to == "stopsale"
+    # the flash is for this admin only, and a made-up one shows nothing
+    forged = location.replace("flash=", "flash=9") + "x"
+    assert "Label corrected" not in http.get(forged, headers=iap.headers(ACME)).text
+    # as JSON: the notice instead of the redirect
+    as_json = http.post(
+        "/?tenant=acme&format=json", headers=iap.headers(ACME), data={**form, "label": "booking"}
+    )
+    assert as_json.status_code == 200
+    assert "to booking" in as_json.get_json()["notice"]
+
+
+def test_corrections_are_refused_without_csrf_across_tenants_and_for_bad_labels(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, "Room list AQ-8", 8)
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = {"tenant": "acme", "csrf": token, "correct": "on", "event_id": eid, "label": "other"}
+    bad_csrf = http.post("/?tenant=acme", headers=iap.headers(ACME), data={**form, "csrf": "1.0"})
+    assert bad_csrf.status_code == 400
+    bad_label = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**form, "label": "<b>spam</b>"}
+    )
+    assert bad_label.status_code == 400
+    assert "&lt;b&gt;spam&lt;/b&gt;" in bad_label.text
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=form).status_code == 403
+    # globex's own form naming acme's event: not found in globex, nothing learned
+    g_token = _csrf(http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text)
+    crossed = {**form, "tenant": "globex", "csrf": g_token}
+    answer = http.post("/?tenant=globex", headers=iap.headers(GLOBEX), data=crossed)
+    assert answer.status_code == 404
+    assert app.state.list_template_examples(TenantId("acme")) == []
+    assert app.state.list_template_examples(TenantId("globex")) == []
+    assert all(e.action != "template.correct" for e in app.state.list_audit(TenantId("acme")))
