@@ -41,8 +41,9 @@ resource "google_firestore_field" "events_ttl" {
 
 # tenants/{t}/mailboxes/{m}/state/{cursor|health}: never queried, only read by id.
 # A POP3 cursor holds every seen UIDL in value.seen_uidls, and each array element would be an
-# index entry (a document may have at most 40,000); health.buckets gains fields every hour.
-# Exempting both keeps writes cheap and within limits.
+# index entry (a document may have at most 40,000); health.buckets gains fields every hour
+# and health.days every day.
+# Exempting them keeps writes cheap and within limits.
 # https://cloud.google.com/firestore/quotas#indexes
 resource "google_firestore_field" "state_value_unindexed" {
   database   = google_firestore_database.default.name
@@ -55,6 +56,15 @@ resource "google_firestore_field" "state_buckets_unindexed" {
   database   = google_firestore_database.default.name
   collection = "state"
   field      = "buckets"
+  index_config {}
+}
+
+# health.days: the analytics (per UTC day: events per label, a processing-time histogram),
+# read by id only, a few hundred counters that change with every flush.
+resource "google_firestore_field" "state_days_unindexed" {
+  database   = google_firestore_database.default.name
+  collection = "state"
+  field      = "days"
   index_config {}
 }
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from shared.domain.analytics import DayCounts
 from shared.domain.models import (
     AuditEntry,
     Cursor,
@@ -153,6 +154,12 @@ class HealthStore(Protocol):
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         """Health with 24-hour counters computed as of ``now``."""
+        ...
+
+    def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
+        """The mailbox's analytics by UTC day ("YYYYMMDD"; ``shared.domain.analytics``): the
+        ``labels`` and ``latency`` of every update, merged into the day of its ``at``. Days
+        older than ``analytics.KEEP_DAYS`` may be gone."""
         ...
 
 

@@ -54,9 +54,11 @@ def _get_json(request: Any, tenant: str) -> Response:
     view = request.args.get("view", "mailboxes")
     if view == "events":
         return _json(page().events_api(_admin(request), tenant))
+    if view == "analytics":
+        return _json(page().analytics_api(_admin(request), tenant))
     if view == "mailboxes":
         return _json(page().api(_admin(request), tenant))
-    raise ValidationError("view is one of: mailboxes, events")
+    raise ValidationError("view is one of: mailboxes, events, analytics")
 
 
 def _post(request: Any, tenant: str) -> str:

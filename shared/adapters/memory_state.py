@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from shared.domain import analytics
 from shared.domain import health as health_math
+from shared.domain.analytics import DayCounts
 from shared.domain.models import (
     AuditEntry,
     Cursor,
@@ -225,7 +227,20 @@ class InMemoryStateStore:
                 bucket[name] = bucket.get(name, 0) + inc
             for key in health_math.expired_buckets(buckets, at):
                 del buckets[key]
+            days = record.setdefault("days", {})
+            parts = analytics.increments(update.labels, update.latency)
+            day = days.setdefault(analytics.day_key(at), {}) if parts else {}
+            for name, counts in parts.items():
+                for key, n in counts.items():
+                    day.setdefault(name, {})[key] = day.get(name, {}).get(key, 0) + n
+            for key in analytics.expired_days(days, at):
+                del days[key]
             record["updated_at"] = at
+
+    def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
+        with self._lock:
+            record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))
+        return analytics.day_counts(record.get("days"))
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         with self._lock:

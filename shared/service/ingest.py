@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from shared.domain.analytics import latency_bucket
 from shared.domain.classification import TenantRule, classify
 from shared.domain.event import (
     OVERSIZED,
@@ -56,6 +57,7 @@ from shared.service.tenant_cache import TenantCache
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
+_EVENTS = frozenset({"published", "unparseable"})  # the outcomes that published an event
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,15 @@ class IngestResult:
     # False when a person should look at it: the classification was not sure (close labels
     # or nothing strong matched), the MIME could not be parsed, or it was too large to read
     confident: bool = True
+
+    def label_counts(self) -> dict[str, int]:
+        """What a health update counts for the analytics (``HealthUpdate.labels``): the
+        event's label; nothing for a duplicate, skipped or dead-lettered message (no event)."""
+        return {self.label: 1} if self.outcome in _EVENTS else {}
+
+    def latency_counts(self) -> dict[str, int]:
+        """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
+        return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
 
 
 @dataclass(frozen=True)

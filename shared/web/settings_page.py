@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.domain import analytics
+from shared.domain.analytics import Analytics
 from shared.domain.health import ago
 from shared.domain.message import Classification
 from shared.domain.models import (
@@ -34,7 +36,7 @@ from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.health import is_stale
 from shared.service.rules import RuleBook
-from shared.web import flash
+from shared.web import charts, flash
 from shared.web.events_panel import EventsPanel
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
@@ -186,7 +188,10 @@ class SettingsPage:
             now_s = self._clock.now().timestamp()
             notice = flash.verify(self._key, admin, tenant.id, flash_token, now_s)
         template = self._env.get_template("settings.html")
+        views = self.views(tenant)
+        figures = self.figures(tenant, [v.mailbox.id for v in views])
         return template.render(
+            charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
             events=self.events.rows(tenant.id),
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
@@ -194,7 +199,7 @@ class SettingsPage:
             tested=tested,
             refresh_s=self._refresh_s,
             tenant=tenant,
-            views=self.views(tenant),
+            views=views,
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
             error=error,
@@ -260,6 +265,16 @@ class SettingsPage:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
         return flash.sign(self._key, admin, tenant.id, notice, self._clock.now().timestamp())
+
+    def figures(self, tenant: Tenant, mailbox_ids: list[MailboxId] | None = None) -> Analytics:
+        """30 days of emails per label and processing time per mailbox, from the store."""
+        if mailbox_ids is None:
+            mailbox_ids = [m.id for m in self._state.list_mailboxes(tenant.id)]
+        days = {str(m): self._state.get_day_counts(tenant.id, m) for m in mailbox_ids}
+        return analytics.summarize(days, self._clock.now())
+
+    def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
+        return self.figures(self.authorize(admin, tenant_id)).to_json()
 
     def events_api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
         return self.events.api(self.authorize(admin, tenant_id).id)

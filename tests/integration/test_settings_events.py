@@ -1,12 +1,14 @@
-"""The settings page's "Recent events" through its HTTP function on Firestore (emulator):
-what the pipeline stored is listed (an email's markup shown as text), a label is corrected
-through the page (CSRF, tenant-scoped, audited by the corrections service, Post/Redirect/Get
-with a flash message), and nobody corrects another tenant's event."""
+"""The settings page's "Recent events" and "Analytics" through its HTTP function on Firestore
+(emulator): what the pipeline stored is listed (an email's markup shown as text), a label is
+corrected through the page (CSRF, tenant-scoped, audited by the corrections service,
+Post/Redirect/Get with a flash message), nobody corrects another tenant's event, and the
+analytics figures come from the store and are drawn as SVG."""
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -17,14 +19,16 @@ from cryptography.fernet import Fernet
 from functions_framework import create_app
 
 from shared.bootstrap import App
-from shared.domain.models import Mailbox, Provider, TlsMode
+from shared.domain.models import HealthUpdate, Mailbox, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
+from shared.service.health import HealthReporter
 from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
 SOURCE = "functions/settings/main.py"
 ACME = "ops@acme.example"
 GLOBEX = "boss@globex.example"
+DAY = timedelta(days=1)
 XSS = 'Booking <script>alert("pwned")</script> <img src=x onerror=alert(2)>'
 
 
@@ -176,3 +180,62 @@ def test_corrections_are_refused_without_csrf_across_tenants_and_for_bad_labels(
     assert app.state.list_template_examples(TenantId("acme")) == []
     assert app.state.list_template_examples(TenantId("globex")) == []
     assert all(e.action != "template.correct" for e in app.state.list_audit(TenantId("acme")))
+
+
+def test_analytics_come_from_the_store_and_are_drawn(client: Any, iap: IapStandIn) -> None:
+    http, app = client
+    now = app.clock.now()
+    reporter = HealthReporter(app.state, app.clock)
+    app.state.put_mailbox(mailbox())
+    labels = []
+    for n, subject in enumerate(("Booking confirmation AQ-1", "STOP SALE Aqua Hotel", "Hi")):
+        result = app.pipeline.ingest(mailbox(), f"2/{n}", email(subject, 100 + n))
+        reporter.report_result(mailbox(), result, now)
+        labels.append(result.label)
+    reporter.flush()  # what the watcher's flush thread does
+    stop = mailbox().model_copy(update={"id": MailboxId("stopsale")})
+    app.state.put_mailbox(stop)
+    # known figures on the stopsale mailbox: 10 events in (25, 50] ms three days ago and
+    # 10 in (100, 250] ms today
+    stopsale = TenantId("acme"), MailboxId("stopsale")
+    app.state.update_health(
+        *stopsale, HealthUpdate(labels={"amendment": 10}, latency={"le50": 10}), now - 3 * DAY
+    )
+    app.state.update_health(
+        *stopsale, HealthUpdate(labels={"amendment": 10}, latency={"le250": 10}), now
+    )
+    app.state.update_health(
+        TenantId("globex"), MailboxId("booking"), HealthUpdate(labels={"other": 99}), now
+    )
+    answer = http.get("/?tenant=acme&format=json&view=analytics", headers=iap.headers(ACME))
+    assert answer.status_code == 200
+    figures = answer.get_json()
+    assert len(figures["days"]) == 30
+    assert figures["days"][-1] == now.strftime("%Y-%m-%d")
+    per_label = figures["per_label"]
+    assert per_label["amendment"][-4] == 10
+    assert per_label["amendment"][-1] == 10 + labels.count("amendment")
+    for label in set(labels) - {"amendment"}:
+        assert per_label[label][-1] == labels.count(label)
+    assert sum(sum(counts) for counts in per_label.values()) == 23  # not globex's 99
+    latency = {m["mailbox_id"]: m for m in figures["latency"]}
+    assert latency["booking"]["events"] == 3
+    assert latency["booking"]["p50_ms"] is not None
+    # rank 10 of 20 closes the (25, 50] bucket; rank 19 lies 9/10 into (100, 250]
+    assert latency["stopsale"] == {
+        "mailbox_id": "stopsale",
+        "events": 20,
+        "p50_ms": 50.0,
+        "p95_ms": 235.0,
+    }
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    per_day = page[page.index('data-chart="per-day"') :]
+    per_day = per_day[: per_day.index("</svg>")]
+    assert per_day.count("<rect") >= 3  # today's and three days ago's bars
+    assert f"{(now - 3 * DAY).strftime('%Y-%m-%d')} amendment: 10</title>" in per_day
+    latency_svg = page[page.index('data-chart="latency"') :]
+    latency_svg = latency_svg[: latency_svg.index("</svg>")]
+    assert "p50 50 ms · p95 235 ms · 20 events" in latency_svg
+    assert re.search(r"p50 \d+ ms · p95 \d+ ms · 3 events", latency_svg)
+    refused = http.get("/?tenant=acme&format=json&view=analytics", headers=iap.headers(GLOBEX))
+    assert refused.status_code == 403
