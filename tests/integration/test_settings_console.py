@@ -1,8 +1,9 @@
 """The settings page's "Recent events" and "Analytics" through its HTTP function on Firestore
 (emulator): what the pipeline stored is listed (an email's markup shown as text), a label is
 corrected through the page (CSRF, tenant-scoped, audited by the corrections service,
-Post/Redirect/Get with a flash message), nobody corrects another tenant's event, and the
-analytics figures come from the store and are drawn as SVG."""
+Post/Redirect/Get with a flash message), nobody corrects another tenant's event, the
+analytics figures come from the store and are drawn as SVG, and the OpenAPI document is
+valid and describes the live answers."""
 
 from __future__ import annotations
 
@@ -17,11 +18,22 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from cryptography.fernet import Fernet
 from functions_framework import create_app
+from jsonschema.exceptions import ValidationError as JsonSchemaError
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate as validate_spec
 
 from shared.bootstrap import App
-from shared.domain.models import HealthUpdate, Mailbox, Provider, TlsMode
+from shared.domain.models import (
+    HealthUpdate,
+    Mailbox,
+    OAuthGrant,
+    OAuthProvider,
+    Provider,
+    TlsMode,
+)
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
+from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
@@ -239,3 +251,73 @@ def test_analytics_come_from_the_store_and_are_drawn(client: Any, iap: IapStandI
     assert re.search(r"p50 \d+ ms · p95 \d+ ms · 3 events", latency_svg)
     refused = http.get("/?tenant=acme&format=json&view=analytics", headers=iap.headers(GLOBEX))
     assert refused.status_code == 403
+
+
+# -- the OpenAPI document ---------------------------------------------------------------
+
+
+def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> OAS31Validator:
+    """A validator for one schema of the document, its ``#/components`` refs resolvable."""
+    whole = {**schema, "components": spec["components"]}
+    return OAS31Validator(whole, format_checker=OAS31Validator.FORMAT_CHECKER)
+
+
+def _component(spec: dict[str, Any], name: str) -> OAS31Validator:
+    return _schema(spec, {"$ref": f"#/components/schemas/{name}"})
+
+
+def _response(spec: dict[str, Any], method: str, status: str) -> OAS31Validator:
+    content = spec["paths"]["/"][method]["responses"][status]["content"]
+    return _schema(spec, content["application/json"]["schema"])
+
+
+def test_the_openapi_document_is_valid_and_the_live_answers_match_it(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    served = http.get("/openapi.json")
+    assert served.status_code == 200
+    spec = served.get_json()
+    validate_spec(spec)  # OpenAPI 3.1, by openapi-spec-validator
+    assert spec["openapi"] == "3.1.0"
+    assert spec == openapi_document()
+    # something in every view: a mailbox with OAuth and health, an event, analytics
+    eid = ingest(app, XSS, 1)
+    grant = OAuthGrant(provider=OAuthProvider.GOOGLE, connected_address="booking@acme.example")
+    app.state.put_mailbox(mailbox().model_copy(update={"oauth": grant}))
+    reporter = HealthReporter(app.state, app.clock)
+    reporter.report(mailbox(), HealthUpdate(labels={"booking": 2}, latency={"le50": 2}))
+    reporter.flush()
+    acme = iap.headers(ACME)
+    views = {"mailboxes": "MailboxList", "events": "EventList", "analytics": "Analytics"}
+    for view, component in views.items():
+        answer = http.get(f"/?tenant=acme&format=json&view={view}", headers=acme)
+        assert answer.status_code == 200, view
+        body = answer.get_json()
+        assert body, view  # not an empty answer that any array schema would accept
+        _component(spec, component).validate(body)
+        _response(spec, "get", "200").validate(body)
+    mailboxes = http.get("/?tenant=acme&format=json", headers=acme).get_json()
+    assert "secret_ref" not in mailboxes[0]["mailbox"]
+    with pytest.raises(JsonSchemaError):  # the document forbids a secret's name
+        _component(spec, "Mailbox").validate({**mailboxes[0]["mailbox"], "secret_ref": "x"})
+    # the POST answers as JSON
+    token = _csrf(http.get("/?tenant=acme", headers=acme).text)
+    form = {"tenant": "acme", "csrf": token}
+    posts = {
+        "Notice": {**form, "correct": "on", "event_id": eid, "label": "stopsale"},
+        "Tried": {**form, "try": "on", "email": "From: a@b.example\nSubject: STOP SALE\n\nstop"},
+        "Error": {**form, "correct": "on", "event_id": eid, "label": "nonsense"},
+    }
+    for component, data in posts.items():
+        answer = http.post("/?tenant=acme&format=json", headers=acme, data=data)
+        assert answer.status_code == (400 if component == "Error" else 200), answer.text
+        _component(spec, component).validate(answer.get_json())
+        status = "400" if component == "Error" else "200"
+        _response(spec, "post", status).validate(answer.get_json())
+    # every form the page renders names a field set the document describes
+    forms = {"CorrectionForm", "MailboxActionForm", "RuleForm", "TryForm", "MailboxForm"}
+    schemas = spec["components"]["schemas"]
+    assert forms <= set(schemas)
+    for name in forms:
+        assert {"tenant", "csrf"} <= set(schemas[name]["required"])
