@@ -38,10 +38,21 @@ resource "google_firestore_field" "replicas_ttl" {
   index_config {}
 }
 
+# tenants/{t}/events/{event id}: recent event summaries for the settings page, kept 30 days
+# (shared/domain/recent_events.py KEEP_DAYS); listed newest first by "at" (automatic index).
+resource "google_firestore_field" "events_ttl" {
+  database   = google_firestore_database.default.name
+  collection = "events"
+  field      = "expires_at"
+  ttl_config {}
+  index_config {}
+}
+
 # tenants/{t}/mailboxes/{m}/state/{cursor|health}: never queried, only read by id.
 # A POP3 cursor holds every seen UIDL in value.seen_uidls, and each array element would be an
-# index entry (a document may have at most 40,000); health.buckets gains fields every hour.
-# Exempting both keeps writes cheap and within limits.
+# index entry (a document may have at most 40,000); health.buckets gains fields every hour
+# and health.days every day.
+# Exempting them keeps writes cheap and within limits.
 # https://cloud.google.com/firestore/quotas#indexes
 resource "google_firestore_field" "state_value_unindexed" {
   database   = google_firestore_database.default.name
@@ -54,6 +65,15 @@ resource "google_firestore_field" "state_buckets_unindexed" {
   database   = google_firestore_database.default.name
   collection = "state"
   field      = "buckets"
+  index_config {}
+}
+
+# health.days: the analytics (per UTC day: events per label, a processing-time histogram),
+# read by id only, a few hundred counters that change with every flush.
+resource "google_firestore_field" "state_days_unindexed" {
+  database   = google_firestore_database.default.name
+  collection = "state"
+  field      = "days"
   index_config {}
 }
 
@@ -77,5 +97,6 @@ resource "google_firestore_field" "mailboxes_address_key" {
 # - list_mailboxes(None): collection-group query on "mailboxes" with no filter or order
 #   (ordered by document name, which is always indexed);
 # - list_audit: order_by("at", DESCENDING) within one tenant's audit collection;
+# - list_event_summaries: order_by("at", DESCENDING) within one tenant's events collection;
 # - list_dead_letters(tenant): one equality filter on tenant_id, sorted in the client.
 # https://cloud.google.com/firestore/docs/query-data/index-overview

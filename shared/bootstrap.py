@@ -335,7 +335,7 @@ def build_settings_page() -> SettingsPage:
     from shared.config import PageSettings, private_hosts_allowed
     from shared.service.connection_test import ConnectionTester
     from shared.watcher_main import watcher_options
-    from shared.web.settings_page import SettingsPage
+    from shared.web.settings_page import PageServices, SettingsPage
 
     app = build_app()
     page = PageSettings.from_env()
@@ -349,8 +349,11 @@ def build_settings_page() -> SettingsPage:
         csrf_key=page.csrf_key,
         idle_refresh_s=app.settings.watcher.idle_refresh_s,
         refresh_s=page.refresh_s,
-        tester=ConnectionTester(
-            mail_sources(watcher_options(app.settings.watcher)),
-            allow_private=private_hosts_allowed(),
+        services=PageServices(
+            tester=ConnectionTester(
+                mail_sources(watcher_options(app.settings.watcher)),
+                allow_private=private_hosts_allowed(),
+            ),
+            corrections=app.corrections,
         ),
     )

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from shared.domain.analytics import DayCounts
 from shared.domain.models import (
     AuditEntry,
     Cursor,
@@ -40,6 +41,7 @@ from shared.ids import MailboxId, TenantId
 
 if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
     from shared.domain.classification.templates import TemplateExample
+    from shared.domain.recent_events import EventSummary
 
 
 class Clock(Protocol):
@@ -211,6 +213,12 @@ class HealthStore(Protocol):
         """Health with 24-hour counters computed as of ``now``."""
         ...
 
+    def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
+        """The mailbox's analytics by UTC day ("YYYYMMDD"; ``shared.domain.analytics``): the
+        ``labels`` and ``latency`` of every update, merged into the day of its ``at``. Days
+        older than ``analytics.KEEP_DAYS`` may be gone."""
+        ...
+
 
 class AuditLog(Protocol):
     def append_audit(self, entry: AuditEntry) -> None: ...
@@ -255,6 +263,24 @@ class TemplateStore(Protocol):
         ...
 
 
+class RecentEventStore(Protocol):
+    """Per-tenant summaries of published events (``shared.domain.recent_events``): one write
+    per event, kept ``KEEP_DAYS`` (TTL), never a body."""
+
+    def put_event_summary(self, summary: EventSummary) -> None:
+        """Create, or replace the summary with the same event id."""
+        ...
+
+    def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
+        """Raises NotFound (also for an event of another tenant, or an expired one)."""
+        ...
+
+    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+        """The tenant's newest ``limit`` summaries (at most ``MAX_LIST``), newest first;
+        expired ones and unreadable ones are left out."""
+        ...
+
+
 class StateStore(
     TenantStore,
     MailboxStore,
@@ -268,6 +294,7 @@ class StateStore(
     DeadLetterStore,
     RuleStore,
     TemplateStore,
+    RecentEventStore,
     Protocol,
 ):
     """Everything kept in Firestore."""

@@ -1,19 +1,27 @@
-"""The settings page as an HTTP function (behind IAP). Thin: shared.web.settings_page."""
+"""The settings page as an HTTP function (behind IAP). Thin: shared.web.settings_page.
+
+``GET /?tenant=T`` the page; ``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]``
+its data; ``POST /?tenant=T`` a form (with ``&format=json``: the outcome as JSON, no page);
+``GET /openapi.json`` the OpenAPI 3.1 description of all of it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import functions_framework
 
 from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
 from shared.errors import ValidationError
 from shared.web.identity import AdminIdentity
+from shared.web.openapi import openapi_document
 from shared.web.settings_page import SettingsPage
 
 _page: SettingsPage | None = None
 _identity: AdminIdentity | None = None
+_HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
 def page() -> SettingsPage:
@@ -33,37 +41,86 @@ def _admin(request: Any) -> str | None:
     return _identity.of(request.headers)
 
 
-def _post(request: Any, tenant: str) -> str:
-    form = dict(request.form)
+def _json(data: Any, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False)
+    return body, status, {"Content-Type": "application/json", "Cache-Control": "no-store"}
+
+
+def _get_json(request: Any, tenant: str) -> Response:
+    view = request.args.get("view", "mailboxes")
+    if view == "events":
+        return _json(page().events_api(_admin(request), tenant))
+    if view == "analytics":
+        return _json(page().analytics_api(_admin(request), tenant))
+    if view == "mailboxes":
+        return _json(page().api(_admin(request), tenant))
+    raise ValidationError("view is one of: mailboxes, events, analytics")
+
+
+def _outcome(request: Any) -> dict[str, Any]:
+    """Handle one form: ``notice`` (and ``redirect`` for Post/Redirect/Get), ``tried`` or
+    ``tested``."""
+    form, admin = dict(request.form), _admin(request)
+    if form.get("correct") == "on":
+        return {"notice": page().correct_label(admin, form), "redirect": True}
     if form.get("test_connection") == "on":
-        tested = page().test_connection(_admin(request), form)
-        return page().render(_admin(request), tenant, tested=tested)
+        return {"tested": page().test_connection(admin, form)}
     if form.get("try") == "on":
-        tried = page().try_rules(_admin(request), form)
-        return page().render(_admin(request), tenant, "", tried)
+        return {"tried": page().try_rules(admin, form)}
     if form.get("rule_action"):
         act = page().rule_action
     else:
         act = page().act if form.get("action") else page().save
-    notice = act(_admin(request), form)
-    return page().render(_admin(request), tenant, notice)
+    return {"notice": act(admin, form)}
+
+
+def _as_json(outcome: dict[str, Any]) -> Response:
+    if "tested" in outcome:
+        return _json({"steps": [dataclasses.asdict(s) for s in outcome["tested"]]})
+    if "tried" in outcome:
+        return _json({"classification": dataclasses.asdict(outcome["tried"])})
+    return _json({"notice": outcome["notice"]})
+
+
+def _as_page(request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
+    if outcome.get("redirect"):
+        token = page().flash_token(_admin(request), tenant, outcome["notice"])
+        location = "?" + urlencode({"tenant": tenant, "flash": token}) + "#events"
+        return "", 303, {"Location": location, "Cache-Control": "no-store"}
+    html = page().render(
+        _admin(request),
+        tenant,
+        outcome.get("notice", ""),
+        outcome.get("tried"),
+        tested=outcome.get("tested"),
+    )
+    return html, 200, _HTML
+
+
+def _answer_post(request: Any, tenant: str) -> Response:
+    refused = body_too_large(request)
+    if refused is not None:
+        return refused
+    as_json = request.args.get("format") == "json"
+    try:
+        outcome = _outcome(request)
+    except ValidationError as exc:  # the page again, with the reason (nothing was saved)
+        if as_json:
+            return _json({"error": str(exc)}, 400)
+        return page().render(_admin(request), tenant, error=str(exc)), 400, _HTML
+    return _as_json(outcome) if as_json else _as_page(request, tenant, outcome)
 
 
 @functions_framework.http
 @page_headers
 @http_boundary
 def settings(request: Any) -> Response:
+    if request.path.endswith("/openapi.json"):
+        return _json(openapi_document())
     tenant = request.args.get("tenant", "")
-    html = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
     if request.method == "POST":
-        refused = body_too_large(request)
-        if refused is not None:
-            return refused
-        try:
-            return _post(request, tenant), 200, html
-        except ValidationError as exc:  # the page again, with the reason (nothing was saved)
-            return page().render(_admin(request), tenant, error=str(exc)), 400, html
+        return _answer_post(request, tenant)
     if request.args.get("format") == "json":
-        body = json.dumps(page().api(_admin(request), tenant), ensure_ascii=False)
-        return body, 200, {"Content-Type": "application/json"}
-    return page().render(_admin(request), tenant), 200, html
+        return _get_json(request, tenant)
+    flash_token = request.args.get("flash", "")
+    return page().render(_admin(request), tenant, flash_token=flash_token), 200, _HTML

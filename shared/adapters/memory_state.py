@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from shared.domain import analytics
 from shared.domain import health as health_math
+from shared.domain.analytics import DayCounts
 from shared.domain.models import (
     AuditEntry,
     Cursor,
@@ -27,6 +29,7 @@ from shared.domain.models import (
     Provider,
     Tenant,
 )
+from shared.domain.recent_events import MAX_LIST, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock, MailboxChanges
@@ -74,6 +77,7 @@ class InMemoryStateStore:
         self._rules: dict[str, dict[str, dict[str, Any]]] = {}
         self._templates: dict[str, dict[str, TemplateExample]] = {}
         self._feeds: list[MemoryMailboxSubscription] = []
+        self._events: dict[str, dict[str, EventSummary]] = {}
 
     # tenants / mailboxes
     def put_tenant(self, tenant: Tenant) -> None:
@@ -307,7 +311,20 @@ class InMemoryStateStore:
                 bucket[name] = bucket.get(name, 0) + inc
             for key in health_math.expired_buckets(buckets, at):
                 del buckets[key]
+            days = record.setdefault("days", {})
+            parts = analytics.increments(update.labels, update.latency)
+            day = days.setdefault(analytics.day_key(at), {}) if parts else {}
+            for name, counts in parts.items():
+                for key, n in counts.items():
+                    day.setdefault(name, {})[key] = day.get(name, {}).get(key, 0) + n
+            for key in analytics.expired_days(days, at):
+                del days[key]
             record["updated_at"] = at
+
+    def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
+        with self._lock:
+            record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))
+        return analytics.day_counts(record.get("days"))
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         with self._lock:
@@ -373,3 +390,22 @@ class InMemoryStateStore:
     def delete_template_example(self, tenant_id: TenantId, example_id: str) -> None:
         with self._lock:
             self._templates.get(tenant_id, {}).pop(example_id, None)
+
+    # recent events
+    def put_event_summary(self, summary: EventSummary) -> None:
+        with self._lock:
+            self._events.setdefault(summary.tenant_id, {})[summary.event_id] = summary
+
+    def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
+        with self._lock:
+            found = self._events.get(tenant_id, {}).get(event_id)
+        if found is None or found.expires_at() <= self._clock.now():
+            raise NotFound(f"event {event_id} not found in tenant {tenant_id}")
+        return found
+
+    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+        now = self._clock.now()
+        with self._lock:
+            live = [e for e in self._events.get(tenant_id, {}).values() if e.expires_at() > now]
+        live.sort(key=lambda e: (e.at, e.event_id), reverse=True)
+        return live[: max(0, min(limit, MAX_LIST))]

@@ -232,6 +232,10 @@ class HealthUpdate(BaseModel):
     needs_review: int = 0  # events a person should look at (not confident, unparseable ...)
     pending: int | None = None
     oldest_pending_at: datetime | None = None
+    # analytics of the day of the update (shared.domain.analytics): events per label, and
+    # processing times as a histogram (bucket name -> count)
+    labels: dict[str, int] = Field(default_factory=dict)
+    latency: dict[str, int] = Field(default_factory=dict)
 
 
 class Health(BaseModel):

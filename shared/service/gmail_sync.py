@@ -262,6 +262,8 @@ class GmailSync:
                     last_event_at=self._clock.now(),
                     processing_ms_total=result.processing_ms,
                     needs_review=0 if result.confident else 1,
+                    labels=result.label_counts(),
+                    latency=result.latency_counts(),
                 ),
             )
         return last_date

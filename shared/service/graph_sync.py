@@ -292,6 +292,8 @@ class GraphSync:
                         last_event_at=self._clock.now(),
                         processing_ms_total=result.processing_ms,
                         needs_review=0 if result.confident else 1,
+                        labels=result.label_counts(),
+                        latency=result.latency_counts(),
                     ),
                 )
         return last_ms

@@ -15,6 +15,7 @@ from shared.service.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
 _COUNTERS = ("processed", "failed", "errors", "processing_ms_total", "needs_review")
+_HISTOGRAMS = ("labels", "latency")
 
 
 def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
@@ -23,6 +24,8 @@ def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
     for key, value in b.model_dump().items():
         if key in _COUNTERS:
             data[key] = data[key] + value
+        elif key in _HISTOGRAMS:
+            data[key] = {k: data[key].get(k, 0) + value.get(k, 0) for k in {*data[key], *value}}
         elif value is not None:
             data[key] = value
     return HealthUpdate(**data)
@@ -116,6 +119,8 @@ class HealthReporter:
                 failed=1 if failed else 0,
                 processing_ms_total=result.processing_ms,
                 needs_review=0 if result.confident else 1,
+                labels=result.label_counts(),
+                latency=result.latency_counts(),
             ),
         )
 

@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from shared.domain.analytics import latency_bucket
 from shared.domain.classification import TenantRule, classify
 from shared.domain.event import (
     OVERSIZED,
@@ -39,6 +40,7 @@ from shared.domain.event import (
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
+from shared.domain.recent_events import summary_of
 from shared.errors import (
     ClaimBusy,
     MailIngestError,
@@ -55,6 +57,7 @@ from shared.service.tenant_cache import TenantCache
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
+_EVENTS = frozenset({"published", "unparseable"})  # the outcomes that published an event
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,15 @@ class IngestResult:
     # False when a person should look at it: the classification was not sure (close labels
     # or nothing strong matched), the MIME could not be parsed, or it was too large to read
     confident: bool = True
+
+    def label_counts(self) -> dict[str, int]:
+        """What a health update counts for the analytics (``HealthUpdate.labels``): the
+        event's label; nothing for a duplicate, skipped or dead-lettered message (no event)."""
+        return {self.label: 1} if self.outcome in _EVENTS else {}
+
+    def latency_counts(self) -> dict[str, int]:
+        """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
+        return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
 
 
 @dataclass(frozen=True)
@@ -169,7 +181,7 @@ class IngestPipeline:
         mailbox: Mailbox,
         provider_message_id: str,
         lease: str | None,
-        process: Callable[[str], tuple[Outcome, str, bool]],
+        process: Callable[[str], _Done],
     ) -> IngestResult:
         """Claim the event id, then ``process`` it; a duplicate is skipped, a message another
         live worker holds is ``ClaimBusy``, and a retryable failure releases the claim."""
@@ -185,12 +197,28 @@ class IngestPipeline:
             if outcome is ClaimOutcome.BUSY:
                 raise ClaimBusy(f"event {eid} is being processed by another worker")
             try:
-                result = process(eid)
+                done = process(eid)
             except RetryableError:
                 self._release(eid)
                 raise
-            outcome_, label, confident = result
-            return IngestResult(eid, outcome_, label, self._ms(started), confident)
+            ms = self._ms(started)
+            if done.event is not None:
+                self._remember(done.event, ms, done.received_at or self._clock.now())
+            return IngestResult(eid, done.outcome, done.label, ms, done.confident)
+
+    def _remember(self, event: dict[str, Any], ms: float, received_at: datetime) -> None:
+        """The event's summary for the settings page (one write). The event is out already:
+        a failure here is logged, never retried through the pipeline (that would publish
+        the event again); the page then misses one row."""
+        try:
+            with _message_step():
+                summary = summary_of(event, ms, received_at)
+            self._state.put_event_summary(summary)
+        except (MailIngestError, _MessageFailure) as exc:
+            logger.warning(
+                "event summary not stored",
+                extra={"event_id": event.get("id"), "error": _describe(exc)},
+            )
 
     def replay(self, letter_id: str) -> IngestResult:
         """Run a dead-lettered message through the pipeline again; drop the letter on success."""
@@ -214,7 +242,7 @@ class IngestPipeline:
         raw: bytes,
         received_at: datetime | None,
         lease: str | None,
-    ) -> tuple[Outcome, str, bool]:
+    ) -> _Done:
         """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
         building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
         Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
@@ -241,7 +269,7 @@ class IngestPipeline:
         eid: str,
         chunks: Iterable[bytes],
         received_at: datetime | None,
-    ) -> tuple[Outcome, str, bool]:
+    ) -> _Done:
         size = [0]
 
         def counted() -> Iterator[bytes]:
@@ -273,11 +301,12 @@ class IngestPipeline:
             "oversized message published by reference",
             extra={"event_id": eid, "raw_size": size[0], "limit": self._opt.max_message_bytes},
         )
-        return "published", OVERSIZED, False  # not classified: a person looks at it
+        # not classified: a person looks at it
+        return _Done("published", OVERSIZED, False, event, origin.received_at)
 
     def _process_stored(
         self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
-    ) -> tuple[Outcome, str, bool]:
+    ) -> _Done:
         with _message_step():
             parsed, error = self._parse(raw)
         if parsed is None:
@@ -288,11 +317,11 @@ class IngestPipeline:
             logger.warning(
                 "unparseable message published", extra={"event_id": eid, "reason": error}
             )
-            return "unparseable", "unparseable", False
+            return _Done("unparseable", "unparseable", False, event, origin.received_at)
         with _port("state store"):
             msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
         if msgid_claim.duplicate:
-            return "duplicate", "", True
+            return _Done("duplicate", "", True)
         msgid_key = msgid_claim.key
         try:
             with _port("state store"):
@@ -306,7 +335,7 @@ class IngestPipeline:
                     "message skipped by tenant rule",
                     extra={"event_id": eid, "rules": list(classification.rules)},
                 )
-                return "skipped", classification.label, True
+                return _Done("skipped", classification.label, True)
             with _port("blob store"):
                 refs = self._store_large_parts(mailbox, eid, parsed)
             with _message_step():
@@ -324,7 +353,9 @@ class IngestPipeline:
             raise
         self._complete(eid, msgid_key)
         logger.info("event published", extra={"event_id": eid, "label": classification.label})
-        return "published", classification.label, classification.confident
+        return _Done(
+            "published", classification.label, classification.confident, event, origin.received_at
+        )
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self._opt.max_message_bytes:
@@ -427,7 +458,7 @@ class IngestPipeline:
         eid: str,
         raw_ref: str | None,
         exc: Exception,
-    ) -> tuple[Outcome, str, bool]:
+    ) -> _Done:
         reason = redact(f"{type(exc).__name__}: {exc}")[:1000]
         now = self._clock.now()
         try:
@@ -454,7 +485,7 @@ class IngestPipeline:
             extra={"event_id": eid, "reason": reason},
             exc_info=(type(exc), exc, exc.__traceback__),
         )
-        return "dead_lettered", "", True  # counted as failed, not for review
+        return _Done("dead_lettered", "", True)  # counted as failed, not for review
 
     # -- claims -------------------------------------------------------------------------
 
@@ -493,6 +524,17 @@ class IngestPipeline:
     @staticmethod
     def _ms(started: float) -> float:
         return (time.perf_counter() - started) * 1000.0
+
+
+class _Done(NamedTuple):
+    """What processing one claimed message came to; ``event``: the event published, if any
+    (its summary is stored for the settings page)."""
+
+    outcome: Outcome
+    label: str
+    confident: bool
+    event: dict[str, Any] | None = None
+    received_at: datetime | None = None
 
 
 class _MessageFailure(Exception):

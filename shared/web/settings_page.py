@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.domain import analytics
+from shared.domain.analytics import Analytics
 from shared.domain.health import ago
 from shared.domain.message import Classification
 from shared.domain.models import (
@@ -31,8 +33,11 @@ from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
+from shared.service.corrections import Corrections
 from shared.service.health import is_stale
 from shared.service.rules import RuleBook
+from shared.web import charts, flash
+from shared.web.events_panel import EventsPanel
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
@@ -64,6 +69,14 @@ def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
     return "connected" if health.state in _GOOD else "unknown"
 
 
+@dataclass(frozen=True)
+class PageServices:
+    """The use cases behind the page's optional parts (absent: the part says so)."""
+
+    tester: ConnectionTester | None = None  # "Test connection"
+    corrections: Corrections | None = None  # label correction in "Recent events"
+
+
 LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
 
 
@@ -81,8 +94,8 @@ class SettingsPage:
         oauth_start_url: str,
         csrf_key: str,
         idle_refresh_s: int = 300,
-        tester: ConnectionTester | None = None,
         refresh_s: int = 15,
+        services: PageServices | None = None,
     ) -> None:
         self._state = state
         self._admin = admin
@@ -91,8 +104,10 @@ class SettingsPage:
         self._key = csrf_key.encode()
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
         self._rules = RuleBook(state, clock)
-        self._tester = tester
+        services = services or PageServices()
+        self._tester = services.tester
         self._refresh_s = refresh_s  # how often the page refreshes the health lines
+        self.events = EventsPanel(state, services.corrections)
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
@@ -165,18 +180,26 @@ class SettingsPage:
         *,
         error: str = "",
         tested: list[Step] | None = None,
+        flash_token: str = "",
     ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
+        if flash_token and not notice:
+            now_s = self._clock.now().timestamp()
+            notice = flash.verify(self._key, admin, tenant.id, flash_token, now_s)
         template = self._env.get_template("settings.html")
+        views = self.views(tenant)
+        figures = self.figures(tenant, [v.mailbox.id for v in views])
         return template.render(
+            charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
+            events=self.events.rows(tenant.id),
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
             tried=tried,
             tested=tested,
             refresh_s=self._refresh_s,
             tenant=tenant,
-            views=self.views(tenant),
+            views=views,
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
             error=error,
@@ -227,6 +250,34 @@ class SettingsPage:
             self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
             return f"mailbox {mailbox_id} removed"
         raise ValidationError("unknown action")
+
+    def correct_label(self, admin: str | None, form: dict[str, str]) -> str:
+        """The "Recent events" row form: correct one event's label; returns the notice."""
+        tenant = self.authorize(admin, form.get("tenant", ""))
+        assert admin is not None
+        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        return self.events.correct(
+            tenant.id, form.get("event_id", ""), form.get("label", ""), actor=admin
+        )
+
+    def flash_token(self, admin: str | None, tenant_id: str, notice: str) -> str:
+        """The ``flash`` parameter of the redirect after a form (Post/Redirect/Get)."""
+        tenant = self.authorize(admin, tenant_id)
+        assert admin is not None
+        return flash.sign(self._key, admin, tenant.id, notice, self._clock.now().timestamp())
+
+    def figures(self, tenant: Tenant, mailbox_ids: list[MailboxId] | None = None) -> Analytics:
+        """30 days of emails per label and processing time per mailbox, from the store."""
+        if mailbox_ids is None:
+            mailbox_ids = [m.id for m in self._state.list_mailboxes(tenant.id)]
+        days = {str(m): self._state.get_day_counts(tenant.id, m) for m in mailbox_ids}
+        return analytics.summarize(days, self._clock.now())
+
+    def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
+        return self.figures(self.authorize(admin, tenant_id)).to_json()
+
+    def events_api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
+        return self.events.api(self.authorize(admin, tenant_id).id)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""

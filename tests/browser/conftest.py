@@ -76,7 +76,10 @@ def settings_server(
         "MAILINGEST_PAGE_REFRESH_S": "1",  # the health lines refresh every second here
         "MAILINGEST_STATE_BACKEND": "firestore",
         "MAILINGEST_EVENTS_BACKEND": "memory",
-        "MAILINGEST_BLOBS_BACKEND": "memory",
+        # a directory both the function and the tests' in-process app use: a label corrected
+        # on the page reads the raw message the tests' pipeline kept
+        "MAILINGEST_BLOBS_BACKEND": "local",
+        "MAILINGEST_BLOB_DIR": str(tmp / "blobs"),
         "MAILINGEST_SECRETS_BACKEND": "file",
         "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
         "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),

@@ -8,6 +8,7 @@ import ssl
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Pr
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
+from shared.service.health import HealthReporter
 from shared.service.watcher import WatcherOptions
 from tests.browser.conftest import ACME, GLOBEX, Console
 
@@ -333,3 +335,73 @@ def test_the_health_lines_refresh_by_themselves(console: Console) -> None:
     expect(card.locator(".dot.connected")).to_be_visible(timeout=15_000)
     _no_script_ran(console, page)
     console.screenshot(page, "refreshed")
+
+
+def _email(subject: str, n: int) -> bytes:
+    return (
+        f"From: Aqua Reservations <res@aqua.example>\r\nTo: booking@acme.example\r\n"
+        f"Subject: {subject}\r\nMessage-ID: <b{n}@aqua.example>\r\n\r\n"
+        f"Dear partner, please find the room list for file AQ-{n}.\r\n"
+    ).encode()
+
+
+def test_recent_events_show_a_subject_as_text_a_label_is_corrected_and_the_charts_drawn(
+    console: Console,
+) -> None:
+    _seed_mailbox(console)
+    mailbox = console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    reporter = HealthReporter(console.app.state, console.app.clock)
+    results = [
+        console.app.pipeline.ingest(mailbox, f"1/{n}", _email(subject, n))
+        for n, subject in enumerate((f"Room list {XSS}", "STOP SALE Aqua Hotel 01.08-20.08"))
+    ]
+    for result in results:
+        reporter.report_result(mailbox, result, datetime.now(UTC))
+    reporter.flush()
+    page = console.open_as(ACME)
+    events = page.locator("#events")
+    row = events.locator(f'tr[data-event="{results[0].event_id}"]')
+    expect(row.locator(".subject")).to_have_text(f"Room list {XSS}")  # the markup as text
+    expect(row).to_contain_text("Aqua Reservations <res@aqua.example>")
+    expect(events.locator("tr[data-event]")).to_have_count(2)
+    _no_script_ran(console, page)
+    console.screenshot(page, "events")
+
+    # correct the first event's label on its row: Post/Redirect/Get with a flash message
+    before = results[0].label
+    corrected = "cancellation" if before != "cancellation" else "amendment"
+    row.locator("select[name=label]").select_option(corrected)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        row.get_by_role("button", name="Correct").click()
+    assert answer.value.status == 303
+    notice = page.get_by_role("status")
+    expect(notice).to_contain_text(f"Label corrected from {before} to {corrected}")
+    assert "flash=" in page.url
+    expect(row.locator(".label")).to_contain_text(f"{corrected} (corrected)")
+    page.reload()  # a GET now: the correction is not posted again
+    expect(notice).to_contain_text(f"to {corrected}")
+    audit = console.app.state.list_audit(TenantId("acme"))
+    assert [e.action for e in audit].count("template.correct") == 1
+    examples = console.app.state.list_template_examples(TenantId("acme"))
+    assert [e.label for e in examples] == [corrected]
+    expect(page.locator("table", has_text="When").last).to_contain_text("template.correct")
+    console.screenshot(page, "corrected")
+
+    # the analytics, drawn server-side from the store's day counts
+    per_day = page.locator('svg[data-chart="per-day"]')
+    counts = Counter(r.label for r in results)
+    expect(per_day.locator("rect")).to_have_count(len(counts))  # one bar today, per label
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    titles = per_day.locator("rect title").all_text_contents()
+    assert sorted(titles) == sorted(f"{today} {label}: {n}" for label, n in counts.items())
+    box = per_day.locator("rect").first.bounding_box()
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0
+    latency = page.locator('svg[data-chart="latency"]')
+    expect(latency).to_contain_text("booking")
+    expect(latency).to_contain_text("· 2 events")
+    expect(latency.locator("rect")).to_have_count(2)  # p50 and p95
+    _no_script_ran(console, page)
+    page.locator("#analytics").scroll_into_view_if_needed()
+    console.screenshot(page, "analytics")

@@ -409,3 +409,33 @@ def test_what_a_person_should_review_is_counted_in_the_health() -> None:
     reporter.flush()
     health = env.state.get_health(MAILBOX.tenant_id, MAILBOX.id, env.clock.now())
     assert (health.processed_24h, health.needs_review_24h) == (3, 2)
+
+
+def test_each_published_event_leaves_one_summary_without_its_body() -> None:
+    env = Env()
+    received = env.clock.now() - timedelta(minutes=3)
+    result = env.pipeline.ingest(MAILBOX, "1/1", _message(), received_at=received)
+    env.pipeline.ingest(MAILBOX, "1/1", _message())  # a duplicate adds no row
+    env.pipeline.ingest(MAILBOX, "1/2", b"")  # unparseable: a row to review
+    rows = env.state.list_event_summaries(TenantId("acme"), limit=10)
+    assert [r.label for r in rows] == ["unparseable", result.label]
+    row = rows[1]
+    assert (row.event_id, row.mailbox_id, row.at) == (result.event_id, "booking", received)
+    assert row.subject == "Rezervasyon onayı"
+    assert row.sender == "Hotel Aqua <res@aqua.example>"
+    assert row.processing_ms == round(result.processing_ms, 1)
+    assert row.confident == result.confident
+    assert "Voucher" not in row.model_dump_json()  # never the body
+    assert rows[0].confident is False
+
+
+def test_a_summary_that_cannot_be_stored_does_not_publish_the_event_again() -> None:
+    env = Env()
+
+    def down(summary: object) -> None:
+        raise ServiceUnavailable("firestore blip")
+
+    env.state.put_event_summary = down  # type: ignore[method-assign]
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
+    assert len(env.published()) == 1

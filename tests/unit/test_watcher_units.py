@@ -44,6 +44,14 @@ def test_merge_keeps_latest_values_and_adds_counters() -> None:
     assert merged.last_error == "x"
 
 
+def test_merge_adds_the_analytics_histograms_key_by_key() -> None:
+    a = HealthUpdate(labels={"booking": 2}, latency={"le50": 2})
+    b = HealthUpdate(labels={"booking": 1, "other": 1}, latency={"le100": 2})
+    merged = merge(a, b)
+    assert merged.labels == {"booking": 3, "other": 1}
+    assert merged.latency == {"le50": 2, "le100": 2}
+
+
 def test_reporter_coalesces_many_reports_into_one_write() -> None:
     clock = FakeClock()
     writes: list[HealthUpdate] = []

@@ -9,6 +9,7 @@ Document layout (prefix = the optional collection prefix):
 - ``{prefix}tenants/{t}/audit/{auto}``             AuditEntry
 - ``{prefix}tenants/{t}/rules/{id}``               rule document
 - ``{prefix}tenants/{t}/templates/{id}``           template example (masked tokens, label)
+- ``{prefix}tenants/{t}/events/{event id}``        recent event summary (TTL on ``expires_at``)
 - ``{prefix}leases/{name}``                        Lease (TTL on ``expires_at``)
 - ``{prefix}replicas/{holder}``                   Member heartbeat (TTL on ``expires_at``)
 - ``{prefix}dedupe/{key}``                         claim (TTL on ``expires_at``)
@@ -32,6 +33,7 @@ from shared.adapters.firestore.health import FirestoreHealth
 from shared.adapters.firestore.leases import FirestoreLeases
 from shared.adapters.firestore.mailbox_feed import FirestoreMailboxFeed
 from shared.adapters.firestore.mailboxes import FirestoreMailboxes
+from shared.adapters.firestore.recent_events import FirestoreRecentEvents
 from shared.adapters.firestore.rules import FirestoreRules
 from shared.adapters.firestore.templates import FirestoreTemplates
 from shared.adapters.firestore.tenants import FirestoreTenants
@@ -50,6 +52,7 @@ class FirestoreStateStore(
     FirestoreDeadLetters,
     FirestoreRules,
     FirestoreTemplates,
+    FirestoreRecentEvents,
 ):
     def __init__(
         self,

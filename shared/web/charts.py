@@ -1,0 +1,107 @@
+"""Server-side SVG charts for the settings page's analytics: the geometry is computed here,
+the markup is written by the (autoescaping) template ``_analytics.html``, so a mailbox id or
+a label can never become markup. No JavaScript, no build step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.domain.analytics import Analytics
+
+WIDTH, HEIGHT = 640, 200
+LEFT, BOTTOM, TOP = 40, 24, 10
+COLORS = {
+    "booking": "#2a7ab8",
+    "stopsale": "#c23b22",
+    "opensale": "#2a9d4b",
+    "cancellation": "#8e44ad",
+    "amendment": "#e69500",
+    "other": "#7f8c8d",
+    "unparseable": "#34495e",
+    "oversized": "#b5651d",
+}
+ROW_H = 44
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    color: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    rects: tuple[Rect, ...]
+    labels: tuple[Label, ...]
+    legend: tuple[tuple[str, str], ...] = ()  # (label, color)
+
+
+def _color(label: str) -> str:
+    return COLORS.get(label, "#999999")
+
+
+def _day(day: str) -> str:
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
+def per_day(figures: Analytics) -> Chart:
+    """Emails per day, one stacked bar per day, one colour per label."""
+    totals = [
+        sum(counts[i] for counts in figures.per_label.values()) for i in range(len(figures.days))
+    ]
+    top = max(totals, default=0) or 1
+    plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
+    step = plot_w / max(len(figures.days), 1)
+    rects = []
+    for i, day in enumerate(figures.days):
+        base = float(HEIGHT - BOTTOM)
+        for label, counts in figures.per_label.items():
+            if counts[i]:
+                h = plot_h * counts[i] / top
+                base -= h
+                title = f"{_day(day)} {label}: {counts[i]}"
+                rects.append(Rect(LEFT + i * step + 1, base, step - 2, h, _color(label), title))
+    labels = (
+        Label(LEFT - 4, TOP + 10, str(top), "end"),
+        Label(LEFT - 4, HEIGHT - BOTTOM, "0", "end"),
+        Label(LEFT, HEIGHT - 6, _day(figures.days[0]) if figures.days else ""),
+        Label(WIDTH, HEIGHT - 6, _day(figures.days[-1]) if figures.days else "", "end"),
+    )
+    legend = tuple((label, _color(label)) for label in figures.per_label)
+    return Chart(WIDTH, HEIGHT, tuple(rects), labels, legend)
+
+
+def latency(figures: Analytics) -> Chart:
+    """Processing time per mailbox: a p50 bar over a p95 bar, on one scale."""
+    rows = figures.latency
+    top = max((m.p95_ms or 0 for m in rows), default=0) or 1
+    plot_w = WIDTH - 160
+    rects, labels = [], []
+    for i, m in enumerate(rows):
+        y = TOP + i * ROW_H
+        labels.append(Label(0, y + 14, m.mailbox_id))
+        if m.p50_ms is None or m.p95_ms is None:
+            labels.append(Label(150, y + 14, "no events in 30 days"))
+            continue
+        p50, p95 = m.p50_ms, m.p95_ms
+        rects.append(Rect(150, y + 2, plot_w * p95 / top, 10, "#9fc5e8", f"p95 {p95:.0f} ms"))
+        rects.append(Rect(150, y + 14, plot_w * p50 / top, 10, "#2a7ab8", f"p50 {p50:.0f} ms"))
+        text = f"p50 {p50:.0f} ms · p95 {p95:.0f} ms · {m.events} events"
+        labels.append(Label(150, y + 37, text))
+    height = TOP + max(len(rows), 1) * ROW_H + 10
+    legend = (("p50", "#2a7ab8"), ("p95", "#9fc5e8"))
+    return Chart(WIDTH, height, tuple(rects), tuple(labels), legend)

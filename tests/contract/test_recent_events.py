@@ -1,0 +1,91 @@
+# mypy: disable-error-code="no-untyped-call"
+"""The recent-events part of the StateStore contract, on the in-memory store and on Firestore
+(emulator): newest first, bounded, per tenant, expired ones gone, replace by event id; and on
+Firestore the document the TTL policy in infra/firestore.tf relies on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from shared.adapters.firestore import FirestoreStateStore
+from shared.domain.recent_events import KEEP_DAYS, MAX_LIST, EventSummary
+from shared.errors import NotFound
+from tests.contract.state_store_cases import START, T1, T2, Env, make_env
+
+
+@pytest.fixture(params=["memory", pytest.param("firestore", marks=pytest.mark.integration)])
+def env(request: pytest.FixtureRequest) -> Env:
+    return make_env(request)
+
+
+def summary(n: int, tenant: str = T1, **kw: Any) -> EventSummary:
+    base: dict[str, Any] = {
+        "event_id": f"{tenant}.booking.{n:040x}",
+        "tenant_id": tenant,
+        "mailbox_id": "booking",
+        "at": START + timedelta(minutes=n),
+        "label": "booking",
+        "score": 0.9,
+        "subject": f"Booking {n} <script>alert(1)</script>",
+        "sender": "Hotel <res@hotel.example>",
+        "processing_ms": 12.5,
+    }
+    base.update(kw)
+    return EventSummary(**base)
+
+
+def test_newest_first_bounded_and_per_tenant(env: Env) -> None:
+    store, _clock = env
+    for n in range(5):
+        store.put_event_summary(summary(n))
+    store.put_event_summary(summary(9, tenant=T2))
+    listed = store.list_event_summaries(T1, limit=3)
+    assert [s.event_id for s in listed] == [summary(n).event_id for n in (4, 3, 2)]
+    assert listed[0] == summary(4)  # every field round-trips, the subject as it was
+    assert [s.tenant_id for s in store.list_event_summaries(T2, limit=10)] == [T2]
+    assert store.list_event_summaries(T1, limit=0) == []
+    assert len(store.list_event_summaries(T1, limit=MAX_LIST + 50)) == 5
+
+
+def test_get_is_tenant_scoped_and_put_replaces(env: Env) -> None:
+    store, _clock = env
+    store.put_event_summary(summary(1))
+    corrected = summary(1, corrected_to="stopsale")
+    store.put_event_summary(corrected)
+    assert store.get_event_summary(T1, corrected.event_id) == corrected
+    assert len(store.list_event_summaries(T1, limit=10)) == 1
+    with pytest.raises(NotFound):
+        store.get_event_summary(T2, corrected.event_id)  # another tenant's: not found
+    with pytest.raises(NotFound):
+        store.get_event_summary(T1, "acme.booking." + "f" * 40)
+
+
+def test_expired_summaries_are_absent(env: Env) -> None:
+    store, clock = env
+    store.put_event_summary(summary(0))
+    store.put_event_summary(summary(60 * 24 * 2))  # two days later
+    clock.advance(timedelta(days=KEEP_DAYS, hours=1))
+    assert [s.event_id for s in store.list_event_summaries(T1, limit=10)] == [
+        summary(60 * 24 * 2).event_id
+    ]
+    with pytest.raises(NotFound):
+        store.get_event_summary(T1, summary(0).event_id)
+
+
+@pytest.mark.integration
+def test_firestore_layout_carries_the_ttl_field(firestore_client: Any) -> None:
+    from mailingest_dev.clock import FakeClock
+
+    store = FirestoreStateStore(firestore_client, FakeClock(START))
+    store.put_event_summary(summary(1))
+    path = f"tenants/acme/events/{summary(1).event_id}"
+    doc = firestore_client.document(path).get().to_dict()
+    assert doc["expires_at"] == START + timedelta(minutes=1, days=KEEP_DAYS)
+    assert doc["subject"] == "Booking 1 <script>alert(1)</script>"
+    assert not {"text", "html"} & set(doc)  # never a body
+    # a document that is not a summary is left out of the listing, not an error
+    firestore_client.document("tenants/acme/events/broken").set({"at": START, "label": 3})
+    assert [s.event_id for s in store.list_event_summaries(T1, limit=10)] == [summary(1).event_id]

@@ -1,0 +1,323 @@
+"""The settings page's "Recent events" and "Analytics" through its HTTP function on Firestore
+(emulator): what the pipeline stored is listed (an email's markup shown as text), a label is
+corrected through the page (CSRF, tenant-scoped, audited by the corrections service,
+Post/Redirect/Get with a flash message), nobody corrects another tenant's event, the
+analytics figures come from the store and are drawn as SVG, and the OpenAPI document is
+valid and describes the live answers."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+from cryptography.fernet import Fernet
+from functions_framework import create_app
+from jsonschema.exceptions import ValidationError as JsonSchemaError
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate as validate_spec
+
+from shared.bootstrap import App
+from shared.domain.models import (
+    HealthUpdate,
+    Mailbox,
+    OAuthGrant,
+    OAuthProvider,
+    Provider,
+    TlsMode,
+)
+from shared.ids import MailboxId, TenantId
+from shared.service.health import HealthReporter
+from shared.web.openapi import openapi_document
+from tests.fakes.iap import IapStandIn
+
+pytestmark = pytest.mark.integration
+SOURCE = "functions/settings/main.py"
+ACME = "ops@acme.example"
+GLOBEX = "boss@globex.example"
+DAY = timedelta(days=1)
+XSS = 'Booking <script>alert("pwned")</script> <img src=x onerror=alert(2)>'
+
+
+@pytest.fixture
+def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
+    import functions.settings.main as settings_main
+    from shared.bootstrap import build_app
+
+    os.environ.update(
+        {
+            "MAILINGEST_STATE_BACKEND": "firestore",
+            "MAILINGEST_EVENTS_BACKEND": "memory",
+            "MAILINGEST_BLOBS_BACKEND": "local",  # the page's process reads what ingest kept
+            "MAILINGEST_BLOB_DIR": str(tmp_path / "blobs"),
+            "MAILINGEST_SECRETS_BACKEND": "file",
+            "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
+            "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
+            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
+            "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
+        }
+    )
+    settings_main._page = settings_main._identity = None
+    app = build_app()
+    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
+    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
+    yield create_app("settings", SOURCE).test_client(), app
+    settings_main._page = settings_main._identity = None
+
+
+def mailbox(tenant: str = "acme") -> Mailbox:
+    return Mailbox(
+        tenant_id=TenantId(tenant),
+        id=MailboxId("booking"),
+        provider=Provider.IMAP,
+        address=f"booking@{tenant}.example",
+        host="127.0.0.1",
+        tls=TlsMode.PLAIN,
+        secret_ref="x",
+    )
+
+
+def email(subject: str, n: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Aqua Reservations <res@aqua.example>"
+    msg["To"] = "booking@acme.example"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<m{n}@aqua.example>"
+    msg.set_content(f"Dear partner,\nplease find the details of file AQ-{n} below.\n")
+    return msg.as_bytes()
+
+
+def ingest(app: App, subject: str, n: int, tenant: str = "acme") -> str:
+    box = mailbox(tenant)
+    app.state.put_mailbox(box)
+    return app.pipeline.ingest(box, f"1/{n}", email(subject, n)).event_id
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def test_recent_events_are_listed_with_an_emails_markup_as_text(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, XSS, 1)
+    ingest(app, "Globex only", 2, tenant="globex")
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
+    assert "Aqua Reservations &lt;res@aqua.example&gt;" in html
+    assert f'data-event="{eid}"' in html
+    assert "Globex only" not in html  # another tenant's event
+    listed = http.get("/?tenant=acme&format=json&view=events", headers=iap.headers(ACME))
+    assert listed.status_code == 200
+    rows = listed.get_json()
+    assert [(r["event_id"], r["subject"], r["mailbox_id"]) for r in rows] == [(eid, XSS, "booking")]
+    assert "details of file" not in listed.text  # never the body
+    globex = http.get("/?tenant=acme&format=json&view=events", headers=iap.headers(GLOBEX))
+    assert globex.status_code == 403
+
+
+def test_a_label_is_corrected_through_the_page_with_post_redirect_get(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, "Room list AQ-7 for your guests", 7)
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    form = {"tenant": "acme", "csrf": _csrf(page.text), "correct": "on", "event_id": eid}
+    answer = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**form, "label": "stopsale"}
+    )
+    assert answer.status_code == 303
+    # relative to the page (behind IAP the function may live under a path)
+    assert answer.headers["Location"].startswith("?tenant=acme&flash=")
+    location = urljoin("/?tenant=acme", answer.headers["Location"]).partition("#")[0]
+    query = parse_qs(urlsplit(location).query)
+    assert query["tenant"] == ["acme"]
+    after = http.get(location, headers=iap.headers(ACME))
+    assert after.status_code == 200
+    assert re.search(r"Label corrected from \w+ to stopsale", after.text)
+    assert "(corrected)" in after.text
+    # the corrections service audited it and learned a template example
+    audit = app.state.list_audit(TenantId("acme"), limit=5)
+    assert audit[0].action == "template.correct"
+    assert (audit[0].actor, audit[0].details["event_id"], audit[0].details["after"]) == (
+        ACME,
+        eid,
+        "stopsale",
+    )
+    assert [e.label for e in app.state.list_template_examples(TenantId("acme"))] == ["stopsale"]
+    assert app.state.get_event_summary(TenantId("acme"), eid).corrected_to == "stopsale"
+    # the flash is for this admin only, and a made-up one shows nothing
+    forged = location.replace("flash=", "flash=9") + "x"
+    assert "Label corrected" not in http.get(forged, headers=iap.headers(ACME)).text
+    # as JSON: the notice instead of the redirect
+    as_json = http.post(
+        "/?tenant=acme&format=json", headers=iap.headers(ACME), data={**form, "label": "booking"}
+    )
+    assert as_json.status_code == 200
+    assert "to booking" in as_json.get_json()["notice"]
+
+
+def test_corrections_are_refused_without_csrf_across_tenants_and_for_bad_labels(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    eid = ingest(app, "Room list AQ-8", 8)
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = {"tenant": "acme", "csrf": token, "correct": "on", "event_id": eid, "label": "other"}
+    bad_csrf = http.post("/?tenant=acme", headers=iap.headers(ACME), data={**form, "csrf": "1.0"})
+    assert bad_csrf.status_code == 400
+    bad_label = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**form, "label": "<b>spam</b>"}
+    )
+    assert bad_label.status_code == 400
+    assert "&lt;b&gt;spam&lt;/b&gt;" in bad_label.text
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=form).status_code == 403
+    # globex's own form naming acme's event: not found in globex, nothing learned
+    g_token = _csrf(http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text)
+    crossed = {**form, "tenant": "globex", "csrf": g_token}
+    answer = http.post("/?tenant=globex", headers=iap.headers(GLOBEX), data=crossed)
+    assert answer.status_code == 404
+    assert app.state.list_template_examples(TenantId("acme")) == []
+    assert app.state.list_template_examples(TenantId("globex")) == []
+    assert all(e.action != "template.correct" for e in app.state.list_audit(TenantId("acme")))
+
+
+def test_analytics_come_from_the_store_and_are_drawn(client: Any, iap: IapStandIn) -> None:
+    http, app = client
+    now = app.clock.now()
+    reporter = HealthReporter(app.state, app.clock)
+    app.state.put_mailbox(mailbox())
+    labels = []
+    for n, subject in enumerate(("Booking confirmation AQ-1", "STOP SALE Aqua Hotel", "Hi")):
+        result = app.pipeline.ingest(mailbox(), f"2/{n}", email(subject, 100 + n))
+        reporter.report_result(mailbox(), result, now)
+        labels.append(result.label)
+    reporter.flush()  # what the watcher's flush thread does
+    stop = mailbox().model_copy(update={"id": MailboxId("stopsale")})
+    app.state.put_mailbox(stop)
+    # known figures on the stopsale mailbox: 10 events in (25, 50] ms three days ago and
+    # 10 in (100, 250] ms today
+    stopsale = TenantId("acme"), MailboxId("stopsale")
+    app.state.update_health(
+        *stopsale, HealthUpdate(labels={"amendment": 10}, latency={"le50": 10}), now - 3 * DAY
+    )
+    app.state.update_health(
+        *stopsale, HealthUpdate(labels={"amendment": 10}, latency={"le250": 10}), now
+    )
+    app.state.update_health(
+        TenantId("globex"), MailboxId("booking"), HealthUpdate(labels={"other": 99}), now
+    )
+    answer = http.get("/?tenant=acme&format=json&view=analytics", headers=iap.headers(ACME))
+    assert answer.status_code == 200
+    figures = answer.get_json()
+    assert len(figures["days"]) == 30
+    assert figures["days"][-1] == now.strftime("%Y-%m-%d")
+    per_label = figures["per_label"]
+    assert per_label["amendment"][-4] == 10
+    assert per_label["amendment"][-1] == 10 + labels.count("amendment")
+    for label in set(labels) - {"amendment"}:
+        assert per_label[label][-1] == labels.count(label)
+    assert sum(sum(counts) for counts in per_label.values()) == 23  # not globex's 99
+    latency = {m["mailbox_id"]: m for m in figures["latency"]}
+    assert latency["booking"]["events"] == 3
+    assert latency["booking"]["p50_ms"] is not None
+    # rank 10 of 20 closes the (25, 50] bucket; rank 19 lies 9/10 into (100, 250]
+    assert latency["stopsale"] == {
+        "mailbox_id": "stopsale",
+        "events": 20,
+        "p50_ms": 50.0,
+        "p95_ms": 235.0,
+    }
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    per_day = page[page.index('data-chart="per-day"') :]
+    per_day = per_day[: per_day.index("</svg>")]
+    assert per_day.count("<rect") >= 3  # today's and three days ago's bars
+    assert f"{(now - 3 * DAY).strftime('%Y-%m-%d')} amendment: 10</title>" in per_day
+    latency_svg = page[page.index('data-chart="latency"') :]
+    latency_svg = latency_svg[: latency_svg.index("</svg>")]
+    assert "p50 50 ms · p95 235 ms · 20 events" in latency_svg
+    assert re.search(r"p50 \d+ ms · p95 \d+ ms · 3 events", latency_svg)
+    refused = http.get("/?tenant=acme&format=json&view=analytics", headers=iap.headers(GLOBEX))
+    assert refused.status_code == 403
+
+
+# -- the OpenAPI document ---------------------------------------------------------------
+
+
+def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> OAS31Validator:
+    """A validator for one schema of the document, its ``#/components`` refs resolvable."""
+    whole = {**schema, "components": spec["components"]}
+    return OAS31Validator(whole, format_checker=OAS31Validator.FORMAT_CHECKER)
+
+
+def _component(spec: dict[str, Any], name: str) -> OAS31Validator:
+    return _schema(spec, {"$ref": f"#/components/schemas/{name}"})
+
+
+def _response(spec: dict[str, Any], method: str, status: str) -> OAS31Validator:
+    content = spec["paths"]["/"][method]["responses"][status]["content"]
+    return _schema(spec, content["application/json"]["schema"])
+
+
+def test_the_openapi_document_is_valid_and_the_live_answers_match_it(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    served = http.get("/openapi.json")
+    assert served.status_code == 200
+    spec = served.get_json()
+    validate_spec(spec)  # OpenAPI 3.1, by openapi-spec-validator
+    assert spec["openapi"] == "3.1.0"
+    assert spec == openapi_document()
+    # something in every view: a mailbox with OAuth and health, an event, analytics
+    eid = ingest(app, XSS, 1)
+    grant = OAuthGrant(provider=OAuthProvider.GOOGLE, connected_address="booking@acme.example")
+    app.state.put_mailbox(mailbox().model_copy(update={"oauth": grant}))
+    reporter = HealthReporter(app.state, app.clock)
+    reporter.report(mailbox(), HealthUpdate(labels={"booking": 2}, latency={"le50": 2}))
+    reporter.flush()
+    acme = iap.headers(ACME)
+    views = {"mailboxes": "MailboxList", "events": "EventList", "analytics": "Analytics"}
+    for view, component in views.items():
+        answer = http.get(f"/?tenant=acme&format=json&view={view}", headers=acme)
+        assert answer.status_code == 200, view
+        body = answer.get_json()
+        assert body, view  # not an empty answer that any array schema would accept
+        _component(spec, component).validate(body)
+        _response(spec, "get", "200").validate(body)
+    mailboxes = http.get("/?tenant=acme&format=json", headers=acme).get_json()
+    assert "secret_ref" not in mailboxes[0]["mailbox"]
+    with pytest.raises(JsonSchemaError):  # the document forbids a secret's name
+        _component(spec, "Mailbox").validate({**mailboxes[0]["mailbox"], "secret_ref": "x"})
+    # the POST answers as JSON
+    token = _csrf(http.get("/?tenant=acme", headers=acme).text)
+    form = {"tenant": "acme", "csrf": token}
+    posts = {
+        "Notice": {**form, "correct": "on", "event_id": eid, "label": "stopsale"},
+        "Tried": {**form, "try": "on", "email": "From: a@b.example\nSubject: STOP SALE\n\nstop"},
+        "Error": {**form, "correct": "on", "event_id": eid, "label": "nonsense"},
+    }
+    for component, data in posts.items():
+        answer = http.post("/?tenant=acme&format=json", headers=acme, data=data)
+        assert answer.status_code == (400 if component == "Error" else 200), answer.text
+        _component(spec, component).validate(answer.get_json())
+        status = "400" if component == "Error" else "200"
+        _response(spec, "post", status).validate(answer.get_json())
+    # every form the page renders names a field set the document describes
+    forms = {"CorrectionForm", "MailboxActionForm", "RuleForm", "TryForm", "MailboxForm"}
+    schemas = spec["components"]["schemas"]
+    assert forms <= set(schemas)
+    for name in forms:
+        assert {"tenant", "csrf"} <= set(schemas[name]["required"])
