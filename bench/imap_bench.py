@@ -458,6 +458,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         with local_services(secretmanager=False, base_dir=Path(tmp) / "svc") as svc:
             os.environ.update(svc.env())
+            os.environ["MAILINGEST_ALLOW_PRIVATE_HOSTS"] = "true"  # Dovecot on loopback
             if os.environ.get("BENCH_IMAP_SCALE_ONLY") != "1":
                 figures.update(latency(svc))
             figures.update(lease_renewal())
