@@ -14,6 +14,16 @@ GENERAL = ""  # the key of a reason that belongs to no single field (shown at th
 WRITE_ONLY = frozenset({"password", "csrf"})  # never echoed into the page
 # a model field whose form field has another name
 _FORM_NAME = {"id": "mailbox"}
+# a reason about several fields (the model's consistency rules, the admin service's) goes
+# next to the field its words name first; none: at the top
+_NAMED_BY = (
+    ("password", "password"),
+    ("needs a host", "host"),
+    ("mail server", "host"),
+    ("loopback", "tls"),
+    ("move_to", "move_to"),
+    ("pop3 can only", "after_processing"),
+)
 MAX_TYPED = 500  # characters of one typed value shown again
 
 
@@ -41,20 +51,20 @@ def from_pydantic(exc: PydanticValidationError) -> FormRefused:
     fields: dict[str, str] = {}
     for error in exc.errors():
         loc = error.get("loc") or ()
-        name = _FORM_NAME.get(str(loc[0]), str(loc[0])) if loc else GENERAL
         message = str(error["msg"]).removeprefix("Value error, ")
+        name = _FORM_NAME.get(str(loc[0]), str(loc[0])) if loc else _field_named(message)
         fields[name] = f"{fields[name]}; {message}" if name in fields else message
     return FormRefused(fields)
 
 
+def _field_named(message: str) -> str:
+    lowered = message.lower()
+    return next((name for words, name in _NAMED_BY if words in lowered), GENERAL)
+
+
 def from_message(message: str) -> FormRefused:
     """One of our own refusals (the admin service's): next to the field it names, if any."""
-    lowered = message.lower()
-    if "password" in lowered:
-        return FormRefused({"password": message})
-    if "host" in lowered or "server" in lowered:
-        return FormRefused({"host": message})
-    return FormRefused({GENERAL: message})
+    return FormRefused({_field_named(message): message})
 
 
 def typed_values(form: Mapping[str, str]) -> dict[str, str]:

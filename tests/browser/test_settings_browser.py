@@ -267,7 +267,7 @@ def test_a_refused_form_shows_the_page_again_with_the_reason_and_saves_nothing(
         )
     assert answer.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("Not saved:")
-    expect(page.get_by_role("alert")).to_contain_text("move")
+    expect(page.locator("#error-move_to")).to_contain_text("move")  # next to its field
     # what was typed is still there (the password never is)
     expect(form.locator("[name=address]")).to_have_value("booking@acme.example")
     expect(form.locator("[name=after_processing]")).to_have_value("move")

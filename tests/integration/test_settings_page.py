@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
@@ -484,3 +484,96 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
     assert "Login:" not in closed  # later steps are not tried
     with pytest.raises(NotFound):  # nothing was saved
         app.state.get_mailbox(TenantId("acme"), MailboxId("probe"))
+
+
+def test_a_save_redirects_with_a_flash_and_a_reload_saves_nothing_again(
+    client: Any, iap: IapStandIn
+) -> None:
+    """Post/Redirect/Get: the answer to a save is a 303 to the page, whose notice is signed."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    assert saved.status_code == 303
+    assert saved.headers["Location"].startswith("?tenant=acme&flash=")
+    assert saved.text == ""
+    audited = len(app.state.list_audit(TenantId("acme")))
+    assert audited >= 1
+    page = _follow(http, saved, iap)
+    assert '<p class="notice" role="status">mailbox booking saved</p>' in page.text
+    assert PASSWORD not in page.text
+    # the browser's reload repeats the GET, not the POST: nothing is saved again
+    again = _follow(http, saved, iap)
+    assert "mailbox booking saved" in again.text
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    assert [m.id for m in app.state.list_mailboxes(TenantId("acme"))] == ["booking"]
+    # the flash is for this admin: another tenant's admin sees no notice with it
+    flash = parse_qs(urlsplit(saved.headers["Location"]).query)["flash"][0]
+    other = http.get(f"/?tenant=globex&flash={flash}", headers=iap.headers(GLOBEX))
+    assert other.status_code == 200
+    assert "mailbox booking saved" not in other.text
+    # the JSON form of the same POST still answers JSON, no redirect
+    as_json = http.post(
+        "/?tenant=acme&format=json", headers=iap.headers(ACME), data=_form(token, folder="Other")
+    )
+    assert as_json.status_code == 200
+    assert json.loads(as_json.text) == {"notice": "mailbox booking saved"}
+
+
+def _field_error(html: str, field: str) -> str:
+    match = re.search(rf'<span class="field-error" id="error-{field}">([^<]*)</span>', html)
+    return match.group(1) if match else ""
+
+
+_FIELD_REFUSALS = [
+    ({"port": "70000"}, "port", "less than or equal to 65535"),
+    ({"port": "abc"}, "port", "whole number"),
+    ({"host": ""}, "host", "needs a host"),
+    ({"poll_interval_s": "1"}, "poll_interval_s", "greater than or equal to 5"),
+    ({"after_processing": "move"}, "move_to", "needs move_to"),
+    ({"mailbox": "Bad/Id"}, "mailbox", "mailbox id"),
+    ({"tls": "sslv2"}, "tls", "choose one of"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"), _FIELD_REFUSALS, ids=[f[1] for f in _FIELD_REFUSALS]
+)
+def test_a_refused_mailbox_form_says_why_next_to_the_field_and_keeps_what_was_typed(
+    client: Any, iap: IapStandIn, change: dict[str, str], field: str, reason: str
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    audited = len(app.state.list_audit(TenantId("acme")))
+    form = _form(token, address="typed.by.hand@acme.example", folder="Stop Lists", **change)
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert refused.status_code == 422
+    html = refused.text
+    assert reason in _field_error(html, field)
+    assert f'aria-describedby="error-{field}"' in html
+    assert "Not saved" in html
+    # what was typed is there again; the password never is (write-only)
+    assert 'name="address" type="email" required value="typed.by.hand@acme.example"' in html
+    assert 'name="folder" value="Stop Lists"' in html
+    assert PASSWORD not in html
+    assert re.search(r'<input name="password" type="password"[^>]*>', html)
+    assert not re.search(r'<input name="password"[^>]*value=', html)
+    # nothing saved, no secret written, nothing audited
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    with pytest.raises(NotFound):
+        app.secrets.get_secret(password_secret_name("acme", "booking"))
+
+
+def test_a_refused_change_without_the_password_says_so_next_to_the_password(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    _follow(http, http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)), iap)
+    before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    moved = _form(token, host="imap2.acme.example", password="")
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=moved)
+    assert refused.status_code == 422
+    assert "enter the password again" in _field_error(refused.text, "password")
+    assert 'name="host" required value="imap2.acme.example"' in refused.text
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) == before
