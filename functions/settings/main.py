@@ -15,6 +15,7 @@ import functions_framework
 
 from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
 from shared.errors import ValidationError
+from shared.web.form_errors import FormRefused, Refill, typed_values
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
 from shared.web.settings_page import SettingsPage
@@ -58,20 +59,20 @@ def _get_json(request: Any, tenant: str) -> Response:
 
 
 def _outcome(request: Any) -> dict[str, Any]:
-    """Handle one form: ``notice`` (and ``redirect`` for Post/Redirect/Get), ``tried`` or
-    ``tested``."""
+    """Handle one form: ``notice`` (a change: the page redirects to itself with it, where
+    ``anchor`` says), ``tried`` or ``tested`` (nothing changed: shown at once)."""
     form, admin = dict(request.form), _admin(request)
     if form.get("correct") == "on":
-        return {"notice": page().correct_label(admin, form), "redirect": True}
+        return {"notice": page().correct_label(admin, form), "anchor": "#events"}
     if form.get("test_connection") == "on":
         return {"tested": page().test_connection(admin, form)}
     if form.get("try") == "on":
         return {"tried": page().try_rules(admin, form)}
     if form.get("rule_action"):
-        act = page().rule_action
-    else:
-        act = page().act if form.get("action") else page().save
-    return {"notice": act(admin, form)}
+        return {"notice": page().rule_action(admin, form), "anchor": "#rules"}
+    if form.get("action"):
+        return {"notice": page().act(admin, form), "anchor": ""}
+    return {"notice": page().save(admin, form), "anchor": ""}
 
 
 def _as_json(outcome: dict[str, Any]) -> Response:
@@ -83,16 +84,16 @@ def _as_json(outcome: dict[str, Any]) -> Response:
 
 
 def _as_page(request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
-    if outcome.get("redirect"):
+    if "notice" in outcome:  # Post/Redirect/Get: a reload of the page posts nothing again
         token = page().flash_token(_admin(request), tenant, outcome["notice"])
-        location = "?" + urlencode({"tenant": tenant, "flash": token}) + "#events"
+        location = "?" + urlencode({"tenant": tenant, "flash": token}) + outcome["anchor"]
         return "", 303, {"Location": location, "Cache-Control": "no-store"}
     html = page().render(
         _admin(request),
         tenant,
-        outcome.get("notice", ""),
-        outcome.get("tried"),
+        tried=outcome.get("tried"),
         tested=outcome.get("tested"),
+        refill=Refill(typed_values(dict(request.form))) if "tested" in outcome else None,
     )
     return html, 200, _HTML
 
@@ -104,6 +105,12 @@ def _answer_post(request: Any, tenant: str) -> Response:
     as_json = request.args.get("format") == "json"
     try:
         outcome = _outcome(request)
+    except FormRefused as exc:  # the page again, each reason next to its field, as typed
+        if as_json:
+            return _json({"error": str(exc)}, 400)
+        refill = Refill(typed_values(dict(request.form)), exc)
+        html = page().render(_admin(request), tenant, refill=refill)
+        return html, 422, _HTML
     except ValidationError as exc:  # the page again, with the reason (nothing was saved)
         if as_json:
             return _json({"error": str(exc)}, 400)

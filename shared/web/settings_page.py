@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -36,7 +37,7 @@ from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.health import is_stale
 from shared.service.rules import RuleBook
-from shared.web import charts, flash
+from shared.web import charts, flash, form_errors
 from shared.web.events_panel import EventsPanel
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
@@ -78,6 +79,28 @@ class PageServices:
 
 
 LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
+
+
+def _number(form: dict[str, str], name: str, default: int | None) -> int | None:
+    """A whole number typed into the form (empty: ``default``)."""
+    text = (form.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 9:
+        raise form_errors.FormRefused({name: "enter a whole number"})
+    return int(text)
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E:
+    """One of the options of a select box (anything else is a forged form)."""
+    try:
+        return kind(form.get(name) or default)
+    except ValueError:
+        options = ", ".join(k.value for k in kind)
+        raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
 
 
 def _list(value: str | None) -> list[str]:
@@ -181,6 +204,7 @@ class SettingsPage:
         error: str = "",
         tested: list[Step] | None = None,
         flash_token: str = "",
+        refill: form_errors.Refill | None = None,
     ) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
@@ -188,6 +212,8 @@ class SettingsPage:
             now_s = self._clock.now().timestamp()
             notice = flash.verify(self._key, admin, tenant.id, flash_token, now_s)
         template = self._env.get_template("settings.html")
+        refill = refill or form_errors.Refill()
+        refused = refill.refused
         views = self.views(tenant)
         figures = self.figures(tenant, [v.mailbox.id for v in views])
         return template.render(
@@ -202,7 +228,9 @@ class SettingsPage:
             views=views,
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
-            error=error,
+            error=refused.general if refused else error,
+            field_errors=refused.fields if refused else {},
+            typed=refill.typed,
             admin=admin,
             after_options=[a.value for a in AfterProcessing],
             audit=self.audit(tenant),
@@ -337,7 +365,7 @@ class SettingsPage:
             raise ValidationError("testing connections is not available here")
         mailbox = self._mailbox_from_form(tenant, form)
         if not form.get("password"):
-            raise ValidationError("enter the password to test the connection")
+            raise form_errors.FormRefused({"password": "enter the password to test the connection"})
         return self._tester.test(mailbox, form["password"])
 
     def save(self, admin: str | None, form: dict[str, str]) -> str:
@@ -347,24 +375,28 @@ class SettingsPage:
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
         mailbox = self._mailbox_from_form(tenant, form)
-        self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
+        try:
+            self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
+        except form_errors.FormRefused:
+            raise
+        except ValidationError as exc:  # the admin service's rules: next to the field named
+            raise form_errors.from_message(str(exc)) from None
         return f"mailbox {mailbox.id} saved"
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""
         if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
-            raise ValidationError(
-                "this form is for IMAP or POP3 with a password; "
-                "connect Gmail or Microsoft 365 with the Connect buttons"
+            raise form_errors.FormRefused(
+                {
+                    "provider": "this form is for IMAP or POP3 with a password; "
+                    "connect Gmail or Microsoft 365 with the Connect buttons"
+                }
             )
         try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox
             existing = None
-        try:
-            auth = AuthMethod(form.get("auth_method", "password"))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        auth = _choice(AuthMethod, form, "auth_method", "password")
         # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
         # and refresh-token secret) unless the admin switches it to a password and gives one
         keep_oauth = (
@@ -385,8 +417,8 @@ class SettingsPage:
                 address=form.get("address", ""),
                 purpose=form.get("purpose", "booking") or "booking",
                 host=form.get("host") or None,
-                port=int(form["port"]) if form.get("port") else None,
-                tls=TlsMode(form.get("tls", "tls")),
+                port=_number(form, "port", None),
+                tls=_choice(TlsMode, form, "tls", "tls"),
                 auth_method=auth,
                 username=form.get("username") or None,
                 secret_ref=existing.secret_ref if existing and keep_secret else None,
@@ -394,14 +426,13 @@ class SettingsPage:
                 enabled=existing.enabled if existing else True,
                 folder=form.get("folder") or "INBOX",
                 idle=form.get("idle") == "on",
-                poll_interval_s=int(form.get("poll_interval_s") or 60),
-                after_processing=AfterProcessing(form.get("after_processing", "leave")),
+                poll_interval_s=_number(form, "poll_interval_s", 60),
+                after_processing=_choice(AfterProcessing, form, "after_processing", "leave"),
                 move_to=form.get("move_to") or None,
                 created_at=existing.created_at if existing else None,
             )
         except PydanticValidationError as exc:
-            problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-            raise ValidationError(problems) from None
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise form_errors.from_pydantic(exc) from None
+        except ValueError as exc:  # the mailbox id
+            raise form_errors.FormRefused({"mailbox": str(exc)}) from None
         return mailbox

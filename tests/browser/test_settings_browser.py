@@ -265,9 +265,12 @@ def test_a_refused_form_shows_the_page_again_with_the_reason_and_saves_nothing(
         _fill_mailbox_form(
             page, mailbox="booking", address="booking@acme.example", host="127.0.0.1"
         )
-    assert answer.value.status == 400
+    assert answer.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("Not saved:")
-    expect(page.get_by_role("alert")).to_contain_text("move")
+    expect(page.locator("#error-move_to")).to_contain_text("move")  # next to its field
+    # what was typed is still there (the password never is)
+    expect(form.locator("[name=address]")).to_have_value("booking@acme.example")
+    expect(form.locator("[name=after_processing]")).to_have_value("move")
     expect(page.locator("h1")).to_have_text("Email Configuration")
     expect(page.get_by_text("No mailboxes yet.")).to_be_visible()
     assert console.app.state.list_mailboxes(TenantId("acme")) == []

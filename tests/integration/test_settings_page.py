@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
@@ -65,6 +66,15 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
+def _follow(http: Any, answer: Any, iap: IapStandIn, admin: str = ACME) -> Any:
+    """The GET a browser makes after a 303 (Post/Redirect/Get)."""
+    assert answer.status_code == 303, answer.text[:500]
+    location = urljoin("/?tenant=acme", answer.headers["Location"]).partition("#")[0]
+    page = http.get(location, headers=iap.headers(admin))
+    assert page.status_code == 200
+    return page
+
+
 def _form(csrf: str, **extra: str) -> dict[str, str]:
     form = {
         "tenant": "acme",
@@ -90,8 +100,8 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) 
     page = http.get("/?tenant=acme", headers=iap.headers(ACME))
     assert page.status_code == 200
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(_csrf(page.text)))
-    assert saved.status_code == 200
-    assert "mailbox booking saved" in saved.text
+    assert saved.status_code == 303
+    assert "mailbox booking saved" in _follow(http, saved, iap).text
     now = datetime.now(UTC)
     app.state.update_health(
         TenantId("acme"),
@@ -146,7 +156,7 @@ def test_invalid_settings_are_a_clear_error(client: Any, iap: IapStandIn) -> Non
     http, _ = client
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     bad = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, tls="plain"))
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "loopback" in bad.text
 
 
@@ -166,22 +176,22 @@ def test_changing_the_server_or_login_asks_for_the_password_again(
     http, app = client
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     assert (
-        http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)).status_code == 200
+        http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)).status_code == 303
     )
     before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     # same settings, no password: the stored one is kept
     same = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password=""))
-    assert same.status_code == 200
+    assert same.status_code == 303
     # a new server or login without a password: refused, the stored password never follows
     moved = http.post(
         "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="", **change)
     )
-    assert moved.status_code == 400
+    assert moved.status_code == 422
     assert "enter the password again" in moved.text
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).host == before.host
     # with the password typed again the change is saved
     again = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
-    assert again.status_code == 200
+    assert again.status_code == 303
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) != before
 
 
@@ -205,7 +215,7 @@ def test_production_refuses_to_save_a_private_or_internal_host(
     os.environ["MAILINGEST_ALLOW_PRIVATE_HOSTS"] = "false"  # production (the page is built lazily)
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, host=host))
-    assert saved.status_code == 400
+    assert saved.status_code == 422
     assert "not allowed" in saved.text or "does not resolve" in saved.text
     assert app.state.list_mailboxes(TenantId("acme")) == []
     with pytest.raises(NotFound):  # nothing written before the check
@@ -245,7 +255,7 @@ def test_a_rejected_save_writes_no_secret(
     http, app = client
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, **change))
-    assert saved.status_code == 400
+    assert saved.status_code == 422
     assert app.state.list_mailboxes(TenantId("acme")) == []
     with pytest.raises(NotFound):
         app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
@@ -258,7 +268,7 @@ def test_the_password_form_refuses_gmail_and_graph_clearly(client: Any, iap: Iap
         saved = http.post(
             "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, provider=provider)
         )
-        assert saved.status_code == 400
+        assert saved.status_code == 422
         assert "Connect buttons" in saved.text
 
 
@@ -335,7 +345,7 @@ def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
     # the admin moves it to another folder; the form sends its default method and no password
     edited = _form(token, folder="Stopsale", password="")
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=edited)
-    assert saved.status_code == 200
+    assert saved.status_code == 303
     stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert stored.folder == "Stopsale"
     assert stored.auth_method is AuthMethod.OAUTH2
@@ -346,7 +356,7 @@ def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
     switched = http.post(
         "/?tenant=acme", headers=iap.headers(ACME), data=_form(token, password="New-Pass-7")
     )
-    assert switched.status_code == 200
+    assert switched.status_code == 303
     stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert (stored.auth_method, stored.oauth) == (AuthMethod.PASSWORD, None)
     assert stored.secret_ref == password_secret_name("acme", "booking")
@@ -371,15 +381,15 @@ def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
         form = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": action, **extra}
         return http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
 
-    assert "mailbox booking disabled" in act("disable").text
+    assert "mailbox booking disabled" in _follow(http, act("disable"), iap).text
     assert not app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
-    assert "mailbox booking enabled" in act("enable").text
+    assert "mailbox booking enabled" in _follow(http, act("enable"), iap).text
     assert act("remove").status_code == 400  # not confirmed
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     # another tenant's admin cannot act on it, even with a form from this page
     other = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": "disable"}
     assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=other).status_code == 403
-    removed = act("remove", confirm="remove")
+    removed = _follow(http, act("remove", confirm="remove"), iap)
     assert "mailbox booking removed" in removed.text
     with pytest.raises(NotFound):
         app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
@@ -408,7 +418,7 @@ def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_ru
         "subject_keywords": "availability update",
         "label": "stopsale",
     }
-    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    saved = _follow(http, http.post("/?tenant=acme", headers=iap.headers(ACME), data=form), iap)
     assert "rule bedbank-stops saved" in saved.text
     assert "Bed bank stop lists" in saved.text
     bad = {**form, "rule_id": "bad", "subject_regex": "(a)\\1"}  # a backreference: not RE2
@@ -431,10 +441,9 @@ def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_ru
     assert "bedbank-stops" not in http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text
     gone = {"tenant": "acme", "csrf": token, "rule_action": "delete", "rule_id": "bedbank-stops"}
     assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=gone).status_code == 403
-    assert (
-        "rule bedbank-stops deleted"
-        in http.post("/?tenant=acme", headers=iap.headers(ACME), data=gone).text
-    )
+    deleted = http.post("/?tenant=acme", headers=iap.headers(ACME), data=gone)
+    assert deleted.headers["Location"].endswith("#rules")
+    assert "rule bedbank-stops deleted" in _follow(http, deleted, iap).text
     assert app.state.list_rule_docs(TenantId("acme")) == []
     actions = [e.action for e in app.state.list_audit(TenantId("acme"))][:2]
     assert actions == ["rule.delete", "rule.put"]
@@ -475,3 +484,96 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
     assert "Login:" not in closed  # later steps are not tried
     with pytest.raises(NotFound):  # nothing was saved
         app.state.get_mailbox(TenantId("acme"), MailboxId("probe"))
+
+
+def test_a_save_redirects_with_a_flash_and_a_reload_saves_nothing_again(
+    client: Any, iap: IapStandIn
+) -> None:
+    """Post/Redirect/Get: the answer to a save is a 303 to the page, whose notice is signed."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    assert saved.status_code == 303
+    assert saved.headers["Location"].startswith("?tenant=acme&flash=")
+    assert saved.text == ""
+    audited = len(app.state.list_audit(TenantId("acme")))
+    assert audited >= 1
+    page = _follow(http, saved, iap)
+    assert '<p class="notice" role="status">mailbox booking saved</p>' in page.text
+    assert PASSWORD not in page.text
+    # the browser's reload repeats the GET, not the POST: nothing is saved again
+    again = _follow(http, saved, iap)
+    assert "mailbox booking saved" in again.text
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    assert [m.id for m in app.state.list_mailboxes(TenantId("acme"))] == ["booking"]
+    # the flash is for this admin: another tenant's admin sees no notice with it
+    flash = parse_qs(urlsplit(saved.headers["Location"]).query)["flash"][0]
+    other = http.get(f"/?tenant=globex&flash={flash}", headers=iap.headers(GLOBEX))
+    assert other.status_code == 200
+    assert "mailbox booking saved" not in other.text
+    # the JSON form of the same POST still answers JSON, no redirect
+    as_json = http.post(
+        "/?tenant=acme&format=json", headers=iap.headers(ACME), data=_form(token, folder="Other")
+    )
+    assert as_json.status_code == 200
+    assert json.loads(as_json.text) == {"notice": "mailbox booking saved"}
+
+
+def _field_error(html: str, field: str) -> str:
+    match = re.search(rf'<span class="field-error" id="error-{field}">([^<]*)</span>', html)
+    return match.group(1) if match else ""
+
+
+_FIELD_REFUSALS = [
+    ({"port": "70000"}, "port", "less than or equal to 65535"),
+    ({"port": "abc"}, "port", "whole number"),
+    ({"host": ""}, "host", "needs a host"),
+    ({"poll_interval_s": "1"}, "poll_interval_s", "greater than or equal to 5"),
+    ({"after_processing": "move"}, "move_to", "needs move_to"),
+    ({"mailbox": "Bad/Id"}, "mailbox", "mailbox id"),
+    ({"tls": "sslv2"}, "tls", "choose one of"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"), _FIELD_REFUSALS, ids=[f[1] for f in _FIELD_REFUSALS]
+)
+def test_a_refused_mailbox_form_says_why_next_to_the_field_and_keeps_what_was_typed(
+    client: Any, iap: IapStandIn, change: dict[str, str], field: str, reason: str
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    audited = len(app.state.list_audit(TenantId("acme")))
+    form = _form(token, address="typed.by.hand@acme.example", folder="Stop Lists", **change)
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert refused.status_code == 422
+    html = refused.text
+    assert reason in _field_error(html, field)
+    assert f'aria-describedby="error-{field}"' in html
+    assert "Not saved" in html
+    # what was typed is there again; the password never is (write-only)
+    assert 'name="address" type="email" required value="typed.by.hand@acme.example"' in html
+    assert 'name="folder" value="Stop Lists"' in html
+    assert PASSWORD not in html
+    assert re.search(r'<input name="password" type="password"[^>]*>', html)
+    assert not re.search(r'<input name="password"[^>]*value=', html)
+    # nothing saved, no secret written, nothing audited
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    with pytest.raises(NotFound):
+        app.secrets.get_secret(password_secret_name("acme", "booking"))
+
+
+def test_a_refused_change_without_the_password_says_so_next_to_the_password(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    _follow(http, http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token)), iap)
+    before = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    moved = _form(token, host="imap2.acme.example", password="")
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=moved)
+    assert refused.status_code == 422
+    assert "enter the password again" in _field_error(refused.text, "password")
+    assert 'name="host" required value="imap2.acme.example"' in refused.text
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) == before
