@@ -384,7 +384,11 @@ def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
     assert "mailbox booking disabled" in _follow(http, act("disable"), iap).text
     assert not app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
     assert "mailbox booking enabled" in _follow(http, act("enable"), iap).text
-    assert act("remove").status_code == 400  # not confirmed
+    unticked = act("remove")  # not confirmed: said on the card, nothing removed
+    assert unticked.status_code == 422
+    assert re.search(
+        r'id="card-error-booking">Not done: tick the box to confirm the removal<', unticked.text
+    )
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     # another tenant's admin cannot act on it, even with a form from this page
     other = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": "disable"}
