@@ -24,9 +24,7 @@ class RuleRefused(ValidationError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        super().__init__(
-            "; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items())
-        )
+        super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items()))
 
 
 def _problems(exc: PydanticValidationError) -> dict[str, str]:
