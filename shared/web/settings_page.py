@@ -258,6 +258,8 @@ class SettingsPage:
         for v in views:
             if v.mailbox.id == mailbox_id and v.editable:
                 return mailbox_edit.form_values(v.mailbox)
+            if v.mailbox.id == mailbox_id:
+                raise NotFound(f"mailbox {mailbox_id} is set up with its Connect buttons")
         raise NotFound(f"no mailbox {mailbox_id} to edit here")
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
