@@ -62,6 +62,7 @@ class ConnectStack:
     microsoft: MicrosoftStandIn
     gmail: GmailStandIn
     graph: GraphStandIn
+    logs: Path  # the functions' logs
     env: dict[str, str] = field(repr=False)
 
 
@@ -130,7 +131,7 @@ def connect_stack(
             log = tmp / f"{target}.log"
             stack.enter_context(serving_function(target, log, port=port, folder=folder))
         patch.undo()  # the children have their environment; the session's is left as it was
-        yield ConnectStack(urls["settings"], callback, google, ms, gmail, graph, env)
+        yield ConnectStack(urls["settings"], callback, google, ms, gmail, graph, tmp, env)
 
 
 @pytest.fixture
@@ -196,6 +197,21 @@ def _secrets_in(page: Page, secrets: list[str]) -> list[str]:
     return [s for s in secrets if s and s in shown]
 
 
+def _everything_stored(client: Any) -> str:
+    """Every Firestore document of the (emulated) database, as text."""
+    out: list[str] = []
+
+    def walk(collections: Any) -> None:
+        for collection in collections:
+            for doc in collection.list_documents():
+                snapshot = doc.get()
+                out.append(f"{doc.path} {snapshot.to_dict() if snapshot.exists else ''}")
+                walk(doc.collections())
+
+    walk(client.collections())
+    return "\n".join(out)
+
+
 @pytest.mark.parametrize(
     ("button", "provider", "account"),
     [
@@ -207,6 +223,7 @@ def _secrets_in(page: Page, secrets: list[str]) -> list[str]:
 def test_an_admin_connects_a_mailbox_through_the_providers_consent_page(
     connect_console: Console,
     connect_stack: ConnectStack,
+    firestore_client: Any,
     button: str,
     provider: str,
     account: str,
@@ -224,7 +241,8 @@ def test_an_admin_connects_a_mailbox_through_the_providers_consent_page(
     with page.expect_request(lambda r: r.url.startswith(stack.callback_url)) as callback:
         page.get_by_role("button", name="Allow").click()
     page.wait_for_url(f"{stack.settings_url}?*")
-    assert parse_qs(urlsplit(callback.value.url).query).keys() >= {"code", "state"}
+    query = parse_qs(urlsplit(callback.value.url).query)
+    assert query.keys() >= {"code", "state"}
 
     # back on the settings page: what was connected, as whom, until when
     stored = console.app.state.get_mailbox(ACME_ID, BOOKING)
@@ -258,8 +276,13 @@ def test_an_admin_connects_a_mailbox_through_the_providers_consent_page(
     else:
         assert grant.directory_tenant == stack.microsoft.tenant
         assert account in [s.user for s in stack.graph.subscriptions.values()]
-    tokens = [refresh, *identity.access_tokens, *identity.refresh_tokens]
+    # no token or code anywhere but the secret store: not the page, its URL, Firestore, logs
+    tokens = [refresh, *identity.access_tokens, *identity.refresh_tokens, *query["code"]]
     assert _secrets_in(page, tokens) == []
+    stored_text = _everything_stored(firestore_client)
+    assert f"mailboxes/{BOOKING}" in stored_text
+    logs = "".join(p.read_text(errors="replace") for p in stack.logs.glob("*.log"))
+    assert [t for t in tokens if t in stored_text or t in logs] == []
     assert console.dialogs == []
 
 
