@@ -341,7 +341,10 @@ def test_a_forged_or_replayed_state_is_refused(
     answer = page.goto(callback.value.url)
     assert answer is not None
     assert answer.status == 400
-    expect(page.locator("body")).to_have_text("bad request: OAuth state already used")
+    expect(page.locator("body")).to_have_text(
+        "bad request: this sign-in was already used (OAuth state already used): "
+        "start again from the settings page"
+    )
     console.screenshot(page, "replayed")
     # a state that is not ours, with a code the provider would accept: refused
     query = parse_qs(urlsplit(callback.value.url).query)
@@ -350,7 +353,10 @@ def test_a_forged_or_replayed_state_is_refused(
     answer = page.goto(forged)
     assert answer is not None
     assert answer.status == 400
-    expect(page.locator("body")).to_have_text("bad request: invalid or expired OAuth state")
+    expect(page.locator("body")).to_have_text(
+        "bad request: this sign-in is not valid or has expired (invalid OAuth state): "
+        "start again from the settings page"
+    )
     assert code in stack.google.codes  # never exchanged
     assert query["code"][0] not in stack.google.codes  # the real one was used once
     # nothing changed by either
