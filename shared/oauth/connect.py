@@ -299,7 +299,7 @@ class ConnectFlow:
 
     def _proven_directory(self, mailbox: Mailbox, wanted: str | None) -> str:
         proven = {
-            m.oauth.directory_tenant: m
+            m.oauth.directory_tenant
             for m in self._state.list_mailboxes(mailbox.tenant_id)
             if m.oauth
             and m.oauth.directory_tenant
@@ -308,7 +308,7 @@ class ConnectFlow:
         }
         if wanted is None:
             own = mailbox.oauth.directory_tenant if mailbox.oauth else None
-            wanted = own if own in proven else (next(iter(proven)) if len(proven) == 1 else None)
+            wanted = own if own in proven else (min(proven) if len(proven) == 1 else None)
         if wanted is None or wanted not in proven:
             raise ValidationError(
                 "connect one mailbox of that directory with Microsoft first (delegated), "
