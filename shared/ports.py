@@ -197,6 +197,21 @@ class DedupeStore(Protocol):
         """Mark a claim done: the event is published."""
         ...
 
+    def claim_many(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+    ) -> dict[str, ClaimOutcome]:
+        """``claim`` for many keys (key → its ``lease``): one round trip when none exists yet
+        (a catch-up's new messages), else each as ``claim`` would answer it alone."""
+        ...
+
+    def complete_claims(self, keys: Sequence[str], holder: str) -> None:
+        """``complete_claim`` for many keys: one round trip on the common path."""
+        ...
+
     def release_claim(self, key: str, holder: str) -> None:
         """Drop our pending claim after a failure so a retry can claim it."""
         ...
@@ -304,6 +319,15 @@ class EventSink(Protocol):
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
         """Publish and wait for the server's ack; returns the message id.
         Raises ServiceUnavailable when it cannot be published."""
+        ...
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Start a publish and return at once; the call returned waits for the server's ack
+        and returns the message id (or raises as ``publish`` does). Events of one ordering
+        key reach the topic in the order submitted, and a failed one fails every later one
+        of its key still in flight, so several can be in flight without reordering them."""
         ...
 
 

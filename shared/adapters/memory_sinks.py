@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared.errors import MailIngestError, MessageTooLarge, NotFound, ValidationError
@@ -65,6 +65,23 @@ class InMemoryEventSink:
             message_id = str(len(self.messages) + 1)
             self.messages.append(PublishedMessage(data, ordering_key, dict(attributes), message_id))
             return message_id
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Recorded at once, in the order submitted; a failure (``fail_next``) is raised by
+        the call returned, as the ack would raise it."""
+        check_event_size(data, ordering_key, attributes)
+        try:
+            message_id = self.publish(data, ordering_key, attributes)
+        except MailIngestError as exc:
+            error = exc
+
+            def failed() -> str:
+                raise error
+
+            return failed
+        return lambda: message_id
 
 
 class InMemorySecretStore:

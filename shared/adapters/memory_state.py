@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -291,6 +291,22 @@ class InMemoryStateStore:
                 "claimed_at": current["claimed_at"] if current else now,
                 "expires_at": expires,
             }
+
+    def claim_many(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+    ) -> dict[str, ClaimOutcome]:
+        return {
+            key: self.claim(key, holder, ttl, in_flight_timeout, lease=lease)
+            for key, lease in claims.items()
+        }
+
+    def complete_claims(self, keys: Sequence[str], holder: str) -> None:
+        for key in keys:
+            self.complete_claim(key, holder)
 
     def release_claim(self, key: str, holder: str) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -232,6 +232,121 @@ class IngestPipeline:
             self._state.delete_dead_letter(letter_id)
         return result
 
+    # -- batches (an IMAP catch-up: shared.service.watcher.catchup) ----------------------
+    # The same steps as ``ingest``, taken apart so that a batch of messages is claimed in
+    # one write, prepared in parallel, published in order without waiting for each ack and
+    # completed in one write. The caller owns the event-id claims between the steps.
+
+    def claim_batch(
+        self, mailbox: Mailbox, provider_message_ids: Sequence[str], lease: str | None
+    ) -> list[ClaimOutcome]:
+        """Claim the event ids of many messages, in one write when none is claimed yet."""
+        keys = [event_id(mailbox.tenant_id, mailbox.id, pid) for pid in provider_message_ids]
+        with _port("state store"):
+            outcomes = self._state.claim_many(
+                dict.fromkeys(keys, lease),
+                self._holder,
+                ttl=self._opt.dedupe_ttl,
+                in_flight_timeout=self._opt.in_flight_timeout,
+            )
+        return [outcomes[key] for key in keys]
+
+    def prepare(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        raw: bytes,
+        *,
+        received_at: datetime | None = None,
+        lease: str | None = None,
+    ) -> Prepared:
+        """Every step before the publish, for a message whose event id the caller claimed
+        (``claim_batch``). Raises RetryableError (PortFailure, ClaimBusy) with the
+        Message-ID claim released; the event-id claim stays the caller's to release."""
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            ready = self._prepare(mailbox, provider_message_id, eid, raw, received_at, lease)
+        return Prepared(mailbox, provider_message_id, eid, started, ready)
+
+    def submit(self, prepared: Prepared) -> Callable[[], Prepared]:
+        """Start publishing a prepared message's event (``EventSink.submit``: one key's
+        events reach the topic in the order submitted); the call returned waits for the ack
+        (one attempt: raises RetryableError when it failed). An event refused for itself
+        (over the topic's size limit) is dead-lettered here: nothing left to publish."""
+        event = prepared.ready.done.event
+        if event is None:
+            return lambda: prepared
+        mailbox = prepared.mailbox
+        try:
+            with _message_step():
+                data, attributes = encode_event(event), event_attributes(event)
+            settle = self._sink.submit(data, ordering_key=mailbox.key, attributes=attributes)
+        except (MessageTooLarge, _MessageFailure) as exc:
+            cause = exc.cause if isinstance(exc, _MessageFailure) else exc
+            done = self._refused(
+                mailbox, prepared.provider_message_id, prepared.event_id, prepared.ready, cause
+            )
+            dead = prepared._replace(ready=_Ready(done, prepared.ready.raw_ref))
+            return lambda: dead
+        except RetryableError:
+            raise
+        except Exception as exc:
+            raise PortFailure(f"event sink: {_describe(exc)}") from exc
+
+        def settled() -> Prepared:
+            with _port("event sink"):
+                settle()
+            return prepared
+
+        return settled
+
+    def complete_batch(self, published: Sequence[Prepared]) -> None:
+        """Mark the claims of published messages done, in one write (tries hard, as
+        ``_complete``: giving up would let a retry publish the events again)."""
+        keys = [
+            key
+            for p in published
+            if p.ready.done.event is not None
+            for key in (p.event_id, p.ready.message_id_key)
+            if key
+        ]
+        if not keys:
+            return
+        with _port("state store"):
+            for attempt in self._retrying():
+                with attempt:
+                    self._state.complete_claims(keys, self._holder)
+
+    def release(
+        self, mailbox: Mailbox, provider_message_id: str, prepared: Prepared | None
+    ) -> None:
+        """Drop the claims of a message not handed off (best effort: a claim not dropped
+        lapses with this holder's lease or after the in-flight timeout)."""
+        if prepared is not None and prepared.ready.done.event is None:
+            return  # finished already: its claims are done or released
+        if prepared is not None and prepared.ready.message_id_key:
+            self._release(prepared.ready.message_id_key)
+        self._release(event_id(mailbox.tenant_id, mailbox.id, provider_message_id))
+
+    def result(self, prepared: Prepared) -> IngestResult:
+        """What a handed-off message came to (its event published and its claims completed,
+        or finished without one); the event's summary is stored for the settings page."""
+        done, eid = prepared.ready.done, prepared.event_id
+        ms = self._ms(prepared.started)
+        if done.event is not None:
+            self._log_published(eid, prepared.ready)
+            self._remember(done.event, ms, done.received_at or self._clock.now())
+        return IngestResult(eid, done.outcome, done.label, ms, done.confident)
+
+    def duplicate(self, mailbox: Mailbox, provider_message_id: str) -> IngestResult:
+        """The result for a message whose event-id claim was done already."""
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        logger.info("duplicate message skipped", extra={"event_id": eid})
+        return IngestResult(eid, "duplicate", "")
+
     # -- steps --------------------------------------------------------------------------
 
     def _process(
@@ -246,6 +361,32 @@ class IngestPipeline:
         """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
         building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
         Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
+        ready = self._prepare(mailbox, provider_message_id, eid, raw, received_at, lease)
+        if ready.done.event is None:
+            return ready.done  # duplicate, skipped or dead-lettered: nothing to publish
+        try:
+            self._publish(mailbox, ready.done.event)
+        except _MessageFailure as failure:
+            return self._refused(mailbox, provider_message_id, eid, ready, failure.cause)
+        except BaseException:
+            if ready.message_id_key:
+                self._release(ready.message_id_key)
+            raise
+        self._complete(eid, ready.message_id_key)
+        self._log_published(eid, ready)
+        return ready.done
+
+    def _prepare(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw: bytes,
+        received_at: datetime | None,
+        lease: str | None,
+    ) -> _Ready:
+        """Every step before the publish: raw stored, parsed, Message-ID guard, classified,
+        large parts stored, event built. A message-specific failure is dead-lettered here."""
         with _port("blob store"):
             raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
         origin = Origin(
@@ -257,10 +398,33 @@ class IngestPipeline:
             raw_size=len(raw),
         )
         try:
-            return self._process_stored(mailbox, eid, origin, raw, lease)
+            return self._prepare_stored(mailbox, eid, origin, raw, lease)
         except _MessageFailure as failure:
             with _port("state store"):
-                return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+                done = self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+            return _Ready(done, raw_ref)
+
+    def _refused(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        ready: _Ready,
+        cause: Exception,
+    ) -> _Done:
+        """The event was refused for itself (over the topic's size limit): dead-lettered."""
+        if ready.message_id_key:
+            self._release(ready.message_id_key)
+        with _port("state store"):
+            return self._dead_letter(mailbox, provider_message_id, eid, ready.raw_ref, cause)
+
+    def _log_published(self, eid: str, ready: _Ready) -> None:
+        if ready.done.outcome == "unparseable":
+            logger.warning(
+                "unparseable message published", extra={"event_id": eid, "reason": ready.reason}
+            )
+        else:
+            logger.info("event published", extra={"event_id": eid, "label": ready.done.label})
 
     def _process_oversized(
         self,
@@ -304,24 +468,20 @@ class IngestPipeline:
         # not classified: a person looks at it
         return _Done("published", OVERSIZED, False, event, origin.received_at)
 
-    def _process_stored(
+    def _prepare_stored(
         self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
-    ) -> _Done:
+    ) -> _Ready:
         with _message_step():
             parsed, error = self._parse(raw)
         if parsed is None:
             with _message_step():
                 event = build_unparseable_event(origin, error or "unparseable")
-            self._publish(mailbox, event)
-            self._complete(eid)
-            logger.warning(
-                "unparseable message published", extra={"event_id": eid, "reason": error}
-            )
-            return _Done("unparseable", "unparseable", False, event, origin.received_at)
+            done = _Done("unparseable", "unparseable", False, event, origin.received_at)
+            return _Ready(done, origin.raw_ref, reason=error)
         with _port("state store"):
             msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
         if msgid_claim.duplicate:
-            return _Done("duplicate", "", True)
+            return _Ready(_Done("duplicate", "", True), origin.raw_ref)
         msgid_key = msgid_claim.key
         try:
             with _port("state store"):
@@ -335,7 +495,7 @@ class IngestPipeline:
                     "message skipped by tenant rule",
                     extra={"event_id": eid, "rules": list(classification.rules)},
                 )
-                return _Done("skipped", classification.label, True)
+                return _Ready(_Done("skipped", classification.label, True), origin.raw_ref)
             with _port("blob store"):
                 refs = self._store_large_parts(mailbox, eid, parsed)
             with _message_step():
@@ -346,16 +506,14 @@ class IngestPipeline:
                     inline_body_max_chars=self._opt.inline_body_max_chars,
                     refs=refs,
                 )
-            self._publish(mailbox, event)
         except BaseException:
             if msgid_key:
                 self._release(msgid_key)
             raise
-        self._complete(eid, msgid_key)
-        logger.info("event published", extra={"event_id": eid, "label": classification.label})
-        return _Done(
+        done = _Done(
             "published", classification.label, classification.confident, event, origin.received_at
         )
+        return _Ready(done, origin.raw_ref, msgid_key)
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self._opt.max_message_bytes:
@@ -535,6 +693,27 @@ class _Done(NamedTuple):
     confident: bool
     event: dict[str, Any] | None = None
     received_at: datetime | None = None
+
+
+class Prepared(NamedTuple):
+    """A claimed message of a batch after ``IngestPipeline.prepare``."""
+
+    mailbox: Mailbox
+    provider_message_id: str
+    event_id: str
+    started: float  # time.perf_counter() when its preparation began
+    ready: _Ready
+
+
+class _Ready(NamedTuple):
+    """A claimed message after every step before its publish: ``done.event`` is the event
+    still to publish (then the claims of ``event_id`` and ``message_id_key`` are completed);
+    without one, the message is finished already (duplicate, skipped, dead-lettered)."""
+
+    done: _Done
+    raw_ref: str | None
+    message_id_key: str | None = None
+    reason: str | None = None  # why it could not be parsed
 
 
 class _MessageFailure(Exception):

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -71,17 +71,25 @@ class PubSubEventSink:
             return self._publisher
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        return self.submit(data, ordering_key, attributes)()
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Hand the event to the client, which sends one ordering key's events in the order
+        handed (batched) and fails every later one of the key when one fails; the call
+        returned waits for the ack."""
         # refused here, as by the memory sink, rather than by the client after batching
         check_event_size(data, ordering_key, attributes)
         client = self._client()
         key = _event_key(data, ordering_key, attributes)
         with self._lock:
             future = self._in_doubt.pop(key, None)
-        try:
-            if future is None:
-                # the client's retries end within half our budget, each RPC within the other
-                # half: the future settles before we stop waiting for it
-                budget = self._timeout / 2
+        if future is None:
+            # the client's retries end within half our budget, each RPC within the other
+            # half: the future settles before we stop waiting for it
+            budget = self._timeout / 2
+            try:
                 future = client.publish(
                     self.topic_path,
                     data,
@@ -96,6 +104,14 @@ class PubSubEventSink:
                     timeout=budget,
                     **dict(attributes),
                 )
+            except (gexc.GoogleAPIError, RuntimeError) as exc:
+                raise self._failed(client, ordering_key, exc) from None
+        return lambda: self._settle(future, key, client, ordering_key)
+
+    def _settle(
+        self, future: Any, key: str, client: pubsub_v1.PublisherClient, ordering_key: str
+    ) -> str:
+        try:
             message_id: str = future.result(timeout=self._timeout + 5.0)
             return message_id
         except FutureTimeout:
@@ -105,14 +121,19 @@ class PubSubEventSink:
             logger.warning("publish not settled", extra={"topic": self._topic_id})
             raise ServiceUnavailable(f"publish to {self._topic_id}: not settled") from None
         except (gexc.GoogleAPIError, RuntimeError) as exc:
-            # An ordered key stays paused after a failure until resumed; resume so the
-            # caller's retry can publish (google-cloud-pubsub "resume_publish").
-            with contextlib.suppress(Exception):
-                client.resume_publish(self.topic_path, ordering_key)
-            logger.warning(
-                "publish failed", extra={"topic": self._topic_id, "error": type(exc).__name__}
-            )
-            raise ServiceUnavailable(f"publish to {self._topic_id}: {type(exc).__name__}") from None
+            raise self._failed(client, ordering_key, exc) from None
+
+    def _failed(
+        self, client: pubsub_v1.PublisherClient, ordering_key: str, exc: Exception
+    ) -> ServiceUnavailable:
+        # An ordered key stays paused after a failure until resumed; resume so the
+        # caller's retry can publish (google-cloud-pubsub "resume_publish").
+        with contextlib.suppress(Exception):
+            client.resume_publish(self.topic_path, ordering_key)
+        logger.warning(
+            "publish failed", extra={"topic": self._topic_id, "error": type(exc).__name__}
+        )
+        return ServiceUnavailable(f"publish to {self._topic_id}: {type(exc).__name__}")
 
     def _remember(self, key: str, future: Any) -> None:
         with self._lock:

@@ -1,0 +1,184 @@
+"""A catch-up batch through the pipeline in one go (issue 15 item 5), still exactly once and
+in order — the messages of one ``UID FETCH``, in UID order:
+
+1. their event ids are claimed in one batched write: a message done already is a duplicate
+   (handed off, as alone); one another live worker holds (``ClaimBusy``) cuts the batch
+   just before it;
+2. the claimed ones are prepared (raw stored, parsed, classified, large parts stored) on a
+   pool shared by every mailbox of the process, ``concurrency`` at a time;
+3. their events are submitted in UID order with the mailbox's ordering key, without waiting
+   for each ack; submitting STOPS at the first message whose preparation failed (a
+   message-specific failure was dead-lettered: that one is handed off and the run goes on).
+   A publish failure of message k fails every later one of the key in flight, so nothing
+   after k reaches the topic before k;
+4. the published messages' claims are completed in one batched write.
+
+What comes back is the unbroken run of messages handed off from the start of the batch
+(the caller applies their after-processing actions and moves the cursor once, to the last
+of them) and the error that stopped it; every claim of a message after the run is
+released. A watcher killed between the publishes and that one write publishes the batch's
+events again when it restarts (consumers dedupe by event id; README, "Guarantees").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from shared.domain.models import Mailbox
+from shared.errors import ClaimBusy, MailIngestError
+from shared.ports import ClaimOutcome, FetchedMessage
+from shared.service.ingest import IngestPipeline, IngestResult, Prepared
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """``handed``: the messages handed off from the start of the batch, in order, with what
+    each came to; ``error``: why the run stopped before the end of the batch (None: every
+    message was handed off)."""
+
+    handed: list[tuple[FetchedMessage, IngestResult]]
+    error: MailIngestError | None = None
+
+
+@dataclass
+class _Progress:
+    """One batch on its way: ``stop`` is the first message not handed off."""
+
+    messages: Sequence[tuple[str, FetchedMessage]]
+    stop: int
+    error: MailIngestError | None = None
+    prepared: dict[int, Prepared] = field(default_factory=dict)
+    published: dict[int, Prepared] = field(default_factory=dict)
+
+    def fail(self, index: int, error: MailIngestError) -> None:
+        if index < self.stop:
+            self.stop, self.error = index, error
+
+
+class CatchUpPool:
+    def __init__(self, concurrency: int, *, min_batch: int = 2) -> None:
+        """``min_batch``: a smaller fetched batch (a doorbell's one new message) goes one
+        message at a time (``HandOff``): its published-not-completed window stays one."""
+        self.concurrency = concurrency
+        self.min_batch = min_batch
+        self._executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="catchup")
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def run(
+        self,
+        pipeline: IngestPipeline,
+        mailbox: Mailbox,
+        messages: Sequence[tuple[str, FetchedMessage]],
+    ) -> BatchRun:
+        """``messages``: (provider message id, message) in the mailbox's order."""
+        lease = mailbox.key  # the claims name the lease this replica holds
+        ids = [pid for pid, _ in messages]
+        try:
+            outcomes = pipeline.claim_batch(mailbox, ids, lease)
+        except MailIngestError as exc:
+            return BatchRun([], exc)
+        busy = [i for i, outcome in enumerate(outcomes) if outcome is ClaimOutcome.BUSY]
+        run = _Progress(messages, busy[0] if busy else len(messages))
+        if busy:
+            run.error = ClaimBusy(f"message {ids[busy[0]]} is being processed by another worker")
+        claimed = [i for i in range(run.stop) if outcomes[i] is ClaimOutcome.CLAIMED]
+        futures = {
+            i: self._executor.submit(
+                pipeline.prepare,
+                mailbox,
+                ids[i],
+                messages[i][1].raw,
+                received_at=messages[i][1].received_at,
+                lease=lease,
+            )
+            for i in claimed
+        }
+        settles = _submit_in_order(pipeline, run, futures)
+        _settle_in_order(run, settles)
+        try:
+            pipeline.complete_batch(list(run.published.values()))
+        except MailIngestError as exc:
+            run.stop, run.error = 0, exc  # nothing handed off: the claims are released
+            run.published.clear()
+        for i in range(run.stop, len(messages)):
+            if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
+                _release(pipeline, mailbox, ids[i], futures.get(i))
+        return BatchRun(self._results(pipeline, mailbox, run, outcomes), run.error)
+
+    def _results(
+        self,
+        pipeline: IngestPipeline,
+        mailbox: Mailbox,
+        run: _Progress,
+        outcomes: Sequence[ClaimOutcome],
+    ) -> list[tuple[FetchedMessage, IngestResult]]:
+        """The run's results in order; the event summaries are written in parallel."""
+
+        def result(i: int) -> IngestResult:
+            prepared = run.published.get(i) or run.prepared.get(i)
+            if outcomes[i] is ClaimOutcome.DONE or prepared is None:
+                return pipeline.duplicate(mailbox, run.messages[i][0])
+            return pipeline.result(prepared)
+
+        results = self._executor.map(result, range(run.stop))
+        return [(run.messages[i][1], r) for i, r in zip(range(run.stop), results, strict=True)]
+
+
+def _submit_in_order(
+    pipeline: IngestPipeline, run: _Progress, futures: dict[int, Future[Prepared]]
+) -> list[tuple[int, Callable[[], Prepared]]]:
+    """Wait for each preparation in UID order and submit its event; stop at the first
+    message that could not be prepared or submitted."""
+    settles: list[tuple[int, Callable[[], Prepared]]] = []
+    for i in range(run.stop):
+        future = futures.get(i)
+        if future is None:
+            continue  # done already: a duplicate
+        try:
+            prepared = future.result()
+            run.prepared[i] = prepared
+            settles.append((i, pipeline.submit(prepared)))
+        except MailIngestError as exc:
+            run.fail(i, exc)
+            break
+    return settles
+
+
+def _settle_in_order(run: _Progress, settles: list[tuple[int, Callable[[], Prepared]]]) -> None:
+    """Wait for every ack in order. A failed publish stops the run there; with ordering keys
+    every later one failed with it. One that was published all the same is completed (no
+    duplicate on the rerun), and logged: it reached the topic before an earlier one."""
+    for i, settle in settles:
+        try:
+            run.published[i] = settle()
+        except MailIngestError as exc:
+            run.fail(i, exc)
+            continue
+        if i > run.stop:
+            logger.error(
+                "event published after an earlier one failed",
+                extra={"event_id": run.published[i].event_id},
+            )
+
+
+def _release(
+    pipeline: IngestPipeline,
+    mailbox: Mailbox,
+    provider_message_id: str,
+    future: Future[Prepared] | None,
+) -> None:
+    """Drop a message's claims once its preparation is over (it may still be running)."""
+    prepared: Prepared | None = None
+    if future is not None:
+        try:
+            prepared = future.result()
+        except MailIngestError:
+            prepared = None  # its Message-ID claim was released with the error
+    pipeline.release(mailbox, provider_message_id, prepared)
