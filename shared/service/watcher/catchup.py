@@ -23,6 +23,8 @@ events again when it restarts (consumers dedupe by event id; README, "Guarantees
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,9 +57,12 @@ class _Progress:
     prepared: dict[int, Prepared] = field(default_factory=dict)
     published: dict[int, Prepared] = field(default_factory=dict)
 
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
     def fail(self, index: int, error: MailIngestError) -> None:
-        if index < self.stop:
-            self.stop, self.error = index, error
+        with self.lock:
+            if index < self.stop:
+                self.stop, self.error = index, error
 
 
 class CatchUpPool:
@@ -100,13 +105,7 @@ class CatchUpPool:
             )
             for i in claimed
         }
-        settles = _submit_in_order(pipeline, run, futures)
-        _settle_in_order(run, settles)
-        try:
-            pipeline.complete_batch(list(run.published.values()))
-        except MailIngestError as exc:
-            run.stop, run.error = 0, exc  # nothing handed off: the claims are released
-            run.published.clear()
+        _publish_in_order(pipeline, run, futures)
         for i in range(run.stop, len(messages)):
             if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
                 _release(pipeline, mailbox, ids[i], futures.get(i))
@@ -131,12 +130,40 @@ class CatchUpPool:
         return [(run.messages[i][1], r) for i, r in zip(range(run.stop), results, strict=True)]
 
 
-def _submit_in_order(
+def _publish_in_order(
     pipeline: IngestPipeline, run: _Progress, futures: dict[int, Future[Prepared]]
-) -> list[tuple[int, Callable[[], Prepared]]]:
+) -> None:
+    """Submit on a helper thread, wait for the acks and complete on this one: a message's
+    claims are completed as soon as its ack is in and no later event is waiting for one
+    (else together with them), so an event is published-not-completed only as long as the
+    events submitted around it are in flight, never while a later message is prepared."""
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None] = queue.SimpleQueue()
+    crashed: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            _submit_in_order(pipeline, run, futures, submitted)
+        except BaseException as exc:  # noqa: BLE001 - a bug: raised again on the caller's thread
+            crashed.append(exc)
+        finally:
+            submitted.put(None)
+
+    submitter = threading.Thread(target=submit, name="catchup-submit", daemon=True)
+    submitter.start()
+    _settle_in_order(pipeline, run, submitted)
+    submitter.join()
+    if crashed:
+        raise crashed[0]
+
+
+def _submit_in_order(
+    pipeline: IngestPipeline,
+    run: _Progress,
+    futures: dict[int, Future[Prepared]],
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
+) -> None:
     """Wait for each preparation in UID order and submit its event; stop at the first
     message that could not be prepared or submitted."""
-    settles: list[tuple[int, Callable[[], Prepared]]] = []
     for i in range(run.stop):
         future = futures.get(i)
         if future is None:
@@ -144,28 +171,50 @@ def _submit_in_order(
         try:
             prepared = future.result()
             run.prepared[i] = prepared
-            settles.append((i, pipeline.submit(prepared)))
+            submitted.put((i, pipeline.submit(prepared)))
         except MailIngestError as exc:
             run.fail(i, exc)
-            break
-    return settles
+            return
 
 
-def _settle_in_order(run: _Progress, settles: list[tuple[int, Callable[[], Prepared]]]) -> None:
+def _settle_in_order(
+    pipeline: IngestPipeline,
+    run: _Progress,
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
+) -> None:
     """Wait for every ack in order. A failed publish stops the run there; with ordering keys
     every later one failed with it. One that was published all the same is completed (no
     duplicate on the rerun), and logged: it reached the topic before an earlier one."""
-    for i, settle in settles:
+    acked: list[tuple[int, Prepared]] = []
+    while (item := submitted.get()) is not None:
+        i, settle = item
         try:
-            run.published[i] = settle()
+            acked.append((i, settle()))
         except MailIngestError as exc:
             run.fail(i, exc)
-            continue
-        if i > run.stop:
-            logger.error(
-                "event published after an earlier one failed",
-                extra={"event_id": run.published[i].event_id},
-            )
+        if submitted.empty():  # nothing more in flight for now: complete what is in
+            _complete(pipeline, run, acked)
+    _complete(pipeline, run, acked)
+
+
+def _complete(pipeline: IngestPipeline, run: _Progress, acked: list[tuple[int, Prepared]]) -> None:
+    """The acked messages' claims completed in one write; a failure stops the run at the
+    first of them (not handed off: their claims are released, as ``ingest`` does)."""
+    if not acked:
+        return
+    try:
+        pipeline.complete_batch([prepared for _, prepared in acked])
+    except MailIngestError as exc:
+        run.fail(acked[0][0], exc)
+    else:
+        for i, prepared in acked:
+            run.published[i] = prepared
+            if i > run.stop:
+                logger.error(
+                    "event published after an earlier one failed",
+                    extra={"event_id": prepared.event_id},
+                )
+    acked.clear()
 
 
 def _release(
