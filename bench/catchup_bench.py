@@ -66,6 +66,9 @@ class CountingSink:
 
         return settled
 
+    def resume(self, ordering_key: str) -> None:
+        self.inner.resume(ordering_key)
+
 
 def raw(i: int) -> bytes:
     return (

@@ -80,6 +80,9 @@ class TimingSink:
         message_id = self.publish(data, ordering_key, attributes)
         return lambda: message_id
 
+    def resume(self, ordering_key: str) -> None:
+        self.inner.resume(ordering_key)
+
 
 def server_floor(dovecot: Any, user: str, password: str, n: int = 30) -> float:
     """APPEND returning → a bare imapclient idler sees EXISTS."""

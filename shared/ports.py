@@ -286,6 +286,10 @@ class RecentEventStore(Protocol):
         """Create, or replace the summary with the same event id."""
         ...
 
+    def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        """``put_event_summary`` for many (a catch-up batch's), in one write."""
+        ...
+
     def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
         """Raises NotFound (also for an event of another tenant, or an expired one)."""
         ...
@@ -326,8 +330,14 @@ class EventSink(Protocol):
     ) -> Callable[[], str]:
         """Start a publish and return at once; the call returned waits for the server's ack
         and returns the message id (or raises as ``publish`` does). Events of one ordering
-        key reach the topic in the order submitted, and a failed one fails every later one
-        of its key still in flight, so several can be in flight without reordering them."""
+        key reach the topic in the order submitted, so several can be in flight without
+        reordering them: a failed one pauses its key — every later submit of the key, and
+        every one still in flight, fails — until ``resume``."""
+        ...
+
+    def resume(self, ordering_key: str) -> None:
+        """Let a key paused by a failed ``submit`` publish again (``publish`` does it
+        itself); a key not paused is left as it is."""
         ...
 
 

@@ -412,6 +412,10 @@ class InMemoryStateStore:
         with self._lock:
             self._events.setdefault(summary.tenant_id, {})[summary.event_id] = summary
 
+    def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        for summary in summaries:
+            self.put_event_summary(summary)
+
     def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
         with self._lock:
             found = self._events.get(tenant_id, {}).get(event_id)

@@ -40,7 +40,7 @@ from shared.domain.event import (
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
-from shared.domain.recent_events import summary_of
+from shared.domain.recent_events import EventSummary, summary_of
 from shared.errors import (
     ClaimBusy,
     MailIngestError,
@@ -78,16 +78,6 @@ class IngestResult:
     def latency_counts(self) -> dict[str, int]:
         """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
         return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
-
-
-@dataclass(frozen=True)
-class MessageIdClaim:
-    """What the Message-ID guard found: ``key`` is the claim taken (to complete or release;
-    None when the message has no Message-ID), ``duplicate`` that the same Message-ID was
-    already published from this account."""
-
-    key: str | None
-    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,25 +241,56 @@ class IngestPipeline:
             )
         return [outcomes[key] for key in keys]
 
-    def prepare(
+    def stage(
         self,
         mailbox: Mailbox,
         provider_message_id: str,
         raw: bytes,
         *,
         received_at: datetime | None = None,
-        lease: str | None = None,
-    ) -> Prepared:
-        """Every step before the publish, for a message whose event id the caller claimed
-        (``claim_batch``). Raises RetryableError (PortFailure, ClaimBusy) with the
-        Message-ID claim released; the event-id claim stays the caller's to release."""
+    ) -> Staged:
+        """The raw stored and parsed, for a message whose event id the caller claimed
+        (``claim_batch``). Raises RetryableError; the event-id claim stays the caller's."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
             tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
         ):
-            ready = self._prepare(mailbox, provider_message_id, eid, raw, received_at, lease)
-        return Prepared(mailbox, provider_message_id, eid, started, ready)
+            staged = self._stage(mailbox, provider_message_id, eid, raw, received_at)
+        return Staged(mailbox, provider_message_id, eid, started, staged)
+
+    def claim_message_ids(
+        self, staged: Sequence[Staged], lease: str | None
+    ) -> list[ClaimOutcome | None]:
+        """The Message-ID guard of many staged messages, in one write (None: a message with
+        no Message-ID claim to take). Their ``message_id_key`` must all differ."""
+        keys = [s.message_id_key for s in staged]
+        wanted = [key for key in keys if key]
+        if not wanted:
+            return [None] * len(keys)
+        with _port("state store"):
+            outcomes = self._state.claim_many(
+                dict.fromkeys(wanted, lease),
+                self._holder,
+                ttl=self._opt.dedupe_ttl,
+                in_flight_timeout=self._opt.in_flight_timeout,
+            )
+        return [outcomes[key] if key else None for key in keys]
+
+    def prepare(self, staged: Staged, message_id: ClaimOutcome | None) -> Prepared:
+        """The rest of the steps before the publish, after ``claim_message_ids``: classified,
+        large parts stored, event built. Raises RetryableError (ClaimBusy: the Message-ID
+        is in flight elsewhere) with the Message-ID claim released."""
+        ready = staged.staged.ready
+        if ready is None:
+            mailbox = staged.mailbox
+            with log_labels(
+                tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+            ):
+                ready = self._finish_preparing(staged.staged, message_id)
+        return Prepared(
+            staged.mailbox, staged.provider_message_id, staged.event_id, staged.started, ready
+        )
 
     def submit(self, prepared: Prepared) -> Callable[[], Prepared]:
         """Start publishing a prepared message's event (``EventSink.submit``: one key's
@@ -303,6 +324,15 @@ class IngestPipeline:
 
         return settled
 
+    def resume_publishing(self, mailbox: Mailbox) -> None:
+        """After a failed ``submit`` (or ack): the mailbox's events may be published again.
+        Called once nothing more of the batch is being submitted, so that no later event
+        reaches the topic before the one that failed."""
+        try:
+            self._sink.resume(mailbox.key)
+        except Exception as exc:  # noqa: BLE001 - the next failed publish resumes again
+            logger.warning("publishing not resumed", extra={"error": _describe(exc)})
+
     def complete_batch(self, published: Sequence[Prepared]) -> None:
         """Mark the claims of published messages done, in one write (tries hard, as
         ``_complete``: giving up would let a retry publish the events again)."""
@@ -331,15 +361,40 @@ class IngestPipeline:
             self._release(prepared.ready.message_id_key)
         self._release(event_id(mailbox.tenant_id, mailbox.id, provider_message_id))
 
-    def result(self, prepared: Prepared) -> IngestResult:
-        """What a handed-off message came to (its event published and its claims completed,
-        or finished without one); the event's summary is stored for the settings page."""
-        done, eid = prepared.ready.done, prepared.event_id
-        ms = self._ms(prepared.started)
-        if done.event is not None:
+    def results(self, handed: Sequence[Prepared]) -> tuple[list[IngestResult], Callable[[], None]]:
+        """What handed-off messages came to (their events published and their claims
+        completed, or finished without one), and the write of their events' summaries for
+        the settings page (one write; a failure is logged, as in ``_remember``), for the
+        caller to run when it suits it (off the hand-off's path)."""
+        results: list[IngestResult] = []
+        summaries: list[EventSummary] = []
+        now = self._clock.now()
+        for prepared in handed:
+            done, eid = prepared.ready.done, prepared.event_id
+            ms = self._ms(prepared.started)
+            results.append(IngestResult(eid, done.outcome, done.label, ms, done.confident))
+            if done.event is None:
+                continue
             self._log_published(eid, prepared.ready)
-            self._remember(done.event, ms, done.received_at or self._clock.now())
-        return IngestResult(eid, done.outcome, done.label, ms, done.confident)
+            try:
+                with _message_step():
+                    summaries.append(summary_of(done.event, ms, done.received_at or now))
+            except _MessageFailure as exc:
+                logger.warning(
+                    "event summary not stored", extra={"event_id": eid, "error": _describe(exc)}
+                )
+        return results, lambda: self._remember_all(summaries)
+
+    def _remember_all(self, summaries: Sequence[EventSummary]) -> None:
+        if not summaries:
+            return
+        try:
+            self._state.put_event_summaries(summaries)
+        except MailIngestError as exc:
+            logger.warning(
+                "event summaries not stored",
+                extra={"events": len(summaries), "error": _describe(exc)},
+            )
 
     def duplicate(self, mailbox: Mailbox, provider_message_id: str) -> IngestResult:
         """The result for a message whose event-id claim was done already."""
@@ -387,6 +442,22 @@ class IngestPipeline:
     ) -> _Ready:
         """Every step before the publish: raw stored, parsed, Message-ID guard, classified,
         large parts stored, event built. A message-specific failure is dead-lettered here."""
+        staged = self._stage(mailbox, provider_message_id, eid, raw, received_at)
+        if staged.ready is not None:
+            return staged.ready
+        outcome = self._claim(staged.message_id_key, lease) if staged.message_id_key else None
+        return self._finish_preparing(staged, outcome)
+
+    def _stage(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw: bytes,
+        received_at: datetime | None,
+    ) -> _Staged:
+        """Raw stored and parsed: ``ready`` when that is all there is to it (an unparseable
+        message's event, or a dead letter), else the Message-ID key to claim next."""
         with _port("blob store"):
             raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
         origin = Origin(
@@ -398,11 +469,21 @@ class IngestPipeline:
             raw_size=len(raw),
         )
         try:
-            return self._prepare_stored(mailbox, eid, origin, raw, lease)
+            with _message_step():
+                parsed, error = self._parse(raw)
+            if parsed is None:
+                with _message_step():
+                    event = build_unparseable_event(origin, error or "unparseable")
+                done = _Done("unparseable", "unparseable", False, event, origin.received_at)
+                return _Staged(origin, None, ready=_Ready(done, raw_ref, reason=error))
         except _MessageFailure as failure:
             with _port("state store"):
-                done = self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
-            return _Ready(done, raw_ref)
+                dead = self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+            return _Staged(origin, None, ready=_Ready(dead, raw_ref))
+        key = None
+        if parsed.message_id:
+            key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
+        return _Staged(origin, parsed, key)
 
     def _refused(
         self,
@@ -468,48 +549,64 @@ class IngestPipeline:
         # not classified: a person looks at it
         return _Done("published", OVERSIZED, False, event, origin.received_at)
 
-    def _prepare_stored(
-        self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
-    ) -> _Ready:
-        with _message_step():
-            parsed, error = self._parse(raw)
-        if parsed is None:
-            with _message_step():
-                event = build_unparseable_event(origin, error or "unparseable")
-            done = _Done("unparseable", "unparseable", False, event, origin.received_at)
-            return _Ready(done, origin.raw_ref, reason=error)
-        with _port("state store"):
-            msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
-        if msgid_claim.duplicate:
+    def _finish_preparing(self, staged: _Staged, message_id: ClaimOutcome | None) -> _Ready:
+        """After the Message-ID guard (``message_id``: its claim's outcome; None without a
+        Message-ID): classified, large parts stored, event built. ClaimBusy while another
+        worker is in flight with the same Message-ID."""
+        origin, parsed = staged.origin, staged.parsed
+        mailbox, eid = origin.mailbox, origin.event_id
+        assert parsed is not None  # staged without a ready result: parsed
+        if message_id is ClaimOutcome.DONE:
+            self._complete(eid)
+            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
             return _Ready(_Done("duplicate", "", True), origin.raw_ref)
-        msgid_key = msgid_claim.key
+        if message_id is ClaimOutcome.BUSY:
+            raise ClaimBusy("the same Message-ID is being processed by another worker")
+        msgid_key = staged.message_id_key if message_id is ClaimOutcome.CLAIMED else None
         try:
+            try:
+                return self._classified(mailbox, eid, origin, parsed, msgid_key)
+            except BaseException:
+                if msgid_key:
+                    self._release(msgid_key)
+                raise
+        except _MessageFailure as failure:
             with _port("state store"):
-                rules = self._rules.get(mailbox.tenant_id)
-                templates = self._templates.get(mailbox.tenant_id)
-            with _message_step():
-                classification = classify(parsed, rules, templates)
-            if classification.skip:
-                self._complete(eid, msgid_key)
-                logger.info(
-                    "message skipped by tenant rule",
-                    extra={"event_id": eid, "rules": list(classification.rules)},
+                done = self._dead_letter(
+                    mailbox, origin.provider_message_id, eid, origin.raw_ref, failure.cause
                 )
-                return _Ready(_Done("skipped", classification.label, True), origin.raw_ref)
-            with _port("blob store"):
-                refs = self._store_large_parts(mailbox, eid, parsed)
-            with _message_step():
-                event = build_event(
-                    origin,
-                    parsed,
-                    classification,
-                    inline_body_max_chars=self._opt.inline_body_max_chars,
-                    refs=refs,
-                )
-        except BaseException:
-            if msgid_key:
-                self._release(msgid_key)
-            raise
+            return _Ready(done, origin.raw_ref)
+
+    def _classified(
+        self,
+        mailbox: Mailbox,
+        eid: str,
+        origin: Origin,
+        parsed: ParsedMessage,
+        msgid_key: str | None,
+    ) -> _Ready:
+        with _port("state store"):
+            rules = self._rules.get(mailbox.tenant_id)
+            templates = self._templates.get(mailbox.tenant_id)
+        with _message_step():
+            classification = classify(parsed, rules, templates)
+        if classification.skip:
+            self._complete(eid, msgid_key)
+            logger.info(
+                "message skipped by tenant rule",
+                extra={"event_id": eid, "rules": list(classification.rules)},
+            )
+            return _Ready(_Done("skipped", classification.label, True), origin.raw_ref)
+        with _port("blob store"):
+            refs = self._store_large_parts(mailbox, eid, parsed)
+        with _message_step():
+            event = build_event(
+                origin,
+                parsed,
+                classification,
+                inline_body_max_chars=self._opt.inline_body_max_chars,
+                refs=refs,
+            )
         done = _Done(
             "published", classification.label, classification.confident, event, origin.received_at
         )
@@ -527,23 +624,6 @@ class IngestPipeline:
             ), None
         except UnparseableMessage as exc:
             return None, str(exc)
-
-    def _claim_message_id(
-        self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
-    ) -> MessageIdClaim:
-        """Second guard: the Message-ID within the account. Raises ClaimBusy while another
-        worker is in flight with the same Message-ID."""
-        if not parsed.message_id:
-            return MessageIdClaim(key=None)
-        key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
-        outcome = self._claim(key, lease)
-        if outcome is ClaimOutcome.CLAIMED:
-            return MessageIdClaim(key=key)
-        if outcome is ClaimOutcome.DONE:
-            self._complete(eid)
-            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
-            return MessageIdClaim(key=None, duplicate=True)
-        raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _load_rules(self, tenant_id: TenantId) -> list[TenantRule]:
         rules: list[TenantRule] = []
@@ -695,6 +775,21 @@ class _Done(NamedTuple):
     received_at: datetime | None = None
 
 
+class Staged(NamedTuple):
+    """A claimed message of a batch after ``IngestPipeline.stage``."""
+
+    mailbox: Mailbox
+    provider_message_id: str
+    event_id: str
+    started: float  # time.perf_counter() when its preparation began
+    staged: _Staged
+
+    @property
+    def message_id_key(self) -> str | None:
+        """The Message-ID guard's claim still to take (None: none, or nothing to prepare)."""
+        return self.staged.message_id_key if self.staged.ready is None else None
+
+
 class Prepared(NamedTuple):
     """A claimed message of a batch after ``IngestPipeline.prepare``."""
 
@@ -714,6 +809,15 @@ class _Ready(NamedTuple):
     raw_ref: str | None
     message_id_key: str | None = None
     reason: str | None = None  # why it could not be parsed
+
+
+class _Staged(NamedTuple):
+    """A claimed message with its raw stored and parsed (``IngestPipeline._stage``)."""
+
+    origin: Origin
+    parsed: ParsedMessage | None
+    message_id_key: str | None = None  # the Message-ID guard's claim to take next
+    ready: _Ready | None = None  # nothing more to prepare (unparseable, dead-lettered)
 
 
 class _MessageFailure(Exception):

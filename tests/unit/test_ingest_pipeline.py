@@ -60,6 +60,9 @@ class FlakySink:
         message_id = self.publish(data, ordering_key, attributes)
         return lambda: message_id
 
+    def resume(self, ordering_key: str) -> None:
+        self.inner.resume(ordering_key)
+
 
 class Env:
     def __init__(

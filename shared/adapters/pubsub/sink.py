@@ -71,7 +71,17 @@ class PubSubEventSink:
             return self._publisher
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
-        return self.submit(data, ordering_key, attributes)()
+        try:
+            return self.submit(data, ordering_key, attributes)()
+        except _Failed:
+            self.resume(ordering_key)  # so the caller's retry can publish
+            raise
+
+    def resume(self, ordering_key: str) -> None:
+        # An ordered key stays paused after a failure until resumed (google-cloud-pubsub
+        # "resume_publish"); resuming a key that is not paused raises: nothing to do then.
+        with contextlib.suppress(Exception):
+            self._client().resume_publish(self.topic_path, ordering_key)
 
     def submit(
         self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
@@ -105,12 +115,10 @@ class PubSubEventSink:
                     **dict(attributes),
                 )
             except (gexc.GoogleAPIError, RuntimeError) as exc:
-                raise self._failed(client, ordering_key, exc) from None
-        return lambda: self._settle(future, key, client, ordering_key)
+                raise self._failed(exc) from None
+        return lambda: self._settle(future, key)
 
-    def _settle(
-        self, future: Any, key: str, client: pubsub_v1.PublisherClient, ordering_key: str
-    ) -> str:
+    def _settle(self, future: Any, key: str) -> str:
         try:
             message_id: str = future.result(timeout=self._timeout + 5.0)
             return message_id
@@ -121,25 +129,25 @@ class PubSubEventSink:
             logger.warning("publish not settled", extra={"topic": self._topic_id})
             raise ServiceUnavailable(f"publish to {self._topic_id}: not settled") from None
         except (gexc.GoogleAPIError, RuntimeError) as exc:
-            raise self._failed(client, ordering_key, exc) from None
+            raise self._failed(exc) from None
 
-    def _failed(
-        self, client: pubsub_v1.PublisherClient, ordering_key: str, exc: Exception
-    ) -> ServiceUnavailable:
-        # An ordered key stays paused after a failure until resumed; resume so the
-        # caller's retry can publish (google-cloud-pubsub "resume_publish").
-        with contextlib.suppress(Exception):
-            client.resume_publish(self.topic_path, ordering_key)
+    def _failed(self, exc: Exception) -> _Failed:
+        # the key is paused now: left so until ``resume``, so that nothing submitted after
+        # this event is published before it
         logger.warning(
             "publish failed", extra={"topic": self._topic_id, "error": type(exc).__name__}
         )
-        return ServiceUnavailable(f"publish to {self._topic_id}: {type(exc).__name__}")
+        return _Failed(f"publish to {self._topic_id}: {type(exc).__name__}")
 
     def _remember(self, key: str, future: Any) -> None:
         with self._lock:
             self._in_doubt[key] = future
             while len(self._in_doubt) > _IN_DOUBT_MAX:
                 self._in_doubt.popitem(last=False)
+
+
+class _Failed(ServiceUnavailable):
+    """A publish that failed (not one still in flight): its ordering key is paused."""
 
 
 def _event_key(data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:

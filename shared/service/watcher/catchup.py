@@ -26,13 +26,13 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shared.domain.models import Mailbox
 from shared.errors import ClaimBusy, MailIngestError
 from shared.ports import ClaimOutcome, FetchedMessage
-from shared.service.ingest import IngestPipeline, IngestResult, Prepared
+from shared.service.ingest import IngestPipeline, IngestResult, Prepared, Staged
 
 logger = logging.getLogger(__name__)
 
@@ -94,55 +94,106 @@ class CatchUpPool:
         if busy:
             run.error = ClaimBusy(f"message {ids[busy[0]]} is being processed by another worker")
         claimed = [i for i in range(run.stop) if outcomes[i] is ClaimOutcome.CLAIMED]
-        futures = {
-            i: self._executor.submit(
-                pipeline.prepare,
-                mailbox,
-                ids[i],
-                messages[i][1].raw,
-                received_at=messages[i][1].received_at,
-                lease=lease,
-            )
-            for i in claimed
-        }
-        _publish_in_order(pipeline, run, futures)
+        staged = self._stage(pipeline, mailbox, run, claimed)
+        guard = _guard_message_ids(pipeline, run, staged, lease)
+        self._prepare(pipeline, run, staged, guard)
+        _publish_in_order(pipeline, mailbox, run)
         for i in range(run.stop, len(messages)):
             if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
-                _release(pipeline, mailbox, ids[i], futures.get(i))
-        return BatchRun(self._results(pipeline, mailbox, run, outcomes), run.error)
+                pipeline.release(mailbox, ids[i], run.prepared.get(i))
+        handed = [run.published.get(i) for i in range(run.stop)]
+        in_order, remember = pipeline.results([p for p in handed if p is not None])
+        self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
+        results = iter(in_order)
+        return BatchRun(
+            [
+                (run.messages[i][1], next(results) if p else pipeline.duplicate(mailbox, ids[i]))
+                for i, p in enumerate(handed)
+            ],
+            run.error,
+        )
 
-    def _results(
+    def _stage(
+        self, pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress, claimed: list[int]
+    ) -> dict[int, Staged]:
+        """Raw stored and parsed, ``concurrency`` at a time; the run stops at the first
+        message that could not be (every one is waited for)."""
+
+        def stage(i: int) -> Staged | MailIngestError:
+            message = run.messages[i][1]
+            try:
+                return pipeline.stage(
+                    mailbox, run.messages[i][0], message.raw, received_at=message.received_at
+                )
+            except MailIngestError as exc:
+                return exc
+
+        staged: dict[int, Staged] = {}
+        for i, result in zip(claimed, self._executor.map(stage, claimed), strict=True):
+            if isinstance(result, MailIngestError):
+                run.fail(i, result)
+            else:
+                staged[i] = result
+        return staged
+
+    def _prepare(
         self,
         pipeline: IngestPipeline,
-        mailbox: Mailbox,
         run: _Progress,
-        outcomes: Sequence[ClaimOutcome],
-    ) -> list[tuple[FetchedMessage, IngestResult]]:
-        """The run's results in order; the event summaries are written in parallel."""
+        staged: dict[int, Staged],
+        guard: dict[int, ClaimOutcome | None],
+    ) -> None:
+        """The rest of each message's steps before its publish, ``concurrency`` at a time,
+        for every message whose Message-ID guard was taken (so its claim is released if
+        the run stops before it)."""
 
-        def result(i: int) -> IngestResult:
-            prepared = run.published.get(i) or run.prepared.get(i)
-            if outcomes[i] is ClaimOutcome.DONE or prepared is None:
-                return pipeline.duplicate(mailbox, run.messages[i][0])
-            return pipeline.result(prepared)
+        def prepare(i: int) -> Prepared | MailIngestError:
+            try:
+                return pipeline.prepare(staged[i], guard[i])
+            except MailIngestError as exc:
+                return exc
 
-        results = self._executor.map(result, range(run.stop))
-        return [(run.messages[i][1], r) for i, r in zip(range(run.stop), results, strict=True)]
+        for i, result in zip(guard, self._executor.map(prepare, guard), strict=True):
+            if isinstance(result, MailIngestError):
+                run.fail(i, result)
+            else:
+                run.prepared[i] = result
 
 
-def _publish_in_order(
-    pipeline: IngestPipeline, run: _Progress, futures: dict[int, Future[Prepared]]
-) -> None:
+def _guard_message_ids(
+    pipeline: IngestPipeline, run: _Progress, staged: dict[int, Staged], lease: str
+) -> dict[int, ClaimOutcome | None]:
+    """The Message-ID claims of the staged messages before the stop, in one write. Two
+    messages of the run with one Message-ID: the run stops at the second (ClaimBusy: the
+    first is in flight; after it is handed off, the second is a duplicate)."""
+    seen: set[str] = set()
+    for i in sorted(staged):
+        key = staged[i].message_id_key
+        if i < run.stop and key in seen:
+            run.fail(i, ClaimBusy("the same Message-ID is earlier in the batch"))
+        if key:
+            seen.add(key)
+    guarded = [i for i in sorted(staged) if i < run.stop]
+    try:
+        outcomes = pipeline.claim_message_ids([staged[i] for i in guarded], lease)
+    except MailIngestError as exc:
+        if guarded:
+            run.fail(guarded[0], exc)
+        return {}
+    return dict(zip(guarded, outcomes, strict=True))
+
+
+def _publish_in_order(pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress) -> None:
     """Submit on a helper thread, wait for the acks and complete on this one: a message's
     claims are completed as soon as its ack is in and no later event is waiting for one
     (else together with them), so an event is published-not-completed only as long as the
-    events submitted around it are in flight, never while a later message is prepared."""
+    events submitted around it are in flight."""
     submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None] = queue.SimpleQueue()
     crashed: list[BaseException] = []
 
     def submit() -> None:
         try:
-            _submit_in_order(pipeline, run, futures, submitted)
+            _submit_in_order(pipeline, run, submitted)
         except BaseException as exc:  # noqa: BLE001 - a bug: raised again on the caller's thread
             crashed.append(exc)
         finally:
@@ -152,6 +203,8 @@ def _publish_in_order(
     submitter.start()
     _settle_in_order(pipeline, run, submitted)
     submitter.join()
+    if run.error is not None:
+        pipeline.resume_publishing(mailbox)  # paused by the failure, if it was a publish
     if crashed:
         raise crashed[0]
 
@@ -159,18 +212,17 @@ def _publish_in_order(
 def _submit_in_order(
     pipeline: IngestPipeline,
     run: _Progress,
-    futures: dict[int, Future[Prepared]],
     submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
 ) -> None:
-    """Wait for each preparation in UID order and submit its event; stop at the first
-    message that could not be prepared or submitted."""
+    """Submit each prepared message's event in UID order, up to the stop; a submit that
+    fails stops the run there."""
     for i in range(run.stop):
-        future = futures.get(i)
-        if future is None:
+        if i >= run.stop:
+            return  # a publish failed meanwhile: nothing after it is submitted
+        prepared = run.prepared.get(i)
+        if prepared is None:
             continue  # done already: a duplicate
         try:
-            prepared = future.result()
-            run.prepared[i] = prepared
             submitted.put((i, pipeline.submit(prepared)))
         except MailIngestError as exc:
             run.fail(i, exc)
@@ -215,19 +267,3 @@ def _complete(pipeline: IngestPipeline, run: _Progress, acked: list[tuple[int, P
                     extra={"event_id": prepared.event_id},
                 )
     acked.clear()
-
-
-def _release(
-    pipeline: IngestPipeline,
-    mailbox: Mailbox,
-    provider_message_id: str,
-    future: Future[Prepared] | None,
-) -> None:
-    """Drop a message's claims once its preparation is over (it may still be running)."""
-    prepared: Prepared | None = None
-    if future is not None:
-        try:
-            prepared = future.result()
-        except MailIngestError:
-            prepared = None  # its Message-ID claim was released with the error
-    pipeline.release(mailbox, provider_message_id, prepared)
