@@ -24,6 +24,7 @@ from typing import Any
 import google.cloud.pubsub_v1 as pubsub_v1
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
+from google.cloud.pubsub_v1.publisher import exceptions as pubsub_exceptions
 
 from shared.adapters.memory_sinks import check_event_size
 from shared.errors import ServiceUnavailable
@@ -40,6 +41,8 @@ _TRANSIENT = gretry.if_exception_type(
     gexc.ServiceUnavailable,
     gexc.Unknown,
 )
+# refused at once: the key is paused after an earlier failure (until ``resume``)
+_PAUSED = pubsub_exceptions.PublishToPausedOrderingKeyException
 _IN_DOUBT_MAX = 1000  # unsettled publishes remembered (each is one event, usually none)
 
 
@@ -114,7 +117,7 @@ class PubSubEventSink:
                     timeout=budget,
                     **dict(attributes),
                 )
-            except (gexc.GoogleAPIError, RuntimeError) as exc:
+            except (gexc.GoogleAPIError, RuntimeError, _PAUSED) as exc:
                 raise self._failed(exc) from None
         return lambda: self._settle(future, key)
 
@@ -128,7 +131,7 @@ class PubSubEventSink:
             self._remember(key, future)
             logger.warning("publish not settled", extra={"topic": self._topic_id})
             raise ServiceUnavailable(f"publish to {self._topic_id}: not settled") from None
-        except (gexc.GoogleAPIError, RuntimeError) as exc:
+        except (gexc.GoogleAPIError, RuntimeError, _PAUSED) as exc:
             raise self._failed(exc) from None
 
     def _failed(self, exc: Exception) -> _Failed:
