@@ -2,22 +2,28 @@
 in order — the messages of one ``UID FETCH``, in UID order:
 
 1. their event ids are claimed in one batched write: a message done already is a duplicate
-   (handed off, as alone); one another live worker holds (``ClaimBusy``) cuts the batch
-   just before it;
-2. the claimed ones are prepared (raw stored, parsed, classified, large parts stored) on a
-   pool shared by every mailbox of the process, ``concurrency`` at a time;
-3. their events are submitted in UID order with the mailbox's ordering key, without waiting
-   for each ack; submitting STOPS at the first message whose preparation failed (a
-   message-specific failure was dead-lettered: that one is handed off and the run goes on).
-   A publish failure of message k fails every later one of the key in flight, so nothing
-   after k reaches the topic before k;
-4. the published messages' claims are completed in one batched write.
+   (handed off, as alone); one another live worker holds cuts the batch just before it
+   (``ClaimBusy``);
+2. the claimed ones are staged (raw stored, parsed) on a pool shared by every mailbox of
+   the process, ``concurrency`` at a time; the run stops at the first that could not be;
+3. their Message-ID guard is one more batched write (a second message of the batch with the
+   same Message-ID stops the run before it: the caller goes on from there, and it is then a
+   duplicate), then each is classified and its event built on the pool;
+4. the events are submitted in UID order with the mailbox's ordering key, without waiting
+   for each ack, up to the first message that could not be prepared (a message-specific
+   failure was dead-lettered: that one is handed off and the run goes on). A publish that
+   fails pauses the key: every later event of the key in flight or submitted fails too,
+   and the key is resumed only once this batch has stopped submitting, so nothing after
+   message k reaches the topic before k;
+5. the claims of the published messages are completed in batched writes as the acks come
+   in (one write when they all come at once).
 
 What comes back is the unbroken run of messages handed off from the start of the batch
 (the caller applies their after-processing actions and moves the cursor once, to the last
 of them) and the error that stopped it; every claim of a message after the run is
-released. A watcher killed between the publishes and that one write publishes the batch's
-events again when it restarts (consumers dedupe by event id; README, "Guarantees").
+released. A watcher killed between a publish and its completion publishes those events
+again when it restarts: at most one batch (consumers dedupe by event id; README,
+"Guarantees").
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from shared.domain.models import Mailbox
-from shared.errors import ClaimBusy, MailIngestError
+from shared.errors import ClaimBusy, MailIngestError, PortFailure
 from shared.ports import ClaimOutcome, FetchedMessage
 from shared.service.ingest import IngestPipeline, IngestResult, Prepared, Staged
 
@@ -98,6 +104,10 @@ class CatchUpPool:
         guard = _guard_message_ids(pipeline, run, staged, lease)
         self._prepare(pipeline, run, staged, guard)
         _publish_in_order(pipeline, mailbox, run)
+        for i in range(run.stop):  # the run handed off: each one published, or done before
+            if outcomes[i] is not ClaimOutcome.DONE and i not in run.published:
+                run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
+                break
         for i in range(run.stop, len(messages)):
             if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
                 pipeline.release(mailbox, ids[i], run.prepared.get(i))
