@@ -225,7 +225,7 @@ class IngestPipeline:
     # -- batches (an IMAP catch-up: shared.service.watcher.catchup) ----------------------
     # The same steps as ``ingest``, taken apart so that a batch of messages is claimed in
     # one write, prepared in parallel, published in order without waiting for each ack and
-    # completed in one write. The caller owns the event-id claims between the steps.
+    # completed in batched writes. The caller owns the event-id claims between the steps.
 
     def claim_batch(
         self, mailbox: Mailbox, provider_message_ids: Sequence[str], lease: str | None
