@@ -113,7 +113,10 @@ class CatchUpPool:
                 pipeline.release(mailbox, ids[i], run.prepared.get(i))
         handed = [run.published.get(i) for i in range(run.stop)]
         in_order, remember = pipeline.results([p for p in handed if p is not None])
-        self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
+        try:
+            self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
+        except RuntimeError:  # the pool is shutting down with the watcher: written here
+            remember()
         results = iter(in_order)
         return BatchRun(
             [
