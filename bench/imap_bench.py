@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -73,6 +73,15 @@ class TimingSink:
         doorbell = self.worker.last_doorbell_mono if self.worker is not None else None
         self.published[subject] = (time.monotonic(), doorbell)
         return message_id
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        message_id = self.publish(data, ordering_key, attributes)
+        return lambda: message_id
+
+    def resume(self, ordering_key: str) -> None:
+        self.inner.resume(ordering_key)
 
 
 def server_floor(dovecot: Any, user: str, password: str, n: int = 30) -> float:

@@ -17,6 +17,7 @@ from pathlib import Path
 MODULES = (
     "bench.ingest_bench",
     "bench.imap_bench",
+    "bench.catchup_bench",
     "bench.watcher_bench",
     "bench.redact_bench",
     "bench.gmail_bench",

@@ -30,6 +30,7 @@ class WatcherSettings:
     lease_ttl_s: int = 20
     reload_s: float = 2.0
     relist_s: float = 600.0
+    catchup_concurrency: int = 16
     ca_file: Path | None = None
     health_port: int = 0  # PORT: /healthz (Cloud Run sets it); 0 = any free port
     connect_rate: float = 10.0  # new connections per second to one server
@@ -227,6 +228,7 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         lease_ttl_s=r.number("MAILINGEST_LEASE_TTL_S", 20, 5, 600),
         reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
         relist_s=r.seconds("MAILINGEST_RELIST_S", 600.0, 1, 86400),
+        catchup_concurrency=r.number("MAILINGEST_CATCHUP_CONCURRENCY", 16, 1, 256),
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
         health_port=r.number("PORT", 0, 0, 65535),
         connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", 10.0, 0.01, 10_000),

@@ -197,6 +197,21 @@ class DedupeStore(Protocol):
         """Mark a claim done: the event is published."""
         ...
 
+    def claim_many(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+    ) -> dict[str, ClaimOutcome]:
+        """``claim`` for many keys (key → its ``lease``): one round trip when none exists yet
+        (a catch-up's new messages), else each as ``claim`` would answer it alone."""
+        ...
+
+    def complete_claims(self, keys: Sequence[str], holder: str) -> None:
+        """``complete_claim`` for many keys: one round trip on the common path."""
+        ...
+
     def release_claim(self, key: str, holder: str) -> None:
         """Drop our pending claim after a failure so a retry can claim it."""
         ...
@@ -271,6 +286,10 @@ class RecentEventStore(Protocol):
         """Create, or replace the summary with the same event id."""
         ...
 
+    def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        """``put_event_summary`` for many (a catch-up batch's), in one write."""
+        ...
+
     def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
         """Raises NotFound (also for an event of another tenant, or an expired one)."""
         ...
@@ -307,6 +326,21 @@ class EventSink(Protocol):
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
         """Publish and wait for the server's ack; returns the message id.
         Raises ServiceUnavailable when it cannot be published."""
+        ...
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Start a publish and return at once; the call returned waits for the server's ack
+        and returns the message id (or raises as ``publish`` does). Events of one ordering
+        key reach the topic in the order submitted, so several can be in flight without
+        reordering them: a failed one pauses its key — every later submit of the key, and
+        every one still in flight, fails — until ``resume``."""
+        ...
+
+    def resume(self, ordering_key: str) -> None:
+        """Let a key paused by a failed ``submit`` publish again (``publish`` does it
+        itself); a key not paused is left as it is."""
         ...
 
 

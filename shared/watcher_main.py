@@ -45,6 +45,7 @@ def watcher_options(settings: WatcherSettings) -> WatcherOptions:
         lease_ttl_s=settings.lease_ttl_s,
         reload_s=settings.reload_s,
         relist_s=settings.relist_s,
+        catchup_concurrency=settings.catchup_concurrency,
         ca_file=settings.ca_file,
         connect_rate_per_server=settings.connect_rate,
         # the built-in rates for the big providers, overridden or extended by the variable

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from shared.errors import MailIngestError, MessageTooLarge, NotFound, ValidationError
+from shared.errors import (
+    MailIngestError,
+    MessageTooLarge,
+    NotFound,
+    ServiceUnavailable,
+    ValidationError,
+)
 
 SECRET_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")  # what Secret Manager accepts
 # Pub/Sub's message size limit (cloud.google.com/pubsub/quotas#resource_limits)
@@ -52,6 +58,7 @@ class InMemoryEventSink:
         self._lock = threading.Lock()
         self.messages: list[PublishedMessage] = []
         self._failures: list[MailIngestError] = []
+        self._paused: set[str] = set()
 
     def fail_next(self, error: MailIngestError, times: int = 1) -> None:
         with self._lock:
@@ -65,6 +72,33 @@ class InMemoryEventSink:
             message_id = str(len(self.messages) + 1)
             self.messages.append(PublishedMessage(data, ordering_key, dict(attributes), message_id))
             return message_id
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Recorded at once, in the order submitted; a failure (``fail_next``) is raised by
+        the call returned, as the ack would raise it, and pauses the key until ``resume``."""
+        check_event_size(data, ordering_key, attributes)
+        with self._lock:
+            paused = ordering_key in self._paused
+        try:
+            if paused:
+                raise ServiceUnavailable(f"ordering key {ordering_key} is paused")
+            message_id = self.publish(data, ordering_key, attributes)
+        except MailIngestError as exc:
+            with self._lock:
+                self._paused.add(ordering_key)  # as Pub/Sub's client: until resume
+            error = exc
+
+            def failed() -> str:
+                raise error
+
+            return failed
+        return lambda: message_id
+
+    def resume(self, ordering_key: str) -> None:
+        with self._lock:
+            self._paused.discard(ordering_key)
 
 
 class InMemorySecretStore:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -292,6 +292,22 @@ class InMemoryStateStore:
                 "expires_at": expires,
             }
 
+    def claim_many(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+    ) -> dict[str, ClaimOutcome]:
+        return {
+            key: self.claim(key, holder, ttl, in_flight_timeout, lease=lease)
+            for key, lease in claims.items()
+        }
+
+    def complete_claims(self, keys: Sequence[str], holder: str) -> None:
+        for key in keys:
+            self.complete_claim(key, holder)
+
     def release_claim(self, key: str, holder: str) -> None:
         with self._lock:
             current = self._claims.get(key)
@@ -395,6 +411,10 @@ class InMemoryStateStore:
     def put_event_summary(self, summary: EventSummary) -> None:
         with self._lock:
             self._events.setdefault(summary.tenant_id, {})[summary.event_id] = summary
+
+    def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        for summary in summaries:
+            self.put_event_summary(summary)
 
     def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
         with self._lock:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,7 +40,7 @@ from shared.domain.event import (
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
-from shared.domain.recent_events import summary_of
+from shared.domain.recent_events import EventSummary, summary_of
 from shared.errors import (
     ClaimBusy,
     MailIngestError,
@@ -78,16 +78,6 @@ class IngestResult:
     def latency_counts(self) -> dict[str, int]:
         """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
         return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
-
-
-@dataclass(frozen=True)
-class MessageIdClaim:
-    """What the Message-ID guard found: ``key`` is the claim taken (to complete or release;
-    None when the message has no Message-ID), ``duplicate`` that the same Message-ID was
-    already published from this account."""
-
-    key: str | None
-    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,6 +222,186 @@ class IngestPipeline:
             self._state.delete_dead_letter(letter_id)
         return result
 
+    # -- batches (an IMAP catch-up: shared.service.watcher.catchup) ----------------------
+    # The same steps as ``ingest``, taken apart so that a batch of messages is claimed in
+    # one write, prepared in parallel, published in order without waiting for each ack and
+    # completed in batched writes. The caller owns the event-id claims between the steps.
+
+    def claim_batch(
+        self, mailbox: Mailbox, provider_message_ids: Sequence[str], lease: str | None
+    ) -> list[ClaimOutcome]:
+        """Claim the event ids of many messages, in one write when none is claimed yet."""
+        keys = [event_id(mailbox.tenant_id, mailbox.id, pid) for pid in provider_message_ids]
+        with _port("state store"):
+            outcomes = self._state.claim_many(
+                dict.fromkeys(keys, lease),
+                self._holder,
+                ttl=self._opt.dedupe_ttl,
+                in_flight_timeout=self._opt.in_flight_timeout,
+            )
+        return [outcomes[key] for key in keys]
+
+    def stage(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        raw: bytes,
+        *,
+        received_at: datetime | None = None,
+    ) -> Staged:
+        """The raw stored and parsed, for a message whose event id the caller claimed
+        (``claim_batch``). Raises RetryableError; the event-id claim stays the caller's."""
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            staged = self._stage(mailbox, provider_message_id, eid, raw, received_at)
+        return Staged(mailbox, provider_message_id, eid, started, staged)
+
+    def claim_message_ids(
+        self, staged: Sequence[Staged], lease: str | None
+    ) -> list[ClaimOutcome | None]:
+        """The Message-ID guard of many staged messages, in one write (None: a message with
+        no Message-ID claim to take). Their ``message_id_key`` must all differ."""
+        keys = [s.message_id_key for s in staged]
+        wanted = [key for key in keys if key]
+        if not wanted:
+            return [None] * len(keys)
+        with _port("state store"):
+            outcomes = self._state.claim_many(
+                dict.fromkeys(wanted, lease),
+                self._holder,
+                ttl=self._opt.dedupe_ttl,
+                in_flight_timeout=self._opt.in_flight_timeout,
+            )
+        return [outcomes[key] if key else None for key in keys]
+
+    def prepare(self, staged: Staged, message_id: ClaimOutcome | None) -> Prepared:
+        """The rest of the steps before the publish, after ``claim_message_ids``: classified,
+        large parts stored, event built. Raises RetryableError (ClaimBusy: the Message-ID
+        is in flight elsewhere) with the Message-ID claim released."""
+        ready = staged.staged.ready
+        if ready is None:
+            mailbox = staged.mailbox
+            with log_labels(
+                tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+            ):
+                ready = self._finish_preparing(staged.staged, message_id)
+        return Prepared(
+            staged.mailbox, staged.provider_message_id, staged.event_id, staged.started, ready
+        )
+
+    def submit(self, prepared: Prepared) -> Callable[[], Prepared]:
+        """Start publishing a prepared message's event (``EventSink.submit``: one key's
+        events reach the topic in the order submitted); the call returned waits for the ack
+        (one attempt: raises RetryableError when it failed). An event refused for itself
+        (over the topic's size limit) is dead-lettered here: nothing left to publish."""
+        event = prepared.ready.done.event
+        if event is None:
+            return lambda: prepared
+        mailbox = prepared.mailbox
+        try:
+            with _message_step():
+                data, attributes = encode_event(event), event_attributes(event)
+            settle = self._sink.submit(data, ordering_key=mailbox.key, attributes=attributes)
+        except (MessageTooLarge, _MessageFailure) as exc:
+            cause = exc.cause if isinstance(exc, _MessageFailure) else exc
+            done = self._refused(
+                mailbox, prepared.provider_message_id, prepared.event_id, prepared.ready, cause
+            )
+            dead = prepared._replace(ready=_Ready(done, prepared.ready.raw_ref))
+            return lambda: dead
+        except RetryableError:
+            raise
+        except Exception as exc:
+            raise PortFailure(f"event sink: {_describe(exc)}") from exc
+
+        def settled() -> Prepared:
+            with _port("event sink"):
+                settle()
+            return prepared
+
+        return settled
+
+    def resume_publishing(self, mailbox: Mailbox) -> None:
+        """After a failed ``submit`` (or ack): the mailbox's events may be published again.
+        Called once nothing more of the batch is being submitted, so that no later event
+        reaches the topic before the one that failed."""
+        try:
+            self._sink.resume(mailbox.key)
+        except Exception as exc:  # noqa: BLE001 - the next failed publish resumes again
+            logger.warning("publishing not resumed", extra={"error": _describe(exc)})
+
+    def complete_batch(self, published: Sequence[Prepared]) -> None:
+        """Mark the claims of published messages done, in one write (tries hard, as
+        ``_complete``: giving up would let a retry publish the events again)."""
+        keys = [
+            key
+            for p in published
+            if p.ready.done.event is not None
+            for key in (p.event_id, p.ready.message_id_key)
+            if key
+        ]
+        if not keys:
+            return
+        with _port("state store"):
+            for attempt in self._retrying():
+                with attempt:
+                    self._state.complete_claims(keys, self._holder)
+
+    def release(
+        self, mailbox: Mailbox, provider_message_id: str, prepared: Prepared | None
+    ) -> None:
+        """Drop the claims of a message not handed off (best effort: a claim not dropped
+        lapses with this holder's lease or after the in-flight timeout)."""
+        if prepared is not None and prepared.ready.done.event is None:
+            return  # finished already: its claims are done or released
+        if prepared is not None and prepared.ready.message_id_key:
+            self._release(prepared.ready.message_id_key)
+        self._release(event_id(mailbox.tenant_id, mailbox.id, provider_message_id))
+
+    def results(self, handed: Sequence[Prepared]) -> tuple[list[IngestResult], Callable[[], None]]:
+        """What handed-off messages came to (their events published and their claims
+        completed, or finished without one), and the write of their events' summaries for
+        the settings page (one write; a failure is logged, as in ``_remember``), for the
+        caller to run when it suits it (off the hand-off's path)."""
+        results: list[IngestResult] = []
+        summaries: list[EventSummary] = []
+        now = self._clock.now()
+        for prepared in handed:
+            done, eid = prepared.ready.done, prepared.event_id
+            ms = self._ms(prepared.started)
+            results.append(IngestResult(eid, done.outcome, done.label, ms, done.confident))
+            if done.event is None:
+                continue
+            self._log_published(eid, prepared.ready)
+            try:
+                with _message_step():
+                    summaries.append(summary_of(done.event, ms, done.received_at or now))
+            except _MessageFailure as exc:
+                logger.warning(
+                    "event summary not stored", extra={"event_id": eid, "error": _describe(exc)}
+                )
+        return results, lambda: self._remember_all(summaries)
+
+    def _remember_all(self, summaries: Sequence[EventSummary]) -> None:
+        if not summaries:
+            return
+        try:
+            self._state.put_event_summaries(summaries)
+        except MailIngestError as exc:
+            logger.warning(
+                "event summaries not stored",
+                extra={"events": len(summaries), "error": _describe(exc)},
+            )
+
+    def duplicate(self, mailbox: Mailbox, provider_message_id: str) -> IngestResult:
+        """The result for a message whose event-id claim was done already."""
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        logger.info("duplicate message skipped", extra={"event_id": eid})
+        return IngestResult(eid, "duplicate", "")
+
     # -- steps --------------------------------------------------------------------------
 
     def _process(
@@ -246,6 +416,48 @@ class IngestPipeline:
         """Only a message-specific failure (``_MessageFailure``: parse, rules, classify, event
         building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
         Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
+        ready = self._prepare(mailbox, provider_message_id, eid, raw, received_at, lease)
+        if ready.done.event is None:
+            return ready.done  # duplicate, skipped or dead-lettered: nothing to publish
+        try:
+            self._publish(mailbox, ready.done.event)
+        except _MessageFailure as failure:
+            return self._refused(mailbox, provider_message_id, eid, ready, failure.cause)
+        except BaseException:
+            if ready.message_id_key:
+                self._release(ready.message_id_key)
+            raise
+        self._complete(eid, ready.message_id_key)
+        self._log_published(eid, ready)
+        return ready.done
+
+    def _prepare(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw: bytes,
+        received_at: datetime | None,
+        lease: str | None,
+    ) -> _Ready:
+        """Every step before the publish: raw stored, parsed, Message-ID guard, classified,
+        large parts stored, event built. A message-specific failure is dead-lettered here."""
+        staged = self._stage(mailbox, provider_message_id, eid, raw, received_at)
+        if staged.ready is not None:
+            return staged.ready
+        outcome = self._claim(staged.message_id_key, lease) if staged.message_id_key else None
+        return self._finish_preparing(staged, outcome)
+
+    def _stage(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        raw: bytes,
+        received_at: datetime | None,
+    ) -> _Staged:
+        """Raw stored and parsed: ``ready`` when that is all there is to it (an unparseable
+        message's event, or a dead letter), else the Message-ID key to claim next."""
         with _port("blob store"):
             raw_ref = self._blobs.put_blob(self._raw_key(mailbox, eid), raw, "message/rfc822")
         origin = Origin(
@@ -257,10 +469,43 @@ class IngestPipeline:
             raw_size=len(raw),
         )
         try:
-            return self._process_stored(mailbox, eid, origin, raw, lease)
+            with _message_step():
+                parsed, error = self._parse(raw)
+            if parsed is None:
+                with _message_step():
+                    event = build_unparseable_event(origin, error or "unparseable")
+                done = _Done("unparseable", "unparseable", False, event, origin.received_at)
+                return _Staged(origin, None, ready=_Ready(done, raw_ref, reason=error))
         except _MessageFailure as failure:
             with _port("state store"):
-                return self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+                dead = self._dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+            return _Staged(origin, None, ready=_Ready(dead, raw_ref))
+        key = None
+        if parsed.message_id:
+            key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
+        return _Staged(origin, parsed, key)
+
+    def _refused(
+        self,
+        mailbox: Mailbox,
+        provider_message_id: str,
+        eid: str,
+        ready: _Ready,
+        cause: Exception,
+    ) -> _Done:
+        """The event was refused for itself (over the topic's size limit): dead-lettered."""
+        if ready.message_id_key:
+            self._release(ready.message_id_key)
+        with _port("state store"):
+            return self._dead_letter(mailbox, provider_message_id, eid, ready.raw_ref, cause)
+
+    def _log_published(self, eid: str, ready: _Ready) -> None:
+        if ready.done.outcome == "unparseable":
+            logger.warning(
+                "unparseable message published", extra={"event_id": eid, "reason": ready.reason}
+            )
+        else:
+            logger.info("event published", extra={"event_id": eid, "label": ready.done.label})
 
     def _process_oversized(
         self,
@@ -304,58 +549,68 @@ class IngestPipeline:
         # not classified: a person looks at it
         return _Done("published", OVERSIZED, False, event, origin.received_at)
 
-    def _process_stored(
-        self, mailbox: Mailbox, eid: str, origin: Origin, raw: bytes, lease: str | None
-    ) -> _Done:
-        with _message_step():
-            parsed, error = self._parse(raw)
-        if parsed is None:
-            with _message_step():
-                event = build_unparseable_event(origin, error or "unparseable")
-            self._publish(mailbox, event)
+    def _finish_preparing(self, staged: _Staged, message_id: ClaimOutcome | None) -> _Ready:
+        """After the Message-ID guard (``message_id``: its claim's outcome; None without a
+        Message-ID): classified, large parts stored, event built. ClaimBusy while another
+        worker is in flight with the same Message-ID."""
+        origin, parsed = staged.origin, staged.parsed
+        mailbox, eid = origin.mailbox, origin.event_id
+        assert parsed is not None  # staged without a ready result: parsed
+        if message_id is ClaimOutcome.DONE:
             self._complete(eid)
-            logger.warning(
-                "unparseable message published", extra={"event_id": eid, "reason": error}
-            )
-            return _Done("unparseable", "unparseable", False, event, origin.received_at)
-        with _port("state store"):
-            msgid_claim = self._claim_message_id(mailbox, parsed, eid, lease)
-        if msgid_claim.duplicate:
-            return _Done("duplicate", "", True)
-        msgid_key = msgid_claim.key
+            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
+            return _Ready(_Done("duplicate", "", True), origin.raw_ref)
+        if message_id is ClaimOutcome.BUSY:
+            raise ClaimBusy("the same Message-ID is being processed by another worker")
+        msgid_key = staged.message_id_key if message_id is ClaimOutcome.CLAIMED else None
         try:
+            try:
+                return self._classified(mailbox, eid, origin, parsed, msgid_key)
+            except BaseException:
+                if msgid_key:
+                    self._release(msgid_key)
+                raise
+        except _MessageFailure as failure:
             with _port("state store"):
-                rules = self._rules.get(mailbox.tenant_id)
-                templates = self._templates.get(mailbox.tenant_id)
-            with _message_step():
-                classification = classify(parsed, rules, templates)
-            if classification.skip:
-                self._complete(eid, msgid_key)
-                logger.info(
-                    "message skipped by tenant rule",
-                    extra={"event_id": eid, "rules": list(classification.rules)},
+                done = self._dead_letter(
+                    mailbox, origin.provider_message_id, eid, origin.raw_ref, failure.cause
                 )
-                return _Done("skipped", classification.label, True)
-            with _port("blob store"):
-                refs = self._store_large_parts(mailbox, eid, parsed)
-            with _message_step():
-                event = build_event(
-                    origin,
-                    parsed,
-                    classification,
-                    inline_body_max_chars=self._opt.inline_body_max_chars,
-                    refs=refs,
-                )
-            self._publish(mailbox, event)
-        except BaseException:
-            if msgid_key:
-                self._release(msgid_key)
-            raise
-        self._complete(eid, msgid_key)
-        logger.info("event published", extra={"event_id": eid, "label": classification.label})
-        return _Done(
+            return _Ready(done, origin.raw_ref)
+
+    def _classified(
+        self,
+        mailbox: Mailbox,
+        eid: str,
+        origin: Origin,
+        parsed: ParsedMessage,
+        msgid_key: str | None,
+    ) -> _Ready:
+        with _port("state store"):
+            rules = self._rules.get(mailbox.tenant_id)
+            templates = self._templates.get(mailbox.tenant_id)
+        with _message_step():
+            classification = classify(parsed, rules, templates)
+        if classification.skip:
+            self._complete(eid, msgid_key)
+            logger.info(
+                "message skipped by tenant rule",
+                extra={"event_id": eid, "rules": list(classification.rules)},
+            )
+            return _Ready(_Done("skipped", classification.label, True), origin.raw_ref)
+        with _port("blob store"):
+            refs = self._store_large_parts(mailbox, eid, parsed)
+        with _message_step():
+            event = build_event(
+                origin,
+                parsed,
+                classification,
+                inline_body_max_chars=self._opt.inline_body_max_chars,
+                refs=refs,
+            )
+        done = _Done(
             "published", classification.label, classification.confident, event, origin.received_at
         )
+        return _Ready(done, origin.raw_ref, msgid_key)
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self._opt.max_message_bytes:
@@ -369,23 +624,6 @@ class IngestPipeline:
             ), None
         except UnparseableMessage as exc:
             return None, str(exc)
-
-    def _claim_message_id(
-        self, mailbox: Mailbox, parsed: ParsedMessage, eid: str, lease: str | None
-    ) -> MessageIdClaim:
-        """Second guard: the Message-ID within the account. Raises ClaimBusy while another
-        worker is in flight with the same Message-ID."""
-        if not parsed.message_id:
-            return MessageIdClaim(key=None)
-        key = message_id_key(mailbox.tenant_id, mailbox.address, parsed.message_id)
-        outcome = self._claim(key, lease)
-        if outcome is ClaimOutcome.CLAIMED:
-            return MessageIdClaim(key=key)
-        if outcome is ClaimOutcome.DONE:
-            self._complete(eid)
-            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
-            return MessageIdClaim(key=None, duplicate=True)
-        raise ClaimBusy("the same Message-ID is being processed by another worker")
 
     def _load_rules(self, tenant_id: TenantId) -> list[TenantRule]:
         rules: list[TenantRule] = []
@@ -535,6 +773,51 @@ class _Done(NamedTuple):
     confident: bool
     event: dict[str, Any] | None = None
     received_at: datetime | None = None
+
+
+class Staged(NamedTuple):
+    """A claimed message of a batch after ``IngestPipeline.stage``."""
+
+    mailbox: Mailbox
+    provider_message_id: str
+    event_id: str
+    started: float  # time.perf_counter() when its preparation began
+    staged: _Staged
+
+    @property
+    def message_id_key(self) -> str | None:
+        """The Message-ID guard's claim still to take (None: none, or nothing to prepare)."""
+        return self.staged.message_id_key if self.staged.ready is None else None
+
+
+class Prepared(NamedTuple):
+    """A claimed message of a batch after ``IngestPipeline.prepare``."""
+
+    mailbox: Mailbox
+    provider_message_id: str
+    event_id: str
+    started: float  # time.perf_counter() when its preparation began
+    ready: _Ready
+
+
+class _Ready(NamedTuple):
+    """A claimed message after every step before its publish: ``done.event`` is the event
+    still to publish (then the claims of ``event_id`` and ``message_id_key`` are completed);
+    without one, the message is finished already (duplicate, skipped, dead-lettered)."""
+
+    done: _Done
+    raw_ref: str | None
+    message_id_key: str | None = None
+    reason: str | None = None  # why it could not be parsed
+
+
+class _Staged(NamedTuple):
+    """A claimed message with its raw stored and parsed (``IngestPipeline._stage``)."""
+
+    origin: Origin
+    parsed: ParsedMessage | None
+    message_id_key: str | None = None  # the Message-ID guard's claim to take next
+    ready: _Ready | None = None  # nothing more to prepare (unparseable, dead-lettered)
 
 
 class _MessageFailure(Exception):

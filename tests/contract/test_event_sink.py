@@ -103,3 +103,38 @@ def test_a_dead_pubsub_is_service_unavailable_within_the_timeout(
         sink = PubSubEventSink("demo-test", "mail-events", timeout_s=3)
         with pytest.raises(ServiceUnavailable):
             sink.publish(b"{}", "acme/booking", {})
+
+
+def test_submitted_events_keep_their_order_without_waiting_for_each_ack(
+    sink_and_reader: Any,
+) -> None:
+    sink, reader = sink_and_reader
+    settles = [sink.submit(str(i).encode(), "acme/booking", {"n": str(i)}) for i in range(50)]
+    assert all(settle() for settle in settles)
+    assert [int(d) for d, _ in reader.take(50)] == list(range(50))
+
+
+@pytest.mark.parametrize("kind", ["memory", pytest.param("pubsub", marks=pytest.mark.integration)])
+def test_a_failed_submit_pauses_its_key_until_resumed(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    """A catch-up submits a batch's events without waiting: once one fails, nothing after it
+    may reach the topic before it, so the key stays paused until the batch resumes it."""
+    topic = f"paused-{uuid.uuid4().hex[:8]}"
+    sink: Any
+    if kind == "memory":
+        sink = InMemoryEventSink()
+        sink.fail_next(ServiceUnavailable("down"))
+    else:
+        request.getfixturevalue("pubsub_emulator")
+        sink = PubSubEventSink("demo-test", topic, timeout_s=10)  # no topic yet: it fails
+    with pytest.raises(ServiceUnavailable):
+        sink.submit(b"first", "acme/booking", {})()
+    if kind == "pubsub":
+        ensure_topic("demo-test", topic)
+    with pytest.raises(ServiceUnavailable):  # paused: refused, however healthy the topic
+        sink.submit(b"second", "acme/booking", {})()
+    assert sink.submit(b"other key", "acme/other", {})()  # other keys are not paused
+    sink.resume("acme/booking")
+    assert sink.submit(b"third", "acme/booking", {})()
+    sink.resume("acme/booking")  # not paused: nothing happens

@@ -218,6 +218,31 @@ def test_claim_keys_of_any_shape(env: Env) -> None:
     assert [store.claim(k, "w2", DAY, FIVE_MIN) for k in keys] == [ClaimOutcome.DONE] * 4
 
 
+def test_claims_many_at_once_new_or_not_each_as_alone(env: Env) -> None:
+    """A catch-up claims a fetched batch in one call (one write when all are new) and
+    completes it in one call; with some claimed or done already, each answers as alone."""
+    store, _ = env
+    fresh: dict[str, str | None] = {f"batch-{i}": None for i in range(5)}
+    outcomes = store.claim_many(fresh, "w1", DAY, FIVE_MIN)
+    assert outcomes == dict.fromkeys(fresh, ClaimOutcome.CLAIMED)
+    assert store.claim("batch-0", "w2", DAY, FIVE_MIN) is ClaimOutcome.BUSY  # really claimed
+    store.complete_claims(["batch-0", "batch-1"], "w1")
+    store.release_claim("batch-2", "w1")
+    mixed = {f"batch-{i}": None for i in range(6)}  # 5: new
+    assert store.claim_many(mixed, "w2", DAY, FIVE_MIN) == {
+        "batch-0": ClaimOutcome.DONE,
+        "batch-1": ClaimOutcome.DONE,
+        "batch-2": ClaimOutcome.CLAIMED,  # released: free again
+        "batch-3": ClaimOutcome.BUSY,  # w1's, in flight
+        "batch-4": ClaimOutcome.BUSY,
+        "batch-5": ClaimOutcome.CLAIMED,
+    }
+    store.complete_claims(["batch-2", "batch-5", "never-claimed"], "w2")
+    assert store.claim_many(
+        {"batch-2": None, "batch-5": None, "never-claimed": None}, "w3", DAY, FIVE_MIN
+    ) == dict.fromkeys(["batch-2", "batch-5", "never-claimed"], ClaimOutcome.DONE)
+
+
 def test_racing_claims_exactly_one_wins(env: Env) -> None:
     store, _ = env
     results = race(8, lambda i: store.claim("hot", f"w{i}", DAY, FIVE_MIN))

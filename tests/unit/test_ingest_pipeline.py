@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -53,6 +53,15 @@ class FlakySink:
         if self.calls <= self.failures:
             raise self.error
         return self.inner.publish(data, ordering_key=ordering_key, attributes=attributes)
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        message_id = self.publish(data, ordering_key, attributes)
+        return lambda: message_id
+
+    def resume(self, ordering_key: str) -> None:
+        self.inner.resume(ordering_key)
 
 
 class Env:

@@ -13,12 +13,14 @@ present is treated as absent.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from google.api_core import exceptions as gexc
 
-from shared.adapters.firestore.client import FirestorePart, doc_id
+from shared.adapters.firestore.client import WRITE_ID, FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.leases import lease_live
 from shared.errors import ConflictError
@@ -28,6 +30,7 @@ from shared.ports import ClaimOutcome
 # records "done" — the event was published — for this long. Same in InMemoryStateStore.
 DONE_WITHOUT_CLAIM_TTL = timedelta(days=30)
 _ROUNDS = 3
+_BATCH_MAX = 500  # writes in one Firestore batch
 
 
 def _live(claim: dict[str, Any], now: datetime) -> bool:
@@ -105,6 +108,79 @@ class FirestoreDedupe(FirestorePart):
                 except gexc.AlreadyExists:
                     pass  # created meanwhile (or by our retried attempt): update it
         raise ConflictError(f"claim {key} kept changing")
+
+    def claim_many(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+    ) -> dict[str, ClaimOutcome]:
+        """One atomic batch of creates (one RPC): all new, all ours. When any exists, none
+        was written, and each is claimed on its own (a retried commit whose first attempt
+        landed is recognised by its ``write_id``). A failure part way releases what this
+        call claimed before it raises."""
+        if len(claims) < 2 or len(claims) > _BATCH_MAX:
+            return self._claim_each(claims, holder, ttl, in_flight_timeout, token=None)
+        now = self._db.clock.now()
+        token = uuid.uuid4().hex
+        batch = self._db.client.batch()
+        for key, lease in claims.items():
+            batch.create(self._ref(key), {**_pending(holder, now, ttl, lease), WRITE_ID: token})
+        with mapped("claim"):
+            try:
+                batch.commit(**self._db.call())
+                return dict.fromkeys(claims, ClaimOutcome.CLAIMED)
+            except gexc.AlreadyExists:
+                pass
+        return self._claim_each(claims, holder, ttl, in_flight_timeout, token=token)
+
+    def _claim_each(
+        self,
+        claims: Mapping[str, str | None],
+        holder: str,
+        ttl: timedelta,
+        in_flight_timeout: timedelta,
+        *,
+        token: str | None,
+    ) -> dict[str, ClaimOutcome]:
+        outcomes: dict[str, ClaimOutcome] = {}
+        try:
+            for key, lease in claims.items():
+                snap = self._db.get(self._ref(key), "claim") if token else None
+                if snap is not None and (snap.to_dict() or {}).get(WRITE_ID) == token:
+                    outcomes[key] = ClaimOutcome.CLAIMED  # our batch landed after all
+                else:
+                    outcomes[key] = self.claim(key, holder, ttl, in_flight_timeout, lease=lease)
+        except Exception:
+            for key, outcome in outcomes.items():
+                if outcome is ClaimOutcome.CLAIMED:
+                    self.release_claim(key, holder)
+            raise
+        return outcomes
+
+    def complete_claims(self, keys: Sequence[str], holder: str) -> None:
+        """One atomic batch of updates (one RPC) when every claim exists; else one by one.
+        Idempotent, so a retried commit is harmless."""
+        if len(keys) < 2 or len(keys) > _BATCH_MAX:
+            for key in keys:
+                self.complete_claim(key, holder)
+            return
+        done = {"status": "done", "holder": holder, "done_at": self._db.clock.now()}
+        batch = self._db.client.batch()
+        for key in keys:
+            batch.update(self._ref(key), done)
+        with mapped("complete claim"):
+            try:
+                batch.commit(**self._db.call())
+                return
+            except gexc.NotFound:
+                pass  # one was released or expired meanwhile: each on its own
+        for key in keys:
+            self.complete_claim(key, holder)
+
+    def _ref(self, key: str) -> Any:
+        return self._db.top("dedupe").document(doc_id(key))
 
     def release_claim(self, key: str, holder: str) -> None:
         ref = self._db.top("dedupe").document(doc_id(key))

@@ -7,6 +7,7 @@ entries end with the document name, so ``at`` then ``__name__`` needs no composi
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from google.cloud import firestore
@@ -19,6 +20,7 @@ from shared.errors import NotFound
 from shared.ids import TenantId
 
 logger = logging.getLogger(__name__)
+_BATCH_MAX = 500  # writes in one Firestore batch
 
 
 class FirestoreRecentEvents(FirestorePart):
@@ -27,6 +29,15 @@ class FirestoreRecentEvents(FirestorePart):
         doc = {**summary.model_dump(), "expires_at": summary.expires_at()}
         with mapped("put event summary"):
             ref.set(doc, **self._db.call())
+
+    def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        for start in range(0, len(summaries), _BATCH_MAX):
+            batch = self._db.client.batch()
+            for summary in summaries[start : start + _BATCH_MAX]:
+                ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
+                batch.set(ref, {**summary.model_dump(), "expires_at": summary.expires_at()})
+            with mapped("put event summaries"):
+                batch.commit(**self._db.call())  # sets: a retried commit is harmless
 
     def get_event_summary(self, tenant_id: TenantId, event_id: str) -> EventSummary:
         snap = self._db.get(self._events(tenant_id).document(doc_id(event_id)), "get event")

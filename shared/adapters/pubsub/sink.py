@@ -17,13 +17,14 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import google.cloud.pubsub_v1 as pubsub_v1
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
+from google.cloud.pubsub_v1.publisher import exceptions as pubsub_exceptions
 
 from shared.adapters.memory_sinks import check_event_size
 from shared.errors import ServiceUnavailable
@@ -40,6 +41,8 @@ _TRANSIENT = gretry.if_exception_type(
     gexc.ServiceUnavailable,
     gexc.Unknown,
 )
+# refused at once: the key is paused after an earlier failure (until ``resume``)
+_PAUSED = pubsub_exceptions.PublishToPausedOrderingKeyException
 _IN_DOUBT_MAX = 1000  # unsettled publishes remembered (each is one event, usually none)
 
 
@@ -71,17 +74,35 @@ class PubSubEventSink:
             return self._publisher
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        try:
+            return self.submit(data, ordering_key, attributes)()
+        except _Failed:
+            self.resume(ordering_key)  # so the caller's retry can publish
+            raise
+
+    def resume(self, ordering_key: str) -> None:
+        # An ordered key stays paused after a failure until resumed (google-cloud-pubsub
+        # "resume_publish"); resuming a key that is not paused raises: nothing to do then.
+        with contextlib.suppress(Exception):
+            self._client().resume_publish(self.topic_path, ordering_key)
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Hand the event to the client, which sends one ordering key's events in the order
+        handed (batched) and fails every later one of the key when one fails; the call
+        returned waits for the ack."""
         # refused here, as by the memory sink, rather than by the client after batching
         check_event_size(data, ordering_key, attributes)
         client = self._client()
         key = _event_key(data, ordering_key, attributes)
         with self._lock:
             future = self._in_doubt.pop(key, None)
-        try:
-            if future is None:
-                # the client's retries end within half our budget, each RPC within the other
-                # half: the future settles before we stop waiting for it
-                budget = self._timeout / 2
+        if future is None:
+            # the client's retries end within half our budget, each RPC within the other
+            # half: the future settles before we stop waiting for it
+            budget = self._timeout / 2
+            try:
                 future = client.publish(
                     self.topic_path,
                     data,
@@ -96,6 +117,12 @@ class PubSubEventSink:
                     timeout=budget,
                     **dict(attributes),
                 )
+            except (gexc.GoogleAPIError, RuntimeError, _PAUSED) as exc:
+                raise self._failed(exc) from None
+        return lambda: self._settle(future, key)
+
+    def _settle(self, future: Any, key: str) -> str:
+        try:
             message_id: str = future.result(timeout=self._timeout + 5.0)
             return message_id
         except FutureTimeout:
@@ -104,21 +131,26 @@ class PubSubEventSink:
             self._remember(key, future)
             logger.warning("publish not settled", extra={"topic": self._topic_id})
             raise ServiceUnavailable(f"publish to {self._topic_id}: not settled") from None
-        except (gexc.GoogleAPIError, RuntimeError) as exc:
-            # An ordered key stays paused after a failure until resumed; resume so the
-            # caller's retry can publish (google-cloud-pubsub "resume_publish").
-            with contextlib.suppress(Exception):
-                client.resume_publish(self.topic_path, ordering_key)
-            logger.warning(
-                "publish failed", extra={"topic": self._topic_id, "error": type(exc).__name__}
-            )
-            raise ServiceUnavailable(f"publish to {self._topic_id}: {type(exc).__name__}") from None
+        except (gexc.GoogleAPIError, RuntimeError, _PAUSED) as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: Exception) -> _Failed:
+        # the key is paused now: left so until ``resume``, so that nothing submitted after
+        # this event is published before it
+        logger.warning(
+            "publish failed", extra={"topic": self._topic_id, "error": type(exc).__name__}
+        )
+        return _Failed(f"publish to {self._topic_id}: {type(exc).__name__}")
 
     def _remember(self, key: str, future: Any) -> None:
         with self._lock:
             self._in_doubt[key] = future
             while len(self._in_doubt) > _IN_DOUBT_MAX:
                 self._in_doubt.popitem(last=False)
+
+
+class _Failed(ServiceUnavailable):
+    """A publish that failed (not one still in flight): its ordering key is paused."""
 
 
 def _event_key(data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:

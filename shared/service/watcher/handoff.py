@@ -5,7 +5,7 @@ message is a duplicate / skipped / dead-lettered with its raw kept)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
@@ -77,6 +77,38 @@ class HandOff:
             mailbox, provider_message_id, chunks, lease=mailbox.key
         )
         return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending)
+
+    def batch(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        handed: list[tuple[FetchedMessage, IngestResult]],
+        *,
+        cursor: Cursor,
+        position: Callable[[MessageRef], Mapping[str, Any]],
+        pending: Mapping[int, int],
+    ) -> Cursor:
+        """Hand off the unbroken run of a batch the pipeline took in one go (``catchup``):
+        the after-processing action of each, in order, then ONE cursor compare-and-set to
+        the last of them. ``position``: the cursor value after a message; ``pending``: by
+        UID, how many wait on the server once it is handed off. An after-processing action
+        that fails moves the cursor to the message before it, then raises."""
+        done: list[tuple[FetchedMessage, IngestResult]] = []
+        try:
+            for message, result in handed:
+                source.apply_after_action(message.ref)
+                done.append((message, result))
+        finally:
+            if done:
+                last = done[-1][0].ref
+                cursor = self._cursors.compare_and_set_cursor(
+                    mailbox.tenant_id, mailbox.id, cursor.version, position(last)
+                )
+                now = self._clock.now()
+                for _, result in done:
+                    self._reporter.report_result(mailbox, result, now)
+                self._reporter.report(mailbox, HealthUpdate(pending=pending[last.uid]))
+        return cursor
 
     def _finish(
         self,

@@ -8,10 +8,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from shared.domain.models import HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore, MailSource, MessageRef, SourcePosition
+from shared.domain.models import Cursor, HealthUpdate, Mailbox
+from shared.errors import ClaimBusy
+from shared.ports import (
+    Clock,
+    CursorStore,
+    FetchedMessage,
+    MailSource,
+    MessageRef,
+    SourcePosition,
+)
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
+from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.handoff import HandOff
 from shared.service.watcher.options import FetchLimits
 
@@ -29,8 +38,11 @@ class ImapSync:
         limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen: one shared default is fine
         initial_max: int = 1000,
         resync_max: int = 1000,
+        pool: CatchUpPool | None = None,
     ) -> None:
         self._cursors = cursors
+        self._pipeline = pipeline
+        self._pool = pool  # None: one message at a time
         self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=limits.chunk_bytes)
         self._batch = limits.batch
         self._batch_bytes = limits.batch_bytes
@@ -92,7 +104,12 @@ class ImapSync:
                 )
                 handed += 1
                 continue
-            for message in source.fetch_raw(chunk):
+            fetched = source.fetch_raw(chunk)
+            if self._pool is not None and len(fetched) >= self._pool.min_batch:
+                cursor = self._in_one_go(source, mailbox, uidvalidity, fetched, cursor, after)
+                handed += len(fetched)
+                continue
+            for message in fetched:
                 cursor = self._hand_off(
                     source,
                     mailbox,
@@ -112,6 +129,40 @@ class ImapSync:
             )
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
+
+    def _in_one_go(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        fetched: list[FetchedMessage],
+        cursor: Cursor,
+        pending: dict[int, int],
+    ) -> Cursor:
+        """A fetched batch through the pipeline in one go (``catchup``), its unbroken run
+        handed off with one cursor write; raises what stopped the run, with the cursor at
+        the last message handed off. Two messages of the batch with one Message-ID stop the
+        run at the second (ClaimBusy: the first is in flight): the rest of the batch goes
+        again, so the run only ends early when it made no progress."""
+        assert self._pool is not None
+        remaining = fetched
+        while remaining:
+            named = [(f"{uidvalidity}/{m.ref.uid}", m) for m in remaining]
+            run = self._pool.run(self._pipeline, mailbox, named)
+            cursor = self._hand_off.batch(
+                source,
+                mailbox,
+                run.handed,
+                cursor=cursor,
+                position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
+                pending=pending,
+            )
+            if run.error is None:
+                break
+            if not (isinstance(run.error, ClaimBusy) and run.handed):
+                raise run.error
+            remaining = remaining[len(run.handed) :]
+        return cursor
 
     def _batches(self, refs: list[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
         """(index of the first, batch): at most ``batch`` messages and ``batch_bytes`` bytes by

@@ -18,6 +18,7 @@ from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.backoff import Backoff
 from shared.service.watcher.caps import ConnectionCaps
+from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.imap_sync import ImapSync
 from shared.service.watcher.options import WatcherOptions
 from shared.service.watcher.pacing import ConnectPacer
@@ -35,6 +36,8 @@ class MailAccess:
     credentials: CredentialProvider
     sources: MailSources
     pacer: ConnectPacer | None = None  # whose turn it is to connect to a server (None: any)
+    # the process's pool a catch-up batch goes through the pipeline on (None: one at a time)
+    catchup: CatchUpPool | None = None
 
 
 class MailboxWorker:
@@ -71,6 +74,7 @@ class MailboxWorker:
             limits=options.fetch_limits,
             initial_max=options.initial_sync_max,
             resync_max=options.resync_max,
+            pool=access.catchup,
         )
         self._pop3 = Pop3Sync(
             cursors, pipeline, reporter, clock, chunk_bytes=options.stream_chunk_bytes

@@ -10,7 +10,7 @@ from pathlib import Path
 class FetchLimits:
     """How much one sync asks a server for at a time (issue #9 item 7)."""
 
-    batch: int = 25  # messages per fetch
+    batch: int = 100  # messages per fetch (one UID FETCH command)
     batch_bytes: int = 10 * 1024 * 1024  # bytes per fetch, by the sizes the server reported
     chunk_bytes: int = 1024 * 1024  # pieces of an oversized message streamed to the blobs
 
@@ -44,12 +44,19 @@ class WatcherOptions:
     # stale ("mailbox stale" in the log, "stale" in its health), whatever its state says
     stuck_after_s: float = 120.0
     stale_check_s: float = 15.0  # how often the watcher looks for stale mailboxes
-    fetch_batch: int = 25
-    # bytes per fetch by the sizes the server reported (RFC822.SIZE / POP3 LIST): 25 messages
-    # of up to the 50 MiB limit would be 1.25 GB in one answer (issue #9 item 7)
+    # messages per UID FETCH: a catch-up batch, claimed, completed and handed off in one go
+    fetch_batch: int = 100
+    # bytes per fetch by the sizes the server reported (RFC822.SIZE / POP3 LIST): 100
+    # messages of up to the 50 MiB limit would be 5 GB in one answer (issue #9 item 7)
     fetch_batch_bytes: int = FetchLimits.batch_bytes
     # a message over the pipeline's size limit is streamed to the blob store in these pieces
     stream_chunk_bytes: int = FetchLimits.chunk_bytes
+    # catch-up (issue 15 item 5): messages of fetched batches being prepared (stored,
+    # parsed, classified) at once, for the whole process; 1 = one message at a time
+    catchup_concurrency: int = 16
+    # a fetched batch smaller than this (a doorbell's one or two new messages) goes one
+    # message at a time: its published-not-completed window stays one message
+    catchup_min_batch: int = 2
 
     @property
     def fetch_limits(self) -> FetchLimits:

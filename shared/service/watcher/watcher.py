@@ -32,6 +32,7 @@ from shared.ports import Clock, CredentialProvider, MailSources, StateStore
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
+from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.directory import MailboxDirectory
 from shared.service.watcher.lease_keeper import LeaseKeeper
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
@@ -81,7 +82,13 @@ class Watcher:
             burst=self._opt.connect_burst,
             server_rates=self._opt.server_connect_rates,
         )
-        self._access = MailAccess(credentials, sources, pacer)
+        concurrency = self._opt.catchup_concurrency
+        self._catchup = (
+            CatchUpPool(concurrency, min_batch=self._opt.catchup_min_batch)
+            if concurrency > 1
+            else None
+        )
+        self._access = MailAccess(credentials, sources, pacer, self._catchup)
         self._keeper = LeaseKeeper(
             state, holder, self._opt.lease_ttl_s, held=self._held, on_lost=self._lease_lost
         )
@@ -308,6 +315,8 @@ class Watcher:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))
         self._release_all([key for key, _ in workers])
         self._keeper.leave()
+        if self._catchup is not None:
+            self._catchup.close()
         self._reporter.stop()
 
     def _release_all(self, keys: list[str]) -> None:

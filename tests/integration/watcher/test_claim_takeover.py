@@ -57,6 +57,12 @@ class HoldingSink(PubSubEventSink):
             time.sleep(3600)
         return super().publish(data, ordering_key, attributes)
 
+    def submit(self, data, ordering_key, attributes):  # a catch-up batch publishes so
+        if json.loads(data)["subject"] == hold_subject:
+            Path(marker).write_text("holding")
+            time.sleep(3600)
+        return super().submit(data, ordering_key, attributes)
+
 
 holder = incarnation(worker_id)  # as bootstrap.build_app does
 # the production in-flight timeout: the takeover must not depend on it
@@ -110,9 +116,12 @@ def test_a_watcher_sigkilled_between_claim_and_publish_stalls_its_mailbox_at_mos
     try:
         for s in subjects[:6]:
             rig.append(message(s))
-        first = start("replica-a", hold="m03")
+        # the first of the catch-up batch: the six are claimed in one write, none published
+        # (an event before the held one in the same batch may be published and not yet
+        # recorded done when the SIGKILL lands: README "Guarantees", a window of one batch)
+        first = start("replica-a", hold="m00")
         wait_for(
-            marker.exists, timeout=60, what="the watcher to hold m03 between claim and publish"
+            marker.exists, timeout=60, what="the watcher to hold m00 between claim and publish"
         )
         os.killpg(first.pid, signal.SIGKILL)  # no goodbye: its lease and claim stay behind
         first.wait(timeout=10)

@@ -24,6 +24,7 @@ from shared.bootstrap import mail_sources
 from shared.domain.models import AfterProcessing, MailboxState
 from shared.errors import ClaimBusy
 from shared.ids import MailboxId, TenantId
+from shared.ports import ClaimOutcome
 from shared.service.credentials import PasswordCredentialProvider
 from shared.service.health import is_stale
 from shared.service.ingest import IngestPipeline
@@ -105,6 +106,9 @@ class _HeldElsewhere(IngestPipeline):
 
     def ingest(self, mailbox: Any, provider_message_id: str, raw: bytes, **kw: Any) -> Any:
         raise ClaimBusy("event is being processed by another worker")
+
+    def claim_batch(self, mailbox: Any, provider_message_ids: Any, lease: Any) -> Any:
+        return [ClaimOutcome.BUSY] * len(provider_message_ids)  # a catch-up batch's claims
 
 
 def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_stale(

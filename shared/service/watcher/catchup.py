@@ -1,0 +1,282 @@
+"""A catch-up batch through the pipeline in one go (issue 15 item 5), still exactly once and
+in order — the messages of one ``UID FETCH``, in UID order:
+
+1. their event ids are claimed in one batched write: a message done already is a duplicate
+   (handed off, as alone); one another live worker holds cuts the batch just before it
+   (``ClaimBusy``);
+2. the claimed ones are staged (raw stored, parsed) on a pool shared by every mailbox of
+   the process, ``concurrency`` at a time; the run stops at the first that could not be;
+3. their Message-ID guard is one more batched write (a second message of the batch with the
+   same Message-ID stops the run before it: the caller goes on from there, and it is then a
+   duplicate), then each is classified and its event built on the pool;
+4. the events are submitted in UID order with the mailbox's ordering key, without waiting
+   for each ack, up to the first message that could not be prepared (a message-specific
+   failure was dead-lettered: that one is handed off and the run goes on). A publish that
+   fails pauses the key: every later event of the key in flight or submitted fails too,
+   and the key is resumed only once this batch has stopped submitting, so nothing after
+   message k reaches the topic before k;
+5. the claims of the published messages are completed in batched writes as the acks come
+   in (one write when they all come at once).
+
+What comes back is the unbroken run of messages handed off from the start of the batch
+(the caller applies their after-processing actions and moves the cursor once, to the last
+of them) and the error that stopped it; every claim of a message after the run is
+released. A watcher killed between a publish and its completion publishes those events
+again when it restarts: at most one batch (consumers dedupe by event id; README,
+"Guarantees").
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from shared.domain.models import Mailbox
+from shared.errors import ClaimBusy, MailIngestError, PortFailure
+from shared.ports import ClaimOutcome, FetchedMessage
+from shared.service.ingest import IngestPipeline, IngestResult, Prepared, Staged
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """``handed``: the messages handed off from the start of the batch, in order, with what
+    each came to; ``error``: why the run stopped before the end of the batch (None: every
+    message was handed off)."""
+
+    handed: list[tuple[FetchedMessage, IngestResult]]
+    error: MailIngestError | None = None
+
+
+@dataclass
+class _Progress:
+    """One batch on its way: ``stop`` is the first message not handed off."""
+
+    messages: Sequence[tuple[str, FetchedMessage]]
+    stop: int
+    error: MailIngestError | None = None
+    prepared: dict[int, Prepared] = field(default_factory=dict)
+    published: dict[int, Prepared] = field(default_factory=dict)
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail(self, index: int, error: MailIngestError) -> None:
+        with self.lock:
+            if index < self.stop:
+                self.stop, self.error = index, error
+
+
+class CatchUpPool:
+    def __init__(self, concurrency: int, *, min_batch: int = 2) -> None:
+        """``min_batch``: a smaller fetched batch (a doorbell's one new message) goes one
+        message at a time (``HandOff``): its published-not-completed window stays one."""
+        self.concurrency = concurrency
+        self.min_batch = min_batch
+        self._executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="catchup")
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def run(
+        self,
+        pipeline: IngestPipeline,
+        mailbox: Mailbox,
+        messages: Sequence[tuple[str, FetchedMessage]],
+    ) -> BatchRun:
+        """``messages``: (provider message id, message) in the mailbox's order."""
+        lease = mailbox.key  # the claims name the lease this replica holds
+        ids = [pid for pid, _ in messages]
+        try:
+            outcomes = pipeline.claim_batch(mailbox, ids, lease)
+        except MailIngestError as exc:
+            return BatchRun([], exc)
+        busy = [i for i, outcome in enumerate(outcomes) if outcome is ClaimOutcome.BUSY]
+        run = _Progress(messages, busy[0] if busy else len(messages))
+        if busy:
+            run.error = ClaimBusy(f"message {ids[busy[0]]} is being processed by another worker")
+        claimed = [i for i in range(run.stop) if outcomes[i] is ClaimOutcome.CLAIMED]
+        staged = self._stage(pipeline, mailbox, run, claimed)
+        guard = _guard_message_ids(pipeline, run, staged, lease)
+        self._prepare(pipeline, run, staged, guard)
+        _publish_in_order(pipeline, mailbox, run)
+        for i in range(run.stop):  # the run handed off: each one published, or done before
+            if outcomes[i] is not ClaimOutcome.DONE and i not in run.published:
+                run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
+                break
+        for i in range(run.stop, len(messages)):
+            if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
+                pipeline.release(mailbox, ids[i], run.prepared.get(i))
+        handed = [run.published.get(i) for i in range(run.stop)]
+        in_order, remember = pipeline.results([p for p in handed if p is not None])
+        try:
+            self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
+        except RuntimeError:  # the pool is shutting down with the watcher: written here
+            remember()
+        results = iter(in_order)
+        return BatchRun(
+            [
+                (run.messages[i][1], next(results) if p else pipeline.duplicate(mailbox, ids[i]))
+                for i, p in enumerate(handed)
+            ],
+            run.error,
+        )
+
+    def _stage(
+        self, pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress, claimed: list[int]
+    ) -> dict[int, Staged]:
+        """Raw stored and parsed, ``concurrency`` at a time; the run stops at the first
+        message that could not be (every one is waited for)."""
+
+        def stage(i: int) -> Staged | MailIngestError:
+            message = run.messages[i][1]
+            try:
+                return pipeline.stage(
+                    mailbox, run.messages[i][0], message.raw, received_at=message.received_at
+                )
+            except MailIngestError as exc:
+                return exc
+
+        staged: dict[int, Staged] = {}
+        for i, result in zip(claimed, self._executor.map(stage, claimed), strict=True):
+            if isinstance(result, MailIngestError):
+                run.fail(i, result)
+            else:
+                staged[i] = result
+        return staged
+
+    def _prepare(
+        self,
+        pipeline: IngestPipeline,
+        run: _Progress,
+        staged: dict[int, Staged],
+        guard: dict[int, ClaimOutcome | None],
+    ) -> None:
+        """The rest of each message's steps before its publish, ``concurrency`` at a time,
+        for every message whose Message-ID guard was taken (so its claim is released if
+        the run stops before it)."""
+
+        def prepare(i: int) -> Prepared | MailIngestError:
+            try:
+                return pipeline.prepare(staged[i], guard[i])
+            except MailIngestError as exc:
+                return exc
+
+        for i, result in zip(guard, self._executor.map(prepare, guard), strict=True):
+            if isinstance(result, MailIngestError):
+                run.fail(i, result)
+            else:
+                run.prepared[i] = result
+
+
+def _guard_message_ids(
+    pipeline: IngestPipeline, run: _Progress, staged: dict[int, Staged], lease: str
+) -> dict[int, ClaimOutcome | None]:
+    """The Message-ID claims of the staged messages before the stop, in one write. Two
+    messages of the run with one Message-ID: the run stops at the second (ClaimBusy: the
+    first is in flight; after it is handed off, the second is a duplicate)."""
+    seen: set[str] = set()
+    for i in sorted(staged):
+        key = staged[i].message_id_key
+        if i < run.stop and key in seen:
+            run.fail(i, ClaimBusy("the same Message-ID is earlier in the batch"))
+        if key:
+            seen.add(key)
+    guarded = [i for i in sorted(staged) if i < run.stop]
+    try:
+        outcomes = pipeline.claim_message_ids([staged[i] for i in guarded], lease)
+    except MailIngestError as exc:
+        if guarded:
+            run.fail(guarded[0], exc)
+        return {}
+    return dict(zip(guarded, outcomes, strict=True))
+
+
+def _publish_in_order(pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress) -> None:
+    """Submit on a helper thread, wait for the acks and complete on this one: a message's
+    claims are completed as soon as its ack is in and no later event is waiting for one
+    (else together with them), so an event is published-not-completed only as long as the
+    events submitted around it are in flight."""
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None] = queue.SimpleQueue()
+    crashed: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            _submit_in_order(pipeline, run, submitted)
+        except BaseException as exc:  # noqa: BLE001 - a bug: raised again on the caller's thread
+            crashed.append(exc)
+        finally:
+            submitted.put(None)
+
+    submitter = threading.Thread(target=submit, name="catchup-submit", daemon=True)
+    submitter.start()
+    _settle_in_order(pipeline, run, submitted)
+    submitter.join()
+    if run.error is not None:
+        pipeline.resume_publishing(mailbox)  # paused by the failure, if it was a publish
+    if crashed:
+        raise crashed[0]
+
+
+def _submit_in_order(
+    pipeline: IngestPipeline,
+    run: _Progress,
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
+) -> None:
+    """Submit each prepared message's event in UID order, up to the stop; a submit that
+    fails stops the run there."""
+    for i in range(run.stop):
+        if i >= run.stop:
+            return  # a publish failed meanwhile: nothing after it is submitted
+        prepared = run.prepared.get(i)
+        if prepared is None:
+            continue  # done already: a duplicate
+        try:
+            submitted.put((i, pipeline.submit(prepared)))
+        except MailIngestError as exc:
+            run.fail(i, exc)
+            return
+
+
+def _settle_in_order(
+    pipeline: IngestPipeline,
+    run: _Progress,
+    submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
+) -> None:
+    """Wait for every ack in order. A failed publish stops the run there; with ordering keys
+    every later one failed with it. One that was published all the same is completed (no
+    duplicate on the rerun), and logged: it reached the topic before an earlier one."""
+    acked: list[tuple[int, Prepared]] = []
+    while (item := submitted.get()) is not None:
+        i, settle = item
+        try:
+            acked.append((i, settle()))
+        except MailIngestError as exc:
+            run.fail(i, exc)
+        if submitted.empty():  # nothing more in flight for now: complete what is in
+            _complete(pipeline, run, acked)
+    _complete(pipeline, run, acked)
+
+
+def _complete(pipeline: IngestPipeline, run: _Progress, acked: list[tuple[int, Prepared]]) -> None:
+    """The acked messages' claims completed in one write; a failure stops the run at the
+    first of them (not handed off: their claims are released, as ``ingest`` does)."""
+    if not acked:
+        return
+    try:
+        pipeline.complete_batch([prepared for _, prepared in acked])
+    except MailIngestError as exc:
+        run.fail(acked[0][0], exc)
+    else:
+        for i, prepared in acked:
+            run.published[i] = prepared
+            if i > run.stop:
+                logger.error(
+                    "event published after an earlier one failed",
+                    extra={"event_id": prepared.event_id},
+                )
+    acked.clear()

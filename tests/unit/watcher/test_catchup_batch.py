@@ -1,0 +1,167 @@
+"""A catch-up batch in one go (``CatchUpPool``) through the real pipeline on in-memory
+adapters: handed off in UID order with one cursor write; a failure in the middle stops the
+run just before it with nothing after it published and every later claim released; two
+messages of a batch with one Message-ID publish once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+
+from mailingest_dev.clock import FakeClock
+from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
+from shared.adapters.memory_state import InMemoryStateStore
+from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
+from shared.errors import ClaimBusy, RetryableError, ServiceUnavailable
+from shared.ids import MailboxId, TenantId, event_id
+from shared.ports import ClaimOutcome
+from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline
+from shared.service.watcher.catchup import CatchUpPool
+from shared.service.watcher.imap_sync import ImapSync
+from shared.service.watcher.options import FetchLimits
+from tests.unit.watcher.fakes import FakeFolder
+
+MAILBOX = Mailbox(
+    tenant_id=TenantId("acme"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="b@acme.example",
+    host="127.0.0.1",
+    tls=TlsMode.PLAIN,
+)
+UIDVALIDITY = 7
+
+
+@dataclass
+class Folder(FakeFolder):
+    """Message-IDs by UID can be shared (``same_message_id``: uid → the uid it copies)."""
+
+    same_message_id: dict[int, int] = field(default_factory=dict)
+
+    def raw(self, uid: int) -> bytes:
+        msgid = self.same_message_id.get(uid, uid)
+        return (
+            f"From: res@hotel.example\r\nMessage-ID: <{msgid}@x>\r\nSubject: m{uid:02d}\r\n\r\n"
+            "Rezervasyon onaylandi.\r\n"
+        ).encode()
+
+
+class RefusingSink(InMemoryEventSink):
+    """Refuses the event with the subject ``refuse`` (Pub/Sub failing that publish)."""
+
+    refuse: str | None = None
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        if self.refuse is not None and json.loads(data).get("subject") == self.refuse:
+            raise ServiceUnavailable("publish refused")
+        return super().publish(data, ordering_key, attributes)
+
+
+@dataclass
+class Rig:
+    sync: ImapSync
+    state: InMemoryStateStore
+    sink: RefusingSink
+
+    def subjects(self) -> list[str]:
+        return [json.loads(m.data)["subject"] for m in self.sink.messages]
+
+    def last_uid(self) -> object:
+        return self.state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value.get("last_uid")
+
+    def cursor_version(self) -> int:
+        return self.state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).version
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    clock = FakeClock()
+    state = InMemoryStateStore(clock)
+    state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Acme"))
+    state.put_mailbox(MAILBOX)
+    sink = RefusingSink()
+    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="w1")
+    pool = CatchUpPool(4)
+    sync = ImapSync(
+        state,
+        pipeline,
+        HealthReporter(state, clock),
+        clock,
+        limits=FetchLimits(batch=10),
+        pool=pool,
+    )
+    start = {"uidvalidity": UIDVALIDITY, "last_uid": 0, "folder": "INBOX"}
+    state.compare_and_set_cursor(MAILBOX.tenant_id, MAILBOX.id, 0, start)
+    yield Rig(sync, state, sink)
+    pool.close()
+
+
+def subjects(uids: range | list[int]) -> list[str]:
+    return [f"m{uid:02d}" for uid in uids]
+
+
+def test_a_batch_is_handed_off_in_uid_order_with_one_cursor_write(rig: Rig) -> None:
+    folder = Folder(UIDVALIDITY, list(range(1, 11)))
+    version = rig.cursor_version()
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 10
+    assert rig.subjects() == subjects(range(1, 11))
+    assert folder.after_actions == list(range(1, 11))
+    assert rig.last_uid() == 10
+    assert rig.cursor_version() == version + 1  # one compare-and-set for the batch
+    assert {m.ordering_key for m in rig.sink.messages} == {MAILBOX.key}
+
+
+def test_a_publish_failure_mid_batch_stops_there_and_the_rerun_adds_no_duplicate(
+    rig: Rig,
+) -> None:
+    folder = Folder(UIDVALIDITY, list(range(1, 11)))
+    rig.sink.refuse = "m04"
+    with pytest.raises(RetryableError):
+        rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+    # the key stayed paused from the failure until the batch stopped: nothing after m04
+    assert rig.subjects() == subjects(range(1, 4))
+    assert rig.last_uid() == 3
+    assert folder.after_actions == [1, 2, 3]
+    rig.sink.refuse = None
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 7
+    assert rig.subjects() == subjects(range(1, 11))  # each once, in order
+    assert rig.last_uid() == 10
+
+
+def test_a_failure_of_message_k_keeps_the_cursor_before_k_and_releases_the_later_claims(
+    rig: Rig,
+) -> None:
+    folder = Folder(UIDVALIDITY, list(range(1, 11)))
+    state, k = rig.state, 6
+    # the event id of k is claimed by another live worker: the batch is cut before it
+    other = event_id(MAILBOX.tenant_id, MAILBOX.id, f"{UIDVALIDITY}/{k}")
+    assert state.claim(other, "w2", timedelta(days=1), timedelta(minutes=5)) is (
+        ClaimOutcome.CLAIMED
+    )
+    with pytest.raises(ClaimBusy):
+        rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+    assert rig.subjects() == subjects(range(1, k))
+    assert rig.last_uid() == k - 1
+    assert folder.after_actions == list(range(1, k))
+    for uid in range(k + 1, 11):  # claimed in the batch's one write, released since
+        key = event_id(MAILBOX.tenant_id, MAILBOX.id, f"{UIDVALIDITY}/{uid}")
+        assert state.claim(key, "probe", timedelta(days=1), timedelta(minutes=5)) is (
+            ClaimOutcome.CLAIMED
+        )
+        state.release_claim(key, "probe")
+    state.release_claim(other, "w2")  # the other worker gave up
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 10 - (k - 1)
+    assert rig.subjects() == subjects(range(1, 11))  # each once, in order
+    assert rig.last_uid() == 10
+
+
+def test_two_messages_of_a_batch_with_one_message_id_publish_once(rig: Rig) -> None:
+    folder = Folder(UIDVALIDITY, list(range(1, 8)), same_message_id={5: 2})
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 7
+    assert rig.subjects() == subjects([1, 2, 3, 4, 6, 7])  # 5 repeats 2's Message-ID
+    assert rig.last_uid() == 7
