@@ -35,7 +35,15 @@ from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.rules import RuleBook, RuleRefused
-from shared.web import charts, flash, form_errors, mailbox_edit, mailbox_status, rule_form
+from shared.web import (
+    charts,
+    flash,
+    form_errors,
+    mailbox_card,
+    mailbox_edit,
+    mailbox_status,
+    rule_form,
+)
 from shared.web.events_panel import EventsPanel
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
@@ -54,6 +62,14 @@ class MailboxView:
     connect_microsoft: str
     connect_gmail_api: str
     connect_graph: str
+    reconnect: mailbox_card.Reconnect | None = None  # the provider refused the grant
+    token_expires: str = ""  # "<UTC time> (in 52 min)" for an OAuth mailbox
+    push_expires: str = ""  # the Gmail watch / Graph subscription's expiry ("": no push)
+
+    @property
+    def api_based(self) -> bool:
+        """Gmail API / Microsoft 365: none of the IMAP-only controls mean anything for it."""
+        return self.mailbox.provider in (Provider.GMAIL, Provider.GRAPH)
 
     @property
     def editable(self) -> bool:
@@ -176,30 +192,37 @@ class SettingsPage:
 
     # -- views ----------------------------------------------------------------------------
     def views(self, tenant: Tenant) -> list[MailboxView]:
+        return [self._view(m) for m in self._state.list_mailboxes(tenant.id)]
+
+    def _view(self, m: Mailbox) -> MailboxView:
         now = self._clock.now()
-        out = []
-        for m in self._state.list_mailboxes(tenant.id):
-            health = self._state.get_health(m.tenant_id, m.id, now)
-            stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
-            mode = "pop3" if m.provider is Provider.POP3 else "imap"
-            link = {"tenant": m.tenant_id, "mailbox": m.id}
-            google = urlencode({**link, "mode": mode, "provider": "google"})
-            microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
-            gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
-            graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
-            out.append(
-                MailboxView(
-                    mailbox=m,
-                    health=health,
-                    stale=stale,
-                    status=mailbox_status.status(m, health, stale),
-                    connect_google=f"{self._oauth}?{google}",
-                    connect_microsoft=f"{self._oauth}?{microsoft}",
-                    connect_gmail_api=f"{self._oauth}?{gmail_api}",
-                    connect_graph=f"{self._oauth}?{graph}",
-                )
-            )
-        return out
+        health = self._state.get_health(m.tenant_id, m.id, now)
+        stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
+        mode = "pop3" if m.provider is Provider.POP3 else "imap"
+        link = {"tenant": m.tenant_id, "mailbox": m.id}
+        google = urlencode({**link, "mode": mode, "provider": "google"})
+        microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
+        gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
+        graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
+        push = ""
+        if m.provider in mailbox_card.PUSH_EXPIRY:  # one read: the sync's cursor
+            cursor = self._state.get_cursor(m.tenant_id, m.id).value
+            lapses = mailbox_card.push_expires_at(m, cursor)
+            push = mailbox_card.expiry(lapses, now) if lapses else "not started yet"
+        token = m.oauth.access_expires_at if m.oauth else None
+        return MailboxView(
+            mailbox=m,
+            health=health,
+            stale=stale,
+            status=mailbox_status.status(m, health, stale),
+            connect_google=f"{self._oauth}?{google}",
+            connect_microsoft=f"{self._oauth}?{microsoft}",
+            connect_gmail_api=f"{self._oauth}?{gmail_api}",
+            connect_graph=f"{self._oauth}?{graph}",
+            reconnect=mailbox_card.reconnect(m, health, self._oauth),
+            token_expires=mailbox_card.expiry(token, now) if m.oauth else "",
+            push_expires=push,
+        )
 
     def render(self, admin: str | None, tenant_id: str, shown: Shown | None = None) -> str:
         tenant = self.authorize(admin, tenant_id)
@@ -270,6 +293,7 @@ class SettingsPage:
                 "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
                 "status": v.status,
                 "summary": self.summary(v),
+                "reconnect": v.reconnect.to_json() if v.reconnect else None,
             }
             for v in self.views(tenant)
         ]
