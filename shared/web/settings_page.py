@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -28,6 +28,7 @@ from shared.domain.models import (
     Tenant,
     TlsMode,
 )
+from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
@@ -44,7 +45,7 @@ from shared.web import (
     mailbox_status,
     rule_form,
 )
-from shared.web.events_panel import EventsPanel
+from shared.web.events_panel import FILTER_LABELS, EventsPanel
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
@@ -90,6 +91,7 @@ class Shown:
     tested: list[Step] | None = None
     refill: form_errors.Refill | None = None
     before: str = ""
+    only: EventFilter = field(default_factory=EventFilter)  # the recent events' filter
     edit: str = ""
     error_title: str = "Not saved"  # the words before ``error``
 
@@ -236,7 +238,8 @@ class SettingsPage:
         figures = self.figures(tenant, [v.mailbox.id for v in views])
         return self._env.get_template("settings.html").render(
             charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
-            events=self.events.page(tenant.id, shown.before),
+            events=self.events.page(tenant.id, shown.before, shown.only),
+            filter_labels=FILTER_LABELS,
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
             tried=shown.tried,
@@ -332,14 +335,18 @@ class SettingsPage:
             return f"mailbox {mailbox_id} removed"
         raise refused("unknown action")
 
-    def correct_label(self, admin: str | None, form: dict[str, str]) -> str:
-        """The "Recent events" row form: correct one event's label; returns the notice."""
+    def correct_label(self, admin: str | None, form: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """The "Recent events" row form: correct one event's label; returns the notice and
+        the query of the page it was made on (cursor and filter, validated first: a forged
+        one corrects nothing)."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
-        return self.events.correct(
+        back = self.events.back(tenant.id, form)
+        notice = self.events.correct(
             tenant.id, form.get("event_id", ""), form.get("label", ""), actor=admin
         )
+        return notice, back
 
     def flash_token(self, admin: str | None, tenant_id: str, notice: str) -> str:
         """The ``flash`` parameter of the redirect after a form (Post/Redirect/Get)."""
@@ -358,10 +365,10 @@ class SettingsPage:
         return self.figures(self.authorize(admin, tenant_id)).to_json()
 
     def events_api(
-        self, admin: str | None, tenant_id: str, before: str = ""
+        self, admin: str | None, tenant_id: str, before: str = "", only: EventFilter | None = None
     ) -> tuple[list[dict[str, Any]], str]:
         """A page of recent events as JSON and the cursor of the next older one ("": none)."""
-        return self.events.api(self.authorize(admin, tenant_id).id, before)
+        return self.events.api(self.authorize(admin, tenant_id).id, before, only)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""

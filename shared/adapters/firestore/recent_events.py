@@ -60,9 +60,8 @@ class FirestoreRecentEvents(FirestorePart):
             query = query.where(filter=FieldFilter("shown_label", "==", only.label))
         # the document id is the event id (doc_id leaves event ids as they are): ties in
         # "at" go by it, the same order the in-memory store keeps
-        query = (
-            query.order_by("at", direction=firestore.Query.DESCENDING)
-            .order_by("__name__", direction=firestore.Query.DESCENDING)
+        query = query.order_by("at", direction=firestore.Query.DESCENDING).order_by(
+            "__name__", direction=firestore.Query.DESCENDING
         )
         if before is not None:
             query = query.start_after({"at": before.at, "__name__": doc_id(before.event_id)})
