@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from cryptography.fernet import Fernet
 from functions_framework import create_app
+from openapi_schema_validator import OAS31Validator
 
 from shared.bootstrap import App
 from shared.domain.models import (
@@ -30,6 +31,7 @@ from shared.domain.models import (
     TlsMode,
 )
 from shared.ids import MailboxId, TenantId
+from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
 
 pytestmark = pytest.mark.integration
@@ -133,10 +135,12 @@ def test_a_refused_connection_shows_an_alert_with_a_reconnect_button_for_its_pro
         app.state.put_mailbox(mailbox)
         _state(app, mailbox.id, state)
     page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
-    listed = {
-        m["mailbox"]["id"]: m["reconnect"]
-        for m in http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
-    }
+    answer = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
+    spec = openapi_document()  # the answer, alerts included, is the one documented
+    OAS31Validator(
+        {**spec["components"]["schemas"]["MailboxList"], "components": spec["components"]}
+    ).validate(answer)
+    listed = {m["mailbox"]["id"]: m["reconnect"] for m in answer}
     for mailbox_id, (_, _, expected) in boxes.items():
         card, api = _card(page, mailbox_id), listed[mailbox_id]
         href = _reconnect_link(card)
