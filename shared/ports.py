@@ -41,7 +41,7 @@ from shared.ids import MailboxId, TenantId
 
 if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
     from shared.domain.classification.templates import TemplateExample
-    from shared.domain.recent_events import EventCursor, EventSummary
+    from shared.domain.recent_events import EventCursor, EventFilter, EventSummary
 
 
 class Clock(Protocol):
@@ -295,11 +295,16 @@ class RecentEventStore(Protocol):
         ...
 
     def list_event_summaries(
-        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+        self,
+        tenant_id: TenantId,
+        limit: int,
+        before: EventCursor | None = None,
+        only: EventFilter | None = None,
     ) -> list[EventSummary]:
         """The tenant's newest ``limit`` summaries (at most ``MAX_LIST``), newest first (as
-        old: the greater event id first); with ``before``, those after that cursor. Expired
-        ones and unreadable ones are left out."""
+        old: the greater event id first); with ``before``, those after that cursor; with
+        ``only``, those it matches (still ``limit`` of them). Expired ones and unreadable
+        ones are left out."""
         ...
 
 

@@ -1,10 +1,11 @@
 """The settings page as an HTTP function (behind IAP). Thin: shared.web.settings_page.
 
-``GET /?tenant=T[&edit=MAILBOX][&before=CURSOR]`` the page (the mailbox form filled for an
-edit; older recent events); ``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]``
-its data (``events``: ``before`` and a ``Link: rel="next"`` page them); ``POST /?tenant=T`` a
-form (with ``&format=json``: the outcome as JSON, no page); ``GET /openapi.json`` the OpenAPI
-3.1 description of all of it."""
+``GET /?tenant=T[&edit=MAILBOX][&before=CURSOR][&mailbox=M][&label=L]`` the page (the
+mailbox form filled for an edit; older recent events; recent events of one mailbox or label);
+``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]`` its data (``events``:
+``mailbox`` and ``label`` filter, ``before`` and a ``Link: rel="next"`` page them);
+``POST /?tenant=T`` a form (with ``&format=json``: the outcome as JSON, no page);
+``GET /openapi.json`` the OpenAPI 3.1 description of all of it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from urllib.parse import urlencode
 
 import functions_framework
 
+from shared.domain.recent_events import EventFilter
 from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
 from shared.errors import NotFound, ValidationError
+from shared.web.events_panel import event_filter
 from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
@@ -50,12 +53,22 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return body, status, {**json_headers, **(headers or {})}
 
 
+def _filter(request: Any) -> EventFilter:
+    """The recent events' filter the query asks for (ValidationError: 400)."""
+    return event_filter(request.args.get("mailbox", ""), request.args.get("label", ""))
+
+
 def _events_json(request: Any, tenant: str) -> Response:
-    """A page of recent events; the next older one is the ``Link`` with ``rel="next"``."""
-    rows, older = page().events_api(_admin(request), tenant, request.args.get("before", ""))
+    """A page of recent events (filtered by ``mailbox`` and ``label``); the next older one is
+    the ``Link`` with ``rel="next"`` (the same filter)."""
+    only = _filter(request)
+    before = request.args.get("before", "")
+    rows, older = page().events_api(_admin(request), tenant, before, only)
     if not older:
         return _json(rows)
-    query = urlencode({"tenant": tenant, "format": "json", "view": "events", "before": older})
+    wanted = {"mailbox": only.mailbox_id, "label": only.label, "before": older}
+    params = {"tenant": tenant, "format": "json", "view": "events"}
+    query = urlencode({**params, **{k: v for k, v in wanted.items() if v}})
     return _json(rows, headers={"Link": f'<?{query}>; rel="next"'})
 
 
@@ -75,7 +88,8 @@ def _outcome(request: Any) -> dict[str, Any]:
     ``anchor`` says), ``tried`` or ``tested`` (nothing changed: shown at once)."""
     form, admin = dict(request.form), _admin(request)
     if form.get("correct") == "on":
-        return {"notice": page().correct_label(admin, form), "anchor": "#events"}
+        notice, back = page().correct_label(admin, form)
+        return {"notice": notice, "anchor": "#events", "back": back}
     if form.get("test_connection") == "on":
         return {"tested": page().test_connection(admin, form)}
     if form.get("try") == "on":
@@ -98,7 +112,9 @@ def _as_json(outcome: dict[str, Any]) -> Response:
 def _as_page(request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
     if "notice" in outcome:  # Post/Redirect/Get: a reload of the page posts nothing again
         token = page().flash_token(_admin(request), tenant, outcome["notice"])
-        location = "?" + urlencode({"tenant": tenant, "flash": token}) + outcome["anchor"]
+        # back to the page the form was on (a correction: its cursor and filter, validated)
+        query = {"tenant": tenant, **outcome.get("back", {}), "flash": token}
+        location = "?" + urlencode(query) + outcome["anchor"]
         return "", 303, {"Location": location, "Cache-Control": "no-store"}
     # "Try it" and "Test connection": the outcome, and the form as it was typed
     typed = typed_values(dict(request.form))
@@ -135,7 +151,9 @@ def _answer_post(request: Any, tenant: str) -> Response:
 
 def _get_page(request: Any, tenant: str) -> Response:
     before, edit = request.args.get("before", ""), request.args.get("edit", "")
-    shown = Shown(flash_token=request.args.get("flash", ""), before=before, edit=edit)
+    shown = Shown(
+        flash_token=request.args.get("flash", ""), before=before, only=_filter(request), edit=edit
+    )
     try:
         return page().render(_admin(request), tenant, shown), 200, _HTML
     except NotFound as exc:

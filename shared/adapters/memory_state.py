@@ -29,7 +29,7 @@ from shared.domain.models import (
     Provider,
     Tenant,
 )
-from shared.domain.recent_events import MAX_LIST, EventCursor, EventSummary
+from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock, MailboxChanges
@@ -424,11 +424,17 @@ class InMemoryStateStore:
         return found
 
     def list_event_summaries(
-        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+        self,
+        tenant_id: TenantId,
+        limit: int,
+        before: EventCursor | None = None,
+        only: EventFilter | None = None,
     ) -> list[EventSummary]:
         now = self._clock.now()
         with self._lock:
             live = [e for e in self._events.get(tenant_id, {}).values() if e.expires_at() > now]
+        if only:
+            live = [e for e in live if only.matches(e)]
         if before is not None:
             live = [e for e in live if before.is_before(e)]
         live.sort(key=lambda e: (e.at, e.event_id), reverse=True)

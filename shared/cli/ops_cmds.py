@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 
 def health(args: argparse.Namespace) -> int:
     from shared.bootstrap import build_app
-    from shared.service.health import is_stale
+    from shared.service.health_view import stale, state_word
 
     app = build_app()
     now = app.clock.now()
@@ -41,13 +41,13 @@ def health(args: argparse.Namespace) -> int:
                 "tenant": m.tenant_id,
                 "mailbox": m.id,
                 "provider": m.provider.value,
-                "state": "disabled" if not m.enabled else (h.state.value if h.state else "-"),
+                "state": state_word(m, h),
                 "last_sync": ago(h.last_sync_at, now),
                 "processed_24h": h.processed_24h,
                 "errors_24h": h.errors_24h,
                 "needs_review_24h": h.needs_review_24h,
                 "pending": h.pending if h.pending is not None else "-",
-                "stale": is_stale(h, m, now, app.settings.watcher.idle_refresh_s),
+                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s),
                 "last_error": (h.last_error or "")[:60],
             }
         )

@@ -43,6 +43,11 @@ class EventSummary(BaseModel):
     def expires_at(self) -> datetime:
         return self.at + timedelta(days=KEEP_DAYS)
 
+    @property
+    def shown_label(self) -> str:
+        """The label the row shows (and a label filter matches): the corrected one if any."""
+        return self.corrected_to or self.label
+
 
 def _sender(value: Any) -> str:
     if not isinstance(value, Mapping):
@@ -67,6 +72,24 @@ def summary_of(event: Mapping[str, Any], processing_ms: float, at: datetime) -> 
         sender=_sender(event.get("from")),
         processing_ms=round(processing_ms, 1),
     )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which of a tenant's recent events a listing keeps: one mailbox, one label (the label
+    the row shows: ``shown_label``), both, or ("" each) all of them. Combined with a cursor
+    the same way as without: the cursor is a position in the newest-first order."""
+
+    mailbox_id: str = ""
+    label: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.mailbox_id or self.label)
+
+    def matches(self, row: EventSummary) -> bool:
+        return (not self.mailbox_id or row.mailbox_id == self.mailbox_id) and (
+            not self.label or row.shown_label == self.label
+        )
 
 
 @dataclass(frozen=True)

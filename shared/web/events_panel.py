@@ -1,18 +1,46 @@
 """The settings page's "Recent events": the tenant's event summaries, newest first, ``SHOW`` at
 a time (an "Older" page starts after the last row's cursor), and the per-row label
 correction, which goes through the corrections service (it learns a template example and
-writes the audit entry). Everything shown is text the template escapes."""
+writes the audit entry). Filtered by mailbox and label (a GET form, query parameters), the
+filter and the cursor carried by every link and by the correction form, so a correction made
+on an older or filtered page returns to it. Everything shown is text the template escapes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from shared.domain.recent_events import SHOW, EventCursor, EventSummary
+from shared.domain.classification.engine import LABELS
+from shared.domain.event import OVERSIZED, UNPARSEABLE
+from shared.domain.recent_events import SHOW, EventCursor, EventFilter, EventSummary
 from shared.errors import ValidationError
-from shared.ids import TenantId
+from shared.ids import TenantId, valid_id
 from shared.ports import RecentEventStore
 from shared.service.corrections import Corrections
+
+FILTER_LABELS = (*LABELS, UNPARSEABLE, OVERSIZED)  # every label an event can show
+# the correction form's hidden fields that say which page it was made on
+BACK_FIELDS = {"back_before": "before", "back_mailbox": "mailbox", "back_label": "label"}
+
+
+def event_filter(mailbox_id: str = "", label: str = "") -> EventFilter:
+    """The filter the page's form (or the API's query) asks for; ValidationError for a
+    mailbox id that cannot be one or a label that does not exist."""
+    if mailbox_id and not valid_id(mailbox_id):
+        raise ValidationError("mailbox: not a mailbox id")
+    if label and label not in FILTER_LABELS:
+        raise ValidationError(f"label is one of: {', '.join(FILTER_LABELS)}")
+    return EventFilter(mailbox_id=mailbox_id, label=label)
+
+
+def _cursor(tenant_id: TenantId, before: str) -> EventCursor | None:
+    if not before:
+        return None
+    try:
+        return EventCursor.decode(before, tenant_id)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -20,6 +48,12 @@ class EventsPage:
     rows: list[EventSummary]
     older: str = ""  # the cursor of the next older page; "" when there is none
     before: str = ""  # the cursor this page starts after; "" for the newest
+    only: EventFilter = field(default_factory=EventFilter)
+
+    def query(self, tenant_id: str, before: str = "") -> str:
+        """The query string of this listing (its filter) starting after ``before``."""
+        params = {"tenant": tenant_id, "mailbox": self.only.mailbox_id, "label": self.only.label}
+        return urlencode({k: v for k, v in {**params, "before": before}.items() if v})
 
 
 class EventsPanel:
@@ -27,23 +61,37 @@ class EventsPanel:
         self._store = store
         self._corrections = corrections
 
-    def page(self, tenant_id: TenantId, before: str = "", limit: int = SHOW) -> EventsPage:
-        """The ``limit`` rows after the cursor ``before`` ("": the newest). ValidationError
-        for a cursor that is not one of this tenant's."""
-        cursor = None
-        if before:
-            try:
-                cursor = EventCursor.decode(before, tenant_id)
-            except ValueError as exc:
-                raise ValidationError(str(exc)) from None
-        rows = self._store.list_event_summaries(tenant_id, limit + 1, cursor)
+    def page(
+        self,
+        tenant_id: TenantId,
+        before: str = "",
+        only: EventFilter | None = None,
+        limit: int = SHOW,
+    ) -> EventsPage:
+        """The ``limit`` rows ``only`` keeps after the cursor ``before`` ("": the newest).
+        ValidationError for a cursor that is not one of this tenant's."""
+        only = only or EventFilter()
+        cursor = _cursor(tenant_id, before)
+        rows = self._store.list_event_summaries(tenant_id, limit + 1, cursor, only)
         older = EventCursor.after(rows[limit - 1]).encode() if len(rows) > limit else ""
-        return EventsPage(rows[:limit], older=older, before=before)
+        return EventsPage(rows[:limit], older=older, before=before, only=only)
 
-    def api(self, tenant_id: TenantId, before: str = "") -> tuple[list[dict[str, Any]], str]:
+    def api(
+        self, tenant_id: TenantId, before: str = "", only: EventFilter | None = None
+    ) -> tuple[list[dict[str, Any]], str]:
         """The rows as JSON, and the cursor of the next older page ("" if none)."""
-        page = self.page(tenant_id, before)
+        page = self.page(tenant_id, before, only)
         return [row.model_dump(mode="json") for row in page.rows], page.older
+
+    @staticmethod
+    def back(tenant_id: TenantId, form: dict[str, str]) -> dict[str, str]:
+        """Where a correction returns to: the page it was made on (its cursor and filter,
+        from the form's hidden ``back_*`` fields), validated: ValidationError for a cursor
+        of another tenant or a filter that cannot be (a forged form)."""
+        back = {query: form.get(name, "") for name, query in BACK_FIELDS.items()}
+        _cursor(tenant_id, back["before"])
+        event_filter(back["mailbox"], back["label"])
+        return {k: v for k, v in back.items() if v}
 
     def correct(self, tenant_id: TenantId, event_id: str, label: str, *, actor: str) -> str:
         """Correct one of the tenant's events; returns the notice. NotFound for an event

@@ -8,27 +8,13 @@ from datetime import datetime
 
 from shared.domain.health import ago
 from shared.domain.models import Health, Mailbox, MailboxState
-from shared.service.health import is_stale, stale_window
+from shared.service.health_view import NOT_STARTED, not_started, stale
+
+__all__ = ["NOT_STARTED", "not_started", "stale", "status", "summary"]
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
-NOT_STARTED = "not_started"
 _WORDS = {NOT_STARTED: "Not started yet"}
-
-
-def not_started(health: Health) -> bool:
-    """No health report at all (the watcher, or the push, has not started on it)."""
-    return health.updated_at is None
-
-
-def stale(health: Health, mailbox: Mailbox, now: datetime, idle_refresh_s: int) -> bool:
-    """``is_stale``; for a mailbox not started yet: only once it has waited for its first
-    report longer than the stale window (a mailbox without a creation time: never)."""
-    if not not_started(health):
-        return is_stale(health, mailbox, now, idle_refresh_s=idle_refresh_s)
-    since = mailbox.created_at or mailbox.updated_at
-    window = stale_window(mailbox, idle_refresh_s)
-    return mailbox.enabled and since is not None and now - since > window
 
 
 def status(mailbox: Mailbox, health: Health, is_stale_now: bool) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -28,6 +28,7 @@ from shared.domain.models import (
     Tenant,
     TlsMode,
 )
+from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.ports import Clock, StateStore
@@ -35,8 +36,16 @@ from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.rules import RuleBook, RuleRefused
-from shared.web import charts, flash, form_errors, mailbox_edit, mailbox_status, rule_form
-from shared.web.events_panel import EventsPanel
+from shared.web import (
+    charts,
+    flash,
+    form_errors,
+    mailbox_card,
+    mailbox_edit,
+    mailbox_status,
+    rule_form,
+)
+from shared.web.events_panel import FILTER_LABELS, EventsPanel
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
@@ -54,6 +63,14 @@ class MailboxView:
     connect_microsoft: str
     connect_gmail_api: str
     connect_graph: str
+    reconnect: mailbox_card.Reconnect | None = None  # the provider refused the grant
+    token_expires: str = ""  # "<UTC time> (in 52 min)" for an OAuth mailbox
+    push_expires: str = ""  # the Gmail watch / Graph subscription's expiry ("": no push)
+
+    @property
+    def api_based(self) -> bool:
+        """Gmail API / Microsoft 365: none of the IMAP-only controls mean anything for it."""
+        return self.mailbox.provider in (Provider.GMAIL, Provider.GRAPH)
 
     @property
     def editable(self) -> bool:
@@ -74,6 +91,7 @@ class Shown:
     tested: list[Step] | None = None
     refill: form_errors.Refill | None = None
     before: str = ""
+    only: EventFilter = field(default_factory=EventFilter)  # the recent events' filter
     edit: str = ""
     error_title: str = "Not saved"  # the words before ``error``
 
@@ -176,30 +194,37 @@ class SettingsPage:
 
     # -- views ----------------------------------------------------------------------------
     def views(self, tenant: Tenant) -> list[MailboxView]:
+        return [self._view(m) for m in self._state.list_mailboxes(tenant.id)]
+
+    def _view(self, m: Mailbox) -> MailboxView:
         now = self._clock.now()
-        out = []
-        for m in self._state.list_mailboxes(tenant.id):
-            health = self._state.get_health(m.tenant_id, m.id, now)
-            stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
-            mode = "pop3" if m.provider is Provider.POP3 else "imap"
-            link = {"tenant": m.tenant_id, "mailbox": m.id}
-            google = urlencode({**link, "mode": mode, "provider": "google"})
-            microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
-            gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
-            graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
-            out.append(
-                MailboxView(
-                    mailbox=m,
-                    health=health,
-                    stale=stale,
-                    status=mailbox_status.status(m, health, stale),
-                    connect_google=f"{self._oauth}?{google}",
-                    connect_microsoft=f"{self._oauth}?{microsoft}",
-                    connect_gmail_api=f"{self._oauth}?{gmail_api}",
-                    connect_graph=f"{self._oauth}?{graph}",
-                )
-            )
-        return out
+        health = self._state.get_health(m.tenant_id, m.id, now)
+        stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
+        mode = "pop3" if m.provider is Provider.POP3 else "imap"
+        link = {"tenant": m.tenant_id, "mailbox": m.id}
+        google = urlencode({**link, "mode": mode, "provider": "google"})
+        microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
+        gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
+        graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
+        push = ""
+        if m.provider in mailbox_card.PUSH_EXPIRY:  # one read: the sync's cursor
+            cursor = self._state.get_cursor(m.tenant_id, m.id).value
+            lapses = mailbox_card.push_expires_at(m, cursor)
+            push = mailbox_card.expiry(lapses, now) if lapses else "not started yet"
+        token = m.oauth.access_expires_at if m.oauth else None
+        return MailboxView(
+            mailbox=m,
+            health=health,
+            stale=stale,
+            status=mailbox_status.status(m, health, stale),
+            connect_google=f"{self._oauth}?{google}",
+            connect_microsoft=f"{self._oauth}?{microsoft}",
+            connect_gmail_api=f"{self._oauth}?{gmail_api}",
+            connect_graph=f"{self._oauth}?{graph}",
+            reconnect=mailbox_card.reconnect(m, health, self._oauth),
+            token_expires=mailbox_card.expiry(token, now) if m.oauth else "",
+            push_expires=push,
+        )
 
     def render(self, admin: str | None, tenant_id: str, shown: Shown | None = None) -> str:
         tenant = self.authorize(admin, tenant_id)
@@ -213,7 +238,8 @@ class SettingsPage:
         figures = self.figures(tenant, [v.mailbox.id for v in views])
         return self._env.get_template("settings.html").render(
             charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
-            events=self.events.page(tenant.id, shown.before),
+            events=self.events.page(tenant.id, shown.before, shown.only),
+            filter_labels=FILTER_LABELS,
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
             tried=shown.tried,
@@ -270,6 +296,7 @@ class SettingsPage:
                 "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
                 "status": v.status,
                 "summary": self.summary(v),
+                "reconnect": v.reconnect.to_json() if v.reconnect else None,
             }
             for v in self.views(tenant)
         ]
@@ -308,14 +335,18 @@ class SettingsPage:
             return f"mailbox {mailbox_id} removed"
         raise refused("unknown action")
 
-    def correct_label(self, admin: str | None, form: dict[str, str]) -> str:
-        """The "Recent events" row form: correct one event's label; returns the notice."""
+    def correct_label(self, admin: str | None, form: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """The "Recent events" row form: correct one event's label; returns the notice and
+        the query of the page it was made on (cursor and filter, validated first: a forged
+        one corrects nothing)."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
-        return self.events.correct(
+        back = self.events.back(tenant.id, form)
+        notice = self.events.correct(
             tenant.id, form.get("event_id", ""), form.get("label", ""), actor=admin
         )
+        return notice, back
 
     def flash_token(self, admin: str | None, tenant_id: str, notice: str) -> str:
         """The ``flash`` parameter of the redirect after a form (Post/Redirect/Get)."""
@@ -334,10 +365,10 @@ class SettingsPage:
         return self.figures(self.authorize(admin, tenant_id)).to_json()
 
     def events_api(
-        self, admin: str | None, tenant_id: str, before: str = ""
+        self, admin: str | None, tenant_id: str, before: str = "", only: EventFilter | None = None
     ) -> tuple[list[dict[str, Any]], str]:
         """A page of recent events as JSON and the cursor of the next older one ("": none)."""
-        return self.events.api(self.authorize(admin, tenant_id).id, before)
+        return self.events.api(self.authorize(admin, tenant_id).id, before, only)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""

@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from shared.adapters.firestore import FirestoreStateStore
-from shared.domain.recent_events import KEEP_DAYS, MAX_LIST, EventCursor, EventSummary
+from shared.domain.recent_events import (
+    KEEP_DAYS,
+    MAX_LIST,
+    EventCursor,
+    EventFilter,
+    EventSummary,
+)
 from shared.errors import NotFound
 from tests.contract.state_store_cases import START, T1, T2, Env, make_env
 
@@ -109,6 +115,44 @@ def test_expired_summaries_are_absent(env: Env) -> None:
     ]
     with pytest.raises(NotFound):
         store.get_event_summary(T1, summary(0).event_id)
+
+
+def test_a_filter_by_mailbox_and_label_pages_with_the_cursor_and_stays_in_the_tenant(
+    env: Env,
+) -> None:
+    store, _clock = env
+    rows = []
+    for n in range(12):  # mailboxes booking / stopsale in turn, labels booking / stopsale / other
+        mailbox = ("booking", "stopsale")[n % 2]
+        label = ("booking", "stopsale", "other")[n % 3]
+        rows.append(summary(n, mailbox_id=mailbox, label=label))
+    rows[0] = rows[0].model_copy(update={"corrected_to": "stopsale"})  # shows stopsale now
+    for row in rows:
+        store.put_event_summary(row)
+    store.put_event_summary(summary(40, tenant=T2, mailbox_id="stopsale", label="stopsale"))
+    newest_first = sorted(rows, key=lambda r: (r.at, r.event_id), reverse=True)
+    for only in (
+        EventFilter(mailbox_id="stopsale"),
+        EventFilter(label="stopsale"),
+        EventFilter(mailbox_id="booking", label="stopsale"),
+        EventFilter(mailbox_id="nowhere"),
+    ):
+        expected = [r.event_id for r in newest_first if only.matches(r)]
+        listed, cursor = [], None
+        for _ in range(10):  # pages of 2, each after the previous page's last row
+            page = store.list_event_summaries(T1, limit=2, before=cursor, only=only)
+            listed += [r.event_id for r in page]
+            if len(page) < 2:
+                break
+            cursor = EventCursor.after(page[-1])
+        assert listed == expected, only
+        assert all(e.startswith(f"{T1}.") for e in listed)
+    corrected = store.list_event_summaries(T1, limit=50, only=EventFilter(label="stopsale"))
+    assert rows[0].event_id in [r.event_id for r in corrected]  # by the label it shows
+    assert corrected[-1] == rows[0]  # and it round-trips as it was stored
+    booking = store.list_event_summaries(T1, limit=50, only=EventFilter(label="booking"))
+    assert rows[0].event_id not in [r.event_id for r in booking]
+    assert len(store.list_event_summaries(T1, limit=50, only=EventFilter())) == 12
 
 
 @pytest.mark.integration

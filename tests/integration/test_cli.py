@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +235,30 @@ def test_label_teaches_a_template_and_templates_list_and_delete_it(
     assert cli("templates", "list", "acme", env=env).stdout == ""
     _, after = ingest("23", "80011", "Nowak")
     assert after["label"] == "booking"
+
+
+@pytest.mark.integration
+def test_health_shows_a_mailbox_without_a_report_as_not_started_until_it_waited_too_long(
+    local_services: Any, firestore_client: Any
+) -> None:
+    env = {"MAILINGEST_BLOBS_BACKEND": "memory", "MAILINGEST_EVENTS_BACKEND": "memory"}
+    assert cli("tenants", "add", "acme", "--name", "Acme Travel", env=env).returncode == 0
+    added = cli(
+        "mailboxes",
+        *("add", "acme", "booking", "--address", "b@acme.example", "--host", "imap.acme.example"),
+        stdin="pw-Secret-9x7\n",
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    (row,) = [json.loads(line) for line in cli("health", "--json", env=env).stdout.splitlines()]
+    assert (row["state"], row["stale"], row["last_sync"]) == ("not started", False, "never")
+    table = cli("health", "--tenant", "acme", env=env).stdout
+    assert "not started" in table
+    assert "STALE" not in table
+    # added long ago and still no report: a warning (stale), still "not started"
+    (doc,) = list(firestore_client.collection_group("mailboxes").stream())
+    long_ago = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    doc.reference.update({"settings.created_at": long_ago})
+    (row,) = [json.loads(line) for line in cli("health", "--json", env=env).stdout.splitlines()]
+    assert (row["state"], row["stale"]) == ("not started", True)
+    assert "STALE" in cli("health", "--tenant", "acme", env=env).stdout

@@ -371,3 +371,37 @@ def test_every_function_in_the_repository_is_deployed_and_every_deployed_one_exi
         assert deployed == set(functions), (
             f"{path.name} does not deploy {set(functions) - deployed}"
         )
+
+
+def test_the_filtered_recent_events_queries_have_their_composite_indexes() -> None:
+    """The Firestore emulator serves any query without an index; production refuses one whose
+    composite index is missing. Each filter the settings page can combine (mailbox, label,
+    both: shared/adapters/firestore/recent_events.py) has (filters, at desc, __name__ desc)."""
+    data = _load(INFRA / "firestore.tf")
+    combos = {
+        _unquote(name): sorted(_unquote(f) for f in fields)
+        for local in data["locals"]
+        for name, fields in local.get("recent_event_filters", {}).items()
+    }
+    assert sorted(combos.values()) == [
+        ["mailbox_id"],
+        ["mailbox_id", "shown_label"],
+        ["shown_label"],
+    ]
+    (index,) = [
+        b
+        for _, t, n, b in _all_resources()
+        if (t, n) == ("google_firestore_index", "recent_events")
+    ]
+    assert (_unquote(index["collection"]), _unquote(index["query_scope"])) == (
+        "events",
+        "COLLECTION",
+    )
+    (dynamic,) = index["dynamic"]
+    (content,) = dynamic['"fields"']["content"]
+    assert _unquote(content["order"]) == "ASCENDING"
+    tail = [(_unquote(f["field_path"]), _unquote(f["order"])) for f in index["fields"]]
+    assert tail == [("at", "DESCENDING"), ("__name__", "DESCENDING")]
+    adapter = (REPO / "shared/adapters/firestore/recent_events.py").read_text()
+    for field in ("mailbox_id", "shown_label"):
+        assert f'FieldFilter("{field}", "==",' in adapter

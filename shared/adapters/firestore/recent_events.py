@@ -2,7 +2,10 @@
 (the TTL policy in infra/firestore.tf deletes it ``KEEP_DAYS`` after the mail arrived). One
 write per published event; under the tenant's document, so one tenant's listing can never
 include another tenant's events. Newest first through the automatic index on ``at`` (its
-entries end with the document name, so ``at`` then ``__name__`` needs no composite index)."""
+entries end with the document name, so ``at`` then ``__name__`` needs no composite index);
+filtered by mailbox and/or label (``shown_label``, stored beside the summary: the corrected
+label if any) through the composite indexes ``recent_events`` in infra/firestore.tf (one per
+combination: mailbox, label, both)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import ValidationError as PydanticValidationError
 
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
-from shared.domain.recent_events import MAX_LIST, EventCursor, EventSummary
+from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
 from shared.errors import NotFound
 from shared.ids import TenantId
 
@@ -26,7 +30,11 @@ _BATCH_MAX = 500  # writes in one Firestore batch
 class FirestoreRecentEvents(FirestorePart):
     def put_event_summary(self, summary: EventSummary) -> None:
         ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-        doc = {**summary.model_dump(), "expires_at": summary.expires_at()}
+        doc = {
+            **summary.model_dump(),
+            "expires_at": summary.expires_at(),
+            "shown_label": summary.shown_label,
+        }
         with mapped("put event summary"):
             ref.set(doc, **self._db.call())
 
@@ -47,17 +55,24 @@ class FirestoreRecentEvents(FirestorePart):
         return found
 
     def list_event_summaries(
-        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+        self,
+        tenant_id: TenantId,
+        limit: int,
+        before: EventCursor | None = None,
+        only: EventFilter | None = None,
     ) -> list[EventSummary]:
         limit = max(0, min(limit, MAX_LIST))
         if not limit:
             return []
+        query = self._events(tenant_id)
+        if only and only.mailbox_id:
+            query = query.where(filter=FieldFilter("mailbox_id", "==", only.mailbox_id))
+        if only and only.label:
+            query = query.where(filter=FieldFilter("shown_label", "==", only.label))
         # the document id is the event id (doc_id leaves event ids as they are): ties in
         # "at" go by it, the same order the in-memory store keeps
-        query = (
-            self._events(tenant_id)
-            .order_by("at", direction=firestore.Query.DESCENDING)
-            .order_by("__name__", direction=firestore.Query.DESCENDING)
+        query = query.order_by("at", direction=firestore.Query.DESCENDING).order_by(
+            "__name__", direction=firestore.Query.DESCENDING
         )
         if before is not None:
             query = query.start_after({"at": before.at, "__name__": doc_id(before.event_id)})
@@ -74,6 +89,7 @@ class FirestoreRecentEvents(FirestorePart):
     @staticmethod
     def _summary(doc: dict[str, Any]) -> EventSummary | None:
         doc.pop("expires_at", None)
+        doc.pop("shown_label", None)
         try:
             return EventSummary.model_validate(doc)
         except PydanticValidationError as exc:

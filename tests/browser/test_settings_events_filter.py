@@ -1,0 +1,82 @@
+"""In headless Chromium: the admin filters "Recent events" by mailbox and label with the form
+above the list, pages to the older events of that filter, corrects a label there and lands
+back on the same older, filtered page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.domain.recent_events import EventSummary
+from shared.ids import MailboxId, TenantId
+from tests.browser.conftest import ACME, Console
+from tests.browser.test_settings_browser import _email, _no_script_ran, _seed_mailbox
+
+pytestmark = pytest.mark.integration
+
+
+def _seed(console: Console, mailbox: str, label: str, count: int) -> None:
+    start = datetime.now(UTC) + timedelta(minutes=5)  # newer than anything ingested now
+    for n in range(count):
+        console.app.state.put_event_summary(
+            EventSummary(
+                event_id=f"acme.{mailbox}.{n:040x}",
+                tenant_id="acme",
+                mailbox_id=mailbox,
+                at=start + timedelta(minutes=n),
+                label=label,
+                subject=f"{mailbox} {label} {n}",
+            )
+        )
+
+
+def test_an_admin_filters_recent_events_pages_and_corrects_a_label_on_the_older_page(
+    console: Console,
+) -> None:
+    _seed_mailbox(console)
+    _seed_mailbox(console, "stopsale")
+    mailbox = console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    result = console.app.pipeline.ingest(mailbox, "1/1", _email("Room list AQ-1", 1))
+    label = result.label
+    _seed(console, "booking", label, 50)  # newer: the ingested event is on the older page
+    _seed(console, "stopsale", label, 3)
+    page = console.open_as(ACME)
+    events = page.locator("#events")
+    expect(events.locator("tr[data-event]")).to_have_count(50)
+    expect(events.locator('tr[data-event^="acme.stopsale."]')).not_to_have_count(0)  # unfiltered
+    form = page.get_by_role("form", name="Filter recent events")
+    form.locator("select[name=mailbox]").select_option("booking")
+    form.locator("select[name=label]").select_option(label)
+    form.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**mailbox=booking**")
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["mailbox"], query["label"]) == (["booking"], [label])
+    expect(events).to_contain_text(f"of mailbox booking labelled {label}")
+    expect(events.locator("tr[data-event]")).to_have_count(50)
+    expect(events.locator('tr[data-event^="acme.stopsale."]')).to_have_count(0)
+    events.get_by_role("link", name="Older").click()
+    row = events.locator(f'tr[data-event="{result.event_id}"]')
+    expect(events.locator("tr[data-event]")).to_have_count(1)
+    expect(row).to_be_visible()
+    older = parse_qs(urlsplit(page.url).query)
+    assert older.keys() >= {"before", "mailbox", "label"}
+    console.screenshot(page, "filtered-older")
+
+    corrected = "cancellation" if label != "cancellation" else "amendment"
+    row.locator("select[name=label]").select_option(corrected)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        row.get_by_role("button", name="Correct").click()
+    assert answer.value.status == 303
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Label corrected from {label} to {corrected}"
+    )
+    back = parse_qs(urlsplit(page.url).query)
+    for key in ("before", "mailbox", "label"):
+        assert back[key] == older[key], key  # the same older, filtered page
+    expect(events).to_contain_text("No older events that match the filter.")  # its label changed
+    expect(form.locator("select[name=label]")).to_have_value(label)
+    console.screenshot(page, "corrected-on-older-page")
+    _no_script_ran(console, page)
