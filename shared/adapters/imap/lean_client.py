@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import imaplib
 import re
+import socket
 import ssl
 from typing import Any
 
@@ -36,9 +37,25 @@ _TAGPRE = b"MI"
 _TAGRE = re.compile(rb"(?P<tag>" + _TAGPRE + rb"\d+) (?P<type>[A-Z]+) (?P<data>.*)", re.ASCII)
 
 
+# TCP keepalive, kept by the kernel: a NAT or load balancer that would drop a quiet flow sees
+# a probe every minute, and a peer that vanished is noticed within about two minutes — without
+# waking the process (an IDLE session otherwise sleeps until its refresh; providers.md: "use TCP
+# keepalive"). Linux names; elsewhere only SO_KEEPALIVE (the system's own timers).
+KEEPALIVE = {"TCP_KEEPIDLE": 60, "TCP_KEEPINTVL": 15, "TCP_KEEPCNT": 4}
+
+
+def keep_alive(sock: socket.socket) -> None:
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    for name, value in KEEPALIVE.items():
+        option = getattr(socket, name, None)
+        if option is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, option, value)
+
+
 class _SmallBuffer(imaplib.IMAP4):
     def open(self, host: str = "", port: int = 143, timeout: float | None = None) -> None:
         super().open(host, port, timeout)
+        keep_alive(self.sock)
         # nothing has been read yet (the greeting comes after open): swapping loses nothing
         self.file.close()
         self.file = _small_file(self.sock)

@@ -26,8 +26,11 @@ class WatcherOptions:
     # Cloud Run: SIGKILL follows SIGTERM after 10 s; workers get this long, then the leases
     # are released (https://cloud.google.com/run/docs/container-contract#instance-shutdown)
     shutdown_grace_s: float = 6.0
-    # how often workers and leases are reconciled (no store reads unless a lease is free)
+    # how often a reconcile is retried while part of this replica's share is unwatched (a
+    # lease still held by a dead replica); otherwise workers and leases are reconciled when
+    # something changes, and every full_reconcile_s as the safety net (no store reads)
     reload_s: float = 2.0
+    full_reconcile_s: float = 30.0
     # the change feed tells of mailboxes added, changed, disabled and removed; a full
     # re-list (one read per mailbox) this often is the safety net (issue 15 item 2)
     relist_s: float = 600.0
