@@ -169,31 +169,35 @@ class Watcher:
         now = self._clock.now()
         with self._lock:
             workers = list(self._workers.items())
+        alive, stuck = self._reporter.liveness()
         stuck_after = timedelta(seconds=self._opt.stuck_after_s)
         for key, worker in workers:
-            since = self._reporter.last_alive(worker.mailbox) or worker.started_at
+            since = alive.get(key) or worker.started_at
             if since is None:
                 continue
             window = stale_window(worker.mailbox, self._opt.idle_refresh_s)
             # or messages wait on the server and none was handed off for stuck_after (it
             # connects and even syncs, but something holds every message back)
-            stuck = self._reporter.stuck_since(worker.mailbox)
-            if stuck is not None and now - stuck > stuck_after:
-                since, window = stuck, stuck_after
-            stale = now - since > window
-            if stale and key not in self._stale:
-                self._stale.add(key)
-                logger.warning(
-                    "mailbox stale",
-                    extra={
-                        "mailbox_key": key,
-                        "silent_s": int((now - since).total_seconds()),
-                        "window_s": int(window.total_seconds()),
-                    },
-                )
-            elif not stale and key in self._stale:
-                self._stale.discard(key)
-                logger.info("mailbox no longer stale", extra={"mailbox_key": key})
+            waiting = stuck.get(key)
+            if waiting is not None and now - waiting > stuck_after:
+                since, window = waiting, stuck_after
+            self._mark_stale(key, now - since, window)
+
+    def _mark_stale(self, key: str, silent: timedelta, window: timedelta) -> None:
+        stale = silent > window
+        if stale and key not in self._stale:
+            self._stale.add(key)
+            logger.warning(
+                "mailbox stale",
+                extra={
+                    "mailbox_key": key,
+                    "silent_s": int(silent.total_seconds()),
+                    "window_s": int(window.total_seconds()),
+                },
+            )
+        elif not stale and key in self._stale:
+            self._stale.discard(key)
+            logger.info("mailbox no longer stale", extra={"mailbox_key": key})
 
     # -- leases -------------------------------------------------------------------------
     def _held(self) -> list[str]:
