@@ -267,9 +267,10 @@ def rss_kb() -> int:
     return 0
 
 
-def raise_inotify_limits() -> str:
+def raise_kernel_limits() -> str:
     """Dovecot pushes IDLE through inotify: one instance per session, 128 per user by
-    default. Raised where the bench runs as root (a kernel-wide setting); said otherwise."""
+    default; tasks and open files follow the mailboxes. Raised where the bench runs as root
+    (kernel-wide settings); said otherwise."""
     wanted = {"max_user_instances": 65536, "max_user_watches": 1048576}
     said = []
     for name, value in wanted.items():
@@ -281,7 +282,21 @@ def raise_inotify_limits() -> str:
                 said.append(f"{name} {current} -> {value}")
             except OSError:
                 said.append(f"{name} stays {current} (not root)")
-    return "; ".join(said) or "inotify limits already high enough"
+    # every watcher thread is a task and every Dovecot session a process: 10,000 of each pass
+    # the default pid_max (32,768) with little room
+    pid_max = Path("/proc/sys/kernel/pid_max")
+    if int(pid_max.read_text()) < 4 * SCALE + 10_000:
+        try:
+            pid_max.write_text(str(4 * SCALE + 10_000))
+            said.append(f"pid_max -> {4 * SCALE + 10_000}")
+        except OSError:
+            said.append("pid_max stays (not root)")
+    # a socket per mailbox in this process
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < SCALE + 1000 <= hard or (hard == resource.RLIM_INFINITY and soft < SCALE + 1000):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (SCALE + 1000, hard))
+        said.append(f"open files {soft} -> {SCALE + 1000}")
+    return "; ".join(said) or "kernel limits already high enough"
 
 
 def folder_of(i: int) -> str:
@@ -345,7 +360,7 @@ def latency_at_scale(
 def scale(base: Path) -> dict[str, Figure]:
     from mailingest_dev.devstack import start_dovecot
 
-    inotify = raise_inotify_limits()
+    inotify = raise_kernel_limits()
     dovecot = start_dovecot(base / "scale-dovecot", max_connections=SCALE + 50)
     try:
         # one Dovecot user's sessions share one inotify budget and one process owner: spread
