@@ -35,16 +35,22 @@ def local_backends_env(tmp: Path, events_topic: str) -> dict[str, str]:
 
 @contextmanager
 def serving_function(
-    target: str, log: Path, *, signature: str = "http", port: int | None = None
+    target: str,
+    log: Path,
+    *,
+    signature: str = "http",
+    port: int | None = None,
+    folder: str | None = None,
 ) -> Iterator[str]:
-    """``functions/<target>/main.py`` under functions-framework with this process's
+    """``functions/<folder>/main.py`` (the folder defaults to the target's name; both OAuth
+    targets live in ``functions/oauth``) under functions-framework with this process's
     environment; yields its URL once it listens; stopped at the end."""
     port = port or free_port()
     ff = Path(sys.executable).with_name("functions-framework")
     argv = [
         str(ff),
         f"--target={target}",
-        f"--source=functions/{target}/main.py",
+        f"--source=functions/{folder or target}/main.py",
         f"--signature-type={signature}",
         "--host=127.0.0.1",
         f"--port={port}",

@@ -137,11 +137,11 @@ class LocalSystem:
             "MAILINGEST_LOG_LEVEL": "WARNING",
             # the local Dovecot listens on loopback (shared/host_policy.py; never in the cloud)
             "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",
-            # OAuth connect flow: no Google/Microsoft client is configured locally, so the
-            # oauth functions answer, but refuse providers (see README: OAuth)
+            # OAuth connect flow: the settings page's Connect buttons go through the local
+            # Google and Microsoft stand-ins' consent pages and back (see README: OAuth)
             "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_REDIRECT_URI": "http://127.0.0.1/oauth_callback",
-            "MAILINGEST_SETTINGS_URL": "http://127.0.0.1/settings",
+            "MAILINGEST_OAUTH_REDIRECT_URI": self._urls["oauth_callback"],
+            "MAILINGEST_SETTINGS_URL": self._urls["settings"],
         }
 
     def _write_env_file(self, env: dict[str, str]) -> None:

@@ -41,7 +41,7 @@ from shared.ids import MailboxId, TenantId
 
 if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
     from shared.domain.classification.templates import TemplateExample
-    from shared.domain.recent_events import EventSummary
+    from shared.domain.recent_events import EventCursor, EventSummary
 
 
 class Clock(Protocol):
@@ -275,9 +275,12 @@ class RecentEventStore(Protocol):
         """Raises NotFound (also for an event of another tenant, or an expired one)."""
         ...
 
-    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
-        """The tenant's newest ``limit`` summaries (at most ``MAX_LIST``), newest first;
-        expired ones and unreadable ones are left out."""
+    def list_event_summaries(
+        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+    ) -> list[EventSummary]:
+        """The tenant's newest ``limit`` summaries (at most ``MAX_LIST``), newest first (as
+        old: the greater event id first); with ``before``, those after that cursor. Expired
+        ones and unreadable ones are left out."""
         ...
 
 

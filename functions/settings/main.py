@@ -1,8 +1,10 @@
 """The settings page as an HTTP function (behind IAP). Thin: shared.web.settings_page.
 
-``GET /?tenant=T`` the page; ``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]``
-its data; ``POST /?tenant=T`` a form (with ``&format=json``: the outcome as JSON, no page);
-``GET /openapi.json`` the OpenAPI 3.1 description of all of it."""
+``GET /?tenant=T[&edit=MAILBOX][&before=CURSOR]`` the page (the mailbox form filled for an
+edit; older recent events); ``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]``
+its data (``events``: ``before`` and a ``Link: rel="next"`` page them); ``POST /?tenant=T`` a
+form (with ``&format=json``: the outcome as JSON, no page); ``GET /openapi.json`` the OpenAPI
+3.1 description of all of it."""
 
 from __future__ import annotations
 
@@ -14,11 +16,11 @@ from urllib.parse import urlencode
 import functions_framework
 
 from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
-from shared.errors import ValidationError
-from shared.web.form_errors import FormRefused, Refill, typed_values
+from shared.errors import NotFound, ValidationError
+from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
-from shared.web.settings_page import SettingsPage
+from shared.web.settings_page import SettingsPage, Shown
 
 _page: SettingsPage | None = None
 _identity: AdminIdentity | None = None
@@ -42,15 +44,25 @@ def _admin(request: Any) -> str | None:
     return _identity.of(request.headers)
 
 
-def _json(data: Any, status: int = 200) -> Response:
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False)
-    return body, status, {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    json_headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    return body, status, {**json_headers, **(headers or {})}
+
+
+def _events_json(request: Any, tenant: str) -> Response:
+    """A page of recent events; the next older one is the ``Link`` with ``rel="next"``."""
+    rows, older = page().events_api(_admin(request), tenant, request.args.get("before", ""))
+    if not older:
+        return _json(rows)
+    query = urlencode({"tenant": tenant, "format": "json", "view": "events", "before": older})
+    return _json(rows, headers={"Link": f'<?{query}>; rel="next"'})
 
 
 def _get_json(request: Any, tenant: str) -> Response:
     view = request.args.get("view", "mailboxes")
     if view == "events":
-        return _json(page().events_api(_admin(request), tenant))
+        return _events_json(request, tenant)
     if view == "analytics":
         return _json(page().analytics_api(_admin(request), tenant))
     if view == "mailboxes":
@@ -88,14 +100,21 @@ def _as_page(request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
         token = page().flash_token(_admin(request), tenant, outcome["notice"])
         location = "?" + urlencode({"tenant": tenant, "flash": token}) + outcome["anchor"]
         return "", 303, {"Location": location, "Cache-Control": "no-store"}
-    html = page().render(
-        _admin(request),
-        tenant,
-        tried=outcome.get("tried"),
-        tested=outcome.get("tested"),
-        refill=Refill(typed_values(dict(request.form))) if "tested" in outcome else None,
-    )
-    return html, 200, _HTML
+    # "Try it" and "Test connection": the outcome, and the form as it was typed
+    typed = typed_values(dict(request.form))
+    refill = Refill(typed, form=TRY if "tried" in outcome else MAILBOX)
+    shown = Shown(tried=outcome.get("tried"), tested=outcome.get("tested"), refill=refill)
+    return page().render(_admin(request), tenant, shown), 200, _HTML
+
+
+def _refused(request: Any, tenant: str, exc: FormRefused, as_json: bool) -> Response:
+    """The page again, each reason next to its field (or on its card), as typed."""
+    if as_json:
+        fields = {k: v for k, v in exc.fields.items() if k}
+        error = {"error": str(exc), **({"fields": fields} if fields else {})}
+        return _json(error, 404 if exc.status == 404 else 400)
+    refill = Refill(typed_values(dict(request.form)), exc)
+    return page().render(_admin(request), tenant, Shown(refill=refill)), exc.status, _HTML
 
 
 def _answer_post(request: Any, tenant: str) -> Response:
@@ -105,17 +124,26 @@ def _answer_post(request: Any, tenant: str) -> Response:
     as_json = request.args.get("format") == "json"
     try:
         outcome = _outcome(request)
-    except FormRefused as exc:  # the page again, each reason next to its field, as typed
-        if as_json:
-            return _json({"error": str(exc)}, 400)
-        refill = Refill(typed_values(dict(request.form)), exc)
-        html = page().render(_admin(request), tenant, refill=refill)
-        return html, 422, _HTML
+    except FormRefused as exc:
+        return _refused(request, tenant, exc, as_json)
     except ValidationError as exc:  # the page again, with the reason (nothing was saved)
         if as_json:
             return _json({"error": str(exc)}, 400)
-        return page().render(_admin(request), tenant, error=str(exc)), 400, _HTML
+        return page().render(_admin(request), tenant, Shown(error=str(exc))), 400, _HTML
     return _as_json(outcome) if as_json else _as_page(request, tenant, outcome)
+
+
+def _get_page(request: Any, tenant: str) -> Response:
+    before, edit = request.args.get("before", ""), request.args.get("edit", "")
+    shown = Shown(flash_token=request.args.get("flash", ""), before=before, edit=edit)
+    try:
+        return page().render(_admin(request), tenant, shown), 200, _HTML
+    except NotFound as exc:
+        if not edit:
+            raise
+        # a mailbox removed meanwhile (or never this tenant's): the list, saying so
+        gone = Shown(error=f"{exc}: it may have been removed", error_title="Cannot edit")
+        return page().render(_admin(request), tenant, gone), 404, _HTML
 
 
 @functions_framework.http
@@ -129,5 +157,4 @@ def settings(request: Any) -> Response:
         return _answer_post(request, tenant)
     if request.args.get("format") == "json":
         return _get_json(request, tenant)
-    flash_token = request.args.get("flash", "")
-    return page().render(_admin(request), tenant, flash_token=flash_token), 200, _HTML
+    return _get_page(request, tenant)

@@ -1,6 +1,7 @@
 """A local stand-in for Google's OAuth 2.0 endpoints, answering as documented at
 developers.google.com/identity/protocols/oauth2/web-server (token endpoint JSON and errors),
-plus a token introspection endpoint for Dovecot's oauth2 passdb. It counts requests."""
+a consent page a browser goes through (``/auth``: ``consent_page``), plus a token
+introspection endpoint for Dovecot's oauth2 passdb. It counts requests."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import http.server
 import json
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from mailingest_dev.standins import consent_page
 from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
@@ -28,16 +30,40 @@ class GoogleStandIn:
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
+    redirect_uris: set[str] = field(default_factory=set)  # registered (empty: any)
+    code_redirects: dict[str, str] = field(default_factory=dict)  # code -> its redirect URI
 
     def consent(
-        self, code_challenge: str, email: str, nonce: str | None, *, email_verified: bool = True
+        self,
+        code_challenge: str,
+        email: str,
+        nonce: str | None,
+        *,
+        email_verified: bool = True,
+        redirect_uri: str | None = None,
     ) -> str:
-        """What the consent screen does: a one-time code bound to the PKCE challenge; the
-        authorize request's nonce comes back in the ID token."""
+        """What the consent screen does: a one-time code bound to the PKCE challenge (and the
+        redirect URI it was asked for, when given); the authorize request's nonce comes back
+        in the ID token."""
         code = "4/0A" + secrets.token_urlsafe(24)
         with self.lock:
             self.codes[code] = (code_challenge, email, nonce, email_verified)
+            if redirect_uri is not None:
+                self.code_redirects[code] = redirect_uri
         return code
+
+    @property
+    def authorize_request(self) -> consent_page.AuthorizeRequest:
+        return consent_page.AuthorizeRequest(self.client_id, self.redirect_uris, "Google")
+
+    def issue_code(self, params: Mapping[str, str], account: str) -> str:
+        """The consent page's "Allow"."""
+        return self.consent(
+            params["code_challenge"],
+            account,
+            params.get("nonce"),
+            redirect_uri=params["redirect_uri"],
+        )
 
     def revoke_all(self) -> None:
         with self.lock:
@@ -82,6 +108,9 @@ class GoogleStandIn:
                 return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
             if form.get("grant_type") == "authorization_code":
                 found = self.codes.pop(form.get("code", ""), None)  # one use only
+                redirect = self.code_redirects.pop(form.get("code", ""), None)
+                if found is not None and redirect not in (None, form.get("redirect_uri")):
+                    return 400, {"error": "redirect_uri_mismatch", "error_description": "Bad"}
                 if found is None:
                     return 400, {
                         "error": "invalid_grant",
@@ -121,11 +150,28 @@ def _handler(stand_in: GoogleStandIn) -> type[http.server.BaseHTTPRequestHandler
             form = self._form()
             if self.path.startswith("/token"):
                 self._json(*stand_in.token(form))
+            elif self.path.startswith("/auth"):
+                self._decide(form)
             else:
                 self._json(404, {"error": "not_found"})
 
+        def _decide(self, form: dict[str, str]) -> None:
+            refused = consent_page.refusal(stand_in.authorize_request, form)
+            if refused:
+                self._html(400, consent_page.error_html(stand_in.authorize_request, refused))
+            else:
+                self._redirect(consent_page.decision(form, stand_in.issue_code))
+
         def do_GET(self) -> None:
-            if self.path.startswith("/introspect"):
+            if self.path.startswith("/auth"):
+                params = self._query()
+                request = stand_in.authorize_request
+                refused = consent_page.refusal(request, params)
+                if refused:
+                    self._html(400, consent_page.error_html(request, refused))
+                else:
+                    self._html(200, consent_page.consent_html(request, params))
+            elif self.path.startswith("/introspect"):
                 token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
                 self._json(200, stand_in.introspect(token))
             else:

@@ -5,7 +5,8 @@ does —, renew, delete, 404), ``messages/delta`` (pages, ``@odata.deltaLink``,
 ``$deltatoken=latest``, 410 ``syncStateNotFound`` for an expired token), the folder's
 messages with a ``receivedDateTime`` filter, ``/messages/{id}/$value``, 429 with
 Retry-After. It counts requests, and POSTs change and lifecycle notifications (with
-``clientState``) to the subscribed URLs."""
+``clientState``) to the subscribed URLs. A token ``authorize`` maps to ``APP_ONLY`` (an
+app-only token with the application permission) reads every user's mail."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from mailingest_dev.standins.serve import serving
 Answer = tuple[int, dict[str, str], bytes]
 PAGE = 10  # small pages so that paging is exercised
 TENANT = "contoso-tenant-id"
+APP_ONLY = "*"  # the "user" of an app-only token
 
 
 def graph_error(code: int, name: str, message: str) -> Answer:
@@ -182,9 +184,9 @@ class GraphStandIn:
         if parts[:2] == ["v1.0", "subscriptions"]:
             return self._subscriptions(method, parts[2:], body, user)
         if parts[:2] == ["v1.0", "users"] and len(parts) >= 4:
-            if parts[2].lower() != user:
+            if parts[2].lower() != user and user != APP_ONLY:
                 return graph_error(403, "ErrorAccessDenied", "Access is denied.")
-            return self._mail(method, parts[3:], query, body, user)
+            return self._mail(method, parts[3:], query, body, parts[2].lower())
         return graph_error(404, "ResourceNotFound", "Resource not found.")
 
     def _user(self, authorization: str) -> str | None:
@@ -217,6 +219,8 @@ class GraphStandIn:
                 return graph_error(400, "InvalidRequest", "Subscription validation request failed.")
         resource = str(request.get("resource", ""))
         folder = resource.split("mailFolders('", 1)[-1].split("')", 1)[0] or "Inbox"
+        if user == APP_ONLY:  # users/{address}/mailFolders('…')/messages
+            user = unquote(resource.split("/")[1]).lower() if "/" in resource else ""
         sub = Subscription(
             id=str(uuid.uuid4()),
             user=user,

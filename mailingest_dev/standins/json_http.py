@@ -6,7 +6,7 @@ import base64
 import hashlib
 import http.server
 import json
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 
 class JsonHandler(http.server.BaseHTTPRequestHandler):
@@ -20,6 +20,22 @@ class JsonHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _html(self, code: int, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _query(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
 
     def _form(self) -> dict[str, str]:
         length = int(self.headers.get("Content-Length", "0"))

@@ -1,7 +1,9 @@
 """A local stand-in for the Microsoft identity platform over HTTPS (MSAL refuses plain HTTP):
-the tenant's OpenID discovery document and the v2.0 token endpoint, answering in the
-documented shapes (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow),
-rotating refresh tokens as Microsoft does."""
+the tenant's OpenID discovery document, the v2.0 authorize endpoint as a browser sees it (a
+consent page: ``consent_page``) and the v2.0 token endpoint, answering in the documented
+shapes (learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow), rotating
+refresh tokens as Microsoft does. App-only tokens (client credentials) are recorded as
+``APP_ONLY`` in ``access_tokens``: the Graph stand-in lets them read any mailbox."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ import secrets
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailingest_dev.devstack.dovecot import write_self_signed
+from mailingest_dev.standins import consent_page
+from mailingest_dev.standins.graph_api import APP_ONLY
 from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
 
 
@@ -34,16 +38,35 @@ class MicrosoftStandIn:
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_error: tuple[int, dict[str, object]] | None = None  # answered once, then cleared
+    redirect_uris: set[str] = field(default_factory=set)  # registered (empty: any)
+    code_redirects: dict[str, str] = field(default_factory=dict)  # code -> its redirect URI
 
     @property
     def authority(self) -> str:
         return f"{self.base_url}/{self.tenant}"
 
-    def consent(self, code_challenge: str, user: str, nonce: str) -> str:
+    def consent(
+        self, code_challenge: str, user: str, nonce: str, *, redirect_uri: str | None = None
+    ) -> str:
         code = "0.AX" + secrets.token_urlsafe(24)
         with self.lock:
             self.codes[code] = (code_challenge, user, nonce)
+            if redirect_uri is not None:
+                self.code_redirects[code] = redirect_uri
         return code
+
+    @property
+    def authorize_request(self) -> consent_page.AuthorizeRequest:
+        return consent_page.AuthorizeRequest(self.client_id, self.redirect_uris, "Microsoft")
+
+    def issue_code(self, params: Mapping[str, str], account: str) -> str:
+        """The consent page's "Allow"."""
+        return self.consent(
+            params["code_challenge"],
+            account,
+            params.get("nonce", ""),
+            redirect_uri=params["redirect_uri"],
+        )
 
     def discovery(self) -> dict[str, object]:
         base = self.authority
@@ -114,7 +137,8 @@ class MicrosoftStandIn:
             scope = form.get("scope", "")
             if grant == "authorization_code":
                 found = self.codes.pop(form.get("code", ""), None)
-                if found is None:
+                redirect = self.code_redirects.pop(form.get("code", ""), None)
+                if found is None or redirect not in (None, form.get("redirect_uri")):
                     return 400, error
                 challenge, user, nonce = found
                 if s256(form.get("code_verifier", "")) != challenge:
@@ -126,19 +150,21 @@ class MicrosoftStandIn:
                     return 400, error
                 return 200, self._issue(holder, scope)
             if grant == "client_credentials":
-                return 200, {
-                    "token_type": "Bearer",
-                    "expires_in": 3599,
-                    "access_token": "app." + secrets.token_urlsafe(24),
-                }
+                token = "app." + secrets.token_urlsafe(24)
+                self.access_tokens[token] = APP_ONLY
+                return 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": token}
             return 400, {"error": "unsupported_grant_type"}
 
 
 def _handler(stand_in: MicrosoftStandIn) -> type[http.server.BaseHTTPRequestHandler]:
+    authorize = f"/{stand_in.tenant}/oauth2/v2.0/authorize"
+
     class Handler(JsonHandler):
         def do_GET(self) -> None:
             if self.path.startswith(f"/{stand_in.tenant}/v2.0/.well-known/openid-configuration"):
                 self._json(200, stand_in.discovery())
+            elif self.path.startswith(authorize):
+                self._consent(self._query(), show=True)
             else:
                 self._json(404, {"error": "not_found"})
 
@@ -146,8 +172,20 @@ def _handler(stand_in: MicrosoftStandIn) -> type[http.server.BaseHTTPRequestHand
             form = self._form()
             if self.path.startswith(f"/{stand_in.tenant}/oauth2/v2.0/token"):
                 self._json(*stand_in.token(form))
+            elif self.path.startswith(authorize):
+                self._consent(form, show=False)
             else:
                 self._json(404, {"error": "not_found"})
+
+        def _consent(self, params: dict[str, str], *, show: bool) -> None:
+            request = stand_in.authorize_request
+            refused = consent_page.refusal(request, params)
+            if refused:
+                self._html(400, consent_page.error_html(request, refused))
+            elif show:
+                self._html(200, consent_page.consent_html(request, params))
+            else:
+                self._redirect(consent_page.decision(params, stand_in.issue_code))
 
     return Handler
 

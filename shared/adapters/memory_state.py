@@ -29,7 +29,7 @@ from shared.domain.models import (
     Provider,
     Tenant,
 )
-from shared.domain.recent_events import MAX_LIST, EventSummary
+from shared.domain.recent_events import MAX_LIST, EventCursor, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
 from shared.ports import ClaimOutcome, Clock, MailboxChanges
@@ -403,9 +403,13 @@ class InMemoryStateStore:
             raise NotFound(f"event {event_id} not found in tenant {tenant_id}")
         return found
 
-    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+    def list_event_summaries(
+        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+    ) -> list[EventSummary]:
         now = self._clock.now()
         with self._lock:
             live = [e for e in self._events.get(tenant_id, {}).values() if e.expires_at() > now]
+        if before is not None:
+            live = [e for e in live if before.is_before(e)]
         live.sort(key=lambda e: (e.at, e.event_id), reverse=True)
         return live[: max(0, min(limit, MAX_LIST))]

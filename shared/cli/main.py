@@ -15,7 +15,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from shared.cli import admin_cmds, mail_cmds, ops_cmds, run_cmds, template_cmds
+    from shared.cli import admin_cmds, mail_cmds, oauth_cmds, ops_cmds, run_cmds, template_cmds
 
     parser = argparse.ArgumentParser(
         prog="mailingest",
@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     admin_cmds.register(sub)
     mail_cmds.register(sub)
+    oauth_cmds.register(sub)
     ops_cmds.register(sub)
     run_cmds.register(sub)
     template_cmds.register(sub)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from urllib.parse import urlencode
+from dataclasses import dataclass
 
 from shared.domain.models import (
     AfterProcessing,
@@ -20,6 +20,7 @@ from shared.domain.models import (
 )
 from shared.errors import AuthError, MailIngestError, NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
+from shared.oauth import outcome
 from shared.oauth.clients import (
     GRAPH_APP_SCOPE,
     AppOnlyClient,
@@ -27,6 +28,7 @@ from shared.oauth.clients import (
     OAuthClient,
     TokenGrant,
 )
+from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
 from shared.secret_names import refresh_secret_name
@@ -58,6 +60,12 @@ EXCHANGE_ERRORS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class AppOnlyConnection:
+    mailbox: Mailbox
+    push_pending: bool  # the Graph subscription could not be started yet
+
+
 class ConnectFlow:
     def __init__(
         self,
@@ -66,7 +74,7 @@ class ConnectFlow:
         secrets_store: SecretStore,
         state: StateStore,
         clock: Clock,
-        settings_url: str,
+        back: SettingsLink | str,
         on_connected: OnConnected | None = None,
     ) -> None:
         self._clients = dict(clients)
@@ -74,7 +82,8 @@ class ConnectFlow:
         self._secrets = secrets_store
         self._state = state
         self._clock = clock
-        self._settings_url = settings_url
+        # where the callback sends the admin: the settings page (with a signed notice)
+        self._back = back if isinstance(back, SettingsLink) else SettingsLink(back)
         self._on_connected = on_connected  # starts the Gmail watch / Graph subscription
 
     def _client(self, provider: str) -> OAuthClient:
@@ -123,9 +132,8 @@ class ConnectFlow:
         identity, another admin or one no longer on the tenant's list; ValidationError for a
         bad, expired or replayed state."""
         flow = self._finisher_checked(params, admin)
-        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
         if "error" in params:  # the admin declined, or the provider refused
-            return self._back({**back, "result": "error", "error": params["error"][:100]})
+            return self._refused(flow, params["error"][:100])
         code = params.get("code")
         if not code:
             raise ValidationError("callback without a code")
@@ -142,25 +150,33 @@ class ConnectFlow:
                 logger.error("OAuth client refused by the provider", extra={"oauth_error": reason})
             else:
                 logger.warning("code exchange refused", extra={"oauth_error": reason})
-            return self._back({**back, "result": "error", "error": reason})
+            return self._refused(flow, reason)
         if not grant.refresh_token:
-            return self._back({**back, "result": "error", "error": "no_refresh_token"})
+            return self._refused(flow, "no_refresh_token")
         tid, mid = TenantId(flow.tenant_id), MailboxId(flow.mailbox_id)
         try:
             mailbox = self._state.get_mailbox(tid, mid)
         except NotFound:
-            return self._back({**back, "result": "error", "error": "mailbox_gone"})
+            return self._refused(flow, "mailbox_gone")
         stored = self._store_grant(flow, mailbox, grant, client)
-        address = stored.oauth.connected_address if stored.oauth else mailbox.address
-        if flow.mode in NATIVE and self._on_connected is not None:
-            try:
-                self._on_connected(stored)
-            except MailIngestError as exc:  # the renew job starts it later; say so
-                logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
-                return self._back(
-                    {**back, "result": "connected", "address": address, "warning": "push_pending"}
-                )
-        return self._back({**back, "result": "connected", "address": address})
+        started = flow.mode not in NATIVE or self._start_push(stored)
+        return self._connected(flow, stored, "" if started else "push_pending")
+
+    def _refused(self, flow: FlowState, error: str) -> str:
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        notice = outcome.refused(flow.mailbox_id, flow.provider, error)
+        return self._back.to(flow.admin, {**back, "result": "error", "error": error}, notice)
+
+    def _connected(self, flow: FlowState, stored: Mailbox, warning: str) -> str:
+        grant = stored.oauth
+        address = grant.connected_address if grant else stored.address
+        expires = grant.access_expires_at if grant else None
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        params = {**back, "result": "connected", "address": address}
+        if warning:
+            params["warning"] = warning
+        notice = outcome.connected(flow.mailbox_id, flow.provider, address, expires, warning)
+        return self._back.to(flow.admin, params, notice)
 
     def _finisher_checked(self, params: Mapping[str, str], admin: str | None) -> FlowState:
         if not admin:
@@ -222,30 +238,26 @@ class ConnectFlow:
         return stored
 
     def connect_app_only(
-        self, tenant_id: str, mailbox_id: str, admin: str, directory_tenant: str
-    ) -> Mailbox:
-        """Switch a Graph mailbox to an app-only grant (Microsoft client credentials with
-        application permissions, after the directory's admin consented). An operator action
-        (CLI), not a browser callback: the directory must already be proven to belong to this
-        tenant by a delegated Microsoft connect of one of its mailboxes (the ``tid`` of an ID
-        token from the token endpoint), so no tenant can point its mailbox at a directory
-        that consented for someone else."""
+        self, tenant_id: str, mailbox_id: str, admin: str, directory_tenant: str | None = None
+    ) -> AppOnlyConnection:
+        """Switch a mailbox to Microsoft Graph with an app-only grant (client credentials with
+        the application permission, after the directory's admin consented). An operator
+        action (CLI), not a browser callback: the directory must already be proven to belong
+        to this tenant by a delegated Microsoft connect of one of its mailboxes (the ``tid``
+        of an ID token from the token endpoint), so no tenant can point its mailbox at a
+        directory that consented for someone else. Without ``directory_tenant``: the
+        mailbox's own delegated directory, or the tenant's only proven one.
+
+        App-only tokens are Graph tokens, so the mailbox becomes a Graph mailbox (no server,
+        no stored token: the secret it used before is deleted) and its subscription is
+        started; one that cannot start yet is left to the renew job (``push_pending``)."""
         tid, mid = TenantId(tenant_id), MailboxId(mailbox_id)
         mailbox = self._state.get_mailbox(tid, mid)
-        proven = {
-            m.oauth.directory_tenant
-            for m in self._state.list_mailboxes(tid)
-            if m.oauth and not m.oauth.app_only and m.oauth.provider is OAuthProvider.MICROSOFT
-        }
-        if directory_tenant not in proven:
-            raise ValidationError(
-                "connect one mailbox of that directory with Microsoft first (delegated), "
-                "so the directory is known to belong to this tenant"
-            )
+        directory = self._proven_directory(mailbox, directory_tenant)
         client = self._client(OAuthProvider.MICROSOFT.value)
         if not isinstance(client, AppOnlyClient):
             raise ValidationError("the Microsoft client has no app-only tokens")
-        token = client.app_token(directory_tenant)  # proves the admin consent is in place
+        token = client.app_token(directory)  # proves the admin consent is in place
         now = self._clock.now()
         oauth = OAuthGrant(
             provider=OAuthProvider.MICROSOFT,
@@ -255,17 +267,23 @@ class ConnectFlow:
             connected_at=now,
             connected_by=admin,
             app_only=True,
-            directory_tenant=directory_tenant,
+            directory_tenant=directory,
         )
         stored = mailbox.model_copy(
             update={
                 "auth_method": AuthMethod.OAUTH2,
+                "provider": Provider.GRAPH,
+                "host": None,
+                "port": None,
                 "secret_ref": None,
                 "oauth": oauth,
                 "updated_at": now,
             }
         )
         self._state.put_mailbox(stored)
+        details = {"provider": "microsoft", "directory_tenant": directory}
+        if mailbox.provider is not Provider.GRAPH:
+            details["was"] = mailbox.provider.value
         self._state.append_audit(
             AuditEntry(
                 tenant_id=tid,
@@ -273,10 +291,47 @@ class ConnectFlow:
                 action="oauth.connect_app_only",
                 target=mailbox.key,
                 at=now,
-                details={"provider": "microsoft", "directory_tenant": directory_tenant},
+                details=details,
             )
         )
-        return stored
+        self._forget_secret(mailbox)
+        return AppOnlyConnection(stored, push_pending=not self._start_push(stored))
 
-    def _back(self, params: Mapping[str, str]) -> str:
-        return f"{self._settings_url}?{urlencode(params)}"
+    def _proven_directory(self, mailbox: Mailbox, wanted: str | None) -> str:
+        proven = {
+            m.oauth.directory_tenant
+            for m in self._state.list_mailboxes(mailbox.tenant_id)
+            if m.oauth
+            and m.oauth.directory_tenant
+            and not m.oauth.app_only
+            and m.oauth.provider is OAuthProvider.MICROSOFT
+        }
+        if wanted is None:
+            own = mailbox.oauth.directory_tenant if mailbox.oauth else None
+            wanted = own if own in proven else (min(proven) if len(proven) == 1 else None)
+        if wanted is None or wanted not in proven:
+            raise ValidationError(
+                "connect one mailbox of that directory with Microsoft first (delegated), "
+                "so the directory is known to belong to this tenant"
+                + ("; then name it (--directory)" if len(proven) > 1 else "")
+            )
+        return wanted
+
+    def _forget_secret(self, mailbox: Mailbox) -> None:
+        """The password or refresh token the mailbox used before: nobody reads it now."""
+        if not mailbox.secret_ref:
+            return
+        try:
+            self._secrets.delete_secret(mailbox.secret_ref)
+        except MailIngestError as exc:  # best effort: the mailbox no longer points at it
+            logger.warning("old secret not deleted", extra={"error": str(exc)[:200]})
+
+    def _start_push(self, mailbox: Mailbox) -> bool:
+        if self._on_connected is None:
+            return True
+        try:
+            self._on_connected(mailbox)
+        except MailIngestError as exc:  # the renew job starts it later
+            logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
+            return False
+        return True

@@ -55,7 +55,10 @@ class StateSealer:
             payload = self._fernet.decrypt_at_time(token.encode("ascii"), self._ttl, now)
             state = FlowState(**json.loads(payload))
         except (InvalidToken, ValueError, TypeError, UnicodeEncodeError):
-            raise ValidationError("invalid or expired OAuth state") from None
+            raise ValidationError(
+                "this sign-in is not valid or has expired (invalid OAuth state): "
+                "start again from the settings page"
+            ) from None
         outcome = self._claims.claim(
             f"oauth-state.{state.nonce}",
             "oauth",
@@ -63,6 +66,9 @@ class StateSealer:
             in_flight_timeout=timedelta(days=1),
         )
         if outcome is not ClaimOutcome.CLAIMED:
-            raise ValidationError("OAuth state already used")
+            raise ValidationError(
+                "this sign-in was already used (OAuth state already used): "
+                "start again from the settings page"
+            )
         self._claims.complete_claim(f"oauth-state.{state.nonce}", "oauth")
         return state

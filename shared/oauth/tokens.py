@@ -43,8 +43,18 @@ EARLY_REFRESH = timedelta(minutes=5)
 REAUTH_LOG = "OAuth grant revoked: reconnect needed"  # infra/monitoring.tf alerts on it
 
 
+def _grant_id(mailbox: Mailbox) -> str | None:
+    """Which grant a cached token belongs to: a reconnect (another provider, or the same one
+    again) is a new grant, whose tokens never come from the old one's cache."""
+    g = mailbox.oauth
+    if g is None:
+        return None
+    return f"{g.provider.value}|{g.app_only}|{g.connected_at.isoformat() if g.connected_at else ''}"
+
+
 @dataclass
 class _Entry:
+    grant: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     token: str | None = field(default=None, repr=False)
     expires_at: datetime | None = None
@@ -66,14 +76,19 @@ class TokenService:
         self._entries: dict[str, _Entry] = {}
         self._guard = threading.Lock()
 
-    def _entry(self, key: str) -> _Entry:
+    def _entry(self, mailbox: Mailbox) -> _Entry:
+        """The mailbox's cache entry, a fresh one when its grant changed (one per mailbox)."""
+        grant = _grant_id(mailbox)
         with self._guard:
-            return self._entries.setdefault(key, _Entry())
+            entry = self._entries.get(mailbox.key)
+            if entry is None or entry.grant != grant:
+                entry = self._entries[mailbox.key] = _Entry(grant=grant)
+            return entry
 
     def access_token(self, mailbox: Mailbox) -> str:
         """Raises ReauthRequired (grant gone), AuthError (not connected, our client refused)
         or ServiceUnavailable (provider or store down: try again later)."""
-        entry = self._entry(mailbox.key)
+        entry = self._entry(mailbox)
         token = self._cached(entry)
         if token is not None:
             return token
@@ -85,13 +100,13 @@ class TokenService:
 
     def invalidate(self, mailbox: Mailbox) -> None:
         """Forget the cached access token (the server refused it)."""
-        entry = self._entry(mailbox.key)
+        entry = self._entry(mailbox)
         with entry.lock:
             entry.token, entry.expires_at = None, None
 
     def refresh_now(self, mailbox: Mailbox) -> datetime:
         """Refresh regardless of the cache (the scheduled job's probe); returns the expiry."""
-        entry = self._entry(mailbox.key)
+        entry = self._entry(mailbox)
         with entry.lock:
             return self._refresh(mailbox, entry).expires_at
 

@@ -10,8 +10,10 @@ from shared.oauth.clients import GoogleOAuthClient, OAuthClient
 from shared.oauth.config import OAuthSettings
 from shared.oauth.connect import ConnectFlow
 from shared.oauth.microsoft import MicrosoftOAuthClient
+from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import StateSealer
 from shared.oauth.tokens import TokenService
+from shared.web import flash
 
 
 @dataclass
@@ -53,13 +55,18 @@ def build_oauth(app: App, settings: OAuthSettings) -> OAuthParts:
         elif mailbox.provider is Provider.GRAPH:
             build_graph_sync(app, tokens.access_token).connect(mailbox)
 
+    def notice(admin: str, tenant_id: str, text: str) -> str:
+        """Signed as the settings page signs its own notices (same key: its CSRF key)."""
+        key = settings.state_key.strip().encode()
+        return flash.sign(key, admin, tenant_id, text, app.clock.now().timestamp())
+
     flow = ConnectFlow(
         clients,
         sealer,
         app.secrets,
         app.state,
         app.clock,
-        settings.settings_url,
+        SettingsLink(settings.settings_url, notice),
         on_connected=start_push,
     )
     return OAuthParts(flow=flow, tokens=tokens)

@@ -10,12 +10,30 @@ from shared.domain.classification import TenantRule, classify
 from shared.domain.message import Classification
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import AuditEntry
-from shared.errors import ValidationError
+from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId
 from shared.ports import Clock, StateStore
 
 MAX_RULES = 200
 MAX_TRY_BYTES = 2 * 1024 * 1024
+
+
+class RuleRefused(ValidationError):
+    """A rule that breaks a rule of its own: ``problems`` maps the rule's field (dotted:
+    ``conditions.subject_regex``; "" for the rule as a whole) to why."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in self.problems.items()))
+
+
+def _problems(exc: PydanticValidationError) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"][:2])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems[where] = f"{problems[where]}; {message}" if where in problems else message
+    return problems
 
 
 class RuleBook:
@@ -33,23 +51,24 @@ class RuleBook:
         return sorted(found, key=lambda r: (r.priority, r.id))
 
     def save(self, tenant_id: TenantId, doc: dict[str, object], *, actor: str) -> TenantRule:
+        """Validate and store one rule (RuleRefused, nothing stored, when it breaks one)."""
         try:
             rule = TenantRule.model_validate(doc)
         except PydanticValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise ValidationError(problems) from None
+            raise RuleRefused(_problems(exc)) from None
         if rule.conditions.is_empty():
-            raise ValidationError("a rule needs at least one condition")
+            raise RuleRefused({"conditions": "a rule needs at least one condition"})
         existing = {r.id for r in self.rules(tenant_id)}
         if rule.id not in existing and len(existing) >= MAX_RULES:
-            raise ValidationError(f"at most {MAX_RULES} rules per tenant")
+            raise RuleRefused({"": f"at most {MAX_RULES} rules per tenant"})
         self._state.put_rule_doc(tenant_id, rule.id, rule.model_dump(mode="json"))
         self._audit(tenant_id, actor, "rule.put", rule.id, rule.model_dump(mode="json"))
         return rule
 
     def delete(self, tenant_id: TenantId, rule_id: str, *, actor: str) -> None:
+        """NotFound (nothing audited) for a rule the tenant does not have (any more)."""
+        if rule_id not in {str(d.get("id")) for d in self._state.list_rule_docs(tenant_id)}:
+            raise NotFound(f"rule {rule_id} not found")
         self._state.delete_rule_doc(tenant_id, rule_id)
         self._audit(tenant_id, actor, "rule.delete", rule_id, {})
 

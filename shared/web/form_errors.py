@@ -1,5 +1,7 @@
-"""A refused mailbox form: the reasons per field (shown next to it) and what was typed (shown
-again, never a password). Pydantic error locations become the form's field names."""
+"""A refused form: the reasons per field (shown next to it) and what was typed (shown again,
+never a password). Which form: ``MAILBOX`` (add or change), ``RULE``, ``TRY`` (a rule's "Try
+it") or ``CARD`` (a mailbox card's buttons, ``target`` the mailbox). Pydantic error
+locations become the form's field names."""
 
 from __future__ import annotations
 
@@ -25,13 +27,19 @@ _NAMED_BY = (
     ("pop3 can only", "after_processing"),
 )
 MAX_TYPED = 500  # characters of one typed value shown again
+LONG_TYPED = frozenset({"email"})  # a pasted email is shown again whole (the body is bounded)
+MAILBOX, RULE, TRY, CARD = "mailbox", "rule", "try", "card"
 
 
 class FormRefused(ValidationError):
-    """The mailbox form broke a rule; ``fields`` maps a form field (or GENERAL) to why."""
+    """A form broke a rule; ``fields`` maps a form field (or GENERAL) to why. ``status``:
+    422, or 404 when what the form acts on is gone (the page says so; nothing was done)."""
 
-    def __init__(self, fields: Mapping[str, str]) -> None:
+    def __init__(
+        self, fields: Mapping[str, str], *, form: str = MAILBOX, target: str = "", status: int = 422
+    ) -> None:
         self.fields = dict(fields)
+        self.form, self.target, self.status = form, target, status
         super().__init__("; ".join(self.fields.values()))
 
     @property
@@ -41,10 +49,22 @@ class FormRefused(ValidationError):
 
 @dataclass(frozen=True)
 class Refill:
-    """The mailbox form shown again: what was typed and, if refused, why."""
+    """A form shown again: what was typed into it and, if refused, why."""
 
     typed: dict[str, str] = field(default_factory=dict)
     refused: FormRefused | None = None
+    form: str = MAILBOX
+
+    @property
+    def which(self) -> str:
+        """The form the typed values and reasons belong to."""
+        return self.refused.form if self.refused else self.form
+
+    def typed_in(self, form: str) -> dict[str, str]:
+        return self.typed if self.which == form else {}
+
+    def errors_in(self, form: str) -> dict[str, str]:
+        return self.refused.fields if self.refused and self.which == form else {}
 
 
 def from_pydantic(exc: PydanticValidationError) -> FormRefused:
@@ -69,4 +89,8 @@ def from_message(message: str) -> FormRefused:
 
 def typed_values(form: Mapping[str, str]) -> dict[str, str]:
     """The values to show again in the form: everything but the write-only fields."""
-    return {k: str(v)[:MAX_TYPED] for k, v in form.items() if k not in WRITE_ONLY}
+    return {
+        k: str(v) if k in LONG_TYPED else str(v)[:MAX_TYPED]
+        for k, v in form.items()
+        if k not in WRITE_ONLY
+    }

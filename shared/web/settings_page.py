@@ -24,7 +24,6 @@ from shared.domain.models import (
     AuthMethod,
     Health,
     Mailbox,
-    MailboxState,
     Provider,
     Tenant,
     TlsMode,
@@ -35,17 +34,14 @@ from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
-from shared.service.health import is_stale
-from shared.service.rules import RuleBook
-from shared.web import charts, flash, form_errors
+from shared.service.rules import RuleBook, RuleRefused
+from shared.web import charts, flash, form_errors, mailbox_edit, mailbox_status, rule_form
 from shared.web.events_panel import EventsPanel
 
-_GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
 # audit details the page does not repeat (long or internal); never a secret in any case
 _AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
-_BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
 
 
 @dataclass(frozen=True)
@@ -53,21 +49,36 @@ class MailboxView:
     mailbox: Mailbox
     health: Health
     stale: bool
-    status: str  # connected | error | warning | disabled | unknown
+    status: str  # connected | error | warning | not_started | disabled | unknown
     connect_google: str
     connect_microsoft: str
     connect_gmail_api: str
     connect_graph: str
 
+    @property
+    def editable(self) -> bool:
+        """The add-or-change form edits it (Gmail API / Graph: the Connect buttons)."""
+        return self.mailbox.provider in mailbox_edit.EDITABLE
 
-def _status(mailbox: Mailbox, health: Health, stale: bool) -> str:
-    if not mailbox.enabled:
-        return "disabled"
-    if health.state in _BAD:
-        return "error"
-    if stale or health.state is MailboxState.BACKOFF:
-        return "warning"
-    return "connected" if health.state in _GOOD else "unknown"
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows besides the tenant's data: a notice (or the signed ``flash`` it
+    comes in), a refusal, the outcome of "Try it" / "Test connection", a form shown again,
+    where the recent events start (``before``, a cursor) and the mailbox being edited."""
+
+    notice: str = ""
+    flash_token: str = ""
+    error: str = ""
+    tried: Classification | None = None
+    tested: list[Step] | None = None
+    refill: form_errors.Refill | None = None
+    before: str = ""
+    edit: str = ""
+    error_title: str = "Not saved"  # the words before ``error``
+
+
+_REFUSED_TITLE = {form_errors.TRY: "Not tried", form_errors.CARD: "Not done"}
 
 
 @dataclass(frozen=True)
@@ -101,10 +112,6 @@ def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E
     except ValueError:
         options = ", ".join(k.value for k in kind)
         raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
-
-
-def _list(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()][:50]
 
 
 class SettingsPage:
@@ -173,7 +180,7 @@ class SettingsPage:
         out = []
         for m in self._state.list_mailboxes(tenant.id):
             health = self._state.get_health(m.tenant_id, m.id, now)
-            stale = is_stale(health, m, now, idle_refresh_s=self._idle_refresh_s)
+            stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
             mode = "pop3" if m.provider is Provider.POP3 else "imap"
             link = {"tenant": m.tenant_id, "mailbox": m.id}
             google = urlencode({**link, "mode": mode, "provider": "google"})
@@ -185,7 +192,7 @@ class SettingsPage:
                     mailbox=m,
                     health=health,
                     stale=stale,
-                    status=_status(m, health, stale),
+                    status=mailbox_status.status(m, health, stale),
                     connect_google=f"{self._oauth}?{google}",
                     connect_microsoft=f"{self._oauth}?{microsoft}",
                     connect_gmail_api=f"{self._oauth}?{gmail_api}",
@@ -194,47 +201,66 @@ class SettingsPage:
             )
         return out
 
-    def render(
-        self,
-        admin: str | None,
-        tenant_id: str,
-        notice: str = "",
-        tried: Classification | None = None,
-        *,
-        error: str = "",
-        tested: list[Step] | None = None,
-        flash_token: str = "",
-        refill: form_errors.Refill | None = None,
-    ) -> str:
+    def render(self, admin: str | None, tenant_id: str, shown: Shown | None = None) -> str:
         tenant = self.authorize(admin, tenant_id)
         assert admin is not None
-        if flash_token and not notice:
+        shown = shown or Shown()
+        notice = shown.notice
+        if shown.flash_token and not notice:
             now_s = self._clock.now().timestamp()
-            notice = flash.verify(self._key, admin, tenant.id, flash_token, now_s)
-        template = self._env.get_template("settings.html")
-        refill = refill or form_errors.Refill()
-        refused = refill.refused
+            notice = flash.verify(self._key, admin, tenant.id, shown.flash_token, now_s)
         views = self.views(tenant)
         figures = self.figures(tenant, [v.mailbox.id for v in views])
-        return template.render(
+        return self._env.get_template("settings.html").render(
             charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
-            events=self.events.rows(tenant.id),
+            events=self.events.page(tenant.id, shown.before),
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
-            tried=tried,
-            tested=tested,
+            tried=shown.tried,
+            tested=shown.tested,
             refresh_s=self._refresh_s,
             tenant=tenant,
             views=views,
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
-            error=refused.general if refused else error,
-            field_errors=refused.fields if refused else {},
-            typed=refill.typed,
             admin=admin,
             after_options=[a.value for a in AfterProcessing],
             audit=self.audit(tenant),
+            **self._refusals(shown, views),
         )
+
+    def _refusals(self, shown: Shown, views: list[MailboxView]) -> dict[str, Any]:
+        """A refused form's reasons where they belong (a field, a card, or the top) and what
+        was typed into it; for an edit, the mailbox's settings in the form."""
+        refill = shown.refill or form_errors.Refill()
+        refused = refill.refused
+        error = refused.general if refused else shown.error
+        card = refused.target if refused and refused.form == form_errors.CARD else ""
+        if card not in {str(v.mailbox.id) for v in views}:
+            card = ""  # a mailbox gone meanwhile: the reason goes to the top
+        mailbox_typed = refill.typed_in(form_errors.MAILBOX)
+        if shown.edit and not mailbox_typed:
+            mailbox_typed = self._edit_values(views, shown.edit)
+        title = _REFUSED_TITLE.get(refused.form, "Not saved") if refused else shown.error_title
+        return {
+            "error": "" if card else error,
+            "error_title": title,
+            "card_error": {card: error} if card else {},
+            "refused_form": refill.which if refused else "",
+            "errors": {f: refill.errors_in(f) for f in (form_errors.MAILBOX, "rule", "try")},
+            "typed": mailbox_typed,
+            "typed_rule": refill.typed_in(form_errors.RULE),
+            "typed_try": refill.typed_in(form_errors.TRY),
+        }
+
+    @staticmethod
+    def _edit_values(views: list[MailboxView], mailbox_id: str) -> dict[str, str]:
+        for v in views:
+            if v.mailbox.id == mailbox_id and v.editable:
+                return mailbox_edit.form_values(v.mailbox)
+            if v.mailbox.id == mailbox_id:
+                raise NotFound(f"mailbox {mailbox_id} is set up with its Connect buttons")
+        raise NotFound(f"no mailbox {mailbox_id} to edit here")
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
         tenant = self.authorize(admin, tenant_id)
@@ -250,34 +276,37 @@ class SettingsPage:
 
     def summary(self, view: MailboxView) -> str:
         """The health line under "Connection Health" (the page refreshes it by itself)."""
-        h = view.health
-        stale = " (stale: no doorbell or sync lately)" if view.stale else ""
-        emails = "1 email" if h.processed_24h == 1 else f"{h.processed_24h} emails"
-        return (
-            f"{view.status.capitalize()}{stale} | Last sync: "
-            f"{ago(h.last_sync_at, self._clock.now())} | {emails} today"
-        )
+        now = self._clock.now()
+        return mailbox_status.summary(view.mailbox, view.health, view.status, view.stale, now)
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
         """A button on a mailbox: enable, disable or remove it; returns a notice."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
-        try:
-            mailbox_id = MailboxId(form.get("mailbox", ""))
-            self._state.get_mailbox(tenant.id, mailbox_id)  # this tenant's, or NotFound
-        except ValueError:
-            raise ValidationError("no such mailbox") from None
+        typed_id = form.get("mailbox", "")[:80]
+
+        def refused(why: str, status: int = 422) -> form_errors.FormRefused:
+            return form_errors.FormRefused(
+                {form_errors.GENERAL: why}, form=form_errors.CARD, target=typed_id, status=status
+            )
+
+        try:  # this tenant's mailbox (another tenant's is just as absent: nothing leaks)
+            mailbox_id = MailboxId(typed_id)
+            self._state.get_mailbox(tenant.id, mailbox_id)
+        except (ValueError, NotFound):
+            gone = f"mailbox {typed_id} no longer exists (removed meanwhile?)"
+            raise refused(gone, 404) from None
         action = form.get("action", "")
         if action in ("enable", "disable"):
             self._admin.set_enabled(tenant.id, mailbox_id, action == "enable", actor=admin)
             return f"mailbox {mailbox_id} {action}d"
         if action == "remove":
             if form.get("confirm") != "remove":
-                raise ValidationError("tick the box to confirm the removal")
+                raise refused("tick the box to confirm the removal")
             self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
             return f"mailbox {mailbox_id} removed"
-        raise ValidationError("unknown action")
+        raise refused("unknown action")
 
     def correct_label(self, admin: str | None, form: dict[str, str]) -> str:
         """The "Recent events" row form: correct one event's label; returns the notice."""
@@ -304,8 +333,11 @@ class SettingsPage:
     def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
         return self.figures(self.authorize(admin, tenant_id)).to_json()
 
-    def events_api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
-        return self.events.api(self.authorize(admin, tenant_id).id)
+    def events_api(
+        self, admin: str | None, tenant_id: str, before: str = ""
+    ) -> tuple[list[dict[str, Any]], str]:
+        """A page of recent events as JSON and the cursor of the next older one ("": none)."""
+        return self.events.api(self.authorize(admin, tenant_id).id, before)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""
@@ -313,25 +345,19 @@ class SettingsPage:
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
         if form.get("rule_action") == "delete":
-            self._rules.delete(tenant.id, form.get("rule_id", ""), actor=admin)
-            return f"rule {form.get('rule_id', '')} deleted"
-        doc = {
-            "id": form.get("rule_id", ""),
-            "name": form.get("rule_name", ""),
-            "priority": int(form.get("priority") or 100),
-            "conditions": {
-                "sender_domains": _list(form.get("sender_domains")),
-                "sender_addresses": _list(form.get("sender_addresses")),
-                "subject_keywords": _list(form.get("subject_keywords")),
-                "body_keywords": _list(form.get("body_keywords")),
-                "subject_regex": form.get("subject_regex") or None,
-            },
-            "actions": {
-                "label": form.get("label") or None,
-                "skip": form.get("skip") == "on",
-            },
-        }
-        rule = self._rules.save(tenant.id, doc, actor=admin)
+            rule_id = form.get("rule_id", "")
+            try:
+                self._rules.delete(tenant.id, rule_id, actor=admin)
+            except NotFound:
+                gone = f"rule {rule_id[:80]} no longer exists (deleted meanwhile?)"
+                raise form_errors.FormRefused(
+                    {form_errors.GENERAL: gone}, form=form_errors.RULE, status=404
+                ) from None
+            return f"rule {rule_id} deleted"
+        try:
+            rule = self._rules.save(tenant.id, rule_form.rule_doc(form), actor=admin)
+        except RuleRefused as exc:
+            raise rule_form.refused(exc) from None
         return f"rule {rule.id} saved"
 
     def try_rules(self, admin: str | None, form: dict[str, str]) -> Classification:
@@ -340,7 +366,12 @@ class SettingsPage:
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
         raw = form.get("email", "").replace("\r\n", "\n").replace("\n", "\r\n")
-        return self._rules.try_it(tenant.id, raw.encode("utf-8", "replace"))
+        if not raw.strip():
+            raise form_errors.FormRefused({"email": "paste an email first"}, form=form_errors.TRY)
+        try:
+            return self._rules.try_it(tenant.id, raw.encode("utf-8", "replace"))
+        except ValidationError as exc:  # too large, or not an email
+            raise form_errors.FormRefused({"email": str(exc)}, form=form_errors.TRY) from None
 
     def audit(self, tenant: Tenant, limit: int = 20) -> list[dict[str, Any]]:
         return [
@@ -396,6 +427,7 @@ class SettingsPage:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox
             existing = None
+        mailbox_edit.check(form, existing)
         auth = _choice(AuthMethod, form, "auth_method", "password")
         # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
         # and refresh-token secret) unless the admin switches it to a password and gives one
@@ -406,6 +438,10 @@ class SettingsPage:
         )
         if keep_oauth:
             auth = AuthMethod.OAUTH2
+        elif auth is AuthMethod.OAUTH2:
+            raise form_errors.FormRefused(
+                {"auth_method": "OAuth 2.0 is connected with the Connect buttons on its card"}
+            )
         keep_secret = existing is not None and (
             keep_oauth or existing.auth_method is not AuthMethod.OAUTH2
         )

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +21,7 @@ from playwright.sync_api import Page, Route, expect
 
 from shared.bootstrap import build_watcher
 from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
+from shared.domain.recent_events import EventSummary
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
@@ -109,9 +110,12 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
     card = page.locator("#mailbox-booking")
     expect(card.locator("h2")).to_have_text("Booking mailbox – booking@acme.example")
     expect(card).to_contain_text(f"127.0.0.1:{dovecot.imaps_port} (tls)")
-    # the watcher has not reported on it yet
-    expect(card.locator(".dot.warning")).to_be_visible()
-    expect(card).to_contain_text("Last sync: never | 0 emails today")
+    # the watcher has not reported on it yet: not started, not a stale warning
+    expect(card.locator(".dot.not_started")).to_be_visible()
+    expect(card.locator("[data-health=booking]")).to_have_text(
+        "Not started yet (waiting for the watcher's first report) | Last sync: never"
+        " | 0 emails today"
+    )
     expect(card).to_contain_text("State: not started")
     expect(card.locator("input[type=number]")).to_have_value("120")
     assert password not in page.content()  # write-only
@@ -237,8 +241,10 @@ def test_disable_enable_and_remove_with_the_buttons_leave_an_audit_trail(
     refused = page.locator("#mailbox-booking").get_by_role("button", name="Remove")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         refused.click()
-    assert answer.value.status == 400
-    expect(page.get_by_role("alert")).to_have_text("Not saved: tick the box to confirm the removal")
+    assert answer.value.status == 422
+    # said on the mailbox's card, the one alert on the page
+    expect(page.get_by_role("alert")).to_have_text("Not done: tick the box to confirm the removal")
+    expect(card.get_by_role("alert")).to_be_visible()
     assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     console.screenshot(page, "remove-refused")
     # the refusal is the page again: tick the box there and remove
@@ -408,3 +414,120 @@ def test_recent_events_show_a_subject_as_text_a_label_is_corrected_and_the_chart
     _no_script_ran(console, page)
     page.locator("#analytics").scroll_into_view_if_needed()
     console.screenshot(page, "analytics")
+
+
+def test_an_admin_edits_a_mailbox_from_its_card_and_cancels_an_edit(console: Console) -> None:
+    _seed_mailbox(console)
+    page = console.open_as(ACME)
+    page.locator("#mailbox-booking").get_by_role("link", name="Edit").click()
+    form = page.locator("#mailbox-form")
+    expect(page.locator("#mailbox-editor h2")).to_have_text("Edit mailbox booking")
+    # the form holds the mailbox's settings; the id is fixed, the password never shown
+    expect(form.locator("[name=mailbox]")).to_have_value("booking")
+    expect(form.locator("[name=mailbox]")).to_have_attribute("readonly", "")
+    expect(form.locator("[name=address]")).to_have_value("booking@acme.example")
+    expect(form.locator("[name=host]")).to_have_value("127.0.0.1")
+    expect(form.locator("[name=port]")).to_have_value("993")
+    expect(form.locator("[name=username]")).to_have_value("booking@acme.example")
+    expect(form.locator("[name=password]")).to_have_value("")
+    assert "Seeded-Pass-1" not in page.content()
+    console.screenshot(page, "editing")
+    form.locator("[name=folder]").fill("Stop Lists")
+    form.locator("[name=poll_interval_s]").fill("240")
+    form.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".notice")).to_have_text("mailbox booking saved")
+    card = page.locator("#mailbox-booking")
+    expect(card.get_by_label("Folder to monitor:")).to_have_value("Stop Lists")
+    expect(card.locator("input[type=number]")).to_have_value("240")
+    expect(page.locator("#mailbox-editor h2")).to_contain_text("Add or change")  # the list again
+    stored = console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert (stored.folder, stored.poll_interval_s) == ("Stop Lists", 240)
+    assert stored.secret_ref is not None
+    assert console.app.secrets.get_secret(stored.secret_ref) == "Seeded-Pass-1"  # kept
+    # an edit given up: Cancel returns to the list, nothing changed
+    card.get_by_role("link", name="Edit").click()
+    form.locator("[name=folder]").fill("Never saved")
+    form.get_by_role("link", name="Cancel").click()
+    expect(page.locator("#mailbox-editor h2")).to_contain_text("Add or change")
+    expect(form.locator("[name=mailbox]")).to_have_value("")
+    assert "edit=" not in page.url
+    assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).folder == (
+        "Stop Lists"
+    )
+    console.screenshot(page, "edited")
+
+
+def test_a_refused_rule_says_why_next_to_the_field_and_keeps_what_was_typed(
+    console: Console,
+) -> None:
+    page = console.open_as(ACME)
+    rules = page.locator("#rules")
+    rules.locator("[name=rule_id]").fill("bedbank-stops")
+    rules.locator("[name=rule_name]").fill(XSS)
+    rules.locator("[name=subject_keywords]").fill("availability update")
+    rules.locator("[name=subject_regex]").fill("(stop)\\1")  # a backreference: not RE2
+    rules.locator("[name=label]").select_option("stopsale")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        rules.get_by_role("button", name="Save rule").click()
+    assert answer.value.status == 422
+    expect(page.locator("#error-rule-subject_regex")).to_contain_text("backreference")
+    expect(rules.locator("[name=subject_regex]")).to_have_attribute("aria-invalid", "true")
+    # what was typed is still there, markup as text
+    expect(rules.locator("[name=rule_name]")).to_have_value(XSS)
+    expect(rules.locator("[name=subject_keywords]")).to_have_value("availability update")
+    expect(rules.locator("[name=label]")).to_have_value("stopsale")
+    _no_script_ran(console, page)
+    assert console.app.state.list_rule_docs(TenantId("acme")) == []
+    console.screenshot(page, "rule-refused")
+    # corrected where it was wrong, the same form saves
+    rules.locator("[name=subject_regex]").fill("(?i)availability")
+    rules.get_by_role("button", name="Save rule").click()
+    expect(page.locator(".notice").first).to_have_text("rule bedbank-stops saved")
+    assert [r["id"] for r in console.app.state.list_rule_docs(TenantId("acme"))] == [
+        "bedbank-stops"
+    ]
+
+
+def test_a_button_of_a_mailbox_removed_meanwhile_says_so(console: Console) -> None:
+    _seed_mailbox(console)
+    _seed_mailbox(console, "stopsale")
+    page = console.open_as(ACME)
+    # removed by someone else while this page was open
+    console.app.admin.remove_mailbox(TenantId("acme"), MailboxId("stopsale"), actor="t")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.locator("#mailbox-stopsale").get_by_role("button", name="Disable").click()
+    assert answer.value.status == 404
+    expect(page.get_by_role("alert")).to_have_text(
+        "Not done: mailbox stopsale no longer exists (removed meanwhile?)"
+    )
+    expect(page.locator("#mailbox-stopsale")).to_have_count(0)
+    expect(page.locator("#mailbox-booking")).to_be_visible()
+    assert console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    console.screenshot(page, "gone")
+
+
+def test_older_recent_events_are_one_click_away(console: Console) -> None:
+    start = datetime.now(UTC)
+    for n in range(55):
+        console.app.state.put_event_summary(
+            EventSummary(
+                event_id=f"acme.booking.{n:040x}",
+                tenant_id="acme",
+                mailbox_id="booking",
+                at=start - timedelta(minutes=n),
+                label="booking",
+                subject=f"Booking number {n}",
+                sender="Hotel <res@hotel.example>",
+            )
+        )
+    page = console.open_as(ACME)
+    rows = page.locator("#events tr[data-event]")
+    expect(rows).to_have_count(50)
+    expect(rows.first.locator(".subject")).to_have_text("Booking number 0")
+    page.locator("#events").get_by_role("link", name="Older").click()
+    expect(rows).to_have_count(5)
+    expect(rows.first.locator(".subject")).to_have_text("Booking number 50")
+    expect(page.locator("#events").get_by_role("link", name="Older")).to_have_count(0)
+    console.screenshot(page, "older-events")
+    page.locator("#events").get_by_role("link", name="Newest").click()
+    expect(rows).to_have_count(50)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.firestore import FirestoreStateStore
-from shared.domain.recent_events import KEEP_DAYS, MAX_LIST, EventSummary
+from shared.domain.recent_events import KEEP_DAYS, MAX_LIST, EventCursor, EventSummary
 from shared.errors import NotFound
 from tests.contract.state_store_cases import START, T1, T2, Env, make_env
 
@@ -48,6 +48,42 @@ def test_newest_first_bounded_and_per_tenant(env: Env) -> None:
     assert [s.tenant_id for s in store.list_event_summaries(T2, limit=10)] == [T2]
     assert store.list_event_summaries(T1, limit=0) == []
     assert len(store.list_event_summaries(T1, limit=MAX_LIST + 50)) == 5
+
+
+def test_pages_after_a_cursor_list_every_event_once_ties_included(env: Env) -> None:
+    store, _clock = env
+    # 7 events, three of them received in the same microsecond (ties go by event id)
+    rows = [summary(n) for n in range(4)]
+    rows += [summary(n, at=START + timedelta(minutes=9)) for n in (10, 11, 12)]
+    for row in rows:
+        store.put_event_summary(row)
+    store.put_event_summary(summary(5, tenant=T2))
+    newest_first = sorted(rows, key=lambda r: (r.at, r.event_id), reverse=True)
+    seen: list[str] = []
+    cursor = None
+    for _ in range(10):  # bounded: 7 rows in pages of 2 is 4 pages
+        page = store.list_event_summaries(T1, limit=2, before=cursor)
+        seen += [r.event_id for r in page]
+        if len(page) < 2:
+            break
+        cursor = EventCursor.after(page[-1])
+        # the cursor travels as text and comes back the same (microseconds kept)
+        assert EventCursor.decode(cursor.encode(), T1) == cursor
+    assert seen == [r.event_id for r in newest_first]
+    # a newer event arriving meanwhile does not shift an older page
+    store.put_event_summary(summary(30))
+    after_two = EventCursor.after(newest_first[1])
+    assert store.list_event_summaries(T1, limit=2, before=after_two) == newest_first[2:4]
+    # past the oldest: nothing; another tenant's cursor is refused
+    assert store.list_event_summaries(T1, limit=5, before=EventCursor.after(rows[0])) == []
+    with pytest.raises(ValueError, match="tenant"):
+        EventCursor.decode(EventCursor.after(summary(5, tenant=T2)).encode(), T1)
+
+
+@pytest.mark.parametrize("text", ["", "x.acme.booking", "12", "-5.acme.b", "1" * 30 + ".a"])
+def test_a_malformed_cursor_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="cursor"):
+        EventCursor.decode(text.replace("acme", T1), T1)
 
 
 def test_get_is_tenant_scoped_and_put_replaces(env: Env) -> None:

@@ -48,6 +48,7 @@ def test_help_lists_the_commands() -> None:
         "audit",
         "label",
         "templates",
+        "connect-app-only",
     ):
         assert command in out
 

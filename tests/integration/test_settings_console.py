@@ -26,11 +26,13 @@ from shared.bootstrap import App
 from shared.domain.models import (
     HealthUpdate,
     Mailbox,
+    MailboxState,
     OAuthGrant,
     OAuthProvider,
     Provider,
     TlsMode,
 )
+from shared.domain.recent_events import EventSummary
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
 from shared.web.openapi import openapi_document
@@ -315,9 +317,155 @@ def test_the_openapi_document_is_valid_and_the_live_answers_match_it(
         _component(spec, component).validate(answer.get_json())
         status = "400" if component == "Error" else "200"
         _response(spec, "post", status).validate(answer.get_json())
+    # the answers issue 14 added: a refused rule's fields, a gone mailbox, events paging, a
+    # mailbox not started yet, a page refused next to its fields or on its card
+    rule = {**form, "rule_action": "save", "rule_id": "r1", "subject_regex": "(a)\\1"}
+    refused = http.post("/?tenant=acme&format=json", headers=acme, data=rule)
+    assert refused.status_code == 400
+    assert "subject_regex" in refused.get_json()["fields"]
+    _response(spec, "post", "400").validate(refused.get_json())
+    gone = {**form, "mailbox": "gone", "action": "disable"}
+    missing = http.post("/?tenant=acme&format=json", headers=acme, data=gone)
+    assert missing.status_code == 404
+    _response(spec, "post", "404").validate(missing.get_json())
+    for data, code in ((rule, 422), (gone, 404), ({**gone, "mailbox": "booking"}, 303)):
+        answer = http.post("/?tenant=acme", headers=acme, data=data)
+        assert answer.status_code == code
+        assert str(code) in spec["paths"]["/"]["post"]["responses"]
+    _summaries(app, "acme", 51)
+    events = http.get("/?tenant=acme&format=json&view=events", headers=acme)
+    assert "Link" in spec["paths"]["/"]["get"]["responses"]["200"]["headers"]
+    assert 'rel="next"' in events.headers["Link"]
+    _component(spec, "EventList").validate(events.get_json())
+    before = parse_qs(events.headers["Link"][2:].partition(">")[0])["before"][0]
+    cursor = spec["paths"]["/"]["get"]["parameters"]
+    (described,) = [p["schema"] for p in cursor if p["name"] == "before"]
+    assert re.fullmatch(described["pattern"], before)
+    app.admin.add_mailbox(
+        mailbox().model_copy(update={"id": MailboxId("fresh")}), password="P-1", actor="t"
+    )
+    listed = http.get("/?tenant=acme&format=json", headers=acme).get_json()
+    assert "not_started" in [m["status"] for m in listed]
+    _component(spec, "MailboxList").validate(listed)
     # every form the page renders names a field set the document describes
     forms = {"CorrectionForm", "MailboxActionForm", "RuleForm", "TryForm", "MailboxForm"}
     schemas = spec["components"]["schemas"]
     assert forms <= set(schemas)
     for name in forms:
         assert {"tenant", "csrf"} <= set(schemas[name]["required"])
+
+
+# -- a new mailbox, and older recent events ----------------------------------------------
+
+
+def test_a_new_mailbox_is_not_started_until_its_first_report(client: Any, iap: IapStandIn) -> None:
+    http, app = client
+    app.admin.add_mailbox(mailbox(), password="Any-Pass-1", actor="t")
+    card = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    assert 'class="dot not_started" data-dot="booking"' in card
+    assert "Not started yet (waiting for the watcher&#39;s first report)" in card
+    assert "stale" not in card
+    listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
+    assert (listed[0]["status"], listed[0]["health"]["stale"]) == ("not_started", False)
+    assert listed[0]["summary"].startswith("Not started yet")
+    # the watcher's first report: the normal states from then on
+    reporter = HealthReporter(app.state, app.clock)
+    reporter.report(mailbox(), HealthUpdate(state=MailboxState.IDLE, last_sync_at=app.clock.now()))
+    reporter.flush()
+    listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
+    assert listed[0]["status"] == "connected"
+    assert listed[0]["summary"].startswith("Connected | Last sync:")
+
+
+def test_a_mailbox_never_started_for_too_long_is_a_warning() -> None:
+    from mailingest_dev.clock import FakeClock
+    from shared.adapters.memory_sinks import InMemorySecretStore
+    from shared.adapters.memory_state import InMemoryStateStore
+    from shared.service.admin import Admin
+    from shared.web.settings_page import SettingsPage
+
+    clock = FakeClock()
+    state = InMemoryStateStore(clock)
+    admin = Admin(state, InMemorySecretStore(), clock, allow_private_hosts=True)
+    admin.add_tenant("acme", "Acme", actor="t", admins=(ACME,))
+    admin.add_mailbox(mailbox(), password="Any-Pass-1", actor="t")
+    page = SettingsPage(
+        state, admin, clock, oauth_start_url="/o", csrf_key="k" * 44, idle_refresh_s=300
+    )
+    clock.advance(timedelta(minutes=14))  # within 3 × the 5-min IDLE refresh
+    assert [(m["status"], m["health"]["stale"]) for m in page.api(ACME, "acme")] == [
+        ("not_started", False)
+    ]
+    clock.advance(timedelta(minutes=2))
+    (late,) = page.api(ACME, "acme")
+    assert (late["status"], late["health"]["stale"]) == ("warning", True)
+    assert late["summary"].startswith(
+        "Warning: not started (no report from the watcher since it was added 16 min ago)"
+    )
+    admin.set_enabled(TenantId("acme"), MailboxId("booking"), False, actor="t")
+    assert page.api(ACME, "acme")[0]["status"] == "disabled"
+
+
+def _summaries(app: App, tenant: str, count: int) -> list[EventSummary]:
+    """``count`` events, a minute apart, the last three received in the same microsecond."""
+    start = app.clock.now() - timedelta(days=1)
+    rows = []
+    for n in range(count):
+        at = start + timedelta(minutes=min(n, count - 3))
+        rows.append(
+            EventSummary(
+                event_id=f"{tenant}.booking.{n:040x}",
+                tenant_id=tenant,
+                mailbox_id="booking",
+                at=at,
+                label="booking",
+                score=0.9,
+                subject=f"Booking {n} <b>bold</b>",
+                sender="Hotel <res@hotel.example>",
+            )
+        )
+    for row in rows:
+        app.state.put_event_summary(row)
+    return sorted(rows, key=lambda r: (r.at, r.event_id), reverse=True)
+
+
+def test_recent_events_page_50_at_a_time_with_an_older_link_and_in_the_api(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    newest_first = [r.event_id for r in _summaries(app, "acme", 57)]
+    _summaries(app, "globex", 3)
+    acme = iap.headers(ACME)
+    first = http.get("/?tenant=acme", headers=acme).text
+    shown = re.findall(r'<tr data-event="([^"]+)">', first)
+    assert shown == newest_first[:50]
+    assert "The newest 50 emails" in first
+    older = re.search(r'<a class="button" rel="next" href="\?([^"]+)#events">Older</a>', first)
+    assert older
+    query = parse_qs(older.group(1).replace("&amp;", "&"))
+    assert query["tenant"] == ["acme"]
+    second = http.get("/?" + older.group(1).replace("&amp;", "&"), headers=acme).text
+    assert re.findall(r'<tr data-event="([^"]+)">', second) == newest_first[50:]
+    assert "Older 7 emails" in second
+    assert 'rel="next"' not in second  # the oldest page
+    assert '<a class="button" rel="first" href="?tenant=acme#events">Newest</a>' in second
+    assert "&lt;b&gt;bold&lt;/b&gt;" in second
+    # the JSON API: the same pages, the next one as a Link
+    api = http.get("/?tenant=acme&format=json&view=events", headers=acme)
+    assert [r["event_id"] for r in api.get_json()] == newest_first[:50]
+    link = re.fullmatch(r'<\?([^>]+)>; rel="next"', api.headers["Link"])
+    assert link
+    assert parse_qs(link.group(1))["before"] == query["before"]
+    rest = http.get("/?" + link.group(1), headers=acme)
+    assert [r["event_id"] for r in rest.get_json()] == newest_first[50:]
+    assert "Link" not in rest.headers
+    # a cursor is the tenant's own: globex's admin cannot use it on acme, nor globex's page
+    cursor = query["before"][0]
+    refused = http.get(f"/?tenant=acme&before={cursor}", headers=iap.headers(GLOBEX))
+    assert refused.status_code == 403
+    foreign = http.get(
+        f"/?tenant=globex&format=json&view=events&before={cursor}", headers=iap.headers(GLOBEX)
+    )
+    assert foreign.status_code == 400
+    assert "not a cursor of this tenant" in foreign.text
+    assert http.get("/?tenant=acme&before=12.x", headers=acme).status_code == 400

@@ -384,7 +384,11 @@ def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
     assert "mailbox booking disabled" in _follow(http, act("disable"), iap).text
     assert not app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
     assert "mailbox booking enabled" in _follow(http, act("enable"), iap).text
-    assert act("remove").status_code == 400  # not confirmed
+    unticked = act("remove")  # not confirmed: said on the card, nothing removed
+    assert unticked.status_code == 422
+    assert re.search(
+        r'id="card-error-booking">Not done: tick the box to confirm the removal<', unticked.text
+    )
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     # another tenant's admin cannot act on it, even with a form from this page
     other = {"tenant": "acme", "csrf": token, "mailbox": "booking", "action": "disable"}
@@ -422,7 +426,7 @@ def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_ru
     assert "rule bedbank-stops saved" in saved.text
     assert "Bed bank stop lists" in saved.text
     bad = {**form, "rule_id": "bad", "subject_regex": "(a)\\1"}  # a backreference: not RE2
-    assert http.post("/?tenant=acme", headers=iap.headers(ACME), data=bad).status_code == 400
+    assert http.post("/?tenant=acme", headers=iap.headers(ACME), data=bad).status_code == 422
     email = (
         "From: Ops <ops@bedbank.example>\n"
         "Subject: Availability update <script>alert(1)</script>\n\n"
@@ -577,3 +581,292 @@ def test_a_refused_change_without_the_password_says_so_next_to_the_password(
     assert "enter the password again" in _field_error(refused.text, "password")
     assert 'name="host" required value="imap2.acme.example"' in refused.text
     assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")) == before
+
+
+# -- editing a mailbox from its card ------------------------------------------------------
+
+
+def _value(html: str, name: str) -> str | None:
+    """The value an input of the mailbox form shows (None: no value attribute)."""
+    form = html[html.index('id="mailbox-form"') :]
+    match = re.search(rf'<input name="{name}"[^>]*>', form)
+    assert match, name
+    value = re.search(r'value="([^"]*)"', match.group(0))
+    return value.group(1) if value else None
+
+
+def _selected(html: str, name: str) -> str:
+    form = html[html.index('id="mailbox-form"') :]
+    select = form[form.index(f'<select name="{name}"') :]
+    select = select[: select.index("</select>")]
+    match = re.search(r'<option value="([^"]*)" selected>', select)
+    assert match, name
+    return match.group(1)
+
+
+def test_a_mailbox_is_edited_from_its_card_with_its_settings_in_the_form(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = _form(
+        token,
+        purpose="stopsale",
+        port="2993",
+        tls="starttls",
+        auth_method="app_password",
+        username="stop-login",
+        poll_interval_s="300",
+        after_processing="move",
+        move_to="Done",
+        idle="",
+    )
+    _follow(http, http.post("/?tenant=acme", headers=iap.headers(ACME), data=form), iap)
+    listed = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    assert '<a class="button" href="?tenant=acme&amp;edit=booking#mailbox-form">Edit</a>' in listed
+    assert 'name="editing"' not in listed  # the plain list: the form adds or changes
+    page = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME))
+    assert page.status_code == 200
+    html = page.text
+    assert "Edit mailbox booking" in html
+    expected = {
+        "mailbox": "booking",
+        "purpose": "stopsale",
+        "address": "booking@acme.example",
+        "host": "imap.acme.example",
+        "port": "2993",
+        "username": "stop-login",
+        "folder": "Bookings",
+        "poll_interval_s": "300",
+        "move_to": "Done",
+    }
+    assert {name: _value(html, name) for name in expected} == expected
+    selects = ("provider", "tls", "auth_method", "after_processing")
+    assert [_selected(html, n) for n in selects] == ["imap", "starttls", "app_password", "move"]
+    assert re.search(r'<input name="mailbox"[^>]*readonly', html)  # the id is fixed
+    assert '<input type="hidden" name="editing" value="booking">' in html
+    assert not re.search(r'<input type="checkbox" name="idle" checked', html)
+    assert _value(html, "password") is None  # write-only: never in the page
+    assert PASSWORD not in html
+    assert '<a class="button" href="?tenant=acme#mailbox-booking">Cancel</a>' in html
+    # saved with the password left empty: the stored one is kept, the change made
+    edited = {**form, "folder": "Stop Lists", "editing": "booking", "password": ""}
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=edited)
+    assert "mailbox booking saved" in _follow(http, saved, iap).text
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert (stored.folder, stored.port, stored.username) == ("Stop Lists", 2993, "stop-login")
+    assert app.secrets.get_secret(password_secret_name("acme", "booking")) == PASSWORD
+    # the id cannot be changed while editing: nothing saved under another id
+    renamed = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**edited, "mailbox": "other"}
+    )
+    assert renamed.status_code == 422
+    assert "cannot be changed while editing" in _field_error(renamed.text, "mailbox")
+    assert [m.id for m in app.state.list_mailboxes(TenantId("acme"))] == ["booking"]
+
+
+def test_editing_an_oauth_mailbox_from_its_card_keeps_its_grant(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    grant = OAuthGrant(
+        provider=OAuthProvider.GOOGLE,
+        connected_address="booking@acme.example",
+        scopes=("https://mail.google.com/",),
+        connected_at=datetime.now(UTC),
+    )
+    mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    oauth = {"auth_method": AuthMethod.OAUTH2, "oauth": grant, "enabled": False}
+    app.state.put_mailbox(
+        mailbox.model_copy(update={**oauth, "secret_ref": refresh_secret_name("acme", "booking")})
+    )
+    html = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).text
+    assert _selected(html, "auth_method") == "oauth2"
+    assert "OAuth 2.0 (keep the connection)" in html
+    # the browser posts the form as it was filled: the method stays OAuth
+    typed = dict(re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', html))
+    form = {**typed, "tenant": "acme", "csrf": token, "editing": "booking", "folder": "Stop"}
+    form.update({n: _selected(html, n) for n in ("provider", "tls", "auth_method")})
+    form["after_processing"] = _selected(html, "after_processing")
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert saved.status_code == 303, saved.text[:300]
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.folder == "Stop"
+    assert (stored.auth_method, stored.oauth, stored.enabled) == (AuthMethod.OAUTH2, grant, False)
+    assert stored.secret_ref == refresh_secret_name("acme", "booking")
+    # a mailbox without a grant cannot be made "OAuth" by a forged form
+    forged = _form(token, mailbox="second", auth_method="oauth2", password="")
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=forged)
+    assert refused.status_code == 422
+    assert "Connect buttons" in _field_error(refused.text, "auth_method")
+
+
+def test_an_edit_of_a_mailbox_that_is_gone_or_not_the_tenants_says_so(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    # another tenant's admin: refused, nothing of the mailbox shown
+    foreign = http.get("/?tenant=acme&edit=booking", headers=iap.headers(GLOBEX))
+    assert foreign.status_code == 403
+    assert "booking@acme.example" not in foreign.text
+    # ... and on their own page acme's mailbox is as absent as one that never was
+    own = http.get("/?tenant=globex&edit=booking", headers=iap.headers(GLOBEX))
+    never = http.get("/?tenant=globex&edit=nothing", headers=iap.headers(GLOBEX))
+    assert (own.status_code, never.status_code) == (404, 404)
+    assert "Cannot edit: no mailbox booking to edit here" in own.text
+    assert "booking@acme.example" not in own.text
+    # removed while the admin was editing it: the save does not bring it back
+    edit = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).text
+    assert "Edit mailbox booking" in edit
+    app.admin.remove_mailbox(TenantId("acme"), MailboxId("booking"), actor="t")
+    saved = http.post(
+        "/?tenant=acme", headers=iap.headers(ACME), data={**_form(token), "editing": "booking"}
+    )
+    assert saved.status_code == 404
+    assert "no longer exists" in _field_error(saved.text, "mailbox")
+    assert app.state.list_mailboxes(TenantId("acme")) == []
+    with pytest.raises(NotFound):
+        app.secrets.get_secret(password_secret_name("acme", "booking"))
+    assert http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).status_code == 404
+
+
+# -- the mailbox buttons, the rule form and "Try it": reasons where they belong -----------
+
+
+def test_a_button_of_a_mailbox_that_is_gone_or_another_tenants_says_so_and_does_nothing(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token, mailbox="stopsale"))
+    app.admin.remove_mailbox(TenantId("acme"), MailboxId("stopsale"), actor="t")
+    audited = len(app.state.list_audit(TenantId("acme")))
+    for action in ("disable", "enable", "remove"):
+        form = {"tenant": "acme", "csrf": token, "mailbox": "stopsale", "action": action}
+        gone = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+        assert gone.status_code == 404, action
+        assert "Not done: mailbox stopsale no longer exists" in gone.text
+        assert 'id="mailbox-booking"' in gone.text  # the page, with the other mailbox
+    as_json = http.post(
+        "/?tenant=acme&format=json",
+        headers=iap.headers(ACME),
+        data={"tenant": "acme", "csrf": token, "mailbox": "stopsale", "action": "disable"},
+    )
+    assert as_json.status_code == 404
+    assert "no longer exists" in as_json.get_json()["error"]
+    # globex's admin naming acme's mailbox on globex's own page: the same words, nothing done
+    g_token = _csrf(http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text)
+    crossed = {"tenant": "globex", "csrf": g_token, "mailbox": "booking", "action": "disable"}
+    answer = http.post("/?tenant=globex", headers=iap.headers(GLOBEX), data=crossed)
+    assert answer.status_code == 404
+    assert "mailbox booking no longer exists" in answer.text
+    assert "booking@acme.example" not in answer.text
+    # ... and with acme's page: refused outright
+    mine = {**crossed, "tenant": "acme", "csrf": token}
+    assert http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=mine).status_code == 403
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("booking")).enabled
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    # markup in a forged mailbox id is shown as text
+    forged = {**form, "mailbox": "<b>x</b>"}
+    shown = http.post("/?tenant=acme", headers=iap.headers(ACME), data=forged)
+    assert shown.status_code == 404
+    assert "mailbox &lt;b&gt;x&lt;/b&gt; no longer exists" in shown.text
+
+
+def _rule_error(html: str, field: str) -> str:
+    match = re.search(rf'<span class="field-error" id="error-rule-{field}">([^<]*)</span>', html)
+    return match.group(1) if match else ""
+
+
+_RULE = {
+    "rule_action": "save",
+    "rule_id": "bedbank-stops",
+    "rule_name": "Bed bank <stop> lists",
+    "priority": "10",
+    "sender_domains": "bedbank.example",
+    "subject_keywords": "availability update",
+    "label": "stopsale",
+    "skip": "on",
+}
+_RULE_REFUSALS = [
+    ({"subject_regex": "(a)\\1"}, "subject_regex", "backreference"),
+    ({"subject_regex": "(unclosed"}, "subject_regex", "missing"),
+    ({"rule_id": "no spaces"}, "rule_id", "1 to 64 letters"),
+    ({"priority": "first"}, "priority", "whole number"),
+    ({"label": "<b>spam</b>"}, "label", "Input should be"),
+    ({"sender_domains": "", "subject_keywords": ""}, "sender_domains", "at least one condition"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    _RULE_REFUSALS,
+    ids=[f"{f}-{r.split()[0]}" for _, f, r in _RULE_REFUSALS],
+)
+def test_a_refused_rule_says_why_next_to_the_field_and_keeps_what_was_typed(
+    client: Any, iap: IapStandIn, change: dict[str, str], field: str, reason: str
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    audited = len(app.state.list_audit(TenantId("acme")))
+    form = {"tenant": "acme", "csrf": token, **_RULE, **change}
+    refused = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert refused.status_code == 422
+    html = refused.text
+    assert reason.lower() in _rule_error(html, field).lower()
+    assert f'aria-describedby="error-rule-{field}"' in html
+    assert 'Not saved: see the <a href="#rule-form">highlighted fields</a>' in html
+    # what was typed is there again, escaped; the mailbox form is left as it was
+    rule_form = html[html.index('id="rule-form"') :]
+    rule_form = rule_form[: rule_form.index("</form>")]
+    assert 'value="Bed bank &lt;stop&gt; lists"' in rule_form
+    assert f'name="rule_id" required pattern="[A-Za-z0-9_-]{{1,64}}" value="{form["rule_id"]}"' in (
+        rule_form
+    )
+    assert re.search(r'name="skip" checked', rule_form)
+    assert f'value="{form["priority"]}"' in rule_form
+    assert "<b>spam</b>" not in html
+    assert 'id="error-mailbox"' not in html
+    assert 'name="address" type="email" required value=""' in html
+    # nothing saved, nothing audited
+    assert app.state.list_rule_docs(TenantId("acme")) == []
+    assert len(app.state.list_audit(TenantId("acme"))) == audited
+    # as JSON: 400 with the reason per form field
+    as_json = http.post("/?tenant=acme&format=json", headers=iap.headers(ACME), data=form)
+    assert as_json.status_code == 400
+    assert reason.lower() in as_json.get_json()["fields"][field].lower()
+
+
+def test_deleting_a_rule_that_is_gone_says_so(client: Any, iap: IapStandIn) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    gone = {"tenant": "acme", "csrf": token, "rule_action": "delete", "rule_id": "nothing"}
+    answer = http.post("/?tenant=acme", headers=iap.headers(ACME), data=gone)
+    assert answer.status_code == 404
+    assert "Not saved: rule nothing no longer exists" in answer.text
+    assert all(e.action != "rule.delete" for e in app.state.list_audit(TenantId("acme")))
+
+
+def test_try_it_keeps_the_pasted_email_and_says_what_is_wrong_with_it(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, _ = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    form = {"tenant": "acme", "csrf": token, "try": "on"}
+    empty = http.post("/?tenant=acme", headers=iap.headers(ACME), data={**form, "email": " \n"})
+    assert empty.status_code == 422
+    assert re.search(r'id="error-try-email">paste an email first<', empty.text)
+    assert 'Not tried: see the <a href="#try-form">highlighted fields</a>' in empty.text
+    email = "From: a@bedbank.example\nSubject: STOP SALE <i>now</i>\n\n" + "stop sale. " * 100
+    tried = http.post("/?tenant=acme", headers=iap.headers(ACME), data={**form, "email": email})
+    assert tried.status_code == 200
+    assert "Label: <strong>stopsale</strong>" in tried.text
+    textarea = re.search(r'<textarea name="email"[^>]*>([^<]*)</textarea>', tried.text)
+    assert textarea
+    assert textarea.group(1).startswith("From: a@bedbank.example\nSubject: STOP SALE &lt;i&gt;")
+    assert textarea.group(1).count("stop sale.") == 100  # the whole email, not cut

@@ -1,7 +1,8 @@
 """Recent events: ``tenants/{t}/events/{event id}`` = an ``EventSummary`` plus ``expires_at``
 (the TTL policy in infra/firestore.tf deletes it ``KEEP_DAYS`` after the mail arrived). One
 write per published event; under the tenant's document, so one tenant's listing can never
-include another tenant's events. Newest first through the automatic index on ``at``."""
+include another tenant's events. Newest first through the automatic index on ``at`` (its
+entries end with the document name, so ``at`` then ``__name__`` needs no composite index)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
-from shared.domain.recent_events import MAX_LIST, EventSummary
+from shared.domain.recent_events import MAX_LIST, EventCursor, EventSummary
 from shared.errors import NotFound
 from shared.ids import TenantId
 
@@ -34,15 +35,22 @@ class FirestoreRecentEvents(FirestorePart):
             raise NotFound(f"event {event_id} not found in tenant {tenant_id}")
         return found
 
-    def list_event_summaries(self, tenant_id: TenantId, limit: int) -> list[EventSummary]:
+    def list_event_summaries(
+        self, tenant_id: TenantId, limit: int, before: EventCursor | None = None
+    ) -> list[EventSummary]:
         limit = max(0, min(limit, MAX_LIST))
         if not limit:
             return []
+        # the document id is the event id (doc_id leaves event ids as they are): ties in
+        # "at" go by it, the same order the in-memory store keeps
         query = (
             self._events(tenant_id)
             .order_by("at", direction=firestore.Query.DESCENDING)
-            .limit(limit)
+            .order_by("__name__", direction=firestore.Query.DESCENDING)
         )
+        if before is not None:
+            query = query.start_after({"at": before.at, "__name__": doc_id(before.event_id)})
+        query = query.limit(limit)
         with mapped("list events"):
             docs = [s.to_dict() or {} for s in query.stream(**self._db.list_call())]
         now = self._db.clock.now()

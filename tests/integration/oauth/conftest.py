@@ -5,6 +5,7 @@ and restored afterwards)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
+from mailingest_dev.devstack.process import free_port
+from mailingest_dev.local_functions import serving_function
 from mailingest_dev.standins.google_oauth import GoogleStandIn, google_stand_in
+from mailingest_dev.standins.graph_api import GraphStandIn, running_graph
 from mailingest_dev.standins.microsoft_identity import MicrosoftStandIn, microsoft_stand_in
 from tests.fakes.iap import IapStandIn
 
@@ -81,3 +85,19 @@ def oauth_env(
                 )
             )
         yield OAuthEnv(google, ms, app, iap)
+
+
+@contextmanager
+def graph_push(
+    env: OAuthEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[GraphStandIn]:
+    """A Graph stand-in that takes the Microsoft stand-in's tokens (app-only ones for every
+    mailbox) and the real ``graph_webhook`` (functions-framework) answering its subscription
+    handshake; the environment points the Graph client at both. Build the app after this."""
+    with running_graph() as graph:
+        graph.authorize = lambda token: env.microsoft.access_tokens.get(token)
+        port = free_port()
+        monkeypatch.setenv("MAILINGEST_GRAPH_API_ENDPOINT", graph.base_url + "v1.0")
+        monkeypatch.setenv("MAILINGEST_GRAPH_NOTIFICATION_URL", f"http://127.0.0.1:{port}/")
+        with serving_function("graph_webhook", tmp_path / "graph_webhook.log", port=port):
+            yield graph

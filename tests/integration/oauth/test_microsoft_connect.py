@@ -5,18 +5,26 @@ refreshes with rotation, and app-only Graph access for the proven directory."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from functions_framework import create_app
 
-from shared.domain.models import OAuthProvider
-from shared.errors import ServiceUnavailable, ValidationError
+from shared.bootstrap import build_app
+from shared.domain.models import OAuthProvider, Provider
+from shared.errors import NotFound, ServiceUnavailable, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import OUTLOOK_IMAP_SCOPE, ClientRejected
 from shared.oauth.config import OAuthSettings
 from shared.oauth.wiring import build_oauth
-from tests.integration.oauth.conftest import ADMIN_EMAIL, REDIRECT, SETTINGS_URL, OAuthEnv
+from tests.integration.oauth.conftest import (
+    ADMIN_EMAIL,
+    REDIRECT,
+    SETTINGS_URL,
+    OAuthEnv,
+    graph_push,
+)
 from tests.unit.oauth.test_token_errors import recorded
 
 pytestmark = pytest.mark.integration
@@ -44,7 +52,10 @@ def connect(env: OAuthEnv) -> str:
 
 
 def test_connect_refresh_rotation_and_app_only(
-    oauth_env: OAuthEnv, caplog: pytest.LogCaptureFixture
+    oauth_env: OAuthEnv,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     app, ms = oauth_env.app, oauth_env.microsoft
@@ -70,9 +81,18 @@ def test_connect_refresh_rotation_and_app_only(
 
     with pytest.raises(ValidationError):  # a directory this tenant has not proven
         parts.flow.connect_app_only("acme", "booking", ADMIN_EMAIL, "someone-elses-directory")
-    app_only = parts.flow.connect_app_only("acme", "ops", ADMIN_EMAIL, ms.tenant)
+    with graph_push(oauth_env, tmp_path, monkeypatch) as graph:
+        parts = build_oauth(build_app(), OAuthSettings.from_env())  # Graph from the env now
+        done = parts.flow.connect_app_only("acme", "ops", ADMIN_EMAIL, ms.tenant)
+    app_only = done.mailbox
     assert app_only.oauth is not None
     assert app_only.oauth.app_only
+    # app-only tokens are Graph tokens: a Graph mailbox, subscribed, the old token deleted
+    assert (app_only.provider, app_only.host, app_only.secret_ref) == (Provider.GRAPH, None, None)
+    assert not done.push_pending
+    assert [s.user for s in graph.subscriptions.values()] == ["ops@acme.example"]
+    with pytest.raises(NotFound):
+        app.secrets.get_secret(mailbox.secret_ref)
     assert parts.tokens.refresh_now(app_only) > app.clock.now()
     assert ms.requests.count("client_credentials") >= 1
     actions = [a.action for a in app.state.list_audit(TenantId("acme"))]

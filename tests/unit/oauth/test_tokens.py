@@ -154,6 +154,19 @@ def test_cached_until_five_minutes_before_expiry_then_refreshed() -> None:
     assert len(w.provider.calls) == 2
 
 
+def test_a_reconnected_mailbox_never_gets_the_old_grants_cached_token() -> None:
+    w = World()
+    tokens = w.service()  # e.g. oauth_callback's: it just started the push with the old grant
+    old = tokens.access_token(w.mailbox)
+    w.provider.valid.add("rt-new")
+    w.clock.advance(timedelta(minutes=1))
+    reconnected = w.connect("rt-new")  # a new grant, well within the old token's hour
+    assert tokens.access_token(reconnected) != old
+    assert w.provider.calls == ["rt-0", "rt-new"]
+    assert tokens.access_token(reconnected) == tokens.access_token(w.mailbox)  # cached again
+    assert len(w.provider.calls) == 2
+
+
 def test_concurrent_callers_share_one_refresh() -> None:
     w = World()
     tokens = w.service()
