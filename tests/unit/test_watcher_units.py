@@ -10,7 +10,7 @@ from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter, is_stale, merge
-from shared.service.watcher.backoff import Backoff
+from shared.service.watcher.backoff import Backoff, spread_over
 
 MAILBOX = Mailbox(
     tenant_id=TenantId("acme"),
@@ -32,6 +32,16 @@ def test_backoff_grows_with_jitter_up_to_the_cap_and_resets() -> None:
     assert delays[-1] >= 15.0  # reached the cap's range
     backoff.reset()
     assert backoff.next_delay() <= 1.0
+
+
+def test_idle_refreshes_are_spread_over_the_last_fifth_of_the_period() -> None:
+    rng = random.Random(7)
+    periods = [spread_over(300.0, rng=rng) for _ in range(2000)]
+    assert all(240.0 <= p <= 300.0 for p in periods)
+    # spread, not bunched: mailboxes connected together refresh across the whole window
+    assert min(periods) < 245.0
+    assert max(periods) > 295.0
+    assert len({round(p) for p in periods}) > 50
 
 
 def test_merge_keeps_latest_values_and_adds_counters() -> None:

@@ -24,3 +24,9 @@ class Backoff:
 
     def reset(self) -> None:
         self._attempt = 0
+
+
+def spread_over(period_s: float, spread: float = 0.2, rng: random.Random | None = None) -> float:
+    """``period_s`` shortened by up to ``spread`` of itself, at random: mailboxes connected in
+    the same minute (a replica's start) do not all refresh in the same second ever after."""
+    return period_s * (1.0 - spread * (rng or _JITTER).random())

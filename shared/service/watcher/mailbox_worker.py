@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from shared.observability import log_labels
 from shared.ports import Clock, CredentialProvider, CursorStore, MailSource, MailSources
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
-from shared.service.watcher.backoff import Backoff
+from shared.service.watcher.backoff import Backoff, spread_over
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.imap_sync import ImapSync
@@ -54,6 +55,8 @@ class MailboxWorker:
         caps: ConnectionCaps,
     ) -> None:
         self.mailbox = mailbox
+        # called on the worker's thread when it ends (stopped, or a bug): set before start()
+        self.on_exit: Callable[[], None] | None = None
         self._credentials = access.credentials
         self._sources = access.sources
         self._reporter = reporter
@@ -62,6 +65,7 @@ class MailboxWorker:
         self._caps = caps
         self._pacer = access.pacer
         self._stop = threading.Event()
+        self._exited = threading.Event()
         self._source: MailSource | None = None
         # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
         self.last_doorbell_mono: float | None = None
@@ -97,12 +101,20 @@ class MailboxWorker:
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self._thread.is_alive() and not self._exited.is_set()
 
     def _report(self, **fields: Any) -> None:
         self._reporter.report(self.mailbox, HealthUpdate(**fields))
 
     def _run(self) -> None:
+        try:
+            self._run_sessions()
+        finally:
+            self._exited.set()  # before the callback: whoever it wakes sees it ended
+            if self.on_exit is not None:
+                self.on_exit()
+
+    def _run_sessions(self) -> None:
         m = self.mailbox
         backoff = Backoff(self._opt.backoff_base_s, self._opt.backoff_max_s)
         with log_labels(tenant=m.tenant_id, mailbox=m.id, provider=m.provider.value):
@@ -221,7 +233,7 @@ class MailboxWorker:
         speaks or the refresh is due (``stop`` interrupts the wait), so an idle mailbox costs
         no CPU between refreshes (issue 15: idle CPU with 10,000 mailboxes)."""
         self._report(state=MailboxState.IDLE)
-        refresh_at = time.monotonic() + self._opt.idle_refresh_s
+        refresh_at = time.monotonic() + spread_over(self._opt.idle_refresh_s)
         while not self._stop.is_set():
             rang = source.wait_for_change(max(0.05, refresh_at - time.monotonic()))
             if not (rang or time.monotonic() >= refresh_at):
@@ -230,7 +242,7 @@ class MailboxWorker:
                 self.last_doorbell_mono = time.monotonic()
                 self._report(last_doorbell_at=self._clock.now())
             self._drain(source, uidvalidity)
-            refresh_at = time.monotonic() + self._opt.idle_refresh_s
+            refresh_at = time.monotonic() + spread_over(self._opt.idle_refresh_s)
 
     def _drain(self, source: MailSource, uidvalidity: int) -> None:
         """Catch up until a round saw no new EXISTS. A message that arrives while we sync is

@@ -8,11 +8,13 @@ is watched by exactly one replica.
 - every ``lease_ttl_s / 3``: the lease keeper's own thread writes this replica's heartbeat
   (which keeps all its member leases alive: one write, not one per mailbox) and reads which
   replicas are live;
-- every ``reload_s`` (and at once after a change): the enabled mailboxes are spread over the
-  live replicas (``spread``: even and sticky); this replica watches its share — taking each
-  lease if free, ours, or held by a replica whose heartbeat lapsed —, hands over what the
-  spread now gives another replica, restarts dead workers, and stops workers whose mailbox
-  was disabled, removed or changed, or whose lease was lost; no mailbox is read for that.
+- at once after a change (mailboxes, live replicas, a worker's thread ended), every
+  ``reload_s`` while part of its share is still unwatched, and every ``full_reconcile_s``
+  otherwise (the safety net): the enabled mailboxes are spread over the live replicas
+  (``spread``: even and sticky); this replica watches its share — taking each lease if
+  free, ours, or held by a replica whose heartbeat lapsed —, hands over what the spread now
+  gives another replica, restarts dead workers, and stops workers whose mailbox was
+  disabled, removed or changed, or whose lease was lost; no mailbox is read for that.
   A replica killed with SIGKILL stops beating and its mailboxes are taken over
   within about ``lease_ttl_s + reload_s``;
 - ``stop()`` (SIGTERM): workers stop, leases are released and the replica leaves at once.
@@ -97,6 +99,9 @@ class Watcher:
             state, watched=WATCHED, relist_s=self._opt.relist_s, retry_s=self._opt.reload_s
         )
         self._stop = threading.Event()
+        self._ended = threading.Event()  # a worker's thread ended: reconcile at once
+        self._live_seen: tuple[str, ...] = ()
+        self._reconciles = 0
 
     @property
     def watched(self) -> list[str]:
@@ -106,6 +111,11 @@ class Watcher:
     @property
     def lease_renewals(self) -> int:
         return self._keeper.renewals
+
+    @property
+    def reconciles(self) -> int:
+        """Walks of every worker so far (run on a change, not on every turn of the loop)."""
+        return self._reconciles
 
     @property
     def relists(self) -> int:
@@ -137,12 +147,21 @@ class Watcher:
         self._stop.set()
 
     def _cycle(self, now: float, next_reload: float) -> float:
-        """One turn of the loop; returns when the next reconcile is due."""
+        """One turn of the loop; returns when the next reconcile is due. A reconcile walks
+        every worker: it runs when something changed (the mailboxes, the live replicas, a
+        worker's thread ended), every ``reload_s`` while some of this replica's share is
+        still unwatched (a lease held by a replica whose heartbeat has yet to lapse), and
+        every ``full_reconcile_s`` as the safety net — not every ``reload_s`` whatever
+        happened: with 10,000 idle mailboxes that walk was most of the watcher's idle CPU
+        (issue 15 item 1)."""
         try:
             changed = self._directory.refresh(now)
-            if changed or now >= next_reload:
-                self._reconcile(self._directory.mailboxes)
-                return now + self._opt.reload_s
+            live = self._keeper.live_workers()
+            if changed or live != self._live_seen or self._ended.is_set() or now >= next_reload:
+                self._ended.clear()
+                self._live_seen = live
+                pending = self._reconcile(self._directory.mailboxes)
+                return now + (self._opt.reload_s if pending else self._opt.full_reconcile_s)
         except MailIngestError as exc:
             # the store is down: keep what we hold, try again shortly
             logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
@@ -157,31 +176,35 @@ class Watcher:
         now = self._clock.now()
         with self._lock:
             workers = list(self._workers.items())
+        alive, stuck = self._reporter.liveness()
         stuck_after = timedelta(seconds=self._opt.stuck_after_s)
         for key, worker in workers:
-            since = self._reporter.last_alive(worker.mailbox) or worker.started_at
+            since = alive.get(key) or worker.started_at
             if since is None:
                 continue
             window = stale_window(worker.mailbox, self._opt.idle_refresh_s)
             # or messages wait on the server and none was handed off for stuck_after (it
             # connects and even syncs, but something holds every message back)
-            stuck = self._reporter.stuck_since(worker.mailbox)
-            if stuck is not None and now - stuck > stuck_after:
-                since, window = stuck, stuck_after
-            stale = now - since > window
-            if stale and key not in self._stale:
-                self._stale.add(key)
-                logger.warning(
-                    "mailbox stale",
-                    extra={
-                        "mailbox_key": key,
-                        "silent_s": int((now - since).total_seconds()),
-                        "window_s": int(window.total_seconds()),
-                    },
-                )
-            elif not stale and key in self._stale:
-                self._stale.discard(key)
-                logger.info("mailbox no longer stale", extra={"mailbox_key": key})
+            waiting = stuck.get(key)
+            if waiting is not None and now - waiting > stuck_after:
+                since, window = waiting, stuck_after
+            self._mark_stale(key, now - since, window)
+
+    def _mark_stale(self, key: str, silent: timedelta, window: timedelta) -> None:
+        stale = silent > window
+        if stale and key not in self._stale:
+            self._stale.add(key)
+            logger.warning(
+                "mailbox stale",
+                extra={
+                    "mailbox_key": key,
+                    "silent_s": int(silent.total_seconds()),
+                    "window_s": int(window.total_seconds()),
+                },
+            )
+        elif not stale and key in self._stale:
+            self._stale.discard(key)
+            logger.info("mailbox no longer stale", extra={"mailbox_key": key})
 
     # -- leases -------------------------------------------------------------------------
     def _held(self) -> list[str]:
@@ -203,7 +226,10 @@ class Watcher:
             self._drop(key, release=False)
 
     # -- reconciling --------------------------------------------------------------------
-    def _reconcile(self, listed: list[Mailbox]) -> None:
+    def _reconcile(self, listed: list[Mailbox]) -> bool:
+        """Bring the workers in line with the mailboxes and this replica's share of them;
+        True while part of the share could not be taken yet (try again in ``reload_s``)."""
+        self._reconciles += 1
         wanted = {m.key: m for m in listed if m.enabled}
         disabled = {m.key: m for m in listed if not m.enabled}
         with self._lock:
@@ -235,7 +261,8 @@ class Watcher:
         self._hand_over(set(wanted) - mine)
         with self._lock:
             unwatched = [m for key, m in wanted.items() if key in mine and key not in self._workers]
-        for mailbox in self._acquire(unwatched):
+        taken = self._acquire(unwatched)
+        for mailbox in taken:
             worker = MailboxWorker(
                 mailbox,
                 cursors=self._state,
@@ -246,12 +273,14 @@ class Watcher:
                 options=self._opt,
                 caps=self._caps,
             )
+            worker.on_exit = self._ended.set
             with self._lock:
                 self._workers[mailbox.key] = worker
             worker.start()
             logger.info(
                 "watching mailbox", extra={"mailbox_key": mailbox.key, "holder": self.holder}
             )
+        return len(taken) < len(unwatched)
 
     def _hand_over(self, others: set[str]) -> None:
         """Stop watching what the spread now gives another live replica (one joined, or one

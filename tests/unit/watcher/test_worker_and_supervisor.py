@@ -284,7 +284,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
     """infra/monitoring.tf alerts on the "mailbox stale" log line."""
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
     store = InMemoryStateStore(clock)
-    store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 300 s: window 15 min
+    store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 600 s: window 30 min
     options = WatcherOptions(
         lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900, stale_check_s=0.05
     )
@@ -309,7 +309,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         renewals = watcher.lease_renewals
         wait_for(lambda: watcher.lease_renewals > renewals + 1, what="a few cycles")
         assert stale_lines() == []  # silent for no time at all yet
-        clock.advance(timedelta(minutes=16))
+        clock.advance(timedelta(minutes=31))
         record = wait_for(lambda: stale_lines(), what="the stale log line")[0]
         assert getattr(record, "mailbox_key", None) == "acme/booking"
         renewals = watcher.lease_renewals
@@ -398,3 +398,47 @@ def test_the_pipeline_must_claim_under_the_watchers_lease_holder_name() -> None:
             holder="w1#b",
             sources=NO_SERVER,
         )
+
+
+def test_an_idle_replica_reconciles_only_when_something_changes() -> None:
+    """Walking every worker on every reload was most of the idle CPU at 10,000 mailboxes
+    (issue 15): the walk runs on a change — a mailbox added, a worker's thread ended — and
+    otherwise only every full_reconcile_s (an hour here)."""
+    clock = SystemClock()
+    store = InMemoryStateStore(clock)
+    for i in range(5):
+        store.put_mailbox(MAILBOX.model_copy(update={"id": MailboxId(f"m{i}")}))
+    options = WatcherOptions(
+        lease_ttl_s=3, reload_s=0.05, full_reconcile_s=3600, idle_check_s=0.1, auth_backoff_s=900
+    )
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),  # workers wait, holding their mailboxes
+        clock,
+        holder="w1",
+        sources=NO_SERVER,
+        options=options,
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: len(watcher.watched) == 5, what="all 5 watched")
+        settled = watcher.reconciles
+        time.sleep(1.0)  # twenty reload periods with nothing changing
+        assert watcher.reconciles == settled
+
+        store.put_mailbox(MAILBOX.model_copy(update={"id": MailboxId("m5")}))
+        wait_for(lambda: len(watcher.watched) == 6, what="the added mailbox watched")
+        assert watcher.reconciles > settled
+
+        # a worker whose thread ends (a bug, in production) is restarted at once
+        with watcher._lock:
+            worker = watcher._workers["acme/m0"]
+        worker.stop()
+        wait_for(lambda: watcher._workers.get("acme/m0") not in (None, worker), what="restart")
+        assert "acme/m0" in watcher.watched
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
