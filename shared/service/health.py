@@ -124,13 +124,6 @@ class HealthReporter:
             ),
         )
 
-    def stuck_since(self, mailbox: Mailbox) -> datetime | None:
-        """Since when messages have waited with none handed off (this process's view)."""
-        key = (mailbox.tenant_id, mailbox.id)
-        with self._lock:
-            backlog = self._backlog.get(key)
-            return stuck_since(1 if backlog else 0, backlog, self._progress.get(key))
-
     def liveness(self) -> tuple[dict[str, datetime], dict[str, datetime]]:
         """For every mailbox this process reported on, by ``tenant/mailbox`` key: its latest
         doorbell or sync, and since when messages have waited with none handed off — in one
@@ -143,10 +136,6 @@ class HealthReporter:
                 if (since := stuck_since(1, backlog, self._progress.get((t, m)))) is not None
             }
         return alive, stuck
-
-    def last_alive(self, mailbox: Mailbox) -> datetime | None:
-        with self._lock:
-            return self._alive.get((mailbox.tenant_id, mailbox.id))
 
     def flush(self) -> None:
         with self._lock:
