@@ -80,6 +80,18 @@ def test_reporter_coalesces_many_reports_into_one_write() -> None:
     assert store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == 100
 
 
+def test_liveness_is_keyed_by_the_mailbox_key_the_watcher_keys_its_workers_by() -> None:
+    clock = FakeClock()
+    reporter = HealthReporter(InMemoryStateStore(clock), clock)
+    other = MAILBOX.model_copy(update={"id": MailboxId("stopsale")})
+    synced, waiting = clock.now(), clock.now() + timedelta(seconds=5)
+    reporter.report(MAILBOX, HealthUpdate(last_sync_at=synced))
+    clock.advance(timedelta(seconds=5))
+    reporter.report(other, HealthUpdate(pending=3))
+    assert reporter.liveness() == ({"acme/booking": synced}, {"acme/stopsale": waiting})
+    assert set(reporter.liveness()[0]) == {MAILBOX.key}
+
+
 def test_stale_when_neither_doorbell_nor_sync_within_the_window() -> None:
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert is_stale(Health(), MAILBOX, now, idle_refresh_s=300)
