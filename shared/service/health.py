@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from shared.domain.models import Health, HealthUpdate, Mailbox
 from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
-from shared.ports import Clock, HealthStore
+from shared.ports import HEALTH_WRITES_PER_CALL, Clock, HealthStore
 from shared.service.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
@@ -140,18 +140,25 @@ class HealthReporter:
         return alive, stuck
 
     def flush(self) -> None:
+        """Write what changed since the last flush, ``HEALTH_WRITES_PER_CALL`` mailboxes per
+        round trip; a part that fails is kept for the next flush (counters not lost) and the
+        other parts are still tried."""
         with self._lock:
             pending, self._pending = self._pending, {}
         now = self._clock.now()
-        for (tenant, mailbox), update in pending.items():
+        items = [(tenant, mailbox, update) for (tenant, mailbox), update in pending.items()]
+        for start in range(0, len(items), HEALTH_WRITES_PER_CALL):
+            part = items[start : start + HEALTH_WRITES_PER_CALL]
             try:
-                self._store.update_health(tenant, mailbox, update, now)
+                self._store.update_health_many(part, now)
             except MailIngestError as exc:
-                # keep it for the next flush rather than lose the counters
-                logger.warning("health write failed", extra={"error": str(exc)[:200]})
+                logger.warning(
+                    "health write failed", extra={"error": str(exc)[:200], "mailboxes": len(part)}
+                )
                 with self._lock:
-                    later = self._pending.get((tenant, mailbox))
-                    self._pending[(tenant, mailbox)] = merge(update, later) if later else update
+                    for tenant, mailbox, update in part:
+                        later = self._pending.get((tenant, mailbox))
+                        self._pending[(tenant, mailbox)] = merge(update, later) if later else update
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="health-flush", daemon=True)
