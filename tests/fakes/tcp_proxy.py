@@ -1,6 +1,7 @@
 """A loopback TCP proxy that can take a real service "down": while down it resets every
 connection (open ones included), as a stopped or unreachable server does; back up, it
-forwards bytes unchanged. Tests put it between a client and an emulator."""
+forwards bytes unchanged. Tests put it between a client and an emulator, or a mail server
+(``to_clients`` then speaks as the server: a keep-alive, a BYE)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class TcpProxy:
         self._closed = threading.Event()
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
+        self._clients: list[socket.socket] = []
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -38,6 +40,13 @@ class TcpProxy:
 
     def up(self) -> None:
         self._up.set()
+
+    def to_clients(self, data: bytes) -> None:
+        """Send ``data`` to every client still connected, as if the server had sent it."""
+        with self._lock:
+            clients = [c for c in self._clients if c in self._open]
+        for client in clients:
+            client.sendall(data)
 
     def close(self) -> None:
         self._closed.set()
@@ -61,6 +70,7 @@ class TcpProxy:
             upstream.settimeout(None)
             with self._lock:
                 self._open.update((client, upstream))
+                self._clients.append(client)
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(src, dst), daemon=True).start()
 

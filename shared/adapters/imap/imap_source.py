@@ -102,16 +102,16 @@ class ImapMailSource:
     def wait_for_change(self, timeout_s: float) -> bool:
         key = self._mailbox.key
         with mapped_errors("IMAP", key):
-            if not self.can_wait:
-                self._client.noop()
-                return self.announced_new()
             if not self._idling:
+                if not self.can_wait:
+                    self._client.noop()
+                    return self.announced_new()
                 self._client.idle()
                 self._idling = True
-            responses = self._client.idle_check(timeout=timeout_s)
-        if any(len(r) > 0 and r[0] == b"BYE" for r in responses):
+            rang, bye = self._client.idle_news(timeout_s)
+        if bye:
             raise ServiceUnavailable(f"IMAP {key}: server said BYE")
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        return bool(rang)
 
     def apply_after_action(self, ref: MessageRef) -> None:
         m, client, uid = self._mailbox, self._client, ref.uid

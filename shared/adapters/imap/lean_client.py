@@ -21,10 +21,10 @@ from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.imap4 import IMAP4WithTimeout
-from imapclient.imapclient import _parse_untagged_response
 from imapclient.tls import IMAP4_TLS
 
 READ_BUFFER_BYTES = 1024
+_NEW_MAIL = (b"EXISTS", b"RECENT")
 
 
 def _small_file(sock: Any) -> Any:
@@ -86,10 +86,23 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
         # CPU. imaplib 3.x keeps the (TLS-wrapped after STARTTLS) socket in ``sock``.
         return self._imap.sock
 
-    def idle_check(self, timeout: float | None = None) -> list[Any]:
-        """imapclient's ``idle_check`` (same answers), with one poller per connection and
-        the read timeout set back once: with 10,000 sessions the server's keep-alive lines
-        ("* OK Still here", every 2 minutes from Dovecot) are most of what wakes the watcher."""
+    def idle_news(self, timeout: float | None) -> tuple[bool, bool]:
+        """What an IDLE wait needs to know, without parsing every line: did a message arrive
+        (``* n EXISTS`` / ``* n RECENT``), and did the server say ``* BYE``. With 10,000
+        sessions the server's keep-alive lines ("* OK Still here", every 2 minutes from
+        Dovecot) are most of what wakes the watcher: each costs a byte comparison."""
+        rang = bye = False
+        for line in self._idle_lines(timeout):
+            words = line.split(b" ", 3)
+            if len(words) > 2 and words[2].upper() in _NEW_MAIL:
+                rang = True
+            elif len(words) > 1 and words[1].upper() == b"BYE":
+                bye = True
+        return rang, bye
+
+    def _idle_lines(self, timeout: float | None) -> list[bytes]:
+        """The untagged lines the server sent during IDLE, waiting up to ``timeout`` for the
+        first: one poller per connection, the read timeout set back once per wake-up."""
         sock = self._imap.sock
         poller = self._poller
         if poller is None:
@@ -98,19 +111,18 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
         if not poller.poll(None if timeout is None else timeout * 1000):
             return []
         sock.setblocking(False)
-        answers: list[Any] = []
+        lines: list[bytes] = []
         try:
             while True:  # bounded: ends when nothing more is buffered (EAGAIN) or at EOF
                 try:
-                    line = self._imap._get_line()
+                    lines.append(self._imap._get_line())
                 except OSError:  # socket.timeout is one: nothing more to read now
                     break
                 except imaplib.IMAP4.abort as exc:
                     if "EOF" in exc.args[0]:
                         break
                     raise
-                answers.append(_parse_untagged_response(line))
-            return answers
+            return lines
         finally:
             sock.settimeout(self._timeout.read if self._timeout is not None else None)
 

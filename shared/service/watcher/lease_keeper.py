@@ -6,8 +6,10 @@ Every ``ttl / 3`` it writes the replica's heartbeat — one write that keeps eve
 lease the replica holds alive, however many mailboxes that is — and reads who else is live
 (``members``, what the watcher spreads mailboxes over). A heartbeat that turns out to have
 lapsed (the process stalled past the TTL, or the store was unreachable that long) means
-other replicas may have taken any of its mailboxes: every held one is reported through
-``on_lost`` at once and taken again, where still free, at the next reconcile.
+other replicas may have taken some of its mailboxes: each held one is taken again at once
+where nobody else did (its session goes on), and the others are reported through
+``on_lost``. Giving them all up instead made a replica stalled by load drop and reconnect
+every session, which kept it stalled (issue 15: the churn seen at 10,000 mailboxes).
 """
 
 from __future__ import annotations
@@ -15,26 +17,34 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Protocol
 
 from shared.errors import MailIngestError
-from shared.ports import MemberStore
+from shared.ports import LeaseStore, MemberStore
 
 logger = logging.getLogger(__name__)
+
+
+class Members(MemberStore, LeaseStore, Protocol):
+    """The heartbeats, and the member leases they keep alive."""
 
 
 class LeaseKeeper:
     def __init__(
         self,
-        members: MemberStore,
+        members: Members,
         holder: str,
         ttl_s: float,
         held: Callable[[], list[str]],
         on_lost: Callable[[str], None],
         *,
         worker: str | None = None,
+        concurrency: int = 16,
     ) -> None:
         self._members = members
+        self._concurrency = max(1, concurrency)  # parallel lease writes after a lapse
         self._holder = holder
         self._worker = worker or worker_of(holder)
         self._ttl = timedelta(seconds=ttl_s)
@@ -80,17 +90,36 @@ class LeaseKeeper:
         was_live = self._members.heartbeat(self._holder, self._worker, self._ttl)
         if self._beaten and not was_live:
             held = self._held()
+            lost = self._taken_by_others(held)
             logger.warning(
-                "heartbeat had lapsed: mailboxes may have been taken over",
-                extra={"holder": self._holder, "held": len(held)},
+                "heartbeat had lapsed: mailboxes taken over meanwhile are given up",
+                extra={"holder": self._holder, "held": len(held), "lost": len(lost)},
             )
-            for key in held:
+            for key in lost:
                 self._on_lost(key)
         self._beaten = True
         live = tuple(m.worker for m in self._members.live_members())
         with self._view_lock:
             self._live = live
         self.renewals += 1
+
+    def _taken_by_others(self, keys: list[str]) -> list[str]:
+        """Of ``keys``, those this replica could not take again (another replica took them
+        while its heartbeat had lapsed, or the store did not answer: given up, and taken
+        back at the next reconcile if free)."""
+        if not keys:
+            return []
+
+        def ours(key: str) -> bool:
+            try:
+                return self._members.take_member_lease(key, self._holder)
+            except MailIngestError:
+                return False
+
+        workers = min(self._concurrency, len(keys))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="retake") as pool:
+            kept = list(pool.map(ours, keys))
+        return [key for key, ok in zip(keys, kept, strict=True) if not ok]
 
     def _guarded_beat(self) -> None:
         try:

@@ -92,7 +92,12 @@ class Watcher:
         )
         self._access = MailAccess(credentials, sources, pacer, self._catchup)
         self._keeper = LeaseKeeper(
-            state, holder, self._opt.lease_ttl_s, held=self._held, on_lost=self._lease_lost
+            state,
+            holder,
+            self._opt.lease_ttl_s,
+            held=self._held,
+            on_lost=self._lease_lost,
+            concurrency=self._opt.store_concurrency,
         )
         self._spread = Spread(self._keeper.worker)
         self._directory = MailboxDirectory(

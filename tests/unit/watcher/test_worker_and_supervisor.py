@@ -284,7 +284,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
     """infra/monitoring.tf alerts on the "mailbox stale" log line."""
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
     store = InMemoryStateStore(clock)
-    store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 600 s: window 30 min
+    store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 1200 s: window 60 min
     options = WatcherOptions(
         lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900, stale_check_s=0.05
     )
@@ -309,7 +309,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         renewals = watcher.lease_renewals
         wait_for(lambda: watcher.lease_renewals > renewals + 1, what="a few cycles")
         assert stale_lines() == []  # silent for no time at all yet
-        clock.advance(timedelta(minutes=31))
+        clock.advance(timedelta(minutes=61))
         record = wait_for(lambda: stale_lines(), what="the stale log line")[0]
         assert getattr(record, "mailbox_key", None) == "acme/booking"
         renewals = watcher.lease_renewals
