@@ -24,6 +24,12 @@ of them) and the error that stopped it; every claim of a message after the run i
 released. A watcher killed between a publish and its completion publishes those events
 again when it restarts: at most one batch (consumers dedupe by event id; README,
 "Guarantees").
+
+Steps 1-3 (``prepare``) and 4-5 (``publish``) are apart so that the next batch is fetched
+and prepared while this one is published (``publish_while``), never more than one batch
+ahead: its events are submitted only once this batch's are all settled and completed (the
+published-not-completed window stays one batch), and when this batch stops short the one
+prepared ahead is abandoned — its claims released, nothing of it published.
 """
 
 from __future__ import annotations
@@ -71,6 +77,26 @@ class _Progress:
                 self.stop, self.error = index, error
 
 
+@dataclass
+class Batch:
+    """A fetched batch claimed and prepared, nothing of it published yet
+    (``CatchUpPool.prepare``): ``publish`` hands it off, ``abandon`` drops its claims.
+    ``ahead``: prepared while the batch before it was being published (a Message-ID that
+    batch was publishing shows here as in flight: ``ClaimBusy``)."""
+
+    mailbox: Mailbox
+    outcomes: list[ClaimOutcome]  # of the event-id claims, by message (empty: none taken)
+    run: _Progress
+    ahead: bool = False
+
+    @property
+    def fetched(self) -> list[FetchedMessage]:
+        return [message for _, message in self.run.messages]
+
+    def claimed(self, index: int) -> bool:
+        return index < len(self.outcomes) and self.outcomes[index] is ClaimOutcome.CLAIMED
+
+
 class CatchUpPool:
     def __init__(self, concurrency: int, *, min_batch: int = 2) -> None:
         """``min_batch``: a smaller fetched batch (a doorbell's one new message) goes one
@@ -82,19 +108,23 @@ class CatchUpPool:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def run(
+    def prepare(
         self,
         pipeline: IngestPipeline,
         mailbox: Mailbox,
         messages: Sequence[tuple[str, FetchedMessage]],
-    ) -> BatchRun:
-        """``messages``: (provider message id, message) in the mailbox's order."""
+        *,
+        ahead: bool = False,
+    ) -> Batch:
+        """Steps 1-3 for ``messages`` ((provider message id, message) in the mailbox's
+        order): claimed, staged, Message-ID guard taken, prepared. Nothing is published;
+        the claims are the batch's until ``publish`` or ``abandon``."""
         lease = mailbox.key  # the claims name the lease this replica holds
         ids = [pid for pid, _ in messages]
         try:
             outcomes = pipeline.claim_batch(mailbox, ids, lease)
         except MailIngestError as exc:
-            return BatchRun([], exc)
+            return Batch(mailbox, [], _Progress(messages, 0, exc), ahead)
         busy = [i for i, outcome in enumerate(outcomes) if outcome is ClaimOutcome.BUSY]
         run = _Progress(messages, busy[0] if busy else len(messages))
         if busy:
@@ -103,13 +133,20 @@ class CatchUpPool:
         staged = self._stage(pipeline, mailbox, run, claimed)
         guard = _guard_message_ids(pipeline, run, staged, lease)
         self._prepare(pipeline, run, staged, guard)
+        return Batch(mailbox, outcomes, run, ahead)
+
+    def publish(self, pipeline: IngestPipeline, batch: Batch) -> BatchRun:
+        """Steps 4-5: the prepared batch's events submitted in UID order and its claims
+        completed; the claims of every message after the run handed off are released."""
+        mailbox, run = batch.mailbox, batch.run
+        ids = [pid for pid, _ in run.messages]
         _publish_in_order(pipeline, mailbox, run)
         for i in range(run.stop):  # the run handed off: each one published, or done before
-            if outcomes[i] is not ClaimOutcome.DONE and i not in run.published:
+            if batch.claimed(i) and i not in run.published:
                 run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
                 break
-        for i in range(run.stop, len(messages)):
-            if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
+        for i in range(run.stop, len(run.messages)):
+            if batch.claimed(i) and i not in run.published:
                 pipeline.release(mailbox, ids[i], run.prepared.get(i))
         handed = [run.published.get(i) for i in range(run.stop)]
         in_order, remember = pipeline.results([p for p in handed if p is not None])
@@ -125,6 +162,44 @@ class CatchUpPool:
             ],
             run.error,
         )
+
+    def publish_while(
+        self, pipeline: IngestPipeline, batch: Batch, work: Callable[[], Batch]
+    ) -> tuple[BatchRun, Batch | MailIngestError]:
+        """``publish`` the batch on a helper thread while ``work`` (the next batch fetched and
+        prepared: at most one batch ahead) runs on this one; both are over when it returns.
+        What ``work`` raised comes back in its place, for the caller to raise once this
+        batch is handed off; the batch prepared ahead is abandoned if this publish crashed."""
+        published: list[BatchRun] = []
+        crashed: list[BaseException] = []
+
+        def publish() -> None:
+            try:
+                published.append(self.publish(pipeline, batch))
+            except BaseException as exc:  # noqa: BLE001 - a bug: raised again on this thread
+                crashed.append(exc)
+
+        publisher = threading.Thread(target=publish, name="catchup-publish", daemon=True)
+        publisher.start()
+        try:
+            ahead: Batch | MailIngestError = work()
+        except MailIngestError as exc:
+            ahead = exc
+        finally:
+            publisher.join()
+        if crashed:
+            self.abandon(pipeline, ahead)
+            raise crashed[0]
+        return published[0], ahead
+
+    def abandon(self, pipeline: IngestPipeline, batch: Batch | MailIngestError | None) -> None:
+        """Release every claim of a prepared batch that will not be published (the batch
+        before it stopped short): nothing of it was submitted."""
+        if not isinstance(batch, Batch):
+            return
+        for i, (pid, _) in enumerate(batch.run.messages):
+            if batch.claimed(i):
+                pipeline.release(batch.mailbox, pid, batch.run.prepared.get(i))
 
     def _stage(
         self, pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress, claimed: list[int]
