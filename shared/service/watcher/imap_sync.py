@@ -196,20 +196,20 @@ class ImapSync:
         progress (a batch prepared ahead goes again once: the Message-ID may have been in
         flight in the batch before it)."""
         assert self._pool is not None
-        pool, pipeline = self._pool, self._pipeline
+        pool, ingest = self._pool, self._pipeline
         remaining = fetched
-        batch = batch or pool.prepare(pipeline, mailbox, self._named(uidvalidity, remaining))
+        batch = batch or pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
         while True:
             if ahead.upcoming:
                 refs, ahead.upcoming = ahead.upcoming, []
                 run, prepared = pool.publish_while(
-                    pipeline,
+                    ingest,
                     batch,
                     partial(self._fetch_ahead, source, mailbox, uidvalidity, refs),
                 )
                 ahead.put(prepared)
             else:
-                run = pool.publish(pipeline, batch)
+                run = pool.publish(ingest, batch)
             cursor = self._hand_off.batch(
                 source,
                 mailbox,
@@ -220,11 +220,11 @@ class ImapSync:
             )
             if run.error is None:
                 return cursor
-            pool.abandon(pipeline, ahead.drop())
+            pool.abandon(ingest, ahead.drop())
             if not (isinstance(run.error, ClaimBusy) and (run.handed or batch.ahead)):
                 raise run.error
             remaining = remaining[len(run.handed) :]
-            batch = pool.prepare(pipeline, mailbox, self._named(uidvalidity, remaining))
+            batch = pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
 
     def _fetch_ahead(
         self, source: MailSource, mailbox: Mailbox, uidvalidity: int, refs: list[MessageRef]

@@ -6,9 +6,11 @@ messages of a batch with one Message-ID publish once."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -52,13 +54,18 @@ class Folder(FakeFolder):
 
 
 class RefusingSink(InMemoryEventSink):
-    """Refuses the event with the subject ``refuse`` (Pub/Sub failing that publish)."""
+    """Refuses the event with the subject ``refuse`` (Pub/Sub failing that publish); holds
+    the one with the subject ``hold[0]`` until ``hold[1]`` is set (10 s at most)."""
 
     refuse: str | None = None
+    hold: tuple[str, threading.Event] | None = None
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
-        if self.refuse is not None and json.loads(data).get("subject") == self.refuse:
+        subject = json.loads(data).get("subject")
+        if self.refuse is not None and subject == self.refuse:
             raise ServiceUnavailable("publish refused")
+        if self.hold is not None and subject == self.hold[0]:
+            self.hold[1].wait(timeout=10)
         return super().publish(data, ordering_key, attributes)
 
 
@@ -199,10 +206,24 @@ def test_a_message_id_of_the_batch_before_is_a_duplicate_in_the_batch_prepared_a
     rig: Rig,
 ) -> None:
     # 11 (the first of the second batch, prepared while the first is published) and 15
-    # repeat Message-IDs of the first batch: whether its claim is done yet or still in
-    # flight when the second batch is prepared, each publishes once
+    # repeat Message-IDs of the first batch; m10's publish waits until the second batch's
+    # Message-ID guard has found m10's claim in flight (BUSY): the batch ahead then goes
+    # again once the first is handed off, and each Message-ID publishes once
     folder = Folder(UIDVALIDITY, list(range(1, 21)), same_message_id={11: 10, 15: 3})
+    # the mailbox's lease held, as by the watcher: a claim in flight is not taken over
+    assert rig.state.try_acquire_lease(MAILBOX.key, "w1", timedelta(hours=1)) is not None
+    busy, claim_many = threading.Event(), rig.state.claim_many
+
+    def claim_many_seen(*args: Any, **kw: Any) -> dict[str, ClaimOutcome]:
+        outcomes = claim_many(*args, **kw)
+        if ClaimOutcome.BUSY in outcomes.values():
+            busy.set()
+        return outcomes
+
+    setattr(rig.state, "claim_many", claim_many_seen)
+    rig.sink.hold = ("m10", busy)
     assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 20
+    assert busy.is_set(), "the second batch was not prepared while the first was published"
     assert rig.subjects() == subjects([uid for uid in range(1, 21) if uid not in (11, 15)])
     assert rig.last_uid() == 20
     assert folder.after_actions == list(range(1, 21))
