@@ -26,10 +26,11 @@ again when it restarts: at most one batch (consumers dedupe by event id; README,
 "Guarantees").
 
 Steps 1-3 (``prepare``) and 4-5 (``publish``) are apart so that the next batch is fetched
-and prepared while this one is published (``publish_while``), never more than one batch
-ahead: its events are submitted only once this batch's are all settled and completed (the
-published-not-completed window stays one batch), and when this batch stops short the one
-prepared ahead is abandoned — its claims released, nothing of it published.
+and prepared while this one is published and handed off (``overlap``), never more than one
+batch ahead: its events are submitted only once this batch's are all settled and completed
+and the cursor moved past them (the published-not-completed window stays one batch), and
+when this batch stops short the one prepared ahead is abandoned — its claims released,
+nothing of it published.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shared.domain.models import Mailbox
 from shared.errors import ClaimBusy, MailIngestError, PortFailure
@@ -47,6 +49,7 @@ from shared.ports import ClaimOutcome, FetchedMessage
 from shared.service.ingest import IngestBatch, IngestResult, Prepared, Staged
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -163,34 +166,35 @@ class CatchUpPool:
             run.error,
         )
 
-    def publish_while(
-        self, ingest: IngestBatch, batch: Batch, work: Callable[[], Batch]
-    ) -> tuple[BatchRun, Batch | MailIngestError]:
-        """``publish`` the batch on a helper thread while ``work`` (the next batch fetched and
-        prepared: at most one batch ahead) runs on this one; both are over when it returns.
-        What ``work`` raised comes back in its place, for the caller to raise once this
-        batch is handed off; the batch prepared ahead is abandoned if this publish crashed."""
-        published: list[BatchRun] = []
-        crashed: list[BaseException] = []
+    def overlap(
+        self, ingest: IngestBatch, current: Callable[[], T], upcoming: Callable[[], Batch]
+    ) -> tuple[T, Batch | MailIngestError]:
+        """``current`` (this batch published and handed off) on a helper thread while
+        ``upcoming`` (the next batch fetched and prepared: at most one batch ahead) runs on
+        this one; both are over when it returns. What ``upcoming`` raised comes back in its
+        place, for the caller to raise when that batch's turn comes; when ``current``
+        raises, the batch prepared ahead is abandoned and the error raised here."""
+        done: list[T] = []
+        failed: list[BaseException] = []
 
-        def publish() -> None:
+        def run_current() -> None:
             try:
-                published.append(self.publish(ingest, batch))
-            except BaseException as exc:  # noqa: BLE001 - a bug: raised again on this thread
-                crashed.append(exc)
+                done.append(current())
+            except BaseException as exc:  # noqa: BLE001 - raised again on this thread
+                failed.append(exc)
 
-        publisher = threading.Thread(target=publish, name="catchup-publish", daemon=True)
-        publisher.start()
+        helper = threading.Thread(target=run_current, name="catchup-publish", daemon=True)
+        helper.start()
         try:
-            ahead: Batch | MailIngestError = work()
+            ahead: Batch | MailIngestError = upcoming()
         except MailIngestError as exc:
             ahead = exc
         finally:
-            publisher.join()
-        if crashed:
+            helper.join()
+        if failed:
             self.abandon(ingest, ahead)
-            raise crashed[0]
-        return published[0], ahead
+            raise failed[0]
+        return done[0], ahead
 
     def abandon(self, ingest: IngestBatch, batch: Batch | MailIngestError | None) -> None:
         """Release every claim of a prepared batch that will not be published (the batch

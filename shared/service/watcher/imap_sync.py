@@ -6,6 +6,7 @@ hand each message off (pipeline, after-processing action, cursor compare-and-set
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from functools import partial
 
@@ -21,7 +22,7 @@ from shared.ports import (
 )
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
-from shared.service.watcher.catchup import Batch, CatchUpPool
+from shared.service.watcher.catchup import Batch, BatchRun, CatchUpPool
 from shared.service.watcher.handoff import HandOff
 from shared.service.watcher.options import FetchLimits
 
@@ -109,8 +110,9 @@ class ImapSync:
         cursor: Cursor,
     ) -> tuple[Cursor, int]:
         """Hand ``uids`` off a batch at a time; returns the cursor and how many were handed
-        off. A batch the pool takes in one go is published while the next one is fetched
-        and prepared; that one is abandoned (its claims released) if this stops short."""
+        off. A batch the pool takes in one go is published and handed off while the next
+        one is fetched and prepared; that one is abandoned (its claims released) if this
+        stops short."""
         chunks = list(self._batches(uids))
         ahead = _Ahead()
         handed = 0
@@ -188,9 +190,10 @@ class ImapSync:
         ahead: _Ahead,
     ) -> Cursor:
         """A fetched batch through the pipeline in one go (``catchup``; ``batch``: prepared
-        already, ahead), its unbroken run handed off with one cursor write, while the next
-        one (``ahead.upcoming``) is fetched and prepared into ``ahead``; raises what stopped
-        the run, with the cursor at the last message handed off. Two messages of the batch
+        already, ahead), published and its unbroken run handed off with one cursor write on
+        a helper thread while the next one (``ahead.upcoming``) is fetched and prepared into
+        ``ahead`` on this one; raises what stopped the run, with the cursor at the last
+        message handed off. Two messages of the batch
         with one Message-ID stop the run at the second (ClaimBusy: the first is in flight):
         the rest of the batch goes again, so the run only ends early when it made no
         progress (a batch prepared ahead goes again once: the Message-ID may have been in
@@ -200,24 +203,29 @@ class ImapSync:
         remaining = fetched
         batch = batch or pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
         while True:
+
+            def hand_off(batch: Batch = batch, cursor: Cursor = cursor) -> tuple[BatchRun, Cursor]:
+                run = pool.publish(ingest, batch)
+                with ahead.connection:  # the next batch may be being fetched on it
+                    return run, self._hand_off.batch(
+                        source,
+                        mailbox,
+                        run.handed,
+                        cursor=cursor,
+                        position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
+                        pending=pending,
+                    )
+
             if ahead.upcoming:
                 refs, ahead.upcoming = ahead.upcoming, []
-                run, prepared = pool.publish_while(
+                (run, cursor), prepared = pool.overlap(
                     ingest,
-                    batch,
-                    partial(self._fetch_ahead, source, mailbox, uidvalidity, refs),
+                    hand_off,
+                    partial(self._fetch_ahead, source, mailbox, uidvalidity, refs, ahead),
                 )
                 ahead.put(prepared)
             else:
-                run = pool.publish(ingest, batch)
-            cursor = self._hand_off.batch(
-                source,
-                mailbox,
-                run.handed,
-                cursor=cursor,
-                position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
-                pending=pending,
-            )
+                run, cursor = hand_off()
             if run.error is None:
                 return cursor
             pool.abandon(ingest, ahead.drop())
@@ -227,11 +235,18 @@ class ImapSync:
             batch = pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
 
     def _fetch_ahead(
-        self, source: MailSource, mailbox: Mailbox, uidvalidity: int, refs: list[MessageRef]
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        refs: list[MessageRef],
+        ahead: _Ahead,
     ) -> Batch:
-        """The next batch fetched, claimed and prepared while the one before it is published."""
+        """The next batch fetched, claimed and prepared while the one before it is published
+        and handed off (its after-processing actions on the same connection: one at a time)."""
         assert self._pool is not None
-        fetched = source.fetch_raw(refs)
+        with ahead.connection:
+            fetched = source.fetch_raw(refs)
         named = self._named(uidvalidity, fetched)
         return self._pool.prepare(self._pipeline, mailbox, named, ahead=True)
 
@@ -267,11 +282,13 @@ class ImapSync:
 
 class _Ahead:
     """One batch ahead: ``upcoming``, the messages of the batch after the one being handed
-    off (fetched and prepared while that one is published; empty: none), then that batch
-    prepared, or why it could not be fetched (raised when its turn comes: after the batch
-    before it was handed off)."""
+    off (fetched and prepared while that one is published and handed off; empty: none),
+    then that batch prepared, or why it could not be fetched (raised when its turn comes:
+    after the batch before it was handed off). ``connection``: the mail source is used by
+    one thread at a time (the fetch ahead, the after-processing actions)."""
 
     def __init__(self) -> None:
+        self.connection = threading.Lock()  # the mail source's, between the two threads
         self.upcoming: list[MessageRef] = []
         self._next: Batch | MailIngestError | None = None
 

@@ -23,6 +23,7 @@ from shared.adapters.memory_sinks import InMemoryBlobStore
 from shared.adapters.pubsub import PubSubEventSink
 from shared.adapters.system_clock import SystemClock
 from shared.bootstrap import mail_sources
+from shared.domain.models import AfterProcessing
 from shared.errors import ServiceUnavailable
 from shared.ports import BlobStore, EventSink
 from shared.service.credentials import PasswordCredentialProvider
@@ -207,3 +208,23 @@ def test_a_failure_preparing_the_next_batch_while_one_publishes_publishes_none_o
     blobs.refusing = False  # the raw store is back: the next retry goes through
     wait_for(lambda: last_uid(rig) == count, timeout=120, what="the cursor at the last UID")
     assert_once_each_in_order(raw, count)
+
+
+def test_a_catch_up_marks_every_message_seen_on_the_one_connection_it_fetches_on(
+    rig: Rig, pubsub_emulator: str, running: Any
+) -> None:
+    # a batch's after-processing actions go while the next batch is being fetched: on the
+    # same IMAP connection, one at a time
+    count = 250
+    topic = f"events-{uuid.uuid4().hex[:8]}"
+    raw = RawSubscription("demo-test", topic)
+    rig.add_mailbox(after_processing=AfterProcessing.MARK_SEEN)
+    append_many(rig, count)
+    running(watcher(rig, PubSubEventSink("demo-test", topic), InMemoryBlobStore()))
+    wait_for(lambda: last_uid(rig) == count, timeout=120, what="the cursor at the last UID")
+    assert_once_each_in_order(raw, count)
+    with IMAPClient("127.0.0.1", port=rig.dovecot.imap_port, ssl=False, timeout=30) as c:
+        c.login(rig.user, rig.password)
+        c.select_folder("INBOX", readonly=True)
+        assert c.search(["UNSEEN"]) == []
+        assert len(c.search(["SEEN"])) == count
