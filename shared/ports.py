@@ -217,11 +217,22 @@ class DedupeStore(Protocol):
         ...
 
 
+# the most updates one ``update_health_many`` takes (Firestore: 500 writes in a batch)
+HEALTH_WRITES_PER_CALL = 500
+
+
 class HealthStore(Protocol):
     def update_health(
         self, tenant_id: TenantId, mailbox_id: MailboxId, update: HealthUpdate, at: datetime
     ) -> None:
         """Merge one coalesced update (counters go to the hour bucket of ``at``)."""
+        ...
+
+    def update_health_many(
+        self, updates: Sequence[tuple[TenantId, MailboxId, HealthUpdate]], at: datetime
+    ) -> None:
+        """``update_health`` for at most ``HEALTH_WRITES_PER_CALL`` mailboxes in one round
+        trip: all written, or none (raises)."""
         ...
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:

@@ -337,6 +337,12 @@ class InMemoryStateStore:
                 del days[key]
             record["updated_at"] = at
 
+    def update_health_many(
+        self, updates: Sequence[tuple[TenantId, MailboxId, HealthUpdate]], at: datetime
+    ) -> None:
+        for tenant_id, mailbox_id, update in updates:
+            self.update_health(tenant_id, mailbox_id, update, at)
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         with self._lock:
             record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))

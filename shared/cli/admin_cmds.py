@@ -12,7 +12,7 @@ from typing import Any
 from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
-from shared.service.health import is_stale
+from shared.service.health_view import stale, state_word
 
 
 def register(sub: Any) -> None:
@@ -157,7 +157,8 @@ def mailboxes_show(args: argparse.Namespace) -> int:
         "cursor": app.state.get_cursor(tid, mid).model_dump(mode="json"),
         "health": {
             **health.model_dump(mode="json"),
-            "stale": is_stale(health, mailbox, now, refresh),
+            "shown_state": state_word(mailbox, health),
+            "stale": stale(health, mailbox, now, refresh),
         },
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))

@@ -10,13 +10,14 @@ import contextlib
 import logging
 from typing import Any
 
-from shared.domain.models import AuditEntry, AuthMethod, Mailbox, Provider, Tenant
+from shared.domain.models import AuthMethod, Mailbox, Provider, Tenant
 from shared.errors import MailIngestError, NotFound, ValidationError
 from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
 from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
 from shared.secret_names import password_secret_name
+from shared.service.audit import AuditTrail
 
 logger = logging.getLogger(__name__)
 _PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
@@ -42,6 +43,7 @@ class Admin:
         self._state = state
         self._secrets = secrets
         self._clock = clock
+        self._trail = AuditTrail(state, clock)
         self._allow_private = (
             private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
         )
@@ -63,7 +65,7 @@ class Admin:
         )
         self._state.put_tenant(tenant)
         details = {"name": name, "admins": list(tenant.admins)}
-        self._audit(tenant.id, actor, "tenant.create", tenant.id, details)
+        self._trail.record(tenant.id, actor, "tenant.create", tenant.id, details)
         return tenant
 
     def add_mailbox(self, mailbox: Mailbox, *, password: str | None, actor: str) -> Mailbox:
@@ -97,7 +99,7 @@ class Admin:
         self._state.put_mailbox(stored)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
-        self._audit(stored.tenant_id, actor, "mailbox.put", stored.key, details)
+        self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
 
     def _kept_password(self, mailbox: Mailbox) -> str:
@@ -131,7 +133,7 @@ class Admin:
             except MailIngestError as exc:  # the renew job / expiry settles it later
                 logger.warning("push not changed", extra={"error": str(exc)[:200]})
                 details["push"] = "pending"
-        self._audit(tenant_id, actor, action, mailbox.key, details)
+        self._trail.record(tenant_id, actor, action, mailbox.key, details)
         return updated
 
     def remove_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> None:
@@ -149,19 +151,4 @@ class Admin:
         for name in {password_secret_name(tenant_id, mailbox_id), mailbox.secret_ref or ""} - {""}:
             with contextlib.suppress(NotFound):
                 self._secrets.delete_secret(name)
-        self._audit(tenant_id, actor, "mailbox.remove", mailbox.key, details)
-
-    def _audit(
-        self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, Any]
-    ) -> None:
-        self._state.append_audit(
-            AuditEntry(
-                tenant_id=tenant_id,
-                actor=actor,
-                action=action,
-                target=target,
-                at=self._clock.now(),
-                details=details,
-            )
-        )
-        logger.info("audit", extra={"action": action, "target": target, "actor": actor})
+        self._trail.record(tenant_id, actor, "mailbox.remove", mailbox.key, details)

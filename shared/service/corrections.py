@@ -24,10 +24,10 @@ from shared.domain.classification import LABELS, classify
 from shared.domain.classification.templates import TemplateExample, remember
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
-from shared.domain.models import AuditEntry
 from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId, event_owner, raw_blob_key
 from shared.ports import BlobStore, Clock, StateStore
+from shared.service.audit import AuditTrail
 from shared.service.rules import RuleBook
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ class Corrections:
         self._state = state
         self._blobs = blobs
         self._clock = clock
+        self._trail = AuditTrail(state, clock)
         self._max_bytes = max_message_bytes
         self._on_change = on_change or (lambda _tenant: None)
 
@@ -141,14 +142,4 @@ class Corrections:
         self, tenant_id: TenantId, actor: str, action: str, example_id: str, details: dict[str, str]
     ) -> None:
         target = f"{tenant_id}/templates/{example_id}"
-        self._state.append_audit(
-            AuditEntry(
-                tenant_id=tenant_id,
-                actor=actor,
-                action=action,
-                target=target,
-                at=self._clock.now(),
-                details=dict(details),
-            )
-        )
-        logger.info("audit", extra={"action": action, "target": target, "actor": actor})
+        self._trail.record(tenant_id, actor, action, target, details)

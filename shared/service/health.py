@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from shared.domain.models import Health, HealthUpdate, Mailbox
 from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
-from shared.ports import Clock, HealthStore
+from shared.ports import HEALTH_WRITES_PER_CALL, Clock, HealthStore
 from shared.service.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
@@ -79,17 +79,18 @@ class HealthReporter:
         self._clock = clock
         self._interval = interval_s
         self._pending: dict[tuple[TenantId, MailboxId], HealthUpdate] = {}
-        # latest doorbell or sync reported by this process: the stale check needs no reads
-        self._alive: dict[tuple[TenantId, MailboxId], datetime] = {}
-        # since when messages have waited (pending > 0), and the latest handoff
-        self._backlog: dict[tuple[TenantId, MailboxId], datetime] = {}
-        self._progress: dict[tuple[TenantId, MailboxId], datetime] = {}
+        # by Mailbox.key: the latest doorbell or sync reported by this process (the stale
+        # check needs no reads), since when messages have waited (pending > 0), the latest
+        # handoff
+        self._alive: dict[str, datetime] = {}
+        self._backlog: dict[str, datetime] = {}
+        self._progress: dict[str, datetime] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
-        key = (mailbox.tenant_id, mailbox.id)
+        key = mailbox.key
         alive = max(
             (t for t in (update.last_sync_at, update.last_doorbell_at) if t is not None),
             default=None,
@@ -105,8 +106,9 @@ class HealthReporter:
                 # oldest_pending_at: when the current backlog began (kept until it is empty)
                 since = self._backlog.setdefault(key, self._clock.now())
                 update = update.model_copy(update={"oldest_pending_at": since})
-            current = self._pending.get(key)
-            self._pending[key] = merge(current, update) if current else update
+            ids = (mailbox.tenant_id, mailbox.id)
+            current = self._pending.get(ids)
+            self._pending[ids] = merge(current, update) if current else update
 
     def report_result(self, mailbox: Mailbox, result: IngestResult, at: datetime) -> None:
         """One message handed off: counted as processed, or failed when dead-lettered."""
@@ -125,31 +127,38 @@ class HealthReporter:
         )
 
     def liveness(self) -> tuple[dict[str, datetime], dict[str, datetime]]:
-        """For every mailbox this process reported on, by ``tenant/mailbox`` key: its latest
+        """For every mailbox this process reported on, by ``Mailbox.key``: its latest
         doorbell or sync, and since when messages have waited with none handed off — in one
         look (the stale check walks 10,000 mailboxes with it, not 20,000 lock rounds)."""
         with self._lock:
-            alive = {f"{t}/{m}": at for (t, m), at in self._alive.items()}
+            alive = dict(self._alive)
             stuck = {
-                f"{t}/{m}": since
-                for (t, m), backlog in self._backlog.items()
-                if (since := stuck_since(1, backlog, self._progress.get((t, m)))) is not None
+                key: since
+                for key, backlog in self._backlog.items()
+                if (since := stuck_since(1, backlog, self._progress.get(key))) is not None
             }
         return alive, stuck
 
     def flush(self) -> None:
+        """Write what changed since the last flush, ``HEALTH_WRITES_PER_CALL`` mailboxes per
+        round trip; a part that fails is kept for the next flush (counters not lost) and the
+        other parts are still tried."""
         with self._lock:
             pending, self._pending = self._pending, {}
         now = self._clock.now()
-        for (tenant, mailbox), update in pending.items():
+        items = [(tenant, mailbox, update) for (tenant, mailbox), update in pending.items()]
+        for start in range(0, len(items), HEALTH_WRITES_PER_CALL):
+            part = items[start : start + HEALTH_WRITES_PER_CALL]
             try:
-                self._store.update_health(tenant, mailbox, update, now)
+                self._store.update_health_many(part, now)
             except MailIngestError as exc:
-                # keep it for the next flush rather than lose the counters
-                logger.warning("health write failed", extra={"error": str(exc)[:200]})
+                logger.warning(
+                    "health write failed", extra={"error": str(exc)[:200], "mailboxes": len(part)}
+                )
                 with self._lock:
-                    later = self._pending.get((tenant, mailbox))
-                    self._pending[(tenant, mailbox)] = merge(update, later) if later else update
+                    for tenant, mailbox, update in part:
+                        later = self._pending.get((tenant, mailbox))
+                        self._pending[(tenant, mailbox)] = merge(update, later) if later else update
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="health-flush", daemon=True)

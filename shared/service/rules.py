@@ -9,10 +9,10 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.domain.classification import TenantRule, classify
 from shared.domain.message import Classification
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
-from shared.domain.models import AuditEntry
 from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId
 from shared.ports import Clock, StateStore
+from shared.service.audit import AuditTrail
 
 MAX_RULES = 200
 MAX_TRY_BYTES = 2 * 1024 * 1024
@@ -40,6 +40,7 @@ class RuleBook:
     def __init__(self, state: StateStore, clock: Clock) -> None:
         self._state = state
         self._clock = clock
+        self._trail = AuditTrail(state, clock)
 
     def rules(self, tenant_id: TenantId) -> list[TenantRule]:
         found = []
@@ -86,13 +87,4 @@ class RuleBook:
     def _audit(
         self, tenant_id: TenantId, actor: str, action: str, target: str, details: dict[str, object]
     ) -> None:
-        self._state.append_audit(
-            AuditEntry(
-                tenant_id=tenant_id,
-                actor=actor,
-                action=action,
-                target=f"{tenant_id}/rules/{target}",
-                at=self._clock.now(),
-                details=details,
-            )
-        )
+        self._trail.record(tenant_id, actor, action, f"{tenant_id}/rules/{target}", details)

@@ -9,6 +9,10 @@ functions-framework on loopback with the Firestore emulator and the IAP stand-in
                                 and ``open_as(email)`` for a browser page signed in as that
                                 admin (IAP's signed header on every request)
 
+The backends, keys and tenants are those of the HTTP tests (tests/integration/
+settings_fixtures.py); ``console_on`` makes a console for any served settings function
+(tests/browser/test_settings_connect.py serves it with the OAuth functions).
+
 Screenshots land in build/screenshots/ (kept as test artefacts)."""
 
 from __future__ import annotations
@@ -17,15 +21,15 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from cryptography.fernet import Fernet
 
 from mailingest_dev.local_functions import serving_function
+from tests.integration.settings_fixtures import app_with_tenants, settings_env
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page
@@ -36,8 +40,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = os.environ.get("MAILINGEST_CHROMIUM", "/usr/bin/chromium")
-ACME = "ops@acme.example"
-GLOBEX = "boss@globex.example"
 
 
 @pytest.fixture(scope="session")
@@ -74,16 +76,11 @@ def settings_server(
         "GOOGLE_CLOUD_PROJECT": services.project_id,
         "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
         "MAILINGEST_PAGE_REFRESH_S": "1",  # the health lines refresh every second here
-        "MAILINGEST_STATE_BACKEND": "firestore",
-        "MAILINGEST_EVENTS_BACKEND": "memory",
+        **settings_env(tmp),
         # a directory both the function and the tests' in-process app use: a label corrected
         # on the page reads the raw message the tests' pipeline kept
         "MAILINGEST_BLOBS_BACKEND": "local",
         "MAILINGEST_BLOB_DIR": str(tmp / "blobs"),
-        "MAILINGEST_SECRETS_BACKEND": "file",
-        "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
-        "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-        "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
         # never served: the browser's requests to it are intercepted by the tests
         "MAILINGEST_OAUTH_START_URL": "http://127.0.0.1:9/oauth_start",
     }
@@ -106,10 +103,20 @@ class Console:
     dialogs: list[str] = field(default_factory=list)
     _shots: int = 0
 
-    def open_as(self, email: str, tenant: str = "acme") -> Page:
-        """A fresh browser context, signed in (IAP's header on every request), on the page."""
-        context = self.browser.new_context(extra_http_headers=self.iap.headers(email))
-        context.set_default_timeout(10_000)
+    def open_as(
+        self,
+        email: str,
+        tenant: str = "acme",
+        *,
+        ignore_https_errors: bool = False,
+        timeout_ms: float = 10_000,
+    ) -> Page:
+        """A fresh browser context, signed in (IAP's header on every request), on the page;
+        ``ignore_https_errors``: a self-signed certificate is accepted in this context only."""
+        context = self.browser.new_context(
+            extra_http_headers=self.iap.headers(email), ignore_https_errors=ignore_https_errors
+        )
+        context.set_default_timeout(timeout_ms)
         page = context.new_page()
         # a script that runs in the page would most likely call alert(): record any dialog
         page.on("dialog", self._dialog)
@@ -131,6 +138,29 @@ class Console:
         return path
 
 
+@contextmanager
+def console_on(
+    request: pytest.FixtureRequest,
+    url: str,
+    env: dict[str, str],
+    iap: IapStandIn,
+    chromium: Browser,
+    prefix: str = "",
+) -> Iterator[Console]:
+    """The console of the settings function served at ``url`` with ``env`` (this process
+    takes the same environment): tenants acme and globex, screenshots named after the test;
+    the browser contexts it opened are closed afterwards."""
+    os.environ.update(env)
+    app = app_with_tenants()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^a-z0-9_]+", "-", request.node.name.removeprefix("test_").lower())
+    try:
+        yield Console(url, app, iap, chromium, f"{prefix}{name}")
+    finally:
+        for context in chromium.contexts:
+            context.close()
+
+
 @pytest.fixture
 def console(
     request: pytest.FixtureRequest,
@@ -139,15 +169,5 @@ def console(
     iap: IapStandIn,
     chromium: Browser,
 ) -> Iterator[Console]:
-    from shared.bootstrap import build_app
-
-    os.environ.update(settings_server.env)
-    app = build_app()
-    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
-    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^a-z0-9_]+", "-", request.node.name.removeprefix("test_").lower())
-    console = Console(settings_server.url, app, iap, chromium, name)
-    yield console
-    for context in chromium.contexts:
-        context.close()
+    with console_on(request, settings_server.url, settings_server.env, iap, chromium) as console:
+        yield console

@@ -27,7 +27,8 @@ from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
 from shared.service.health import HealthReporter
 from shared.service.watcher import WatcherOptions
-from tests.browser.conftest import ACME, GLOBEX, Console
+from tests.browser.conftest import Console
+from tests.integration.settings_fixtures import ACME, GLOBEX
 
 pytestmark = pytest.mark.integration
 XSS = (

@@ -15,8 +15,6 @@ Screenshots land in build/screenshots/."""
 
 from __future__ import annotations
 
-import os
-import re
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -26,7 +24,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect
 
 from mailingest_dev.devstack.process import free_port
@@ -39,8 +36,9 @@ from shared.domain.models import Mailbox, OAuthProvider, Provider, TlsMode
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name
-from tests.browser.conftest import ACME, GLOBEX, SCREENSHOTS, Console
+from tests.browser.conftest import Console, console_on
 from tests.fakes.iap import IapStandIn
+from tests.integration.settings_fixtures import ACME, settings_env
 
 pytestmark = pytest.mark.integration
 ACME_ID = TenantId("acme")
@@ -73,13 +71,8 @@ def _env(services: Any, iap: IapStandIn, tmp: Path, urls: dict[str, str]) -> dic
         "GOOGLE_CLOUD_PROJECT": services.project_id,
         "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
         "MAILINGEST_IMAP_CA_FILE": str(services.dovecot.ca_cert),  # "Test connection" trusts it
-        "MAILINGEST_STATE_BACKEND": "firestore",
-        "MAILINGEST_EVENTS_BACKEND": "memory",
+        **settings_env(tmp),  # one encrypted secrets file: the functions and the tests
         "MAILINGEST_BLOBS_BACKEND": "memory",
-        "MAILINGEST_SECRETS_BACKEND": "file",  # one encrypted file: the functions and the tests
-        "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
-        "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-        "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
         "MAILINGEST_OAUTH_START_URL": f"{urls['oauth_start']}oauth_start",
         "MAILINGEST_OAUTH_REDIRECT_URI": f"{urls['oauth_callback']}oauth_callback",
         "MAILINGEST_SETTINGS_URL": urls["settings"],
@@ -142,31 +135,15 @@ def connect_console(
     iap: IapStandIn,
     chromium: Browser,
 ) -> Iterator[Console]:
-    from shared.bootstrap import build_app
-
-    os.environ.update(connect_stack.env)
-    app = build_app()
-    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
-    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^a-z0-9_]+", "-", request.node.name.removeprefix("test_").lower())
-    console = Console(connect_stack.settings_url, app, iap, chromium, f"connect-{name}")
-    yield console
-    for context in chromium.contexts:
-        context.close()
+    url, env = connect_stack.settings_url, connect_stack.env
+    with console_on(request, url, env, iap, chromium, prefix="connect-") as console:
+        yield console
 
 
 def _open(console: Console, email: str = ACME) -> Page:
     """The settings page signed in as ``email``; the Microsoft stand-in's self-signed
     certificate is accepted in this context only (the functions verify it: its CA file)."""
-    context = console.browser.new_context(
-        extra_http_headers=console.iap.headers(email), ignore_https_errors=True
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.on("dialog", console._dialog)
-    page.goto(f"{console.url}?tenant=acme")
-    return page
+    return console.open_as(email, ignore_https_errors=True, timeout_ms=15_000)
 
 
 def _seed_mailbox(console: Console) -> Mailbox:

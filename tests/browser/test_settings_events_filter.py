@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from shared.domain.recent_events import EventSummary
 from shared.ids import MailboxId, TenantId
-from tests.browser.conftest import ACME, Console
+from tests.browser.conftest import Console
 from tests.browser.test_settings_browser import _email, _no_script_ran, _seed_mailbox
+from tests.integration.settings_fixtures import ACME
 
 pytestmark = pytest.mark.integration
 

@@ -20,8 +20,9 @@ from shared.domain.models import (
     Provider,
 )
 from shared.ids import MailboxId, TenantId
-from tests.browser.conftest import ACME, Console
+from tests.browser.conftest import Console
 from tests.browser.test_settings_browser import _health, _no_script_ran
+from tests.integration.settings_fixtures import ACME
 
 pytestmark = pytest.mark.integration
 

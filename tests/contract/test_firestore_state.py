@@ -30,6 +30,7 @@ from shared.errors import (
     PermanentError,
     ServiceUnavailable,
 )
+from shared.ids import MailboxId
 from shared.ports import ClaimOutcome
 from tests.contract.state_store_cases import DAY, FIVE_MIN, LEASE_TTL, M1, START, T1, mailbox
 
@@ -160,6 +161,43 @@ def test_health_keeps_only_the_last_25_hourly_buckets(
     assert list(_doc(firestore_client, path)["buckets"]) == [
         health_math.bucket_key(START + timedelta(days=5))
     ]
+
+
+@pytest.mark.integration
+def test_a_heartbeat_reads_nothing_and_many_mailboxes_go_in_one_commit(
+    store: FirestoreStateStore, firestore_client: Any, clock: FakeClock
+) -> None:
+    """An IDLE refresh reports state and last sync only: no document is read to prune
+    buckets (nothing was added to them), and a flush of many mailboxes is one commit."""
+    commits: list[int] = []
+    real_batch = firestore_client.batch
+
+    def counting_batch() -> Any:
+        batch = real_batch()
+        real_commit = batch.commit
+
+        def commit(**kw: Any) -> Any:
+            commits.append(len(batch))
+            return real_commit(**kw)
+
+        batch.commit = commit
+        return batch
+
+    firestore_client.batch = counting_batch
+    try:
+        beat = HealthUpdate(state=MailboxState.IDLE, last_sync_at=clock.now(), pending=0)
+        before = store.reads.total
+        store.update_health_many([(T1, MailboxId(f"m{i}"), beat) for i in range(40)], clock.now())
+        assert store.reads.total == before  # heartbeats: no prune read
+        assert commits == [40]
+        store.update_health(T1, M1, HealthUpdate(processed=1), clock.now())
+        assert store.reads.total == before + 1  # counters added: pruned once this hour
+        with pytest.raises(ValueError):
+            store.update_health_many([(T1, M1, beat)] * 501, clock.now())
+    finally:
+        firestore_client.batch = real_batch
+    health = store.get_health(T1, MailboxId("m39"), clock.now())
+    assert (health.state, health.last_sync_at) == (MailboxState.IDLE, clock.now())
 
 
 @pytest.mark.integration

@@ -155,6 +155,19 @@ def test_a_filter_by_mailbox_and_label_pages_with_the_cursor_and_stays_in_the_te
     assert len(store.list_event_summaries(T1, limit=50, only=EventFilter())) == 12
 
 
+def test_summaries_written_in_one_batch_are_found_by_the_label_filter(env: Env) -> None:
+    """The catch-up writes a batch's summaries at once: filtered like those written one by one."""
+    store, _clock = env
+    rows = [summary(n, label=("booking", "stopsale")[n % 2]) for n in range(6)]
+    rows[0] = rows[0].model_copy(update={"corrected_to": "stopsale"})
+    store.put_event_summaries(rows)
+    for label in ("booking", "stopsale"):
+        listed = store.list_event_summaries(T1, limit=50, only=EventFilter(label=label))
+        expected = [r for r in reversed(rows) if r.shown_label == label]
+        assert listed == expected, label
+    assert [r.event_id for r in expected][-1] == rows[0].event_id  # by its corrected label
+
+
 @pytest.mark.integration
 def test_firestore_layout_carries_the_ttl_field(firestore_client: Any) -> None:
     from mailingest_dev.clock import FakeClock

@@ -14,8 +14,10 @@ from tests.contract.state_store_cases import (
     FIVE_MIN,
     LEASE_TTL,
     M1,
+    M2,
     STORES,
     T1,
+    T2,
     Env,
     make_env,
     race,
@@ -328,3 +330,23 @@ def test_concurrent_health_updates_all_count(env: Env) -> None:
     race(8, lambda i: store.update_health(T1, M1, HealthUpdate(processed=1, errors=i), at))
     h = store.get_health(T1, M1, at)
     assert (h.processed_24h, h.errors_24h) == (8, sum(range(8)))
+
+
+def test_health_updates_for_many_mailboxes_in_one_call(env: Env) -> None:
+    store, clock = env
+    at = clock.now()
+    store.update_health_many(
+        [
+            (T1, M1, HealthUpdate(state=MailboxState.IDLE, processed=2, last_sync_at=at)),
+            (T1, M2, HealthUpdate(state=MailboxState.BACKOFF, errors=1, last_error="reset")),
+            (T2, M1, HealthUpdate(processed=1)),
+        ],
+        at,
+    )
+    one, two, other = (store.get_health(t, m, at) for t, m in ((T1, M1), (T1, M2), (T2, M1)))
+    assert (one.state, one.processed_24h, one.last_sync_at) == (MailboxState.IDLE, 2, at)
+    assert (two.state, two.errors_24h, two.last_error) == (MailboxState.BACKOFF, 1, "reset")
+    assert other.processed_24h == 1
+    # counters add up with what single updates wrote
+    store.update_health(T1, M1, HealthUpdate(processed=3), at)
+    assert store.get_health(T1, M1, at).processed_24h == 5

@@ -118,7 +118,8 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     assert "acme/booking\timap\tbooking@acme.example\tBookings\tenabled" in listed
     shown = json.loads(cli("mailboxes", "show", "acme", "booking", env=env).stdout)
     assert shown["mailbox"]["secret_ref"] == "mailingest-t4-acme-m7-booking-password"
-    assert shown["health"]["stale"] is True  # never synced
+    # no report from the watcher yet, just added: not started, not stale (as `health` says)
+    assert (shown["health"]["shown_state"], shown["health"]["stale"]) == ("not started", False)
     assert password not in json.dumps(shown)
     docs = [d.to_dict() for d in firestore_client.collection_group("mailboxes").stream()]
     assert password not in json.dumps(docs, default=str)
@@ -238,7 +239,7 @@ def test_label_teaches_a_template_and_templates_list_and_delete_it(
 
 
 @pytest.mark.integration
-def test_health_shows_a_mailbox_without_a_report_as_not_started_until_it_waited_too_long(
+def test_health_and_mailboxes_show_agree_a_mailbox_without_a_report_is_not_started_until_late(
     local_services: Any, firestore_client: Any
 ) -> None:
     env = {"MAILINGEST_BLOBS_BACKEND": "memory", "MAILINGEST_EVENTS_BACKEND": "memory"}
@@ -255,6 +256,7 @@ def test_health_shows_a_mailbox_without_a_report_as_not_started_until_it_waited_
     table = cli("health", "--tenant", "acme", env=env).stdout
     assert "not started" in table
     assert "STALE" not in table
+    assert _shown_health(env) == ("not started", False)
     # added long ago and still no report: a warning (stale), still "not started"
     (doc,) = list(firestore_client.collection_group("mailboxes").stream())
     long_ago = (datetime.now(UTC) - timedelta(days=1)).isoformat()
@@ -262,3 +264,14 @@ def test_health_shows_a_mailbox_without_a_report_as_not_started_until_it_waited_
     (row,) = [json.loads(line) for line in cli("health", "--json", env=env).stdout.splitlines()]
     assert (row["state"], row["stale"]) == ("not started", True)
     assert "STALE" in cli("health", "--tenant", "acme", env=env).stdout
+    assert _shown_health(env) == ("not started", True)
+
+
+def _shown_health(env: dict[str, str]) -> tuple[str, bool]:
+    """``mailboxes show``'s word for acme/booking's state, and its stale flag."""
+    shown = cli("mailboxes", "show", "acme", "booking", env=env)
+    assert shown.returncode == 0, shown.stderr
+    health = json.loads(shown.stdout)["health"]
+    state: str = health["shown_state"]
+    is_stale: bool = health["stale"]
+    return state, is_stale

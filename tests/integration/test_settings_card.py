@@ -7,16 +7,12 @@ from); the token's and the push's expiry in UTC with how far away; a Gmail API o
 from __future__ import annotations
 
 import html as html_lib
-import os
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cryptography.fernet import Fernet
-from functions_framework import create_app
 from openapi_schema_validator import OAS31Validator
 
 from shared.bootstrap import App
@@ -33,35 +29,10 @@ from shared.domain.models import (
 from shared.ids import MailboxId, TenantId
 from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
+from tests.integration.settings_fixtures import ACME
+from tests.integration.settings_fixtures import OAUTH_START as START
 
 pytestmark = pytest.mark.integration
-SOURCE = "functions/settings/main.py"
-ACME = "ops@acme.example"
-START = "https://fn.example/oauth_start"
-
-
-@pytest.fixture
-def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
-    import functions.settings.main as settings_main
-    from shared.bootstrap import build_app
-
-    os.environ.update(
-        {
-            "MAILINGEST_STATE_BACKEND": "firestore",
-            "MAILINGEST_EVENTS_BACKEND": "memory",
-            "MAILINGEST_BLOBS_BACKEND": "memory",
-            "MAILINGEST_SECRETS_BACKEND": "file",
-            "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
-            "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_START_URL": START,
-        }
-    )
-    settings_main._page = settings_main._identity = None
-    app = build_app()
-    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
-    yield create_app("settings", SOURCE).test_client(), app
-    settings_main._page = settings_main._identity = None
 
 
 def _box(mailbox_id: str, provider: Provider, grant: OAuthGrant | None, **extra: Any) -> Mailbox:

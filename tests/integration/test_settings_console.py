@@ -7,17 +7,13 @@ valid and describes the live answers."""
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from cryptography.fernet import Fernet
-from functions_framework import create_app
 from jsonschema.exceptions import ValidationError as JsonSchemaError
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
@@ -37,39 +33,12 @@ from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
 from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
+from tests.integration.settings_fixtures import ACME, GLOBEX
+from tests.integration.settings_fixtures import csrf as _csrf
 
 pytestmark = pytest.mark.integration
-SOURCE = "functions/settings/main.py"
-ACME = "ops@acme.example"
-GLOBEX = "boss@globex.example"
 DAY = timedelta(days=1)
 XSS = 'Booking <script>alert("pwned")</script> <img src=x onerror=alert(2)>'
-
-
-@pytest.fixture
-def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
-    import functions.settings.main as settings_main
-    from shared.bootstrap import build_app
-
-    os.environ.update(
-        {
-            "MAILINGEST_STATE_BACKEND": "firestore",
-            "MAILINGEST_EVENTS_BACKEND": "memory",
-            "MAILINGEST_BLOBS_BACKEND": "local",  # the page's process reads what ingest kept
-            "MAILINGEST_BLOB_DIR": str(tmp_path / "blobs"),
-            "MAILINGEST_SECRETS_BACKEND": "file",
-            "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
-            "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
-        }
-    )
-    settings_main._page = settings_main._identity = None
-    app = build_app()
-    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=(ACME,))
-    app.admin.add_tenant("globex", "Globex", actor="t", admins=(GLOBEX,))
-    yield create_app("settings", SOURCE).test_client(), app
-    settings_main._page = settings_main._identity = None
 
 
 def mailbox(tenant: str = "acme") -> Mailbox:
@@ -98,12 +67,6 @@ def ingest(app: App, subject: str, n: int, tenant: str = "acme") -> str:
     box = mailbox(tenant)
     app.state.put_mailbox(box)
     return app.pipeline.ingest(box, f"1/{n}", email(subject, n)).event_id
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
-    assert match
-    return match.group(1)
 
 
 def test_recent_events_are_listed_with_an_emails_markup_as_text(

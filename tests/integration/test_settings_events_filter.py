@@ -21,10 +21,9 @@ from shared.ids import TenantId
 from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
 from tests.integration import test_settings_console as console_tests
+from tests.integration.settings_fixtures import ACME, GLOBEX
 
 pytestmark = pytest.mark.integration
-ACME, GLOBEX = console_tests.ACME, console_tests.GLOBEX
-client = console_tests.client  # the settings function on the Firestore emulator
 ROW = re.compile(r'<tr data-event="([^"]+)">')
 
 

@@ -8,13 +8,10 @@ import json
 import os
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from cryptography.fernet import Fernet
-from functions_framework import create_app
 
 from shared.domain.models import (
     AuthMethod,
@@ -27,43 +24,11 @@ from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name, refresh_secret_name
 from tests.fakes.iap import IapStandIn
+from tests.integration.settings_fixtures import ACME, GLOBEX
+from tests.integration.settings_fixtures import csrf as _csrf
 
 pytestmark = pytest.mark.integration
-SOURCE = "functions/settings/main.py"
-ACME = "ops@acme.example"
-GLOBEX = "boss@globex.example"
 PASSWORD = "Hotel-Imap-Pass-42"
-
-
-@pytest.fixture
-def client(firestore_client: Any, tmp_path: Path, iap: IapStandIn) -> Any:
-    import functions.settings.main as settings_main
-    from shared.bootstrap import build_app
-
-    os.environ.update(
-        {
-            "MAILINGEST_STATE_BACKEND": "firestore",
-            "MAILINGEST_EVENTS_BACKEND": "memory",
-            "MAILINGEST_BLOBS_BACKEND": "memory",
-            "MAILINGEST_SECRETS_BACKEND": "file",
-            "MAILINGEST_SECRETS_FILE": str(tmp_path / "secrets.enc"),
-            "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
-            "MAILINGEST_OAUTH_START_URL": "https://fn.example/oauth_start",
-        }
-    )
-    settings_main._page = settings_main._identity = None
-    app = build_app()
-    app.admin.add_tenant("acme", "Acme Travel", actor="t", admins=("ops@acme.example",))
-    app.admin.add_tenant("globex", "Globex", actor="t", admins=("boss@globex.example",))
-    yield create_app("settings", SOURCE).test_client(), app
-    settings_main._page = settings_main._identity = None
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
-    assert match
-    return match.group(1)
 
 
 def _follow(http: Any, answer: Any, iap: IapStandIn, admin: str = ACME) -> Any:

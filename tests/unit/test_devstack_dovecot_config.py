@@ -91,10 +91,10 @@ def test_max_connections_raises_the_limits(make_dovecot: MakeDovecot) -> None:
     d = make_dovecot(max_connections=5000)
     assert setting(d, "mail_max_userip_connections") == "5000"
     assert int(setting(d, "default_client_limit")) >= 5000
-    assert setting(d, "imap_hibernate_timeout") == "5 secs"
+    assert setting(d, "imap_hibernate_timeout") == "0"  # never hibernated (see the config)
+    assert "process_limit = 5100" in doveconf(d, "service/imap")
     login = doveconf(d, "service/imap-login")
     assert "service_count = 0" in login
-    assert "mode = 0666" in doveconf(d, "service/imap-hibernate")
 
 
 def test_certificate_names_localhost_and_loopback_and_key_is_private(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Provider, TlsMode
+from shared.errors import ServiceUnavailable
 from shared.ids import MailboxId, TenantId
+from shared.ports import HEALTH_WRITES_PER_CALL
 from shared.service.health import HealthReporter, is_stale, merge
 from shared.service.watcher.backoff import Backoff, spread_over
 
@@ -80,6 +83,18 @@ def test_reporter_coalesces_many_reports_into_one_write() -> None:
     assert store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == 100
 
 
+def test_liveness_is_keyed_by_the_mailbox_key_the_watcher_keys_its_workers_by() -> None:
+    clock = FakeClock()
+    reporter = HealthReporter(InMemoryStateStore(clock), clock)
+    other = MAILBOX.model_copy(update={"id": MailboxId("stopsale")})
+    synced, waiting = clock.now(), clock.now() + timedelta(seconds=5)
+    reporter.report(MAILBOX, HealthUpdate(last_sync_at=synced))
+    clock.advance(timedelta(seconds=5))
+    reporter.report(other, HealthUpdate(pending=3))
+    assert reporter.liveness() == ({"acme/booking": synced}, {"acme/stopsale": waiting})
+    assert set(reporter.liveness()[0]) == {MAILBOX.key}
+
+
 def test_stale_when_neither_doorbell_nor_sync_within_the_window() -> None:
     now = datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert is_stale(Health(), MAILBOX, now, idle_refresh_s=300)
@@ -91,3 +106,32 @@ def test_stale_when_neither_doorbell_nor_sync_within_the_window() -> None:
     assert is_stale(old, MAILBOX, now, idle_refresh_s=300)
     disabled = MAILBOX.model_copy(update={"enabled": False})
     assert not is_stale(Health(), disabled, now, idle_refresh_s=300)
+
+
+def test_reporter_flushes_many_mailboxes_in_parts_and_keeps_a_failed_part() -> None:
+    clock = FakeClock()
+    calls: list[int] = []
+
+    class PartlyDownStore(InMemoryStateStore):
+        def update_health_many(
+            self, updates: Sequence[tuple[TenantId, MailboxId, HealthUpdate]], at: datetime
+        ) -> None:
+            calls.append(len(updates))
+            if len(calls) == 2:
+                raise ServiceUnavailable("firestore: deadline exceeded")
+            super().update_health_many(updates, at)
+
+    store = PartlyDownStore(clock)
+    reporter = HealthReporter(store, clock)
+    boxes = [MAILBOX.model_copy(update={"id": MailboxId(f"m{i:04d}")}) for i in range(1200)]
+    for box in boxes:
+        reporter.report(box, HealthUpdate(processed=1))
+    reporter.flush()
+    assert calls == [HEALTH_WRITES_PER_CALL, HEALTH_WRITES_PER_CALL, 200]
+    written = [b for b in boxes if store.get_health(b.tenant_id, b.id, clock.now()).processed_24h]
+    assert len(written) == 700  # the failed part is not written ...
+    reporter.report(boxes[600], HealthUpdate(processed=2))
+    reporter.flush()  # ... but kept: written at the next flush, counters merged
+    assert calls[3:] == [HEALTH_WRITES_PER_CALL]
+    assert store.get_health(MAILBOX.tenant_id, MailboxId("m0600"), clock.now()).processed_24h == 3
+    assert store.get_health(MAILBOX.tenant_id, MailboxId("m0999"), clock.now()).processed_24h == 1

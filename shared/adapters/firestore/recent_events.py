@@ -27,23 +27,27 @@ logger = logging.getLogger(__name__)
 _BATCH_MAX = 500  # writes in one Firestore batch
 
 
+def _document(summary: EventSummary) -> dict[str, Any]:
+    """What is stored: the summary, its TTL field and the label a label filter matches."""
+    return {
+        **summary.model_dump(),
+        "expires_at": summary.expires_at(),
+        "shown_label": summary.shown_label,
+    }
+
+
 class FirestoreRecentEvents(FirestorePart):
     def put_event_summary(self, summary: EventSummary) -> None:
         ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-        doc = {
-            **summary.model_dump(),
-            "expires_at": summary.expires_at(),
-            "shown_label": summary.shown_label,
-        }
         with mapped("put event summary"):
-            ref.set(doc, **self._db.call())
+            ref.set(_document(summary), **self._db.call())
 
     def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
         for start in range(0, len(summaries), _BATCH_MAX):
             batch = self._db.client.batch()
             for summary in summaries[start : start + _BATCH_MAX]:
                 ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-                batch.set(ref, {**summary.model_dump(), "expires_at": summary.expires_at()})
+                batch.set(ref, _document(summary))
             with mapped("put event summaries"):
                 batch.commit(**self._db.call())  # sets: a retried commit is harmless
 

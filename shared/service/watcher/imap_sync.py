@@ -52,12 +52,27 @@ class ImapSync:
         self._clock = clock
         self._initial_max = initial_max
         self._resync_max = resync_max
+        # the cursor as this worker last read or wrote it: while its session lasts nobody else
+        # moves it (the mailbox's lease is ours, and a compare-and-set with a stale version
+        # fails), so an IDLE refresh with nothing new costs no store read (issue 15)
+        self._known: Cursor | None = None
+
+    def forget_cursor(self) -> None:
+        """Read the cursor from the store at the next catch-up (a new session)."""
+        self._known = None
 
     def catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
         """Process everything above the cursor; returns how many messages were handed off.
         Raises (RetryableError: the pipeline's, the source's) with the cursor left at the last
-        message that was durably handed off."""
-        cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
+        message that was durably handed off; the next catch-up then reads it again."""
+        try:
+            return self._catch_up(source, mailbox, uidvalidity)
+        except BaseException:
+            self._known = None
+            raise
+
+    def _catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
+        cursor = self._known or self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
         stored = cursor.value
         if stored.get("folder", mailbox.folder) != mailbox.folder:
             # the mailbox now watches another folder: UIDs (and even UIDVALIDITY values, which
@@ -88,8 +103,9 @@ class ImapSync:
                     "skipped_older": skipped,
                 },
             )
-        # what waits on the server: a stall shows as pending > 0 with nothing handed off
-        self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
+        if uids:
+            # what waits on the server: a stall shows as pending > 0 with nothing handed off
+            self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
         cursor, handed = self._drain(source, mailbox, uidvalidity, uids, cursor)
         if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
@@ -98,6 +114,7 @@ class ImapSync:
                 cursor.version,
                 {"uidvalidity": uidvalidity, "last_uid": 0, "folder": mailbox.folder},
             )
+        self._known = cursor
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
 

@@ -218,6 +218,7 @@ class MailboxWorker:
     # -- IMAP ---------------------------------------------------------------------------
     def _imap_session(self, backoff: Backoff) -> None:
         source = self._open(MailboxState.SYNCING)
+        self._imap.forget_cursor()  # a new session starts from the stored cursor
         uidvalidity = source.select()
         self._drain(source, uidvalidity)
         backoff.reset()

@@ -204,3 +204,53 @@ def test_a_watcher_stops_at_once_although_its_idle_waits_last_until_the_refresh(
     health = rig.state.get_health(rig.mailbox.tenant_id, rig.mailbox.id, _now())
     assert health.errors_24h == 0
     assert health.last_error is None
+
+
+def test_an_idle_refresh_reads_no_cursor_and_a_cursor_moved_elsewhere_is_read_again(
+    rig: Rig, running: Any
+) -> None:
+    """Issue 15 (idle cost): the worker keeps the cursor it last read or wrote, so an IDLE
+    refresh with nothing new reads nothing from the store. Should another writer move the
+    cursor meanwhile, the compare-and-set notices: the worker reads it again and nothing is
+    lost or published twice."""
+    import dataclasses
+
+    from tests.integration.watcher.conftest import FAST
+
+    rig.add_mailbox()
+    m = rig.mailbox
+    running(rig.watcher(options=dataclasses.replace(FAST, idle_refresh_s=1)))
+    rig.append(message("one"))
+    wait_for(lambda: rig.subjects() == ["one"], what="first event")
+
+    def last_sync() -> Any:
+        return rig.state.get_health(m.tenant_id, m.id, _now()).last_sync_at
+
+    def cursor_reads() -> int:
+        return rig.state.reads.snapshot().get("get cursor", 0)
+
+    seen = wait_for(last_sync, what="a sync in health")
+    reads = cursor_reads()
+
+    def after(earlier: Any) -> Any:
+        later = last_sync()
+        return later if later > earlier else None
+
+    for _ in range(3):  # three refreshes, each a catch-up that found nothing new
+        seen = wait_for(lambda: after(seen), what="a refresh")
+    assert cursor_reads() == reads
+    # another writer moves the cursor (same position, new version) under the worker
+    cursor = rig.state.get_cursor(m.tenant_id, m.id)
+    rig.state.compare_and_set_cursor(m.tenant_id, m.id, cursor.version, dict(cursor.value))
+    reads = cursor_reads()
+    rig.append(message("two"))
+    wait_for(lambda: rig.subjects() == ["one", "two"], what="the second event")
+    rig.append(message("three"))
+    wait_for(lambda: rig.subjects() == ["one", "two", "three"], what="the third event")
+    assert cursor_reads() > reads  # the conflict made the worker read it again
+    # the cursor is written after the event is handed to the sink
+    wait_for(
+        lambda: rig.state.get_cursor(m.tenant_id, m.id).value["last_uid"] == 3,
+        what="the cursor at the third message",
+    )
+    assert rig.subjects() == ["one", "two", "three"]  # nothing published twice
