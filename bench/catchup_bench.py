@@ -171,7 +171,8 @@ def catchup(svc: Any) -> dict[str, Figure]:
             f"{MESSAGES} messages waiting in one mailbox: watcher start → cursor at the last; "
             f"batches of {options.fetch_batch} (claims, Message-ID guard and completions in "
             f"batched writes), {options.catchup_concurrency} prepared at once, events "
-            f"submitted in UID order; {stack}",
+            f"submitted in UID order, the next batch fetched and prepared while one is "
+            f"published and handed off; {stack}",
         ),
         "imap.catchup_serial_msgs_per_s": figure(
             SERIAL / slow,

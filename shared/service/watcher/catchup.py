@@ -24,6 +24,13 @@ of them) and the error that stopped it; every claim of a message after the run i
 released. A watcher killed between a publish and its completion publishes those events
 again when it restarts: at most one batch (consumers dedupe by event id; README,
 "Guarantees").
+
+Steps 1-3 (``prepare``) and 4-5 (``publish``) are apart so that the next batch is fetched
+and prepared while this one is published and handed off (``overlap``), never more than one
+batch ahead: its events are submitted only once this batch's are all settled and completed
+and the cursor moved past them (the published-not-completed window stays one batch), and
+when this batch stops short the one prepared ahead is abandoned — its claims released,
+nothing of it published.
 """
 
 from __future__ import annotations
@@ -34,13 +41,15 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shared.domain.models import Mailbox
 from shared.errors import ClaimBusy, MailIngestError, PortFailure
 from shared.ports import ClaimOutcome, FetchedMessage
-from shared.service.ingest import IngestPipeline, IngestResult, Prepared, Staged
+from shared.service.ingest import IngestBatch, IngestResult, Prepared, Staged
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,26 @@ class _Progress:
                 self.stop, self.error = index, error
 
 
+@dataclass
+class Batch:
+    """A fetched batch claimed and prepared, nothing of it published yet
+    (``CatchUpPool.prepare``): ``publish`` hands it off, ``abandon`` drops its claims.
+    ``ahead``: prepared while the batch before it was being published (a Message-ID that
+    batch was publishing shows here as in flight: ``ClaimBusy``)."""
+
+    mailbox: Mailbox
+    outcomes: list[ClaimOutcome]  # of the event-id claims, by message (empty: none taken)
+    run: _Progress
+    ahead: bool = False
+
+    @property
+    def fetched(self) -> list[FetchedMessage]:
+        return [message for _, message in self.run.messages]
+
+    def claimed(self, index: int) -> bool:
+        return index < len(self.outcomes) and self.outcomes[index] is ClaimOutcome.CLAIMED
+
+
 class CatchUpPool:
     def __init__(self, concurrency: int, *, min_batch: int = 2) -> None:
         """``min_batch``: a smaller fetched batch (a doorbell's one new message) goes one
@@ -82,37 +111,48 @@ class CatchUpPool:
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def run(
+    def prepare(
         self,
-        pipeline: IngestPipeline,
+        ingest: IngestBatch,
         mailbox: Mailbox,
         messages: Sequence[tuple[str, FetchedMessage]],
-    ) -> BatchRun:
-        """``messages``: (provider message id, message) in the mailbox's order."""
+        *,
+        ahead: bool = False,
+    ) -> Batch:
+        """Steps 1-3 for ``messages`` ((provider message id, message) in the mailbox's
+        order): claimed, staged, Message-ID guard taken, prepared. Nothing is published;
+        the claims are the batch's until ``publish`` or ``abandon``."""
         lease = mailbox.key  # the claims name the lease this replica holds
         ids = [pid for pid, _ in messages]
         try:
-            outcomes = pipeline.claim_batch(mailbox, ids, lease)
+            outcomes = ingest.claim_batch(mailbox, ids, lease)
         except MailIngestError as exc:
-            return BatchRun([], exc)
+            return Batch(mailbox, [], _Progress(messages, 0, exc), ahead)
         busy = [i for i, outcome in enumerate(outcomes) if outcome is ClaimOutcome.BUSY]
         run = _Progress(messages, busy[0] if busy else len(messages))
         if busy:
             run.error = ClaimBusy(f"message {ids[busy[0]]} is being processed by another worker")
         claimed = [i for i in range(run.stop) if outcomes[i] is ClaimOutcome.CLAIMED]
-        staged = self._stage(pipeline, mailbox, run, claimed)
-        guard = _guard_message_ids(pipeline, run, staged, lease)
-        self._prepare(pipeline, run, staged, guard)
-        _publish_in_order(pipeline, mailbox, run)
+        staged = self._stage(ingest, mailbox, run, claimed)
+        guard = _guard_message_ids(ingest, run, staged, lease)
+        self._prepare(ingest, run, staged, guard)
+        return Batch(mailbox, outcomes, run, ahead)
+
+    def publish(self, ingest: IngestBatch, batch: Batch) -> BatchRun:
+        """Steps 4-5: the prepared batch's events submitted in UID order and its claims
+        completed; the claims of every message after the run handed off are released."""
+        mailbox, run = batch.mailbox, batch.run
+        ids = [pid for pid, _ in run.messages]
+        _publish_in_order(ingest, mailbox, run)
         for i in range(run.stop):  # the run handed off: each one published, or done before
-            if outcomes[i] is not ClaimOutcome.DONE and i not in run.published:
+            if batch.claimed(i) and i not in run.published:
                 run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
                 break
-        for i in range(run.stop, len(messages)):
-            if outcomes[i] is ClaimOutcome.CLAIMED and i not in run.published:
-                pipeline.release(mailbox, ids[i], run.prepared.get(i))
+        for i in range(run.stop, len(run.messages)):
+            if batch.claimed(i) and i not in run.published:
+                ingest.release(mailbox, ids[i], run.prepared.get(i))
         handed = [run.published.get(i) for i in range(run.stop)]
-        in_order, remember = pipeline.results([p for p in handed if p is not None])
+        in_order, remember = ingest.results([p for p in handed if p is not None])
         try:
             self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
         except RuntimeError:  # the pool is shutting down with the watcher: written here
@@ -120,14 +160,53 @@ class CatchUpPool:
         results = iter(in_order)
         return BatchRun(
             [
-                (run.messages[i][1], next(results) if p else pipeline.duplicate(mailbox, ids[i]))
+                (run.messages[i][1], next(results) if p else ingest.duplicate(mailbox, ids[i]))
                 for i, p in enumerate(handed)
             ],
             run.error,
         )
 
+    def overlap(
+        self, ingest: IngestBatch, current: Callable[[], T], upcoming: Callable[[], Batch]
+    ) -> tuple[T, Batch | MailIngestError]:
+        """``current`` (this batch published and handed off) on a helper thread while
+        ``upcoming`` (the next batch fetched and prepared: at most one batch ahead) runs on
+        this one; both are over when it returns. What ``upcoming`` raised comes back in its
+        place, for the caller to raise when that batch's turn comes; when ``current``
+        raises, the batch prepared ahead is abandoned and the error raised here."""
+        done: list[T] = []
+        failed: list[BaseException] = []
+
+        def run_current() -> None:
+            try:
+                done.append(current())
+            except BaseException as exc:  # noqa: BLE001 - raised again on this thread
+                failed.append(exc)
+
+        helper = threading.Thread(target=run_current, name="catchup-publish", daemon=True)
+        helper.start()
+        try:
+            ahead: Batch | MailIngestError = upcoming()
+        except MailIngestError as exc:
+            ahead = exc
+        finally:
+            helper.join()
+        if failed:
+            self.abandon(ingest, ahead)
+            raise failed[0]
+        return done[0], ahead
+
+    def abandon(self, ingest: IngestBatch, batch: Batch | MailIngestError | None) -> None:
+        """Release every claim of a prepared batch that will not be published (the batch
+        before it stopped short): nothing of it was submitted."""
+        if not isinstance(batch, Batch):
+            return
+        for i, (pid, _) in enumerate(batch.run.messages):
+            if batch.claimed(i):
+                ingest.release(batch.mailbox, pid, batch.run.prepared.get(i))
+
     def _stage(
-        self, pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress, claimed: list[int]
+        self, ingest: IngestBatch, mailbox: Mailbox, run: _Progress, claimed: list[int]
     ) -> dict[int, Staged]:
         """Raw stored and parsed, ``concurrency`` at a time; the run stops at the first
         message that could not be (every one is waited for)."""
@@ -135,7 +214,7 @@ class CatchUpPool:
         def stage(i: int) -> Staged | MailIngestError:
             message = run.messages[i][1]
             try:
-                return pipeline.stage(
+                return ingest.stage(
                     mailbox, run.messages[i][0], message.raw, received_at=message.received_at
                 )
             except MailIngestError as exc:
@@ -151,7 +230,7 @@ class CatchUpPool:
 
     def _prepare(
         self,
-        pipeline: IngestPipeline,
+        ingest: IngestBatch,
         run: _Progress,
         staged: dict[int, Staged],
         guard: dict[int, ClaimOutcome | None],
@@ -162,7 +241,7 @@ class CatchUpPool:
 
         def prepare(i: int) -> Prepared | MailIngestError:
             try:
-                return pipeline.prepare(staged[i], guard[i])
+                return ingest.prepare(staged[i], guard[i])
             except MailIngestError as exc:
                 return exc
 
@@ -174,7 +253,7 @@ class CatchUpPool:
 
 
 def _guard_message_ids(
-    pipeline: IngestPipeline, run: _Progress, staged: dict[int, Staged], lease: str
+    ingest: IngestBatch, run: _Progress, staged: dict[int, Staged], lease: str
 ) -> dict[int, ClaimOutcome | None]:
     """The Message-ID claims of the staged messages before the stop, in one write. Two
     messages of the run with one Message-ID: the run stops at the second (ClaimBusy: the
@@ -188,7 +267,7 @@ def _guard_message_ids(
             seen.add(key)
     guarded = [i for i in sorted(staged) if i < run.stop]
     try:
-        outcomes = pipeline.claim_message_ids([staged[i] for i in guarded], lease)
+        outcomes = ingest.claim_message_ids([staged[i] for i in guarded], lease)
     except MailIngestError as exc:
         if guarded:
             run.fail(guarded[0], exc)
@@ -196,7 +275,7 @@ def _guard_message_ids(
     return dict(zip(guarded, outcomes, strict=True))
 
 
-def _publish_in_order(pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress) -> None:
+def _publish_in_order(ingest: IngestBatch, mailbox: Mailbox, run: _Progress) -> None:
     """Submit on a helper thread, wait for the acks and complete on this one: a message's
     claims are completed as soon as its ack is in and no later event is waiting for one
     (else together with them), so an event is published-not-completed only as long as the
@@ -206,7 +285,7 @@ def _publish_in_order(pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress
 
     def submit() -> None:
         try:
-            _submit_in_order(pipeline, run, submitted)
+            _submit_in_order(ingest, run, submitted)
         except BaseException as exc:  # noqa: BLE001 - a bug: raised again on the caller's thread
             crashed.append(exc)
         finally:
@@ -214,16 +293,16 @@ def _publish_in_order(pipeline: IngestPipeline, mailbox: Mailbox, run: _Progress
 
     submitter = threading.Thread(target=submit, name="catchup-submit", daemon=True)
     submitter.start()
-    _settle_in_order(pipeline, run, submitted)
+    _settle_in_order(ingest, run, submitted)
     submitter.join()
     if run.error is not None:
-        pipeline.resume_publishing(mailbox)  # paused by the failure, if it was a publish
+        ingest.resume_publishing(mailbox)  # paused by the failure, if it was a publish
     if crashed:
         raise crashed[0]
 
 
 def _submit_in_order(
-    pipeline: IngestPipeline,
+    ingest: IngestBatch,
     run: _Progress,
     submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
 ) -> None:
@@ -236,14 +315,14 @@ def _submit_in_order(
         if prepared is None:
             continue  # done already: a duplicate
         try:
-            submitted.put((i, pipeline.submit(prepared)))
+            submitted.put((i, ingest.submit(prepared)))
         except MailIngestError as exc:
             run.fail(i, exc)
             return
 
 
 def _settle_in_order(
-    pipeline: IngestPipeline,
+    ingest: IngestBatch,
     run: _Progress,
     submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
 ) -> None:
@@ -258,17 +337,17 @@ def _settle_in_order(
         except MailIngestError as exc:
             run.fail(i, exc)
         if submitted.empty():  # nothing more in flight for now: complete what is in
-            _complete(pipeline, run, acked)
-    _complete(pipeline, run, acked)
+            _complete(ingest, run, acked)
+    _complete(ingest, run, acked)
 
 
-def _complete(pipeline: IngestPipeline, run: _Progress, acked: list[tuple[int, Prepared]]) -> None:
+def _complete(ingest: IngestBatch, run: _Progress, acked: list[tuple[int, Prepared]]) -> None:
     """The acked messages' claims completed in one write; a failure stops the run at the
-    first of them (not handed off: their claims are released, as ``ingest`` does)."""
+    first of them (not handed off: their claims are released, as ``IngestPipeline.ingest`` does)."""
     if not acked:
         return
     try:
-        pipeline.complete_batch([prepared for _, prepared in acked])
+        ingest.complete_batch([prepared for _, prepared in acked])
     except MailIngestError as exc:
         run.fail(acked[0][0], exc)
     else:

@@ -6,10 +6,12 @@ hand each message off (pipeline, after-processing action, cursor compare-and-set
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
+from functools import partial
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
-from shared.errors import ClaimBusy
+from shared.errors import ClaimBusy, MailIngestError
 from shared.ports import (
     Clock,
     CursorStore,
@@ -20,7 +22,7 @@ from shared.ports import (
 )
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
-from shared.service.watcher.catchup import CatchUpPool
+from shared.service.watcher.catchup import Batch, BatchRun, CatchUpPool
 from shared.service.watcher.handoff import HandOff
 from shared.service.watcher.options import FetchLimits
 
@@ -101,41 +103,10 @@ class ImapSync:
                     "skipped_older": skipped,
                 },
             )
-        handed = 0
         if uids:
             # what waits on the server: a stall shows as pending > 0 with nothing handed off
             self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
-        for start, chunk in self._batches(uids):
-            # how many wait on the server once each one is handed off
-            after = {ref.uid: len(uids) - start - i - 1 for i, ref in enumerate(chunk)}
-            if self._hand_off.oversized(chunk[0]):  # always alone in its batch
-                cursor = self._hand_off.by_reference(
-                    source,
-                    mailbox,
-                    chunk[0],
-                    f"{uidvalidity}/{chunk[0].uid}",
-                    cursor=cursor,
-                    new_cursor=self._position(mailbox, uidvalidity, chunk[0].uid),
-                    pending=after[chunk[0].uid],
-                )
-                handed += 1
-                continue
-            fetched = source.fetch_raw(chunk)
-            if self._pool is not None and len(fetched) >= self._pool.min_batch:
-                cursor = self._in_one_go(source, mailbox, uidvalidity, fetched, cursor, after)
-                handed += len(fetched)
-                continue
-            for message in fetched:
-                cursor = self._hand_off(
-                    source,
-                    mailbox,
-                    message,
-                    f"{uidvalidity}/{message.ref.uid}",
-                    cursor=cursor,
-                    new_cursor=self._position(mailbox, uidvalidity, message.ref.uid),
-                    pending=after[message.ref.uid],
-                )
-                handed += 1
+        cursor, handed = self._drain(source, mailbox, uidvalidity, uids, cursor)
         if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
                 mailbox.tenant_id,
@@ -147,7 +118,56 @@ class ImapSync:
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
 
-    def _in_one_go(
+    def _drain(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        uids: list[MessageRef],
+        cursor: Cursor,
+    ) -> tuple[Cursor, int]:
+        """Hand ``uids`` off a batch at a time; returns the cursor and how many were handed
+        off. A batch the pool takes in one go is published and handed off while the next
+        one is fetched and prepared; that one is abandoned (its claims released) if this
+        stops short."""
+        chunks = list(self._batches(uids))
+        ahead = _Ahead()
+        handed = 0
+        try:
+            for n, (start, chunk) in enumerate(chunks):
+                # how many wait on the server once each one is handed off
+                after = {ref.uid: len(uids) - start - i - 1 for i, ref in enumerate(chunk)}
+                if self._hand_off.oversized(chunk[0]):  # always alone in its batch
+                    cursor = self._hand_off.by_reference(
+                        source,
+                        mailbox,
+                        chunk[0],
+                        f"{uidvalidity}/{chunk[0].uid}",
+                        cursor=cursor,
+                        new_cursor=self._position(mailbox, uidvalidity, chunk[0].uid),
+                        pending=after[chunk[0].uid],
+                    )
+                    handed += 1
+                    continue
+                batch = ahead.take()
+                fetched = batch.fetched if batch else source.fetch_raw(chunk)
+                if batch is None and not self._pooled(len(fetched)):
+                    cursor = self._one_at_a_time(
+                        source, mailbox, uidvalidity, fetched, cursor, after
+                    )
+                else:
+                    upcoming = chunks[n + 1][1] if n + 1 < len(chunks) else []
+                    ahead.upcoming = upcoming if self._pooled(len(upcoming), upcoming) else []
+                    cursor = self._in_one_go(
+                        source, mailbox, uidvalidity, fetched, cursor, after, batch, ahead
+                    )
+                handed += len(fetched)
+        finally:
+            if self._pool is not None:
+                self._pool.abandon(self._pipeline, ahead.drop())
+        return cursor, handed
+
+    def _one_at_a_time(
         self,
         source: MailSource,
         mailbox: Mailbox,
@@ -156,30 +176,100 @@ class ImapSync:
         cursor: Cursor,
         pending: dict[int, int],
     ) -> Cursor:
-        """A fetched batch through the pipeline in one go (``catchup``), its unbroken run
-        handed off with one cursor write; raises what stopped the run, with the cursor at
-        the last message handed off. Two messages of the batch with one Message-ID stop the
-        run at the second (ClaimBusy: the first is in flight): the rest of the batch goes
-        again, so the run only ends early when it made no progress."""
-        assert self._pool is not None
-        remaining = fetched
-        while remaining:
-            named = [(f"{uidvalidity}/{m.ref.uid}", m) for m in remaining]
-            run = self._pool.run(self._pipeline, mailbox, named)
-            cursor = self._hand_off.batch(
+        for message in fetched:
+            cursor = self._hand_off(
                 source,
                 mailbox,
-                run.handed,
+                message,
+                f"{uidvalidity}/{message.ref.uid}",
                 cursor=cursor,
-                position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
-                pending=pending,
+                new_cursor=self._position(mailbox, uidvalidity, message.ref.uid),
+                pending=pending[message.ref.uid],
             )
+        return cursor
+
+    def _pooled(self, count: int, refs: list[MessageRef] | None = None) -> bool:
+        """Whether a batch of ``count`` goes through the pool in one go (``refs``: not one
+        that is streamed)."""
+        if self._pool is None or count < self._pool.min_batch:
+            return False
+        return not (refs and self._hand_off.oversized(refs[0]))
+
+    def _in_one_go(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        fetched: list[FetchedMessage],
+        cursor: Cursor,
+        pending: dict[int, int],
+        batch: Batch | None,
+        ahead: _Ahead,
+    ) -> Cursor:
+        """A fetched batch through the pipeline in one go (``catchup``; ``batch``: prepared
+        already, ahead), published and its unbroken run handed off with one cursor write on
+        a helper thread while the next one (``ahead.upcoming``) is fetched and prepared into
+        ``ahead`` on this one; raises what stopped the run, with the cursor at the last
+        message handed off. Two messages of the batch
+        with one Message-ID stop the run at the second (ClaimBusy: the first is in flight):
+        the rest of the batch goes again, so the run only ends early when it made no
+        progress (a batch prepared ahead goes again once: the Message-ID may have been in
+        flight in the batch before it)."""
+        assert self._pool is not None
+        pool, ingest = self._pool, self._pipeline
+        remaining = fetched
+        batch = batch or pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
+        while True:
+
+            def hand_off(batch: Batch = batch, cursor: Cursor = cursor) -> tuple[BatchRun, Cursor]:
+                run = pool.publish(ingest, batch)
+                with ahead.connection:  # the next batch may be being fetched on it
+                    return run, self._hand_off.batch(
+                        source,
+                        mailbox,
+                        run.handed,
+                        cursor=cursor,
+                        position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
+                        pending=pending,
+                    )
+
+            if ahead.upcoming:
+                refs, ahead.upcoming = ahead.upcoming, []
+                (run, cursor), prepared = pool.overlap(
+                    ingest,
+                    hand_off,
+                    partial(self._fetch_ahead, source, mailbox, uidvalidity, refs, ahead),
+                )
+                ahead.put(prepared)
+            else:
+                run, cursor = hand_off()
             if run.error is None:
-                break
-            if not (isinstance(run.error, ClaimBusy) and run.handed):
+                return cursor
+            pool.abandon(ingest, ahead.drop())
+            if not (isinstance(run.error, ClaimBusy) and (run.handed or batch.ahead)):
                 raise run.error
             remaining = remaining[len(run.handed) :]
-        return cursor
+            batch = pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
+
+    def _fetch_ahead(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        refs: list[MessageRef],
+        ahead: _Ahead,
+    ) -> Batch:
+        """The next batch fetched, claimed and prepared while the one before it is published
+        and handed off (its after-processing actions on the same connection: one at a time)."""
+        assert self._pool is not None
+        with ahead.connection:
+            fetched = source.fetch_raw(refs)
+        named = self._named(uidvalidity, fetched)
+        return self._pool.prepare(self._pipeline, mailbox, named, ahead=True)
+
+    @staticmethod
+    def _named(uidvalidity: int, fetched: list[FetchedMessage]) -> list[tuple[str, FetchedMessage]]:
+        return [(f"{uidvalidity}/{m.ref.uid}", m) for m in fetched]
 
     def _batches(self, refs: list[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
         """(index of the first, batch): at most ``batch`` messages and ``batch_bytes`` bytes by
@@ -205,3 +295,29 @@ class ImapSync:
     @staticmethod
     def _position(mailbox: Mailbox, uidvalidity: int, uid: int) -> dict[str, object]:
         return {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder}
+
+
+class _Ahead:
+    """One batch ahead: ``upcoming``, the messages of the batch after the one being handed
+    off (fetched and prepared while that one is published and handed off; empty: none),
+    then that batch prepared, or why it could not be fetched (raised when its turn comes:
+    after the batch before it was handed off). ``connection``: the mail source is used by
+    one thread at a time (the fetch ahead, the after-processing actions)."""
+
+    def __init__(self) -> None:
+        self.connection = threading.Lock()  # the mail source's, between the two threads
+        self.upcoming: list[MessageRef] = []
+        self._next: Batch | MailIngestError | None = None
+
+    def put(self, next_batch: Batch | MailIngestError) -> None:
+        self._next = next_batch
+
+    def take(self) -> Batch | None:
+        next_batch = self.drop()
+        if isinstance(next_batch, MailIngestError):
+            raise next_batch
+        return next_batch
+
+    def drop(self) -> Batch | MailIngestError | None:
+        next_batch, self._next = self._next, None
+        return next_batch

@@ -3,13 +3,17 @@ at a time (claims in one write, preparation in parallel, events submitted in UID
 completions in one write, one cursor write) — still exactly once and in UID order, on the
 real Dovecot, Firestore emulator and Pub/Sub emulator (an ordered subscription that keeps
 every copy, duplicates included). A failure of message k in the middle of a batch leaves the
-cursor just before k with nothing after k published, and the rerun adds no duplicate."""
+cursor just before k with nothing after k published, and the rerun adds no duplicate. The
+next batch is fetched and prepared while one is published: a failure there publishes none of
+it, the batch before it is handed off whole."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -19,6 +23,7 @@ from shared.adapters.memory_sinks import InMemoryBlobStore
 from shared.adapters.pubsub import PubSubEventSink
 from shared.adapters.system_clock import SystemClock
 from shared.bootstrap import mail_sources
+from shared.domain.models import AfterProcessing
 from shared.errors import ServiceUnavailable
 from shared.ports import BlobStore, EventSink
 from shared.service.credentials import PasswordCredentialProvider
@@ -39,10 +44,41 @@ class RefusingBlobs(InMemoryBlobStore):
         self._subject = f"Subject: {subject}\r\n".encode()
         self.refusing = True
 
+        self.refused = threading.Event()
+
     def put_blob(self, key: str, data: bytes, content_type: str) -> str:
         if self.refusing and self._subject in data:
+            self.refused.set()
             raise ServiceUnavailable("blob store: refused")
         return super().put_blob(key, data, content_type)
+
+
+class HoldingSink(PubSubEventSink):
+    """Before submitting the event with subject ``subject``, waits (up to 60 s) for ``until``
+    and calls ``then``; ``held`` tells whether ``until`` came while it waited, ``passed`` is
+    set once it went on."""
+
+    def __init__(
+        self,
+        topic: str,
+        subject: str,
+        until: threading.Event,
+        then: Callable[[], None] = lambda: None,
+        **kw: Any,
+    ) -> None:
+        super().__init__("demo-test", topic, **kw)
+        self._subject, self._until, self._then = subject, until, then
+        self.held: bool | None = None
+        self.passed = threading.Event()
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        if self.held is None and json.loads(data)["subject"] == self._subject:
+            self.held = self._until.wait(timeout=60)
+            self._then()
+            self.passed.set()
+        return super().submit(data, ordering_key, attributes)
 
 
 def subject(i: int) -> str:
@@ -132,14 +168,63 @@ def test_a_pubsub_outage_mid_catch_up_loses_reorders_and_duplicates_nothing(
         # only the watcher's publisher goes through the proxy (its client is made at the
         # first publish); the subscription reads from the emulator directly
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", proxy.address)
-        sink = PubSubEventSink("demo-test", topic, timeout_s=2.0)
+        # the outage starts as the third batch's first event is submitted: the events before
+        # it are all acknowledged, so no publish is cut half way (one whose request the
+        # emulator had taken would be published again: Pub/Sub is at-least-once, README)
+        down = threading.Event()
+        sink = HoldingSink(topic, subject(201), down, proxy.down, timeout_s=2.0)
         running(watcher(rig, sink, InMemoryBlobStore()))
         wait_for(lambda: (last_uid(rig) or 0) >= 50, timeout=120, what="the catch-up under way")
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", pubsub_emulator)
-        proxy.down()  # publishes fail in the middle of a batch, and every later one with them
+        down.set()  # from the third batch on, every publish fails
+        wait_for(sink.passed.is_set, timeout=120, what="the outage")
         time.sleep(4)
         stuck_at = last_uid(rig)
         proxy.up()
         wait_for(lambda: last_uid(rig) == count, timeout=120, what="the cursor at the last UID")
     assert stuck_at < count  # the outage did stop the catch-up part way
     assert_once_each_in_order(raw, count)
+
+
+def test_a_failure_preparing_the_next_batch_while_one_publishes_publishes_none_of_it(
+    rig: Rig, pubsub_emulator: str, running: Any
+) -> None:
+    count, k = 250, 101  # k: the first message of the second batch (UIDs 101-200)
+    topic = f"events-{uuid.uuid4().hex[:8]}"
+    raw = RawSubscription("demo-test", topic)
+    rig.add_mailbox()
+    append_many(rig, count)
+    blobs = RefusingBlobs(subject(k))
+    # the first batch's last event waits until the second batch's preparation has reached k
+    # (and failed): the second batch is prepared while the first one is being published
+    sink = HoldingSink(topic, subject(k - 1), blobs.refused)
+    running(watcher(rig, sink, blobs))
+    wait_for(lambda: last_uid(rig) == k - 1, timeout=120, what="the first batch handed off")
+    raw.pull(until=k - 1, timeout_s=60)
+    raw.pull(timeout_s=4)  # while the watcher retries k (and fails) several times
+    assert sink.held, "the next batch was not prepared while the first one was published"
+    assert last_uid(rig) == k - 1  # the first batch handed off whole, never past k
+    assert subjects(raw) == [subject(i) for i in range(1, k)]  # nothing of the second batch
+    blobs.refusing = False  # the raw store is back: the next retry goes through
+    wait_for(lambda: last_uid(rig) == count, timeout=120, what="the cursor at the last UID")
+    assert_once_each_in_order(raw, count)
+
+
+def test_a_catch_up_marks_every_message_seen_on_the_one_connection_it_fetches_on(
+    rig: Rig, pubsub_emulator: str, running: Any
+) -> None:
+    # a batch's after-processing actions go while the next batch is being fetched: on the
+    # same IMAP connection, one at a time
+    count = 250
+    topic = f"events-{uuid.uuid4().hex[:8]}"
+    raw = RawSubscription("demo-test", topic)
+    rig.add_mailbox(after_processing=AfterProcessing.MARK_SEEN)
+    append_many(rig, count)
+    running(watcher(rig, PubSubEventSink("demo-test", topic), InMemoryBlobStore()))
+    wait_for(lambda: last_uid(rig) == count, timeout=120, what="the cursor at the last UID")
+    assert_once_each_in_order(raw, count)
+    with IMAPClient("127.0.0.1", port=rig.dovecot.imap_port, ssl=False, timeout=30) as c:
+        c.login(rig.user, rig.password)
+        c.select_folder("INBOX", readonly=True)
+        assert c.search(["UNSEEN"]) == []
+        assert len(c.search(["SEEN"])) == count

@@ -6,9 +6,11 @@ messages of a batch with one Message-ID publish once."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -52,13 +54,18 @@ class Folder(FakeFolder):
 
 
 class RefusingSink(InMemoryEventSink):
-    """Refuses the event with the subject ``refuse`` (Pub/Sub failing that publish)."""
+    """Refuses the event with the subject ``refuse`` (Pub/Sub failing that publish); holds
+    the one with the subject ``hold[0]`` until ``hold[1]`` is set (10 s at most)."""
 
     refuse: str | None = None
+    hold: tuple[str, threading.Event] | None = None
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
-        if self.refuse is not None and json.loads(data).get("subject") == self.refuse:
+        subject = json.loads(data).get("subject")
+        if self.refuse is not None and subject == self.refuse:
             raise ServiceUnavailable("publish refused")
+        if self.hold is not None and subject == self.hold[0]:
+            self.hold[1].wait(timeout=10)
         return super().publish(data, ordering_key, attributes)
 
 
@@ -165,3 +172,58 @@ def test_two_messages_of_a_batch_with_one_message_id_publish_once(rig: Rig) -> N
     assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 7
     assert rig.subjects() == subjects([1, 2, 3, 4, 6, 7])  # 5 repeats 2's Message-ID
     assert rig.last_uid() == 7
+
+
+def assert_free(state: InMemoryStateStore, uids: range) -> None:
+    """No claim is held on these messages' event ids (taken by a probe, then dropped)."""
+    for uid in uids:
+        key = event_id(MAILBOX.tenant_id, MAILBOX.id, f"{UIDVALIDITY}/{uid}")
+        assert state.claim(key, "probe", timedelta(days=1), timedelta(minutes=5)) is (
+            ClaimOutcome.CLAIMED
+        ), f"message {uid} is still claimed"
+        state.release_claim(key, "probe")
+
+
+def test_a_batch_stopping_short_abandons_the_one_prepared_ahead_claims_released(
+    rig: Rig,
+) -> None:
+    folder = Folder(UIDVALIDITY, list(range(1, 31)))  # batches of 10: 1-10, 11-20, 21-30
+    # the mailbox's lease held, as by the watcher: a claim not released stays in force
+    assert rig.state.try_acquire_lease(MAILBOX.key, "w1", timedelta(hours=1)) is not None
+    rig.sink.refuse = "m05"  # the first batch stops at m05 while 11-20 are prepared ahead
+    with pytest.raises(RetryableError):
+        rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+    assert rig.subjects() == subjects(range(1, 5))
+    assert rig.last_uid() == 4
+    assert_free(rig.state, range(5, 31))  # nothing of the batch ahead kept, nor of the rest
+    rig.sink.refuse = None
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 26
+    assert rig.subjects() == subjects(range(1, 31))  # each once, in order
+    assert rig.last_uid() == 30
+
+
+def test_a_message_id_of_the_batch_before_is_a_duplicate_in_the_batch_prepared_ahead(
+    rig: Rig,
+) -> None:
+    # 11 (the first of the second batch, prepared while the first is published) and 15
+    # repeat Message-IDs of the first batch; m10's publish waits until the second batch's
+    # Message-ID guard has found m10's claim in flight (BUSY): the batch ahead then goes
+    # again once the first is handed off, and each Message-ID publishes once
+    folder = Folder(UIDVALIDITY, list(range(1, 21)), same_message_id={11: 10, 15: 3})
+    # the mailbox's lease held, as by the watcher: a claim in flight is not taken over
+    assert rig.state.try_acquire_lease(MAILBOX.key, "w1", timedelta(hours=1)) is not None
+    busy, claim_many = threading.Event(), rig.state.claim_many
+
+    def claim_many_seen(*args: Any, **kw: Any) -> dict[str, ClaimOutcome]:
+        outcomes = claim_many(*args, **kw)
+        if ClaimOutcome.BUSY in outcomes.values():
+            busy.set()
+        return outcomes
+
+    setattr(rig.state, "claim_many", claim_many_seen)
+    rig.sink.hold = ("m10", busy)
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 20
+    assert busy.is_set(), "the second batch was not prepared while the first was published"
+    assert rig.subjects() == subjects([uid for uid in range(1, 21) if uid not in (11, 15)])
+    assert rig.last_uid() == 20
+    assert folder.after_actions == list(range(1, 21))

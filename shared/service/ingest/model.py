@@ -1,0 +1,79 @@
+"""What the ingest pipeline returns and is configured with, and what one claimed message
+comes to on its way (``Done``, ``Ready``, ``StagedRaw``): shared by the one-at-a-time path
+(``pipeline``) and the batch path (``batch``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, NamedTuple
+
+from shared.domain.analytics import latency_bucket
+from shared.domain.event import Origin
+from shared.domain.message import ParsedMessage
+
+Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
+_EVENTS = frozenset({"published", "unparseable"})  # the outcomes that published an event
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    event_id: str
+    outcome: Outcome
+    label: str
+    processing_ms: float = 0.0
+    # False when a person should look at it: the classification was not sure (close labels
+    # or nothing strong matched), the MIME could not be parsed, or it was too large to read
+    confident: bool = True
+
+    def label_counts(self) -> dict[str, int]:
+        """What a health update counts for the analytics (``HealthUpdate.labels``): the
+        event's label; nothing for a duplicate, skipped or dead-lettered message (no event)."""
+        return {self.label: 1} if self.outcome in _EVENTS else {}
+
+    def latency_counts(self) -> dict[str, int]:
+        """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
+        return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_message_bytes: int = 50 * 1024 * 1024
+    inline_attachment_max_bytes: int = 256 * 1024
+    inline_body_max_chars: int = 200_000
+    dedupe_ttl: timedelta = timedelta(days=30)
+    in_flight_timeout: timedelta = timedelta(minutes=5)
+    publish_attempts: int = 5
+    publish_wait_max_s: float = 8.0
+    rules_cache_s: float = 30.0  # how long a tenant's rules and template examples are kept
+
+
+class Done(NamedTuple):
+    """What processing one claimed message came to; ``event``: the event published, if any
+    (its summary is stored for the settings page)."""
+
+    outcome: Outcome
+    label: str
+    confident: bool
+    event: dict[str, Any] | None = None
+    received_at: datetime | None = None
+
+
+class Ready(NamedTuple):
+    """A claimed message after every step before its publish: ``done.event`` is the event
+    still to publish (then the claims of ``event_id`` and ``message_id_key`` are completed);
+    without one, the message is finished already (duplicate, skipped, dead-lettered)."""
+
+    done: Done
+    raw_ref: str | None
+    message_id_key: str | None = None
+    reason: str | None = None  # why it could not be parsed
+
+
+class StagedRaw(NamedTuple):
+    """A claimed message with its raw stored and parsed (``IngestSteps.stage``)."""
+
+    origin: Origin
+    parsed: ParsedMessage | None
+    message_id_key: str | None = None  # the Message-ID guard's claim to take next
+    ready: Ready | None = None  # nothing more to prepare (unparseable, dead-lettered)
