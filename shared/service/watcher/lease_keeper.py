@@ -107,19 +107,8 @@ class LeaseKeeper:
         """Of ``keys``, those this replica could not take again (another replica took them
         while its heartbeat had lapsed, or the store did not answer: given up, and taken
         back at the next reconcile if free)."""
-        if not keys:
-            return []
-
-        def ours(key: str) -> bool:
-            try:
-                return self._members.take_member_lease(key, self._holder)
-            except MailIngestError:
-                return False
-
-        workers = min(self._concurrency, len(keys))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="retake") as pool:
-            kept = list(pool.map(ours, keys))
-        return [key for key, ok in zip(keys, kept, strict=True) if not ok]
+        kept = take_member_leases(self._members, self._holder, keys, self._concurrency)
+        return [key for key in keys if key not in kept]
 
     def _guarded_beat(self) -> None:
         try:
@@ -134,6 +123,30 @@ class LeaseKeeper:
                 self._guarded_beat()
             except Exception:  # this thread must outlive any one bad round
                 logger.exception("heartbeat round failed")
+
+
+def take_member_leases(
+    store: LeaseStore, holder: str, keys: list[str], concurrency: int
+) -> set[str]:
+    """The keys whose member lease ``holder`` got (free, ours, or held by a replica whose
+    heartbeat lapsed), ``concurrency`` store round trips at a time: thousands are taken in
+    one go, not one at a time. A key the store did not answer for is not taken (logged)."""
+    if not keys:
+        return set()
+
+    def take(key: str) -> bool:
+        try:
+            return store.take_member_lease(key, holder)
+        except MailIngestError as exc:
+            logger.warning(
+                "lease acquisition failed", extra={"mailbox_key": key, "error": str(exc)[:200]}
+            )
+            return False
+
+    workers = min(max(1, concurrency), len(keys))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lease") as pool:
+        got = list(pool.map(take, keys))
+    return {key for key, ok in zip(keys, got, strict=True) if ok}
 
 
 def worker_of(holder: str) -> str:

@@ -36,7 +36,7 @@ from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.directory import MailboxDirectory
-from shared.service.watcher.lease_keeper import LeaseKeeper
+from shared.service.watcher.lease_keeper import LeaseKeeper, take_member_leases
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
 from shared.service.watcher.pacing import ConnectPacer
@@ -300,23 +300,9 @@ class Watcher:
         """The mailboxes whose member lease we got: free, ours, or held by a replica whose
         heartbeat lapsed. In parallel, so a dead replica's thousands of mailboxes are taken
         over within one reload rather than one store round trip at a time."""
-        if not mailboxes:
-            return []
-
-        def acquire(mailbox: Mailbox) -> bool:
-            try:
-                return self._state.take_member_lease(mailbox.key, self.holder)
-            except MailIngestError as exc:
-                logger.warning(
-                    "lease acquisition failed",
-                    extra={"mailbox_key": mailbox.key, "error": str(exc)[:200]},
-                )
-                return False
-
-        workers = min(self._opt.store_concurrency, len(mailboxes))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="acquire") as pool:
-            got = list(pool.map(acquire, mailboxes))
-        return [m for m, ok in zip(mailboxes, got, strict=True) if ok]
+        keys = [m.key for m in mailboxes]
+        taken = take_member_leases(self._state, self.holder, keys, self._opt.store_concurrency)
+        return [m for m in mailboxes if m.key in taken]
 
     def _drop(self, key: str, *, release: bool) -> None:
         self._stale.discard(key)
