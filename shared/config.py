@@ -26,7 +26,7 @@ _BACKENDS = {
 class WatcherSettings:
     """The always-on watcher's variables (README: "The watcher")."""
 
-    idle_refresh_s: int = 1200
+    idle_refresh_s: int = 29 * 60
     lease_ttl_s: int = 20
     reload_s: float = 2.0
     relist_s: float = 600.0
@@ -224,7 +224,7 @@ def _log_level(r: EnvReader) -> str:
 
 def _watcher(r: EnvReader) -> WatcherSettings:
     return WatcherSettings(
-        idle_refresh_s=r.number("MAILINGEST_IDLE_REFRESH_S", 1200, 10, 29 * 60),
+        idle_refresh_s=r.number("MAILINGEST_IDLE_REFRESH_S", 29 * 60, 10, 29 * 60),
         lease_ttl_s=r.number("MAILINGEST_LEASE_TTL_S", 20, 5, 600),
         reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
         relist_s=r.seconds("MAILINGEST_RELIST_S", 600.0, 1, 86400),

@@ -48,6 +48,15 @@ class TcpProxy:
         for client in clients:
             client.sendall(data)
 
+    def hang_up(self) -> None:
+        """Close every client connection cleanly (FIN, no BYE first), as a server that
+        restarts or a middlebox that gives up on a flow does."""
+        with self._lock:
+            clients = [c for c in self._clients if c in self._open]
+        for client in clients:
+            with contextlib.suppress(OSError):
+                client.shutdown(socket.SHUT_RDWR)
+
     def close(self) -> None:
         self._closed.set()
         self.down()

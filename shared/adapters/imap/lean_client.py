@@ -25,6 +25,21 @@ from imapclient.tls import IMAP4_TLS
 
 READ_BUFFER_BYTES = 1024
 _NEW_MAIL = (b"EXISTS", b"RECENT")
+# the peer closed (FIN: POLLRDHUP, Linux) or reset the connection (POLLHUP, POLLERR)
+_POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR
+_MAX_IDLE_LINES = 1000
+_MAX_LINE_BYTES = 1_000_000  # imaplib's own limit on a response line
+
+
+def _read_line(imap: imaplib.IMAP4) -> bytes:
+    """One line, or what there is of it, from a non-blocking socket: empty when nothing is
+    buffered (plain: EAGAIN; TLS: no whole record yet)."""
+    file: Any = imap.file  # our BufferedReader (``_small_file``)
+    try:
+        line: bytes = file.readline(_MAX_LINE_BYTES)
+    except (BlockingIOError, ssl.SSLWantReadError):
+        return b""
+    return line
 
 
 def _small_file(sock: Any) -> Any:
@@ -90,41 +105,56 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
         """What an IDLE wait needs to know, without parsing every line: did a message arrive
         (``* n EXISTS`` / ``* n RECENT``), and did the server say ``* BYE``. With 10,000
         sessions the server's keep-alive lines ("* OK Still here", every 2 minutes from
-        Dovecot) are most of what wakes the watcher: each costs a byte comparison."""
+        Dovecot) are most of what wakes the watcher: each costs a byte comparison. A
+        connection the server closed or reset raises ``imaplib.IMAP4.abort`` (after any BYE
+        it sent first): a closed socket stays readable, and a wait that returned "nothing
+        new" would be called again at once, spinning until the refresh."""
         rang = bye = False
-        for line in self._idle_lines(timeout):
+        lines, closed = self._idle_lines(timeout)
+        for line in lines:
             words = line.split(b" ", 3)
-            if len(words) > 2 and words[2].upper() in _NEW_MAIL:
+            if len(words) > 2 and words[2].rstrip(b"\r\n").upper() in _NEW_MAIL:
                 rang = True
-            elif len(words) > 1 and words[1].upper() == b"BYE":
+            elif len(words) > 1 and words[1].rstrip(b"\r\n").upper() == b"BYE":
                 bye = True
+        if closed and not bye:
+            raise imaplib.IMAP4.abort("socket error: EOF (connection closed during IDLE)")
         return rang, bye
 
-    def _idle_lines(self, timeout: float | None) -> list[bytes]:
-        """The untagged lines the server sent during IDLE, waiting up to ``timeout`` for the
-        first: one poller per connection, the read timeout set back once per wake-up."""
+    def _idle_lines(self, timeout: float | None) -> tuple[list[bytes], bool]:
+        """The lines the server sent during IDLE, waiting up to ``timeout`` for the first,
+        and whether the server closed the connection: one poller per connection, the read
+        timeout set back once per wake-up."""
         sock = self._imap.sock
         poller = self._poller
         if poller is None:
             poller = self._poller = select.poll()
-            poller.register(sock.fileno(), select.POLLIN)
-        if not poller.poll(None if timeout is None else timeout * 1000):
-            return []
+            poller.register(sock.fileno(), select.POLLIN | _POLL_CLOSED)
+        events = poller.poll(None if timeout is None else timeout * 1000)
+        if not events:
+            return [], False
+        closed = any(flags & _POLL_CLOSED for _, flags in events)
         sock.setblocking(False)
-        lines: list[bytes] = []
         try:
-            while True:  # bounded: ends when nothing more is buffered (EAGAIN) or at EOF
-                try:
-                    lines.append(self._imap._get_line())
-                except OSError:  # socket.timeout is one: nothing more to read now
-                    break
-                except imaplib.IMAP4.abort as exc:
-                    if "EOF" in exc.args[0]:
-                        break
-                    raise
-            return lines
+            return self._buffered_lines(), closed
         finally:
             sock.settimeout(self._timeout.read if self._timeout is not None else None)
+
+    def _buffered_lines(self) -> list[bytes]:
+        """Whole lines available now, read without blocking; a line whose end is still in
+        flight is finished with the normal read timeout (the server is mid-line)."""
+        imap = self._imap
+        lines: list[bytes] = []
+        for _ in range(_MAX_IDLE_LINES):  # bounded: the rest waits for the next wake-up
+            line = _read_line(imap)
+            if not line:
+                break
+            if not line.endswith(b"\n"):
+                imap.sock.settimeout(self._timeout.read if self._timeout is not None else None)
+                line += imap.file.readline(_MAX_LINE_BYTES)
+                imap.sock.setblocking(False)
+            lines.append(line)
+        return lines
 
     def _create_IMAP4(self) -> imaplib.IMAP4:
         timeout = getattr(self._timeout, "connect", None)

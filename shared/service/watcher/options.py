@@ -24,8 +24,9 @@ class WatcherOptions:
     # the safety net for a lost EXISTS. A refresh wakes the mailbox's thread three times and
     # costs ≈ 0.8 ms of CPU with thousands of sessions (cold caches: measured at 2,000 in
     # one process, against ≈ 75 µs per server keep-alive line): at 600 s the refreshes were
-    # two thirds of the idle CPU at 10,000 mailboxes, so 20 min (issue 15 item 1)
-    idle_refresh_s: int = 1200
+    # two thirds of the idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's
+    # period drawn from its last fifth: 23–29 min; issue 15 item 1)
+    idle_refresh_s: int = 29 * 60
     idle_check_s: float = 5.0  # how long a wait for a connection slot blocks at a time
     socket_timeout_s: float = 30.0
     lease_ttl_s: int = 20  # a SIGKILLed replica's mailboxes are taken over within ~ttl + reload
@@ -97,3 +98,8 @@ class WatcherOptions:
     resync_max: int = 1000
     ca_file: Path | None = None
     thread_stack_kb: int = 512
+    # the sessions' long-lived objects are frozen out of the garbage collector's full scans
+    # once their number has held for heap_settle_s, and thawed for one full collection
+    # (reclaiming cycles among them) every heap_thaw_s or after a tenth changed (``heap``)
+    heap_settle_s: float = 60.0
+    heap_thaw_s: float = 6 * 3600.0

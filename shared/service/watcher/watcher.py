@@ -36,6 +36,7 @@ from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.directory import MailboxDirectory
+from shared.service.watcher.heap import HeapFreezer
 from shared.service.watcher.lease_keeper import LeaseKeeper, take_member_leases
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
@@ -107,6 +108,9 @@ class Watcher:
         self._ended = threading.Event()  # a worker's thread ended: reconcile at once
         self._live_seen: tuple[str, ...] = ()
         self._reconciles = 0
+        self._heap = HeapFreezer(
+            settle_s=self._opt.heap_settle_s, thaw_every_s=self._opt.heap_thaw_s
+        )
 
     @property
     def watched(self) -> list[str]:
@@ -143,6 +147,7 @@ class Watcher:
                     # with 10,000 mailboxes each look is a loop over all of them
                     self._check_stale()
                     next_stale_check = now + self._opt.stale_check_s
+                self._heap.tick(len(self._workers))
                 self._stop.wait(0.2)
         finally:
             self._directory.close()

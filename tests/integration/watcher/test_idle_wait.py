@@ -5,6 +5,7 @@ the command that follows DONE (sent together, pipelined) gets its answer."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
@@ -21,25 +22,32 @@ from tests.fakes.tcp_proxy import tcp_proxy
 pytestmark = pytest.mark.integration
 
 
+def _user(dovecot: Any) -> tuple[str, str]:
+    name, password = f"i{uuid.uuid4().hex[:10]}@test.example", uuid.uuid4().hex
+    dovecot.add_user(name, password)
+    return name, password
+
+
+def _source(name: str, password: str, port: int, tls: TlsMode, ca: Any = None) -> ImapMailSource:
+    mailbox = Mailbox(
+        tenant_id=TenantId("acme"),
+        id=MailboxId("booking"),
+        provider=Provider.IMAP,
+        address=name,
+        host="127.0.0.1",
+        port=port,
+        tls=tls,
+    )
+    options = ConnectOptions(timeout_s=10, allow_private_hosts=True, ca_file=ca)
+    return ImapMailSource(connect_imap(mailbox, LoginCredentials(name, password), options), mailbox)
+
+
 def test_keepalive_exists_bye_and_the_command_after_done(dovecot: Any) -> None:
     from imapclient import IMAPClient
 
-    name, password = f"i{uuid.uuid4().hex[:10]}@test.example", uuid.uuid4().hex
-    dovecot.add_user(name, password)
+    name, password = _user(dovecot)
     with tcp_proxy("127.0.0.1", dovecot.imap_port) as proxy:
-        mailbox = Mailbox(
-            tenant_id=TenantId("acme"),
-            id=MailboxId("booking"),
-            provider=Provider.IMAP,
-            address=name,
-            host="127.0.0.1",
-            port=proxy.port,
-            tls=TlsMode.PLAIN,
-        )
-        options = ConnectOptions(timeout_s=10, allow_private_hosts=True)
-        source = ImapMailSource(
-            connect_imap(mailbox, LoginCredentials(name, password), options), mailbox
-        )
+        source = _source(name, password, proxy.port, TlsMode.PLAIN)
         try:
             source.select()
             assert source.wait_for_change(0.2) is False  # in IDLE now; nothing happened
@@ -57,5 +65,43 @@ def test_keepalive_exists_bye_and_the_command_after_done(dovecot: Any) -> None:
             proxy.to_clients(b"* BYE shutting down\r\n")
             with pytest.raises(ServiceUnavailable, match="BYE"):
                 source.wait_for_change(10)
+        finally:
+            source.close()
+
+
+@pytest.mark.parametrize("tls", [TlsMode.PLAIN, TlsMode.TLS])
+@pytest.mark.parametrize("how", ["hang_up", "down"])
+def test_a_connection_closed_during_idle_ends_the_wait_with_an_error(
+    dovecot: Any, tls: TlsMode, how: str
+) -> None:
+    """Closed cleanly (FIN) or reset (RST) with no BYE: the wait raises, and does not answer
+    "nothing new" at once again and again (a closed socket stays readable: that was a busy
+    loop until the next refresh)."""
+    name, password = _user(dovecot)
+    port = dovecot.imap_port if tls is TlsMode.PLAIN else dovecot.imaps_port
+    with tcp_proxy("127.0.0.1", port) as proxy:
+        source = _source(name, password, proxy.port, tls, dovecot.ca_cert)
+        try:
+            source.select()
+            assert source.wait_for_change(0.2) is False  # in IDLE now
+            getattr(proxy, how)()
+            with pytest.raises(ServiceUnavailable):
+                source.wait_for_change(10)
+        finally:
+            source.close()
+
+
+def test_a_line_split_across_packets_is_read_whole(dovecot: Any) -> None:
+    """The end of an EXISTS line still in flight when the wait wakes up is waited for, not
+    taken for a line of its own (a half line would be missed, the rest misread)."""
+    name, password = _user(dovecot)
+    with tcp_proxy("127.0.0.1", dovecot.imap_port) as proxy:
+        source = _source(name, password, proxy.port, TlsMode.PLAIN)
+        try:
+            source.select()
+            assert source.wait_for_change(0.2) is False
+            proxy.to_clients(b"* 7 EXI")
+            threading.Timer(0.3, proxy.to_clients, args=(b"STS\r\n",)).start()
+            assert source.wait_for_change(10) is True
         finally:
             source.close()

@@ -286,7 +286,12 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
     store = InMemoryStateStore(clock)
     store.put_mailbox(MAILBOX)  # poll 60 s, IDLE refresh 1200 s: window 60 min
     options = WatcherOptions(
-        lease_ttl_s=1, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900, stale_check_s=0.05
+        idle_refresh_s=1200,
+        lease_ttl_s=1,
+        reload_s=0.05,
+        idle_check_s=0.1,
+        auth_backoff_s=900,
+        stale_check_s=0.05,
     )
     watcher = Watcher(
         store,
