@@ -70,6 +70,7 @@ class MailboxWorker:
         # monotonic time of the last EXISTS: lets a benchmark split server and watcher latency
         self.last_doorbell_mono: float | None = None
         self.started_at: datetime | None = None
+        self.sessions_opened = 0  # connects that reached the server (the heap freezer's cue)
         self._imap = ImapSync(
             cursors,
             pipeline,
@@ -212,6 +213,7 @@ class MailboxWorker:
         self._report(state=MailboxState.CONNECTING)
         creds = self._credentials.credentials_for(m)
         self._source = source = self._sources.open(m, creds)
+        self.sessions_opened += 1
         self._report(last_connect_at=self._clock.now(), state=state)
         return source
 

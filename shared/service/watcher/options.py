@@ -99,7 +99,7 @@ class WatcherOptions:
     ca_file: Path | None = None
     thread_stack_kb: int = 512
     # the sessions' long-lived objects are frozen out of the garbage collector's full scans
-    # once their number has held for heap_settle_s, and thawed for one full collection
-    # (reclaiming cycles among them) every heap_thaw_s or after a tenth changed (``heap``)
-    heap_settle_s: float = 60.0
+    # once the connects are done (seen at the stale check), and thawed for one full
+    # collection (reclaiming cycles among them) every heap_thaw_s or after a tenth of the
+    # sessions changed (``heap``)
     heap_thaw_s: float = 6 * 3600.0

@@ -36,7 +36,7 @@ from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.catchup import CatchUpPool
 from shared.service.watcher.directory import MailboxDirectory
-from shared.service.watcher.heap import HeapFreezer
+from shared.service.watcher.heap import HeapFreezer, Sessions
 from shared.service.watcher.lease_keeper import LeaseKeeper, take_member_leases
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
@@ -108,9 +108,7 @@ class Watcher:
         self._ended = threading.Event()  # a worker's thread ended: reconcile at once
         self._live_seen: tuple[str, ...] = ()
         self._reconciles = 0
-        self._heap = HeapFreezer(
-            settle_s=self._opt.heap_settle_s, thaw_every_s=self._opt.heap_thaw_s
-        )
+        self._heap = HeapFreezer(thaw_every_s=self._opt.heap_thaw_s)
 
     @property
     def watched(self) -> list[str]:
@@ -131,6 +129,11 @@ class Watcher:
         """Full re-lists of the mailboxes so far (the change feed's safety net)."""
         return self._directory.relists
 
+    @property
+    def heap(self) -> HeapFreezer:
+        """How often the sessions' objects were frozen out of the collector, and the pause."""
+        return self._heap
+
     def run(self) -> None:
         """Until ``stop()``; then stops workers and releases leases."""
         threading.stack_size(self._opt.thread_stack_kb * 1024)
@@ -146,8 +149,8 @@ class Watcher:
                     # stale windows are minutes: a look every stale_check_s is plenty, and
                     # with 10,000 mailboxes each look is a loop over all of them
                     self._check_stale()
+                    self._heap.tick(self._sessions())
                     next_stale_check = now + self._opt.stale_check_s
-                self._heap.tick(len(self._workers))
                 self._stop.wait(0.2)
         finally:
             self._directory.close()
@@ -177,6 +180,11 @@ class Watcher:
             logger.warning("watcher cycle failed", extra={"error": str(exc)[:300]})
             return now + self._opt.reload_s
         return next_reload
+
+    def _sessions(self) -> Sessions:
+        with self._lock:
+            workers = list(self._workers.values())
+        return Sessions(len(workers), sum(w.sessions_opened for w in workers))
 
     def _check_stale(self) -> None:
         """Log "mailbox stale" (the alert in infra/monitoring.tf) once when a watched mailbox

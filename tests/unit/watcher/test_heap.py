@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.service.watcher.heap import HeapFreezer
+from shared.service.watcher.heap import HeapFreezer, Sessions
 
 
 class _Clock:
@@ -32,48 +32,47 @@ def _thawed() -> Iterator[None]:
 
 
 def _freezer(clock: _Clock) -> HeapFreezer:
-    return HeapFreezer(settle_s=60, thaw_every_s=3600, monotonic=clock)
+    return HeapFreezer(thaw_every_s=3600, monotonic=clock)
 
 
-def test_it_freezes_once_the_number_of_sessions_has_held_for_the_settle_time() -> None:
-    clock = _Clock()
-    heap = _freezer(clock)
-    assert heap.tick(100) is False  # just seen
-    clock.now = 59
-    assert heap.tick(100) is False  # connecting may still be going on
-    clock.now = 61
-    assert heap.tick(100) is True
+def test_it_freezes_once_the_connects_are_done() -> None:
+    heap = _freezer(_Clock())
+    assert heap.tick(Sessions(workers=1000, opened=0)) is False  # first look
+    assert heap.tick(Sessions(workers=1000, opened=400)) is False  # connecting
+    assert heap.tick(Sessions(workers=1000, opened=1000)) is False  # still connecting
+    assert gc.get_freeze_count() == 0
+    assert heap.tick(Sessions(workers=1000, opened=1005)) is True  # 0.5 % opened: done
     assert gc.get_freeze_count() > 0
-    clock.now = 200
-    assert heap.tick(100) is False  # frozen already, nothing changed
+    assert heap.tick(Sessions(workers=1000, opened=1006)) is False  # frozen already
 
 
-def test_a_small_change_waits_for_the_thaw_time_and_a_tenth_refreezes_once_settled() -> None:
+def test_a_changed_number_of_workers_is_not_settled() -> None:
+    heap = _freezer(_Clock())
+    heap.tick(Sessions(workers=10, opened=10))
+    assert heap.tick(Sessions(workers=11, opened=10)) is False
+    assert heap.tick(Sessions(workers=11, opened=10)) is True
+
+
+def test_a_tenth_of_the_sessions_new_refreezes_and_otherwise_the_thaw_time() -> None:
     clock = _Clock()
     heap = _freezer(clock)
-    heap.tick(100)
-    clock.now = 61
-    assert heap.tick(100) is True
-    clock.now = 100
-    heap.tick(105)  # 5 % more sessions
-    clock.now = 200
-    assert heap.tick(105) is False
-    heap.tick(111)  # 11 % more than when frozen
-    clock.now = 250
-    assert heap.tick(111) is False  # not settled yet
-    clock.now = 261
-    assert heap.tick(111) is True
-    clock.now = 261 + 3600
-    assert heap.tick(111) is True  # and at the latest every thaw_every_s
+    heap.tick(Sessions(workers=1000, opened=1000))
+    assert heap.tick(Sessions(workers=1000, opened=1000)) is True
+    # reconnects trickle in, 1 % a look at most: settled each time, but only 9 % new
+    for opened in (1010, 1020, 1030, 1040, 1050, 1060, 1070, 1080, 1090):
+        assert heap.tick(Sessions(workers=1000, opened=opened)) is False
+    assert heap.tick(Sessions(workers=1000, opened=1100)) is True  # a tenth new
+    clock.now = 3599
+    assert heap.tick(Sessions(workers=1000, opened=1100)) is False
+    clock.now = 3600
+    assert heap.tick(Sessions(workers=1000, opened=1100)) is True  # at the latest
     assert heap.freezes == 3
 
 
-def test_no_sessions_no_freeze() -> None:
-    clock = _Clock()
-    heap = _freezer(clock)
-    heap.tick(0)
-    clock.now = 1000
-    assert heap.tick(0) is False
+def test_no_workers_no_freeze() -> None:
+    heap = _freezer(_Clock())
+    heap.tick(Sessions(workers=0, opened=0))
+    assert heap.tick(Sessions(workers=0, opened=0)) is False
     assert heap.freezes == 0
 
 
@@ -83,13 +82,11 @@ def test_a_cycle_frozen_with_the_heap_is_reclaimed_by_the_next_thaw() -> None:
     a, b = _Node(), _Node()
     a.other, b.other = b, a  # a cycle: reference counts alone never free it
     alive = weakref.ref(a)
-    heap.tick(10)
-    clock.now = 61
-    assert heap.tick(10) is True
+    heap.tick(Sessions(workers=10, opened=10))
+    assert heap.tick(Sessions(workers=10, opened=10)) is True
     del a, b
     gc.collect()
     assert alive() is not None  # frozen: the collector does not look at it
-    heap.tick(20)  # the sessions doubled
-    clock.now = 200
-    assert heap.tick(20) is True
+    clock.now = 3600
+    assert heap.tick(Sessions(workers=10, opened=10)) is True
     assert alive() is None
