@@ -141,8 +141,8 @@ class ImapMailSource:
             self._client.shutdown()
 
     def interrupt(self) -> None:
-        # shutdown, not close: the descriptor stays valid for the waiting thread, whose
-        # poll() now sees end-of-file and returns; that thread closes the socket itself
+        # shutdown, not close: the descriptor stays valid while the IDLE hub waits on it;
+        # the hub sees end-of-file and wakes the session's thread, which closes the socket
         with quietly():
             self._client.socket().shutdown(socket.SHUT_RDWR)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import imaplib
 import re
-import select
 import socket
 import ssl
 from typing import Any
@@ -23,12 +22,27 @@ from imapclient import IMAPClient
 from imapclient.imap4 import IMAP4WithTimeout
 from imapclient.tls import IMAP4_TLS
 
+from shared.adapters.imap.idle_hub import IdleNews, idle_hub
+
 READ_BUFFER_BYTES = 1024
 _NEW_MAIL = (b"EXISTS", b"RECENT")
-# the peer closed (FIN: POLLRDHUP, Linux) or reset the connection (POLLHUP, POLLERR)
-_POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR
 _MAX_IDLE_LINES = 1000
 _MAX_LINE_BYTES = 1_000_000  # imaplib's own limit on a response line
+
+
+def _judge(lines: list[bytes]) -> IdleNews:
+    rang = bye = False
+    for line in lines:
+        words = line.split(b" ", 3)
+        if len(words) > 2 and words[2].rstrip(b"\r\n").upper() in _NEW_MAIL:
+            rang = True
+        elif len(words) > 1 and words[1].rstrip(b"\r\n").upper() == b"BYE":
+            bye = True
+    return IdleNews(rang=rang, bye=bye)
+
+
+def _merge(a: IdleNews, b: IdleNews) -> IdleNews:
+    return IdleNews(rang=a.rang or b.rang, bye=a.bye or b.bye, closed=a.closed or b.closed)
 
 
 def _read_line(imap: imaplib.IMAP4) -> bytes:
@@ -93,7 +107,7 @@ class _TlsImap(IMAP4_TLS, _SmallBuffer):  # type: ignore[misc]
 
 
 class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
-    _poller: Any = None  # made at the first IDLE wait (a session that never idles has none)
+    _partial = b""  # the start of a line read during IDLE whose end is still in flight
 
     def socket(self) -> Any:
         # imapclient looks for ``sslobj`` first, which on Python 3's imaplib goes through
@@ -103,58 +117,52 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
 
     def idle_news(self, timeout: float | None) -> tuple[bool, bool]:
         """What an IDLE wait needs to know, without parsing every line: did a message arrive
-        (``* n EXISTS`` / ``* n RECENT``), and did the server say ``* BYE``. With 10,000
-        sessions the server's keep-alive lines ("* OK Still here", every 2 minutes from
-        Dovecot) are most of what wakes the watcher: each costs a byte comparison. A
-        connection the server closed or reset raises ``imaplib.IMAP4.abort`` (after any BYE
-        it sent first): a closed socket stays readable, and a wait that returned "nothing
-        new" would be called again at once, spinning until the refresh."""
-        rang = bye = False
-        lines, closed = self._idle_lines(timeout)
-        for line in lines:
-            words = line.split(b" ", 3)
-            if len(words) > 2 and words[2].rstrip(b"\r\n").upper() in _NEW_MAIL:
-                rang = True
-            elif len(words) > 1 and words[1].rstrip(b"\r\n").upper() == b"BYE":
-                bye = True
-        if closed and not bye:
+        (``* n EXISTS`` / ``* n RECENT``), and did the server say ``* BYE``. The wait is the
+        process's ``IdleHub``: the server's keep-alive lines are read and judged on its
+        thread, and this one wakes only for news or at ``timeout``. A connection the server
+        closed or reset raises ``imaplib.IMAP4.abort`` (after any BYE it sent first): a
+        closed socket stays readable, and a wait that answered "nothing new" would be called
+        again at once, spinning until the refresh."""
+        news = idle_hub().wait(self._imap.sock.fileno(), self._read_idle, timeout)
+        if self._partial:  # the refresh is due mid-line: the rest is in flight, wait for it
+            news = _merge(news, self._finish_line())
+        if news.closed and not news.bye:
             raise imaplib.IMAP4.abort("socket error: EOF (connection closed during IDLE)")
-        return rang, bye
+        return news.rang, news.bye
 
-    def _idle_lines(self, timeout: float | None) -> tuple[list[bytes], bool]:
-        """The lines the server sent during IDLE, waiting up to ``timeout`` for the first,
-        and whether the server closed the connection: one poller per connection, the read
-        timeout set back once per wake-up."""
+    def _read_idle(self, closed: bool) -> IdleNews:
+        """On the hub's thread (this session's thread is blocked meanwhile): the lines the
+        server sent, read without blocking. A line whose end is still in flight is kept for
+        the next wake-up, never waited for here (that would hold every other session)."""
         sock = self._imap.sock
-        poller = self._poller
-        if poller is None:
-            poller = self._poller = select.poll()
-            poller.register(sock.fileno(), select.POLLIN | _POLL_CLOSED)
-        events = poller.poll(None if timeout is None else timeout * 1000)
-        if not events:
-            return [], False
-        closed = any(flags & _POLL_CLOSED for _, flags in events)
         sock.setblocking(False)
         try:
-            return self._buffered_lines(), closed
+            lines, flood = self._available_lines()
         finally:
             sock.settimeout(self._timeout.read if self._timeout is not None else None)
+        news = _judge(lines)
+        # a flood of untagged lines (more than one wake-up reads) may leave some in the read
+        # buffer, where epoll cannot see them: a sync reads them as answers
+        return IdleNews(rang=news.rang or flood, bye=news.bye, closed=closed)
 
-    def _buffered_lines(self) -> list[bytes]:
-        """Whole lines available now, read without blocking; a line whose end is still in
-        flight is finished with the normal read timeout (the server is mid-line)."""
+    def _available_lines(self) -> tuple[list[bytes], bool]:
         imap = self._imap
         lines: list[bytes] = []
-        for _ in range(_MAX_IDLE_LINES):  # bounded: the rest waits for the next wake-up
-            line = _read_line(imap)
-            if not line:
-                break
-            if not line.endswith(b"\n"):
-                imap.sock.settimeout(self._timeout.read if self._timeout is not None else None)
-                line += imap.file.readline(_MAX_LINE_BYTES)
-                imap.sock.setblocking(False)
-            lines.append(line)
-        return lines
+        for _ in range(_MAX_IDLE_LINES):  # bounded
+            piece = _read_line(imap)
+            if not piece:
+                return lines, False
+            if not piece.endswith(b"\n"):
+                self._partial += piece
+                return lines, False
+            lines.append(self._partial + piece)
+            self._partial = b""
+        return lines, True
+
+    def _finish_line(self) -> IdleNews:
+        line, self._partial = self._partial, b""
+        line += self._imap.file.readline(_MAX_LINE_BYTES)  # with the normal read timeout
+        return _judge([line])
 
     def _create_IMAP4(self) -> imaplib.IMAP4:
         timeout = getattr(self._timeout, "connect", None)

@@ -232,9 +232,10 @@ class MailboxWorker:
         self._source = None
 
     def _idle_loop(self, source: MailSource, uidvalidity: int) -> None:
-        """One wait per doorbell or refresh: the thread sleeps in the kernel until the server
-        speaks or the refresh is due (``stop`` interrupts the wait), so an idle mailbox costs
-        no CPU between refreshes (issue 15: idle CPU with 10,000 mailboxes)."""
+        """One wait per doorbell or refresh: the thread sleeps until the server has news (the
+        process's IDLE hub reads the server's keep-alive lines without waking it) or the
+        refresh is due (``stop`` interrupts the wait), so an idle mailbox costs no thread
+        wake-up between refreshes (issue 15: idle CPU with 10,000 mailboxes)."""
         self._report(state=MailboxState.IDLE)
         refresh_at = time.monotonic() + spread_over(self._opt.idle_refresh_s)
         while not self._stop.is_set():
