@@ -7,17 +7,36 @@ own, or the session ends with an error."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
+from shared.adapters.imap.imap_source import ImapMailSource
 from shared.domain.models import TlsMode
 from shared.errors import ServiceUnavailable
 from shared.ports import SourcePosition
-from tests.fakes.tcp_proxy import tcp_proxy
+from tests.fakes.tcp_proxy import TcpProxy, tcp_proxy
 from tests.integration.watcher.imap_session import dovecot_user, imap_source
 
 pytestmark = pytest.mark.integration
+
+
+@contextmanager
+def idling(
+    dovecot: Any, user: tuple[str, str], tls: TlsMode = TlsMode.PLAIN
+) -> Iterator[tuple[ImapMailSource, TcpProxy]]:
+    """The user's session through a proxy, INBOX selected, in IDLE with nothing new yet."""
+    port = dovecot.imaps_port if tls is TlsMode.TLS else dovecot.imap_port
+    with tcp_proxy("127.0.0.1", port) as proxy:
+        source = imap_source(dovecot, user, tls, proxy.port)
+        try:
+            source.select()
+            assert source.wait_for_change(0.2) is False  # in IDLE now; nothing happened
+            yield source, proxy
+        finally:
+            source.close()
 
 
 def test_keepalive_exists_bye_and_the_command_after_done(dovecot: Any) -> None:
@@ -25,27 +44,21 @@ def test_keepalive_exists_bye_and_the_command_after_done(dovecot: Any) -> None:
 
     user = dovecot_user(dovecot)
     name, password = user
-    with tcp_proxy("127.0.0.1", dovecot.imap_port) as proxy:
-        source = imap_source(dovecot, user, TlsMode.PLAIN, proxy.port)
-        try:
-            source.select()
-            assert source.wait_for_change(0.2) is False  # in IDLE now; nothing happened
-            proxy.to_clients(b"* OK Still here\r\n")
-            assert source.wait_for_change(10) is False  # woken, but no news
-            proxy.to_clients(b"* OK Still here\r\n* 1 EXISTS\r\n")
-            assert source.wait_for_change(10) is True  # the second line of the packet counts
-            with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=10) as c:
-                c.login(name, password)
-                c.append("INBOX", b"Subject: hello\r\n\r\nbody\r\n")
-            assert source.wait_for_change(10) is True  # Dovecot's own EXISTS
-            # DONE and UID SEARCH went out together: the search answers, the session goes on
-            assert [ref.uid for ref in source.changes_since(SourcePosition(last_uid=0))] == [1]
-            assert source.wait_for_change(0.2) is False  # back in IDLE
-            proxy.to_clients(b"* BYE shutting down\r\n")
-            with pytest.raises(ServiceUnavailable, match="BYE"):
-                source.wait_for_change(10)
-        finally:
-            source.close()
+    with idling(dovecot, user) as (source, proxy):
+        proxy.to_clients(b"* OK Still here\r\n")
+        assert source.wait_for_change(10) is False  # woken, but no news
+        proxy.to_clients(b"* OK Still here\r\n* 1 EXISTS\r\n")
+        assert source.wait_for_change(10) is True  # the second line of the packet counts
+        with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=10) as c:
+            c.login(name, password)
+            c.append("INBOX", b"Subject: hello\r\n\r\nbody\r\n")
+        assert source.wait_for_change(10) is True  # Dovecot's own EXISTS
+        # DONE and UID SEARCH went out together: the search answers, the session goes on
+        assert [ref.uid for ref in source.changes_since(SourcePosition(last_uid=0))] == [1]
+        assert source.wait_for_change(0.2) is False  # back in IDLE
+        proxy.to_clients(b"* BYE shutting down\r\n")
+        with pytest.raises(ServiceUnavailable, match="BYE"):
+            source.wait_for_change(10)
 
 
 @pytest.mark.parametrize("tls", [TlsMode.PLAIN, TlsMode.TLS])
@@ -56,47 +69,28 @@ def test_a_connection_closed_during_idle_ends_the_wait_with_an_error(
     """Closed cleanly (FIN) or reset (RST) with no BYE: the wait raises, and does not answer
     "nothing new" at once again and again (a closed socket stays readable: that was a busy
     loop until the next refresh)."""
-    port = dovecot.imap_port if tls is TlsMode.PLAIN else dovecot.imaps_port
-    with tcp_proxy("127.0.0.1", port) as proxy:
-        source = imap_source(dovecot, dovecot_user(dovecot), tls, proxy.port)
-        try:
-            source.select()
-            assert source.wait_for_change(0.2) is False  # in IDLE now
-            getattr(proxy, how)()
-            with pytest.raises(ServiceUnavailable):
-                source.wait_for_change(10)
-        finally:
-            source.close()
+    with idling(dovecot, dovecot_user(dovecot), tls) as (source, proxy):
+        getattr(proxy, how)()
+        with pytest.raises(ServiceUnavailable):
+            source.wait_for_change(10)
 
 
 def test_a_line_split_across_packets_is_read_whole(dovecot: Any) -> None:
     """The end of an EXISTS line still in flight when the wait wakes up is waited for, not
     taken for a line of its own (a half line would be missed, the rest misread)."""
-    with tcp_proxy("127.0.0.1", dovecot.imap_port) as proxy:
-        source = imap_source(dovecot, dovecot_user(dovecot), TlsMode.PLAIN, proxy.port)
-        try:
-            source.select()
-            assert source.wait_for_change(0.2) is False
-            proxy.to_clients(b"* 7 EXI")
-            threading.Timer(0.3, proxy.to_clients, args=(b"STS\r\n",)).start()
-            assert source.wait_for_change(10) is True
-        finally:
-            source.close()
+    with idling(dovecot, dovecot_user(dovecot)) as (source, proxy):
+        proxy.to_clients(b"* 7 EXI")
+        threading.Timer(0.3, proxy.to_clients, args=(b"STS\r\n",)).start()
+        assert source.wait_for_change(10) is True
 
 
 def test_a_command_answered_before_the_idle_ended_is_an_error(dovecot: Any) -> None:
     """The IDLE's tagged answer must come before the answer to the command sent along with
     DONE (answers come in order): a server (here the proxy, speaking first) that answers the
     command without it is a clear error, not an IDLE that ended well."""
-    with tcp_proxy("127.0.0.1", dovecot.imap_port) as proxy:
-        source = imap_source(dovecot, dovecot_user(dovecot), TlsMode.PLAIN, proxy.port)
-        try:
-            source.select()
-            assert source.wait_for_change(0.2) is False  # in IDLE now
-            imap = source._client._imap  # the tag of the next command: tags count up
-            tag = imap.tagpre + str(imap.tagnum).encode()
-            proxy.to_clients(b"* SEARCH\r\n" + tag + b" OK SEARCH completed\r\n")
-            with pytest.raises(ServiceUnavailable, match="without ending the IDLE"):
-                source.changes_since(SourcePosition(last_uid=0))
-        finally:
-            source.close()
+    with idling(dovecot, dovecot_user(dovecot)) as (source, proxy):
+        imap = source._client._imap  # the tag of the next command: tags count up
+        tag = imap.tagpre + str(imap.tagnum).encode()
+        proxy.to_clients(b"* SEARCH\r\n" + tag + b" OK SEARCH completed\r\n")
+        with pytest.raises(ServiceUnavailable, match="without ending the IDLE"):
+            source.changes_since(SourcePosition(last_uid=0))
