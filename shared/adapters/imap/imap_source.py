@@ -167,9 +167,17 @@ class ImapMailSource:
         tag, self._done_tag = self._done_tag, None
         if tag is None:
             return
-        typ, data = self._client._imap.tagged_commands.pop(tag, None) or ("NONE", [b""])
+        key = self._mailbox.key
+        # imaplib files a command's tag with None until its tagged answer comes
+        answer = self._client._imap.tagged_commands.pop(tag, None)
+        if answer is None:
+            raise ServiceUnavailable(
+                f"IMAP {key}: the server answered the command after DONE "
+                "without ending the IDLE first (no tagged answer to the IDLE)"
+            )
+        typ, data = answer
         if typ != "OK":
-            raise ServiceUnavailable(f"IMAP {self._mailbox.key}: IDLE ended with {typ} {data[0]!r}")
+            raise ServiceUnavailable(f"IMAP {key}: IDLE ended with {typ} {data[0]!r}")
 
 
 def _size(value: object) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import partial
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
@@ -106,87 +107,58 @@ class ImapSync:
         if uids:
             # what waits on the server: a stall shows as pending > 0 with nothing handed off
             self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
-        cursor, handed = self._drain(source, mailbox, uidvalidity, uids, cursor)
+        job = _CatchUp(source, mailbox, uidvalidity, uids)
+        cursor, handed = self._drain(job, cursor)
         if (first_sync or resync) and not uids:
             cursor = self._cursors.compare_and_set_cursor(
-                mailbox.tenant_id,
-                mailbox.id,
-                cursor.version,
-                {"uidvalidity": uidvalidity, "last_uid": 0, "folder": mailbox.folder},
+                mailbox.tenant_id, mailbox.id, cursor.version, job.position(0)
             )
         self._known = cursor
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
         return handed
 
-    def _drain(
-        self,
-        source: MailSource,
-        mailbox: Mailbox,
-        uidvalidity: int,
-        uids: list[MessageRef],
-        cursor: Cursor,
-    ) -> tuple[Cursor, int]:
-        """Hand ``uids`` off a batch at a time; returns the cursor and how many were handed
-        off. A batch the pool takes in one go is published and handed off while the next
-        one is fetched and prepared; that one is abandoned (its claims released) if this
-        stops short."""
-        chunks = list(self._batches(uids))
-        ahead = _Ahead()
+    def _drain(self, job: _CatchUp, cursor: Cursor) -> tuple[Cursor, int]:
+        """Hand ``job.uids`` off a batch at a time; returns the cursor and how many were
+        handed off. A batch the pool takes in one go is published and handed off while the
+        next one is fetched and prepared; that one is abandoned (its claims released) if
+        this stops short."""
+        chunks = list(self._batches(job.uids))
         handed = 0
         try:
-            for n, (start, chunk) in enumerate(chunks):
-                # how many wait on the server once each one is handed off
-                after = {ref.uid: len(uids) - start - i - 1 for i, ref in enumerate(chunk)}
+            for n, chunk in enumerate(chunks):
                 if self._hand_off.oversized(chunk[0]):  # always alone in its batch
-                    cursor = self._hand_off.by_reference(
-                        source,
-                        mailbox,
-                        chunk[0],
-                        f"{uidvalidity}/{chunk[0].uid}",
-                        cursor=cursor,
-                        new_cursor=self._position(mailbox, uidvalidity, chunk[0].uid),
-                        pending=after[chunk[0].uid],
-                    )
+                    cursor = self._alone(job, chunk[0], cursor)
                     handed += 1
                     continue
-                batch = ahead.take()
-                fetched = batch.fetched if batch else source.fetch_raw(chunk)
+                batch = job.ahead.take()
+                fetched = batch.fetched if batch else job.source.fetch_raw(chunk)
                 if batch is None and not self._pooled(len(fetched)):
-                    cursor = self._one_at_a_time(
-                        source, mailbox, uidvalidity, fetched, cursor, after
-                    )
+                    for message in fetched:
+                        cursor = self._alone(job, message, cursor)
                 else:
-                    upcoming = chunks[n + 1][1] if n + 1 < len(chunks) else []
-                    ahead.upcoming = upcoming if self._pooled(len(upcoming), upcoming) else []
-                    cursor = self._in_one_go(
-                        source, mailbox, uidvalidity, fetched, cursor, after, batch, ahead
-                    )
+                    upcoming = chunks[n + 1] if n + 1 < len(chunks) else []
+                    job.ahead.upcoming = upcoming if self._pooled(len(upcoming), upcoming) else []
+                    cursor = self._in_one_go(job, fetched, cursor, batch)
                 handed += len(fetched)
         finally:
             if self._pool is not None:
-                self._pool.abandon(self._pipeline, ahead.drop())
+                self._pool.abandon(self._pipeline, job.ahead.drop())
         return cursor, handed
 
-    def _one_at_a_time(
-        self,
-        source: MailSource,
-        mailbox: Mailbox,
-        uidvalidity: int,
-        fetched: list[FetchedMessage],
-        cursor: Cursor,
-        pending: dict[int, int],
-    ) -> Cursor:
-        for message in fetched:
-            cursor = self._hand_off(
-                source,
-                mailbox,
-                message,
-                f"{uidvalidity}/{message.ref.uid}",
-                cursor=cursor,
-                new_cursor=self._position(mailbox, uidvalidity, message.ref.uid),
-                pending=pending[message.ref.uid],
-            )
-        return cursor
+    def _alone(self, job: _CatchUp, item: FetchedMessage | MessageRef, cursor: Cursor) -> Cursor:
+        """One message handed off on its own: fetched, or by reference (``item`` a
+        ``MessageRef``: oversized, streamed)."""
+        if isinstance(item, FetchedMessage):
+            ref, hand_off = item.ref, partial(self._hand_off, job.source, job.mailbox, item)
+        else:
+            ref = item
+            hand_off = partial(self._hand_off.by_reference, job.source, job.mailbox, item)
+        return hand_off(
+            job.name(ref.uid),
+            cursor=cursor,
+            new_cursor=job.position(ref.uid),
+            pending=job.pending[ref.uid],
+        )
 
     def _pooled(self, count: int, refs: list[MessageRef] | None = None) -> bool:
         """Whether a batch of ``count`` goes through the pool in one go (``refs``: not one
@@ -196,49 +168,38 @@ class ImapSync:
         return not (refs and self._hand_off.oversized(refs[0]))
 
     def _in_one_go(
-        self,
-        source: MailSource,
-        mailbox: Mailbox,
-        uidvalidity: int,
-        fetched: list[FetchedMessage],
-        cursor: Cursor,
-        pending: dict[int, int],
-        batch: Batch | None,
-        ahead: _Ahead,
+        self, job: _CatchUp, fetched: list[FetchedMessage], cursor: Cursor, batch: Batch | None
     ) -> Cursor:
         """A fetched batch through the pipeline in one go (``catchup``; ``batch``: prepared
         already, ahead), published and its unbroken run handed off with one cursor write on
-        a helper thread while the next one (``ahead.upcoming``) is fetched and prepared into
-        ``ahead`` on this one; raises what stopped the run, with the cursor at the last
-        message handed off. Two messages of the batch
-        with one Message-ID stop the run at the second (ClaimBusy: the first is in flight):
-        the rest of the batch goes again, so the run only ends early when it made no
-        progress (a batch prepared ahead goes again once: the Message-ID may have been in
-        flight in the batch before it)."""
+        a helper thread while the next one (``job.ahead.upcoming``) is fetched and prepared
+        into ``job.ahead`` on this one; raises what stopped the run, with the cursor at the
+        last message handed off. Two messages of the batch with one Message-ID stop the run
+        at the second (ClaimBusy: the first is in flight): the rest of the batch goes again,
+        so the run only ends early when it made no progress (a batch prepared ahead goes
+        again once: the Message-ID may have been in flight in the batch before it)."""
         assert self._pool is not None
-        pool, ingest = self._pool, self._pipeline
+        pool, ingest, ahead = self._pool, self._pipeline, job.ahead
         remaining = fetched
-        batch = batch or pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
+        batch = batch or pool.prepare(ingest, job.mailbox, job.named(remaining))
         while True:
 
             def hand_off(batch: Batch = batch, cursor: Cursor = cursor) -> tuple[BatchRun, Cursor]:
                 run = pool.publish(ingest, batch)
                 with ahead.connection:  # the next batch may be being fetched on it
                     return run, self._hand_off.batch(
-                        source,
-                        mailbox,
+                        job.source,
+                        job.mailbox,
                         run.handed,
                         cursor=cursor,
-                        position=lambda ref: self._position(mailbox, uidvalidity, ref.uid),
-                        pending=pending,
+                        position=lambda ref: job.position(ref.uid),
+                        pending=job.pending,
                     )
 
             if ahead.upcoming:
                 refs, ahead.upcoming = ahead.upcoming, []
                 (run, cursor), prepared = pool.overlap(
-                    ingest,
-                    hand_off,
-                    partial(self._fetch_ahead, source, mailbox, uidvalidity, refs, ahead),
+                    ingest, hand_off, partial(self._fetch_ahead, job, refs)
                 )
                 ahead.put(prepared)
             else:
@@ -249,34 +210,22 @@ class ImapSync:
             if not (isinstance(run.error, ClaimBusy) and (run.handed or batch.ahead)):
                 raise run.error
             remaining = remaining[len(run.handed) :]
-            batch = pool.prepare(ingest, mailbox, self._named(uidvalidity, remaining))
+            batch = pool.prepare(ingest, job.mailbox, job.named(remaining))
 
-    def _fetch_ahead(
-        self,
-        source: MailSource,
-        mailbox: Mailbox,
-        uidvalidity: int,
-        refs: list[MessageRef],
-        ahead: _Ahead,
-    ) -> Batch:
+    def _fetch_ahead(self, job: _CatchUp, refs: list[MessageRef]) -> Batch:
         """The next batch fetched, claimed and prepared while the one before it is published
         and handed off (its after-processing actions on the same connection: one at a time)."""
         assert self._pool is not None
-        with ahead.connection:
-            fetched = source.fetch_raw(refs)
-        named = self._named(uidvalidity, fetched)
-        return self._pool.prepare(self._pipeline, mailbox, named, ahead=True)
+        with job.ahead.connection:
+            fetched = job.source.fetch_raw(refs)
+        return self._pool.prepare(self._pipeline, job.mailbox, job.named(fetched), ahead=True)
 
-    @staticmethod
-    def _named(uidvalidity: int, fetched: list[FetchedMessage]) -> list[tuple[str, FetchedMessage]]:
-        return [(f"{uidvalidity}/{m.ref.uid}", m) for m in fetched]
-
-    def _batches(self, refs: list[MessageRef]) -> Iterator[tuple[int, list[MessageRef]]]:
-        """(index of the first, batch): at most ``batch`` messages and ``batch_bytes`` bytes by
-        the sizes the server reported; a message larger than ``batch_bytes`` goes alone, and
-        an oversized one alone too (it is streamed, never fetched)."""
-        start, chunk, size = 0, list[MessageRef](), 0
-        for i, ref in enumerate(refs):
+    def _batches(self, refs: list[MessageRef]) -> Iterator[list[MessageRef]]:
+        """At most ``batch`` messages and ``batch_bytes`` bytes by the sizes the server
+        reported; a message larger than ``batch_bytes`` goes alone, and an oversized one
+        alone too (it is streamed, never fetched)."""
+        chunk, size = list[MessageRef](), 0
+        for ref in refs:
             bytes_ = ref.size or 0
             alone = self._hand_off.oversized(ref)
             if chunk and (
@@ -285,16 +234,12 @@ class ImapSync:
                 or size + bytes_ > self._batch_bytes
                 or self._hand_off.oversized(chunk[0])
             ):
-                yield start, chunk
-                start, chunk, size = i, [], 0
+                yield chunk
+                chunk, size = [], 0
             chunk.append(ref)
             size += bytes_
         if chunk:
-            yield start, chunk
-
-    @staticmethod
-    def _position(mailbox: Mailbox, uidvalidity: int, uid: int) -> dict[str, object]:
-        return {"uidvalidity": uidvalidity, "last_uid": uid, "folder": mailbox.folder}
+            yield chunk
 
 
 class _Ahead:
@@ -321,3 +266,31 @@ class _Ahead:
     def drop(self) -> Batch | MailIngestError | None:
         next_batch, self._next = self._next, None
         return next_batch
+
+
+@dataclass
+class _CatchUp:
+    """One catch-up of a folder: its session (``source``), the mailbox, the UIDVALIDITY the
+    UIDs belong to, the messages to hand off (``uids``, in UID order) with, by UID, how many
+    wait on the server once each one is handed off (``pending``), and the batch ahead."""
+
+    source: MailSource
+    mailbox: Mailbox
+    uidvalidity: int
+    uids: list[MessageRef]
+    pending: dict[int, int] = field(init=False)
+    ahead: _Ahead = field(default_factory=_Ahead)
+
+    def __post_init__(self) -> None:
+        self.pending = {ref.uid: len(self.uids) - i - 1 for i, ref in enumerate(self.uids)}
+
+    def name(self, uid: int) -> str:
+        """The provider message id of a message (what its event id is made of)."""
+        return f"{self.uidvalidity}/{uid}"
+
+    def position(self, uid: int) -> dict[str, object]:
+        """The cursor's value once the message ``uid`` is handed off."""
+        return {"uidvalidity": self.uidvalidity, "last_uid": uid, "folder": self.mailbox.folder}
+
+    def named(self, fetched: list[FetchedMessage]) -> list[tuple[str, FetchedMessage]]:
+        return [(self.name(m.ref.uid), m) for m in fetched]

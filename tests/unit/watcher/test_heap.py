@@ -27,6 +27,8 @@ class _Node:
 
 @pytest.fixture(autouse=True)
 def _thawed() -> Iterator[None]:
+    # every in-process Watcher of the tests before froze the heap at its stale checks
+    gc.unfreeze()
     yield
     gc.unfreeze()  # the rest of the test run is collected as usual
 
