@@ -77,6 +77,13 @@ class HeapFreezer:
         changed = abs(seen.workers - frozen.workers) + (seen.opened - frozen.opened)
         return changed >= self._change_ratio * max(frozen.workers, 1)
 
+    def thaw(self) -> None:
+        """When the watcher stops: the collector sees everything again (a process that goes
+        on, with other objects, must not keep this watcher's dead ones frozen)."""
+        if self._frozen is not None:
+            gc.unfreeze()
+            self._frozen = None
+
     def _freeze(self, now: float, seen: Sessions) -> None:
         started = time.perf_counter()
         gc.unfreeze()

@@ -155,6 +155,7 @@ class Watcher:
         finally:
             self._directory.close()
             self._shutdown()
+            self._heap.thaw()  # the process may go on (tests, ``mailingest run``)
 
     def stop(self) -> None:
         self._stop.set()

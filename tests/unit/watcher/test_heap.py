@@ -92,3 +92,13 @@ def test_a_cycle_frozen_with_the_heap_is_reclaimed_by_the_next_thaw() -> None:
     clock.now = 3600
     assert heap.tick(Sessions(workers=10, opened=10)) is True
     assert alive() is None
+
+
+def test_thaw_gives_everything_back_to_the_collector() -> None:
+    clock = _Clock()
+    heap = _freezer(clock)
+    heap.tick(Sessions(workers=10, opened=10))
+    assert heap.tick(Sessions(workers=10, opened=10)) is True
+    assert gc.get_freeze_count() > 0
+    heap.thaw()
+    assert gc.get_freeze_count() == 0
