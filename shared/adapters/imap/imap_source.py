@@ -16,7 +16,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-from shared.adapters.imap.errors import mapped_errors, quietly
+from shared.adapters.imap.errors import VENDOR_ERRORS, mapped_errors, quietly
 from shared.domain.models import AfterProcessing, Mailbox
 from shared.errors import ServiceUnavailable
 from shared.ports import FetchedMessage, MessageRef, SourcePosition
@@ -31,6 +31,7 @@ class ImapMailSource:
         self._mailbox = mailbox
         self._idling = False
         self._done_tag: bytes | None = None  # the IDLE whose DONE went out with a command
+        self._interrupted = False  # interrupt() shut the socket (the worker is stopping)
 
     @property
     def can_wait(self) -> bool:
@@ -108,7 +109,12 @@ class ImapMailSource:
                     return self.announced_new()
                 self._client.idle()
                 self._idling = True
-            rang, bye = self._client.idle_news(timeout_s)
+            try:
+                rang, bye = self._client.idle_news(timeout_s)
+            except VENDOR_ERRORS:
+                if self._interrupted:  # stopped on purpose: not a lost connection
+                    return False
+                raise
         if bye:
             raise ServiceUnavailable(f"IMAP {key}: server said BYE")
         return bool(rang)
@@ -133,6 +139,9 @@ class ImapMailSource:
                     client.delete_messages([uid])
 
     def logout(self) -> None:
+        if self._interrupted:  # the socket is shut already (a stop): no goodbye, just close
+            self.close()
+            return
         with self._command():
             self._client.logout()
 
@@ -142,7 +151,9 @@ class ImapMailSource:
 
     def interrupt(self) -> None:
         # shutdown, not close: the descriptor stays valid while the IDLE hub waits on it;
-        # the hub sees end-of-file and wakes the session's thread, which closes the socket
+        # the hub sees end-of-file and wakes the session's thread, which closes the socket.
+        # A stop is not a lost connection: no warning per mailbox at every rolling deploy
+        self._interrupted = True
         with quietly():
             self._client.socket().shutdown(socket.SHUT_RDWR)
 

@@ -94,3 +94,25 @@ def test_a_command_answered_before_the_idle_ended_is_an_error(dovecot: Any) -> N
         proxy.to_clients(b"* SEARCH\r\n" + tag + b" OK SEARCH completed\r\n")
         with pytest.raises(ServiceUnavailable, match="without ending the IDLE"):
             source.changes_since(SourcePosition(last_uid=0))
+
+
+def test_a_stop_ends_the_wait_quietly(dovecot: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """``interrupt()`` (the worker stopping: a deploy, a lease handed over) ends the wait at
+    once with nothing new and no "connection lost" warning — one per mailbox at every
+    rolling deploy otherwise — and the logout that follows sends nothing."""
+    with idling(dovecot, dovecot_user(dovecot)) as (source, _):
+        waited: list[bool | Exception] = []
+
+        def wait() -> None:
+            try:
+                waited.append(source.wait_for_change(30))
+            except ServiceUnavailable as exc:
+                waited.append(exc)
+
+        thread = threading.Thread(target=wait)
+        thread.start()
+        source.interrupt()
+        thread.join(10)
+        source.logout()
+    assert waited == [False]
+    assert not [r for r in caplog.records if "connection lost" in r.getMessage()]
