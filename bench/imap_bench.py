@@ -471,7 +471,7 @@ def scale(base: Path) -> dict[str, Figure]:
         after = rss_kb()
         # the steady state: the sessions' objects frozen out of the collector (heap.py) once
         # the connects are done, at the watcher's once-a-minute look
-        deadline = time.monotonic() + 3 * WatcherOptions().stale_check_s
+        deadline = time.monotonic() + 3 * options.stale_check_s
         while watcher.heap.freezes == 0 and time.monotonic() < deadline:
             time.sleep(1)
         freeze_pause = watcher.heap.last_pause_ms

@@ -21,11 +21,11 @@ class WatcherOptions:
     # least every 29; NATs and load balancers often drop quiet flows much sooner — TCP
     # keepalive every minute (``lean_client.KEEPALIVE``) keeps those flows open and finds a
     # vanished peer without waking the process. Re-issuing IDLE also runs a catch-up sync:
-    # the safety net for a lost EXISTS. A refresh wakes the mailbox's thread three times and
-    # costs ≈ 0.8 ms of CPU with thousands of sessions (cold caches: measured at 2,000 in
-    # one process, against ≈ 75 µs per server keep-alive line): at 600 s the refreshes were
-    # two thirds of the idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's
-    # period drawn from its last fifth: 23–29 min; issue 15 item 1)
+    # the safety net for a lost EXISTS. A refresh wakes the mailbox's thread twice and costs
+    # ≈ 1 ms of CPU with 10,000 sessions (cold caches), against ≈ 30 µs per server
+    # keep-alive line read by the IDLE hub: at 600 s the refreshes were two thirds of the
+    # idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's period drawn from
+    # its last fifth: 23–29 min; issue 15 item 1)
     idle_refresh_s: int = 29 * 60
     idle_check_s: float = 5.0  # how long a wait for a connection slot blocks at a time
     socket_timeout_s: float = 30.0
