@@ -26,6 +26,7 @@ from typing import Any
 from imapclient import IMAPClient
 
 from bench.figures import Figure, figure, percentile
+from bench.scale_dovecot import PER_USER, folder_of, make_folders, raise_kernel_limits, users_for
 from mailingest_dev.devstack import local_services
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
@@ -53,7 +54,6 @@ CONNECT_RATE = float(os.environ.get("BENCH_IMAP_CONNECT_RATE", "100"))
 IDLE_WINDOW_S = float(
     os.environ.get("BENCH_IMAP_IDLE_S", str(WatcherOptions().idle_refresh_s + 30))
 )
-PER_USER = 100  # mailboxes per Dovecot user in the scale run
 # how often the bench reads every mailbox's health while waiting for all to be in IDLE: one
 # look costs ~50 µs a mailbox and holds the interpreter, so at 10,000 a look every second was
 # half a core taken from the watcher it measures (connect figures are to within this)
@@ -283,51 +283,6 @@ def rss_kb() -> int:
     return 0
 
 
-def raise_kernel_limits() -> str:
-    """Dovecot pushes IDLE through inotify: one instance per session, 128 per user by
-    default; tasks and open files follow the mailboxes. Raised where the bench runs as root
-    (kernel-wide settings); said otherwise."""
-    wanted = {"max_user_instances": 65536, "max_user_watches": 1048576}
-    said = []
-    for name, value in wanted.items():
-        path = Path("/proc/sys/fs/inotify") / name
-        current = int(path.read_text())
-        if current < value:
-            try:
-                path.write_text(str(value))
-                said.append(f"{name} {current} -> {value}")
-            except OSError:
-                said.append(f"{name} stays {current} (not root)")
-    # every watcher thread is a task and every Dovecot session a process: 10,000 of each pass
-    # the default pid_max (32,768) with little room
-    pid_max = Path("/proc/sys/kernel/pid_max")
-    if int(pid_max.read_text()) < 4 * SCALE + 10_000:
-        try:
-            pid_max.write_text(str(4 * SCALE + 10_000))
-            said.append(f"pid_max -> {4 * SCALE + 10_000}")
-        except OSError:
-            said.append("pid_max stays (not root)")
-    # a socket per mailbox in this process
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < SCALE + 1000 <= hard or (hard == resource.RLIM_INFINITY and soft < SCALE + 1000):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (SCALE + 1000, hard))
-        said.append(f"open files {soft} -> {SCALE + 1000}")
-    return "; ".join(said) or "kernel limits already high enough"
-
-
-def folder_of(i: int) -> str:
-    """Each mailbox of a Dovecot user watches a folder of its own: a message rings one."""
-    return f"F{i % PER_USER:03d}"
-
-
-def make_folders(dovecot: Any, users: list[str], password: str) -> None:
-    for u, user in enumerate(users):
-        with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=60) as c:
-            c.login(user, password)
-            for i in range(u * PER_USER, min(SCALE, (u + 1) * PER_USER)):
-                c.create_folder(folder_of(i))
-
-
 class KeyTimingSink:
     """Keeps the events (in memory) and when the first publish for each mailbox returned."""
 
@@ -385,16 +340,14 @@ def latency_at_scale(
 def scale(base: Path) -> dict[str, Figure]:
     from mailingest_dev.devstack import start_dovecot
 
-    inotify = raise_kernel_limits()
+    inotify = raise_kernel_limits(SCALE)
     dovecot = start_dovecot(base / "scale-dovecot", max_connections=SCALE + 50)
     try:
-        # one Dovecot user's sessions share one inotify budget and one process owner: spread
-        # the mailboxes over users (../shared/handbook/local-services.md)
         password = uuid.uuid4().hex
-        users = [f"scale{u:03d}@agency.example" for u in range(-(-SCALE // PER_USER))]
+        users = users_for(SCALE)
         for user in users:
             dovecot.add_user(user, password)
-        make_folders(dovecot, users, password)
+        make_folders(dovecot, users, password, SCALE)
         clock = SystemClock()
         state = InMemoryStateStore(clock)
         state.put_tenant(Tenant(id=TenantId("scale"), name="scale"))
