@@ -10,7 +10,7 @@ from shared.domain.health import ago
 from shared.domain.models import Health, Mailbox, MailboxState
 from shared.service.health_view import NOT_STARTED, not_started, stale
 
-__all__ = ["NOT_STARTED", "not_started", "stale", "status", "summary"]
+__all__ = ["NOT_STARTED", "detail", "last_error", "not_started", "stale", "status", "summary"]
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
@@ -45,3 +45,27 @@ def summary(mailbox: Mailbox, health: Health, state: str, is_stale_now: bool, no
         word = _WORDS.get(state, state.capitalize())
     emails = "1 email" if health.processed_24h == 1 else f"{health.processed_24h} emails"
     return f"{word}{why} | Last sync: {ago(health.last_sync_at, now)} | {emails} today"
+
+
+def detail(health: Health, now: datetime) -> str:
+    """The grey line under the health line: the watcher's state and the day's counters."""
+    avg = health.avg_processing_ms
+    pending = health.pending
+    return " · ".join(
+        (
+            f"State: {health.state.value if health.state else 'not started'}",
+            f"last connection {ago(health.last_connect_at, now)}",
+            f"errors 24 h: {health.errors_24h}",
+            f"failed 24 h: {health.failed_24h}",
+            f"to review 24 h: {health.needs_review_24h}",
+            f"average processing: {f'{avg:.0f} ms' if avg is not None else '–'}",
+            f"pending: {pending if pending is not None else '–'}",
+        )
+    )
+
+
+def last_error(health: Health, now: datetime) -> str:
+    """The card's "Last error" line; empty when the mailbox has none on record."""
+    if not health.last_error:
+        return ""
+    return f"Last error ({ago(health.last_error_at, now)}): {health.last_error}"

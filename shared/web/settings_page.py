@@ -162,6 +162,8 @@ class SettingsPage:
         )
         self._env.filters["ago"] = lambda when: ago(when, self._clock.now())
         self._env.globals["summary"] = self.summary
+        self._env.globals["detail"] = self.detail
+        self._env.globals["last_error"] = self.last_error
 
     # -- access ---------------------------------------------------------------------------
     def authorize(self, admin: str | None, tenant_id: str) -> Tenant:
@@ -296,6 +298,8 @@ class SettingsPage:
                 "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
                 "status": v.status,
                 "summary": self.summary(v),
+                "detail": self.detail(v),
+                "last_error": self.last_error(v),
                 "reconnect": v.reconnect.to_json() if v.reconnect else None,
             }
             for v in self.views(tenant)
@@ -305,6 +309,14 @@ class SettingsPage:
         """The health line under "Connection Health" (the page refreshes it by itself)."""
         now = self._clock.now()
         return mailbox_status.summary(view.mailbox, view.health, view.status, view.stale, now)
+
+    def detail(self, view: MailboxView) -> str:
+        """The grey line under it: state and the day's counters (refreshed with it)."""
+        return mailbox_status.detail(view.health, self._clock.now())
+
+    def last_error(self, view: MailboxView) -> str:
+        """The card's "Last error" line, empty when there is none (refreshed with it)."""
+        return mailbox_status.last_error(view.health, self._clock.now())
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
         """A button on a mailbox: enable, disable or remove it; returns a notice."""

@@ -343,6 +343,23 @@ def test_the_health_lines_refresh_by_themselves(console: Console) -> None:
     # no reload: the page asks ?format=json by itself and updates the line and the dot
     expect(card.locator("[data-health=booking]")).to_contain_text("3 emails today", timeout=15_000)
     expect(card.locator(".dot.connected")).to_be_visible(timeout=15_000)
+    # the grey line under it follows, and a new error shows without a reload
+    expect(card.locator("[data-detail=booking]")).to_contain_text("State: idle")
+    expect(card.locator("[data-last-error=booking]")).to_be_hidden()
+    _health(
+        console,
+        state=MailboxState.BACKOFF,
+        errors=1,
+        last_error="mail server unreachable <b>x</b>",
+        last_error_at=datetime.now(UTC),
+    )
+    detail = card.locator("[data-detail=booking]")
+    expect(detail).to_contain_text("State: backoff", timeout=15_000)
+    expect(detail).to_contain_text("errors 24 h: 1")
+    error = card.locator("[data-last-error=booking]")
+    expect(error).to_be_visible(timeout=15_000)
+    expect(error).to_contain_text("mail server unreachable <b>x</b>")  # text, never markup
+    assert card.locator("[data-last-error=booking] b").count() == 0
     _no_script_ran(console, page)
     console.screenshot(page, "refreshed")
 

@@ -43,6 +43,14 @@ class IdleNews:
     def any(self) -> bool:
         return self.rang or self.bye or self.closed
 
+    def __or__(self, other: IdleNews) -> IdleNews:
+        """Both wake-ups' news (a line finished later adds to what was read before)."""
+        return IdleNews(
+            rang=self.rang or other.rang,
+            bye=self.bye or other.bye,
+            closed=self.closed or other.closed,
+        )
+
 
 NOTHING = IdleNews()
 # reads what the socket has now; gets whether epoll saw the peer close (RDHUP/HUP/ERR)

@@ -41,10 +41,6 @@ def _judge(lines: list[bytes]) -> IdleNews:
     return IdleNews(rang=rang, bye=bye)
 
 
-def _merge(a: IdleNews, b: IdleNews) -> IdleNews:
-    return IdleNews(rang=a.rang or b.rang, bye=a.bye or b.bye, closed=a.closed or b.closed)
-
-
 def _read_line(imap: imaplib.IMAP4) -> bytes:
     """One line, or what there is of it, from a non-blocking socket: empty when nothing is
     buffered (plain: EAGAIN; TLS: no whole record yet)."""
@@ -125,7 +121,7 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
         again at once, spinning until the refresh."""
         news = idle_hub().wait(self._imap.sock.fileno(), self._read_idle, timeout)
         if self._partial:  # the refresh is due mid-line: the rest is in flight, wait for it
-            news = _merge(news, self._finish_line())
+            news |= self._finish_line()
         if news.closed and not news.bye:
             raise imaplib.IMAP4.abort("socket error: EOF (connection closed during IDLE)")
         return news.rang, news.bye

@@ -139,3 +139,12 @@ def test_many_sessions_wait_at_once_and_each_gets_its_own_news(hub: IdleHub) -> 
     finally:
         for s in sessions:
             s.close()
+
+
+def test_news_of_two_wake_ups_add_up() -> None:
+    rang, bye, closed = IdleNews(rang=True), IdleNews(bye=True), IdleNews(closed=True)
+    assert rang | bye == IdleNews(rang=True, bye=True)
+    assert NOTHING | closed == IdleNews(closed=True)
+    assert bye | closed | rang == IdleNews(rang=True, bye=True, closed=True)
+    assert NOTHING | NOTHING == NOTHING
+    assert not (NOTHING | NOTHING).any
