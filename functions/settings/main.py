@@ -59,11 +59,12 @@ def _filter(request: Any) -> EventFilter:
 
 
 def _events_json(request: Any, tenant: str) -> Response:
-    """A page of recent events (filtered by ``mailbox`` and ``label``); the next older one is
-    the ``Link`` with ``rel="next"`` (the same filter)."""
+    """A page of recent events (filtered by ``mailbox`` and ``label``, from the end of the
+    UTC day ``until`` or the cursor ``before``); the next older one is the ``Link`` with
+    ``rel="next"`` (the same filter)."""
     only = _filter(request)
-    before = request.args.get("before", "")
-    rows, older = page().events_api(_admin(request), tenant, before, only)
+    before, until = request.args.get("before", ""), request.args.get("until", "")
+    rows, older = page().events_api(_admin(request), tenant, before, only, until)
     if not older:
         return _json(rows)
     wanted = {"mailbox": only.mailbox_id, "label": only.label, "before": older}
@@ -152,7 +153,11 @@ def _answer_post(request: Any, tenant: str) -> Response:
 def _get_page(request: Any, tenant: str) -> Response:
     before, edit = request.args.get("before", ""), request.args.get("edit", "")
     shown = Shown(
-        flash_token=request.args.get("flash", ""), before=before, only=_filter(request), edit=edit
+        flash_token=request.args.get("flash", ""),
+        before=before,
+        only=_filter(request),
+        until=request.args.get("until", ""),
+        edit=edit,
     )
     try:
         return page().render(_admin(request), tenant, shown), 200, _HTML

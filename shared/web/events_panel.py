@@ -3,11 +3,14 @@ a time (an "Older" page starts after the last row's cursor), and the per-row lab
 correction, which goes through the corrections service (it learns a template example and
 writes the audit entry). Filtered by mailbox and label (a GET form, query parameters), the
 filter and the cursor carried by every link and by the correction form, so a correction made
-on an older or filtered page returns to it. Everything shown is text the template escapes."""
+on an older or filtered page returns to it. "Up to" a day (UTC) starts the listing at that
+day's end: a cursor like any other, so the paging and the correction's way back are the
+same. Everything shown is text the template escapes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +37,23 @@ def event_filter(mailbox_id: str = "", label: str = "") -> EventFilter:
     return EventFilter(mailbox_id=mailbox_id, label=label)
 
 
+def until_cursor(tenant_id: TenantId, until: str) -> str:
+    """The cursor the listing "up to" the UTC day ``until`` (YYYY-MM-DD) starts after: that
+    day's end, so its last event comes first ("": none asked); ValidationError otherwise."""
+    if not until:
+        return ""
+    try:
+        day = date.fromisoformat(until[:10])
+    except ValueError:
+        raise ValidationError("until: a day, YYYY-MM-DD") from None
+    if len(until) != 10 or day.year < 2000:
+        raise ValidationError("until: a day, YYYY-MM-DD")
+    last = datetime.combine(day + timedelta(days=1), time(0), UTC) - timedelta(microseconds=1)
+    # the day's last instant, and an id after every event id (ids are [a-z0-9._-]): the
+    # events of that very microsecond come after the cursor too, the next day's do not
+    return EventCursor(last, f"{tenant_id}.~").encode()
+
+
 def _cursor(tenant_id: TenantId, before: str) -> EventCursor | None:
     if not before:
         return None
@@ -49,6 +69,7 @@ class EventsPage:
     older: str = ""  # the cursor of the next older page; "" when there is none
     before: str = ""  # the cursor this page starts after; "" for the newest
     only: EventFilter = field(default_factory=EventFilter)
+    until: str = ""  # the day the listing was asked to start at ("": the newest)
 
     def query(self, tenant_id: str, before: str = "") -> str:
         """The query string of this listing (its filter) starting after ``before``."""
@@ -67,20 +88,27 @@ class EventsPanel:
         before: str = "",
         only: EventFilter | None = None,
         limit: int = SHOW,
+        until: str = "",
     ) -> EventsPage:
-        """The ``limit`` rows ``only`` keeps after the cursor ``before`` ("": the newest).
-        ValidationError for a cursor that is not one of this tenant's."""
+        """The ``limit`` rows ``only`` keeps after the cursor ``before`` ("": the newest, or
+        the end of the day ``until``). ValidationError for a cursor that is not one of this
+        tenant's or a day that is not one."""
         only = only or EventFilter()
+        before = before or until_cursor(tenant_id, until)
         cursor = _cursor(tenant_id, before)
         rows = self._store.list_event_summaries(tenant_id, limit + 1, cursor, only)
         older = EventCursor.after(rows[limit - 1]).encode() if len(rows) > limit else ""
-        return EventsPage(rows[:limit], older=older, before=before, only=only)
+        return EventsPage(rows[:limit], older=older, before=before, only=only, until=until)
 
     def api(
-        self, tenant_id: TenantId, before: str = "", only: EventFilter | None = None
+        self,
+        tenant_id: TenantId,
+        before: str = "",
+        only: EventFilter | None = None,
+        until: str = "",
     ) -> tuple[list[dict[str, Any]], str]:
         """The rows as JSON, and the cursor of the next older page ("" if none)."""
-        page = self.page(tenant_id, before, only)
+        page = self.page(tenant_id, before, only, until=until)
         return [row.model_dump(mode="json") for row in page.rows], page.older
 
     @staticmethod

@@ -92,6 +92,7 @@ class Shown:
     refill: form_errors.Refill | None = None
     before: str = ""
     only: EventFilter = field(default_factory=EventFilter)  # the recent events' filter
+    until: str = ""  # the recent events up to this UTC day (YYYY-MM-DD; "": the newest)
     edit: str = ""
     error_title: str = "Not saved"  # the words before ``error``
 
@@ -240,7 +241,7 @@ class SettingsPage:
         figures = self.figures(tenant, [v.mailbox.id for v in views])
         return self._env.get_template("settings.html").render(
             charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
-            events=self.events.page(tenant.id, shown.before, shown.only),
+            events=self.events.page(tenant.id, shown.before, shown.only, until=shown.until),
             filter_labels=FILTER_LABELS,
             rules=self._rules.rules(tenant.id),
             labels=LABELS,
@@ -377,10 +378,15 @@ class SettingsPage:
         return self.figures(self.authorize(admin, tenant_id)).to_json()
 
     def events_api(
-        self, admin: str | None, tenant_id: str, before: str = "", only: EventFilter | None = None
+        self,
+        admin: str | None,
+        tenant_id: str,
+        before: str = "",
+        only: EventFilter | None = None,
+        until: str = "",
     ) -> tuple[list[dict[str, Any]], str]:
         """A page of recent events as JSON and the cursor of the next older one ("": none)."""
-        return self.events.api(self.authorize(admin, tenant_id).id, before, only)
+        return self.events.api(self.authorize(admin, tenant_id).id, before, only, until)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""

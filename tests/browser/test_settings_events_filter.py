@@ -81,3 +81,38 @@ def test_an_admin_filters_recent_events_pages_and_corrects_a_label_on_the_older_
     expect(form.locator("select[name=label]")).to_have_value(label)
     console.screenshot(page, "corrected-on-older-page")
     _no_script_ran(console, page)
+
+
+def test_an_admin_goes_back_to_a_day_with_the_up_to_field(console: Console) -> None:
+    _seed_mailbox(console)
+    _seed(console, "booking", "booking", 3)  # from five minutes from now
+    day = (datetime.now(UTC) - timedelta(days=3)).date()
+    for n, when in enumerate(
+        (datetime.combine(day, datetime.min.time(), UTC), datetime.now(UTC) - timedelta(days=5))
+    ):
+        console.app.state.put_event_summary(
+            EventSummary(
+                event_id=f"acme.booking.old{n}",
+                tenant_id="acme",
+                mailbox_id="booking",
+                at=when + timedelta(hours=1),
+                label="stopsale",
+                subject=f"old {n}",
+            )
+        )
+    page = console.open_as(ACME)
+    events = page.locator("#events")
+    expect(events.locator("tr[data-event]")).to_have_count(5)
+    form = page.get_by_role("form", name="Filter recent events")
+    form.get_by_label("Up to (UTC)").fill(day.isoformat())
+    form.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**until=**")
+    assert parse_qs(urlsplit(page.url).query)["until"] == [day.isoformat()]
+    expect(events).to_contain_text(f"up to {day} (UTC)")
+    expect(events.locator("tr[data-event]")).to_have_count(2)  # that day's and the older one
+    expect(events.locator('tr[data-event="acme.booking.old0"]')).to_be_visible()
+    expect(form.get_by_label("Up to (UTC)")).to_have_value(day.isoformat())
+    events.get_by_role("link", name="Newest").click()
+    expect(events.locator("tr[data-event]")).to_have_count(5)
+    console.screenshot(page, "up-to-a-day")
+    _no_script_ran(console, page)

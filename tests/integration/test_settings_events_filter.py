@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -169,3 +169,69 @@ def test_a_correction_on_an_older_filtered_page_returns_to_that_page(
         assert refused.status_code == 400, forged
         assert "Location" not in refused.headers
     assert app.state.get_event_summary(TenantId("acme"), eid).corrected_to == target
+
+
+def _put_at(app: App, mailbox: str, when: datetime, n: int) -> str:
+    row = EventSummary(
+        event_id=f"acme.{mailbox}.{n:040x}",
+        tenant_id="acme",
+        mailbox_id=mailbox,
+        at=when,
+        label="booking",
+        subject=f"at {when.isoformat()}",
+    )
+    app.state.put_event_summary(row)
+    return row.event_id
+
+
+def test_recent_events_up_to_a_day_on_the_page_and_in_the_api(client: Any, iap: IapStandIn) -> None:
+    http, app = client
+    acme = iap.headers(ACME)
+    day = (app.clock.now() - timedelta(days=2)).date()
+    start = datetime.combine(day, time(0), UTC)
+    next_day = _put_at(app, "booking", start + timedelta(days=1), 1)  # its first microsecond
+    last = _put_at(app, "booking", start + timedelta(days=1, microseconds=-1), 2)
+    noon = [
+        _put_at(app, "booking", start + timedelta(hours=12, seconds=n), 100 + n) for n in range(50)
+    ]
+    first = _put_at(app, "booking", start, 3)
+    other = _put_at(app, "stopsale", start + timedelta(hours=13), 4)
+    earlier = _put_at(app, "booking", start - timedelta(hours=1), 5)
+    expected = [last, other, *noon[::-1], first, earlier]  # newest first, none of the next day
+    assert next_day not in expected
+
+    page = http.get(f"/?tenant=acme&until={day}", headers=acme).text
+    assert ROW.findall(page) == expected[:50]
+    assert f"up to {day} (UTC)" in page
+    assert f'name="until" value="{day}"' in page  # the form shows what was asked
+    assert parse_qs(_link(page, "first")) == {"tenant": ["acme"]}  # back to the newest
+    older = http.get(f"/?{_link(page, 'next')}", headers=acme).text
+    assert ROW.findall(older) == expected[50:]
+    # with the other filters
+    only = http.get(f"/?tenant=acme&until={day}&mailbox=stopsale", headers=acme).text
+    assert ROW.findall(only) == [other]
+    empty = http.get(f"/?tenant=acme&until={day - timedelta(days=9)}", headers=acme).text
+    assert (ROW.findall(empty), f"No events up to {day - timedelta(days=9)}." in empty) == (
+        [],
+        True,
+    )
+
+    # the JSON API: the same rows, the Link goes on from them; the OpenAPI document says so
+    spec = openapi_document()
+    api = http.get(f"/?tenant=acme&format=json&view=events&until={day}", headers=acme)
+    assert [r["event_id"] for r in api.get_json()] == expected[:50]
+    OAS31Validator(
+        {**spec["components"]["schemas"]["EventList"], "components": spec["components"]}
+    ).validate(api.get_json())
+    link = re.fullmatch(r'<\?([^>]+)>; rel="next"', api.headers["Link"])
+    assert link
+    rest = http.get(f"/?{link.group(1)}", headers=acme).get_json()
+    assert [r["event_id"] for r in rest] == expected[50:]
+    described = {p["name"]: p for p in spec["paths"]["/"]["get"]["parameters"]}
+    assert described["until"]["schema"]["format"] == "date"
+
+    # anything but a day is refused plainly, on the page and in the API
+    for bad in ("yesterday", "2026-13-01", "1999-12-31", f"{day}T00:00", "%3Cb%3E"):
+        assert http.get(f"/?tenant=acme&until={bad}", headers=acme).status_code == 400, bad
+        api_bad = http.get(f"/?tenant=acme&format=json&view=events&until={bad}", headers=acme)
+        assert api_bad.status_code == 400, bad
