@@ -33,6 +33,9 @@ class WatcherOptions:
     # Cloud Run: SIGKILL follows SIGTERM after 10 s; workers get this long, then the leases
     # are released (https://cloud.google.com/run/docs/container-contract#instance-shutdown)
     shutdown_grace_s: float = 6.0
+    # then the leases are released for at most this long (6 + 3 s, within the 10 s); those a
+    # slow or unreachable store did not release by then lapse by themselves (lease_ttl_s)
+    release_grace_s: float = 3.0
     # how often a reconcile is retried while part of this replica's share is unwatched (a
     # lease still held by a dead replica); otherwise workers and leases are reconciled when
     # something changes, and every full_reconcile_s as the safety net (no store reads)

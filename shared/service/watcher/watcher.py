@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
@@ -354,20 +354,40 @@ class Watcher:
         self._reporter.stop()
 
     def _release_all(self, keys: list[str]) -> None:
-        """In parallel: one at a time, a thousand leases would take longer than the grace
-        period (a Firestore write is ~10-20 ms)."""
+        """In parallel (one at a time, a thousand leases would take longer than the grace
+        period: a Firestore write is ~10-20 ms), and for at most ``release_grace_s``: a store
+        that is down or slow must not hold the stop past the platform's SIGKILL (10,000
+        releases against a dead emulator took hours). A lease not released lapses by itself
+        within ``lease_ttl_s``."""
 
-        def release(key: str) -> None:
+        def release(key: str) -> bool:
             try:
                 self._state.release_lease(key, self.holder)
+                return True
             except MailIngestError:
                 logger.warning(
                     "lease release failed; it lapses by itself", extra={"mailbox_key": key}
                 )
+                return False
 
         if not keys:
             return
         workers = min(self._opt.store_concurrency, len(keys))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="release") as pool:
-            list(pool.map(release, keys))
-        logger.info("leases released", extra={"count": len(keys), "holder": self.holder})
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="release")
+        futures = [pool.submit(release, key) for key in keys]
+        done, _ = wait(futures, timeout=self._opt.release_grace_s)
+        # what is not done by now is dropped: queued releases are cancelled, and one still
+        # in flight ends at its own call timeout without anyone waiting for it
+        pool.shutdown(wait=False, cancel_futures=True)
+        released = sum(1 for f in done if f.result())
+        if len(done) < len(keys):
+            logger.warning(
+                "lease release cut short at the stop deadline; the rest lapse by themselves",
+                extra={
+                    "count": len(keys) - len(done),
+                    "released": released,
+                    "lease_ttl_s": self._opt.lease_ttl_s,
+                },
+            )
+            return
+        logger.info("leases released", extra={"count": released, "holder": self.holder})

@@ -235,6 +235,72 @@ def test_the_heartbeat_is_written_while_the_reconcile_cycle_is_stuck() -> None:
     assert store.live_members() == []  # and left
 
 
+class HangingReleaseStore(InMemoryStateStore):
+    """``release_lease`` hangs (an unreachable store) until released; the first one of a
+    stop answers at once."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.unblock = threading.Event()
+        self.releases = 0
+        self._count = threading.Lock()
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self._count:
+            self.releases += 1
+            first = self.releases == 1
+        if not first:
+            self.unblock.wait(timeout=60)
+        super().release_lease(name, holder)
+
+
+def test_a_stop_gives_up_releasing_leases_at_its_deadline_and_they_lapse(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = SystemClock()
+    store = HangingReleaseStore(clock)
+    for i in range(40):
+        store.put_mailbox(MAILBOX.model_copy(update={"id": MailboxId(f"m{i:02d}")}))
+    options = WatcherOptions(
+        lease_ttl_s=30,
+        reload_s=0.05,
+        idle_check_s=0.1,
+        auth_backoff_s=900,
+        store_concurrency=4,
+        shutdown_grace_s=0.2,
+        release_grace_s=0.5,
+    )
+    watcher = Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline()),
+        ExplodingCredentials(AuthError("refused")),
+        clock,
+        holder="w1",
+        sources=NO_SERVER,
+        options=options,
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: len(watcher.watched) == 40, what="all 40 watched")
+        with caplog.at_level(logging.INFO):
+            watcher.stop()
+            # the releases hang for 60 s each: the stop ends at its deadline all the same
+            thread.join(timeout=20)
+            assert not thread.is_alive()
+        cut = [r for r in caplog.records if "cut short" in r.getMessage()]
+        assert len(cut) == 1
+        # one released at once, four hanging in flight, the other 35 cancelled
+        assert (cut[0].__dict__["count"], cut[0].__dict__["released"]) == (39, 1)
+        assert not [r for r in caplog.records if r.getMessage() == "leases released"]
+        # the 39 are still held in the store: they lapse by themselves within the TTL
+        assert len([lease for lease in store.list_leases() if lease.holder == "w1"]) == 39
+    finally:
+        store.unblock.set()
+        watcher.stop()
+        thread.join(timeout=30)
+
+
 def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stops() -> None:
     clock = SystemClock()
     store = InMemoryStateStore(clock)
