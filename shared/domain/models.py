@@ -121,6 +121,9 @@ class Mailbox(BaseModel):
     enabled: bool = True
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # an admin's "Sync now" (IMAP, POP3): part of the connection settings, so the watcher
+    # starts the mailbox's session again — a catch-up from the cursor, or a POP3 poll now
+    sync_requested_at: datetime | None = None
 
     @field_validator("id")
     @classmethod

@@ -136,6 +136,25 @@ class Admin:
         self._trail.record(tenant_id, actor, action, mailbox.key, details)
         return updated
 
+    def request_sync(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> Mailbox:
+        """ "Sync now" of an IMAP or POP3 mailbox: the watcher that holds it sees the change
+        (its listener) and starts the session again: a catch-up from the cursor (nothing is
+        published twice) or a POP3 poll now rather than at the end of the poll interval.
+        A Gmail API or Microsoft 365 mailbox syncs on every push and in the 15-min safety
+        net (``mailingest resync`` runs one at once): ValidationError."""
+        mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
+        if mailbox.provider not in (Provider.IMAP, Provider.POP3):
+            raise ValidationError(
+                f"mailbox {mailbox.key} syncs on every push and every 15 min by itself"
+            )
+        if not mailbox.enabled:
+            raise ValidationError(f"mailbox {mailbox.key} is disabled: enable it to sync it")
+        now = self._clock.now()
+        updated = mailbox.model_copy(update={"sync_requested_at": now, "updated_at": now})
+        self._state.put_mailbox(updated)
+        self._trail.record(tenant_id, actor, "mailbox.sync", mailbox.key, {})
+        return updated
+
     def remove_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> None:
         """Stop its push (Gmail watch, Graph subscription), delete the mailbox with its cursor
         and health, and destroy its stored password / refresh token."""

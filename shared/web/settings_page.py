@@ -320,7 +320,7 @@ class SettingsPage:
         return mailbox_status.last_error(view.health, self._clock.now())
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
-        """A button on a mailbox: enable, disable or remove it; returns a notice."""
+        """A button on a mailbox: enable, disable, sync now or remove it; returns a notice."""
         tenant = self.authorize(admin, form.get("tenant", ""))
         assert admin is not None
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
@@ -341,6 +341,15 @@ class SettingsPage:
         if action in ("enable", "disable"):
             self._admin.set_enabled(tenant.id, mailbox_id, action == "enable", actor=admin)
             return f"mailbox {mailbox_id} {action}d"
+        if action == "sync":
+            try:
+                self._admin.request_sync(tenant.id, mailbox_id, actor=admin)
+            except ValidationError as exc:
+                raise refused(str(exc)) from None
+            return (
+                f"mailbox {mailbox_id}: sync asked for; its watcher connects again and "
+                "catches up within seconds"
+            )
         if action == "remove":
             if form.get("confirm") != "remove":
                 raise refused("tick the box to confirm the removal")

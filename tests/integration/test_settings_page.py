@@ -19,6 +19,7 @@ from shared.domain.models import (
     MailboxState,
     OAuthGrant,
     OAuthProvider,
+    Provider,
 )
 from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
@@ -369,6 +370,73 @@ def test_disable_enable_and_remove_from_the_page_with_an_audit_trail(
     assert "Audit log" in removed.text
     assert "mailbox.remove" in removed.text
     assert PASSWORD not in removed.text
+
+
+def _cards(page: str) -> dict[str, str]:
+    """Each mailbox card's HTML by mailbox id."""
+    found = re.findall(r'<section class="card" id="mailbox-([a-z]+)">(.*?)</section>', page, re.S)
+    return dict(found)
+
+
+def test_sync_now_asks_the_watcher_for_a_new_session_of_an_imap_mailbox_only(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))  # IMAP
+    booking = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    gmail = booking.model_copy(
+        update={
+            "id": MailboxId("gmailbox"),
+            "provider": Provider.GMAIL,
+            "host": None,
+            "port": None,
+            "auth_method": AuthMethod.OAUTH2,
+            "oauth": OAuthGrant(provider=OAuthProvider.GOOGLE, connected_address="g@acme.example"),
+        }
+    )
+    app.state.put_mailbox(gmail)
+    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    button = '<button name="action" value="sync"'
+    cards = dict(
+        re.findall(r'<section class="card" id="mailbox-([a-z]+)">(.*?)</section>', page, re.S)
+    )
+    assert button in cards["booking"]
+    assert button not in cards["gmailbox"]  # it syncs on every push
+
+    def sync(mailbox: str) -> Any:
+        form = {"tenant": "acme", "csrf": token, "mailbox": mailbox, "action": "sync"}
+        return http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+
+    assert booking.sync_requested_at is None
+    asked_at = app.clock.now()
+    done = _follow(http, sync("booking"), iap)
+    assert "mailbox booking: sync asked for" in done.text
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.sync_requested_at is not None
+    assert asked_at <= stored.sync_requested_at <= app.clock.now()
+    # what the watcher compares: a new session (tests/integration/watcher: POP3 polls now)
+    assert stored.connection_settings() != booking.connection_settings()
+    assert app.state.list_audit(TenantId("acme"))[0].action == "mailbox.sync"
+    # a Gmail API mailbox, or a disabled one: refused on its card, nothing changed
+    refused = sync("gmailbox")
+    assert refused.status_code == 422
+    assert "syncs on every push and every 15 min by itself" in refused.text
+    app.admin.set_enabled(TenantId("acme"), MailboxId("booking"), False, actor="t")
+    off = sync("booking")
+    assert off.status_code == 422
+    assert re.search(
+        r'id="card-error-booking">Not done: mailbox acme/booking is disabled', off.text
+    )
+    assert (
+        button
+        not in dict(
+            re.findall(
+                r'<section class="card" id="mailbox-([a-z]+)">(.*?)</section>', off.text, re.S
+            )
+        )["booking"]
+    )
+    assert app.state.get_mailbox(TenantId("acme"), MailboxId("gmailbox")).sync_requested_at is None
 
 
 def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_run(

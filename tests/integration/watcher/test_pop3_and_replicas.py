@@ -21,11 +21,13 @@ pytestmark = pytest.mark.integration
 
 def _pop3_rig(rig: Rig, **kw: Any) -> None:
     rig.add_mailbox(
-        id=MailboxId("pop"),
-        provider=Provider.POP3,
-        port=rig.dovecot.pop3_port,
-        poll_interval_s=5,
-        **kw,
+        **{
+            "id": MailboxId("pop"),
+            "provider": Provider.POP3,
+            "port": rig.dovecot.pop3_port,
+            "poll_interval_s": 5,
+            **kw,
+        }
     )
 
 
@@ -64,6 +66,23 @@ def test_pop3_delete_after_processing(rig: Rig, running: Any) -> None:
             pop.quit()
 
     wait_for(lambda: server_count() == 0, what="the message deleted on QUIT")
+
+
+def test_sync_now_polls_a_pop3_mailbox_before_its_interval_is_up(rig: Rig, running: Any) -> None:
+    """The settings page's "Sync now": with an hour between polls, a message delivered after
+    the first poll is fetched at once when an admin asks, and only once."""
+    _pop3_rig(rig, poll_interval_s=3600)
+    rig.append(message("before"))
+    running(rig.watcher())
+    wait_for(lambda: rig.subjects() == ["before"], what="the first poll")
+    rig.append(message("after"))
+    with pytest.raises(AssertionError, match="timed out"):  # the next poll is an hour away
+        wait_for(lambda: len(rig.subjects()) > 1, timeout=3, what="a poll nobody asked for")
+    asked = rig.admin.request_sync(rig.mailbox.tenant_id, rig.mailbox.id, actor="admin@acme")
+    assert asked.sync_requested_at is not None
+    wait_for(lambda: rig.subjects() == ["before", "after"], what="the poll asked for")
+    audit = rig.state.list_audit(rig.mailbox.tenant_id, 10)
+    assert [e.action for e in audit if e.action == "mailbox.sync"] == ["mailbox.sync"]
 
 
 @pytest.mark.slow
