@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
 from shared.domain.health import ago
@@ -17,7 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("--tenant", help="only this tenant")
     p.add_argument("--json", action="store_true", help="one JSON object per mailbox")
     p.set_defaults(handler=health)
-    p = sub.add_parser("resync", help="sync a Gmail or Microsoft 365 mailbox now")
+    p = sub.add_parser("resync", help="sync a mailbox now (IMAP/POP3: through its watcher)")
     p.add_argument("tenant_id")
     p.add_argument("mailbox_id")
     p.set_defaults(handler=resync)
@@ -103,11 +104,11 @@ def resync(args: argparse.Namespace) -> int:
         outcome = build_graph(app).sync.sync(mailbox)
         print(f"{mailbox.key}: {outcome.outcome}, {outcome.new_messages} new")
     else:
-        print(
-            f"{mailbox.key}: IMAP/POP3 mailboxes are synced by the watcher on every connect and "
-            "IDLE refresh; `mailingest mailboxes disable` then `enable` reconnects it now"
-        )
-        return 2
+        # IMAP / POP3: the settings page's "Sync now" (the watcher holding it starts its
+        # session again: a catch-up, or a POP3 poll now)
+        actor = f"cli:{os.environ.get('USER', 'unknown')}"
+        app.admin.request_sync(mailbox.tenant_id, mailbox.id, actor=actor)
+        print(f"{mailbox.key}: sync asked for; its watcher connects again and catches up")
     return 0
 
 

@@ -142,9 +142,15 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
         "tenant.create",
     ]
     assert password not in "\n".join(trail)
+    disabled = cli("resync", "acme", "booking", env=env)
+    assert disabled.returncode == 1
+    assert "is disabled" in disabled.stderr
+    assert cli("mailboxes", "enable", "acme", "booking", env=env).returncode == 0
     imap = cli("resync", "acme", "booking", env=env)
-    assert imap.returncode == 2
-    assert "watcher" in imap.stdout
+    assert imap.returncode == 0, imap.stderr
+    assert "acme/booking: sync asked for" in imap.stdout
+    trail = cli("audit", "acme", env=env).stdout.splitlines()
+    assert [line.split("\t")[2] for line in trail][:2] == ["mailbox.sync", "mailbox.enable"]
 
 
 @pytest.mark.integration
