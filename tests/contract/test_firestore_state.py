@@ -74,6 +74,36 @@ def test_document_layout(store: FirestoreStateStore, firestore_client: Any) -> N
 
 
 @pytest.mark.integration
+def test_a_mailbox_field_a_newer_release_stored_is_left_out_not_the_mailbox(
+    store: FirestoreStateStore, firestore_client: Any
+) -> None:
+    """A rolling deploy: a newer settings function or CLI stored a field this code does not
+    know. Reading, listing and the change feed keep the mailbox (the safety re-list used to
+    fail on it as a whole)."""
+    store.put_mailbox(mailbox())
+    store.put_mailbox(mailbox(mid="stopsale"))
+    ref = firestore_client.document("tenants/acme/mailboxes/booking")
+    ref.update({"settings.field_of_a_later_release": {"x": 1}})
+    assert "field_of_a_later_release" in _doc(firestore_client, ref.path)["settings"]
+    assert store.get_mailbox(T1, M1) == mailbox()
+    assert sorted(m.id for m in store.list_mailboxes(T1)) == ["booking", "stopsale"]
+    assert sorted(m.id for m in store.list_mailboxes()) == ["booking", "stopsale"]
+    seen: list[Any] = []
+    got = threading.Event()
+
+    def on_changes(changes: Any) -> None:
+        seen.extend(changes.updated)
+        got.set()
+
+    watch = store.watch_mailboxes(on_changes)
+    try:
+        assert got.wait(30)
+        assert sorted(m.id for m in seen) == ["booking", "stopsale"]
+    finally:
+        watch.close()
+
+
+@pytest.mark.integration
 def test_template_examples_live_under_their_tenant_and_a_broken_one_is_left_out(
     store: FirestoreStateStore, firestore_client: Any
 ) -> None:

@@ -20,6 +20,7 @@ from google.cloud.firestore_v1.watch import ChangeType, Watch
 
 from shared.adapters.firestore.client import FirestorePart, ReadCounter
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.mailboxes import stored_mailbox
 from shared.domain.models import Mailbox
 from shared.ports import MailboxChanges
 
@@ -108,7 +109,7 @@ class _Deliveries:
         if not snap.reference.path.startswith(self._ours):
             return None
         try:
-            return Mailbox.model_validate((snap.to_dict() or {})["settings"])
+            return stored_mailbox((snap.to_dict() or {})["settings"])
         except (KeyError, ValueError):
             # one unreadable document must not hide the others; re-listing would fail on it
             logger.error("unreadable mailbox document skipped", extra={"document": snap.id})

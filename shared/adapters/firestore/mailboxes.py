@@ -27,8 +27,17 @@ def address_key(provider: Provider, address: str) -> str:
     return f"{provider.value}:{address.strip().lower()}"
 
 
+def stored_mailbox(settings: dict[str, Any]) -> Mailbox:
+    """A mailbox document's settings as a Mailbox. A field this code does not know is one a
+    newer release added (during a rolling deploy the old replicas still run): it is left out
+    here, not a reason to lose the mailbox — ``Mailbox`` refuses unknown fields in what
+    people type, not in what a newer version of us stored."""
+    known = {k: v for k, v in settings.items() if k in Mailbox.model_fields}
+    return Mailbox.model_validate(known)
+
+
 def _mailbox(data: dict[str, Any] | None) -> Mailbox:
-    return Mailbox.model_validate((data or {})["settings"])
+    return stored_mailbox((data or {})["settings"])
 
 
 class FirestoreMailboxes(FirestorePart):
