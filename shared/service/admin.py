@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from shared.domain.models import AuthMethod, Mailbox, Provider, Tenant
@@ -20,6 +21,8 @@ from shared.secret_names import password_secret_name
 from shared.service.audit import AuditTrail
 
 logger = logging.getLogger(__name__)
+# "Sync now" once a minute at most per mailbox (each one is a new session with its server)
+SYNC_AGAIN_AFTER = timedelta(seconds=60)
 _PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
 
 
@@ -150,6 +153,14 @@ class Admin:
         if not mailbox.enabled:
             raise ValidationError(f"mailbox {mailbox.key} is disabled: enable it to sync it")
         now = self._clock.now()
+        last = mailbox.sync_requested_at
+        if last is not None and now - last < SYNC_AGAIN_AFTER:
+            # each one is a new connection: clicks in a row must not trip the server's limits
+            wait_s = int((last + SYNC_AGAIN_AFTER - now).total_seconds()) + 1
+            raise ValidationError(
+                f"mailbox {mailbox.key}: a sync was asked for moments ago; "
+                f"ask again in {wait_s} s if it is still needed"
+            )
         updated = mailbox.model_copy(update={"sync_requested_at": now, "updated_at": now})
         self._state.put_mailbox(updated)
         self._trail.record(tenant_id, actor, "mailbox.sync", mailbox.key, {})

@@ -418,6 +418,12 @@ def test_sync_now_asks_the_watcher_for_a_new_session_of_an_imap_mailbox_only(
     # what the watcher compares: a new session (tests/integration/watcher: POP3 polls now)
     assert stored.connection_settings() != booking.connection_settings()
     assert app.state.list_audit(TenantId("acme"))[0].action == "mailbox.sync"
+    # a second click at once: each sync is a new session with the server, so not yet
+    again = sync("booking")
+    assert again.status_code == 422
+    assert "a sync was asked for moments ago; ask again in" in again.text
+    unchanged = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert unchanged.sync_requested_at == stored.sync_requested_at
     # a Gmail API mailbox, or a disabled one: refused on its card, nothing changed
     refused = sync("gmailbox")
     assert refused.status_code == 422
