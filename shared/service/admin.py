@@ -140,7 +140,7 @@ class Admin:
         return updated
 
     def request_sync(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> Mailbox:
-        """ "Sync now" of an IMAP or POP3 mailbox: the watcher that holds it sees the change
+        """The settings page's "Sync now" of an IMAP or POP3 mailbox: its watcher sees the change
         (its listener) and starts the session again: a catch-up from the cursor (nothing is
         published twice) or a POP3 poll now rather than at the end of the poll interval.
         A Gmail API or Microsoft 365 mailbox syncs on every push and in the 15-min safety

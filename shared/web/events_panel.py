@@ -94,6 +94,7 @@ class EventsPanel:
         the end of the day ``until``). ValidationError for a cursor that is not one of this
         tenant's or a day that is not one."""
         only = only or EventFilter()
+        until = "" if before else until  # a cursor is already a place in the listing
         before = before or until_cursor(tenant_id, until)
         cursor = _cursor(tenant_id, before)
         rows = self._store.list_event_summaries(tenant_id, limit + 1, cursor, only)
