@@ -357,8 +357,9 @@ class Watcher:
         """In parallel (one at a time, a thousand leases would take longer than the grace
         period: a Firestore write is ~10-20 ms), and for at most ``release_grace_s``: a store
         that is down or slow must not hold the stop past the platform's SIGKILL (10,000
-        releases against a dead emulator took hours). A lease not released lapses by itself
-        within ``lease_ttl_s``."""
+        releases against a dead emulator, each waiting its call timeout, held a stop for
+        minutes before it was killed). A lease not released lapses by itself within
+        ``lease_ttl_s``."""
 
         def release(key: str) -> bool:
             try:
