@@ -46,6 +46,16 @@ def _seed(app: App, tenant: str, count: int, mailbox: str, label: str, start: in
     return [r.event_id for r in rows]
 
 
+def _described_with_next(spec: dict[str, Any], api: Any) -> re.Match[str]:
+    """The answer is an EventList as the OpenAPI document says, with a ``Link`` to the next
+    page (its query in group 1)."""
+    schema = {**spec["components"]["schemas"]["EventList"], "components": spec["components"]}
+    OAS31Validator(schema).validate(api.get_json())
+    link = re.fullmatch(r'<\?([^>]+)>; rel="next"', api.headers["Link"])
+    assert link
+    return link
+
+
 def _link(page: str, rel: str) -> str:
     match = re.search(rf'<a class="button" rel="{rel}" href="\?([^"]+)#events">', page)
     assert match, rel
@@ -87,11 +97,7 @@ def test_recent_events_are_filtered_by_mailbox_and_label_with_paging_on_the_page
     query = "/?tenant=acme&format=json&view=events&mailbox=stopsale&label=stopsale"
     api = http.get(query, headers=acme)
     assert [r["event_id"] for r in api.get_json()] == newest_first[:50]
-    OAS31Validator(
-        {**spec["components"]["schemas"]["EventList"], "components": spec["components"]}
-    ).validate(api.get_json())
-    link = re.fullmatch(r'<\?([^>]+)>; rel="next"', api.headers["Link"])
-    assert link
+    link = _described_with_next(spec, api)
     assert parse_qs(link.group(1))["label"] == ["stopsale"]
     rest = http.get(f"/?{link.group(1)}", headers=acme).get_json()
     assert [r["event_id"] for r in rest] == newest_first[50:]
@@ -225,11 +231,7 @@ def test_recent_events_up_to_a_day_on_the_page_and_in_the_api(client: Any, iap: 
     spec = openapi_document()
     api = http.get(f"/?tenant=acme&format=json&view=events&until={day}", headers=acme)
     assert [r["event_id"] for r in api.get_json()] == expected[:50]
-    OAS31Validator(
-        {**spec["components"]["schemas"]["EventList"], "components": spec["components"]}
-    ).validate(api.get_json())
-    link = re.fullmatch(r'<\?([^>]+)>; rel="next"', api.headers["Link"])
-    assert link
+    link = _described_with_next(spec, api)
     rest = http.get(f"/?{link.group(1)}", headers=acme).get_json()
     assert [r["event_id"] for r in rest] == expected[50:]
     described = {p["name"]: p for p in spec["paths"]["/"]["get"]["parameters"]}
