@@ -180,6 +180,22 @@ def test_a_mailbox_waiting_for_a_slot_says_so_in_its_health(worker_for: Any) -> 
     wait_for(lambda: credentials.attempts == 1, what="the login once the slot is free")
 
 
+def _loginless(
+    store: InMemoryStateStore, clock: Any, options: WatcherOptions, holder: str = "w1"
+) -> Watcher:
+    """A watcher whose workers fail their login before any server is reached: they wait in
+    their backoff, holding their mailboxes (no mail server needed)."""
+    return Watcher(
+        store,
+        cast(IngestPipeline, RecordingPipeline(holder)),
+        ExplodingCredentials(AuthError("refused")),
+        clock,
+        holder=holder,
+        sources=NO_SERVER,
+        options=options,
+    )
+
+
 class BlockingListStore(InMemoryStateStore):
     """``list_mailboxes`` hangs (a slow store) from its second call until released."""
 
@@ -203,15 +219,7 @@ def test_the_heartbeat_is_written_while_the_reconcile_cycle_is_stuck() -> None:
     options = WatcherOptions(
         lease_ttl_s=1, reload_s=0.05, relist_s=0.05, idle_check_s=0.1, auth_backoff_s=900
     )
-    watcher = Watcher(
-        store,
-        cast(IngestPipeline, RecordingPipeline()),
-        ExplodingCredentials(AuthError("refused")),
-        clock,
-        holder="w1",
-        sources=NO_SERVER,
-        options=options,
-    )
+    watcher = _loginless(store, clock, options)
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
@@ -270,15 +278,7 @@ def test_a_stop_gives_up_releasing_leases_at_its_deadline_and_they_lapse(
         shutdown_grace_s=0.2,
         release_grace_s=0.5,
     )
-    watcher = Watcher(
-        store,
-        cast(IngestPipeline, RecordingPipeline()),
-        ExplodingCredentials(AuthError("refused")),
-        clock,
-        holder="w1",
-        sources=NO_SERVER,
-        options=options,
-    )
+    watcher = _loginless(store, clock, options)
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
@@ -312,15 +312,8 @@ def test_two_replicas_split_the_mailboxes_and_one_takes_over_when_the_other_stop
     options = WatcherOptions(lease_ttl_s=3, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
 
     def replica(holder: str) -> tuple[Watcher, threading.Thread]:
-        watcher = Watcher(
-            store,
-            cast(IngestPipeline, RecordingPipeline(holder)),
-            ExplodingCredentials(AuthError("refused")),  # workers wait without a server
-            clock,
-            holder=holder,
-            sources=NO_SERVER,
-            options=options,
-        )
+        # workers wait without a server
+        watcher = _loginless(store, clock, options, holder=holder)
         thread = threading.Thread(target=watcher.run, daemon=True)
         thread.start()
         return watcher, thread
@@ -359,15 +352,8 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
         auth_backoff_s=900,
         stale_check_s=0.05,
     )
-    watcher = Watcher(
-        store,
-        cast(IngestPipeline, RecordingPipeline()),
-        ExplodingCredentials(AuthError("refused")),  # never syncs
-        clock,
-        holder="w1",
-        sources=NO_SERVER,
-        options=options,
-    )
+    # never syncs
+    watcher = _loginless(store, clock, options)
     thread = threading.Thread(target=watcher.run, daemon=True)
     caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
@@ -407,15 +393,7 @@ def test_only_a_connection_relevant_change_restarts_a_mailbox(
     oauth_mailbox = MAILBOX.model_copy(update={"auth_method": AuthMethod.OAUTH2, "oauth": grant})
     store.put_mailbox(oauth_mailbox)
     options = WatcherOptions(lease_ttl_s=3, reload_s=0.05, idle_check_s=0.1, auth_backoff_s=900)
-    watcher = Watcher(
-        store,
-        cast(IngestPipeline, RecordingPipeline()),
-        ExplodingCredentials(AuthError("refused")),
-        clock,
-        holder="w1",
-        sources=NO_SERVER,
-        options=options,
-    )
+    watcher = _loginless(store, clock, options)
     caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
 
     def restarts() -> int:
@@ -482,15 +460,8 @@ def test_an_idle_replica_reconciles_only_when_something_changes() -> None:
     options = WatcherOptions(
         lease_ttl_s=3, reload_s=0.05, full_reconcile_s=3600, idle_check_s=0.1, auth_backoff_s=900
     )
-    watcher = Watcher(
-        store,
-        cast(IngestPipeline, RecordingPipeline()),
-        ExplodingCredentials(AuthError("refused")),  # workers wait, holding their mailboxes
-        clock,
-        holder="w1",
-        sources=NO_SERVER,
-        options=options,
-    )
+    # workers wait, holding their mailboxes
+    watcher = _loginless(store, clock, options)
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
     try:
