@@ -21,6 +21,11 @@ class Provider(StrEnum):
     GRAPH = "graph"
 
 
+# the providers of a mail server we log in to: the watcher's (a host, a port, a session);
+# Gmail API and Microsoft 365 (Graph) mailboxes are driven by their pushes instead
+SERVER_PROVIDERS = frozenset({Provider.IMAP, Provider.POP3})
+
+
 class AuthMethod(StrEnum):
     PASSWORD = "password"  # noqa: S105 - a name, not a secret
     APP_PASSWORD = "app_password"  # noqa: S105
@@ -134,7 +139,7 @@ class Mailbox(BaseModel):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Mailbox:
-        if self.provider in (Provider.IMAP, Provider.POP3):
+        if self.provider in SERVER_PROVIDERS:
             if not self.host:
                 raise ValueError(f"{self.provider} mailbox needs a host")
             if self.tls is TlsMode.PLAIN and self.host not in LOOPBACK_HOSTS:

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from shared.domain.models import AuthMethod, Mailbox, Provider, Tenant
+from shared.domain.models import SERVER_PROVIDERS, AuthMethod, Mailbox, Provider, Tenant
 from shared.errors import MailIngestError, NotFound, ValidationError
 from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
@@ -79,7 +79,7 @@ class Admin:
             Provider.POP3,
         ):
             raise ValidationError(f"mailbox {mailbox.key}: passwords are for IMAP and POP3 only")
-        if mailbox.provider in (Provider.IMAP, Provider.POP3):  # SSRF: before anything is written
+        if mailbox.provider in SERVER_PROVIDERS:  # SSRF: before anything is written
             check_host_for_save(
                 mailbox.host,
                 mailbox.effective_port(),
@@ -146,7 +146,7 @@ class Admin:
         A Gmail API or Microsoft 365 mailbox syncs on every push and in the 15-min safety
         net (``mailingest resync`` runs one at once): ValidationError."""
         mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
-        if mailbox.provider not in (Provider.IMAP, Provider.POP3):
+        if mailbox.provider not in SERVER_PROVIDERS:
             raise ValidationError(
                 f"mailbox {mailbox.key} syncs on every push and every 15 min by itself"
             )

@@ -4,10 +4,10 @@ mailbox removed meanwhile is not created again by saving its edit."""
 
 from __future__ import annotations
 
-from shared.domain.models import Mailbox, Provider
+from shared.domain.models import SERVER_PROVIDERS, Mailbox
 from shared.web.form_errors import FormRefused
 
-EDITABLE = frozenset({Provider.IMAP, Provider.POP3})  # Gmail API / Graph: the Connect buttons
+EDITABLE = SERVER_PROVIDERS  # Gmail API / Graph: the Connect buttons
 
 
 def form_values(mailbox: Mailbox) -> dict[str, str]:

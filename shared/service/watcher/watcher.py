@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 
-from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
+from shared.domain.models import SERVER_PROVIDERS, HealthUpdate, Mailbox, MailboxState
 from shared.errors import MailIngestError
 from shared.ports import Clock, CredentialProvider, MailSources, StateStore
 from shared.service.health import HealthReporter, stale_window
@@ -44,7 +44,7 @@ from shared.service.watcher.pacing import ConnectPacer
 from shared.service.watcher.spread import Spread
 
 logger = logging.getLogger(__name__)
-WATCHED = (Provider.IMAP, Provider.POP3)
+WATCHED = tuple(SERVER_PROVIDERS)
 
 
 class Watcher:
