@@ -9,6 +9,7 @@ import os
 import sys
 from typing import Any
 
+from shared.cli.actor import cli_actor
 from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
@@ -79,13 +80,9 @@ def _app() -> Any:
     return build_app()
 
 
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'unknown')}"
-
-
 def tenants_add(args: argparse.Namespace) -> int:
     tenant = _app().admin.add_tenant(
-        args.tenant_id, args.name, actor=_actor(), admins=tuple(args.admin)
+        args.tenant_id, args.name, actor=cli_actor(), admins=tuple(args.admin)
     )
     print(f"tenant {tenant.id} created")
     return 0
@@ -131,7 +128,7 @@ def mailboxes_add(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    stored = _app().admin.add_mailbox(mailbox, password=_read_password(args), actor=_actor())
+    stored = _app().admin.add_mailbox(mailbox, password=_read_password(args), actor=cli_actor())
     print(f"mailbox {stored.key} saved")
     return 0
 
@@ -167,7 +164,7 @@ def mailboxes_show(args: argparse.Namespace) -> int:
 
 def mailboxes_enable(args: argparse.Namespace) -> int:
     m = _app().admin.set_enabled(
-        TenantId(args.tenant_id), MailboxId(args.mailbox_id), args.enabled, actor=_actor()
+        TenantId(args.tenant_id), MailboxId(args.mailbox_id), args.enabled, actor=cli_actor()
     )
     print(f"mailbox {m.key} {'enabled' if m.enabled else 'disabled'}")
     return 0

@@ -6,8 +6,9 @@ connect of one of the tenant's mailboxes (``ConnectFlow.connect_app_only``)."""
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
+
+from shared.cli.actor import cli_actor
 
 
 def register(sub: Any) -> None:
@@ -25,10 +26,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=connect_app_only)
 
 
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'unknown')}"
-
-
 def connect_app_only(args: argparse.Namespace) -> int:
     from shared.bootstrap import build_app
     from shared.oauth.config import OAuthSettings
@@ -36,7 +33,7 @@ def connect_app_only(args: argparse.Namespace) -> int:
 
     app = build_app()
     flow = build_oauth(app, OAuthSettings.from_env()).flow
-    done = flow.connect_app_only(args.tenant_id, args.mailbox_id, _actor(), args.directory)
+    done = flow.connect_app_only(args.tenant_id, args.mailbox_id, cli_actor(), args.directory)
     grant = done.mailbox.oauth
     assert grant is not None  # an app-only grant was just stored
     print(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
+from shared.cli.actor import cli_actor
 from shared.domain.health import ago
 from shared.domain.models import Provider
 from shared.ids import MailboxId, TenantId
@@ -106,8 +106,7 @@ def resync(args: argparse.Namespace) -> int:
     else:
         # IMAP / POP3: the settings page's "Sync now" (the watcher holding it starts its
         # session again: a catch-up, or a POP3 poll now)
-        actor = f"cli:{os.environ.get('USER', 'unknown')}"
-        app.admin.request_sync(mailbox.tenant_id, mailbox.id, actor=actor)
+        app.admin.request_sync(mailbox.tenant_id, mailbox.id, actor=cli_actor())
         print(f"{mailbox.key}: sync asked for; its watcher connects again and catches up")
     return 0
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
+from shared.cli.actor import cli_actor
 from shared.domain.classification import LABELS
 from shared.errors import NotFound
 from shared.ids import TenantId, event_owner
@@ -34,10 +34,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=templates_delete)
 
 
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'unknown')}"
-
-
 def label(args: argparse.Namespace) -> int:
     from shared.bootstrap import build_app
 
@@ -48,7 +44,7 @@ def label(args: argparse.Namespace) -> int:
         tenant = owner[0]
     else:
         raise NotFound(f"{args.event_id} is not an event id (tenant.mailbox.digest)")
-    done = build_app().corrections.correct(tenant, args.event_id, args.label, actor=_actor())
+    done = build_app().corrections.correct(tenant, args.event_id, args.label, actor=cli_actor())
     print(
         f"{done.event_id}: {done.before} -> {done.example.label}; later mails from "
         f"{done.example.sender} of this template: template:{done.example.id}"
@@ -78,6 +74,8 @@ def templates_list(args: argparse.Namespace) -> int:
 def templates_delete(args: argparse.Namespace) -> int:
     from shared.bootstrap import build_app
 
-    gone = build_app().corrections.delete(TenantId(args.tenant_id), args.example_id, actor=_actor())
+    gone = build_app().corrections.delete(
+        TenantId(args.tenant_id), args.example_id, actor=cli_actor()
+    )
     print(f"deleted {gone.id} ({gone.sender} -> {gone.label})")
     return 0
