@@ -174,6 +174,19 @@ class Mailbox(BaseModel):
             )
         return data
 
+    def server_binding(self) -> tuple[str, str, int, str, bool, str]:
+        """What a stored password or OAuth grant is bound to: provider, host, port, TLS mode,
+        certificate check and login. A credential is never sent anywhere else."""
+        host = (self.host or "").strip().rstrip(".").lower()
+        return (
+            self.provider.value,
+            host,
+            self.effective_port(),
+            self.tls.value,
+            self.verify_tls,
+            self.login,
+        )
+
     def effective_port(self) -> int:
         if self.port:
             return self.port

@@ -45,11 +45,15 @@ REAUTH_LOG = "OAuth grant revoked: reconnect needed"  # infra/monitoring.tf aler
 
 def _grant_id(mailbox: Mailbox) -> str | None:
     """Which grant a cached token belongs to: a reconnect (another provider, or the same one
-    again) is a new grant, whose tokens never come from the old one's cache."""
+    again) is a new grant, whose tokens never come from the old one's cache; so is a grant
+    marked refused, and a cached token never serves another server or login than the one it
+    was fetched for (an edited host gets no token from the cache)."""
     g = mailbox.oauth
     if g is None:
         return None
-    return f"{g.provider.value}|{g.app_only}|{g.connected_at.isoformat() if g.connected_at else ''}"
+    connected = g.connected_at.isoformat() if g.connected_at else ""
+    refused = g.reauth_required_at.isoformat() if g.reauth_required_at else ""
+    return f"{g.provider.value}|{g.app_only}|{connected}|{refused}|{mailbox.server_binding()}"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.models import SERVER_PROVIDERS, AuthMethod, Mailbox, Provider, Tenant
@@ -24,12 +24,6 @@ logger = logging.getLogger(__name__)
 # "Sync now" once a minute at most per mailbox (each one is a new session with its server)
 SYNC_AGAIN_AFTER = timedelta(seconds=60)
 _PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
-
-
-def _server_and_login(m: Mailbox) -> tuple[str, str, int, str, bool, str]:
-    """What a stored password is bound to: sending it anywhere else needs it typed again."""
-    host = (m.host or "").strip().rstrip(".").lower()
-    return (m.provider.value, host, m.effective_port(), m.tls.value, m.verify_tls, m.login)
 
 
 class Admin:
@@ -88,6 +82,11 @@ class Admin:
             )
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
+        dropped: str | None = None
+        if mailbox.auth_method is AuthMethod.OAUTH2:
+            # the grant comes from the stored document, never from the caller
+            grant, dropped = self._kept_grant(mailbox, now)
+            updates.update(grant)
         if mailbox.auth_method in _PASSWORD_METHODS:
             if password:
                 register_secret(password)
@@ -100,21 +99,52 @@ class Admin:
                 updates["secret_ref"] = self._kept_password(mailbox)
         stored = mailbox.model_copy(update=updates)
         self._state.put_mailbox(stored)
+        if dropped:
+            self._forget(dropped)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
+        if dropped is not None:
+            details["oauth"] = "reconnect required: the server or login changed"
         self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
 
-    def _kept_password(self, mailbox: Mailbox) -> str:
+    def _kept_grant(self, mailbox: Mailbox, now: datetime) -> tuple[dict[str, Any], str | None]:
+        """An OAuth mailbox's grant and refresh-token secret, as stored. An access token is
+        only ever sent to the server and login it was granted for: when the provider, host,
+        port, TLS mode or login changed, the grant is marked refused (every process stops
+        using it: the card asks for a reconnect) and its refresh token is forgotten. Returns
+        the updates and, when dropped, the secret to delete ("" when there was none)."""
+        existing = self._existing(mailbox)
+        if existing is None or existing.auth_method is not AuthMethod.OAUTH2 or not existing.oauth:
+            raise ValidationError(
+                f"mailbox {mailbox.key}: OAuth 2.0 is connected with the Connect buttons"
+            )
+        grant, secret = existing.oauth, existing.secret_ref
+        if existing.server_binding() == mailbox.server_binding():
+            return {"oauth": grant, "secret_ref": secret}, None
+        refused = grant.model_copy(update={"reauth_required_at": grant.reauth_required_at or now})
+        return {"oauth": refused, "secret_ref": None}, secret or ""
+
+    def _existing(self, mailbox: Mailbox) -> Mailbox | None:
         try:
-            existing = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
+            return self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
         except NotFound:
-            existing = None
+            return None
+
+    def _forget(self, secret: str) -> None:
+        """A refresh token nobody may use any more (best effort: nothing points at it)."""
+        try:
+            self._secrets.delete_secret(secret)
+        except MailIngestError as exc:
+            logger.warning("old secret not deleted", extra={"error": str(exc)[:200]})
+
+    def _kept_password(self, mailbox: Mailbox) -> str:
+        existing = self._existing(mailbox)
         if existing is None or existing.auth_method not in _PASSWORD_METHODS:
             raise ValidationError(f"mailbox {mailbox.key}: a password is required")
         if not existing.secret_ref:
             raise ValidationError(f"mailbox {mailbox.key}: a password is required")
-        if _server_and_login(existing) != _server_and_login(mailbox):
+        if existing.server_binding() != mailbox.server_binding():
             raise ValidationError(
                 f"mailbox {mailbox.key}: the server, port, TLS mode, login or provider changed: "
                 "enter the password again"

@@ -465,11 +465,19 @@ class SettingsPage:
         self._check_csrf(admin, tenant.id, form.get("csrf", ""))
         mailbox = self._mailbox_from_form(tenant, form)
         try:
-            self._admin.add_mailbox(mailbox, password=form.get("password") or None, actor=admin)
+            stored = self._admin.add_mailbox(
+                mailbox, password=form.get("password") or None, actor=admin
+            )
         except form_errors.FormRefused:
             raise
         except ValidationError as exc:  # the admin service's rules: next to the field named
             raise form_errors.from_message(str(exc)) from None
+        dropped = stored.oauth and stored.oauth.reauth_required_at
+        if dropped and mailbox.oauth and not mailbox.oauth.reauth_required_at:
+            return (
+                f"mailbox {mailbox.id} saved; its server or login changed, so its "
+                "sign-in was not kept: reconnect it with the button on its card"
+            )
         return f"mailbox {mailbox.id} saved"
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:

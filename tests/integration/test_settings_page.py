@@ -742,6 +742,45 @@ def test_editing_an_oauth_mailbox_from_its_card_keeps_its_grant(
     assert "Connect buttons" in _field_error(refused.text, "auth_method")
 
 
+def test_editing_the_server_of_an_oauth_mailbox_drops_its_grant_and_asks_for_a_reconnect(
+    client: Any, iap: IapStandIn
+) -> None:
+    """An access token is only for the server it was granted for: a new host on the card
+    keeps no sign-in, forgets the refresh token and shows Reconnect."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    grant = OAuthGrant(
+        provider=OAuthProvider.GOOGLE,
+        connected_address="booking@acme.example",
+        scopes=("https://mail.google.com/",),
+        connected_at=datetime.now(UTC),
+    )
+    secret = refresh_secret_name("acme", "booking")
+    app.secrets.put_secret(secret, "refresh-token-of-acme")
+    mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    oauth = {"auth_method": AuthMethod.OAUTH2, "oauth": grant, "secret_ref": secret}
+    app.state.put_mailbox(mailbox.model_copy(update=oauth))
+    html = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).text
+    typed = dict(re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', html))
+    form = {**typed, "tenant": "acme", "csrf": token, "editing": "booking"}
+    form.update({n: _selected(html, n) for n in ("provider", "tls", "auth_method")})
+    form["after_processing"] = _selected(html, "after_processing")
+    form["host"] = "imap.elsewhere.example"
+    saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
+    assert saved.status_code == 303, saved.text[:300]
+    stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+    assert stored.host == "imap.elsewhere.example"
+    assert stored.oauth is not None
+    assert stored.oauth.reauth_required_at is not None
+    assert stored.secret_ref is None
+    with pytest.raises(NotFound):
+        app.secrets.get_secret(secret)
+    page = _follow(http, saved, iap).text
+    assert "sign-in was not kept: reconnect it" in page
+    assert "Reconnect with Google" in page
+
+
 def test_an_edit_of_a_mailbox_that_is_gone_or_not_the_tenants_says_so(
     client: Any, iap: IapStandIn
 ) -> None:

@@ -18,11 +18,14 @@ from shared.domain.models import (
     OAuthGrant,
     OAuthProvider,
     Provider,
+    Tenant,
+    TlsMode,
 )
-from shared.errors import AuthError, ReauthRequired, ServiceUnavailable
+from shared.errors import AuthError, NotFound, ReauthRequired, ServiceUnavailable, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import ClientRejected, TokenGrant
 from shared.oauth.tokens import OAuthCredentialProvider, TokenService
+from shared.service.admin import Admin
 
 SECRET = "mailingest-t4-acme-m7-booking-refresh-token"
 
@@ -329,3 +332,59 @@ def test_a_mailbox_without_a_grant_is_an_auth_error_without_a_call() -> None:
     with pytest.raises(AuthError):
         w.service().access_token(w.mailbox)
     assert w.provider.calls == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"host": "imap.attacker.example"},
+        {"port": 1993},
+        {"tls": TlsMode.STARTTLS},
+        {"username": "someone-else@acme.example"},
+        {"provider": Provider.POP3},
+    ],
+)
+def test_an_edited_server_or_login_drops_the_grant_and_no_token_follows_it(
+    change: dict[str, object],
+) -> None:
+    w = World()
+    tokens = w.service()
+    tokens.access_token(w.mailbox)  # the watcher's cache holds a live token
+    w.state.put_tenant(Tenant(id=TenantId("acme"), name="Acme", created_at=w.clock.now()))
+    admin = Admin(w.state, w.secrets, w.clock, allow_private_hosts=True, resolver=_public)
+    moved = w.mailbox.model_copy(update=change)
+    saved = admin.add_mailbox(moved, password=None, actor="admin@acme.example")
+    assert saved.oauth is not None
+    assert saved.oauth.reauth_required_at == w.clock.now()
+    assert saved.secret_ref is None
+    with pytest.raises(NotFound):  # the refresh token is forgotten
+        w.secrets.get_secret(SECRET)
+    with pytest.raises(ReauthRequired):
+        tokens.access_token(saved)  # neither the cache nor a refresh serves the new server
+    with pytest.raises(ReauthRequired):
+        OAuthCredentialProvider(tokens).credentials_for(saved)
+    assert w.provider.calls == ["rt-0"]
+    (entry,) = w.state.list_audit(TenantId("acme"))
+    assert "reconnect required" in str(entry.details["oauth"])
+
+
+def test_an_edit_that_keeps_the_server_keeps_the_grant_and_a_caller_cannot_forge_one() -> None:
+    w = World()
+    grant = w.mailbox.oauth
+    w.state.put_tenant(Tenant(id=TenantId("acme"), name="Acme", created_at=w.clock.now()))
+    admin = Admin(w.state, w.secrets, w.clock, allow_private_hosts=True, resolver=_public)
+    saved = admin.add_mailbox(
+        w.mailbox.model_copy(update={"folder": "Bookings", "oauth": None, "secret_ref": None}),
+        password=None,
+        actor="a",
+    )
+    assert (saved.folder, saved.oauth, saved.secret_ref) == ("Bookings", grant, SECRET)
+    assert w.service().access_token(saved) == "at-1"
+    # a mailbox without a stored grant cannot be given one by the caller
+    forged = saved.model_copy(update={"id": MailboxId("other")})
+    with pytest.raises(ValidationError, match="Connect buttons"):
+        admin.add_mailbox(forged, password=None, actor="a")
+
+
+def _public(host: str, port: int) -> list[str]:
+    return ["203.0.113.7"]
