@@ -7,7 +7,7 @@ reuse it (python-docs-samples "tips-lazy-globals").
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -200,18 +200,20 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         CompositeCredentialProvider(providers),
         app.clock,
         holder=app.holder,
-        sources=mail_sources(options),
+        sources=mail_sources(options, app.settings.max_message_bytes),
         options=options,
     )
 
 
-def mail_sources(options: WatcherOptions) -> MailSources:
-    """IMAP and POP3 servers, with the watcher's socket timeout and trust anchors."""
+def mail_sources(options: WatcherOptions, max_message_bytes: int | None = None) -> MailSources:
+    """IMAP and POP3 servers, with the watcher's socket timeout and trust anchors; no body
+    read holds more than ``max_message_bytes`` (default: the pipeline's default limit)."""
     from shared.adapters.imap import ConnectOptions, ServerMailSources
 
-    return ServerMailSources(
-        ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
-    )
+    connect = ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
+    if max_message_bytes is not None:
+        connect = replace(connect, max_message_bytes=max_message_bytes)
+    return ServerMailSources(connect)
 
 
 def build_offline_ingest(mailbox: Mailbox) -> tuple[IngestPipeline, InMemoryEventSink]:

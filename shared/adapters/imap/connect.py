@@ -13,6 +13,7 @@ from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import UNREACHABLE, log_unreachable, mapped_errors, quietly
 from shared.adapters.imap.lean_client import LeanIMAPClient, slim
+from shared.domain.mime.limits import ParseLimits
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
 from shared.errors import MailIngestError, ServiceUnavailable, ValidationError
 from shared.host_policy import Resolver, private_hosts_allowed, system_resolver, vetted_addresses
@@ -29,6 +30,8 @@ class ConnectOptions:
     # MAILINGEST_ALLOW_PRIVATE_HOSTS (shared.host_policy): loopback/private servers allowed
     allow_private_hosts: bool = field(default_factory=private_hosts_allowed)
     resolver: Resolver = system_resolver
+    # the most one message's body read may hold (the pipeline's MAILINGEST_MAX_MESSAGE_BYTES)
+    max_message_bytes: int = ParseLimits().max_message_bytes
 
 
 class _NamedServerContext(ssl.SSLContext):

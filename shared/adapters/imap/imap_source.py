@@ -17,18 +17,32 @@ from typing import Any
 from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import VENDOR_ERRORS, mapped_errors, quietly
+from shared.adapters.imap.lean_client import LiteralBudget
+from shared.domain.mime.limits import ParseLimits
 from shared.domain.models import AfterProcessing, Mailbox
 from shared.errors import ServiceUnavailable
 from shared.ports import FetchedMessage, MessageRef, SourcePosition
 
 # UIDs per size request: a command line stays far below servers' limits (Dovecot: 64 KiB)
 _SIZES_PER_COMMAND = 1000
+# literals in the answer to a command that fetches no body (a folder name, a SEARCH result
+# some servers send as one): far more than any honest answer needs
+_OTHER_LITERALS = 1024 * 1024
 
 
 class ImapMailSource:
-    def __init__(self, client: IMAPClient, mailbox: Mailbox) -> None:
+    def __init__(
+        self,
+        client: IMAPClient,
+        mailbox: Mailbox,
+        max_message_bytes: int = ParseLimits().max_message_bytes,
+    ) -> None:
+        """``max_message_bytes``: no body read is ever larger than this plus one byte, whatever
+        size the server reported (a larger message arrives cut there, and the pipeline turns
+        it into an event that says it is over the limit)."""
         self._client = client
         self._mailbox = mailbox
+        self._max_bytes = max_message_bytes
         self._idling = False
         self._done_tag: bytes | None = None  # the IDLE whose DONE went out with a command
         self._interrupted = False  # interrupt() shut the socket (the worker is stopping)
@@ -64,16 +78,24 @@ class ImapMailSource:
         ]
 
     def fetch_raw(self, refs: Sequence[MessageRef]) -> list[FetchedMessage]:
+        """At most ``max_message_bytes + 1`` bytes of each body (a partial fetch, RFC 3501
+        §6.4.5), and in all at most the sizes the server reported plus one such body: a
+        server that reported small sizes and sends large bodies is refused as it announces
+        them, before they are read."""
         if not refs:
             return []
-        with self._command():
-            fetched = self._client.fetch([r.uid for r in refs], ["BODY.PEEK[]", "INTERNALDATE"])
+        cap = self._max_bytes + 1
+        budget = self._budget(cap, sum(min(r.size or 0, cap) for r in refs) + cap)
+        with self._command(budget):
+            fetched = self._client.fetch(
+                [r.uid for r in refs], [f"BODY.PEEK[]<0.{cap}>", "INTERNALDATE"]
+            )
         messages = []
         for ref in refs:
             item = fetched.get(ref.uid)
             if item is None:  # expunged meanwhile
                 continue
-            raw = item.get(b"BODY[]") or b""
+            raw = item.get(b"BODY[]<0>") or b""
             messages.append(FetchedMessage(ref, raw, _utc(item.get(b"INTERNALDATE"))))
         return messages
 
@@ -83,7 +105,7 @@ class ImapMailSource:
         offset = 0
         while True:
             item = f"BODY.PEEK[]<{offset}.{chunk_bytes}>"
-            with self._command():
+            with self._command(self._budget(chunk_bytes, chunk_bytes)):
                 fetched = self._client.fetch([ref.uid], [item])
             answer = fetched.get(ref.uid)
             if answer is None:  # expunged meanwhile
@@ -157,14 +179,23 @@ class ImapMailSource:
         with quietly():
             self._client.socket().shutdown(socket.SHUT_RDWR)
 
+    def _budget(self, each: int, total: int) -> LiteralBudget:
+        return LiteralBudget(each, total, f"IMAP {self._mailbox.key}")
+
     @contextmanager
-    def _command(self) -> Iterator[None]:
+    def _command(self, budget: LiteralBudget | None = None) -> Iterator[None]:
         """Around every command: errors mapped, IDLE left first (DONE sent, not waited for),
-        and the IDLE's own answer, read along with the command's, checked after it."""
-        with mapped_errors("IMAP", self._mailbox.key):
-            self._end_idle()
-            yield
-            self._idle_ended()
+        the IDLE's own answer, read along with the command's, checked after it, and what the
+        server may send as literals bounded (``budget``; small for commands without bodies)."""
+        imap = self._client._imap
+        imap.literal_budget = budget or self._budget(_OTHER_LITERALS, _OTHER_LITERALS)
+        try:
+            with mapped_errors("IMAP", self._mailbox.key):
+                self._end_idle()
+                yield
+                self._idle_ended()
+        finally:
+            imap.literal_budget = self._budget(_OTHER_LITERALS, _OTHER_LITERALS)
 
     def _end_idle(self) -> None:
         if self._idling:

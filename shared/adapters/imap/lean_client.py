@@ -16,6 +16,7 @@ import imaplib
 import re
 import socket
 import ssl
+from dataclasses import dataclass
 from typing import Any
 
 from imapclient import IMAPClient
@@ -23,6 +24,7 @@ from imapclient.imap4 import IMAP4WithTimeout
 from imapclient.tls import IMAP4_TLS
 
 from shared.adapters.imap.idle_hub import IdleNews, idle_hub
+from shared.errors import ServiceUnavailable
 
 READ_BUFFER_BYTES = 1024
 _NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -79,7 +81,38 @@ def keep_alive(sock: socket.socket) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
+@dataclass
+class LiteralBudget:
+    """What the server may send as literals (RFC 3501 §4.3, ``{size}`` then that many bytes)
+    in answer to the command in flight: each at most ``each`` bytes, together at most
+    ``total``. imaplib reads a literal whole into memory as soon as its size is announced,
+    whatever was asked for: a server that announces more is refused before one byte of it is
+    read, and the session is closed (its answer cannot be skipped without reading it)."""
+
+    each: int
+    total: int
+    what: str  # "IMAP tenant/mailbox", for the error
+
+    def take(self, size: int) -> None:
+        allowed = min(self.each, self.total)
+        if size > allowed:
+            raise ServiceUnavailable(
+                f"{self.what}: the server announced {size} bytes where at most {allowed} "
+                "were asked for (MAILINGEST_MAX_MESSAGE_BYTES); the session was closed "
+                "before reading them"
+            )
+        self.total -= size
+
+
 class _SmallBuffer(imaplib.IMAP4):
+    literal_budget: LiteralBudget | None = None  # None: imaplib's own (no) bound
+
+    def read(self, size: int) -> bytes:
+        """imaplib reads literals (and only literals) here."""
+        if self.literal_budget is not None:
+            self.literal_budget.take(size)
+        return super().read(size)
+
     def open(self, host: str = "", port: int = 143, timeout: float | None = None) -> None:
         super().open(host, port, timeout)
         keep_alive(self.sock)

@@ -12,8 +12,11 @@ from shared.ports import LoginCredentials, MailSource
 class ServerMailSources:
     def __init__(self, options: ConnectOptions) -> None:
         self._options = options
+        self._max_bytes = options.max_message_bytes
 
     def open(self, mailbox: Mailbox, credentials: LoginCredentials) -> MailSource:
         if mailbox.provider is Provider.POP3:
-            return Pop3MailSource(connect_pop3(mailbox, credentials, self._options), mailbox)
-        return ImapMailSource(connect_imap(mailbox, credentials, self._options), mailbox)
+            conn = connect_pop3(mailbox, credentials, self._options)
+            return Pop3MailSource(conn, mailbox, self._max_bytes)
+        client = connect_imap(mailbox, credentials, self._options)
+        return ImapMailSource(client, mailbox, self._max_bytes)

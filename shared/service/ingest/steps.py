@@ -192,7 +192,8 @@ class IngestSteps:
         if len(raw) > self.options.max_message_bytes:
             return (
                 None,
-                f"message of {len(raw)} bytes exceeds the {self.options.max_message_bytes} limit",
+                f"message exceeds the {self.options.max_message_bytes}-byte limit "
+                f"({len(raw)} bytes or more)",
             )
         try:
             return parse_message(
