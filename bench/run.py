@@ -22,6 +22,7 @@ MODULES = (
     "bench.catchup_bench",
     "bench.watcher_bench",
     "bench.redact_bench",
+    "bench.rules_bench",
     "bench.gmail_bench",
     "bench.graph_bench",
 )

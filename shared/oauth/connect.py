@@ -32,6 +32,7 @@ from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
 from shared.secret_names import refresh_secret_name
+from shared.service.tenant_access import admin_tenant
 
 logger = logging.getLogger(__name__)
 MODES = {"gmail", "gmail-modify", "imap", "pop3", "graph", "graph-write"}
@@ -97,9 +98,7 @@ class ConnectFlow:
         if mode not in MODES:
             raise ValidationError(f"mode must be one of {sorted(MODES)}")
         client = self._client(provider)
-        tenant = self._state.get_tenant(TenantId(tenant_id))
-        if admin.strip().lower() not in tenant.admins:  # the settings page's rule, here too
-            raise AuthError("not an admin of this tenant")
+        tenant = admin_tenant(self._state, tenant_id, admin)  # the settings page's rule
         mailbox = self._state.get_mailbox(tenant.id, MailboxId(mailbox_id))
         if mode in ("gmail", "graph") and mailbox.after_processing is not AfterProcessing.LEAVE:
             # marking read, labelling or moving needs gmail.modify / Mail.ReadWrite
@@ -185,9 +184,7 @@ class ConnectFlow:
         flow = self._sealer.open(params.get("state", ""))
         if who != flow.admin.strip().lower():
             raise AuthError("this sign-in was started by someone else")
-        tenant = self._state.get_tenant(TenantId(flow.tenant_id))
-        if who not in tenant.admins:
-            raise AuthError("not an admin of this tenant")
+        admin_tenant(self._state, flow.tenant_id, who)  # still an admin of it
         return flow
 
     def _store_grant(

@@ -29,13 +29,14 @@ from shared.domain.models import (
     TlsMode,
 )
 from shared.domain.recent_events import EventFilter
-from shared.errors import AuthError, NotFound, ValidationError
-from shared.ids import MailboxId, TenantId
+from shared.errors import NotFound, ValidationError
+from shared.ids import MailboxId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.rules import RuleBook, RuleRefused
+from shared.service.tenant_access import admin_tenant
 from shared.web import (
     charts,
     flash,
@@ -168,12 +169,7 @@ class SettingsPage:
 
     # -- access ---------------------------------------------------------------------------
     def authorize(self, admin: str | None, tenant_id: str) -> Tenant:
-        if not admin:
-            raise AuthError("sign in first")
-        tenant = self._state.get_tenant(TenantId(tenant_id))
-        if admin.lower() not in tenant.admins:
-            raise AuthError("not an admin of this tenant")
-        return tenant
+        return admin_tenant(self._state, tenant_id, admin)
 
     def _csrf_mac(self, admin: str, tenant_id: str, expires: int) -> str:
         message = f"csrf\x00{admin.lower()}\x00{tenant_id}\x00{expires}".encode()

@@ -7,6 +7,8 @@ import io
 import json
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -24,6 +26,7 @@ from shared.domain.models import (
 from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import password_secret_name, refresh_secret_name
+from shared.service.admin import Admin
 from tests.fakes.iap import IapStandIn
 from tests.integration.settings_fixtures import ACME, GLOBEX
 from tests.integration.settings_fixtures import csrf as _csrf
@@ -109,6 +112,26 @@ def test_tenants_never_see_each_other(client: Any, iap: IapStandIn) -> None:
         http.post("/?tenant=acme", headers=iap.headers(GLOBEX), data=_form(token)).status_code
         == 403
     )
+
+
+def test_a_tenant_that_does_not_exist_answers_as_one_of_someone_else(
+    client: Any, iap: IapStandIn
+) -> None:
+    """Tenant ids cannot be enumerated: another tenant's and no tenant answer alike."""
+    http, _ = client
+    for query in ("", "&format=json", "&edit=booking", "&events=older"):
+        foreign = http.get(f"/?tenant=acme{query}", headers=iap.headers(GLOBEX))
+        absent = http.get(f"/?tenant=no-such-agency{query}", headers=iap.headers(GLOBEX))
+        invalid = http.get(f"/?tenant=NOT%20AN%20ID{query}", headers=iap.headers(GLOBEX))
+        assert foreign.status_code == absent.status_code == invalid.status_code == 403
+        assert foreign.text == absent.text.replace("no-such-agency", "acme")
+    token = _csrf(http.get("/?tenant=globex", headers=iap.headers(GLOBEX)).text)
+    posts = [
+        http.post(f"/?tenant={t}", headers=iap.headers(GLOBEX), data=_form(token, tenant=t))
+        for t in ("acme", "no-such-agency")
+    ]
+    assert [p.status_code for p in posts] == [403, 403]
+    assert posts[0].text == posts[1].text.replace("no-such-agency", "acme")
 
 
 def test_a_form_without_a_valid_csrf_token_is_refused(client: Any, iap: IapStandIn) -> None:
@@ -376,6 +399,46 @@ def _cards(page: str) -> dict[str, str]:
     """Each mailbox card's HTML by mailbox id."""
     found = re.findall(r'<section class="card" id="mailbox-([a-z]+)">(.*?)</section>', page, re.S)
     return dict(found)
+
+
+class _ReadsTogether:
+    """The store, with every mailbox read held until all requesters have read: the
+    read-then-write race of simultaneous requests, made certain."""
+
+    def __init__(self, inner: Any, parties: int) -> None:
+        self._inner = inner
+        self._together = threading.Barrier(parties)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def get_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Any:
+        mailbox = self._inner.get_mailbox(tenant_id, mailbox_id)
+        self._together.wait(10)
+        return mailbox
+
+
+def test_sync_now_asked_many_times_at_once_runs_once(client: Any, iap: IapStandIn) -> None:
+    """Six requests at the same moment (Firestore emulator), each having read the mailbox
+    before any wrote: one wins, the others are told to ask again; one audit entry."""
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    admin = Admin(_ReadsTogether(app.state, 6), app.secrets, app.clock, allow_private_hosts=True)
+
+    def ask(n: int) -> str:
+        try:
+            admin.request_sync(TenantId("acme"), MailboxId("booking"), actor=f"tab-{n}")
+        except ValidationError as exc:
+            return str(exc)
+        return "asked"
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(ask, range(6)))
+    assert answers.count("asked") == 1, answers
+    assert all("ask again in" in a for a in answers if a != "asked")
+    audited = [e for e in app.state.list_audit(TenantId("acme")) if e.action == "mailbox.sync"]
+    assert len(audited) == 1
 
 
 def test_sync_now_asks_the_watcher_for_a_new_session_of_an_imap_mailbox_only(

@@ -141,6 +141,8 @@ def test_start_needs_an_authenticated_admin_and_a_known_mailbox(oauth_env: OAuth
     other = oauth_env.admin("admin@other.example")
     query = "/?tenant=acme&mailbox=booking&provider=google&mode=imap"
     assert client.get(query, headers=other).status_code == 403  # not this tenant's admin
+    absent = query.replace("tenant=acme", "tenant=no-such-agency")
+    assert client.get(absent, headers=other).status_code == 403  # alike: no enumeration
     assert start(oauth_env, "tenant=acme&mailbox=nope&provider=google&mode=imap").status_code == 404
     assert (
         start(oauth_env, "tenant=acme&mailbox=booking&provider=yahoo&mode=imap").status_code == 400

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.domain.classification import TenantRule, classify, render_table
+from shared.domain.classification.tenant_rules import apply_tenant_rules, compile_tenant_regex
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.mime import parse_message
 
@@ -208,3 +209,40 @@ def test_backtracking_patterns_finish_and_match_correctly(
     worker.join(60)
     assert not worker.is_alive(), f"{pattern} did not finish"
     assert outcome == [expected]
+
+
+def test_a_rule_condition_holds_at_most_50_values_of_200_characters() -> None:
+    def rule(**conditions: object) -> TenantRule:
+        return TenantRule.model_validate({"id": "r", "conditions": conditions})
+
+    assert rule(body_keywords=[f"k{i}" for i in range(50)]).conditions.body_keywords
+    with pytest.raises(ValidationError, match="at most 50 values"):
+        rule(body_keywords=[f"k{i}" for i in range(51)])
+    with pytest.raises(ValidationError, match="longer than 200"):
+        rule(sender_domains=["x" * 201])
+
+
+def test_tenant_rules_compile_each_pattern_once_and_decide_as_each_rule_alone() -> None:
+    """Evaluating many rules over many messages compiles each distinct pattern once; the
+    result of a rule is the same whether it is asked alone or among the others."""
+    compile_tenant_regex.cache_clear()
+    rules = [
+        TenantRule.model_validate(
+            {
+                "id": f"r{i}",
+                "priority": i,
+                "conditions": {"body_keywords": [f"Ödeme {i}"], "body_regex": f"oda {i % 3}"},
+                "actions": {"tags": [f"t{i}"]},
+            }
+        )
+        for i in range(30)
+    ]
+    for n in range(5):
+        parsed = parse_message(mail("Rezervasyon", f"ODEME {n} için oda {n % 3} ayrıldı"))
+        result = apply_tenant_rules(parsed, classify(parsed), rules)
+        alone = [r.id for r in rules if r.matches(parsed)]
+        assert [t for t in result.rules if t.startswith("tenant:")] == [
+            f"tenant:{i}" for i in alone
+        ]
+        assert alone == [f"r{n}"]
+    assert compile_tenant_regex.cache_info().misses == 3
