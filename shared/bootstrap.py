@@ -335,12 +335,13 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
 def build_settings_page() -> SettingsPage:
     """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
     from shared.config import PageSettings, private_hosts_allowed
-    from shared.service.connection_test import ConnectionTester
+    from shared.service.connection_test import ConnectionTester, ConnectionTestLimits
     from shared.watcher_main import watcher_options
     from shared.web.settings_page import PageServices, SettingsPage
 
     app = build_app()
     page = PageSettings.from_env()
+    limits = ConnectionTestLimits(uniform_failure_s=page.connection_test_timeout_s)
     if not page.csrf_key:
         raise ConfigError(["MAILINGEST_OAUTH_STATE_KEY: required (also keys the CSRF tokens)"])
     return SettingsPage(
@@ -353,8 +354,16 @@ def build_settings_page() -> SettingsPage:
         refresh_s=page.refresh_s,
         services=PageServices(
             tester=ConnectionTester(
-                mail_sources(watcher_options(app.settings.watcher)),
+                mail_sources(
+                    replace(
+                        watcher_options(app.settings.watcher),
+                        socket_timeout_s=limits.uniform_failure_s,
+                    )
+                ),
+                app.state,
+                app.clock,
                 allow_private=private_hosts_allowed(),
+                limits=limits,
             ),
             corrections=app.corrections,
         ),

@@ -374,10 +374,16 @@ class PageSettings:
     dev_admin: str | None = None
     local_backends: bool = False  # emulators and a local secret store: the dev admin may work
     refresh_s: int = 15  # MAILINGEST_PAGE_REFRESH_S: how often the page refreshes health
+    # MAILINGEST_CONNECTION_TEST_TIMEOUT_S: a "Test connection"'s timeout, and the time after
+    # which every unreachable server answers (closed, filtered and silent look alike)
+    connection_test_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PageSettings:
         e = dict(os.environ if env is None else env)
+        r = EnvReader(e)
+        test_timeout = r.seconds("MAILINGEST_CONNECTION_TEST_TIMEOUT_S", 10.0, 0.5, 60.0)
+        r.raise_problems()
         state = e.get("MAILINGEST_STATE_BACKEND") or "firestore"
         secrets = e.get("MAILINGEST_SECRETS_BACKEND") or "secretmanager"
         state_local = state == "memory" or bool(e.get("FIRESTORE_EMULATOR_HOST"))
@@ -393,4 +399,5 @@ class PageSettings:
             dev_admin=(e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None,
             local_backends=state_local and secrets_local,
             refresh_s=max(1, min(3600, int(e.get("MAILINGEST_PAGE_REFRESH_S") or 15))),
+            connection_test_timeout_s=test_timeout,
         )

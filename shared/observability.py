@@ -156,9 +156,34 @@ def register_secret(value: str | None, *, ttl_s: float | None = None) -> None:
         _registry.add(value, ttl_s)
 
 
+# fields that carry our own identifiers (tenant and mailbox ids, event ids, lease holders):
+# never a registered secret's place, and one tenant's password that happens to equal another
+# tenant's id ("demo-agency") must not turn that tenant's log fields into "***/booking".
+# Credential-shaped substrings are still removed from them.
+IDENTIFIER_FIELDS = frozenset(
+    {
+        "tenant",
+        "mailbox",
+        "provider",
+        "mailbox_key",
+        "tenant_id",
+        "mailbox_id",
+        "event_id",
+        "holder",
+        "target",
+        "logger",
+        "severity",
+        "time",
+    }
+)
+
+
 def redact(text: str) -> str:
     """Remove registered secrets and credential-shaped substrings from ``text``."""
-    text = _registry.scrub(text)
+    return _redact_shapes(_registry.scrub(text))
+
+
+def _redact_shapes(text: str) -> str:
     text = _PATTERNS[0].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     text = _PATTERNS[1].sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return _PATTERNS[2].sub(f"auth=Bearer {REDACTED}", text)
@@ -224,11 +249,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(_redact_tree(entry), default=str, ensure_ascii=False)
 
 
-def _redact_tree(value: Any) -> Any:
+def _redact_tree(value: Any, identifier: bool = False) -> Any:
     if isinstance(value, str):
-        return redact(value)
+        return _redact_shapes(value) if identifier else redact(value)
     if isinstance(value, dict):
-        return {str(k): _redact_tree(v) for k, v in value.items()}
+        return {str(k): _redact_tree(v, str(k) in IDENTIFIER_FIELDS) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_redact_tree(v) for v in value]
     if value is None or isinstance(value, bool | int | float):

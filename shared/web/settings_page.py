@@ -451,7 +451,10 @@ class SettingsPage:
         mailbox = self._mailbox_from_form(tenant, form)
         if not form.get("password"):
             raise form_errors.FormRefused({"password": "enter the password to test the connection"})
-        return self._tester.test(mailbox, form["password"])
+        try:
+            return self._tester.test(mailbox, form["password"], actor=admin)
+        except ValidationError as exc:  # tested too often: said at the top of the form
+            raise form_errors.FormRefused({form_errors.GENERAL: str(exc)}) from None
 
     def save(self, admin: str | None, form: dict[str, str]) -> str:
         """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.

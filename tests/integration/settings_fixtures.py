@@ -42,6 +42,8 @@ def settings_env(tmp: Path) -> dict[str, str]:
         "MAILINGEST_SECRETS_FILE": str(tmp / "secrets.enc"),
         "MAILINGEST_SECRETS_KEY": Fernet.generate_key().decode(),
         "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
+        # an unreachable server answers after this: short here, the same for every failure
+        "MAILINGEST_CONNECTION_TEST_TIMEOUT_S": "1",
     }
 
 

@@ -563,7 +563,7 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
     dovecot.add_user(user, password)
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
 
-    def test(**change: str) -> str:
+    def test(expect: int = 200, **change: str) -> str:
         fields = {
             "mailbox": "probe",
             "address": user,
@@ -576,7 +576,7 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
         }
         form = _form(token, **{**fields, **change})
         answer = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
-        assert answer.status_code == 200, answer.text[:500]
+        assert answer.status_code == expect, answer.text[:500]
         return str(answer.text)
 
     good = test()
@@ -590,6 +590,20 @@ def test_test_connection_says_which_step_failed_and_saves_nothing(
     assert "Login:" not in closed  # later steps are not tried
     with pytest.raises(NotFound):  # nothing was saved
         app.state.get_mailbox(TenantId("acme"), MailboxId("probe"))
+    # each test is audited: who, which server, how far it got — never the password
+    tests = [e for e in app.state.list_audit(TenantId("acme")) if e.action.endswith("_connection")]
+    assert [e.details["outcome"] for e in reversed(tests)] == [
+        "ok",
+        "login failed",
+        "folder failed",
+        "connection failed",
+    ]
+    assert {(e.actor, e.details["host"]) for e in tests} == {(ACME, "127.0.0.1")}
+    assert password not in json.dumps([e.details for e in tests])
+    # three tests of one server a minute, six by one admin: a login or port oracle no more
+    assert "3 connection tests a minute at most (of one server)" in test(422)
+    assert "✘ Connection" in test(port="10")
+    assert "6 connection tests a minute at most (by one admin)" in test(422, port="11")
 
 
 def test_a_save_redirects_with_a_flash_and_a_reload_saves_nothing_again(

@@ -149,3 +149,25 @@ def test_oauth_error_codes_stay_readable_while_real_codes_are_redacted() -> None
     assert redact('{"error": "unauthorized_client"}') == '{"error": "unauthorized_client"}'
     assert redact("callback code=invalid_client_x9") == f"callback code={REDACTED}"
     assert redact("callback code=4/0AbCdEf-real-code") == f"callback code={REDACTED}"
+
+
+def test_a_password_equal_to_another_tenants_id_leaves_its_identifiers_readable(
+    captured: io.StringIO,
+) -> None:
+    """acme's password "demo-agency" is demo-agency's tenant id: that tenant's identifier
+    fields and labels stay readable, while the password is still removed from free text."""
+    register_secret("demo-agency")
+    log = logging.getLogger("test.identifiers")
+    with log_labels(tenant="demo-agency", mailbox="booking"):
+        log.warning(
+            "login refused with demo-agency",
+            extra={"mailbox_key": "demo-agency/booking", "error": "pass demo-agency refused"},
+        )
+    line = json.loads(captured.getvalue())
+    assert line["mailbox_key"] == "demo-agency/booking"
+    assert line["logging.googleapis.com/labels"] == {"tenant": "demo-agency", "mailbox": "booking"}
+    assert "demo-agency" not in line["message"]
+    assert "demo-agency" not in line["error"]
+    # a credential's shape is removed even from an identifier field
+    log.warning("shape", extra={"target": "imap://u:x@h?token=abcdef123"})
+    assert "abcdef123" not in captured.getvalue().splitlines()[-1]
