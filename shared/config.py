@@ -215,6 +215,14 @@ def _limits(r: EnvReader) -> dict[str, Any]:
     }
 
 
+def log_level_from_env(env: Mapping[str, str] | None = None) -> str:
+    """MAILINGEST_LOG_LEVEL alone, for an entry point's logging at import: INFO when it is
+    invalid (the settings report it, with every other problem, when the app is built)."""
+    r = EnvReader(os.environ if env is None else env)
+    level = _log_level(r)
+    return "INFO" if r.problems else level
+
+
 def _log_level(r: EnvReader) -> str:
     level = (r.get("MAILINGEST_LOG_LEVEL", "INFO") or "INFO").upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

@@ -21,6 +21,15 @@ logger = logging.getLogger(__name__)
 Response = tuple[str, int, dict[str, str]]
 
 
+def function_logging() -> None:
+    """Every entry point calls this at import: the watcher's JSON lines for Cloud Logging,
+    redacted, with labels, at MAILINGEST_LOG_LEVEL (cheap: no client is built)."""
+    from shared.config import log_level_from_env
+    from shared.observability import configure_logging
+
+    configure_logging(log_level_from_env())
+
+
 def http_boundary(handler: Callable[[Any], Response]) -> Callable[[Any], Response]:
     @functools.wraps(handler)
     def wrapper(request: Any) -> Response:

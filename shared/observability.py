@@ -261,13 +261,32 @@ def _redact_tree(value: Any, identifier: bool = False) -> Any:
     return redact(str(value))
 
 
+class _StdoutHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stdout`` is when a record comes, not when it was made: an
+    entry point configures logging at import, and whoever replaced stdout since (a test
+    runner's capture, a worker's redirect) must not leave it writing to a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass  # always sys.stdout
+
+
 def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     """Route all logging through one JSON handler on stdout (idempotent)."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_mailingest", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stdout)
+    for old in list(root.handlers):
+        if getattr(old, "_mailingest", False):
+            root.removeHandler(old)
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else _StdoutHandler()
+    )
     handler.setFormatter(JsonFormatter())
     handler._mailingest = True  # type: ignore[attr-defined]
     root.addHandler(handler)

@@ -9,7 +9,9 @@ from typing import Any
 import functions_framework
 
 from shared.bootstrap import GmailParts
-from shared.entrypoints import Response, http_boundary
+from shared.entrypoints import Response, function_logging, http_boundary
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 _parts: GmailParts | None = None
 

@@ -8,8 +8,10 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, http_boundary
+from shared.entrypoints import Response, function_logging, http_boundary
 from shared.web.graph_webhook import GraphWebhookEndpoint
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 _endpoint: GraphWebhookEndpoint | None = None
 

@@ -10,6 +10,9 @@ from typing import Any
 import functions_framework
 
 from shared.bootstrap import GraphParts
+from shared.entrypoints import function_logging
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 _parts: GraphParts | None = None
 

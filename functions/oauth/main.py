@@ -9,10 +9,12 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, http_boundary, page_headers
+from shared.entrypoints import Response, function_logging, http_boundary, page_headers
 from shared.errors import AuthError
 from shared.oauth.wiring import OAuthParts
 from shared.web.identity import AdminIdentity
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 _parts: OAuthParts | None = None
 _identity: AdminIdentity | None = None

@@ -11,8 +11,10 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, http_boundary
+from shared.entrypoints import Response, function_logging, http_boundary
 from shared.errors import ValidationError
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 
 @functions_framework.http

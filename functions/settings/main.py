@@ -17,13 +17,21 @@ from urllib.parse import urlencode
 import functions_framework
 
 from shared.domain.recent_events import EventFilter
-from shared.entrypoints import Response, body_too_large, http_boundary, page_headers
+from shared.entrypoints import (
+    Response,
+    body_too_large,
+    function_logging,
+    http_boundary,
+    page_headers,
+)
 from shared.errors import NotFound, ValidationError
 from shared.web.events_panel import event_filter
 from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
 from shared.web.settings_page import SettingsPage, Shown
+
+function_logging()  # JSON lines, redacted, from the first request on
 
 _page: SettingsPage | None = None
 _identity: AdminIdentity | None = None
