@@ -479,7 +479,8 @@ def test_an_idle_replica_reconciles_only_when_something_changes() -> None:
             worker = watcher._workers["acme/m0"]
         worker.stop()
         wait_for(lambda: watcher._workers.get("acme/m0") not in (None, worker), what="restart")
-        assert "acme/m0" in watcher.watched
+        # the new worker reports itself watched once its thread holds the mailbox again
+        wait_for(lambda: "acme/m0" in watcher.watched, what="the restarted worker watched")
     finally:
         watcher.stop()
         thread.join(timeout=30)
