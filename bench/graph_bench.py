@@ -5,7 +5,10 @@ and Microsoft identity stand-ins, graph_webhook and graph_worker under functions
   webhook (validation of clientState, queueing, 202) — floor p99 < 500 ms, aim < 50 ms;
 - ``graph.requests_per_message``: Graph HTTP requests per new message, one notification each
   (floor ≤ 2);
-- ``graph.notification_to_event_ms_p50``: delivery into the stand-in → event read back.
+- ``graph.notification_to_event_ms_p50``: delivery into the stand-in → event read back;
+- ``graph.connect_10000_old_requests`` / ``graph.connect_10000_old_s``: connecting a folder
+  that holds 10,000 old messages (subscription, the first created-only delta round paged to
+  its deltaLink): 0 events — floor ≤ 60 requests.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -35,6 +39,7 @@ TENANT = TenantId("bench")
 MESSAGES = int(os.environ.get("BENCH_GRAPH_MESSAGES", "50"))
 BURST = int(os.environ.get("BENCH_GRAPH_BURST", "1000"))
 CONCURRENCY = int(os.environ.get("BENCH_GRAPH_CONCURRENCY", "10"))
+OLD_MESSAGES = int(os.environ.get("BENCH_GRAPH_OLD_MESSAGES", "10000"))
 
 
 def _raw(n: int) -> bytes:
@@ -62,6 +67,28 @@ def flow(local: LocalGraph, app: App, events: EventTail) -> dict[str, Figure]:
             (local.graph.request_count() - before) / MESSAGES, "req/msg", note
         ),
         "graph.notification_to_event_ms_p50": figure(statistics.median(latencies), "ms", note),
+    }
+
+
+def connect_old(local: LocalGraph, app: App, events: EventTail) -> dict[str, Figure]:
+    user = "old@bench.example"
+    local.graph.add_user(user)
+    received = datetime.now(UTC) - timedelta(days=60)
+    for n in range(OLD_MESSAGES):
+        local.graph.deliver(user, _raw(n), notify=False, received=received + timedelta(seconds=n))
+    mailbox = local.connect(app, TENANT, MailboxId("old"), user)
+    before = local.graph.request_count()
+    started = time.perf_counter()
+    build_graph(app).sync.connect(mailbox)
+    elapsed = time.perf_counter() - started
+    requests = local.graph.request_count() - before
+    published = len(list(events.iter(timeout_s=5)))
+    if published:
+        raise SystemExit(f"connecting a folder of old mail published {published} events")
+    note = f"connect a folder holding {OLD_MESSAGES:,} old messages: 0 events (floor ≤ 60 requests)"
+    return {
+        "graph.connect_10000_old_requests": figure(requests, "requests", note),
+        "graph.connect_10000_old_s": figure(elapsed, "s", note),
     }
 
 
@@ -132,7 +159,8 @@ def run(tmp: Path) -> dict[str, Figure]:
                 ) as worker_url,
             ):
                 local.push_queue_to(worker_url)
-                figures = flow(local, app, events)
+                figures = connect_old(local, app, events)
+                figures.update(flow(local, app, events))
                 figures.update(webhook_burst(local, app, webhook_url))
             return figures
 

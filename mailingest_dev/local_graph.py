@@ -23,6 +23,7 @@ from shared.secret_names import refresh_secret_name
 QUEUE_TOPIC = "graph-notifications"
 QUEUE_SUBSCRIPTION = "graph-notifications-local"
 GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Read"
+GRAPH_WRITE_SCOPE = "https://graph.microsoft.com/Mail.ReadWrite"
 
 
 @dataclass
@@ -46,7 +47,16 @@ class LocalGraph:
         """The queue topic's push subscription delivering to ``graph_worker``."""
         ensure_push_subscription(self.project, QUEUE_TOPIC, QUEUE_SUBSCRIPTION, endpoint)
 
-    def connect(self, app: App, tenant: TenantId, mailbox_id: MailboxId, user: str) -> Mailbox:
+    def connect(
+        self,
+        app: App,
+        tenant: TenantId,
+        mailbox_id: MailboxId,
+        user: str,
+        *,
+        scopes: tuple[str, ...] = (GRAPH_SCOPE,),
+        folder: str = "Inbox",
+    ) -> Mailbox:
         """What the Microsoft connect flow leaves behind for a Graph mailbox: the grant
         (refresh token in the secret store) and the mailbox; the caller subscribes."""
         self.graph.add_user(user)
@@ -62,11 +72,11 @@ class LocalGraph:
             purpose="booking",
             auth_method=AuthMethod.OAUTH2,
             secret_ref=refresh_secret_name(tenant, mailbox_id),
-            folder="Inbox",
+            folder=folder,
             oauth=OAuthGrant(
                 provider=OAuthProvider.MICROSOFT,
                 connected_address=user,
-                scopes=(GRAPH_SCOPE,),
+                scopes=scopes,
                 directory_tenant=self.identity.tenant,
             ),
         )
@@ -82,5 +92,6 @@ def local_graph(project: str, tmp: Path) -> Iterator[LocalGraph]:
         identity = stack.enter_context(microsoft_stand_in(tmp))
         graph = stack.enter_context(running_graph())
         graph.authorize = lambda token: identity.access_tokens.get(token)
+        graph.scopes_of = lambda token: identity.access_scopes.get(token)
         ensure_topic(project, QUEUE_TOPIC)
         yield LocalGraph(project, identity, graph)

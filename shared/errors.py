@@ -108,3 +108,16 @@ class CursorExpired(PermanentError):
 
 class MessageTooLarge(PermanentError):
     """A raw message exceeds the configured size limit."""
+
+
+class FolderNotFound(NotFound):
+    """The mailbox has no folder by the name it was configured with (the message names it)."""
+
+
+class LifetimeRefused(ValidationError):
+    """A push subscription's expiry is beyond what the provider allows; ``limit_minutes`` is
+    the limit its refusal stated, when it stated one."""
+
+    def __init__(self, message: str, limit_minutes: int | None = None) -> None:
+        super().__init__(message)
+        self.limit_minutes = limit_minutes

@@ -577,6 +577,15 @@ class GraphSubscription:
 
 
 @dataclass(frozen=True)
+class GraphSubscriptionInfo:
+    """One of the app's subscriptions as Graph lists them."""
+
+    id: str
+    resource: str
+    notification_url: str
+
+
+@dataclass(frozen=True)
 class GraphChange:
     """A message the delta query reported as new (not removed)."""
 
@@ -596,7 +605,10 @@ class GraphApi(Protocol):
         lifecycle_url: str,
         client_state: str,
         expires_at: datetime,
-    ) -> GraphSubscription: ...
+    ) -> GraphSubscription:
+        """``folder`` is an id or a well-known name. ``LifetimeRefused`` (with Graph's
+        stated limit) when ``expires_at`` is too far."""
+        ...
 
     def renew_subscription(self, subscription_id: str, expires_at: datetime) -> datetime:
         """``NotFound`` when it is gone (create a new one)."""
@@ -604,17 +616,24 @@ class GraphApi(Protocol):
 
     def delete_subscription(self, subscription_id: str) -> None: ...
 
-    def latest_delta_link(self, folder: str) -> str:
-        """A delta link that starts from now (``$deltatoken=latest``): nothing old."""
+    def list_subscriptions(self) -> list[GraphSubscriptionInfo]:
+        """The app's subscriptions the token can see (all of them for an app-only token)."""
+        ...
+
+    def initial_delta_link(self, folder_id: str, since: datetime) -> str:
+        """The first request of a delta round of **created** messages received since
+        ``since`` (no request is made): every later round carries both narrowings."""
         ...
 
     def delta(self, delta_link: str) -> tuple[list[GraphChange], str]:
-        """Every page from ``delta_link``: the new messages and the next delta link.
-        ``CursorExpired`` for an expired or unknown sync state (410 / syncStateNotFound)."""
+        """Every page from ``delta_link``: the created messages and the next delta link
+        (``@removed`` items are ignored). ``CursorExpired`` for an expired or unknown sync
+        state (410 / syncStateNotFound)."""
         ...
 
-    def received_since(self, folder: str, since: datetime, limit: int) -> list[GraphChange]:
-        """Messages received after ``since``, oldest first, at most ``limit``."""
+    def resolve_folder(self, path: str) -> str:
+        """The id of a folder given by display name, ``Parent/Child`` path or well-known
+        name; ``FolderNotFound`` naming it when there is none."""
         ...
 
     def mime(self, message_id: str) -> bytes:

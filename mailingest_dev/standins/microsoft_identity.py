@@ -35,6 +35,7 @@ class MicrosoftStandIn:
     codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     access_tokens: dict[str, str] = field(default_factory=dict)  # access -> user (Graph stand-in)
+    access_scopes: dict[str, str] = field(default_factory=dict)  # access -> the scopes granted
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_error: tuple[int, dict[str, object]] | None = None  # answered once, then cleared
@@ -103,6 +104,7 @@ class MicrosoftStandIn:
         self.refresh_tokens[refresh] = user
         access = "eyJ0eXAi." + secrets.token_urlsafe(32)
         self.access_tokens[access] = user
+        self.access_scopes[access] = scope
         return {
             "token_type": "Bearer",
             "scope": scope,

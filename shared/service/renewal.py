@@ -1,8 +1,8 @@
 """The scheduled safety nets of the push providers: renew what lapses (Gmail watches last
-7 days, Google advises renewing daily; Graph subscriptions at most 10,080 minutes) and
-resync every mailbox, so that a lost doorbell costs minutes, never mail. Mailboxes are
-handled concurrently with a bound; one failing mailbox is counted and logged, and the others
-carry on."""
+7 days, Google advises renewing daily; Graph subscriptions at most 4,230 minutes, the
+stricter documented limit) and resync every mailbox, so that a lost doorbell costs minutes,
+never mail. Mailboxes are handled concurrently with a bound; one failing mailbox is counted
+and logged, and the others carry on."""
 
 from __future__ import annotations
 

@@ -26,15 +26,14 @@ from typing import Any
 from shared.errors import MailIngestError, NotFound
 from shared.ports import EventSink, SecretStore
 from shared.service.graph_sync import LIFECYCLE_EVENTS, SubscriptionOwner, read_owner
+from shared.web.graph_validation import PLAIN, validation_answer
 
 logger = logging.getLogger(__name__)
 Response = tuple[str, int, dict[str, str]]
 MAX_BODY_BYTES = 1024 * 1024
-MAX_TOKEN_CHARS = 2048
 OWNER_TTL_S = 600.0
 UNKNOWN_TTL_S = 60.0
 CACHE_MAX = 20_000
-PLAIN = {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"}
 
 
 class _Owners:
@@ -73,11 +72,9 @@ class GraphWebhookEndpoint:
         self._queue = queue
 
     def handle(self, args: Any, body: bytes) -> Response:
-        token = args.get("validationToken")
-        if token is not None:
-            if len(token) > MAX_TOKEN_CHARS:
-                return "validation token too long\n", 400, PLAIN
-            return str(token), 200, PLAIN
+        validation = validation_answer(args)
+        if validation is not None:
+            return validation
         if len(body) > MAX_BODY_BYTES:
             logger.warning("graph notification refused: body too large", extra={"bytes": len(body)})
             return "too large\n", 413, PLAIN

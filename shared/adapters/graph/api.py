@@ -4,18 +4,26 @@ for outages; throttling (429, or 503 with Retry-After) is not retried here but r
 ``map_response``. Immutable ids are asked for (``Prefer: IdType="ImmutableId"``) so a
 message keeps its id, and its event id, when it is moved.
 
-Facts (learn.microsoft.com/graph): subscriptions for messages live at most 10,080 minutes;
-delta pages end with ``@odata.deltaLink``; an expired sync state is 410 /
-``syncStateNotFound``; MIME is ``/messages/{id}/$value``; Outlook allows 4 concurrent
-requests per mailbox and app.
+Facts (``microsoftgraph/microsoft-graph-docs-contrib``): subscriptions for messages live at
+most 10,080 minutes by the current ``resources/subscription.md``, 4,230 by older revisions
+and real refusals ("Subscription expiration can only be 4230 minutes in the future": mapped
+to ``LifetimeRefused`` with the limit it states); delta returns created, updated and
+``@removed`` items unless ``changeType`` is in the first request of a round, and accepts
+only ``$filter=receivedDateTime ge|gt {v}`` (``api/message-delta.md``); ``$deltatoken=latest``
+is not documented for messages (``concepts/delta-query-overview.md``); delta pages end with
+``@odata.deltaLink``; an expired sync state is 410 / ``syncStateNotFound`` (any case);
+``mailFolders('{x}')`` takes an id or a well-known name only (``resources/mailfolder.md``):
+display names are resolved through ``mailFolders`` and ``childFolders``; MIME is
+``/messages/{id}/$value``; Outlook allows 4 concurrent requests per mailbox and app.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -24,17 +32,22 @@ from shared.domain.models import Mailbox
 from shared.errors import (
     AuthError,
     CursorExpired,
+    FolderNotFound,
+    LifetimeRefused,
     MailIngestError,
     NotFound,
     ServiceUnavailable,
     Throttled,
     ValidationError,
 )
-from shared.ports import GraphChange, GraphSubscription
+from shared.ports import GraphChange, GraphSubscription, GraphSubscriptionInfo
 
 GRAPH_ENDPOINT = "https://graph.microsoft.com/v1.0"
 MAX_PAGES = 500
 PAGE_SIZE = 50
+FOLDER_PAGE = 100
+EXPIRED_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "resyncrequired"})
+_LIFETIME = re.compile(r"expiration can only be (\d+) minutes in the future", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -45,11 +58,13 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error(response: httpx.Response) -> tuple[str, str]:
+    """The Graph error body's code and message."""
     try:
-        return str(response.json().get("error", {}).get("code", ""))
+        error = response.json().get("error", {})
+        return str(error.get("code", "")), str(error.get("message", ""))
     except (ValueError, AttributeError):
-        return ""
+        return "", ""
 
 
 _BY_STATUS: dict[int, type[MailIngestError]] = {
@@ -64,11 +79,14 @@ def map_response(response: httpx.Response, what: str) -> MailIngestError | None:
     status = response.status_code
     if status < 300:
         return None
-    code = _error_code(response)
+    code, message = _error(response)
     if status == 429 or (status == 503 and "Retry-After" in response.headers):
         return Throttled(f"graph {what}: throttled", _retry_after(response))
-    if status == 410 or code in ("syncStateNotFound", "syncStateInvalid", "resyncRequired"):
+    if status == 410 or code.lower() in EXPIRED_CODES:
         return CursorExpired(f"graph {what}: delta token expired ({code or status})")
+    lifetime = _LIFETIME.search(message)
+    if status == 400 and lifetime:
+        return LifetimeRefused(f"graph {what}: {lifetime.group(0)}", int(lifetime.group(1)))
     if status >= 500:
         return ServiceUnavailable(f"graph {what}: HTTP {status}")
     kind = _BY_STATUS.get(status, ValidationError)
@@ -124,6 +142,22 @@ class HttpxGraphApi:
 
     # -- subscriptions --------------------------------------------------------------------
 
+    def list_subscriptions(self) -> list[GraphSubscriptionInfo]:
+        found: list[GraphSubscriptionInfo] = []
+        url = "/subscriptions"
+        for _ in range(MAX_PAGES):
+            reply = self._json("GET", url, "list subscriptions")
+            found.extend(
+                GraphSubscriptionInfo(
+                    str(s.get("id")), str(s.get("resource")), str(s.get("notificationUrl"))
+                )
+                for s in reply.get("value", [])
+            )
+            url = str(reply.get("@odata.nextLink") or "")
+            if not url:
+                break
+        return found
+
     def create_subscription(
         self,
         folder: str,
@@ -158,13 +192,19 @@ class HttpxGraphApi:
 
     # -- messages -------------------------------------------------------------------------
 
-    def latest_delta_link(self, folder: str) -> str:
-        url = f"/{self._user}/mailFolders/{quote(folder)}/messages/delta"
-        reply = self._json("GET", url, "delta", params={"$deltatoken": "latest"})
-        link = reply.get("@odata.deltaLink")
-        if not isinstance(link, str):
-            raise ValidationError("graph delta: no deltaLink in the answer")
-        return link
+    def initial_delta_link(self, folder_id: str, since: datetime) -> str:
+        """The first request of a round of created messages received since ``since``; Graph
+        carries both options in the links that follow (message-delta.md)."""
+        query = urlencode(
+            {
+                "changeType": "created",
+                "$filter": f"receivedDateTime ge {_iso(since)}",
+                "$select": "id,receivedDateTime",
+            },
+            safe="$:,",
+        )
+        folder = quote(folder_id, safe="")
+        return f"{self._base}/{self._user}/mailFolders/{folder}/messages/delta?{query}"
 
     def delta(self, delta_link: str) -> tuple[list[GraphChange], str]:
         changes: dict[str, GraphChange] = {}
@@ -173,8 +213,7 @@ class HttpxGraphApi:
             reply = self._json("GET", url, "delta", headers={"Prefer": _prefer_pages()})
             for item in reply.get("value", []):
                 if "@removed" in item:
-                    changes.pop(str(item.get("id")), None)
-                    continue
+                    continue  # only created items are asked for; a removal changes nothing
                 changes[str(item["id"])] = GraphChange(
                     str(item["id"]), _parse_time(item.get("receivedDateTime"))
                 )
@@ -185,25 +224,45 @@ class HttpxGraphApi:
                 break
         raise ValidationError("graph delta: the pages never ended with a deltaLink")
 
-    def received_since(self, folder: str, since: datetime, limit: int) -> list[GraphChange]:
-        url = f"/{self._user}/mailFolders/{quote(folder)}/messages"
-        params: dict[str, Any] | None = {
-            "$filter": f"receivedDateTime ge {_iso(since)}",
-            "$orderby": "receivedDateTime desc",
-            "$select": "id,receivedDateTime",
-            "$top": str(min(PAGE_SIZE, limit)),
-        }
-        found: list[GraphChange] = []
+    def resolve_folder(self, path: str) -> str:
+        """A folder's id from its display name (``Bookings``), a path of them
+        (``Inbox/Bookings``), or a well-known name (``archive``)."""
+        names = [n.strip() for n in path.strip("/").split("/") if n.strip()]
+        if not names:
+            raise FolderNotFound("graph: no folder given")
+        parent = ""
+        for depth, name in enumerate(names):
+            url = f"/{self._user}/mailFolders"
+            if parent:
+                url += f"/{quote(parent, safe='')}/childFolders"
+            found = self._find_folder(url, name)
+            if found is None and depth == 0:
+                found = self._well_known(name)
+            if found is None:
+                raise FolderNotFound(f"graph: the mailbox has no folder {path!r}")
+            parent = found
+        return parent
+
+    def _find_folder(self, url: str, name: str) -> str | None:
+        params: dict[str, Any] | None = {"$top": str(FOLDER_PAGE)}
         for _ in range(MAX_PAGES):
-            reply = self._json("GET", url, "list messages", params=params)
-            found.extend(
-                GraphChange(str(i["id"]), _parse_time(i.get("receivedDateTime")))
-                for i in reply.get("value", [])
-            )
+            reply = self._json("GET", url, "list folders", params=params)
+            for folder in reply.get("value", []):
+                if str(folder.get("displayName", "")).casefold() == name.casefold():
+                    return str(folder["id"])
             url, params = str(reply.get("@odata.nextLink") or ""), None
-            if not url or len(found) >= limit:
+            if not url:
                 break
-        return list(reversed(found[:limit]))
+        return None
+
+    def _well_known(self, name: str) -> str | None:
+        try:
+            reply = self._json(
+                "GET", f"/{self._user}/mailFolders/{quote(name, safe='')}", "get folder"
+            )
+        except NotFound:
+            return None
+        return str(reply["id"])
 
     def mime(self, message_id: str) -> bytes:
         response = self._call(

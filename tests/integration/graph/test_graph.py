@@ -6,84 +6,18 @@ the delivered messages exactly: 0 lost, 0 duplicated."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from mailingest_dev.devstack.process import free_port
-from mailingest_dev.local_functions import local_backends_env, serving_function
-from mailingest_dev.local_graph import QUEUE_TOPIC, LocalGraph, local_graph
-from shared.adapters.pubsub import EventTail
-from shared.bootstrap import App, build_app, build_graph
-from shared.domain.models import Mailbox
-from shared.ids import MailboxId, TenantId, event_id
-from shared.service.graph_sync import GraphSync
+from mailingest_dev.local_functions import serving_function
+from shared.bootstrap import build_graph
+from tests.integration.graph.conftest import DATA, MAILBOX, TENANT, GraphEnv
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-PROJECT = "demo-test"
-DATA = Path(__file__).resolve().parents[2] / "data" / "graph"
-TENANT, MAILBOX = TenantId("acme"), MailboxId("m365")
-USER = "reservations@contoso.example"
-
-
-@dataclass
-class GraphEnv:
-    app: App
-    local: LocalGraph
-    sync: GraphSync
-    mailbox: Mailbox
-    webhook_url: str
-    events: EventTail
-    queue: EventTail
-    tmp: Path
-
-    def deliver(self, n: int, *, notify: bool = True) -> str:
-        raw = (
-            f"From: res@hotel{n}.example\r\nTo: {USER}\r\n"
-            f"Message-ID: <m365-{n}-{uuid.uuid4().hex}@x>\r\n"
-            f"Subject: Reservation {n}\r\n\r\nBooking {n} confirmed.\r\n"
-        ).encode()
-        return self.local.graph.deliver(USER, raw, notify=notify)
-
-    def event_ids(self, expected: int) -> list[str]:
-        got = []
-        if expected:
-            got = [a["event_id"] for _d, a in self.events.iter(max_events=expected, timeout_s=90)]
-        got += [a["event_id"] for _d, a in self.events.iter(timeout_s=2)]
-        return got
-
-    def expected(self, ids: list[str]) -> list[str]:
-        return [event_id(TENANT, MAILBOX, i) for i in ids]
-
-    def subscription_id(self) -> str:
-        return str(self.app.state.get_cursor(TENANT, MAILBOX).value["subscription_id"])
-
-
-@pytest.fixture
-def graph(firestore_client: Any, pubsub_emulator: str, tmp_path: Path) -> Iterator[GraphEnv]:
-    topic = f"events-{uuid.uuid4().hex[:8]}"
-    with local_graph(PROJECT, tmp_path) as local:
-        webhook_port = free_port()
-        webhook_url = f"http://127.0.0.1:{webhook_port}/"
-        os.environ.update({**local_backends_env(tmp_path, topic), **local.env(webhook_url)})
-        queue = EventTail(PROJECT, QUEUE_TOPIC, "queue-check")
-        queue.prepare()
-        events = EventTail(PROJECT, topic, f"{topic}-check")
-        events.prepare()
-        with serving_function("graph_webhook", tmp_path / "webhook.log", port=webhook_port):
-            app = build_app()
-            app.admin.add_tenant(TENANT, "Acme", actor="t")
-            mailbox = local.connect(app, TENANT, MAILBOX, USER)
-            sync = build_graph(app).sync
-            sync.connect(mailbox)
-            yield GraphEnv(app, local, sync, mailbox, webhook_url, events, queue, tmp_path)
 
 
 def test_notification_to_event_through_webhook_queue_and_worker(graph: GraphEnv) -> None:
@@ -232,17 +166,23 @@ def test_disabling_deletes_the_subscription_and_enabling_creates_one(graph: Grap
 def test_after_processing_happens_after_the_hand_off(
     graph: GraphEnv, after: str, expect: tuple[str, str]
 ) -> None:
+    from mailingest_dev.local_graph import GRAPH_WRITE_SCOPE
     from shared.domain.models import AfterProcessing
 
+    user = f"writer-{after}@contoso.example"
+    mailbox = graph.add_mailbox(after, user, scopes=(GRAPH_WRITE_SCOPE,))
+    processed = graph.local.graph.add_folder(user, "Processed")
     update: dict[str, Any] = {"after_processing": AfterProcessing(after)}
     if after == "move":
-        update["move_to"] = "Processed"
-    graph.app.state.put_mailbox(graph.mailbox.model_copy(update=update))
-    gid = graph.deliver(1, notify=False)
+        update["move_to"] = "Processed"  # a display name, resolved to the folder's id
+    graph.app.state.put_mailbox(mailbox.model_copy(update=update))
+    graph.sync.connect(mailbox)
+    gid = graph.local.graph.deliver(user, graph.message(user, 1), notify=False)
     worker = build_graph(graph.app).worker
-    assert worker.handle(json.dumps({"tenant_id": TENANT, "mailbox_id": MAILBOX}).encode()) == (
+    assert worker.handle(json.dumps({"tenant_id": TENANT, "mailbox_id": after}).encode()) == (
         "synced"
     )
-    assert graph.event_ids(1) == graph.expected([gid])
-    (message,) = [m for m in graph.local.graph.messages[USER] if m.id == gid]
-    assert ("read" if message.read else "unread", message.folder) == expect
+    assert graph.event_ids(1) == graph.ids_for(after, [gid])
+    (message,) = [m for m in graph.local.graph.messages[user] if m.id == gid]
+    folder = processed if expect[1] == "Processed" else graph.local.graph.folder_id(user, expect[1])
+    assert ("read" if message.read else "unread", message.folder) == (expect[0], folder)

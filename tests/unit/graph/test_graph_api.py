@@ -19,6 +19,8 @@ from shared.adapters.graph import HttpxGraphApi, map_response
 from shared.errors import (
     AuthError,
     CursorExpired,
+    FolderNotFound,
+    LifetimeRefused,
     NotFound,
     ServiceUnavailable,
     Throttled,
@@ -56,17 +58,23 @@ def raw(n: int) -> bytes:
 def test_delta_pages_and_mime_in_the_documented_shapes(
     graph: GraphStandIn, api: HttpxGraphApi
 ) -> None:
-    start = api.latest_delta_link("Inbox")
+    old = graph.deliver(USER, raw(0), notify=False, received=datetime.now(UTC) - timedelta(days=3))
+    start = api.initial_delta_link(
+        api.resolve_folder("Inbox"), datetime.now(UTC) - timedelta(hours=1)
+    )
     ids = [graph.deliver(USER, raw(n), notify=False) for n in range(25)]  # 3 pages of 10
     headers = {"Authorization": f"Bearer {TOKEN}"}
     first_page = httpx.get(start, headers=headers, timeout=10).json()
-    assert set(first_page) == set(recorded("delta_page.json"))
+    assert set(first_page) - {"@odata.context"} == set(recorded("delta_page.json"))
     assert set(first_page["value"][0]) <= set(recorded("delta_page.json")["value"][0])  # type: ignore[index]
     changes, link = api.delta(start)
-    assert [c.id for c in changes] == ids
+    assert [c.id for c in changes] == ids  # the old one is outside the round
+    assert old not in [c.id for c in changes]
     assert all(c.received_at is not None for c in changes)
     assert api.mime(ids[3]) == raw(3)
-    assert api.delta(link) == ([], link)
+    api.mark_read(ids[3])
+    api.move(ids[4], "archive")  # an update and a removal: neither is a created message
+    assert api.delta(link)[0] == []
 
 
 @pytest.fixture
@@ -96,14 +104,14 @@ def echo_url() -> Iterator[str]:
 def test_subscriptions_create_renew_delete(
     graph: GraphStandIn, api: HttpxGraphApi, echo_url: str
 ) -> None:
-    expires = datetime.now(UTC) + timedelta(days=3)
+    expires = datetime.now(UTC) + timedelta(days=2)
     with pytest.raises(ValidationError):  # the URL does not answer the handshake
         api.create_subscription("Inbox", graph.base_url + "nowhere", echo_url, "cs", expires)
     assert graph.subscriptions == {}
     sub = api.create_subscription("Inbox", echo_url, echo_url, "client-state-1", expires)
     created = graph.subscriptions[sub.id]
     assert (created.client_state, created.notification_url) == ("client-state-1", echo_url)
-    later = expires + timedelta(days=1)
+    later = expires + timedelta(hours=6)
     assert api.renew_subscription(sub.id, later) == later
     api.delete_subscription(sub.id)
     assert graph.subscriptions == {}
@@ -112,30 +120,49 @@ def test_subscriptions_create_renew_delete(
 
 
 def test_errors_are_mapped_at_the_boundary(graph: GraphStandIn, api: HttpxGraphApi) -> None:
-    link = api.latest_delta_link("Inbox")
+    start = api.initial_delta_link("inbox", datetime.now(UTC))
+    _, link = api.delta(start)
     graph.deliver(USER, raw(1), notify=False)
     graph.expire_delta_tokens()
     with pytest.raises(CursorExpired):
         api.delta(link)
     graph.throttle(1, retry_after_s=12)
     with pytest.raises(Throttled) as info:
-        api.latest_delta_link("Inbox")
+        api.delta(start)
     assert info.value.retry_after_s == 12
     with pytest.raises(NotFound):
         api.mime("AAkALgAAAAAAHYQDEapmEc2byACqAC-nothing=")
     stranger = HttpxGraphApi("wrong-token", USER, endpoint=graph.base_url + "v1.0", attempts=1)
     with pytest.raises(AuthError):
-        stranger.latest_delta_link("Inbox")
+        stranger.resolve_folder("Inbox")
     stranger.close()
 
 
-def test_received_since_is_bounded_and_oldest_first(
+def test_folders_resolve_by_display_name_path_or_well_known_name(
     graph: GraphStandIn, api: HttpxGraphApi
 ) -> None:
-    ids = [graph.deliver(USER, raw(n), notify=False) for n in range(15)]
-    since = datetime.now(UTC) - timedelta(minutes=5)
-    assert [c.id for c in api.received_since("Inbox", since, limit=100)] == ids
-    assert len(api.received_since("Inbox", since, limit=4)) == 4
+    bookings = graph.add_folder(USER, "Bookings")
+    turkish = graph.add_folder(USER, "Rezervasyonlar")
+    nested = graph.add_folder(USER, "Bookings", parent="inbox")
+    for n in range(12):  # more than a page of top-level folders
+        graph.add_folder(USER, f"Folder {n}")
+    assert api.resolve_folder("Bookings") == bookings
+    assert api.resolve_folder("rezervasyonlar") == turkish
+    assert api.resolve_folder("Inbox/Bookings") == nested
+    assert api.resolve_folder("archive") == graph.folder_id(USER, "archive")
+    with pytest.raises(FolderNotFound, match="Inbox/Nowhere"):
+        api.resolve_folder("Inbox/Nowhere")
+
+
+def test_a_refused_lifetime_states_its_limit_and_subscriptions_are_listed(
+    graph: GraphStandIn, api: HttpxGraphApi, echo_url: str
+) -> None:
+    too_far = datetime.now(UTC) + timedelta(minutes=5_000)
+    with pytest.raises(LifetimeRefused) as info:
+        api.create_subscription("inbox", echo_url, echo_url, "cs", too_far)
+    assert info.value.limit_minutes == 4230
+    sub = api.create_subscription("inbox", echo_url, echo_url, "cs", datetime.now(UTC))
+    assert [s.id for s in api.list_subscriptions()] == [sub.id]
 
 
 def test_recorded_error_bodies_map_as_documented() -> None:
@@ -143,6 +170,8 @@ def test_recorded_error_bodies_map_as_documented() -> None:
     busy = httpx.Response(429, json=recorded("error_429.json"), headers={"Retry-After": "3"})
     down = httpx.Response(503, text="unavailable")
     assert isinstance(map_response(gone, "delta"), CursorExpired)
+    upper = {"error": {"code": "SyncStateNotFound", "message": "The sync state is not found."}}
+    assert isinstance(map_response(httpx.Response(400, json=upper), "delta"), CursorExpired)
     throttled = map_response(busy, "delta")
     assert isinstance(throttled, Throttled)
     assert throttled.retry_after_s == 3
@@ -153,5 +182,5 @@ def test_recorded_error_bodies_map_as_documented() -> None:
 def test_a_dead_endpoint_is_service_unavailable() -> None:
     client = HttpxGraphApi(TOKEN, USER, endpoint="http://127.0.0.1:9/v1.0", attempts=1)
     with pytest.raises(ServiceUnavailable):
-        client.latest_delta_link("Inbox")
+        client.resolve_folder("Inbox")
     client.close()
