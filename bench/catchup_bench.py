@@ -1,4 +1,4 @@
-"""Catch-up throughput (issue 15 item 5): MESSAGES messages wait in one IMAP mailbox after an
+"""Catch-up throughput: MESSAGES messages wait in one IMAP mailbox after an
 outage (its cursor at the start of the folder); a watcher on the local stack (Dovecot, the
 Firestore emulator for state and claims, the Pub/Sub emulator for events, raw MIME in
 memory) drains them: watcher start → cursor at the last UID, every event acknowledged once

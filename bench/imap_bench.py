@@ -1,4 +1,4 @@
-"""IMAP watcher figures (issue 4), measured against the real Dovecot and Pub/Sub emulator in
+"""IMAP watcher figures, measured against the real Dovecot and Pub/Sub emulator in
 one run: the server's own notification floor (a bare imapclient idler), the end-to-end IDLE
 latency (APPEND returning → event read back from Pub/Sub), the watcher's own share (EXISTS
 received → event published), the same messages through a 60 s poller, and how many IDLE
@@ -41,7 +41,7 @@ from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher, WatcherOptions
 
 MESSAGES = int(os.environ.get("BENCH_IMAP_MESSAGES", "200"))
-# issue 15's target; the local Dovecot then runs 10,000 processes (≈ 9 GB): set fewer on a
+# the capacity target; the local Dovecot then runs 10,000 processes (≈ 9 GB): set fewer on a
 # smaller machine
 SCALE = int(os.environ.get("BENCH_IMAP_MAILBOXES", "10000"))
 LEASES = int(os.environ.get("BENCH_IMAP_LEASES", "1000"))
@@ -499,7 +499,7 @@ def scale(base: Path) -> dict[str, Figure]:
 def lease_renewal() -> dict[str, Figure]:
     """What keeps a replica's LEASES mailboxes: one heartbeat round (the heartbeat write and
     the read of who is live) on the Firestore emulator, however many member leases it holds.
-    Before issue 15 every lease was renewed by its own read and write every TTL / 3: at
+    Before one heartbeat kept them all, every lease was renewed by its own read and write every TTL / 3: at
     10,000 mailboxes some 130 million writes a day per replica."""
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import firestore

@@ -1,4 +1,4 @@
-"""Ingest-core figures (issue 3, issue 13): parse+classify throughput beside bare stdlib
+"""Ingest-core figures: parse+classify throughput beside bare stdlib
 parsing of the same files in the same run, where the time goes (MIME structure, decoding,
 text extraction, classification), the classifier's accuracy on the public labelled set, and
 peak memory parsing a 25 MB message."""

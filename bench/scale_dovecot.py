@@ -1,4 +1,4 @@
-"""A local Dovecot that holds thousands of IDLE sessions (issue 15): the kernel limits it
+"""A local Dovecot that holds thousands of IDLE sessions: the kernel limits it
 needs raised, and the mailboxes spread over users, PER_USER each
 (../shared/handbook/local-services.md)."""
 

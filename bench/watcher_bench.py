@@ -1,4 +1,4 @@
-"""Store reads of one idle watcher (issue 15 item 2): MAILBOXES IMAP mailboxes in IDLE on a
+"""Store reads of one idle watcher: MAILBOXES IMAP mailboxes in IDLE on a
 Dovecot of their own, the watcher on the Firestore emulator, every document read counted
 in our Firestore adapter (as billed: one per document a get, a query or the listener
 returns) over IDLE_S seconds with nothing arriving."""
@@ -35,7 +35,7 @@ from shared.service.credentials import PasswordCredentialProvider
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher import Watcher, WatcherOptions
 
-# issue 15 item 2's figure is at 10,000; the local Dovecot then runs 10,000 processes (≈ 9 GB)
+# the store-reads figure is wanted at 10,000; the local Dovecot then runs 10,000 processes (≈ 9 GB)
 MAILBOXES = int(os.environ.get("BENCH_WATCHER_MAILBOXES", "10000"))
 # new connections per second to the local Dovecot (half the imap bench's: the Firestore
 # emulator shares the two cores with it here)

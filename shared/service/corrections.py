@@ -1,4 +1,4 @@
-"""Label corrections that teach the classifier (issue 13, item 3): a tenant says an event's
+"""Label corrections that teach the classifier: a tenant says an event's
 label was wrong; its stored raw message becomes a template example (masked tokens only), and
 later mails of that sender that follow the same template get the corrected label, explained
 as ``template:<id>``. Per tenant, bounded (``MAX_EXAMPLES``, oldest dropped), editable (list,

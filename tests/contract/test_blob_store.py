@@ -82,7 +82,7 @@ def _chunks(count: int, size: int, fail: Exception | None = None) -> Iterator[by
 
 
 def test_a_stream_round_trips_without_being_joined(store: Any) -> None:
-    """Issue #9 item 7: a message over the size limit goes to the blob store in pieces."""
+    """A message over the size limit goes to the blob store in pieces."""
     ref = store.put_blob_stream("raw/acme/big.eml", _chunks(9, 1024 * 1024), "message/rfc822")
     assert store.get_blob(ref) == b"".join(_chunks(9, 1024 * 1024))
 

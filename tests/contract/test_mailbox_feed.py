@@ -1,4 +1,4 @@
-"""The mailbox feed (issue 15 item 2): one contract for the in-memory store and Firestore's
+"""The mailbox feed: one contract for the in-memory store and Firestore's
 listener on the emulator. Firestore-only: reads are counted as billed, and a dropped
 connection is resumed without losing a change."""
 

@@ -40,7 +40,7 @@ def test_latest_version_wins(store: Any) -> None:
 
 
 def test_superseded_versions_are_destroyed_and_the_latest_kept(store: Any) -> None:
-    """Issue #8 item 11: every version not destroyed is billed; a rotated refresh token
+    """Every version not destroyed is billed; a rotated refresh token
     supersedes all older ones."""
     name = "mailingest-acme-booking-oauth"
     store.put_secret(name, "rt-1")

@@ -89,7 +89,7 @@ def test_racing_lease_takers_exactly_one_wins(env: Env) -> None:
 
 
 def test_member_leases_live_exactly_as_long_as_their_holders_heartbeat(env: Env) -> None:
-    """Issue 15: one heartbeat per replica keeps all its mailbox leases alive (a write per
+    """One heartbeat per replica keeps all its mailbox leases alive (a write per
     replica, not per mailbox); a lapsed or departed replica's leases are free to take."""
     store, clock = env
     assert store.heartbeat("w1#a", "w1", LEASE_TTL) is False  # the first beat
@@ -176,7 +176,7 @@ def test_a_crashed_holders_claim_is_taken_over_and_done_claims_expire(env: Env) 
 def test_a_claim_tied_to_a_lease_is_taken_over_as_soon_as_its_holder_loses_the_lease(
     env: Env,
 ) -> None:
-    """Issue #8 item 6: a watcher SIGKILLed between claim and publish stalled its mailbox
+    """A watcher SIGKILLed between claim and publish stalled its mailbox
     until the in-flight timeout. A claim names its holder's mailbox lease; once that lease
     lapses (at most its TTL), is released or belongs to someone else, the claim is free."""
     store, clock = env

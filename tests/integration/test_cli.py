@@ -157,7 +157,7 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
 def test_label_teaches_a_template_and_templates_list_and_delete_it(
     firestore_client: Any, tmp_path: Path
 ) -> None:
-    """Issue 13 item 3 from the terminal: events ingested by the real pipeline (Firestore,
+    """Events ingested by the real pipeline (Firestore,
     raw MIME in a local blob directory), corrected with `mailingest label`."""
     from email.message import EmailMessage
 

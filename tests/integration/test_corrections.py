@@ -1,4 +1,4 @@
-"""Issue 13 item 3 end to end: a tenant corrects an event's label (``Corrections.correct``,
+"""A tenant corrects an event's label (``Corrections.correct``,
 what ``mailingest label`` and the settings page call); the pipeline then labels later mails
 of the same template from the same sender the corrected way, explained as template:<id>.
 On the in-memory store and on Firestore (emulator) with raw MIME in a local blob directory."""

@@ -1,4 +1,4 @@
-"""Issue #8 item 7: a publish that timed out during an outage was published again while the
+"""A publish that timed out during an outage was published again while the
 first call's own retries also succeeded (the same event id twice on the topic). Against the
 Pub/Sub emulator, made unreachable for a while through a resetting TCP proxy: every event id
 reaches the subscription exactly once."""

@@ -280,7 +280,7 @@ def test_the_openapi_document_is_valid_and_the_live_answers_match_it(
         _component(spec, component).validate(answer.get_json())
         status = "400" if component == "Error" else "200"
         _response(spec, "post", status).validate(answer.get_json())
-    # the answers issue 14 added: a refused rule's fields, a gone mailbox, events paging, a
+    # the answers: a refused rule's fields, a gone mailbox, events paging, a
     # mailbox not started yet, a page refused next to its fields or on its card
     rule = {**form, "rule_action": "save", "rule_id": "r1", "subject_regex": "(a)\\1"}
     refused = http.post("/?tenant=acme&format=json", headers=acme, data=rule)

@@ -309,7 +309,7 @@ def test_a_csrf_token_expires() -> None:
 def test_editing_an_oauth_mailbox_keeps_its_connection_and_its_enabled_flag(
     client: Any, iap: IapStandIn
 ) -> None:
-    """Issue #8 item 3: the save dropped ``oauth`` when an OAuth mailbox was edited."""
+    """The save dropped ``oauth`` when an OAuth mailbox was edited."""
     http, app = client
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))

@@ -347,7 +347,7 @@ def test_package_refuses_a_function_without_main(tmp_path: Path) -> None:
 
 
 def test_every_function_in_the_repository_is_deployed_and_every_deployed_one_exists() -> None:
-    """Issue #16.3: functions/ and the environments cannot drift apart."""
+    """functions/ and the environments cannot drift apart."""
     import re
 
     functions = _functions()

@@ -363,7 +363,7 @@ def _pieces(total: int, piece: int, fail_after: int | None = None) -> Iterator[b
 
 
 def test_an_oversized_message_is_published_by_reference_once() -> None:
-    """Issue #9 item 7: handled by reference, the raw streamed to the blob store."""
+    """Handled by reference, the raw streamed to the blob store."""
     env = Env()
     result = env.pipeline.ingest_oversized(MAILBOX, "1/9", _pieces(5000, 1000), lease="l")
     assert (result.outcome, result.label) == ("published", "oversized")

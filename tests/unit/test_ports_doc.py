@@ -1,4 +1,4 @@
-"""Issue #10 item 5: ``ports.py`` named a module that no longer existed. Every module its
+"""``ports.py`` named a module that no longer existed. Every module its
 docstring names must exist."""
 
 from __future__ import annotations

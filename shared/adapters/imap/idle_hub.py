@@ -4,8 +4,8 @@ With 10,000 sessions in IDLE, what wakes the watcher between refreshes is the se
 keep-alive lines ("* OK Still here", every 2 minutes from Dovecot, sent to all of a
 client's sessions within the same second). A thread per session blocked in its own
 ``poll`` paid a thread wake-up on a cold stack for each line: ≈ 100 µs, a burst of about
-a second of CPU every 2 minutes at 10,000 sessions — half the watcher's idle CPU (issue 15
-item 1). Here one thread takes the ready sockets in batches, reads and judges their lines,
+a second of CPU every 2 minutes at 10,000 sessions — half the watcher's idle CPU. Here one
+thread takes the ready sockets in batches, reads and judges their lines,
 and wakes a session's own thread only for news: new mail, ``BYE``, a closed connection, or
 an error. A keep-alive line costs a read and a byte comparison.
 

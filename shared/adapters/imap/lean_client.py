@@ -1,6 +1,6 @@
 """An ``IMAPClient`` that reads through a small buffer: with 10,000 mailboxes idling in one
 process, imaplib's default 8 KiB read buffer per connection is a sixth of each mailbox's
-memory (issue 15, measured with tracemalloc), and an idle session reads a few short lines
+memory (measured with tracemalloc), and an idle session reads a few short lines
 between refreshes. Literals (message bodies) bigger than the buffer are read straight into
 their result by ``BufferedReader``, so fetching is not slowed.
 

@@ -3,7 +3,7 @@
 ``str.__contains__`` finds a literal in a few hundred nanoseconds; a pattern that starts
 with a group or ``\\b`` is tried at every position and costs ten to a hundred times more.
 With some three hundred rules in fourteen languages the check decides the classifier's
-speed (issue 13: ``ingest.parse_classify_msgs_per_s``). The literals are read from the
+speed (``ingest.parse_classify_msgs_per_s``). The literals are read from the
 compiled pattern's syntax tree, so the rules stay plain data.
 """
 

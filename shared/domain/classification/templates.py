@@ -1,4 +1,4 @@
-"""Template matching that learns from corrections (issue 13, item 3) — the pure part.
+"""Template matching that learns from corrections — the pure part.
 
 A tenant corrects a label; the correction becomes an example: the sender, the subject and the
 opening of the new text with what varies between mails of one template masked (numbers,

@@ -5,7 +5,7 @@ language is adding an entry (with its tests in tests/unit/domain/test_languages.
 
 Patterns are regular-expression fragments matched case-insensitively on the text as
 written (not folded): they spell the letters the clients write ("Odp", "Wysłano").
-The languages are those of Turkish tourism's source markets (issue 13).
+The languages are those of Turkish tourism's source markets.
 """
 
 from __future__ import annotations

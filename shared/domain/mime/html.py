@@ -3,7 +3,7 @@ table cells side by side, scripts and styles dropped, entities decoded.
 
 lxml parses (C, tolerant of the HTML mailers write); one walk over its tree writes the text.
 This replaced inscriptis, whose layout engine cost ten times the whole rest of parsing an
-HTML-only mail (issue 13: ``ingest.parse_classify_msgs_per_s``).
+HTML-only mail (``ingest.parse_classify_msgs_per_s``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 # one generator for every worker: a Random's state is 2.5 KB, a sixth of what else a
-# mailbox costs at 10,000 of them (issue 15); its methods are safe to share between threads
+# mailbox costs at 10,000 of them; its methods are safe to share between threads
 _JITTER = random.Random()  # noqa: S311 - jitter, not security
 
 

@@ -1,4 +1,4 @@
-"""A catch-up batch through the pipeline in one go (issue 15 item 5), still exactly once and
+"""A catch-up batch through the pipeline in one go, still exactly once and
 in order — the messages of one ``UID FETCH``, in UID order:
 
 1. their event ids are claimed in one batched write: a message done already is a duplicate

@@ -1,6 +1,6 @@
 """What the watcher knows of the store's mailboxes, kept current by the store's change feed
 (``MailboxFeed``: a Firestore listener) instead of re-listing every mailbox every few
-seconds (issue 15 item 2: 300,000 reads a minute at 10,000 mailboxes per replica).
+seconds (300,000 reads a minute at 10,000 mailboxes per replica).
 
 - the feed's deliveries go into a thread-safe queue; ``refresh`` (the watcher's loop)
   applies them: a mailbox added, changed, disabled or removed is seen within one loop turn;

@@ -3,8 +3,8 @@
 With 10,000 mailboxes idling, one process holds millions of objects that live as long as
 their sessions (sockets, buffers, imaplib state, workers). CPython's collector scans all of
 them in every full collection, and the refreshes' allocations trigger one every few hundred
-seconds: 1.5–2 s of CPU each at 5,000 mailboxes, a quarter of the idle CPU (issue 15 item
-1, py-spy). ``gc.freeze()`` moves what exists into a generation the collector never scans
+seconds: 1.5–2 s of CPU each at 5,000 mailboxes, a quarter of the idle CPU (py-spy).
+``gc.freeze()`` moves what exists into a generation the collector never scans
 (https://docs.python.org/3/library/gc.html#gc.freeze); young objects are still collected
 as before, and so is anything freed by its reference count (nearly all of a closed session).
 

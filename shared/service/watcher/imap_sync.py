@@ -1,6 +1,6 @@
 """Catch-up sync of one IMAP folder from its cursor (UIDVALIDITY, last UID): list the UIDs
 above it with their sizes, fetch them in batches bounded in count and bytes without setting
-\\Seen, stream a message over the size limit to the blob store instead (issue #9 item 7), and
+\\Seen, stream a message over the size limit to the blob store instead, and
 hand each message off (pipeline, after-processing action, cursor compare-and-set)."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class ImapSync:
         self._resync_max = resync_max
         # the cursor as this worker last read or wrote it: while its session lasts nobody else
         # moves it (the mailbox's lease is ours, and a compare-and-set with a stale version
-        # fails), so an IDLE refresh with nothing new costs no store read (issue 15)
+        # fails), so an IDLE refresh with nothing new costs no store read
         self._known: Cursor | None = None
 
     def forget_cursor(self) -> None:

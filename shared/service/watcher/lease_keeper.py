@@ -9,7 +9,7 @@ lapsed (the process stalled past the TTL, or the store was unreachable that long
 other replicas may have taken some of its mailboxes: each held one is taken again at once
 where nobody else did (its session goes on), and the others are reported through
 ``on_lost``. Giving them all up instead made a replica stalled by load drop and reconnect
-every session, which kept it stalled (issue 15: the churn seen at 10,000 mailboxes).
+every session, which kept it stalled (the churn seen at 10,000 mailboxes).
 """
 
 from __future__ import annotations

@@ -251,7 +251,7 @@ class MailboxWorker:
         """One wait per doorbell or refresh: the thread sleeps until the server has news (the
         process's IDLE hub reads the server's keep-alive lines without waking it) or the
         refresh is due (``stop`` interrupts the wait), so an idle mailbox costs no thread
-        wake-up between refreshes (issue 15: idle CPU with 10,000 mailboxes)."""
+        wake-up between refreshes (idle CPU with 10,000 mailboxes)."""
         self._report(state=MailboxState.IDLE)
         refresh_at = time.monotonic() + spread_over(self._opt.idle_refresh_s)
         while not self._stop.is_set():

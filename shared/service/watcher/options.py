@@ -8,7 +8,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class FetchLimits:
-    """How much one sync asks a server for at a time (issue #9 item 7)."""
+    """How much one sync asks a server for at a time."""
 
     batch: int = 100  # messages per fetch (one UID FETCH command)
     batch_bytes: int = 10 * 1024 * 1024  # bytes per fetch, by the sizes the server reported
@@ -25,7 +25,7 @@ class WatcherOptions:
     # ≈ 1 ms of CPU with 10,000 sessions (cold caches), against ≈ 30 µs per server
     # keep-alive line read by the IDLE hub: at 600 s the refreshes were two thirds of the
     # idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's period drawn from
-    # its last fifth: 23–29 min; issue 15 item 1)
+    # its last fifth: 23–29 min)
     idle_refresh_s: int = 29 * 60
     idle_check_s: float = 5.0  # how long a wait for a connection slot blocks at a time
     socket_timeout_s: float = 30.0
@@ -42,7 +42,7 @@ class WatcherOptions:
     reload_s: float = 2.0
     full_reconcile_s: float = 30.0
     # the change feed tells of mailboxes added, changed, disabled and removed; a full
-    # re-list (one read per mailbox) this often is the safety net (issue 15 item 2)
+    # re-list (one read per mailbox) this often is the safety net
     relist_s: float = 600.0
     # parallel lease writes (acquire, renew, release): ~2 store round trips each, so
     # thousands of leases need several in flight to fit within one TTL
@@ -62,11 +62,11 @@ class WatcherOptions:
     # messages per UID FETCH: a catch-up batch, claimed, completed and handed off in one go
     fetch_batch: int = 100
     # bytes per fetch by the sizes the server reported (RFC822.SIZE / POP3 LIST): 100
-    # messages of up to the 50 MiB limit would be 5 GB in one answer (issue #9 item 7)
+    # messages of up to the 50 MiB limit would be 5 GB in one answer
     fetch_batch_bytes: int = FetchLimits.batch_bytes
     # a message over the pipeline's size limit is streamed to the blob store in these pieces
     stream_chunk_bytes: int = FetchLimits.chunk_bytes
-    # catch-up (issue 15 item 5): messages of fetched batches being prepared (stored,
+    # catch-up: messages of fetched batches being prepared (stored,
     # parsed, classified) at once, for the whole process; 1 = one message at a time
     catchup_concurrency: int = 16
     # a fetched batch smaller than this (a doorbell's one or two new messages) goes one

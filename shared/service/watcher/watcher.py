@@ -166,8 +166,7 @@ class Watcher:
         worker's thread ended), every ``reload_s`` while some of this replica's share is
         still unwatched (a lease held by a replica whose heartbeat has yet to lapse), and
         every ``full_reconcile_s`` as the safety net — not every ``reload_s`` whatever
-        happened: with 10,000 idle mailboxes that walk was most of the watcher's idle CPU
-        (issue 15 item 1)."""
+        happened: with 10,000 idle mailboxes that walk was most of the watcher's idle CPU."""
         try:
             changed = self._directory.refresh(now)
             live = self._keeper.live_workers()
@@ -257,7 +256,7 @@ class Watcher:
             current = wanted.get(key)
             # the directory hands out the same object until the mailbox changes: with 10,000
             # mailboxes, comparing every one's settings on every reload was most of the
-            # watcher's idle CPU (issue 15)
+            # watcher's idle CPU
             changed = (
                 current is not None
                 and current is not worker.mailbox

@@ -1,4 +1,4 @@
-"""Issue 15 item 5: hundreds of messages waiting in one mailbox are caught up a fetched batch
+"""Hundreds of messages waiting in one mailbox are caught up a fetched batch
 at a time (claims in one write, preparation in parallel, events submitted in UID order,
 completions in one write, one cursor write) — still exactly once and in UID order, on the
 real Dovecot, Firestore emulator and Pub/Sub emulator (an ordered subscription that keeps

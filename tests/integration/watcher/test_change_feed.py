@@ -1,4 +1,4 @@
-"""Issue 15 item 2: the watcher learns of mailboxes added, changed, disabled and removed
+"""The watcher learns of mailboxes added, changed, disabled and removed
 from the Firestore listener (emulator), not by re-listing them: the safety re-list is an
 hour away in these tests and never runs."""
 

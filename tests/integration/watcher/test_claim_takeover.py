@@ -1,4 +1,4 @@
-"""Issue #8 item 6: a watcher SIGKILLed between claiming a message and publishing it. The
+"""A watcher SIGKILLed between claiming a message and publishing it. The
 restarted watcher (same worker id, new incarnation) takes the claim over as soon as the dead
 one's lease lapses — within the lease TTL plus a reload, far inside the 300 s in-flight
 timeout the claim used to wait for — and every message reaches the topic exactly once."""

@@ -174,7 +174,7 @@ def test_mark_seen_after_processing(rig: Rig, running: Any) -> None:
 def test_a_watcher_stops_at_once_although_its_idle_waits_last_until_the_refresh(
     rig: Rig,
 ) -> None:
-    """Issue 15 (idle CPU): an IDLE wait no longer wakes every few seconds to look at a stop
+    """An IDLE wait no longer wakes every few seconds to look at a stop
     flag — it lasts until the refresh (10 min here); stop() interrupts it (the socket is
     shut down under it) and nothing is reported as a failure."""
     import dataclasses
@@ -209,7 +209,7 @@ def test_a_watcher_stops_at_once_although_its_idle_waits_last_until_the_refresh(
 def test_an_idle_refresh_reads_no_cursor_and_a_cursor_moved_elsewhere_is_read_again(
     rig: Rig, running: Any
 ) -> None:
-    """Issue 15 (idle cost): the worker keeps the cursor it last read or wrote, so an IDLE
+    """The worker keeps the cursor it last read or wrote, so an IDLE
     refresh with nothing new reads nothing from the store. Should another writer move the
     cursor meanwhile, the compare-and-set notices: the worker reads it again and nothing is
     lost or published twice."""

@@ -1,4 +1,4 @@
-"""Issue #9 item 7 against the real Dovecot: sizes are checked before any body is fetched, a
+"""Sizes are checked before any body is fetched, a
 message over the limit is streamed to the blob store and published as one ``oversized``
 event, the cursor moves past it, and no fetch asks for more than the byte cap (memory is
 judged by the bytes requested, not by timings)."""

@@ -114,7 +114,7 @@ class _HeldElsewhere(IngestPipeline):
 def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_stale(
     rig: Rig, running: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Issue #8 item 6: during a 356 s stall the health said `backoff`, pending 0, stale
+    """During a 356 s stall the health said `backoff`, pending 0, stale
     false, and no alert fired."""
     caplog.set_level(logging.INFO, logger="shared.service.watcher.watcher")
     clock = SystemClock()

@@ -1,4 +1,4 @@
-"""Issue 15 item 3: three watcher replicas on Dovecot — mailboxes spread evenly and stickily,
+"""Three watcher replicas on Dovecot — mailboxes spread evenly and stickily,
 a SIGKILLed replica's share taken over, a restarted replica given its own share back, a
 rolling restart of all — with a stream of messages throughout, none lost, none twice."""
 

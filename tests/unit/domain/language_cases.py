@@ -1,4 +1,4 @@
-"""The public labelled set (issue 13): mails written the way hotels, tour operators, bed
+"""The public labelled set: mails written the way hotels, tour operators, bed
 banks and channel managers of Turkish tourism's source markets write them — not copied from
 the sample corpus. Per language every label, and per class the traps the held-out set
 showed: a reply whose new text contradicts its subject or quote, negation ("not
@@ -816,7 +816,7 @@ CASES: list[tuple[str, str, str, str]] = [
     ("fa", "other", "پاسخ خودکار: رزرو 3310", "من تا 10 مارس خارج از دفتر هستم."),
 ]
 
-# Phrasings checked after the rules were written (issue 13: build for the general case):
+# Phrasings checked after the rules were written (build for the general case):
 # word order, inflection and interposed dates the first cases did not use.
 CASES += [
     (

@@ -1,4 +1,4 @@
-"""``classification.confident`` in the event (issue 13): carried as the classifier said,
+"""``classification.confident`` in the event: carried as the classifier said,
 valid against the schema, and the schema still accepts events written before it existed."""
 
 from __future__ import annotations

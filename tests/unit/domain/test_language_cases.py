@@ -1,5 +1,5 @@
 """The public labelled set (language_cases.py): every case labelled right, explained by rules
-of its own label, across the source-market languages and the classes of issue 13."""
+of its own label, across the source-market languages and the classes of mail seen in the trade."""
 
 from __future__ import annotations
 

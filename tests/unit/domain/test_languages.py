@@ -1,4 +1,4 @@
-"""Per-language data (issue 13): each source-market language has its phrases for every
+"""Per-language data: each source-market language has its phrases for every
 operational label, its negations and lift words, and its mail clients' reply / forward
 prefixes and auto-reply phrases; the engine's scopes (negation, lift, new text first, genre)
 and ``confident`` work the same in every language."""

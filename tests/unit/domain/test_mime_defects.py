@@ -1,4 +1,4 @@
-"""MIME defects found on real-world test mails (issue 13), each a class fixed generally and
+"""MIME defects found on real-world test mails, each a class fixed generally and
 shown on a message written for this test (tests/data/mime)."""
 
 from __future__ import annotations

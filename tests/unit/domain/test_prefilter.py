@@ -1,4 +1,4 @@
-"""The classifier's literal prefilter (issue 13, speed) never hides a match: whenever a
+"""The classifier's literal prefilter (speed) never hides a match: whenever a
 rule's pattern matches a text, the literals it is indexed by are found in that text."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Template matching that learns from corrections (issue 13, item 3), the domain part: a
+"""Template matching that learns from corrections, the domain part: a
 correction becomes an example; later mails of the same sender that follow it get its label,
 explained as template:<id>; other senders and other templates keep their own label."""
 

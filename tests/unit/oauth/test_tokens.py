@@ -203,7 +203,7 @@ def test_a_rotated_refresh_token_is_saved_and_an_unchanged_one_is_not() -> None:
 
 
 def test_a_rotated_refresh_token_destroys_the_versions_it_supersedes() -> None:
-    """Issue #8 item 11: each secret version is billed; a superseded refresh token is dead
+    """Each secret version is billed; a superseded refresh token is dead
     weight (and one more copy of a credential)."""
     w = World()
     tokens = w.service()
@@ -216,7 +216,7 @@ def test_a_rotated_refresh_token_destroys_the_versions_it_supersedes() -> None:
 
 
 def test_a_refresh_never_rewrites_the_mailbox_settings_document() -> None:
-    """Issue #8 item 3: a rewrite per refresh made the watcher reconnect the mailbox, and a
+    """A rewrite per refresh made the watcher reconnect the mailbox, and a
     read-modify-write could undo an admin's concurrent edit."""
     w = World()
     before = w.mailbox

@@ -118,7 +118,7 @@ def test_keeper_reads_the_live_replicas_by_worker_id() -> None:
 def test_a_lapsed_heartbeat_gives_up_only_what_another_replica_took() -> None:
     """Stalled past the TTL, the replica takes its mailboxes again at once: those nobody
     else took keep their sessions (giving them all up made a replica stalled by load drop
-    and reconnect every session, issue 15); one another live replica took is given up."""
+    and reconnect every session); one another live replica took is given up."""
     clock = FakeClock()
     store = InMemoryStateStore(clock)
     lost: list[str] = []

@@ -137,7 +137,7 @@ class StuckPipeline(RecordingPipeline):
 
 
 def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None:
-    """Issue #8 item 6: during a 356 s stall the health said pending 0, stale false."""
+    """During a 356 s stall the health said pending 0, stale false."""
     clock = FakeClock()
     stuck = StuckPipeline(ok=1)
     sync, store, _ = rig(stuck, clock)
@@ -169,7 +169,7 @@ def test_messages_held_back_show_as_pending_and_the_mailbox_goes_stale() -> None
 
 
 def test_sizes_are_checked_first_batches_are_capped_in_bytes_and_oversized_is_streamed() -> None:
-    """Issue #9 item 7: bodies were fetched 25 at a time whatever their size, and a message
+    """Bodies were fetched 25 at a time whatever their size, and a message
     over the limit was fetched whole (and the cursor never got past a few huge ones)."""
     pipeline = RecordingPipeline(max_message_bytes=1000)
     sync, store, _ = rig(pipeline, limits=FetchLimits(batch=25, batch_bytes=500, chunk_bytes=300))

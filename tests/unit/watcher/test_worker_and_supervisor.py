@@ -116,7 +116,7 @@ def test_an_unexpected_error_backs_off_instead_of_killing_the_worker(worker_for:
 def test_a_message_claimed_elsewhere_is_retried_soon_without_growing_backoff(
     worker_for: Any,
 ) -> None:
-    """Issue #8 item 6: "another worker holds it" grew the reconnect backoff to 139 s."""
+    """A mailbox "another worker holds" grew the reconnect backoff to 139 s."""
     credentials = ExplodingCredentials(ClaimBusy("event e is being processed by another worker"))
     options = dataclasses.replace(SLOW, busy_retry_s=0.05)  # backoff: 600 s
     _, _, health = worker_for(credentials, ConnectionCaps(1), options)
@@ -142,7 +142,7 @@ def test_a_refused_login_is_auth_error_with_one_attempt_and_no_slot_held(
 def test_a_revoked_grant_is_reauth_required_not_auth_error(
     worker_for: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Issue #8 item 11: the watcher reported a revoked OAuth grant as auth_error (and
+    """The watcher reported a revoked OAuth grant as auth_error (and
     logged "login refused", the password alert)."""
     caplog.set_level(logging.INFO)
     credentials = ExplodingCredentials(ReauthRequired("mailbox acme/booking must be reconnected"))
@@ -381,7 +381,7 @@ def test_a_silent_mailbox_is_logged_stale_once(caplog: pytest.LogCaptureFixture)
 def test_only_a_connection_relevant_change_restarts_a_mailbox(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Issue #8 item 3: any change of the mailbox document (a token expiry, a label, an audit
+    """Any change of the mailbox document (a token expiry, a label, an audit
     time) reconnected the mailbox."""
     clock = SystemClock()
     store = InMemoryStateStore(clock)
@@ -450,8 +450,8 @@ def test_the_pipeline_must_claim_under_the_watchers_lease_holder_name() -> None:
 
 
 def test_an_idle_replica_reconciles_only_when_something_changes() -> None:
-    """Walking every worker on every reload was most of the idle CPU at 10,000 mailboxes
-    (issue 15): the walk runs on a change — a mailbox added, a worker's thread ended — and
+    """Walking every worker on every reload was most of the idle CPU at 10,000 mailboxes: the
+    walk runs on a change — a mailbox added, a worker's thread ended — and
     otherwise only every full_reconcile_s (an hour here)."""
     clock = SystemClock()
     store = InMemoryStateStore(clock)

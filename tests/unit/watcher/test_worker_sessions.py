@@ -210,7 +210,7 @@ def test_a_pop3_message_over_the_limit_is_streamed_by_its_list_size(
 def test_a_worker_waits_for_its_turn_to_connect_and_stays_stoppable(
     run: Callable[..., Run],
 ) -> None:
-    """Connect pacing (issue 15 item 4): no session opens before the server's turn, and a
+    """Connect pacing: no session opens before the server's turn, and a
     worker stopped while it waits ends at once."""
     pacer = ConnectPacer(0.001, burst=1)
     assert MAILBOX.host is not None

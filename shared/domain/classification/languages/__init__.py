@@ -1,5 +1,5 @@
-"""The built-in phrase data, one module per language (Turkish tourism's source markets,
-issue 13). Adding a language is adding a module here and its cases in
+"""The built-in phrase data, one module per language (Turkish tourism's source markets). Adding
+a language is adding a module here and its cases in
 tests/unit/domain/language_cases.py; the engine does not change.
 
 Each language also names its negations and its stop-sale and lift words; from those this

@@ -133,7 +133,7 @@ LANGUAGE = Language(
         Rule(
             "en.amendment.changed", A, r"\b(has been |have been )?(changed|updated|revised)\b", 1.5
         ),
-        # what the trade writes beyond the set phrases (issue 13)
+        # what the trade writes beyond the set phrases
         Rule(
             "en.neutral.remains_open",
             N,
