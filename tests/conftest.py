@@ -48,6 +48,29 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "secretmanager_endpoint": ("secretmanager",),
     "dovecot": ("dovecot",),
 }
+# tests are marked by their folder: everything outside tests/unit talks to a real local
+# service (or a browser) and is `integration`; tests/unit may not ask for a service
+SERVICE_FOLDERS = ("integration", "contract", "browser", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(__file__).resolve().parent
+    misplaced = []
+    for item in items:
+        try:
+            folder = Path(str(item.path)).resolve().relative_to(root).parts[0]
+        except ValueError:  # a test outside tests/ (an inner pytest run of a test)
+            continue
+        if folder in SERVICE_FOLDERS:
+            item.add_marker(pytest.mark.integration)
+        elif folder == "unit" and set(getattr(item, "fixturenames", ())) & set(_NEEDS):
+            misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError(
+            "unit tests start no service; move these to tests/integration: " + ", ".join(misplaced)
+        )
+
+
 # the local mail servers listen on loopback: allowed here, refused in production
 # (shared/host_policy.py; tests of the production rule pass allow_private_hosts=False)
 _BASE_ENV = {
