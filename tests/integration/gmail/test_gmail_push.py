@@ -175,8 +175,9 @@ def test_a_burst_is_fetched_in_batches_and_published_once(gmail: Gmail) -> None:
     before = gmail.standin.request_count()
     assert gmail.push(gmail.standin.accounts[EMAIL].history_id).status_code == 200
     requests = gmail.standin.request_count() - before
-    # history (1 page) + 2 batches of 50 + the pass that finds nothing new
-    assert requests <= 5
+    # history (1 page) + 10 batches of 10 (the size the strict stand-in serves unthrottled)
+    assert requests == 11
+    assert gmail.standin.throttled_parts == 0
     assert sorted(gmail.event_ids(100)) == sorted(gmail.expected(ids))
 
 
