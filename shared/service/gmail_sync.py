@@ -153,8 +153,8 @@ class GmailSync:
         """Keep the label ids and the push address on the mailbox (when they changed)."""
         current = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
         update: dict[str, Any] = {}
-        if {**current.folder_ids, **label_ids} != current.folder_ids:
-            update["folder_ids"] = {**current.folder_ids, **label_ids}
+        if label_ids != current.folder_ids:
+            update["folder_ids"] = label_ids
         if email is not None:
             push = None if email.lower() == current.address.lower() else email.lower()
             if push != current.push_address:
@@ -220,7 +220,7 @@ class GmailSync:
         total, backfilled = 0, False
         try:
             label_ids = self._resolve(mailbox, api)
-            if label_ids != {k: mailbox.folder_ids.get(k) for k in label_ids}:
+            if label_ids != mailbox.folder_ids:
                 self._remember(mailbox, label_ids, None)
             for _ in range(MAX_PASSES):
                 count, backfill, complete = self._one_pass(

@@ -29,9 +29,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PartRetries:
-    rounds: int = 6  # the first try and up to five rounds of the failed parts
-    first_wait_s: float = 0.5
-    max_wait_s: float = 8.0
+    # the first try and up to four rounds of the failed parts, waiting 0.25 + 0.5 + 1 + 2 s;
+    # what is still throttled then stops the sync, and the push is redelivered later
+    rounds: int = 5
+    first_wait_s: float = 0.25
+    max_wait_s: float = 4.0
     sleep: Callable[[float], None] = time.sleep
 
     def wait(self, round_: int) -> None:

@@ -39,7 +39,7 @@ def waits() -> list[float]:
 def api(gmail: GmailStandIn, waits: list[float]) -> Iterator[Callable[..., GoogleGmailApi]]:
     made: list[GoogleGmailApi] = []
 
-    def make(token: str = TOKEN, rounds: int = 6, pages: int = 20) -> GoogleGmailApi:
+    def make(token: str = TOKEN, rounds: int = 5, pages: int = 20) -> GoogleGmailApi:
         retries = PartRetries(rounds=rounds, sleep=waits.append)
         client = GoogleGmailApi(
             token,
@@ -68,7 +68,7 @@ def test_only_the_throttled_parts_are_asked_again_with_backoff(
     # 3 batches, then the 12 throttled parts again: 2 batches
     assert gmail.request_count() - before == 5
     assert gmail.batch_parts == 42
-    assert waits == [0.5]
+    assert waits == [0.25]
 
 
 def test_parts_still_throttled_after_every_round_are_their_error(
@@ -78,7 +78,7 @@ def test_parts_still_throttled_after_every_round_are_their_error(
     gmail.throttle_parts(100)
     got = api(rounds=3).get_raw(ids)
     assert all(isinstance(m, Throttled) for m in got)
-    assert waits == [0.5, 1.0]
+    assert waits == [0.25, 0.5]
 
 
 def test_mail_given_the_label_later_is_added_once(
