@@ -21,7 +21,6 @@ that to the Pub/Sub emulator's Gmail topic)."""
 
 from __future__ import annotations
 
-import base64
 import http.server
 import json
 import threading
@@ -36,8 +35,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from mailingest_dev.standins import gmail_discovery as discovery
 from mailingest_dev.standins.gmail_discovery import Refusal, google_error
+from mailingest_dev.standins.gmail_routes import (
+    HANDLERS,
+    RATE_LIMITED,
+    UNAUTHENTICATED,
+    Answer,
+    Call,
+    json_answer,
+    refused,
+    touched,
+)
 from mailingest_dev.standins.gmail_store import (
-    HISTORY_TYPES,
     Account,
     InvalidLabel,
     StoredMessage,
@@ -46,8 +54,6 @@ from mailingest_dev.standins.serve import serving
 
 __all__ = ["Account", "GmailStandIn", "StoredMessage", "google_error", "running_gmail"]
 
-Answer = tuple[int, dict[str, str], bytes]
-PAGE = 100  # the stand-in's page size, smaller than Google's so that paging is exercised
 # developers.google.com/gmail/api/guides/batch: "You're limited to 100 calls in a single
 # batch request"
 BATCH_LIMIT = 100
@@ -57,26 +63,6 @@ BATCH_LIMIT = 100
 PARTS_PER_BATCH = 10
 READ_ONLY = "https://www.googleapis.com/auth/gmail.readonly"
 MODIFY = "https://www.googleapis.com/auth/gmail.modify"
-
-NOT_FOUND = google_error(404, "Requested entity was not found.", "notFound", "NOT_FOUND")
-RATE_LIMITED = google_error(
-    429, "Too many concurrent requests for user", "rateLimitExceeded", "RESOURCE_EXHAUSTED"
-)
-UNAUTHENTICATED = google_error(
-    401, "Request had invalid authentication credentials.", "authError", "UNAUTHENTICATED"
-)
-
-
-@dataclass
-class Call:
-    account: Account
-    path: dict[str, str]
-    query: dict[str, list[str]]
-    body: bytes
-    changed: list[int] = field(default_factory=list)  # history ids written (to notify)
-
-    def one(self, name: str, default: str | None = None) -> str | None:
-        return self.query.get(name, [default])[0]
 
 
 @dataclass
@@ -194,7 +180,7 @@ class GmailStandIn:
             self.requests.append(f"{method} {urlsplit(target).path}")
             if self._throttle:
                 retry_after = self._throttle.pop(0)
-                return _json(429, RATE_LIMITED, {"Retry-After": f"{retry_after:g}"})
+                return json_answer(429, RATE_LIMITED, {"Retry-After": f"{retry_after:g}"})
         if urlsplit(target).path == "/batch/gmail/v1" and method == "POST":
             return self._batch(headers, body)
         return self._call(method, target, headers.get("Authorization", ""), body)
@@ -203,32 +189,34 @@ class GmailStandIn:
         url = urlsplit(target)
         found = discovery.match(method, url.path)
         if isinstance(found, Refusal):
-            return _refused(found)
+            return refused(found)
         spec, path = found
         query = parse_qs(url.query, keep_blank_values=True)
         refusal = discovery.check_query(spec, query)
         if refusal is not None:
-            return _refused(refusal)
+            return refused(refusal)
         account, scopes = self._authorize(authorization)
         if account is None or path.get("userId") not in ("me", account.email):
-            return _json(401, UNAUTHENTICATED)
+            return json_answer(401, UNAUTHENTICATED)
         refusal = discovery.check_scopes(spec, scopes)
         if refusal is not None:
-            return _refused(refusal)
-        handler = _HANDLERS.get(spec.id)
+            return refused(refusal)
+        handler = HANDLERS.get(spec.id)
         if handler is None:
-            return _refused(Refusal(501, "Not implemented by the stand-in", "notImplemented", ""))
+            return refused(Refusal(501, "Not implemented by the stand-in", "notImplemented", ""))
         call = Call(account, path, query, body)
         with self.lock:
             for n, (suffix, status) in enumerate(self._fail):
                 if url.path.endswith(suffix):
                     del self._fail[n]
-                    return _json(status, google_error(status, "Backend Error", "backendError", ""))
+                    return json_answer(
+                        status, google_error(status, "Backend Error", "backendError", "")
+                    )
             try:
                 answer = handler(call)
             except InvalidLabel as exc:
-                answer = _refused(discovery.invalid(str(exc)))
-            notify = bool(call.changed) and account.watched(_touched(account, call))
+                answer = refused(discovery.invalid(str(exc)))
+            notify = bool(call.changed) and account.watched(touched(account, call))
         if notify and self.notify is not None:
             self.notify(account.email, call.changed[-1])
         return answer
@@ -250,7 +238,7 @@ class GmailStandIn:
         envelope = BytesParser(policy=HTTP).parsebytes(head + body)
         parts = list(envelope.iter_parts()) if envelope.is_multipart() else []
         if len(parts) > BATCH_LIMIT:
-            return _refused(discovery.invalid(f"Too many requests in batch: {len(parts)}"))
+            return refused(discovery.invalid(f"Too many requests in batch: {len(parts)}"))
         answers: list[bytes] = []
         for index, part in enumerate(parts):
             code, payload = self._part(index, part, headers)
@@ -290,188 +278,6 @@ class GmailStandIn:
         auth = inner.get("authorization") or headers.get("Authorization", "")
         code, _h, payload = self._call(method, target, auth, inner_body)
         return code, payload
-
-
-def _touched(account: Account, call: Call) -> set[str]:
-    """The labels of the history records a call wrote (before and after the change)."""
-    labels: set[str] = set()
-    for record in account.history[-len(call.changed) :]:
-        labels |= set(record.labels_then) | set(record.changed)
-    return labels
-
-
-def _json(code: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Answer:
-    return (
-        code,
-        {"Content-Type": "application/json; charset=UTF-8", **(headers or {})},
-        json.dumps(body).encode(),
-    )
-
-
-def _refused(refusal: Refusal) -> Answer:
-    body = google_error(refusal.code, refusal.message, refusal.reason, refusal.status)
-    return _json(refusal.code, body)
-
-
-def _watch(call: Call) -> Answer:
-    request = json.loads(call.body or b"{}")
-    call.account.check_labels(request.get("labelIds") or [])
-    behaviour = request.get("labelFilterBehavior", "include")
-    if behaviour not in ("include", "exclude"):  # schemas.WatchRequest.labelFilterBehavior
-        raise InvalidLabel(f"Invalid labelFilterBehavior: {behaviour}")
-    call.account.watch = request
-    expiration = int(time.time() * 1000) + 7 * 86400 * 1000
-    return _json(200, {"historyId": str(call.account.history_id), "expiration": str(expiration)})
-
-
-def _stop(call: Call) -> Answer:
-    call.account.watch = None
-    return 204, {}, b""
-
-
-def _profile(call: Call) -> Answer:
-    account = call.account
-    return _json(
-        200,
-        {
-            "emailAddress": account.email,
-            "messagesTotal": len(account.messages),
-            "threadsTotal": len(account.messages),
-            "historyId": str(account.history_id),
-        },
-    )
-
-
-def _labels(call: Call) -> Answer:
-    return _json(200, {"labels": call.account.labels_json()})
-
-
-def _history(call: Call) -> Answer:
-    account = call.account
-    start = int(call.one("startHistoryId") or 0)
-    if start < account.oldest_history_id:
-        return _json(404, NOT_FOUND)
-    label = call.one("labelId")
-    if label is not None:
-        account.check_labels([label])
-    kinds = set(call.query.get("historyTypes", [])) or set(HISTORY_TYPES)
-    offset = int(call.one("pageToken", "0") or 0)
-    records = [
-        r
-        for r in account.history
-        if r.id > start
-        and r.kind in kinds
-        and r.message_id in account.messages
-        and r.matches(label)
-    ]
-    size = min(int(call.one("maxResults", str(PAGE)) or PAGE), PAGE)
-    page = records[offset : offset + size]
-    body: dict[str, Any] = {"historyId": str(account.history_id)}
-    if page:
-        body["history"] = [r.as_json() for r in page]
-    if offset + size < len(records):
-        body["nextPageToken"] = str(offset + size)
-    return _json(200, body)
-
-
-def _list(call: Call) -> Answer:
-    labels = set(call.query.get("labelIds", []))
-    call.account.check_labels(labels)
-    after_ms = 0
-    for term in (call.one("q", "") or "").split():
-        if term.startswith("after:"):
-            after_ms = int(term.removeprefix("after:")) * 1000
-    hidden = set() if call.one("includeSpamTrash") == "true" else {"SPAM", "TRASH"}
-    found = sorted(
-        (
-            m
-            for m in call.account.messages.values()
-            if labels <= m.labels and m.internal_date_ms > after_ms and not m.labels & hidden
-        ),
-        key=lambda m: (m.internal_date_ms, m.history_id),
-        reverse=True,  # newest first, as Gmail lists
-    )
-    size = min(int(call.one("maxResults", str(PAGE)) or PAGE), PAGE)
-    offset = int(call.one("pageToken", "0") or 0)
-    page = found[offset : offset + size]
-    body: dict[str, Any] = {"resultSizeEstimate": len(found)}
-    if page:
-        body["messages"] = [{"id": m.id, "threadId": m.id} for m in page]
-    if offset + size < len(found):
-        body["nextPageToken"] = str(offset + size)
-    return _json(200, body)
-
-
-def _message_json(message: StoredMessage, fmt: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": message.id,
-        "threadId": message.id,
-        "labelIds": sorted(message.labels),
-        "snippet": "",
-        "historyId": str(message.history_id),
-        "internalDate": str(message.internal_date_ms),
-        "sizeEstimate": len(message.raw),
-    }
-    if fmt == "raw":
-        body["raw"] = base64.urlsafe_b64encode(message.raw).decode().rstrip("=")
-    return body
-
-
-def _get(call: Call) -> Answer:
-    message = call.account.messages.get(call.path["id"])
-    if message is None:
-        return _json(404, NOT_FOUND)
-    return _json(200, _message_json(message, call.one("format", "full") or "full"))
-
-
-def _relabel(call: Call, ids: list[str], add: set[str], remove: set[str]) -> None:
-    call.account.check_labels(add | remove)
-    for message_id in ids:
-        message = call.account.messages.get(message_id)
-        if message is not None:
-            call.changed += call.account.change_labels(message, add, remove)
-
-
-def _batch_modify(call: Call) -> Answer:
-    body = json.loads(call.body or b"{}")
-    ids = [str(i) for i in body.get("ids", [])]
-    if len(ids) > 1000:  # schemas.BatchModifyMessagesRequest.ids: "a limit of 1000 ids"
-        return _refused(discovery.invalid("Too many ids: at most 1000 per request"))
-    _relabel(call, ids, set(body.get("addLabelIds", [])), set(body.get("removeLabelIds", [])))
-    return 204, {}, b""
-
-
-def _modify(call: Call) -> Answer:
-    message = call.account.messages.get(call.path["id"])
-    if message is None:
-        return _json(404, NOT_FOUND)
-    body = json.loads(call.body or b"{}")
-    add, remove = set(body.get("addLabelIds", [])), set(body.get("removeLabelIds", []))
-    _relabel(call, [message.id], add, remove)
-    return _json(200, _message_json(message, "minimal"))
-
-
-def _trash(call: Call) -> Answer:
-    """users.messages.trash: "Moves the specified message to the trash" (the TRASH label)."""
-    message = call.account.messages.get(call.path["id"])
-    if message is None:
-        return _json(404, NOT_FOUND)
-    _relabel(call, [message.id], {"TRASH"}, set())
-    return _json(200, _message_json(message, "minimal"))
-
-
-_HANDLERS: dict[str, Callable[[Call], Answer]] = {
-    "gmail.users.watch": _watch,
-    "gmail.users.stop": _stop,
-    "gmail.users.getProfile": _profile,
-    "gmail.users.labels.list": _labels,
-    "gmail.users.history.list": _history,
-    "gmail.users.messages.list": _list,
-    "gmail.users.messages.get": _get,
-    "gmail.users.messages.batchModify": _batch_modify,
-    "gmail.users.messages.modify": _modify,
-    "gmail.users.messages.trash": _trash,
-}
 
 
 @contextmanager
