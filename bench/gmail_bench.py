@@ -6,6 +6,10 @@ subscription):
   per push (floor ≤ 2);
 - ``gmail.requests_per_message_burst100``: 100 messages arriving together, one push
   (floor ≤ 0.1, aim ≤ 0.03);
+- ``gmail.burst1000_throttled_s`` / ``gmail.burst1000_throttled_requests_per_message``: 1,000
+  messages, one push, on the strict stand-in: parts beyond its default per batch answer 429,
+  and 300 more parts are throttled wherever they fall (floors: all 1,000 published once,
+  ≤ 0.2 requests per message);
 - ``gmail.push_to_event_ms_p50`` / ``_p99``: insert into the stand-in → event read back from
   the events topic, through the emulator's push;
 - ``gmail.resync_mailboxes_per_s``: the safety-net resync with nothing new, 1,000 mailboxes.
@@ -77,8 +81,43 @@ def burst(local: LocalGmail, app: App, tail: EventTail) -> dict[str, Figure]:
     if len(got) != 100:
         raise SystemExit(f"burst: {len(got)} of 100 events")
     per_message = (local.gmail.request_count() - before) / 100
-    note = "100 messages, one push: one history page + 2 batches of 50"
+    note = "100 messages, one push: one history page + 10 batches of 10"
     return {"gmail.requests_per_message_burst100": figure(per_message, "req/msg", note)}
+
+
+BURST_THROTTLED = 1000
+EXTRA_THROTTLED_PARTS = 300
+
+
+def burst_throttled(local: LocalGmail, app: App, tail: EventTail) -> dict[str, Figure]:
+    email = "throttled@bench.example"
+    mailbox = local.connect(app, TENANT, MailboxId("throttled"), email)
+    build_gmail(app).sync.start_watch(mailbox)
+    for n in range(BURST_THROTTLED - 1):
+        local.gmail.insert(email, _raw(n), notify=False)
+    throttled_before = local.gmail.throttled_parts
+    local.gmail.throttle_parts(EXTRA_THROTTLED_PARTS)
+    before = local.gmail.request_count()
+    started = time.perf_counter()
+    local.gmail.insert(email, _raw(BURST_THROTTLED - 1))  # one push covers the burst
+    got = {a["event_id"] for _d, a in tail.iter(max_events=BURST_THROTTLED, timeout_s=600)}
+    seconds = time.perf_counter() - started
+    got |= {a["event_id"] for _d, a in tail.iter(timeout_s=3)}  # and nothing more
+    if len(got) != BURST_THROTTLED:
+        raise SystemExit(f"throttled burst: {len(got)} distinct of {BURST_THROTTLED} events")
+    per_message = (local.gmail.request_count() - before) / BURST_THROTTLED
+    if per_message > 0.2:
+        raise SystemExit(f"throttled burst: {per_message:.3f} requests per message (floor 0.2)")
+    throttled = local.gmail.throttled_parts - throttled_before
+    note = (
+        f"{BURST_THROTTLED} messages, one push; {throttled} parts answered 429 "
+        f"({EXTRA_THROTTLED_PARTS} injected, the stand-in serving {local.gmail.parts_per_batch} "
+        "per batch)"
+    )
+    return {
+        "gmail.burst1000_throttled_s": figure(seconds, "s", note),
+        "gmail.burst1000_throttled_requests_per_message": figure(per_message, "req/msg", note),
+    }
 
 
 def resync(local: LocalGmail, app: App) -> dict[str, Figure]:
@@ -118,6 +157,7 @@ def run(tmp: Path) -> dict[str, Figure]:
                 local.push_to(url)
                 figures = steady_and_latency(local, app, tail)
                 figures.update(burst(local, app, tail))
+                figures.update(burst_throttled(local, app, tail))
                 figures.update(resync(local, app))
             return figures
 

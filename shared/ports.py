@@ -75,8 +75,9 @@ class MailboxStore(Protocol):
     def delete_mailbox(self, tenant_id: TenantId, mailbox_id: MailboxId) -> None: ...
 
     def find_mailboxes(self, provider: Provider, address: str) -> list[Mailbox]:
-        """Every tenant's mailboxes of ``provider`` with this address (case-insensitive):
-        how a Gmail push, which names only the account, finds its mailboxes."""
+        """Every tenant's mailboxes of ``provider`` with this address (case-insensitive; the
+        mailbox's ``push_address`` when it has one): how a Gmail push, which names only the
+        account's primary address, finds its mailboxes."""
         ...
 
 
@@ -529,10 +530,34 @@ class GmailMessage:
     internal_date_ms: int
 
 
+@dataclass(frozen=True)
+class GmailProfile:
+    """``users.getProfile``: the account's primary address (the one its pushes name)."""
+
+    email: str
+    history_id: str
+
+
+@dataclass(frozen=True)
+class GmailChanges:
+    """Messages that entered a label since a history id, oldest first, each once, with the
+    id of the history record that brought each; ``newest`` is how far the history was read
+    (the mailbox's history id when every page was read, else the last record read)."""
+
+    added: tuple[tuple[str, str], ...]
+    newest: str
+    complete: bool = True
+
+    @property
+    def ids(self) -> list[str]:
+        return [message_id for message_id, _ in self.added]
+
+
 class GmailApi(Protocol):
     """One Gmail account (``users/me``) through its access token. Raises only
     ``shared.errors`` types: ``Throttled`` (429 / rateLimitExceeded, with Retry-After),
-    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``."""
+    ``ServiceUnavailable``, ``AuthError``, ``NotFound``, ``CursorExpired``,
+    ``ValidationError`` (a request Gmail refused, such as a label name for an id)."""
 
     def watch(self, topic: str, label_ids: Sequence[str]) -> GmailWatch: ...
 
@@ -540,9 +565,15 @@ class GmailApi(Protocol):
 
     def current_history_id(self) -> str: ...
 
-    def added_since(self, history_id: str, label_id: str) -> tuple[list[str], str]:
-        """Ids of messages added with ``label_id`` after ``history_id`` (every page, oldest
-        first, each once) and the mailbox's newest history id. ``CursorExpired`` when the
+    def profile(self) -> GmailProfile: ...
+
+    def labels(self) -> dict[str, str]:
+        """The account's labels, id -> display name (``users.labels.list``)."""
+        ...
+
+    def added_since(self, history_id: str, label_id: str) -> GmailChanges:
+        """Messages that entered ``label_id`` after ``history_id`` — added with it
+        (``messageAdded``) or given it later (``labelAdded``). ``CursorExpired`` when the
         history id is too old (HTTP 404)."""
         ...
 
@@ -552,11 +583,17 @@ class GmailApi(Protocol):
         ...
 
     def get_raw(self, ids: Sequence[str]) -> list[GmailMessage | MailIngestError]:
-        """The raw messages, in the order asked (batched); a failed one is its error."""
+        """The raw messages, in the order asked (batched; throttled parts asked again); a
+        failed one is its error."""
         ...
 
     def modify(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
-        """Add / remove labels (after processing: mark read = remove UNREAD)."""
+        """Add / remove labels by id (after processing: mark read = remove UNREAD)."""
+        ...
+
+    def trash(self, ids: Sequence[str]) -> None:
+        """Move the messages to the trash (``users.messages.trash``, batched); raises the
+        first part's error when some could not be moved."""
         ...
 
     def close(self) -> None:

@@ -118,7 +118,7 @@ class InMemoryStateStore:
             boxes = [
                 m
                 for m in self._mailboxes.values()
-                if m.provider is provider and m.address.lower() == wanted
+                if m.provider is provider and (m.push_address or m.address).lower() == wanted
             ]
         return sorted(boxes, key=lambda m: (m.tenant_id, m.id))
 

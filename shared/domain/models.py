@@ -123,6 +123,12 @@ class Mailbox(BaseModel):
     poll_interval_s: int = Field(default=60, ge=5, le=86400)
     after_processing: AfterProcessing = AfterProcessing.LEAVE
     move_to: str | None = None
+    # provider ids of the folders named in ``folder`` and ``move_to`` (name -> id), resolved
+    # when the push starts: Gmail takes label ids only (``INBOX``, ``Label_12``)
+    folder_ids: dict[str, str] = Field(default_factory=dict)
+    # the address the provider's push names, when it differs from ``address`` (Gmail: the
+    # account's primary address from users.getProfile, for a mailbox entered under an alias)
+    push_address: str | None = None
     enabled: bool = True
     created_at: datetime | None = None
     updated_at: datetime | None = None

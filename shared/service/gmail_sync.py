@@ -12,9 +12,20 @@ duplicates nothing (each message's event id is tenant + mailbox + Gmail message 
 - History 404 (the id is too old) is normal: a **bounded backfill** — ``messages.list`` of
   the label after the last processed internal date, at most ``backfill_max`` messages — and
   then on from the newest history id read *before* listing (so nothing falls in between).
-- Throttling (429 / rateLimitExceeded) stops this mailbox's sync with ``Throttled`` and the
-  server's Retry-After; the caller answers so the push is redelivered later. Other
-  mailboxes are not touched.
+- New for the watched label means added with it (``messageAdded``) or given it later
+  (``labelAdded``: un-archived, "Not spam", a filter applied afterwards); a message with both
+  is fetched once (guides/sync).
+- Progress is kept per message handed off: the cursor moves to the history record of the
+  last message published, so a sync stopped by throttling or an outage resumes there. It
+  never goes beyond what was read (a history read stopped at its page cap continues in
+  another pass).
+- Throttling (429 / rateLimitExceeded) of a whole request, or batch parts still throttled
+  after their retries, stop this mailbox's sync with ``Throttled``; the caller answers so
+  the push is redelivered later. Other mailboxes are not touched.
+- After-processing (``shared.service.gmail_after``) never holds ingestion up.
+- Labels are ids: the mailbox's label names are resolved on connect
+  (``shared.service.gmail_labels``), and the account's primary address recorded there
+  (pushes name it, not an alias).
 
 Cursor value: ``{"history_id": str, "last_internal_date_ms": int, "watch_expiration_ms": int}``.
 """
@@ -27,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox, MailboxState
+from shared.domain.models import HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
     AuthError,
     CursorExpired,
@@ -39,6 +50,9 @@ from shared.errors import (
 )
 from shared.observability import log_labels
 from shared.ports import Clock, GmailApi, GmailApis, GmailMessage, GmailWatch, StateStore
+from shared.service import gmail_labels
+from shared.service.gmail_after import after_processing
+from shared.service.gmail_labels import UnknownLabel
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -67,15 +81,20 @@ def sync_lease(mailbox: Mailbox) -> str:
 
 
 def label_of(mailbox: Mailbox) -> str:
-    """The Gmail label a mailbox watches: its folder, INBOX by default."""
+    """The Gmail label (by name or id) a mailbox watches: its folder, INBOX by default."""
     return mailbox.folder or "INBOX"
 
 
-RENEW_EVERY = 100  # messages fetched and ingested between lease renewals
+RENEW_EVERY = 100  # messages fetched and ingested between lease renewals and checkpoints
+MAX_PASSES = 10  # history reads per sync (each up to the adapter's page cap)
 
 
 class SyncBusy(ServiceUnavailable):
     """Another instance is syncing this mailbox: ring again in a few seconds."""
+
+
+class MoreToSync(ServiceUnavailable):
+    """More history than one sync reads: ring again to carry on."""
 
 
 class GmailSync:
@@ -99,14 +118,19 @@ class GmailSync:
     # -- connect / disconnect ---------------------------------------------------------------
 
     def start_watch(self, mailbox: Mailbox) -> GmailWatch:
-        """``users.watch`` on the mailbox's label; its history id becomes the cursor when the
-        mailbox has none (a reconnect keeps its position: nothing is skipped)."""
+        """``users.watch`` on the mailbox's label (its id, resolved from the name now); the
+        account's primary address and the label ids are kept on the mailbox. The watch's
+        history id becomes the cursor when the mailbox has none (a reconnect keeps its
+        position: nothing is skipped). ``UnknownLabel`` when the label does not exist."""
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
             api = self._apis.for_mailbox(mailbox)
             try:
-                watch = api.watch(self._opt.topic, [label_of(mailbox)])
+                profile = api.profile()
+                label_ids = self._resolve(mailbox, api, refresh=True)
+                watch = api.watch(self._opt.topic, [label_ids[label_of(mailbox)]])
             finally:
                 api.close()
+            self._remember(mailbox, label_ids, profile.email)
             self._update_cursor(
                 mailbox,
                 lambda value: {
@@ -116,6 +140,27 @@ class GmailSync:
             )
             logger.info("gmail watch started", extra={"expiration_ms": watch.expiration_ms})
             return watch
+
+    def _resolve(self, mailbox: Mailbox, api: GmailApi, *, refresh: bool = False) -> dict[str, str]:
+        try:
+            return gmail_labels.resolve(mailbox, api, refresh=refresh)
+        except UnknownLabel as exc:
+            logger.error("gmail label not found", extra={"error": str(exc)})
+            self._report(mailbox, error_update(exc, self._clock.now()))
+            raise
+
+    def _remember(self, mailbox: Mailbox, label_ids: dict[str, str], email: str | None) -> None:
+        """Keep the label ids and the push address on the mailbox (when they changed)."""
+        current = self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
+        update: dict[str, Any] = {}
+        if label_ids != current.folder_ids:
+            update["folder_ids"] = label_ids
+        if email is not None:
+            push = None if email.lower() == current.address.lower() else email.lower()
+            if push != current.push_address:
+                update["push_address"] = push
+        if update:
+            self._state.put_mailbox(current.model_copy(update=update))
 
     def stop_watch(self, mailbox: Mailbox) -> None:
         api = self._apis.for_mailbox(mailbox)
@@ -172,12 +217,23 @@ class GmailSync:
 
     def _sync_locked(self, mailbox: Mailbox, lease_name: str) -> SyncResult:
         api = self._apis.for_mailbox(mailbox)
+        total, backfilled = 0, False
         try:
-            total, backfilled = self._one_pass(
-                mailbox,
-                api,
-                lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
-            )
+            label_ids = self._resolve(mailbox, api)
+            if label_ids != mailbox.folder_ids:
+                self._remember(mailbox, label_ids, None)
+            for _ in range(MAX_PASSES):
+                count, backfill, complete = self._one_pass(
+                    mailbox,
+                    api,
+                    label_ids,
+                    lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
+                )
+                total, backfilled = total + count, backfilled or backfill
+                if complete:
+                    break
+            else:
+                raise MoreToSync(f"gmail {mailbox.key}: more history than one sync reads")
         finally:
             api.close()
         now = self._clock.now()
@@ -187,94 +243,104 @@ class GmailSync:
         return SyncResult("synced", total, backfilled)
 
     def _one_pass(
-        self, mailbox: Mailbox, api: GmailApi, keep_alive: Callable[[], object]
-    ) -> tuple[int, bool]:
+        self,
+        mailbox: Mailbox,
+        api: GmailApi,
+        label_ids: dict[str, str],
+        keep_alive: Callable[[], object],
+    ) -> tuple[int, bool, bool]:
+        """One history read and its hand-off: (messages, backfilled, every page read)."""
         cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
         history_id = cursor.value.get("history_id")
+        label = label_ids[label_of(mailbox)]
         if not history_id:
             newest = api.current_history_id()
             self._update_cursor(mailbox, lambda value: {"history_id": newest})
             logger.info("gmail cursor initialised", extra={"history_id": newest})
-            return 0, False
+            return 0, False, True
         try:
-            ids, newest = api.added_since(str(history_id), label_of(mailbox))
-            backfill = False
+            changes = api.added_since(str(history_id), label)
         except CursorExpired:
             newest = api.current_history_id()  # read first: nothing falls in between
-            ids = api.list_after(
-                label_of(mailbox), self._backfill_after(cursor.value), self._opt.backfill_max
-            )
-            backfill = True
+            ids = api.list_after(label, self._backfill_after(cursor.value), self._opt.backfill_max)
             logger.warning(
                 "gmail history id expired: bounded backfill",
                 extra={"listed": len(ids), "cap": self._opt.backfill_max},
             )
-        last_date = self._hand_off(mailbox, api, ids, keep_alive)
+            self._hand_off(mailbox, api, [(i, None) for i in ids], label_ids, keep_alive)
+            self._checkpoint(mailbox, newest, 0)
+            return len(ids), True, True
+        self._hand_off(mailbox, api, list(changes.added), label_ids, keep_alive)
+        self._checkpoint(mailbox, changes.newest, 0)
+        return len(changes.added), False, changes.complete
+
+    def _hand_off(
+        self,
+        mailbox: Mailbox,
+        api: GmailApi,
+        added: list[tuple[str, str | None]],
+        label_ids: dict[str, str],
+        keep_alive: Callable[[], object],
+    ) -> None:
+        """Ingest in order, a chunk at a time; after each chunk (and at a failure) the cursor
+        moves to the history record of the last message handed off, so a retry resumes
+        there (a message handed off twice is a duplicate: claimed, not published twice)."""
+        for start in range(0, len(added), RENEW_EVERY):
+            keep_alive()  # a long backfill keeps its lease
+            chunk = added[start : start + RENEW_EVERY]
+            fetched = api.get_raw([message_id for message_id, _ in chunk])
+            done: list[str] = []
+            progress: tuple[str | None, int] = (None, 0)
+            try:
+                for (_id, record), got in zip(chunk, fetched, strict=True):
+                    date = self._ingest_one(mailbox, got)
+                    if date is not None and isinstance(got, GmailMessage):
+                        done.append(got.id)
+                    progress = (record or progress[0], max(progress[1], date or 0))
+            finally:
+                after_processing(
+                    mailbox, api, done, label_ids, lambda u: self._report(mailbox, u), self._clock
+                )
+                self._checkpoint(mailbox, *progress)
+
+    def _ingest_one(self, mailbox: Mailbox, got: GmailMessage | MailIngestError) -> int | None:
+        """Hand one fetched message to the pipeline; its internal date, or None when there
+        was nothing to ingest. Raises what should stop the sync here."""
+        if isinstance(got, NotFound):
+            return None  # deleted between history and fetch: nothing to ingest
+        if isinstance(got, RetryableError | AuthError):
+            raise got
+        if isinstance(got, MailIngestError):  # this message only: say so, carry on
+            logger.error("gmail message could not be fetched", extra={"error": str(got)})
+            self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300]))
+            return None
+        received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
+        result = self._pipeline.ingest(
+            mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
+        )
+        self._report(
+            mailbox,
+            HealthUpdate(
+                processed=1,
+                last_event_at=self._clock.now(),
+                processing_ms_total=result.processing_ms,
+                needs_review=0 if result.confident else 1,
+                labels=result.label_counts(),
+                latency=result.latency_counts(),
+            ),
+        )
+        return got.internal_date_ms
+
+    def _checkpoint(self, mailbox: Mailbox, history_id: str | None, last_date: int) -> None:
+        if history_id is None and not last_date:
+            return
         self._update_cursor(
             mailbox,
             lambda value: {
-                "history_id": _later(value.get("history_id"), newest),
+                "history_id": _later(value.get("history_id"), history_id or "0"),
                 "last_internal_date_ms": max(int(value.get("last_internal_date_ms", 0)), last_date),
             },
         )
-        return len(ids), backfill
-
-    def _hand_off(
-        self, mailbox: Mailbox, api: GmailApi, ids: list[str], keep_alive: Callable[[], object]
-    ) -> int:
-        """Ingest in order; stop at the first retryable failure (the cursor stays, and every
-        message already ingested is a duplicate next time: claimed, not published twice)."""
-        last_date = 0
-        done: list[str] = []
-        for start in range(0, len(ids), RENEW_EVERY):
-            keep_alive()  # a long backfill keeps its lease
-            last_date = max(
-                last_date,
-                self._ingest_all(mailbox, api.get_raw(ids[start : start + RENEW_EVERY]), done),
-            )
-        self._after_processing(mailbox, api, done)
-        return last_date
-
-    def _ingest_all(
-        self, mailbox: Mailbox, fetched: list[GmailMessage | MailIngestError], done: list[str]
-    ) -> int:
-        last_date = 0
-        for got in fetched:
-            if isinstance(got, NotFound):
-                continue  # deleted between history and fetch: nothing to ingest
-            if isinstance(got, RetryableError | AuthError):
-                raise got
-            if isinstance(got, MailIngestError):  # this message only: say so, carry on
-                logger.error("gmail message could not be fetched", extra={"error": str(got)})
-                self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300]))
-                continue
-            assert isinstance(got, GmailMessage)
-            received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
-            result = self._pipeline.ingest(
-                mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
-            )
-            last_date = max(last_date, got.internal_date_ms)
-            done.append(got.id)
-            self._report(
-                mailbox,
-                HealthUpdate(
-                    processed=1,
-                    last_event_at=self._clock.now(),
-                    processing_ms_total=result.processing_ms,
-                    needs_review=0 if result.confident else 1,
-                    labels=result.label_counts(),
-                    latency=result.latency_counts(),
-                ),
-            )
-        return last_date
-
-    def _after_processing(self, mailbox: Mailbox, api: GmailApi, ids: list[str]) -> None:
-        if not ids:
-            return
-        if mailbox.after_processing is AfterProcessing.MARK_SEEN:
-            api.modify(ids, add=(), remove=("UNREAD",))
-        elif mailbox.after_processing is AfterProcessing.MOVE and mailbox.move_to:
-            api.modify(ids, add=(mailbox.move_to,), remove=())
 
     def _backfill_after(self, value: Mapping[str, Any]) -> int:
         last_ms = int(value.get("last_internal_date_ms", 0))

@@ -300,6 +300,21 @@ def test_template_examples_crud_oldest_first(env: Env) -> None:
     assert [e.id for e in store.list_template_examples(T1)] == ["a"]
 
 
+def test_find_mailboxes_by_the_push_address_of_a_mailbox_entered_under_an_alias(
+    env: Env,
+) -> None:
+    from shared.domain.models import Provider
+
+    store, _clock = env
+    alias = mailbox(provider=Provider.GMAIL, host=None, address="reservations@acme.example")
+    store.put_mailbox(alias)
+    assert store.find_mailboxes(Provider.GMAIL, "booking@acme.example") == []
+    store.put_mailbox(alias.model_copy(update={"push_address": "booking@acme.example"}))
+    found = store.find_mailboxes(Provider.GMAIL, "Booking@acme.example")
+    assert [(m.id, m.push_address) for m in found] == [(M1, "booking@acme.example")]
+    assert store.find_mailboxes(Provider.GMAIL, "reservations@acme.example") == []
+
+
 def test_find_mailboxes_by_provider_and_address_across_tenants(env: Env) -> None:
     from shared.domain.models import Provider
 

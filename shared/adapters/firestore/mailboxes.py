@@ -45,7 +45,7 @@ class FirestoreMailboxes(FirestorePart):
         doc = {
             "settings": mailbox.model_dump(mode="json"),
             "tenant_id": mailbox.tenant_id,
-            "address_key": address_key(mailbox.provider, mailbox.address),
+            "address_key": address_key(mailbox.provider, mailbox.push_address or mailbox.address),
         }
         with mapped("put mailbox"):
             self._db.mailbox(mailbox.tenant_id, mailbox.id).set(doc, **self._db.call())

@@ -81,17 +81,18 @@ def test_watch_history_and_batched_raw_fetch(
     assert watch.expiration_ms > 0
     ids = [gmail.insert(EMAIL, raw(n)) for n in range(130)]  # more than one page and batch
     gmail.insert(EMAIL, raw(999), labels=("SENT",))  # another label: not asked for
-    added, newest = client.added_since(watch.history_id, "INBOX")
-    assert added == ids
-    assert int(newest) > int(watch.history_id)
+    changes = client.added_since(watch.history_id, "INBOX")
+    assert changes.ids == ids
+    assert changes.complete
+    assert int(changes.newest) > int(watch.history_id)
     before = gmail.request_count()
-    messages = client.get_raw(added)
+    messages = client.get_raw(changes.ids)
     assert all(isinstance(m, GmailMessage) for m in messages)
     assert [m.raw for m in messages if isinstance(m, GmailMessage)] == [raw(n) for n in range(130)]
-    assert gmail.request_count() - before == 3  # 130 messages in batches of at most 50
-    assert gmail.batch_parts == 130
-    again, same = client.added_since(newest, "INBOX")
-    assert (again, same) == ([], newest)
+    assert gmail.request_count() - before == 13  # 130 messages in batches of 10
+    assert (gmail.batch_parts, gmail.throttled_parts) == (130, 0)
+    again = client.added_since(changes.newest, "INBOX")
+    assert (again.ids, again.newest) == ([], changes.newest)
 
 
 def test_an_expired_history_id_and_the_bounded_listing(
