@@ -76,6 +76,28 @@ def page_headers(handler: Callable[[Any], Response]) -> Callable[[Any], Response
     return wrapper
 
 
+def cap_body(request: Any, limit: int) -> None:
+    """Call first. functions-framework reads every request's whole body after the answer
+    (``read_request``: so that an early answer does not break the connection), into memory —
+    also when the function refused the request unread. A body over ``limit`` bytes, or of no
+    declared length, is marked as read (werkzeug's ``get_data`` cache) so that it never is;
+    the platform discards it with the connection."""
+    length = request.content_length
+    if length is None or length > limit:
+        request._cached_data = b""
+
+
+def bounded_body(request: Any, limit: int) -> bytes | None:
+    """The request body if it is at most ``limit`` bytes, else None — decided by the declared
+    length before anything is read, or (no length: chunked) by reading at most ``limit + 1``
+    bytes. A large body from anyone, signed in or not, is never read into memory."""
+    length = request.content_length
+    if length is not None and length > limit:
+        return None
+    data: bytes = request.stream.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
 def body_too_large(request: Any, limit: int = MAX_FORM_BYTES) -> Response | None:
     """A 411 / 413 answer for a body without a declared length or over ``limit`` (checked
     before the body is read), else None."""

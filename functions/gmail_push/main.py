@@ -9,7 +9,8 @@ from typing import Any
 import functions_framework
 
 from shared.bootstrap import GmailParts
-from shared.entrypoints import Response, function_logging, http_boundary
+from shared.entrypoints import Response, bounded_body, cap_body, function_logging, http_boundary
+from shared.web.gmail_push import MAX_BODY_BYTES
 
 function_logging()  # JSON lines, redacted, from the first request on
 
@@ -29,4 +30,6 @@ def parts() -> GmailParts:
 @functions_framework.http
 @http_boundary
 def gmail_push(request: Any) -> Response:
-    return parts().endpoint.handle(request.headers, request.get_data(cache=False))
+    # the body is read only once the push's token is verified, and never past its limit
+    cap_body(request, MAX_BODY_BYTES)
+    return parts().endpoint.handle(request.headers, lambda limit: bounded_body(request, limit))

@@ -18,6 +18,7 @@ import base64
 import binascii
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +66,9 @@ class GmailPushEndpoint:
         self._sync = sync
         self._verifier = verifier  # None only with MAILINGEST_PUSH_AUTH=off (local)
 
-    def handle(self, headers: Any, body: bytes) -> Response:
+    def handle(self, headers: Any, read_body: Callable[[int], bytes | None]) -> Response:
+        """``read_body(limit)``: the request body, or None when it is over ``limit`` bytes
+        (read only after the token was checked, and never more than the limit)."""
         plain = {"Content-Type": "text/plain; charset=utf-8"}
         if self._verifier is not None:
             try:
@@ -73,8 +76,9 @@ class GmailPushEndpoint:
             except AuthError as exc:
                 logger.warning("gmail push refused", extra={"reason": str(exc)})
                 return "unauthorized\n", 401, plain
-        if len(body) > MAX_BODY_BYTES:
-            logger.warning("gmail push dropped: body too large", extra={"bytes": len(body)})
+        body = read_body(MAX_BODY_BYTES)
+        if body is None:
+            logger.warning("gmail push dropped: body too large", extra={"limit": MAX_BODY_BYTES})
             return "dropped\n", 204, plain
         try:
             bell = parse_push(body)

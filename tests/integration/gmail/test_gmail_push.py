@@ -6,7 +6,9 @@ the inserted messages exactly: 0 lost, 0 duplicated."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+from typing import Any
 
 import pytest
 
@@ -171,3 +173,42 @@ def test_after_processing_marks_read_only_what_was_handed_off(gmail: Gmail) -> N
         assert "INBOX" in labels[gid]  # not moved
     later = gmail.insert(3)  # not yet synced: left unread
     assert "UNREAD" in gmail.standin.accounts[EMAIL].messages[later].labels
+
+
+class _CountingBody(io.RawIOBase):
+    """A request body of ``size`` bytes that counts what the function read of it."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.pos, self.read_bytes = size, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = offset if whence == 0 else self.size + offset
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def readinto(self, buffer: Any) -> int:
+        n = max(0, min(len(buffer), self.size - self.pos))
+        buffer[:n] = b"x" * n
+        self.pos += n
+        self.read_bytes += n
+        return n
+
+
+def test_a_large_body_is_never_read_and_an_unsigned_one_not_at_all(gmail: Gmail) -> None:
+    """A 40 MB body costs the function nothing: unsigned, it is refused before a byte is
+    read; signed (Pub/Sub), its declared length is over the limit, so it is dropped unread."""
+    signed = {"Authorization": f"Bearer {gmail.certs.push_token(AUDIENCE, PUSH_SA)}"}
+    for headers, expected in (({}, 401), (signed, 204)):
+        body = _CountingBody(40 * 1024 * 1024)
+        answer = gmail.http.post("/", input_stream=body, headers=headers)
+        assert answer.status_code == expected
+        assert body.read_bytes == 0
+    assert gmail.event_ids(0) == []
