@@ -138,7 +138,7 @@ class LocalSystem:
             # the local Dovecot listens on loopback (shared/host_policy.py; never in the cloud)
             "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",
             # OAuth connect flow: the settings page's Connect buttons go through the local
-            # Google and Microsoft stand-ins' consent pages and back (see README: OAuth)
+            # Google and Microsoft stand-ins' consent pages and back (see docs/oauth.md)
             "MAILINGEST_OAUTH_STATE_KEY": Fernet.generate_key().decode(),
             "MAILINGEST_OAUTH_REDIRECT_URI": self._urls["oauth_callback"],
             "MAILINGEST_SETTINGS_URL": self._urls["settings"],

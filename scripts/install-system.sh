@@ -28,6 +28,6 @@ sdk=$(dirname "$(dirname "$(readlink -f "$(command -v gcloud 2>/dev/null || echo
 [ -x "$sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ] || missing+=("Pub/Sub emulator ($sdk/platform/pubsub-emulator)")
 if [ ${#missing[@]} -gt 0 ]; then
   printf 'missing: %s\n' "${missing[@]}" >&2
-  echo "Install the Google Cloud SDK with its Firestore and Pub/Sub emulators and Java 17 (README: Setup)." >&2
+  echo "Install the Google Cloud SDK with its Firestore and Pub/Sub emulators and Java 17 (README: The two commands)." >&2
   exit 1
 fi

@@ -1,6 +1,6 @@
 """Settings: the only reader of the environment. Every bad variable is reported at once.
 
-Each variable is documented in README.md ("Configuration"); keep the two in step.
+Each variable is documented in docs/configuration.md (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ _BACKENDS = {
 
 @dataclass(frozen=True)
 class WatcherSettings:
-    """The always-on watcher's variables (README: "The watcher")."""
+    """The always-on watcher's variables (docs/watcher.md)."""
 
     idle_refresh_s: int = 29 * 60
     lease_ttl_s: int = 20
@@ -39,7 +39,7 @@ class WatcherSettings:
 
 @dataclass(frozen=True)
 class GmailSettings:
-    """The Gmail API path (README: "Gmail")."""
+    """The Gmail API path (docs/gmail.md)."""
 
     topic: str = ""  # projects/{project}/topics/{name} Gmail publishes to (users.watch)
     api_endpoint: str | None = None  # a local stand-in; None = Google
@@ -52,7 +52,7 @@ class GmailSettings:
 
 @dataclass(frozen=True)
 class GraphSettings:
-    """The Microsoft Graph path (README: "Microsoft 365")."""
+    """The Microsoft Graph path (docs/graph.md)."""
 
     notification_url: str = ""  # graph_webhook's public URL
     lifecycle_url: str = ""  # the same function unless set

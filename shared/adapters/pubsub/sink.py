@@ -7,7 +7,7 @@ publish the event a second time beside it (measured: the same event id twice, 19
 after a 21 s outage). So the client's own retries are bounded inside our timeout, and a
 future that has still not settled when we stop waiting is kept: the next publish of the same
 event waits for it instead of sending another copy. Pub/Sub itself is at-least-once, so
-consumers still dedupe by event id (README, "Guarantees").
+consumers still dedupe by event id (docs/events.md).
 """
 
 from __future__ import annotations

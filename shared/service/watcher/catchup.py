@@ -22,8 +22,7 @@ What comes back is the unbroken run of messages handed off from the start of the
 (the caller applies their after-processing actions and moves the cursor once, to the last
 of them) and the error that stopped it; every claim of a message after the run is
 released. A watcher killed between a publish and its completion publishes those events
-again when it restarts: at most one batch (consumers dedupe by event id; README,
-"Guarantees").
+again when it restarts: at most one batch (consumers dedupe by event id; docs/events.md).
 
 Steps 1-3 (``prepare``) and 4-5 (``publish``) are apart so that the next batch is fetched
 and prepared while this one is published and handed off (``overlap``), never more than one

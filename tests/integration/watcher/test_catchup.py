@@ -170,7 +170,7 @@ def test_a_pubsub_outage_mid_catch_up_loses_reorders_and_duplicates_nothing(
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", proxy.address)
         # the outage starts as the third batch's first event is submitted: the events before
         # it are all acknowledged, so no publish is cut half way (one whose request the
-        # emulator had taken would be published again: Pub/Sub is at-least-once, README)
+        # emulator had taken would be published again: Pub/Sub is at-least-once, docs/events.md)
         down = threading.Event()
         sink = HoldingSink(topic, subject(201), down, proxy.down, timeout_s=2.0)
         running(watcher(rig, sink, InMemoryBlobStore()))

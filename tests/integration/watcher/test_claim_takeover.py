@@ -118,7 +118,7 @@ def test_a_watcher_sigkilled_between_claim_and_publish_stalls_its_mailbox_at_mos
             rig.append(message(s))
         # the first of the catch-up batch: the six are claimed in one write, none published
         # (an event before the held one in the same batch may be published and not yet
-        # recorded done when the SIGKILL lands: README "Guarantees", a window of one batch)
+        # recorded done when the SIGKILL lands: docs/events.md, a window of one batch)
         first = start("replica-a", hold="m00")
         wait_for(
             marker.exists, timeout=60, what="the watcher to hold m00 between claim and publish"
