@@ -4,12 +4,10 @@ line printed per event read back from the Pub/Sub emulator."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -24,6 +22,7 @@ from mailingest_dev.devstack import LocalServices
 from mailingest_dev.devstack.process import free_port, wait_for_listener
 from mailingest_dev.local_gmail import LocalGmail, local_gmail
 from mailingest_dev.local_graph import LocalGraph, local_graph
+from mailingest_dev.supervised import Supervisor
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_gmail, build_graph
 from shared.cli.output import format_event_line
@@ -74,7 +73,7 @@ class LocalSystem:
         self.corpus = corpus
         self._samples = sample_emails(corpus) if corpus is not None else []
         self.state_dir = state_dir.resolve()
-        self._children: list[subprocess.Popen[bytes]] = []
+        self._children = Supervisor(_say)
         self._stop = threading.Event()
         self._events = 0
         self._reader: EventTail | None = None
@@ -185,8 +184,11 @@ class LocalSystem:
         logs = self.state_dir / "logs"
         logs.mkdir()
         child_env = {**os.environ, **env, "MAILINGEST_LOG_LEVEL": "INFO"}
-        self._spawn(
-            [sys.executable, "-m", "shared.cli.main", "watch"], child_env, logs / "watcher.log"
+        self._children.spawn(
+            "the watcher",
+            [sys.executable, "-m", "shared.cli.main", "watch"],
+            child_env,
+            logs / "watcher.log",
         )
         _say(f"watcher started (log: {logs / 'watcher.log'})")
         ff = Path(sys.executable).with_name("functions-framework")
@@ -197,7 +199,8 @@ class LocalSystem:
             source = Path("functions") / folder / "main.py"
             if not source.exists():
                 continue
-            self._spawn(
+            self._children.spawn(
+                f"function {target}",
                 [
                     str(ff),
                     f"--target={target}",
@@ -211,14 +214,6 @@ class LocalSystem:
             )
             suffix = f"?tenant={DEMO_TENANT}" if target == "settings" else ""
             _say(f"function {target}: {urls[target]}{suffix}")
-
-    def _spawn(self, argv: list[str], env: dict[str, str], log: Path) -> None:
-        with log.open("ab") as out:
-            self._children.append(
-                subprocess.Popen(  # noqa: S603 - our own executables
-                    argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            )
 
     # -- flow ---------------------------------------------------------------------------
 
@@ -272,23 +267,12 @@ class LocalSystem:
                 return
             if deadline is not None and time.monotonic() > deadline:
                 return
-            for child in self._children:
-                if child.poll() is not None:
-                    _say(f"a child process exited with {child.returncode}: {child.args!r}")
-                    return
+            # a part that dies is started again, as the platform does in production
+            self._children.check()
             self._stop.wait(0.2)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     def _stop_children(self) -> None:
-        for child in self._children:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-        for child in self._children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGKILL)
-                child.wait(timeout=5)
+        self._children.stop()
