@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import threading
 from typing import Any
 
 from shared.cli.actor import cli_actor
@@ -28,30 +30,38 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=audit)
 
 
-def health(args: argparse.Namespace) -> int:
-    from shared.bootstrap import build_app
-    from shared.service.health_view import stale, state_word
+# `mailingest health` answers within this, whatever the store does (an operator looks at it
+# most when something is wrong)
+HEALTH_ANSWER_S = 5.0
 
-    app = build_app()
-    now = app.clock.now()
-    rows = []
-    for m in app.state.list_mailboxes(TenantId(args.tenant) if args.tenant else None):
-        h = app.state.get_health(m.tenant_id, m.id, now)
-        rows.append(
-            {
-                "tenant": m.tenant_id,
-                "mailbox": m.id,
-                "provider": m.provider.value,
-                "state": state_word(m, h),
-                "last_sync": ago(h.last_sync_at, now),
-                "processed_24h": h.processed_24h,
-                "errors_24h": h.errors_24h,
-                "needs_review_24h": h.needs_review_24h,
-                "pending": h.pending if h.pending is not None else "-",
-                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s),
-                "last_error": (h.last_error or "")[:60],
-            }
+
+def health(args: argparse.Namespace) -> int:
+    from shared.errors import ServiceUnavailable
+
+    outcome: list[list[dict[str, Any]] | BaseException] = []
+
+    def read() -> None:  # a dead store raises only after its own timeout: not waited for
+        try:
+            outcome.append(_health_rows(args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the command's thread
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HEALTH_ANSWER_S)
+    if not outcome:
+        print(
+            f"store unreachable: Firestore did not answer within {HEALTH_ANSWER_S:g} s; "
+            "nothing is known of the mailboxes' health from here",
+            file=sys.stderr,
         )
+        return 3
+    rows = outcome[0]
+    if isinstance(rows, ServiceUnavailable):
+        print(f"store unreachable: {rows}", file=sys.stderr)
+        return 3
+    if isinstance(rows, BaseException):
+        raise rows
     if args.json:
         for row in rows:
             print(json.dumps(row, default=str))
@@ -90,6 +100,33 @@ def health(args: argparse.Namespace) -> int:
         )
     Console(width=160).print(table)
     return 0
+
+
+def _health_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from shared.bootstrap import build_app
+    from shared.service.health_view import stale, state_word
+
+    app = build_app()
+    now = app.clock.now()
+    rows = []
+    for m in app.state.list_mailboxes(TenantId(args.tenant) if args.tenant else None):
+        h = app.state.get_health(m.tenant_id, m.id, now)
+        rows.append(
+            {
+                "tenant": m.tenant_id,
+                "mailbox": m.id,
+                "provider": m.provider.value,
+                "state": state_word(m, h),
+                "last_sync": ago(h.last_sync_at, now),
+                "processed_24h": h.processed_24h,
+                "errors_24h": h.errors_24h,
+                "needs_review_24h": h.needs_review_24h,
+                "pending": h.pending if h.pending is not None else "-",
+                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s),
+                "last_error": (h.last_error or "")[:60],
+            }
+        )
+    return rows
 
 
 def resync(args: argparse.Namespace) -> int:
