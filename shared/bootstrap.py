@@ -307,7 +307,11 @@ def build_graph_sync(app: App, access_token: Callable[[Mailbox], str]) -> GraphS
     from shared.service.graph_sync import GraphOptions, GraphSync
 
     graph = app.settings.graph
-    apis = TokenGraphApis(access_token, endpoint=graph.api_endpoint)
+    apis = TokenGraphApis(
+        access_token,
+        endpoint=graph.api_endpoint,
+        max_message_bytes=app.settings.max_message_bytes,
+    )
     return GraphSync(
         app.state,
         app.pipeline,

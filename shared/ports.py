@@ -637,7 +637,8 @@ class GraphApi(Protocol):
         ...
 
     def mime(self, message_id: str) -> bytes:
-        """The RFC 822 message (``/$value``)."""
+        """The RFC 822 message (``/$value``), cut after the size limit + 1 byte (a raw
+        longer than the limit is the pipeline's "over the limit" event)."""
         ...
 
     def mark_read(self, message_id: str) -> None: ...
