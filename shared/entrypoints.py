@@ -86,3 +86,14 @@ def body_too_large(request: Any, limit: int = MAX_FORM_BYTES) -> Response | None
     if length > limit:
         return f"request body over {limit} bytes\n", 413, plain
     return None
+
+
+def left_unread(answer: Response) -> Any:
+    """``answer`` as a streamed response, for a request whose body is refused unread:
+    functions-framework reads the whole body after every response that is not streamed (its
+    ``read_request`` after-request hook), which would take in what was refused; and
+    ``Connection: close`` so the server does not drain it either."""
+    import flask
+
+    body, status, headers = answer
+    return flask.Response(iter([body]), status, {**headers, "Connection": "close"})

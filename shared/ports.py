@@ -319,6 +319,30 @@ class RecentEventStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class GraphSubscriptionOwner:
+    """Whose a Graph subscription is and the SHA-256 of its ``clientState`` (never the
+    clientState itself): all the webhook needs to accept a notification."""
+
+    subscription_id: str
+    tenant_id: TenantId
+    mailbox_id: MailboxId
+    client_state_sha256: str
+
+
+class GraphSubscriptionStore(Protocol):
+    """Graph subscription id → its owner, one small document each (one read per lookup)."""
+
+    def put_graph_subscription(self, owner: GraphSubscriptionOwner) -> None: ...
+    def get_graph_subscription(self, subscription_id: str) -> GraphSubscriptionOwner:
+        """Raises NotFound."""
+        ...
+
+    def delete_graph_subscription(self, subscription_id: str) -> None:
+        """No-op when there is none."""
+        ...
+
+
 class StateStore(
     TenantStore,
     MailboxStore,
@@ -333,6 +357,7 @@ class StateStore(
     RuleStore,
     TemplateStore,
     RecentEventStore,
+    GraphSubscriptionStore,
     Protocol,
 ):
     """Everything kept in Firestore."""
