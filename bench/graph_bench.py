@@ -96,9 +96,7 @@ def webhook_burst(local: LocalGraph, app: App, webhook_url: str) -> dict[str, Fi
     user = "burst@bench.example"
     mailbox = local.connect(app, TENANT, MailboxId("burst"), user)
     sub_id = build_graph(app).sync.connect(mailbox)
-    client_state = json.loads(app.secrets.get_secret(f"mailingest-graph-subscription-{sub_id}"))[
-        "cs"
-    ]
+    client_state = local.graph.subscriptions[sub_id].client_state  # what Graph echoes
     item = {
         "subscriptionId": sub_id,
         "clientState": client_state,

@@ -3,7 +3,8 @@
 #   dedicated pusher account (pubsub.tf); the function verifies it (audience, account).
 # - graph_worker: Eventarc Pub/Sub trigger (internal ingress, retried on error).
 # - graph_webhook: public (Microsoft Graph has no Google identity); it answers the validation
-#   handshake and checks every notification's clientState before queueing it.
+#   handshake and checks every notification's clientState before queueing it, against the
+#   SHA-256 kept in Firestore: it reads no secret and is granted none (iam.tf).
 #   https://learn.microsoft.com/graph/change-notifications-delivery-webhooks
 # - renew_watches, refresh_tokens: Cloud Scheduler with an OIDC token (internal ingress).
 # - settings, oauth, oauth_callback: behind Identity-Aware Proxy on the HTTPS load balancer
@@ -114,7 +115,7 @@ locals {
   }
   function_secret_env = {
     gmail_push     = local.oauth_client_env
-    graph_webhook  = {}
+    graph_webhook  = {} # public: reads no secret (clientState hashes are in Firestore)
     graph_worker   = local.oauth_client_env
     renew_watches  = local.oauth_client_env
     refresh_tokens = local.oauth_client_env

@@ -12,6 +12,7 @@ locals {
     if contains(["watcher", "gmail_push", "graph_worker", "renew_watches"], k)
   }
   # identities that read, create, rotate or delete per-mailbox passwords and refresh tokens
+  # (never the public graph_webhook: it reads no secret at all)
   mailbox_secret_members = {
     for k, m in local.runtime_members : k => m
     if contains(["watcher", "gmail_push", "graph_worker", "renew_watches", "refresh_tokens"], k)

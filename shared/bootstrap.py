@@ -307,7 +307,11 @@ def build_graph_sync(app: App, access_token: Callable[[Mailbox], str]) -> GraphS
     from shared.service.graph_sync import GraphOptions, GraphSync
 
     graph = app.settings.graph
-    apis = TokenGraphApis(access_token, endpoint=graph.api_endpoint)
+    apis = TokenGraphApis(
+        access_token,
+        endpoint=graph.api_endpoint,
+        max_message_bytes=app.settings.max_message_bytes,
+    )
     return GraphSync(
         app.state,
         app.pipeline,
@@ -322,14 +326,15 @@ def build_graph_sync(app: App, access_token: Callable[[Mailbox], str]) -> GraphS
 
 
 def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
-    """The webhook needs no token: it checks clientState and queues (no Graph call)."""
+    """The webhook needs no token and no secret: it checks clientState against the owner
+    documents in Firestore and queues (no Graph call)."""
     from shared.adapters.pubsub import PubSubEventSink
     from shared.web.graph_webhook import GraphWebhookEndpoint
 
     if app.settings.events_backend == "memory":
-        return GraphWebhookEndpoint(app.secrets, app.events)
+        return GraphWebhookEndpoint(app.state, app.events)
     queue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
-    return GraphWebhookEndpoint(app.secrets, queue)
+    return GraphWebhookEndpoint(app.state, queue)
 
 
 def build_settings_page() -> SettingsPage:

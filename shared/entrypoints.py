@@ -76,17 +76,6 @@ def page_headers(handler: Callable[[Any], Response]) -> Callable[[Any], Response
     return wrapper
 
 
-def cap_body(request: Any, limit: int) -> None:
-    """Call first. functions-framework reads every request's whole body after the answer
-    (``read_request``: so that an early answer does not break the connection), into memory —
-    also when the function refused the request unread. A body over ``limit`` bytes, or of no
-    declared length, is marked as read (werkzeug's ``get_data`` cache) so that it never is;
-    the platform discards it with the connection."""
-    length = request.content_length
-    if length is None or length > limit:
-        request._cached_data = b""
-
-
 def bounded_body(request: Any, limit: int) -> bytes | None:
     """The request body if it is at most ``limit`` bytes, else None — decided by the declared
     length before anything is read, or (no length: chunked) by reading at most ``limit + 1``
@@ -108,3 +97,14 @@ def body_too_large(request: Any, limit: int = MAX_FORM_BYTES) -> Response | None
     if length > limit:
         return f"request body over {limit} bytes\n", 413, plain
     return None
+
+
+def left_unread(answer: Response) -> Any:
+    """``answer`` as a streamed response, for a request whose body is refused unread:
+    functions-framework reads the whole body after every response that is not streamed (its
+    ``read_request`` after-request hook), which would take in what was refused; and
+    ``Connection: close`` so the server does not drain it either."""
+    import flask
+
+    body, status, headers = answer
+    return flask.Response(iter([body]), status, {**headers, "Connection": "close"})

@@ -320,6 +320,30 @@ class RecentEventStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class GraphSubscriptionOwner:
+    """Whose a Graph subscription is and the SHA-256 of its ``clientState`` (never the
+    clientState itself): all the webhook needs to accept a notification."""
+
+    subscription_id: str
+    tenant_id: TenantId
+    mailbox_id: MailboxId
+    client_state_sha256: str
+
+
+class GraphSubscriptionStore(Protocol):
+    """Graph subscription id → its owner, one small document each (one read per lookup)."""
+
+    def put_graph_subscription(self, owner: GraphSubscriptionOwner) -> None: ...
+    def get_graph_subscription(self, subscription_id: str) -> GraphSubscriptionOwner:
+        """Raises NotFound."""
+        ...
+
+    def delete_graph_subscription(self, subscription_id: str) -> None:
+        """No-op when there is none."""
+        ...
+
+
 class StateStore(
     TenantStore,
     MailboxStore,
@@ -334,6 +358,7 @@ class StateStore(
     RuleStore,
     TemplateStore,
     RecentEventStore,
+    GraphSubscriptionStore,
     Protocol,
 ):
     """Everything kept in Firestore."""
@@ -674,7 +699,8 @@ class GraphApi(Protocol):
         ...
 
     def mime(self, message_id: str) -> bytes:
-        """The RFC 822 message (``/$value``)."""
+        """The RFC 822 message (``/$value``), cut after the size limit + 1 byte (a raw
+        longer than the limit is the pipeline's "over the limit" event)."""
         ...
 
     def mark_read(self, message_id: str) -> None: ...

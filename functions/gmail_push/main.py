@@ -4,13 +4,19 @@ saying "something changed in this account up to this historyId". Thin: the work 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import functions_framework
 
 from shared.bootstrap import GmailParts
-from shared.entrypoints import Response, bounded_body, cap_body, function_logging, http_boundary
-from shared.web.gmail_push import MAX_BODY_BYTES
+from shared.entrypoints import (
+    Response,
+    bounded_body,
+    function_logging,
+    http_boundary,
+    left_unread,
+)
 
 function_logging()  # JSON lines, redacted, from the first request on
 
@@ -28,8 +34,18 @@ def parts() -> GmailParts:
 
 
 @functions_framework.http
-@http_boundary
-def gmail_push(request: Any) -> Response:
+def gmail_push(request: Any) -> Any:
     # the body is read only once the push's token is verified, and never past its limit
-    cap_body(request, MAX_BODY_BYTES)
-    return parts().endpoint.handle(request.headers, lambda limit: bounded_body(request, limit))
+    read: list[bytes | None] = []
+
+    def body(limit: int) -> bytes | None:
+        read.append(bounded_body(request, limit))
+        return read[-1]
+
+    answer = http_boundary(lambda r: _handle(r, body))(request)
+    # a body refused unread (no valid token, or over the limit) stays unread
+    return answer if read and read[0] is not None else left_unread(answer)
+
+
+def _handle(request: Any, body: Callable[[int], bytes | None]) -> Response:
+    return parts().endpoint.handle(request.headers, body)

@@ -1,6 +1,7 @@
 """Microsoft Graph change and lifecycle notifications (HTTP, public: Graph has no Google
 identity). Thin: the validation handshake is answered first, before anything is built or
-imported beyond the standard library (Graph waits 10 s for it); clientState check and
+imported beyond the standard library (Graph waits 10 s for it); then the declared body
+length (unsized or over the cap: refused unread, before anything is built); clientState check and
 queueing are in ``shared.web.graph_webhook``; it answers 202 at once and makes no Graph
 call."""
 
@@ -10,8 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import functions_framework
 
-from shared.entrypoints import Response, function_logging, http_boundary
-from shared.web.graph_validation import validation_answer
+from shared.entrypoints import (
+    Response,
+    body_too_large,
+    function_logging,
+    http_boundary,
+    left_unread,
+)
+from shared.web.graph_validation import MAX_BODY_BYTES, validation_answer
 
 if TYPE_CHECKING:
     from shared.web.graph_webhook import GraphWebhookEndpoint
@@ -32,9 +39,17 @@ def endpoint() -> GraphWebhookEndpoint:
 
 
 @functions_framework.http
-@http_boundary
-def graph_webhook(request: Any) -> Response:
+def graph_webhook(request: Any) -> Any:
     validation = validation_answer(request.args)
     if validation is not None:
         return validation
+    # the declared length first: an unsized or oversized body is refused unread
+    refused = body_too_large(request, MAX_BODY_BYTES)
+    if refused is not None:
+        return left_unread(refused)
+    return _notifications(request)
+
+
+@http_boundary
+def _notifications(request: Any) -> Response:
     return endpoint().handle(request.args, request.get_data(cache=False))

@@ -32,7 +32,7 @@ from shared.domain.models import (
 from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
-from shared.ports import ClaimOutcome, Clock, MailboxChanges
+from shared.ports import ClaimOutcome, Clock, GraphSubscriptionOwner, MailboxChanges
 
 if TYPE_CHECKING:
     from shared.domain.classification.templates import TemplateExample
@@ -78,6 +78,7 @@ class InMemoryStateStore:
         self._templates: dict[str, dict[str, TemplateExample]] = {}
         self._feeds: list[MemoryMailboxSubscription] = []
         self._events: dict[str, dict[str, EventSummary]] = {}
+        self._graph_subscriptions: dict[str, GraphSubscriptionOwner] = {}
 
     # tenants / mailboxes
     def put_tenant(self, tenant: Tenant) -> None:
@@ -445,3 +446,19 @@ class InMemoryStateStore:
             live = [e for e in live if before.is_before(e)]
         live.sort(key=lambda e: (e.at, e.event_id), reverse=True)
         return live[: max(0, min(limit, MAX_LIST))]
+
+    # Graph subscription owners
+    def put_graph_subscription(self, owner: GraphSubscriptionOwner) -> None:
+        with self._lock:
+            self._graph_subscriptions[owner.subscription_id] = owner
+
+    def get_graph_subscription(self, subscription_id: str) -> GraphSubscriptionOwner:
+        with self._lock:
+            found = self._graph_subscriptions.get(subscription_id)
+        if found is None:
+            raise NotFound("not one of our Graph subscriptions")
+        return found
+
+    def delete_graph_subscription(self, subscription_id: str) -> None:
+        with self._lock:
+            self._graph_subscriptions.pop(subscription_id, None)

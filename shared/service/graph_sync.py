@@ -5,9 +5,10 @@
   ``childFolders``) and the id kept in the cursor beside the name. An unknown one is a
   ``FolderNotFound`` naming it, in the health record and the log.
 - **Connect**: a subscription on the folder (``created``; notification and lifecycle URLs; a
-  random ``clientState`` per subscription kept in the secret store with the mailbox it
-  belongs to; a lifetime under both documented limits, stepping down to the limit a refusal
-  states) and, as the cursor, the first request of a delta round narrowed to
+  random ``clientState`` per subscription, of which only the SHA-256 is kept, beside the
+  mailbox it belongs to, in a small Firestore document the webhook reads — no secret; a
+  lifetime under both documented limits, stepping down to the limit a refusal states)
+  and, as the cursor, the first request of a delta round narrowed to
   ``changeType=created`` and ``receivedDateTime ge {now - connect_margin}``
   (``$deltatoken=latest`` is not documented for messages: it would be a full initial round).
   That round is run at once; what it finds received before the connect is old mail and is
@@ -23,7 +24,9 @@
 - **After processing** (mark read, move, delete) never holds ingestion up: a refusal (403
   with ``Mail.Read`` only, a folder gone) is logged and shown in health; the message stays
   published and the cursor moves on.
-- **Renewal** lists the app's subscriptions for the mailbox and deletes any but its own.
+- **Renewal** lists the app's subscriptions for the mailbox and deletes any but its own. A
+  subscription without its owner document (made before the webhook stopped reading a secret
+  per subscription) is created again: the renewal after the upgrade migrates every mailbox.
 - **Lifecycle**: ``reauthorizationRequired`` → renew (a 404 → create again);
   ``subscriptionRemoved`` → create again and sync; ``missed`` → sync.
 
@@ -35,7 +38,7 @@ Cursor value: ``{"delta_link", "delta_created", "delta_folder_id", "skip_before_
 from __future__ import annotations
 
 import contextlib
-import json
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping
@@ -57,7 +60,15 @@ from shared.errors import (
     ServiceUnavailable,
 )
 from shared.observability import log_labels, register_secret
-from shared.ports import Clock, GraphApi, GraphApis, GraphChange, SecretStore, StateStore
+from shared.ports import (
+    Clock,
+    GraphApi,
+    GraphApis,
+    GraphChange,
+    GraphSubscriptionOwner,
+    SecretStore,
+    StateStore,
+)
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -82,15 +93,6 @@ class GraphOptions:
     fetch_concurrency: int = 4  # Outlook: 4 concurrent requests per mailbox and app
 
 
-@dataclass(frozen=True)
-class SubscriptionOwner:
-    """What the webhook needs to accept a notification: whose it is and its clientState."""
-
-    tenant_id: str
-    mailbox_id: str
-    client_state: str
-
-
 class SyncBusy(ServiceUnavailable):
     """Another instance is syncing this mailbox: deliver the notification again later."""
 
@@ -100,18 +102,18 @@ def sync_lease(mailbox: Mailbox) -> str:
     return f"graph-sync/{mailbox.key}"
 
 
-def subscription_secret_name(subscription_id: str) -> str:
-    """Graph subscription ids are GUIDs; anything else cannot name a secret of ours."""
+def client_state_sha256(client_state: str) -> str:
+    """What is kept of a clientState: a random 256-bit value, so its hash cannot be undone."""
+    return hashlib.sha256(client_state.encode()).hexdigest()
+
+
+def legacy_subscription_secret_name(subscription_id: str) -> str:
+    """Where subscriptions made before the owner documents kept their clientState: deleted
+    with the subscription, never read."""
     safe = "".join(c for c in subscription_id if c.isalnum() or c == "-")[:200]
     if not safe or safe != subscription_id:
         raise NotFound("not a Graph subscription id")
     return f"mailingest-graph-subscription-{safe}"
-
-
-def read_owner(store: SecretStore, subscription_id: str) -> SubscriptionOwner:
-    """``NotFound`` for a subscription that is not ours."""
-    data = json.loads(store.get_secret(subscription_secret_name(subscription_id)))
-    return SubscriptionOwner(str(data["tenant_id"]), str(data["mailbox_id"]), str(data["cs"]))
 
 
 class GraphSync:
@@ -222,6 +224,10 @@ class GraphSync:
         if not value.get("subscription_id"):
             self.connect(mailbox)
             return "created"
+        if not self._has_owner(str(value["subscription_id"])):
+            logger.warning("graph subscription without its owner document: creating it again")
+            self.connect(mailbox)
+            return "recreated"
         self._remove_extras(mailbox, str(value["subscription_id"]))
         due = self._clock.now() + min(self._opt.renew_within, self._lifetime(value) / 3)
         if expires and datetime.fromtimestamp(expires / 1000, UTC) > due:
@@ -243,6 +249,13 @@ class GraphSync:
         ms = int(until.timestamp() * 1000)
         self._update_cursor(mailbox, lambda v: {"subscription_expires_ms": ms})
         return "renewed"
+
+    def _has_owner(self, sub_id: str) -> bool:
+        try:
+            self._state.get_graph_subscription(sub_id)
+        except NotFound:
+            return False
+        return True
 
     def _remove_extras(self, mailbox: Mailbox, keep: str) -> None:
         """At most one live subscription per mailbox: the app's others on it are deleted."""
@@ -305,9 +318,10 @@ class GraphSync:
             ),
             value,
         )
-        owner = {"tenant_id": mailbox.tenant_id, "mailbox_id": mailbox.id, "cs": client_state}
+        digest = client_state_sha256(client_state)
+        owner = GraphSubscriptionOwner(sub.id, mailbox.tenant_id, mailbox.id, digest)
         try:
-            self._secrets.put_secret(subscription_secret_name(sub.id), json.dumps(owner))
+            self._state.put_graph_subscription(owner)
         except BaseException:
             self._drop_subscription(api, sub.id)
             raise
@@ -316,8 +330,9 @@ class GraphSync:
     def _drop_subscription(self, api: GraphApi, sub_id: str) -> None:
         with contextlib.suppress(NotFound):
             api.delete_subscription(sub_id)
-        with contextlib.suppress(NotFound):
-            self._secrets.delete_secret(subscription_secret_name(sub_id))
+        self._state.delete_graph_subscription(sub_id)
+        with contextlib.suppress(NotFound):  # one made before the owner documents
+            self._secrets.delete_secret(legacy_subscription_secret_name(sub_id))
 
     # -- sync ---------------------------------------------------------------------------------
 

@@ -334,3 +334,21 @@ def test_find_mailboxes_by_provider_and_address_across_tenants(env: Env) -> None
     assert [m.tenant_id for m in store.find_mailboxes(Provider.GMAIL, "booking@acme.example")] == [
         T1
     ]
+
+
+# -- Graph subscription owners -------------------------------------------------------------
+
+
+def test_graph_subscription_owners_round_trip_and_unknown_is_not_found(env: Env) -> None:
+    from shared.ports import GraphSubscriptionOwner
+
+    store, _clock = env
+    owner = GraphSubscriptionOwner("7f105c7d-2dc5-4530-97cd-4e7ae6534c07", T1, M1, "ab" * 32)
+    store.put_graph_subscription(owner)
+    assert store.get_graph_subscription(owner.subscription_id) == owner
+    with pytest.raises(NotFound):
+        store.get_graph_subscription("d0c5e3b1-0000-4000-8000-000000000000")
+    store.delete_graph_subscription(owner.subscription_id)
+    store.delete_graph_subscription(owner.subscription_id)  # absent: no error
+    with pytest.raises(NotFound):
+        store.get_graph_subscription(owner.subscription_id)

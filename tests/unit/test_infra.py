@@ -405,3 +405,35 @@ def test_the_filtered_recent_events_queries_have_their_composite_indexes() -> No
     adapter = (REPO / "shared/adapters/firestore/recent_events.py").read_text()
     for field in ("mailbox_id", "shown_label"):
         assert f'FieldFilter("{field}", "==",' in adapter
+
+
+def test_the_public_graph_webhook_reads_no_secret_and_is_granted_none() -> None:
+    """What graph_webhook reads, from the code: its endpoint is built from the state store
+    and a queue only (no secret store), and its secret env vars from functions.tf. It is
+    granted exactly that: no secret env var, no Secret Manager grant of any kind (the
+    passwords' name-prefix grants and the per-secret grants leave it out)."""
+    import inspect
+
+    from shared.bootstrap import build_graph_webhook
+    from shared.web.graph_webhook import GraphWebhookEndpoint
+
+    parameters = inspect.signature(GraphWebhookEndpoint.__init__).parameters
+    annotations = {str(p.annotation) for n, p in parameters.items() if n != "self"}
+    assert not any("Secret" in a for a in annotations), annotations
+    assert "secrets" not in inspect.getsource(build_graph_webhook)
+    main = (REPO / "functions" / "graph_webhook" / "main.py").read_text()
+    assert "secret" not in main.lower()
+    reads: dict[str, str] = {}  # env var → secret, what the webhook reads
+    assert _load(INFRA / "functions.tf")["locals"][0]["function_secret_env"]["graph_webhook"] == (
+        reads
+    )
+    local = _load(INFRA / "iam.tf")["locals"][0]
+    for members in ("mailbox_secret_members", "mailbox_secret_writer_members"):
+        assert '"graph_webhook"' not in local[members], members
+    # the per-secret grants come from function_secret_env (empty above) and the watcher only
+    assert "local.function_secret_env" in local["client_secret_grants"]
+    secret_grants = [
+        b for _, t, _n, b in _all_resources() if t.startswith("google_secret_manager_secret_iam")
+    ]
+    assert secret_grants
+    assert all("graph_webhook" not in str(b) for b in secret_grants)

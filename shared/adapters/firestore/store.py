@@ -14,6 +14,7 @@ Document layout (prefix = the optional collection prefix):
 - ``{prefix}replicas/{holder}``                   Member heartbeat (TTL on ``expires_at``)
 - ``{prefix}dedupe/{key}``                         claim (TTL on ``expires_at``)
 - ``{prefix}dead_letters/{id}``                    DeadLetter
+- ``{prefix}graph_subscriptions/{subscription id}`` its owner and clientState's SHA-256
 
 Every call is bounded by ``timeout_s`` including retries (then ServiceUnavailable); every
 vendor exception is translated in ``errors.mapped``. Times written (lease expiry, claim age)
@@ -29,6 +30,7 @@ from shared.adapters.firestore.client import DEFAULT_TIMEOUT_S, FirestoreDb, Rea
 from shared.adapters.firestore.cursors import FirestoreCursors
 from shared.adapters.firestore.dead_letters import FirestoreDeadLetters
 from shared.adapters.firestore.dedupe import FirestoreDedupe
+from shared.adapters.firestore.graph_subscriptions import FirestoreGraphSubscriptions
 from shared.adapters.firestore.health import FirestoreHealth
 from shared.adapters.firestore.leases import FirestoreLeases
 from shared.adapters.firestore.mailbox_feed import FirestoreMailboxFeed
@@ -53,6 +55,7 @@ class FirestoreStateStore(
     FirestoreRules,
     FirestoreTemplates,
     FirestoreRecentEvents,
+    FirestoreGraphSubscriptions,
 ):
     def __init__(
         self,

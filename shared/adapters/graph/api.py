@@ -14,7 +14,10 @@ is not documented for messages (``concepts/delta-query-overview.md``); delta pag
 ``@odata.deltaLink``; an expired sync state is 410 / ``syncStateNotFound`` (any case);
 ``mailFolders('{x}')`` takes an id or a well-known name only (``resources/mailfolder.md``):
 display names are resolved through ``mailFolders`` and ``childFolders``; MIME is
-``/messages/{id}/$value``; Outlook allows 4 concurrent requests per mailbox and app.
+``/messages/{id}/$value`` (``api/message-get.md``, "Get MIME content"): streamed and cut at
+``max_message_bytes`` + 1, so a message over the limit is never held whole (the pipeline
+turns a raw longer than the limit into the event that says so); Outlook allows 4
+concurrent requests per mailbox and app.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ FOLDER_PAGE = 100
 EXPIRED_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "resyncrequired"})
 _LIFETIME = re.compile(r"expiration can only be (\d+) minutes in the future", re.IGNORECASE)
 T = TypeVar("T")
+_IDENTITY = {"Accept-Encoding": "identity"}
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -122,10 +126,12 @@ class HttpxGraphApi:
         timeout_s: float = 30.0,
         attempts: int = 3,
         verify: str | bool = True,
+        max_message_bytes: int = 50 * 1024 * 1024,
     ) -> None:
         self._base = (endpoint or GRAPH_ENDPOINT).rstrip("/")
         self._user = f"users/{quote(user, safe='@')}"
         self._attempts = attempts
+        self._max_message_bytes = max_message_bytes
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout_s, connect=10.0),
             verify=verify,
@@ -265,10 +271,25 @@ class HttpxGraphApi:
         return str(reply["id"])
 
     def mime(self, message_id: str) -> bytes:
-        response = self._call(
-            "GET", f"/{self._user}/messages/{quote(message_id, safe='')}/$value", "get MIME"
-        )
-        return response.content
+        """At most ``max_message_bytes`` + 1 bytes: the rest is never read (the connection
+        is closed with the response)."""
+        url = f"{self._base}/{self._user}/messages/{quote(message_id, safe='')}/$value"
+        cap = self._max_message_bytes + 1
+
+        def once() -> bytes:
+            try:
+                # identity: the cap counts what is held, so no compressed body is inflated
+                with self._http.stream("GET", url, headers=_IDENTITY) as response:
+                    if response.status_code >= 300:
+                        response.read()  # an error body is small: map_response reads it
+                        error = map_response(response, "get MIME")
+                        if error is not None:
+                            raise error
+                    return _read_capped(response, cap)
+            except httpx.HTTPError as exc:
+                raise ServiceUnavailable(f"graph get MIME: {type(exc).__name__}") from None
+
+        return self._with_retries(once)
 
     def mark_read(self, message_id: str) -> None:
         url = f"/{self._user}/messages/{quote(message_id, safe='')}"
@@ -317,6 +338,18 @@ class HttpxGraphApi:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _read_capped(response: httpx.Response, cap: int) -> bytes:
+    """The body's first ``cap`` bytes, read piece by piece; nothing after them is read."""
+    pieces: list[bytes] = []
+    held = 0
+    for piece in response.iter_bytes(chunk_size=64 * 1024):
+        pieces.append(piece[: cap - held])
+        held += len(pieces[-1])
+        if held >= cap:
+            break
+    return b"".join(pieces)
+
+
 def _prefer_pages() -> str:
     return f'IdType="ImmutableId", odata.maxpagesize={PAGE_SIZE}'
 
@@ -331,13 +364,19 @@ class TokenGraphApis:
         *,
         endpoint: str | None = None,
         verify: str | bool = True,
+        max_message_bytes: int = 50 * 1024 * 1024,
     ) -> None:
         self._access_token = access_token
         self._endpoint = endpoint
         self._verify = verify
+        self._max_message_bytes = max_message_bytes
 
     def for_mailbox(self, mailbox: Mailbox) -> HttpxGraphApi:
         user = mailbox.oauth.connected_address if mailbox.oauth else mailbox.address
         return HttpxGraphApi(
-            self._access_token(mailbox), user, endpoint=self._endpoint, verify=self._verify
+            self._access_token(mailbox),
+            user,
+            endpoint=self._endpoint,
+            verify=self._verify,
+            max_message_bytes=self._max_message_bytes,
         )

@@ -56,9 +56,7 @@ def test_the_webhook_validates_checks_client_state_and_queues_once_per_mailbox(
     assert huge.status_code == 413
     assert list(graph.queue.iter(timeout_s=2)) == []  # nothing refused was queued
     # three genuine notifications (and a forged one) in one request: one doorbell
-    client_state = json.loads(graph.app.secrets.get_secret(f"mailingest-graph-subscription-{sub}"))[
-        "cs"
-    ]
+    client_state = graph.local.graph.subscriptions[sub].client_state  # what Graph echoes
     genuine = {**item, "subscriptionId": sub, "clientState": client_state}
     accepted = _post(graph.webhook_url, {"value": [genuine, genuine, forged, genuine]})
     assert accepted.status_code == 202

@@ -184,3 +184,21 @@ def test_a_dead_endpoint_is_service_unavailable() -> None:
     with pytest.raises(ServiceUnavailable):
         client.resolve_folder("Inbox")
     client.close()
+
+
+def test_mime_is_cut_after_the_size_limit_plus_one_byte(graph: GraphStandIn) -> None:
+    limit = 4096
+    small = graph.deliver(USER, raw(1), notify=False)
+    big_raw = raw(2) + b"x" * (40 * limit)  # ten times over, in more than one read
+    big = graph.deliver(USER, big_raw, notify=False)
+    api = HttpxGraphApi(
+        TOKEN, USER, endpoint=graph.base_url + "v1.0", attempts=1, max_message_bytes=limit
+    )
+    try:
+        assert api.mime(small) == raw(1)
+        held = api.mime(big)
+        assert held == big_raw[: limit + 1]  # over the limit, and no more than that
+        with pytest.raises(NotFound):
+            api.mime("AAMkAD-no-such-message")
+    finally:
+        api.close()
