@@ -781,12 +781,8 @@ def test_a_mailbox_is_edited_from_its_card_with_its_settings_in_the_form(
     assert [m.id for m in app.state.list_mailboxes(TenantId("acme"))] == ["booking"]
 
 
-def test_editing_an_oauth_mailbox_from_its_card_keeps_its_grant(
-    client: Any, iap: IapStandIn
-) -> None:
-    http, app = client
-    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
-    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+def _connect_with_google(app: Any, *, enabled: bool) -> OAuthGrant:
+    """acme's booking mailbox as the OAuth callback leaves it: a grant and its secret."""
     grant = OAuthGrant(
         provider=OAuthProvider.GOOGLE,
         connected_address="booking@acme.example",
@@ -794,18 +790,33 @@ def test_editing_an_oauth_mailbox_from_its_card_keeps_its_grant(
         connected_at=datetime.now(UTC),
     )
     mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
-    oauth = {"auth_method": AuthMethod.OAUTH2, "oauth": grant, "enabled": False}
-    app.state.put_mailbox(
-        mailbox.model_copy(update={**oauth, "secret_ref": refresh_secret_name("acme", "booking")})
-    )
+    oauth = {"auth_method": AuthMethod.OAUTH2, "oauth": grant, "enabled": enabled}
+    secret = {"secret_ref": refresh_secret_name("acme", "booking")}
+    app.state.put_mailbox(mailbox.model_copy(update={**oauth, **secret}))
+    return grant
+
+
+def _as_typed(html: str) -> dict[str, str]:
+    """The edit form's fields as the browser posts them when nothing is changed."""
+    typed = dict(re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', html))
+    typed.update({n: _selected(html, n) for n in ("provider", "tls", "auth_method")})
+    typed["after_processing"] = _selected(html, "after_processing")
+    return typed
+
+
+def test_editing_an_oauth_mailbox_from_its_card_keeps_its_grant(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, app = client
+    token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
+    http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
+    grant = _connect_with_google(app, enabled=False)
     html = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).text
     assert _selected(html, "auth_method") == "oauth2"
     assert "OAuth 2.0 (keep the connection)" in html
     # the browser posts the form as it was filled: the method stays OAuth
-    typed = dict(re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', html))
-    form = {**typed, "tenant": "acme", "csrf": token, "editing": "booking", "folder": "Stop"}
-    form.update({n: _selected(html, n) for n in ("provider", "tls", "auth_method")})
-    form["after_processing"] = _selected(html, "after_processing")
+    form = {**_as_typed(html), "tenant": "acme", "csrf": token, "editing": "booking"}
+    form["folder"] = "Stop"
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
     assert saved.status_code == 303, saved.text[:300]
     stored = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
@@ -827,22 +838,11 @@ def test_editing_the_server_of_an_oauth_mailbox_drops_its_grant_and_asks_for_a_r
     http, app = client
     token = _csrf(http.get("/?tenant=acme", headers=iap.headers(ACME)).text)
     http.post("/?tenant=acme", headers=iap.headers(ACME), data=_form(token))
-    grant = OAuthGrant(
-        provider=OAuthProvider.GOOGLE,
-        connected_address="booking@acme.example",
-        scopes=("https://mail.google.com/",),
-        connected_at=datetime.now(UTC),
-    )
     secret = refresh_secret_name("acme", "booking")
     app.secrets.put_secret(secret, "refresh-token-of-acme")
-    mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
-    oauth = {"auth_method": AuthMethod.OAUTH2, "oauth": grant, "secret_ref": secret}
-    app.state.put_mailbox(mailbox.model_copy(update=oauth))
+    _connect_with_google(app, enabled=True)
     html = http.get("/?tenant=acme&edit=booking", headers=iap.headers(ACME)).text
-    typed = dict(re.findall(r'<input name="(\w+)"[^>]*value="([^"]*)"', html))
-    form = {**typed, "tenant": "acme", "csrf": token, "editing": "booking"}
-    form.update({n: _selected(html, n) for n in ("provider", "tls", "auth_method")})
-    form["after_processing"] = _selected(html, "after_processing")
+    form = {**_as_typed(html), "tenant": "acme", "csrf": token, "editing": "booking"}
     form["host"] = "imap.elsewhere.example"
     saved = http.post("/?tenant=acme", headers=iap.headers(ACME), data=form)
     assert saved.status_code == 303, saved.text[:300]

@@ -43,15 +43,18 @@ class Server:
         raise self._failure
 
 
-def _tester(server: Server, time: Elapsing) -> ConnectionTester:
+def _tester(
+    server: Server, time: Elapsing, *, per_admin: int = 100, per_server: int = 100
+) -> ConnectionTester:
     clock = SystemClock()
+    limits = ConnectionTestLimits(per_admin, per_server, uniform_failure_s=UNIFORM)
     return ConnectionTester(
         server,
         InMemoryStateStore(clock),
         clock,
         allow_private=True,
         resolver=lambda host, port: ["192.0.2.10"],
-        limits=ConnectionTestLimits(per_admin=100, per_server=100, uniform_failure_s=UNIFORM),
+        limits=limits,
         sleep=time.sleep,
         monotonic=time.monotonic,
     )
@@ -100,17 +103,7 @@ def test_a_refused_login_is_said_at_once() -> None:
 
 def test_tests_are_limited_per_server_and_per_admin() -> None:
     time = Elapsing()
-    clock = SystemClock()
-    tester = ConnectionTester(
-        Server(time, AuthError("refused"), 0.0),
-        InMemoryStateStore(clock),
-        clock,
-        allow_private=True,
-        resolver=lambda host, port: ["192.0.2.10"],
-        limits=ConnectionTestLimits(per_admin=3, per_server=2, uniform_failure_s=UNIFORM),
-        sleep=time.sleep,
-        monotonic=time.monotonic,
-    )
+    tester = _tester(Server(time, AuthError("refused"), 0.0), time, per_admin=3, per_server=2)
     mailbox = _mailbox()
     tester.test(mailbox, "pw", actor="a")
     tester.test(mailbox, "pw", actor="b")
