@@ -6,13 +6,16 @@ subscribed or downloaded."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from mailingest_dev.local_graph import GRAPH_WRITE_SCOPE
+from shared.bootstrap import build_graph
 from shared.domain.models import AfterProcessing
-from shared.errors import FolderNotFound
+from shared.errors import FolderNotFound, ServiceUnavailable
 from shared.ids import MailboxId
 from tests.integration.graph.conftest import TENANT, GraphEnv
 
@@ -162,3 +165,37 @@ def test_a_refused_mark_read_leaves_the_message_published_and_the_cursor_moved(
     health = graph.app.state.get_health(TENANT, mailbox.id, datetime.now(UTC))
     assert "after processing (mark_seen) failed" in str(health.last_error)
     assert standin.downloads() == 2
+
+
+class _CursorWriteFails:
+    """The store, failing the write that starts a connect's cursor (after the subscription
+    was created at Graph): the connect fails where it would leave a subscription behind."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def compare_and_set_cursor(
+        self, tenant_id: Any, mailbox_id: Any, version: Any, value: Any
+    ) -> Any:
+        if "subscription_id" in value:
+            raise ServiceUnavailable("the store is down (test)")
+        return self._inner.compare_and_set_cursor(tenant_id, mailbox_id, version, value)
+
+
+def test_a_connect_that_fails_deletes_the_subscription_it_created(graph: GraphEnv) -> None:
+    user = "fails@contoso.example"
+    mailbox = graph.add_mailbox("fails", user)
+    failing = dataclasses.replace(graph.app, state=_CursorWriteFails(graph.app.state))
+    sync = build_graph(failing).sync
+    created = len(graph.local.graph.requests)
+    with pytest.raises(ServiceUnavailable):
+        sync.connect(mailbox)
+    requests = graph.local.graph.requests[created:]
+    made = [r for r in requests if r.startswith("POST ") and r.endswith("/subscriptions")]
+    assert made  # a subscription was created at Graph ...
+    assert subscriptions_of(graph, user) == []  # ... and deleted when the connect failed
+    graph.sync.connect(mailbox)  # the store is back: one subscription, no leftover
+    assert len(subscriptions_of(graph, user)) == 1
