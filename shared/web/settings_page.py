@@ -18,8 +18,11 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.domain import analytics
 from shared.domain.analytics import Analytics
 from shared.domain.health import ago
+from shared.domain.labels import LABELS
 from shared.domain.message import Classification
 from shared.domain.models import (
+    API_PROVIDERS,
+    SERVER_PROVIDERS,
     AfterProcessing,
     AuthMethod,
     Health,
@@ -49,7 +52,6 @@ from shared.web import (
 from shared.web.events_panel import FILTER_LABELS, EventsPanel
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
-PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
 # audit details the page does not repeat (long or internal); never a secret in any case
 _AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
 
@@ -71,7 +73,7 @@ class MailboxView:
     @property
     def api_based(self) -> bool:
         """Gmail API / Microsoft 365: none of the IMAP-only controls mean anything for it."""
-        return self.mailbox.provider in (Provider.GMAIL, Provider.GRAPH)
+        return self.mailbox.provider in API_PROVIDERS
 
     @property
     def editable(self) -> bool:
@@ -107,9 +109,6 @@ class PageServices:
 
     tester: ConnectionTester | None = None  # "Test connection"
     corrections: Corrections | None = None  # label correction in "Recent events"
-
-
-LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
 
 
 def _number(form: dict[str, str], name: str, default: int | None) -> int | None:
@@ -479,7 +478,7 @@ class SettingsPage:
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""
-        if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
+        if form.get("provider", "imap") not in SERVER_PROVIDERS:
             raise form_errors.FormRefused(
                 {
                     "provider": "this form is for IMAP or POP3 with a password; "
