@@ -18,11 +18,9 @@ function_logging()  # JSON lines, redacted, from the first request on
 
 
 def _build_parts() -> OAuthParts:
-    from shared.bootstrap import build_app
-    from shared.oauth.config import OAuthSettings
-    from shared.oauth.wiring import build_oauth
+    from shared.bootstrap import build_app, build_oauth
 
-    return build_oauth(build_app(), OAuthSettings.from_env())
+    return build_oauth(build_app())
 
 
 parts = Lazy(_build_parts)

@@ -30,7 +30,7 @@ def _enums(node: Any) -> Iterator[list[Any]]:
 
 
 def test_the_classifier_chooses_from_the_enum() -> None:
-    assert LABELS == tuple(Label)
+    assert tuple(Label) == LABELS
     assert {r.label for r in RULES} - {"neutral"} == set(Label)
 
 
