@@ -95,3 +95,13 @@ def test_connect_rates_are_read_merged_over_the_built_in_ones_and_checked() -> N
         Settings.from_env(bad)
     assert len(info.value.problems) == 3
     assert all(p.startswith("MAILINGEST_SERVER_CONNECT_RATES: ") for p in info.value.problems)
+
+
+def test_a_bad_page_variable_is_a_config_error_naming_it() -> None:
+    from shared.config import PageSettings
+
+    with pytest.raises(ConfigError) as info:
+        PageSettings.from_env({"MAILINGEST_PAGE_REFRESH_S": "soon"})
+    assert [p.split(":")[0] for p in info.value.problems] == ["MAILINGEST_PAGE_REFRESH_S"]
+    assert PageSettings.from_env({"MAILINGEST_PAGE_REFRESH_S": "30"}).refresh_s == 30
+    assert PageSettings.from_env({}).refresh_s == 15
