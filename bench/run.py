@@ -70,7 +70,8 @@ def main() -> int:
     args.out.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     width = max((len(k) for k in figures), default=10)
     for name, fig in sorted(figures.items()):
-        assert isinstance(fig, dict)
+        if not isinstance(fig, dict):
+            raise TypeError(f"{name}: a figure is a JSON object")
         print(f"{name.ljust(width)}  {fig['value']:>12} {fig['unit']:<8} {fig['note']}")
     print(f"wrote {args.out}")
     if failed:

@@ -153,7 +153,8 @@ class LocalSystem:
         from shared.adapters.pubsub import ensure_topic
 
         dovecot = svc.dovecot
-        assert dovecot is not None  # local_services started it
+        if dovecot is None:  # local_services starts it
+            raise RuntimeError("Dovecot is not running")
         password = secrets.token_urlsafe(18)
         dovecot.add_user(DEMO_USER, password)
         project, topic = app.settings.project_id, app.settings.events_topic
@@ -254,7 +255,8 @@ class LocalSystem:
     def _tail(self, app: App) -> None:
         import json
 
-        assert self._reader is not None  # made by _prepare
+        if self._reader is None:  # made by _prepare
+            raise RuntimeError("the event tail runs after _prepare")
         for data, _attrs in self._reader.iter(stop=self._stop):
             self._events += 1
             _say(format_event_line(json.loads(data)))

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from shared.adapters.memory_sinks import InMemoryEventSink
     from shared.adapters.pubsub import EventTail
     from shared.domain.models import Mailbox
+    from shared.oauth.config import OAuthSettings
+    from shared.oauth.wiring import OAuthParts
     from shared.service.gmail_sync import GmailSync
     from shared.service.graph_sync import GraphSync
     from shared.service.push import ProviderPush
@@ -176,9 +178,7 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
     """The IMAP IDLE / POP3 watcher with every way a mailbox logs in: stored passwords, and
     OAuth tokens when an OAuth client is configured."""
     from shared.domain.models import AuthMethod
-    from shared.oauth.config import OAuthSettings
     from shared.oauth.tokens import OAuthCredentialProvider
-    from shared.oauth.wiring import build_oauth
     from shared.ports import CredentialProvider
     from shared.service.credentials import CompositeCredentialProvider, PasswordCredentialProvider
     from shared.service.watcher import Watcher
@@ -188,7 +188,7 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         AuthMethod.APP_PASSWORD: PasswordCredentialProvider(app.secrets),
     }
     try:
-        oauth = build_oauth(app, OAuthSettings.from_env())
+        oauth = build_oauth(app)
         providers[AuthMethod.OAUTH2] = OAuthCredentialProvider(oauth.tokens)
     except ConfigError as exc:
         logger.warning(
@@ -280,11 +280,27 @@ def build_gmail(app: App, *, access_token: Callable[[Mailbox], str] | None = Non
     return GmailParts(sync=sync, endpoint=GmailPushEndpoint(app.state, sync, verifier))
 
 
-def _oauth_access_token(app: App) -> Callable[[Mailbox], str]:
+def build_oauth(app: App, settings: OAuthSettings | None = None) -> OAuthParts:
+    """The connect flow and the token service on the app's stores (``settings``: from the
+    environment unless given; ConfigError when OAuth is not configured); a new Gmail API /
+    Graph connection starts its watch or subscription."""
+    from shared.domain.models import Provider
     from shared.oauth.config import OAuthSettings
-    from shared.oauth.wiring import build_oauth
+    from shared.oauth.tokens import TokenService
+    from shared.oauth.wiring import compose_oauth
 
-    return build_oauth(app, OAuthSettings.from_env()).tokens.access_token
+    def start_push(mailbox: Mailbox, tokens: TokenService) -> None:
+        if mailbox.provider is Provider.GMAIL:
+            build_gmail_sync(app, tokens.access_token).start_watch(mailbox)
+        elif mailbox.provider is Provider.GRAPH:
+            build_graph_sync(app, tokens.access_token).connect(mailbox)
+
+    oauth = settings or OAuthSettings.from_env()
+    return compose_oauth(oauth, app.state, app.secrets, app.clock, start_push)
+
+
+def _oauth_access_token(app: App) -> Callable[[Mailbox], str]:
+    return build_oauth(app).tokens.access_token
 
 
 @dataclass
@@ -341,7 +357,7 @@ def build_settings_page() -> SettingsPage:
     """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
     from shared.config import PageSettings, private_hosts_allowed
     from shared.service.connection_test import ConnectionTester, ConnectionTestLimits
-    from shared.watcher_main import watcher_options
+    from shared.service.watcher import WatcherOptions
     from shared.web.settings_page import PageServices, SettingsPage
 
     app = build_app()
@@ -361,7 +377,7 @@ def build_settings_page() -> SettingsPage:
             tester=ConnectionTester(
                 mail_sources(
                     replace(
-                        watcher_options(app.settings.watcher),
+                        WatcherOptions.from_settings(app.settings.watcher),
                         socket_timeout_s=limits.uniform_failure_s,
                     )
                 ),

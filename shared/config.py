@@ -391,6 +391,7 @@ class PageSettings:
         e = dict(os.environ if env is None else env)
         r = EnvReader(e)
         test_timeout = r.seconds("MAILINGEST_CONNECTION_TEST_TIMEOUT_S", 10.0, 0.5, 60.0)
+        refresh_s = r.number("MAILINGEST_PAGE_REFRESH_S", 15, 1, 3600)
         r.raise_problems()
         state = e.get("MAILINGEST_STATE_BACKEND") or "firestore"
         secrets = e.get("MAILINGEST_SECRETS_BACKEND") or "secretmanager"
@@ -406,6 +407,6 @@ class PageSettings:
             or "https://www.gstatic.com/iap/verify/public_key",
             dev_admin=(e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None,
             local_backends=state_local and secrets_local,
-            refresh_s=max(1, min(3600, int(e.get("MAILINGEST_PAGE_REFRESH_S") or 15))),
+            refresh_s=refresh_s,
             connection_test_timeout_s=test_timeout,
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from shared.errors import (
     AuthError,
@@ -19,6 +20,29 @@ from shared.errors import (
 
 logger = logging.getLogger(__name__)
 Response = tuple[str, int, dict[str, str]]
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """What an entry point builds on its first call and reuses for the process's life
+    (nothing is built at import time; a build that fails is tried again on the next call)."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._value: list[T] = []  # empty until built (a value may itself be None)
+
+    def __call__(self) -> T:
+        if not self._value:
+            with self._lock:
+                if not self._value:
+                    self._value.append(self._build())
+        return self._value[0]
+
+    def reset(self) -> None:
+        """Forget what was built: the next call builds again (a test's new environment)."""
+        with self._lock:
+            self._value.clear()
 
 
 def function_logging() -> None:

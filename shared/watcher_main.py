@@ -10,7 +10,6 @@ import signal
 import threading
 from types import FrameType
 
-from shared.config import WatcherSettings
 from shared.observability import configure_logging
 from shared.service.watcher import Watcher, WatcherOptions
 
@@ -38,27 +37,12 @@ def _health_server(watcher: Watcher, port: int) -> http.server.ThreadingHTTPServ
     return server
 
 
-def watcher_options(settings: WatcherSettings) -> WatcherOptions:
-    defaults = WatcherOptions()
-    return WatcherOptions(
-        idle_refresh_s=settings.idle_refresh_s,
-        lease_ttl_s=settings.lease_ttl_s,
-        reload_s=settings.reload_s,
-        relist_s=settings.relist_s,
-        catchup_concurrency=settings.catchup_concurrency,
-        ca_file=settings.ca_file,
-        connect_rate_per_server=settings.connect_rate,
-        # the built-in rates for the big providers, overridden or extended by the variable
-        server_connect_rates={**defaults.server_connect_rates, **settings.server_connect_rates},
-    )
-
-
 def main() -> int:
     from shared.bootstrap import build_app, build_watcher
 
     app = build_app()
     configure_logging(app.settings.log_level)
-    watcher = build_watcher(app, watcher_options(app.settings.watcher))
+    watcher = build_watcher(app, WatcherOptions.from_settings(app.settings.watcher))
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         logger.info("stopping on signal", extra={"signal": signum})

@@ -11,6 +11,7 @@ import functions_framework
 
 from shared.bootstrap import GmailParts
 from shared.entrypoints import (
+    Lazy,
     Response,
     bounded_body,
     function_logging,
@@ -20,17 +21,14 @@ from shared.entrypoints import (
 
 function_logging()  # JSON lines, redacted, from the first request on
 
-_parts: GmailParts | None = None
+
+def _build_parts() -> GmailParts:
+    from shared.bootstrap import build_app, build_gmail
+
+    return build_gmail(build_app())
 
 
-def parts() -> GmailParts:
-    """Built on first use and reused (nothing is built at import time)."""
-    global _parts
-    if _parts is None:
-        from shared.bootstrap import build_app, build_gmail
-
-        _parts = build_gmail(build_app())
-    return _parts
+parts = Lazy(_build_parts)
 
 
 @functions_framework.http

@@ -10,21 +10,18 @@ from typing import Any
 import functions_framework
 
 from shared.bootstrap import GraphParts
-from shared.entrypoints import function_logging
+from shared.entrypoints import Lazy, function_logging
 
 function_logging()  # JSON lines, redacted, from the first request on
 
-_parts: GraphParts | None = None
+
+def _build_parts() -> GraphParts:
+    from shared.bootstrap import build_app, build_graph
+
+    return build_graph(build_app())
 
 
-def parts() -> GraphParts:
-    """Built on first use and reused (nothing is built at import time)."""
-    global _parts
-    if _parts is None:
-        from shared.bootstrap import build_app, build_graph
-
-        _parts = build_graph(build_app())
-    return _parts
+parts = Lazy(_build_parts)
 
 
 @functions_framework.cloud_event

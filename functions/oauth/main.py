@@ -9,35 +9,30 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Response, function_logging, http_boundary, page_headers
+from shared.entrypoints import Lazy, Response, function_logging, http_boundary, page_headers
 from shared.errors import AuthError
 from shared.oauth.wiring import OAuthParts
 from shared.web.identity import AdminIdentity
 
 function_logging()  # JSON lines, redacted, from the first request on
 
-_parts: OAuthParts | None = None
-_identity: AdminIdentity | None = None
+
+def _build_parts() -> OAuthParts:
+    from shared.bootstrap import build_app, build_oauth
+
+    return build_oauth(build_app())
 
 
-def parts() -> OAuthParts:
-    """Built on first use and reused (nothing is built at import time)."""
-    global _parts
-    if _parts is None:
-        from shared.bootstrap import build_app
-        from shared.oauth.config import OAuthSettings
-        from shared.oauth.wiring import build_oauth
-
-        _parts = build_oauth(build_app(), OAuthSettings.from_env())
-    return _parts
+parts = Lazy(_build_parts)
+identity = Lazy(AdminIdentity.from_env)
 
 
-def _admin(request: Any) -> str | None:
+def _admin(request: Any) -> str:
     """IAP's verified identity (or, with local backends only, the development admin)."""
-    global _identity
-    if _identity is None:
-        _identity = AdminIdentity.from_env()
-    return _identity.of(request.headers)
+    admin = identity().of(request.headers)
+    if admin is None:
+        raise AuthError("an authenticated admin is required")
+    return admin
 
 
 def _redirect(url: str) -> Response:
@@ -49,8 +44,6 @@ def _redirect(url: str) -> Response:
 @http_boundary
 def oauth_start(request: Any) -> Response:
     admin = _admin(request)
-    if admin is None:
-        raise AuthError("an authenticated admin is required")
     a = request.args
     url = parts().flow.start(
         a.get("tenant", ""), a.get("mailbox", ""), admin, a.get("provider", ""), a.get("mode", "")
@@ -65,6 +58,4 @@ def oauth_callback(request: Any) -> Response:
     # the state is bound to the admin who started: the one finishing must be that admin,
     # still an admin of the tenant; a callback without a verified identity is refused
     admin = _admin(request)
-    if admin is None:
-        raise AuthError("an authenticated admin is required")
     return _redirect(parts().flow.callback(dict(request.args), admin))

@@ -18,17 +18,16 @@ function_logging()  # JSON lines, redacted, from the first request on
 @functions_framework.http
 @http_boundary
 def refresh_tokens(request: Any) -> Response:
-    from shared.bootstrap import build_app
-    from shared.oauth.config import OAuthSettings
+    from shared.bootstrap import build_app, build_oauth
     from shared.oauth.probe import probe_grants
-    from shared.oauth.wiring import build_oauth
 
     body = request.get_json(silent=True) or {}
     app = build_app()
-    settings = OAuthSettings.from_env()
+    oauth = build_oauth(app)
+    settings = oauth.settings
     counts = probe_grants(
         app.state,
-        build_oauth(app, settings).tokens,
+        oauth.tokens,
         app.clock,
         every=timedelta(seconds=settings.probe_every_s),
         run_interval=timedelta(seconds=settings.probe_run_interval_s),

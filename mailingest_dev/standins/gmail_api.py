@@ -267,7 +267,8 @@ class GmailStandIn:
         if throttled:
             return 429, json.dumps(RATE_LIMITED).encode()
         request = part.get_payload(decode=True)
-        assert isinstance(request, bytes)
+        if not isinstance(request, bytes):
+            return 400, b"a batch part is an application/http request"
         head_text, _, inner_body = request.partition(b"\r\n\r\n")
         lines = head_text.decode().split("\r\n")
         method, target, _version = lines[0].split(" ", 2)

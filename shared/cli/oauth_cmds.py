@@ -27,15 +27,14 @@ def register(sub: Any) -> None:
 
 
 def connect_app_only(args: argparse.Namespace) -> int:
-    from shared.bootstrap import build_app
-    from shared.oauth.config import OAuthSettings
-    from shared.oauth.wiring import build_oauth
+    from shared.bootstrap import build_app, build_oauth
 
     app = build_app()
-    flow = build_oauth(app, OAuthSettings.from_env()).flow
+    flow = build_oauth(app).flow
     done = flow.connect_app_only(args.tenant_id, args.mailbox_id, cli_actor(), args.directory)
     grant = done.mailbox.oauth
-    assert grant is not None  # an app-only grant was just stored
+    if grant is None:  # an app-only grant was just stored
+        raise RuntimeError(f"{done.mailbox.key}: no grant stored")
     print(
         f"{done.mailbox.key}: Microsoft 365 (Graph), app-only, directory "
         f"{grant.directory_tenant}, as {grant.connected_address}"

@@ -24,6 +24,9 @@ class Provider(StrEnum):
 # the providers of a mail server we log in to: the watcher's (a host, a port, a session);
 # Gmail API and Microsoft 365 (Graph) mailboxes are driven by their pushes instead
 SERVER_PROVIDERS = frozenset({Provider.IMAP, Provider.POP3})
+# the providers whose mailboxes are driven by a push (a Gmail watch, a Graph subscription)
+# and an API (Gmail API, Microsoft 365 through Graph): connected with the Connect buttons
+API_PROVIDERS = frozenset({Provider.GMAIL, Provider.GRAPH})
 
 
 class AuthMethod(StrEnum):

@@ -192,7 +192,8 @@ class ConnectFlow:
     ) -> Mailbox:
         """The refresh token as a new secret version; the grant (never a token) on the
         mailbox, switched to the provider's API for the native modes; audited."""
-        assert grant.refresh_token is not None  # checked by the caller
+        if grant.refresh_token is None:  # checked by the caller
+            raise ValueError("a grant without a refresh token is not stored")
         name = refresh_secret_name(flow.tenant_id, flow.mailbox_id)
         self._secrets.put_secret(name, grant.refresh_token)
         now = self._clock.now()

@@ -1,11 +1,13 @@
-"""Composition of the OAuth pieces from the app and ``OAuthSettings``."""
+"""Composition of the OAuth pieces from ``OAuthSettings`` and the stores they use; the
+composition root (``shared.bootstrap.build_oauth``) hands them the app's stores and what a
+new connection starts (a Gmail watch, a Graph subscription)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.bootstrap import App, build_gmail_sync, build_graph_sync
-from shared.domain.models import Mailbox, OAuthProvider, Provider
+from shared.domain.models import Mailbox, OAuthProvider
 from shared.oauth.clients import GoogleOAuthClient, OAuthClient
 from shared.oauth.config import OAuthSettings
 from shared.oauth.connect import ConnectFlow
@@ -13,6 +15,7 @@ from shared.oauth.microsoft import MicrosoftOAuthClient
 from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import StateSealer
 from shared.oauth.tokens import TokenService
+from shared.ports import Clock, SecretStore, StateStore
 from shared.web import flash
 
 
@@ -20,6 +23,7 @@ from shared.web import flash
 class OAuthParts:
     flow: ConnectFlow
     tokens: TokenService
+    settings: OAuthSettings
 
 
 def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
@@ -43,30 +47,33 @@ def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
     return clients
 
 
-def build_oauth(app: App, settings: OAuthSettings) -> OAuthParts:
-    clients = oauth_clients(settings)
-    sealer = StateSealer(settings.state_key, settings.state_ttl_s, app.clock, app.state)
-    tokens = TokenService(clients, app.secrets, app.state, app.clock)
+# after a Gmail API / Graph connect, given the token service: the watch or the subscription
+StartPush = Callable[[Mailbox, TokenService], None]
 
-    def start_push(mailbox: Mailbox) -> None:
-        """After a Gmail API / Graph connect: the watch or the subscription."""
-        if mailbox.provider is Provider.GMAIL:
-            build_gmail_sync(app, tokens.access_token).start_watch(mailbox)
-        elif mailbox.provider is Provider.GRAPH:
-            build_graph_sync(app, tokens.access_token).connect(mailbox)
+
+def compose_oauth(
+    settings: OAuthSettings,
+    state: StateStore,
+    secrets: SecretStore,
+    clock: Clock,
+    start_push: StartPush,
+) -> OAuthParts:
+    clients = oauth_clients(settings)
+    sealer = StateSealer(settings.state_key, settings.state_ttl_s, clock, state)
+    tokens = TokenService(clients, secrets, state, clock)
 
     def notice(admin: str, tenant_id: str, text: str) -> str:
         """Signed as the settings page signs its own notices (same key: its CSRF key)."""
         key = settings.state_key.strip().encode()
-        return flash.sign(key, admin, tenant_id, text, app.clock.now().timestamp())
+        return flash.sign(key, admin, tenant_id, text, clock.now().timestamp())
 
     flow = ConnectFlow(
         clients,
         sealer,
-        app.secrets,
-        app.state,
-        app.clock,
+        secrets,
+        state,
+        clock,
         SettingsLink(settings.settings_url, notice),
-        on_connected=start_push,
+        on_connected=lambda mailbox: start_push(mailbox, tokens),
     )
-    return OAuthParts(flow=flow, tokens=tokens)
+    return OAuthParts(flow=flow, tokens=tokens, settings=settings)

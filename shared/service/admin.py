@@ -12,7 +12,14 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.domain.models import SERVER_PROVIDERS, AuthMethod, Mailbox, Provider, Tenant
+from shared.domain.models import (
+    API_PROVIDERS,
+    SERVER_PROVIDERS,
+    AuthMethod,
+    Mailbox,
+    Provider,
+    Tenant,
+)
 from shared.errors import MailIngestError, NotFound, ValidationError
 from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
 from shared.ids import MailboxId, TenantId
@@ -160,7 +167,7 @@ class Admin:
         self._state.put_mailbox(updated)
         action = "mailbox.enable" if enabled else "mailbox.disable"
         details: dict[str, Any] = {}
-        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+        if self._push is not None and mailbox.provider in API_PROVIDERS:
             try:
                 (self._push.start if enabled else self._push.stop)(updated)
                 details["push"] = "started" if enabled else "stopped"
@@ -213,7 +220,7 @@ class Admin:
         and health, and destroy its stored password / refresh token."""
         mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
         details: dict[str, Any] = {"provider": mailbox.provider.value}
-        if self._push is not None and mailbox.provider in (Provider.GMAIL, Provider.GRAPH):
+        if self._push is not None and mailbox.provider in API_PROVIDERS:
             try:
                 self._push.stop(mailbox)
             except MailIngestError as exc:  # it lapses by itself (7 days at most)

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from shared.domain.models import Mailbox, Provider
+from shared.domain.models import API_PROVIDERS, Mailbox, Provider
 from shared.errors import MailIngestError
 from shared.observability import log_labels
 from shared.ports import StateStore
@@ -56,8 +56,9 @@ class Renewal:
         return "not_configured"
 
     def _each(self, work: Callable[[Mailbox], str]) -> dict[str, int]:
-        push = (Provider.GMAIL, Provider.GRAPH)
-        mailboxes = [m for m in self._state.list_mailboxes() if m.provider in push and m.enabled]
+        mailboxes = [
+            m for m in self._state.list_mailboxes() if m.provider in API_PROVIDERS and m.enabled
+        ]
 
         def one(mailbox: Mailbox) -> str:
             provider = mailbox.provider.value

@@ -8,6 +8,7 @@ from shared.ids import TenantId
 from shared.ports import StateStore
 
 NOT_ADMIN = "not an admin of this tenant"
+SIGN_IN = "sign in first"
 
 
 def admin_tenant(state: StateStore, tenant_id: str, admin: str | None) -> Tenant:
@@ -15,7 +16,7 @@ def admin_tenant(state: StateStore, tenant_id: str, admin: str | None) -> Tenant
     does not exist (or an id that is not one) is refused in the same words as one the admin
     does not belong to: tenant ids cannot be found out from outside."""
     if not admin:
-        raise AuthError("sign in first")
+        raise AuthError(SIGN_IN)
     try:
         tenant = state.get_tenant(TenantId(tenant_id))
     except (NotFound, ValueError):

@@ -7,18 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.domain.analytics import Analytics
+from shared.domain.event import OVERSIZED, UNPARSEABLE
+from shared.domain.labels import Label
 
 WIDTH, HEIGHT = 640, 200
 LEFT, BOTTOM, TOP = 40, 24, 10
 COLORS = {
-    "booking": "#2a7ab8",
-    "stopsale": "#c23b22",
-    "opensale": "#2a9d4b",
-    "cancellation": "#8e44ad",
-    "amendment": "#e69500",
-    "other": "#7f8c8d",
-    "unparseable": "#34495e",
-    "oversized": "#b5651d",
+    Label.BOOKING: "#2a7ab8",
+    Label.STOPSALE: "#c23b22",
+    Label.OPENSALE: "#2a9d4b",
+    Label.CANCELLATION: "#8e44ad",
+    Label.AMENDMENT: "#e69500",
+    Label.OTHER: "#7f8c8d",
+    UNPARSEABLE: "#34495e",
+    OVERSIZED: "#b5651d",
 }
 ROW_H = 44
 
@@ -34,7 +36,9 @@ class Rect:
 
 
 @dataclass(frozen=True)
-class Label:
+class Caption:
+    """A text on the chart (an axis figure, a day, a mailbox)."""
+
     x: float
     y: float
     text: str
@@ -46,7 +50,7 @@ class Chart:
     width: int
     height: int
     rects: tuple[Rect, ...]
-    labels: tuple[Label, ...]
+    labels: tuple[Caption, ...]
     legend: tuple[tuple[str, str], ...] = ()  # (label, color)
 
 
@@ -76,10 +80,10 @@ def per_day(figures: Analytics) -> Chart:
                 title = f"{_day(day)} {label}: {counts[i]}"
                 rects.append(Rect(LEFT + i * step + 1, base, step - 2, h, _color(label), title))
     labels = (
-        Label(LEFT - 4, TOP + 10, str(top), "end"),
-        Label(LEFT - 4, HEIGHT - BOTTOM, "0", "end"),
-        Label(LEFT, HEIGHT - 6, _day(figures.days[0]) if figures.days else ""),
-        Label(WIDTH, HEIGHT - 6, _day(figures.days[-1]) if figures.days else "", "end"),
+        Caption(LEFT - 4, TOP + 10, str(top), "end"),
+        Caption(LEFT - 4, HEIGHT - BOTTOM, "0", "end"),
+        Caption(LEFT, HEIGHT - 6, _day(figures.days[0]) if figures.days else ""),
+        Caption(WIDTH, HEIGHT - 6, _day(figures.days[-1]) if figures.days else "", "end"),
     )
     legend = tuple((label, _color(label)) for label in figures.per_label)
     return Chart(WIDTH, HEIGHT, tuple(rects), labels, legend)
@@ -93,15 +97,15 @@ def latency(figures: Analytics) -> Chart:
     rects, labels = [], []
     for i, m in enumerate(rows):
         y = TOP + i * ROW_H
-        labels.append(Label(0, y + 14, m.mailbox_id))
+        labels.append(Caption(0, y + 14, m.mailbox_id))
         if m.p50_ms is None or m.p95_ms is None:
-            labels.append(Label(150, y + 14, "no events in 30 days"))
+            labels.append(Caption(150, y + 14, "no events in 30 days"))
             continue
         p50, p95 = m.p50_ms, m.p95_ms
         rects.append(Rect(150, y + 2, plot_w * p95 / top, 10, "#9fc5e8", f"p95 {p95:.0f} ms"))
         rects.append(Rect(150, y + 14, plot_w * p50 / top, 10, "#2a7ab8", f"p50 {p50:.0f} ms"))
         text = f"p50 {p50:.0f} ms · p95 {p95:.0f} ms · {m.events} events"
-        labels.append(Label(150, y + 37, text))
+        labels.append(Caption(150, y + 37, text))
     height = TOP + max(len(rows), 1) * ROW_H + 10
     legend = (("p50", "#2a7ab8"), ("p95", "#9fc5e8"))
     return Chart(WIDTH, height, tuple(rects), tuple(labels), legend)

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from shared.domain.classification.engine import LABELS
 from shared.domain.event import OVERSIZED, UNPARSEABLE
+from shared.domain.labels import LABELS
 from shared.domain.recent_events import SHOW, EventCursor, EventFilter, EventSummary
 from shared.errors import ValidationError
 from shared.ids import TenantId, valid_id

@@ -18,8 +18,11 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.domain import analytics
 from shared.domain.analytics import Analytics
 from shared.domain.health import ago
+from shared.domain.labels import LABELS
 from shared.domain.message import Classification
 from shared.domain.models import (
+    API_PROVIDERS,
+    SERVER_PROVIDERS,
     AfterProcessing,
     AuthMethod,
     Health,
@@ -29,14 +32,14 @@ from shared.domain.models import (
     TlsMode,
 )
 from shared.domain.recent_events import EventFilter
-from shared.errors import NotFound, ValidationError
+from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId
 from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
 from shared.service.rules import RuleBook, RuleRefused
-from shared.service.tenant_access import admin_tenant
+from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
     charts,
     flash,
@@ -49,7 +52,6 @@ from shared.web import (
 from shared.web.events_panel import FILTER_LABELS, EventsPanel
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
-PASSWORD_PROVIDERS = frozenset({Provider.IMAP.value, Provider.POP3.value})
 # audit details the page does not repeat (long or internal); never a secret in any case
 _AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
 
@@ -71,7 +73,7 @@ class MailboxView:
     @property
     def api_based(self) -> bool:
         """Gmail API / Microsoft 365: none of the IMAP-only controls mean anything for it."""
-        return self.mailbox.provider in (Provider.GMAIL, Provider.GRAPH)
+        return self.mailbox.provider in API_PROVIDERS
 
     @property
     def editable(self) -> bool:
@@ -107,9 +109,6 @@ class PageServices:
 
     tester: ConnectionTester | None = None  # "Test connection"
     corrections: Corrections | None = None  # label correction in "Recent events"
-
-
-LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
 
 
 def _number(form: dict[str, str], name: str, default: int | None) -> int | None:
@@ -168,8 +167,18 @@ class SettingsPage:
         self._env.globals["last_error"] = self.last_error
 
     # -- access ---------------------------------------------------------------------------
-    def authorize(self, admin: str | None, tenant_id: str) -> Tenant:
-        return admin_tenant(self._state, tenant_id, admin)
+    def _checked(
+        self, admin: str | None, tenant_id: str, form: dict[str, str] | None = None
+    ) -> tuple[str, Tenant]:
+        """The step every handler opens with: the signed-in admin and the tenant they are an
+        admin of (AuthError otherwise) and, for a form, its CSRF token checked against both
+        (ValidationError: the form has expired or was forged)."""
+        if not admin:
+            raise AuthError(SIGN_IN)
+        tenant = admin_tenant(self._state, tenant_id, admin)
+        if form is not None:
+            self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        return admin, tenant
 
     def _csrf_mac(self, admin: str, tenant_id: str, expires: int) -> str:
         message = f"csrf\x00{admin.lower()}\x00{tenant_id}\x00{expires}".encode()
@@ -226,8 +235,7 @@ class SettingsPage:
         )
 
     def render(self, admin: str | None, tenant_id: str, shown: Shown | None = None) -> str:
-        tenant = self.authorize(admin, tenant_id)
-        assert admin is not None
+        admin, tenant = self._checked(admin, tenant_id)
         shown = shown or Shown()
         notice = shown.notice
         if shown.flash_token and not notice:
@@ -288,7 +296,7 @@ class SettingsPage:
         raise NotFound(f"no mailbox {mailbox_id} to edit here")
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
-        tenant = self.authorize(admin, tenant_id)
+        _, tenant = self._checked(admin, tenant_id)
         return [
             {
                 "mailbox": v.mailbox.model_dump(mode="json", exclude={"secret_ref"}),
@@ -317,9 +325,7 @@ class SettingsPage:
 
     def act(self, admin: str | None, form: dict[str, str]) -> str:
         """A button on a mailbox: enable, disable, sync now or remove it; returns a notice."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         typed_id = form.get("mailbox", "")[:80]
 
         def refused(why: str, status: int = 422) -> form_errors.FormRefused:
@@ -357,9 +363,7 @@ class SettingsPage:
         """The "Recent events" row form: correct one event's label; returns the notice and
         the query of the page it was made on (cursor and filter, validated first: a forged
         one corrects nothing)."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         back = self.events.back(tenant.id, form)
         notice = self.events.correct(
             tenant.id, form.get("event_id", ""), form.get("label", ""), actor=admin
@@ -368,8 +372,7 @@ class SettingsPage:
 
     def flash_token(self, admin: str | None, tenant_id: str, notice: str) -> str:
         """The ``flash`` parameter of the redirect after a form (Post/Redirect/Get)."""
-        tenant = self.authorize(admin, tenant_id)
-        assert admin is not None
+        admin, tenant = self._checked(admin, tenant_id)
         return flash.sign(self._key, admin, tenant.id, notice, self._clock.now().timestamp())
 
     def figures(self, tenant: Tenant, mailbox_ids: list[MailboxId] | None = None) -> Analytics:
@@ -380,7 +383,8 @@ class SettingsPage:
         return analytics.summarize(days, self._clock.now())
 
     def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
-        return self.figures(self.authorize(admin, tenant_id)).to_json()
+        _, tenant = self._checked(admin, tenant_id)
+        return self.figures(tenant).to_json()
 
     def events_api(
         self,
@@ -391,13 +395,12 @@ class SettingsPage:
         until: str = "",
     ) -> tuple[list[dict[str, Any]], str]:
         """A page of recent events as JSON and the cursor of the next older one ("": none)."""
-        return self.events.api(self.authorize(admin, tenant_id).id, before, only, until)
+        _, tenant = self._checked(admin, tenant_id)
+        return self.events.api(tenant.id, before, only, until)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
         """Save or delete one of the tenant's rules; returns a notice."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         if form.get("rule_action") == "delete":
             rule_id = form.get("rule_id", "")
             try:
@@ -416,9 +419,7 @@ class SettingsPage:
 
     def try_rules(self, admin: str | None, form: dict[str, str]) -> Classification:
         """The label (and the rules that fired) a pasted email gets with this tenant's rules."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         raw = form.get("email", "").replace("\r\n", "\n").replace("\n", "\r\n")
         if not raw.strip():
             raise form_errors.FormRefused({"email": "paste an email first"}, form=form_errors.TRY)
@@ -443,9 +444,7 @@ class SettingsPage:
 
     def test_connection(self, admin: str | None, form: dict[str, str]) -> list[Step]:
         """Try the entered settings (nothing is saved) and say which step failed."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         if self._tester is None:
             raise ValidationError("testing connections is not available here")
         mailbox = self._mailbox_from_form(tenant, form)
@@ -459,9 +458,7 @@ class SettingsPage:
     def save(self, admin: str | None, form: dict[str, str]) -> str:
         """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
         Everything is validated before a secret is written (no orphan secret version)."""
-        tenant = self.authorize(admin, form.get("tenant", ""))
-        assert admin is not None
-        self._check_csrf(admin, tenant.id, form.get("csrf", ""))
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         mailbox = self._mailbox_from_form(tenant, form)
         try:
             stored = self._admin.add_mailbox(
@@ -481,7 +478,7 @@ class SettingsPage:
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""
-        if form.get("provider", "imap") not in PASSWORD_PROVIDERS:
+        if form.get("provider", "imap") not in SERVER_PROVIDERS:
             raise form_errors.FormRefused(
                 {
                     "provider": "this form is for IMAP or POP3 with a password; "

@@ -74,12 +74,14 @@ def settings_client(tmp: Path) -> Iterator[tuple[Any, App]]:
             "MAILINGEST_OAUTH_START_URL": OAUTH_START,
         }
     )
-    settings_main._page = settings_main._identity = None
+    settings_main.page.reset()
+    settings_main.identity.reset()
     try:
         app = app_with_tenants()
         yield create_app("settings", SOURCE).test_client(), app
     finally:
-        settings_main._page = settings_main._identity = None
+        settings_main.page.reset()
+        settings_main.identity.reset()
 
 
 def csrf(html: str) -> str:

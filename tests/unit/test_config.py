@@ -74,7 +74,7 @@ def test_the_watcher_variables_are_read_and_checked_with_the_rest() -> None:
 
 
 def test_connect_rates_are_read_merged_over_the_built_in_ones_and_checked() -> None:
-    from shared.watcher_main import watcher_options
+    from shared.service.watcher import WatcherOptions
 
     env = {
         "GOOGLE_CLOUD_PROJECT": "p",
@@ -82,7 +82,7 @@ def test_connect_rates_are_read_merged_over_the_built_in_ones_and_checked() -> N
         "MAILINGEST_CONNECT_RATE": "2.5",
         "MAILINGEST_SERVER_CONNECT_RATES": "Mail.Hotel.Example=1, imap.gmail.com=80",
     }
-    options = watcher_options(Settings.from_env(env).watcher)
+    options = WatcherOptions.from_settings(Settings.from_env(env).watcher)
     assert options.connect_rate_per_server == 2.5
     assert options.server_connect_rates == {
         "imap.gmail.com": 80.0,  # overridden
@@ -95,3 +95,13 @@ def test_connect_rates_are_read_merged_over_the_built_in_ones_and_checked() -> N
         Settings.from_env(bad)
     assert len(info.value.problems) == 3
     assert all(p.startswith("MAILINGEST_SERVER_CONNECT_RATES: ") for p in info.value.problems)
+
+
+def test_a_bad_page_variable_is_a_config_error_naming_it() -> None:
+    from shared.config import PageSettings
+
+    with pytest.raises(ConfigError) as info:
+        PageSettings.from_env({"MAILINGEST_PAGE_REFRESH_S": "soon"})
+    assert [p.split(":")[0] for p in info.value.problems] == ["MAILINGEST_PAGE_REFRESH_S"]
+    assert PageSettings.from_env({"MAILINGEST_PAGE_REFRESH_S": "30"}).refresh_s == 30
+    assert PageSettings.from_env({}).refresh_s == 15

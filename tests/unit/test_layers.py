@@ -62,3 +62,28 @@ def test_a_forbidden_import_breaks_its_contract(
     assert proc.returncode != 0
     broken = proc.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # two modules of one package importing each other at the top
+        {
+            "shared/service/_ping.py": "import shared.service._pong\n",
+            "shared/service/_pong.py": "import shared.service._ping\n",
+        },
+        # the composition root reached back from a module it imports, inside a function: a
+        # lazy import is a dependency all the same
+        {"shared/oauth/_back.py": "def f() -> None:\n    import shared.bootstrap\n"},
+    ],
+    ids=["top-level", "function-level"],
+)
+def test_an_import_cycle_breaks_the_acyclic_contract(
+    copy_of_packages: Path, files: dict[str, str]
+) -> None:
+    for module, text in files.items():
+        (copy_of_packages / module).write_text(text)
+    proc = _lint(copy_of_packages)
+    assert proc.returncode != 0
+    broken = proc.stdout.split("Broken contracts", 1)[-1]
+    assert "no import cycles in shared" in broken, proc.stdout[-3000:]

@@ -63,7 +63,8 @@ def _tls_context(mailbox: Mailbox, options: ConnectOptions) -> ssl.SSLContext:
 
 def _addresses(mailbox: Mailbox, options: ConnectOptions) -> list[str]:
     """The vetted addresses of the mailbox's host (HostRefused / ServiceUnavailable)."""
-    assert mailbox.host is not None  # Mailbox validation requires it for IMAP and POP3
+    if mailbox.host is None:  # Mailbox validation requires it for IMAP and POP3
+        raise ValueError(f"mailbox {mailbox.id} has no host")
     return vetted_addresses(
         mailbox.host,
         mailbox.effective_port(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.domain.classification.engine import LABELS, classify_builtin
+from shared.domain.classification.engine import classify_builtin
 from shared.domain.classification.templates import TemplateExample, apply_templates
 from shared.domain.classification.tenant_rules import (
     RuleActions,
@@ -14,6 +14,7 @@ from shared.domain.classification.tenant_rules import (
     TenantRule,
     apply_tenant_rules,
 )
+from shared.domain.labels import LABELS
 from shared.domain.message import Classification, ParsedMessage
 
 __all__ = [

@@ -26,10 +26,10 @@ from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.text import fold, strip_prefixes
+from shared.domain.labels import LABELS, Label
 from shared.domain.message import Classification, ParsedMessage
 
-LABELS = ("booking", "stopsale", "opensale", "cancellation", "amendment", "other")
-OPERATIONAL = LABELS[:-1]
+OPERATIONAL = tuple(label for label in LABELS if label is not Label.OTHER)
 MIN_POINTS = 2.5  # below this no operational label is claimed: "other"
 BODY_CHARS = 4000
 QUOTED_CHARS = 1500  # the most recent quoted mail is at the top; older history adds cost
@@ -51,7 +51,7 @@ GENRE_CLEAR = 4.0  # points of marketing / maintenance / newsletter that make it
 GENRE_DAMPING = 0.3
 CONFIDENT_POINTS = 3.0  # the winner needs this much ...
 CONFIDENT_MARGIN = 0.67  # ... and the runner-up at most this share of it
-NEGATABLE = ("cancellation", "amendment", "stopsale")
+NEGATABLE = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE)
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ def _field_hits(text: str, candidates: list[_Compiled], present: set[str]) -> li
             hits.append(c.rule)
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
-    if any(r.label == "opensale" for r in hits):
-        hits = [r for r in hits if r.label != "stopsale"]
+    if any(r.label == Label.OPENSALE for r in hits):
+        hits = [r for r in hits if r.label != Label.STOPSALE]
     return [r for r in hits if r.label != "neutral"]
 
 
@@ -192,7 +192,9 @@ def _clear_intents(matched: _Matched) -> set[str]:
     for rule, f in matched:
         if f.fresh:
             fresh_points[rule.label] += rule.weight * f.factor
-    return {label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != "other"}
+    return {
+        label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != Label.OTHER
+    }
 
 
 def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
@@ -203,7 +205,7 @@ def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
     for rule, f in matched:
         # Re-opening always refers to the stop sale it ends: when this message itself says
         # sales are open, a stop sale in the reply subject or the quote is that old one.
-        if rule.label == "stopsale" and "opensale" in fresh_labels and not f.fresh:
+        if rule.label == Label.STOPSALE and Label.OPENSALE in fresh_labels and not f.fresh:
             continue
         factor = f.factor
         if not f.fresh and clear_intents and rule.label not in clear_intents:
@@ -217,8 +219,8 @@ def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
 def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
     # Cancellations and amendments always name the booking they change: when one is clearly
     # there, booking vocabulary is context, not intent.
-    if max(points.get("cancellation", 0.0), points.get("amendment", 0.0)) >= MIN_POINTS:
-        points["booking"] = points.get("booking", 0.0) * BOOKING_AS_CONTEXT
+    if max(points.get(Label.CANCELLATION, 0.0), points.get(Label.AMENDMENT, 0.0)) >= MIN_POINTS:
+        points[Label.BOOKING] = points.get(Label.BOOKING, 0.0) * BOOKING_AS_CONTEXT
     genre = sum(rule.weight * f.factor for rule, f in matched if rule.genre and f.fresh)
     if genre >= GENRE_CLEAR:
         for label in OPERATIONAL:
@@ -238,27 +240,27 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}
     if "list-unsubscribe" in headers or "list-id" in headers:
-        points["other"] += 3.0
+        points[Label.OTHER] += 3.0
         ids.append("header.list")
     if headers.get("precedence") in ("bulk", "list", "junk"):
-        points["other"] += 2.0
+        points[Label.OTHER] += 2.0
         ids.append("header.precedence_bulk")
     return dict(points), ids
 
 
 def classify_builtin(parsed: ParsedMessage) -> Classification:
     if parsed.is_bounce:
-        return Classification("other", 1.0, ("flag.bounce",))
+        return Classification(Label.OTHER, 1.0, ("flag.bounce",))
     if parsed.is_auto_reply:
-        return Classification("other", 1.0, ("flag.auto_reply",))
+        return Classification(Label.OTHER, 1.0, ("flag.auto_reply",))
     points, matched = score(parsed)
     ranked = sorted(points.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked:
-        return Classification("other", 0.0, (), confident=False)
+        return Classification(Label.OTHER, 0.0, (), confident=False)
     best_label, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if best_label in OPERATIONAL and best < MIN_POINTS:
-        return Classification("other", 0.0, tuple(matched), confident=False)
+        return Classification(Label.OTHER, 0.0, tuple(matched), confident=False)
     confidence = best / (best + second + 1.0)
     rules = tuple(m for m in matched if _label_of(m) == best_label) or tuple(matched)
     confident = best >= CONFIDENT_POINTS and second <= best * CONFIDENT_MARGIN
@@ -270,4 +272,4 @@ _LABEL_BY_ID = {r.id: r.label for r in RULES}
 
 def _label_of(matched_id: str) -> str:
     rule_id = matched_id.split("@", 1)[0]
-    return _LABEL_BY_ID.get(rule_id, "other")
+    return _LABEL_BY_ID.get(rule_id, Label.OTHER)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-B, S, O, C, A, X = "booking", "stopsale", "opensale", "cancellation", "amendment", "other"  # noqa: E741
+from shared.domain.labels import Label
+
+B, S, O, C, A, X = Label  # noqa: E741 - the rule tables read best one letter per label
 N = "neutral"
 
 
 @dataclass(frozen=True)
 class Rule:
     id: str  # "<language>.<label>.<name>": the event's classification.rules names it
-    label: str  # one of LABELS, or "neutral" (scores nothing, only consumes)
+    label: str  # a Label, or "neutral" (scores nothing, only consumes)
     pattern: str
     weight: float
     # A consuming rule blanks what it matched before the other rules run, so the words

@@ -14,15 +14,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import re2
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.domain.classification.text import fold
+from shared.domain.labels import Label
 from shared.domain.message import Classification, ParsedMessage
 
-Label = Literal["booking", "stopsale", "opensale", "cancellation", "amendment", "other"]
 MAX_REGEX_LEN = 200
 MAX_INPUT = 10_000
 MAX_REGEX_MEM = 8 << 20  # bytes of RE2 program per pattern

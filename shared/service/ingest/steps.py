@@ -131,7 +131,8 @@ class IngestSteps:
         worker is in flight with the same Message-ID."""
         origin, parsed = staged.origin, staged.parsed
         mailbox, eid = origin.mailbox, origin.event_id
-        assert parsed is not None  # staged without a ready result: parsed
+        if parsed is None:  # staged without a ready result: parsed
+            raise ValueError(f"event {eid} was staged unparsed")
         if message_id is ClaimOutcome.DONE:
             self.complete(eid)
             logger.info("duplicate Message-ID skipped", extra={"event_id": eid})

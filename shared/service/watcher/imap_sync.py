@@ -178,8 +178,7 @@ class ImapSync:
         at the second (ClaimBusy: the first is in flight): the rest of the batch goes again,
         so the run only ends early when it made no progress (a batch prepared ahead goes
         again once: the Message-ID may have been in flight in the batch before it)."""
-        assert self._pool is not None
-        pool, ingest, ahead = self._pool, self._pipeline, job.ahead
+        pool, ingest, ahead = self._pooling(), self._pipeline, job.ahead
         remaining = fetched
         batch = batch or pool.prepare(ingest, job.mailbox, job.named(remaining))
         while True:
@@ -215,10 +214,15 @@ class ImapSync:
     def _fetch_ahead(self, job: _CatchUp, refs: list[MessageRef]) -> Batch:
         """The next batch fetched, claimed and prepared while the one before it is published
         and handed off (its after-processing actions on the same connection: one at a time)."""
-        assert self._pool is not None
         with job.ahead.connection:
             fetched = job.source.fetch_raw(refs)
-        return self._pool.prepare(self._pipeline, job.mailbox, job.named(fetched), ahead=True)
+        return self._pooling().prepare(self._pipeline, job.mailbox, job.named(fetched), ahead=True)
+
+    def _pooling(self) -> CatchUpPool:
+        """The pool a batched catch-up runs on (only chosen when there is one: ``_pooled``)."""
+        if self._pool is None:
+            raise RuntimeError("a batched catch-up without a pool")
+        return self._pool
 
     def _batches(self, refs: list[MessageRef]) -> Iterator[list[MessageRef]]:
         """At most ``batch`` messages and ``batch_bytes`` bytes by the sizes the server

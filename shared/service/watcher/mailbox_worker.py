@@ -112,12 +112,14 @@ class MailboxWorker:
 
     @property
     def _imap(self) -> ImapSync:
-        assert isinstance(self._sync, ImapSync), "an IMAP session of a POP3 mailbox"
+        if not isinstance(self._sync, ImapSync):
+            raise TypeError("an IMAP session of a POP3 mailbox")
         return self._sync
 
     @property
     def _pop3(self) -> Pop3Sync:
-        assert isinstance(self._sync, Pop3Sync), "a POP3 session of an IMAP mailbox"
+        if not isinstance(self._sync, Pop3Sync):
+            raise TypeError("a POP3 session of an IMAP mailbox")
         return self._sync
 
     def _report(self, **fields: Any) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.config import WatcherSettings
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,22 @@ class WatcherOptions:
     @property
     def fetch_limits(self) -> FetchLimits:
         return FetchLimits(self.fetch_batch, self.fetch_batch_bytes, self.stream_chunk_bytes)
+
+    @classmethod
+    def from_settings(cls, settings: WatcherSettings) -> WatcherOptions:
+        """The options the environment sets (``shared.config``), the rest at their defaults;
+        the big providers' built-in connect rates overridden or extended by the variable."""
+        defaults = cls()
+        return cls(
+            idle_refresh_s=settings.idle_refresh_s,
+            lease_ttl_s=settings.lease_ttl_s,
+            reload_s=settings.reload_s,
+            relist_s=settings.relist_s,
+            catchup_concurrency=settings.catchup_concurrency,
+            ca_file=settings.ca_file,
+            connect_rate_per_server=settings.connect_rate,
+            server_connect_rates={**defaults.server_connect_rates, **settings.server_connect_rates},
+        )
 
     initial_sync_max: int = 1000  # a newly added mailbox: at most the newest N messages
     max_connections_per_server: int = 500  # sessions from this process to one host

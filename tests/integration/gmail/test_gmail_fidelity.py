@@ -159,8 +159,8 @@ class PagedApis:
         self._gmail = gmail
 
     def for_mailbox(self, mailbox: Mailbox) -> GoogleGmailApi:
+        from shared.bootstrap import build_oauth
         from shared.oauth.config import OAuthSettings
-        from shared.oauth.wiring import build_oauth
 
         token = build_oauth(self._gmail.app, OAuthSettings.from_env()).tokens.access_token
         return GoogleGmailApi(

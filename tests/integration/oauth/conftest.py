@@ -68,8 +68,8 @@ def oauth_env(
         }
         for name, value in env.items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setattr(oauth_main, "_parts", None)  # built from this test's environment
-        monkeypatch.setattr(oauth_main, "_identity", None)
+        oauth_main.parts.reset()  # built from this test's environment
+        oauth_main.identity.reset()
         app = build_app()
         app.admin.add_tenant("acme", "Acme", actor="test", admins=(ADMIN_EMAIL,))
         for mailbox_id, host in (("booking", "imap.gmail.com"), ("ops", "outlook.office365.com")):
@@ -84,7 +84,11 @@ def oauth_env(
                     auth_method=AuthMethod.OAUTH2,
                 )
             )
-        yield OAuthEnv(google, ms, app, iap)
+        try:
+            yield OAuthEnv(google, ms, app, iap)
+        finally:  # nothing built from this test's environment outlives it
+            oauth_main.parts.reset()
+            oauth_main.identity.reset()
 
 
 @contextmanager

@@ -156,9 +156,9 @@ def test_refresh_rotation_revocation_and_no_retry_storm(
 
     caplog.set_level(logging.DEBUG)
 
+    from shared.bootstrap import build_oauth
     from shared.errors import AuthError
     from shared.oauth.config import OAuthSettings
-    from shared.oauth.wiring import build_oauth
 
     state, code = authorize(oauth_env)
     callback(oauth_env, state=state, code=code)

@@ -11,13 +11,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from functions_framework import create_app
 
-from shared.bootstrap import build_app
+from shared.bootstrap import build_app, build_oauth
 from shared.domain.models import OAuthProvider, Provider
 from shared.errors import NotFound, ServiceUnavailable, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.oauth.clients import OUTLOOK_IMAP_SCOPE, ClientRejected
 from shared.oauth.config import OAuthSettings
-from shared.oauth.wiring import build_oauth
 from tests.integration.oauth.conftest import (
     ADMIN_EMAIL,
     REDIRECT,

@@ -9,12 +9,12 @@ import pytest
 
 from mailingest_dev.devstack import start_dovecot
 from shared.adapters.imap import ConnectOptions, connect_imap
+from shared.bootstrap import build_oauth
 from shared.domain.models import MailboxState, TlsMode
 from shared.errors import AuthError
 from shared.ids import MailboxId, TenantId
 from shared.oauth.config import OAuthSettings
 from shared.oauth.tokens import OAuthCredentialProvider
-from shared.oauth.wiring import build_oauth
 from tests.integration.oauth.conftest import OAuthEnv
 from tests.integration.oauth.test_connect_flow import authorize, callback
 

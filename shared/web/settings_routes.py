@@ -1,0 +1,175 @@
+"""The settings page's HTTP surface: which request is which view or form, and what each
+answers (the page itself is ``shared.web.settings_page``).
+
+``GET /?tenant=T[&edit=MAILBOX][&before=CURSOR][&mailbox=M][&label=L]`` the page (the
+mailbox form filled for an edit; older recent events; recent events of one mailbox or label);
+``GET /?tenant=T&format=json[&view=mailboxes|events|analytics]`` its data (``events``:
+``mailbox`` and ``label`` filter, ``before`` and a ``Link: rel="next"`` page them);
+``POST /?tenant=T`` a form (with ``&format=json``: the outcome as JSON, no page; a change
+answers with a redirect to the page, Post/Redirect/Get);
+``GET /openapi.json`` the OpenAPI 3.1 description of all of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from shared.domain.recent_events import EventFilter
+from shared.entrypoints import Response, body_too_large
+from shared.errors import NotFound, ValidationError
+from shared.web.events_panel import event_filter
+from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
+from shared.web.identity import AdminIdentity
+from shared.web.openapi import openapi_document
+from shared.web.settings_page import SettingsPage, Shown
+
+_HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(data, ensure_ascii=False)
+    json_headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+    return body, status, {**json_headers, **(headers or {})}
+
+
+def _filter(request: Any) -> EventFilter:
+    """The recent events' filter the query asks for (ValidationError: 400)."""
+    return event_filter(request.args.get("mailbox", ""), request.args.get("label", ""))
+
+
+def _as_json(outcome: dict[str, Any]) -> Response:
+    if "tested" in outcome:
+        return _json({"steps": [dataclasses.asdict(s) for s in outcome["tested"]]})
+    if "tried" in outcome:
+        return _json({"classification": dataclasses.asdict(outcome["tried"])})
+    return _json({"notice": outcome["notice"]})
+
+
+class SettingsRoutes:
+    """Answers one request to the settings function. The page and the identity are asked
+    for on use (an ``openapi.json`` request builds neither)."""
+
+    def __init__(
+        self, page: Callable[[], SettingsPage], identity: Callable[[], AdminIdentity]
+    ) -> None:
+        self._page = page
+        self._identity = identity
+
+    def answer(self, request: Any) -> Response:
+        if request.path.endswith("/openapi.json"):
+            return _json(openapi_document())
+        tenant = request.args.get("tenant", "")
+        if request.method == "POST":
+            return self._answer_post(request, tenant)
+        if request.args.get("format") == "json":
+            return self._get_json(request, tenant)
+        return self._get_page(request, tenant)
+
+    def _admin(self, request: Any) -> str | None:
+        """IAP's verified identity (or, with local backends only, the development admin)."""
+        return self._identity().of(request.headers)
+
+    # -- reads ----------------------------------------------------------------------------
+    def _get_page(self, request: Any, tenant: str) -> Response:
+        before, edit = request.args.get("before", ""), request.args.get("edit", "")
+        shown = Shown(
+            flash_token=request.args.get("flash", ""),
+            before=before,
+            only=_filter(request),
+            until=request.args.get("until", ""),
+            edit=edit,
+        )
+        page = self._page()
+        try:
+            return page.render(self._admin(request), tenant, shown), 200, _HTML
+        except NotFound as exc:
+            if not edit:
+                raise
+            # a mailbox removed meanwhile (or never this tenant's): the list, saying so
+            gone = Shown(error=f"{exc}: it may have been removed", error_title="Cannot edit")
+            return page.render(self._admin(request), tenant, gone), 404, _HTML
+
+    def _get_json(self, request: Any, tenant: str) -> Response:
+        view = request.args.get("view", "mailboxes")
+        if view == "events":
+            return self._events_json(request, tenant)
+        if view == "analytics":
+            return _json(self._page().analytics_api(self._admin(request), tenant))
+        if view == "mailboxes":
+            return _json(self._page().api(self._admin(request), tenant))
+        raise ValidationError("view is one of: mailboxes, events, analytics")
+
+    def _events_json(self, request: Any, tenant: str) -> Response:
+        """A page of recent events (filtered by ``mailbox`` and ``label``, from the end of the
+        UTC day ``until`` or the cursor ``before``); the next older one is the ``Link`` with
+        ``rel="next"`` (the same filter)."""
+        only = _filter(request)
+        before, until = request.args.get("before", ""), request.args.get("until", "")
+        rows, older = self._page().events_api(self._admin(request), tenant, before, only, until)
+        if not older:
+            return _json(rows)
+        wanted = {"mailbox": only.mailbox_id, "label": only.label, "before": older}
+        params = {"tenant": tenant, "format": "json", "view": "events"}
+        query = urlencode({**params, **{k: v for k, v in wanted.items() if v}})
+        return _json(rows, headers={"Link": f'<?{query}>; rel="next"'})
+
+    # -- forms ----------------------------------------------------------------------------
+    def _answer_post(self, request: Any, tenant: str) -> Response:
+        refused = body_too_large(request)
+        if refused is not None:
+            return refused
+        as_json = request.args.get("format") == "json"
+        try:
+            outcome = self._outcome(request)
+        except FormRefused as exc:
+            return self._refused(request, tenant, exc, as_json)
+        except ValidationError as exc:  # the page again, with the reason (nothing was saved)
+            if as_json:
+                return _json({"error": str(exc)}, 400)
+            page = self._page().render(self._admin(request), tenant, Shown(error=str(exc)))
+            return page, 400, _HTML
+        return _as_json(outcome) if as_json else self._as_page(request, tenant, outcome)
+
+    def _outcome(self, request: Any) -> dict[str, Any]:
+        """Handle one form: ``notice`` (a change: the page redirects to itself with it, where
+        ``anchor`` says), ``tried`` or ``tested`` (nothing changed: shown at once)."""
+        form, admin, page = dict(request.form), self._admin(request), self._page()
+        if form.get("correct") == "on":
+            notice, back = page.correct_label(admin, form)
+            return {"notice": notice, "anchor": "#events", "back": back}
+        if form.get("test_connection") == "on":
+            return {"tested": page.test_connection(admin, form)}
+        if form.get("try") == "on":
+            return {"tried": page.try_rules(admin, form)}
+        if form.get("rule_action"):
+            return {"notice": page.rule_action(admin, form), "anchor": "#rules"}
+        if form.get("action"):
+            return {"notice": page.act(admin, form), "anchor": ""}
+        return {"notice": page.save(admin, form), "anchor": ""}
+
+    def _as_page(self, request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
+        page = self._page()
+        if "notice" in outcome:  # Post/Redirect/Get: a reload of the page posts nothing again
+            token = page.flash_token(self._admin(request), tenant, outcome["notice"])
+            # back to the page the form was on (a correction: its cursor and filter, validated)
+            query = {"tenant": tenant, **outcome.get("back", {}), "flash": token}
+            location = "?" + urlencode(query) + outcome["anchor"]
+            return "", 303, {"Location": location, "Cache-Control": "no-store"}
+        # "Try it" and "Test connection": the outcome, and the form as it was typed
+        typed = typed_values(dict(request.form))
+        refill = Refill(typed, form=TRY if "tried" in outcome else MAILBOX)
+        shown = Shown(tried=outcome.get("tried"), tested=outcome.get("tested"), refill=refill)
+        return page.render(self._admin(request), tenant, shown), 200, _HTML
+
+    def _refused(self, request: Any, tenant: str, exc: FormRefused, as_json: bool) -> Response:
+        """The page again, each reason next to its field (or on its card), as typed."""
+        if as_json:
+            fields = {k: v for k, v in exc.fields.items() if k}
+            error = {"error": str(exc), **({"fields": fields} if fields else {})}
+            return _json(error, 404 if exc.status == 404 else 400)
+        refill = Refill(typed_values(dict(request.form)), exc)
+        page = self._page().render(self._admin(request), tenant, Shown(refill=refill))
+        return page, exc.status, _HTML
