@@ -7,7 +7,16 @@ from typing import Any
 
 import functions_framework
 
-from shared.entrypoints import Lazy, Response, function_logging, http_boundary, page_headers
+from shared.entrypoints import (
+    PAGE_HEADERS,
+    Lazy,
+    Response,
+    body_too_large,
+    function_logging,
+    http_boundary,
+    left_unread,
+    page_headers,
+)
 from shared.web.identity import AdminIdentity
 from shared.web.settings_page import SettingsPage
 from shared.web.settings_routes import SettingsRoutes
@@ -27,7 +36,15 @@ routes = SettingsRoutes(page, identity)
 
 
 @functions_framework.http
+def settings(request: Any) -> Any:
+    refused = body_too_large(request) if request.method == "POST" else None
+    if refused is not None:  # refused unread, and left unread by the framework too
+        body, status, headers = refused
+        return left_unread((body, status, {**PAGE_HEADERS, **headers}))
+    return _answer(request)
+
+
 @page_headers
 @http_boundary
-def settings(request: Any) -> Response:
+def _answer(request: Any) -> Response:
     return routes.answer(request)

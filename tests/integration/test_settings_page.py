@@ -279,6 +279,17 @@ def test_an_oversized_or_unsized_body_is_refused_before_it_is_read(
     )
     assert chunked.status_code in (411, 413)
     assert app.state.list_mailboxes(TenantId("acme")) == []
+    # not a byte of it is read: not by the page, nor by functions-framework after the answer
+    body = io.BytesIO(b"x" * 2_000_000)
+    refused = http.post(
+        "/?tenant=acme",
+        headers=iap.headers(ACME),
+        input_stream=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert refused.status_code == 413
+    _assert_page_headers(refused)
+    assert body.tell() == 0
 
 
 def test_a_csrf_token_expires() -> None:
