@@ -4,7 +4,9 @@ MailIngestError
  ├── ConfigError             bad or missing configuration (all problems at once)
  ├── RetryableError          transient: raise again so the platform redelivers / the loop retries
  │    ├── ServiceUnavailable     a dependency (Firestore, Pub/Sub, IMAP server...) is down or slow
- │    │    └── Throttled              the provider said "slow down" (429), maybe with Retry-After
+ │    │    ├── Throttled              the provider said "slow down" (429), maybe with Retry-After
+ │    │    ├── SinkUnavailable        the event sink (Pub/Sub) took no event: publishing blocked
+ │    │    └── StoreUnavailable       the state store (Firestore) did not answer
  │    ├── ConflictError          a compare-and-set lost a race; re-read and try again
  │    ├── ClaimBusy              another live worker is in flight with the message: retry soon
  │                               (not a connection error: no growing backoff)
@@ -54,6 +56,15 @@ class Throttled(ServiceUnavailable):
         self.retry_after_s = retry_after_s
 
 
+class SinkUnavailable(ServiceUnavailable):
+    """The event sink did not take an event (failed, or not settled in time): the mailbox's
+    publishing is blocked until it does."""
+
+
+class StoreUnavailable(ServiceUnavailable):
+    """The state store did not answer (unreachable, overloaded, out of time)."""
+
+
 class ConflictError(RetryableError):
     """An optimistic write lost a race (cursor compare-and-set, lease)."""
 
@@ -65,7 +76,12 @@ class ClaimBusy(RetryableError):
 
 class PortFailure(RetryableError):
     """A port failed under the ingest pipeline. Never a reason to dead-letter the message:
-    the caller keeps its cursor, leaves the message on the server and retries later."""
+    the caller keeps its cursor, leaves the message on the server and retries later.
+    ``port``: which one ("event sink", "blob store", ...), when known."""
+
+    def __init__(self, message: str, *, port: str | None = None) -> None:
+        super().__init__(message)
+        self.port = port
 
 
 class PermanentError(MailIngestError):

@@ -12,7 +12,7 @@ from shared.errors import (
     MailIngestError,
     MessageTooLarge,
     NotFound,
-    ServiceUnavailable,
+    SinkUnavailable,
     ValidationError,
 )
 
@@ -83,7 +83,7 @@ class InMemoryEventSink:
             paused = ordering_key in self._paused
         try:
             if paused:
-                raise ServiceUnavailable(f"ordering key {ordering_key} is paused")
+                raise SinkUnavailable(f"ordering key {ordering_key} is paused")
             message_id = self.publish(data, ordering_key, attributes)
         except MailIngestError as exc:
             with self._lock:

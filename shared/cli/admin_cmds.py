@@ -13,7 +13,7 @@ from shared.cli.actor import cli_actor
 from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
-from shared.service.health_view import stale, state_word
+from shared.service.health_view import held_keys, stale, state_word
 
 
 def register(sub: Any) -> None:
@@ -149,13 +149,14 @@ def mailboxes_show(args: argparse.Namespace) -> int:
     now = app.clock.now()
     health = app.state.get_health(tid, mid, now)
     refresh = app.settings.watcher.idle_refresh_s
+    held = held_keys(app.state, now)
     out = {
         "mailbox": mailbox.model_dump(mode="json"),
         "cursor": app.state.get_cursor(tid, mid).model_dump(mode="json"),
         "health": {
             **health.model_dump(mode="json"),
-            "shown_state": state_word(mailbox, health),
-            "stale": stale(health, mailbox, now, refresh),
+            "shown_state": state_word(mailbox, health, held),
+            "stale": stale(health, mailbox, now, refresh, held),
         },
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))

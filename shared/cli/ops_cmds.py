@@ -94,7 +94,7 @@ def health(args: argparse.Namespace) -> int:
             str(r["processed_24h"]),
             str(r["errors_24h"]),
             str(r["needs_review_24h"]),
-            str(r["pending"]),
+            f"{r['pending']} ({r['pending_counted']})" if r["pending_at"] else str(r["pending"]),
             "STALE" if r["stale"] else "",
             str(r["last_error"]),
         )
@@ -104,25 +104,29 @@ def health(args: argparse.Namespace) -> int:
 
 def _health_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
     from shared.bootstrap import build_app
-    from shared.service.health_view import stale, state_word
+    from shared.service.health_view import held_keys, stale, state_word
 
     app = build_app()
     now = app.clock.now()
     rows = []
-    for m in app.state.list_mailboxes(TenantId(args.tenant) if args.tenant else None):
+    mailboxes = app.state.list_mailboxes(TenantId(args.tenant) if args.tenant else None)
+    held = held_keys(app.state, now)  # who watches what: a dead watcher writes nothing more
+    for m in mailboxes:
         h = app.state.get_health(m.tenant_id, m.id, now)
         rows.append(
             {
                 "tenant": m.tenant_id,
                 "mailbox": m.id,
                 "provider": m.provider.value,
-                "state": state_word(m, h),
+                "state": state_word(m, h, held),
                 "last_sync": ago(h.last_sync_at, now),
                 "processed_24h": h.processed_24h,
                 "errors_24h": h.errors_24h,
                 "needs_review_24h": h.needs_review_24h,
                 "pending": h.pending if h.pending is not None else "-",
-                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s),
+                "pending_at": h.pending_at,  # when the server was last asked
+                "pending_counted": ago(h.pending_at, now) if h.pending_at else "-",
+                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s, held),
                 "last_error": (h.last_error or "")[:60],
             }
         )

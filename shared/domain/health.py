@@ -22,6 +22,7 @@ _LATEST = (
     "last_error",
     "last_error_at",
     "pending",
+    "pending_at",
     "oldest_pending_at",
 )
 KEEP_HOURS = 25
@@ -74,6 +75,7 @@ def summarize(record: dict[str, Any], now: datetime) -> Health:
         needs_review_24h=int(totals["needs_review"]),
         avg_processing_ms=(totals["processing_ms_total"] / processed) if processed else None,
         pending=record.get("pending"),
+        pending_at=record.get("pending_at"),
         oldest_pending_at=record.get("oldest_pending_at"),
         updated_at=record.get("updated_at"),
     )

@@ -59,6 +59,10 @@ class MailboxState(StrEnum):
     IDLE = "idle"
     POLLING = "polling"
     BACKOFF = "backoff"
+    # the event sink refuses the mailbox's events (the error beside it); nothing is handed off
+    PUBLISHING_BLOCKED = "publishing_blocked"
+    # the state store did not answer the watcher (written once it answers again)
+    STORE_UNREACHABLE = "store_unreachable"
     AUTH_ERROR = "auth_error"
     CONNECT_ERROR = "connect_error"
     REAUTH_REQUIRED = "reauth_required"
@@ -261,6 +265,7 @@ class HealthUpdate(BaseModel):
     processing_ms_total: float = 0.0
     needs_review: int = 0  # events a person should look at (not confident, unparseable ...)
     pending: int | None = None
+    pending_at: datetime | None = None  # when ``pending`` was last counted on the server
     oldest_pending_at: datetime | None = None
     # analytics of the day of the update (shared.domain.analytics): events per label, and
     # processing times as a histogram (bucket name -> count)
@@ -286,6 +291,7 @@ class Health(BaseModel):
     needs_review_24h: int = 0
     avg_processing_ms: float | None = None
     pending: int | None = None
+    pending_at: datetime | None = None
     oldest_pending_at: datetime | None = None
     updated_at: datetime | None = None
 

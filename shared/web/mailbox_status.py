@@ -14,6 +14,8 @@ __all__ = ["NOT_STARTED", "detail", "last_error", "not_started", "stale", "statu
 
 _GOOD = {MailboxState.IDLE, MailboxState.POLLING, MailboxState.SYNCING}
 _BAD = {MailboxState.AUTH_ERROR, MailboxState.REAUTH_REQUIRED, MailboxState.CONNECT_ERROR}
+# retrying: the server's fault, or a port's (Pub/Sub, Firestore) with the error beside it
+_HELD_UP = {MailboxState.BACKOFF, MailboxState.PUBLISHING_BLOCKED, MailboxState.STORE_UNREACHABLE}
 _WORDS = {NOT_STARTED: "Not started yet"}
 
 
@@ -23,7 +25,7 @@ def status(mailbox: Mailbox, health: Health, is_stale_now: bool) -> str:
         return "disabled"
     if health.state in _BAD:
         return "error"
-    if is_stale_now or health.state is MailboxState.BACKOFF:
+    if is_stale_now or health.state in _HELD_UP:
         return "warning"
     if not_started(health):
         return NOT_STARTED

@@ -16,7 +16,7 @@ import grpc  # type: ignore[import-untyped]
 from google.api_core import exceptions as gexc
 from google.auth import exceptions as auth_exc
 
-from shared.errors import AlreadyExists, ConflictError, NotFound, PermanentError, ServiceUnavailable
+from shared.errors import AlreadyExists, ConflictError, NotFound, PermanentError, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,6 @@ def mapped(operation: str) -> Iterator[None]:
             "firestore unavailable",
             extra={"operation": operation, "error_class": _cause_name(exc)},
         )
-        raise ServiceUnavailable(f"firestore {operation}: {_cause_name(exc)}") from None
+        raise StoreUnavailable(f"firestore {operation}: {_cause_name(exc)}") from None
     except auth_exc.GoogleAuthError as exc:  # no usable credentials: configuration
         raise PermanentError(f"firestore {operation}: {type(exc).__name__}") from None

@@ -27,7 +27,7 @@ from google.api_core import retry as gretry
 from google.cloud.pubsub_v1.publisher import exceptions as pubsub_exceptions
 
 from shared.adapters.memory_sinks import check_event_size
-from shared.errors import ServiceUnavailable
+from shared.errors import SinkUnavailable
 
 logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT_S = 30.0
@@ -130,7 +130,7 @@ class PubSubEventSink:
             # waits for this one (and gets its message id if it lands)
             self._remember(key, future)
             logger.warning("publish not settled", extra={"topic": self._topic_id})
-            raise ServiceUnavailable(f"publish to {self._topic_id}: not settled") from None
+            raise SinkUnavailable(f"publish to {self._topic_id}: not settled") from None
         except (gexc.GoogleAPIError, RuntimeError, _PAUSED) as exc:
             raise self._failed(exc) from None
 
@@ -149,7 +149,7 @@ class PubSubEventSink:
                 self._in_doubt.popitem(last=False)
 
 
-class _Failed(ServiceUnavailable):
+class _Failed(SinkUnavailable):
     """A publish that failed (not one still in flight): its ordering key is paused."""
 
 

@@ -105,7 +105,7 @@ class IngestBatch:
         except RetryableError:
             raise
         except Exception as exc:
-            raise PortFailure(f"event sink: {describe(exc)}") from exc
+            raise PortFailure(f"event sink: {describe(exc)}", port="event sink") from exc
 
         def settled() -> Prepared:
             with port("event sink"):

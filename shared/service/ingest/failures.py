@@ -37,7 +37,7 @@ def port(name: str) -> Iterator[None]:
     except (RetryableError, MessageFailure):
         raise
     except Exception as exc:
-        raise PortFailure(f"{name}: {describe(exc)}") from exc
+        raise PortFailure(f"{name}: {describe(exc)}", port=name) from exc
 
 
 def describe(exc: Exception) -> str:

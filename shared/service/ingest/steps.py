@@ -255,7 +255,7 @@ class IngestSteps:
         except RetryableError:
             raise
         except Exception as exc:
-            raise PortFailure(f"event sink: {describe(exc)}") from exc
+            raise PortFailure(f"event sink: {describe(exc)}", port="event sink") from exc
 
     def retrying(self) -> Retrying:
         """Transient failures (ServiceUnavailable) retried with exponential backoff."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -52,6 +53,7 @@ class ImapSync:
         self._reporter = reporter
         self._clock = clock
         self._initial_max = initial_max
+        self._recount_s = limits.recount_s  # a long catch-up counts what waits again this often
         self._resync_max = resync_max
         # the cursor as this worker last read or wrote it: while its session lasts nobody else
         # moves it (the mailbox's lease is ours, and a compare-and-set with a stale version
@@ -106,7 +108,9 @@ class ImapSync:
             )
         if uids:
             # what waits on the server: a stall shows as pending > 0 with nothing handed off
-            self._reporter.report(mailbox, HealthUpdate(pending=len(uids)))
+            self._reporter.report(
+                mailbox, HealthUpdate(pending=len(uids), pending_at=self._clock.now())
+            )
         job = _CatchUp(source, mailbox, uidvalidity, uids)
         cursor, handed = self._drain(job, cursor)
         if (first_sync or resync) and not uids:
@@ -114,7 +118,8 @@ class ImapSync:
                 mailbox.tenant_id, mailbox.id, cursor.version, job.position(0)
             )
         self._known = cursor
-        self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
+        now = self._clock.now()
+        self._reporter.report(mailbox, HealthUpdate(last_sync_at=now, pending=0, pending_at=now))
         return handed
 
     def _drain(self, job: _CatchUp, cursor: Cursor) -> tuple[Cursor, int]:
@@ -126,6 +131,8 @@ class ImapSync:
         handed = 0
         try:
             for n, chunk in enumerate(chunks):
+                if n and time.monotonic() - job.counted >= self._recount_s:
+                    self._recount(job, chunk[0])
                 if self._hand_off.oversized(chunk[0]):  # always alone in its batch
                     cursor = self._alone(job, chunk[0], cursor)
                     handed += 1
@@ -144,6 +151,19 @@ class ImapSync:
             if self._pool is not None:
                 self._pool.abandon(self._pipeline, job.ahead.drop())
         return cursor, handed
+
+    def _recount(self, job: _CatchUp, next_ref: MessageRef) -> None:
+        """Count again what waits on the server (a long catch-up: a burst that goes on
+        arriving): the messages of this catch-up not handed off yet, from ``next_ref`` on,
+        and those that arrived since it listed them (one UID SEARCH above its last)."""
+        with job.ahead.connection:
+            arrived = len(job.source.changes_since(SourcePosition(last_uid=job.uids[-1].uid)))
+        job.counted = time.monotonic()
+        job.arrived(arrived)
+        waiting = job.pending[next_ref.uid] + 1
+        self._reporter.report(
+            job.mailbox, HealthUpdate(pending=waiting, pending_at=self._clock.now())
+        )
 
     def _alone(self, job: _CatchUp, item: FetchedMessage | MessageRef, cursor: Cursor) -> Cursor:
         """One message handed off on its own: fetched, or by reference (``item`` a
@@ -284,9 +304,18 @@ class _CatchUp:
     uids: list[MessageRef]
     pending: dict[int, int] = field(init=False)
     ahead: _Ahead = field(default_factory=_Ahead)
+    counted: float = field(default_factory=time.monotonic)  # when the server was asked
+    _arrived: int = 0  # on the server above the last of ``uids`` when it was last asked
 
     def __post_init__(self) -> None:
         self.pending = {ref.uid: len(self.uids) - i - 1 for i, ref in enumerate(self.uids)}
+
+    def arrived(self, count: int) -> None:
+        """``count`` messages wait on the server above the last of ``uids`` (picked up by
+        the next catch-up): counted in what waits after each message of this one."""
+        change, self._arrived = count - self._arrived, count
+        if change:
+            self.pending = {uid: n + change for uid, n in self.pending.items()}
 
     def name(self, uid: int) -> str:
         """The provider message id of a message (what its event id is made of)."""

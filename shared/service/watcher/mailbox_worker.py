@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState, Provider
-from shared.errors import AuthError, ClaimBusy, ClientRejected, MailIngestError, ReauthRequired
+from shared.errors import (
+    AuthError,
+    ClaimBusy,
+    ClientRejected,
+    MailIngestError,
+    PortFailure,
+    ReauthRequired,
+    SinkUnavailable,
+    StoreUnavailable,
+)
 from shared.observability import log_labels
 from shared.ports import Clock, CredentialProvider, CursorStore, MailSource, MailSources
 from shared.service.health import HealthReporter
@@ -26,6 +35,25 @@ from shared.service.watcher.pacing import ConnectPacer
 from shared.service.watcher.pop3_sync import Pop3Sync
 
 logger = logging.getLogger(__name__)
+
+# a stalled mailbox logs one warning a minute (what the log-based alert counts), not one
+# per attempt; the attempts in between log at info
+WARN_EVERY_S = 60.0
+# how old the pending count of a mailbox that is not idle may grow (a session that failed on
+# a port is tried again, counting what waits on the server, at least this often)
+PENDING_REFRESH_S = 60.0
+
+
+def stalled_state(exc: BaseException) -> MailboxState:
+    """The state a session that failed with ``exc`` leaves its mailbox in: what blocks it
+    when that is known (the event sink, the state store), else ``backoff``."""
+    if isinstance(exc, SinkUnavailable) or (
+        isinstance(exc, PortFailure) and exc.port == "event sink"
+    ):
+        return MailboxState.PUBLISHING_BLOCKED
+    if isinstance(exc, StoreUnavailable):
+        return MailboxState.STORE_UNREACHABLE
+    return MailboxState.BACKOFF
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,7 @@ class MailboxWorker:
         self.last_doorbell_mono: float | None = None
         self.started_at: datetime | None = None
         self.sessions_opened = 0  # connects that reached the server (the heap freezer's cue)
+        self._warned_mono: float | None = None  # the last "session failed" warning
         # only the sync its protocol uses: the provider is part of the connection settings, so
         # a change of it replaces the worker (≈ 0.3 KB a mailbox, 3 MB at 10,000)
         self._sync: ImapSync | Pop3Sync
@@ -170,6 +199,7 @@ class MailboxWorker:
             if m.provider is Provider.POP3:
                 self._pop3_session()
                 backoff.reset()
+                self._warned_mono = None
                 return float(m.poll_interval_s)
             self._imap_session(backoff)
             backoff.reset()
@@ -190,21 +220,33 @@ class MailboxWorker:
             return self._opt.auth_backoff_s
         except MailIngestError as exc:  # the source's errors are ours (ServiceUnavailable)
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            state = stalled_state(exc)
         except Exception as exc:  # a dead thread would be a silent watcher
             # an unexpected answer (a server quirk, a bug): log it, back off and try again
             # rather than let this mailbox's thread die while its lease is still renewed
             logger.exception("unexpected error in the mailbox session")
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
-        return self._session_failed(backoff, error)
+            state = MailboxState.BACKOFF
+        return self._session_failed(backoff, error, state)
 
-    def _session_failed(self, backoff: Backoff, error: str) -> float:
+    def _session_failed(self, backoff: Backoff, error: str, state: MailboxState) -> float:
         if self._stop.is_set():
             return 0.0  # the wait was interrupted to stop: not a failure
         delay = backoff.next_delay()
-        logger.warning(
-            "mailbox session failed; reconnecting", extra={"error": error, "delay_s": delay}
+        if state is not MailboxState.BACKOFF:
+            # a port blocks it, not the server: try again (and count what waits on the
+            # server) at least once a minute
+            delay = min(delay, PENDING_REFRESH_S)
+        now = time.monotonic()
+        warn = self._warned_mono is None or now - self._warned_mono >= WARN_EVERY_S
+        if warn:
+            self._warned_mono = now
+        logger.log(
+            logging.WARNING if warn else logging.INFO,
+            "mailbox session failed; reconnecting",
+            extra={"error": error, "delay_s": delay, "state": state.value},
         )
-        self._failed(MailboxState.BACKOFF, error)
+        self._failed(state, error)
         return delay
 
     def _oauth_refused(self, exc: ReauthRequired | ClientRejected) -> None:
@@ -242,6 +284,7 @@ class MailboxWorker:
         uidvalidity = source.select()
         self._drain(source, uidvalidity)
         backoff.reset()
+        self._warned_mono = None  # caught up: the next stall warns at once
         if source.can_wait:
             self._idle_loop(source, uidvalidity)
         else:

@@ -17,6 +17,7 @@ class FetchLimits:
     batch: int = 100  # messages per fetch (one UID FETCH command)
     batch_bytes: int = 10 * 1024 * 1024  # bytes per fetch, by the sizes the server reported
     chunk_bytes: int = 1024 * 1024  # pieces of an oversized message streamed to the blobs
+    recount_s: float = 60.0  # a catch-up this long counts what waits on the server again
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class WatcherOptions:
     # a message another live worker has claimed: retry this soon (its claim is freed at the
     # latest when its lease lapses, lease_ttl_s), never with a growing backoff
     busy_retry_s: float = 2.0
+    # a catch-up that takes longer counts again what waits on the server (one UID SEARCH
+    # between two batches), so the pending count of a mailbox that is not idle is never
+    # older than this; an idle mailbox's count comes with its IDLE refresh, for no write more
+    pending_recount_s: float = 60.0
     # messages waiting on the server with none handed off for this long: the mailbox is
     # stale ("mailbox stale" in the log, "stale" in its health), whatever its state says
     stuck_after_s: float = 120.0
@@ -79,7 +84,12 @@ class WatcherOptions:
 
     @property
     def fetch_limits(self) -> FetchLimits:
-        return FetchLimits(self.fetch_batch, self.fetch_batch_bytes, self.stream_chunk_bytes)
+        return FetchLimits(
+            self.fetch_batch,
+            self.fetch_batch_bytes,
+            self.stream_chunk_bytes,
+            self.pending_recount_s,
+        )
 
     @classmethod
     def from_settings(cls, settings: WatcherSettings) -> WatcherOptions:

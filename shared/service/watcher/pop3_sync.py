@@ -32,7 +32,10 @@ class Pop3Sync:
         seen = set(cursor.value.get("seen_uidls", []))
         listing = {ref.name: ref for ref in source.changes_since(SourcePosition())}
         waiting = [ref for name, ref in listing.items() if name not in seen]
-        self._reporter.report(mailbox, HealthUpdate(pending=len(waiting)))
+        # what waits on the server: the list against the seen set, counted at every poll
+        self._reporter.report(
+            mailbox, HealthUpdate(pending=len(waiting), pending_at=self._clock.now())
+        )
         handed = 0
         for ref in waiting:
             # keep only UIDLs still on the server: the set cannot grow without bound
@@ -49,5 +52,6 @@ class Pop3Sync:
                 cursor = self._hand_off(source, mailbox, message, ref.name, **step)
             seen = now_seen
             handed += 1
-        self._reporter.report(mailbox, HealthUpdate(last_sync_at=self._clock.now(), pending=0))
+        now = self._clock.now()
+        self._reporter.report(mailbox, HealthUpdate(last_sync_at=now, pending=0, pending_at=now))
         return handed

@@ -187,3 +187,41 @@ def test_sizes_are_checked_first_batches_are_capped_in_bytes_and_oversized_is_st
         assert len(batch) == 1 or sum(reported[u] for u in batch) <= 500
     assert [h[1] for h in pipeline.handed] == ["7/1", "7/2", "7/3", "7/5", "7/6"]
     assert cursor(store) == {"uidvalidity": 7, "last_uid": 6, "folder": "INBOX"}  # moved past
+
+
+class CountingReporter(HealthReporter):
+    """Records every update that carries a count of what waits on the server."""
+
+    def __init__(self, store: InMemoryStateStore, clock: FakeClock) -> None:
+        super().__init__(store, clock)
+        self.counted: list[int | None] = []
+        self.handed_pending: list[int | None] = []
+
+    def report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
+        if update.pending_at is not None:
+            self.counted.append(update.pending)
+        elif update.pending is not None:
+            self.handed_pending.append(update.pending)
+        super().report(mailbox, update)
+
+
+def test_a_long_catch_up_counts_again_what_waits_on_the_server() -> None:
+    """A burst that goes on arriving while the watcher drains it: the pending count is what
+    the server holds beyond the cursor, counted again during the catch-up, not the list
+    it started from."""
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
+    reporter = CountingReporter(store, clock)
+    pipeline = RecordingPipeline()
+    limits = FetchLimits(batch=2, recount_s=0)  # count again before every batch
+    sync = ImapSync(store, cast(IngestPipeline, pipeline), reporter, clock, limits=limits)
+    set_cursor(store, 7, 0)
+    folder = FakeFolder(7, [1, 2, 3, 4, 5, 6])
+    folder.on_fetch = lambda f: f.uids.extend([7, 8, 9])  # arrive during the first batch
+    assert sync.catch_up(folder, MAILBOX, 7) == 6
+    # listed 6; then 4 of them + 3 arrived, 2 + 3; then nothing beyond the cursor
+    assert reporter.counted == [6, 7, 5, 0]
+    assert reporter.handed_pending[-1] == 3, "the last handoff leaves the 3 that arrived"
+    reporter.flush()
+    health = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+    assert (health.pending, health.pending_at) == (0, clock.now())
