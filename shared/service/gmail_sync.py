@@ -53,6 +53,7 @@ from shared.ports import Clock, GmailApi, GmailApis, GmailMessage, GmailWatch, S
 from shared.service import gmail_labels
 from shared.service.gmail_after import after_processing
 from shared.service.gmail_labels import UnknownLabel
+from shared.service.health import result_update
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -318,17 +319,7 @@ class GmailSync:
         result = self._pipeline.ingest(
             mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
         )
-        self._report(
-            mailbox,
-            HealthUpdate(
-                processed=1,
-                last_event_at=self._clock.now(),
-                processing_ms_total=result.processing_ms,
-                needs_review=0 if result.confident else 1,
-                labels=result.label_counts(),
-                latency=result.latency_counts(),
-            ),
-        )
+        self._report(mailbox, result_update(result, self._clock.now()))
         return got.internal_date_ms
 
     def _checkpoint(self, mailbox: Mailbox, history_id: str | None, last_date: int) -> None:

@@ -69,6 +69,7 @@ from shared.ports import (
     SecretStore,
     StateStore,
 )
+from shared.service.health import result_update
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -421,17 +422,7 @@ class GraphSync:
                 if change.received_at is not None:
                     last_ms = max(last_ms, int(change.received_at.timestamp() * 1000))
                 self._after_processing(mailbox, api, change.id)
-                self._report(
-                    mailbox,
-                    HealthUpdate(
-                        processed=1,
-                        last_event_at=self._clock.now(),
-                        processing_ms_total=result.processing_ms,
-                        needs_review=0 if result.confident else 1,
-                        labels=result.label_counts(),
-                        latency=result.latency_counts(),
-                    ),
-                )
+                self._report(mailbox, result_update(result, self._clock.now()))
         return last_ms
 
     def _after_processing(self, mailbox: Mailbox, api: GraphApi, message_id: str) -> None:

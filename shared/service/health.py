@@ -112,19 +112,7 @@ class HealthReporter:
 
     def report_result(self, mailbox: Mailbox, result: IngestResult, at: datetime) -> None:
         """One message handed off: counted as processed, or failed when dead-lettered."""
-        failed = result.outcome == "dead_lettered"
-        self.report(
-            mailbox,
-            HealthUpdate(
-                last_event_at=at,
-                processed=0 if failed else 1,
-                failed=1 if failed else 0,
-                processing_ms_total=result.processing_ms,
-                needs_review=0 if result.confident else 1,
-                labels=result.label_counts(),
-                latency=result.latency_counts(),
-            ),
-        )
+        self.report(mailbox, result_update(result, at))
 
     def liveness(self) -> tuple[dict[str, datetime], dict[str, datetime]]:
         """For every mailbox this process reported on, by ``Mailbox.key``: its latest
@@ -173,3 +161,18 @@ class HealthReporter:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.flush()
+
+
+def result_update(result: IngestResult, at: datetime) -> HealthUpdate:
+    """What one message handed off adds to its mailbox's health (every provider): processed,
+    or failed when it was dead-lettered; its label, review and latency counts."""
+    failed = result.outcome == "dead_lettered"
+    return HealthUpdate(
+        last_event_at=at,
+        processed=0 if failed else 1,
+        failed=1 if failed else 0,
+        processing_ms_total=result.processing_ms,
+        needs_review=0 if result.confident else 1,
+        labels=result.label_counts(),
+        latency=result.latency_counts(),
+    )
