@@ -7,27 +7,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from mailingest_dev.standins.gmail_api import READ_ONLY, GmailStandIn, running_gmail
+from mailingest_dev.standins.gmail_api import GmailStandIn
 from shared.adapters.gmail import GoogleGmailApi
 from shared.adapters.gmail.batch import PartRetries
 from shared.errors import AuthError, Throttled, ValidationError
 from shared.ports import GmailMessage
-
-EMAIL = "booking@agency.example"
-TOKEN = "ya29.fidelity-full"
-READ_TOKEN = "ya29.fidelity-read"
+from tests.unit.gmail.conftest import EMAIL, READ_TOKEN, TOKEN
 
 
 def raw(n: int) -> bytes:
     return f"Subject: Booking {n}\r\n\r\nRoom {n}\r\n".encode()
-
-
-@pytest.fixture
-def gmail() -> Iterator[GmailStandIn]:
-    with running_gmail() as standin:
-        standin.add_account(EMAIL, TOKEN)
-        standin.add_account(EMAIL, READ_TOKEN, scopes=(READ_ONLY,))
-        yield standin
 
 
 @pytest.fixture

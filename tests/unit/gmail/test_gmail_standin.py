@@ -11,19 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mailingest_dev.standins.gmail_api import READ_ONLY, GmailStandIn, running_gmail
-
-EMAIL = "booking@agency.example"
-TOKEN = "ya29.standin-full"
-READ_TOKEN = "ya29.standin-readonly"
-
-
-@pytest.fixture
-def gmail() -> Iterator[GmailStandIn]:
-    with running_gmail() as standin:
-        standin.add_account(EMAIL, TOKEN)
-        standin.add_account(EMAIL, READ_TOKEN, scopes=(READ_ONLY,))
-        yield standin
+from mailingest_dev.standins.gmail_api import GmailStandIn
+from tests.unit.gmail.conftest import EMAIL, READ_TOKEN, TOKEN
 
 
 @pytest.fixture
