@@ -32,6 +32,7 @@ from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import Clock, SecretStore, StateStore
 from shared.secret_names import refresh_secret_name
+from shared.service.credentials import forget_secret
 from shared.service.tenant_access import admin_tenant
 
 logger = logging.getLogger(__name__)
@@ -292,7 +293,7 @@ class ConnectFlow:
                 details=details,
             )
         )
-        self._forget_secret(mailbox)
+        forget_secret(self._secrets, mailbox.secret_ref)  # the one used before
         return AppOnlyConnection(stored, push_pending=not self._start_push(stored))
 
     def _proven_directory(self, mailbox: Mailbox, wanted: str | None) -> str:
@@ -314,15 +315,6 @@ class ConnectFlow:
                 + ("; then name it (--directory)" if len(proven) > 1 else "")
             )
         return wanted
-
-    def _forget_secret(self, mailbox: Mailbox) -> None:
-        """The password or refresh token the mailbox used before: nobody reads it now."""
-        if not mailbox.secret_ref:
-            return
-        try:
-            self._secrets.delete_secret(mailbox.secret_ref)
-        except MailIngestError as exc:  # best effort: the mailbox no longer points at it
-            logger.warning("old secret not deleted", extra={"error": str(exc)[:200]})
 
     def _start_push(self, mailbox: Mailbox) -> bool:
         if self._on_connected is None:

@@ -27,6 +27,7 @@ from shared.observability import register_secret
 from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
 from shared.secret_names import password_secret_name
 from shared.service.audit import AuditTrail
+from shared.service.credentials import forget_secret
 
 logger = logging.getLogger(__name__)
 # "Sync now" once a minute at most per mailbox (each one is a new session with its server)
@@ -107,8 +108,7 @@ class Admin:
                 updates["secret_ref"] = self._kept_password(mailbox)
         stored = mailbox.model_copy(update=updates)
         self._state.put_mailbox(stored)
-        if dropped:
-            self._forget(dropped)
+        forget_secret(self._secrets, dropped)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
         if dropped is not None:
@@ -138,13 +138,6 @@ class Admin:
             return self._state.get_mailbox(mailbox.tenant_id, mailbox.id)
         except NotFound:
             return None
-
-    def _forget(self, secret: str) -> None:
-        """A refresh token nobody may use any more (best effort: nothing points at it)."""
-        try:
-            self._secrets.delete_secret(secret)
-        except MailIngestError as exc:
-            logger.warning("old secret not deleted", extra={"error": str(exc)[:200]})
 
     def _kept_password(self, mailbox: Mailbox) -> str:
         existing = self._existing(mailbox)

@@ -3,13 +3,27 @@ store; OAuth providers plug in through ``CompositeCredentialProvider``."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from shared.domain.models import AuthMethod, Mailbox
-from shared.errors import AuthError, NotFound
+from shared.errors import AuthError, MailIngestError, NotFound
 from shared.observability import register_secret
 from shared.ports import CredentialProvider, LoginCredentials, SecretStore
 from shared.secret_names import owned_secret_ref
+
+logger = logging.getLogger(__name__)
+
+
+def forget_secret(secrets: SecretStore, name: str | None) -> None:
+    """Delete a password or refresh token nobody reads any more. Best effort: nothing points
+    at it now, so a failure is logged, not raised."""
+    if not name:
+        return
+    try:
+        secrets.delete_secret(name)
+    except MailIngestError as exc:
+        logger.warning("old secret not deleted", extra={"error": str(exc)[:200]})
 
 
 class PasswordCredentialProvider:

@@ -97,7 +97,7 @@ class Pop3MailSource:
             if stop_after is not None and seen > stop_after:
                 raise ServiceUnavailable(
                     f"POP3 {key}: message {ref.uid} goes on past {stop_after} bytes "
-                    "(its listed size was " + f"{ref.size}); the session was given up"
+                    f"(its listed size was {ref.size}); the session was given up"
                 )
             yield (line[1:] if line.startswith(b"..") else line) + b"\r\n"
 
