@@ -3,10 +3,12 @@ errors mapped at the boundary). The admin's identity: ``shared.web.identity``.""
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
 from shared.errors import (
@@ -43,6 +45,27 @@ class Lazy(Generic[T]):
         """Forget what was built: the next call builds again (a test's new environment)."""
         with self._lock:
             self._value.clear()
+
+
+# the reads answered_within stopped waiting for finish here, each within the store's own
+# timeout; a request finding every thread busy waits its deadline like the others
+_READS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bounded-read")
+
+
+def answered_within(
+    seconds: float, answer: Callable[[], Response], overdue: Callable[[], Response]
+) -> Response:
+    """``answer()``, or ``overdue()`` when it has not answered within ``seconds`` (a store
+    that accepts connections and never answers holds a call for the client's whole retry
+    budget). Reads only: the late call goes on to its own bounded end on a pool thread and
+    its answer is dropped — a write must never be answered before it is known."""
+    future = _READS.submit(contextvars.copy_context().run, answer)
+    try:
+        return future.result(timeout=seconds)
+    except TimeoutError:
+        future.cancel()  # still queued: never runs
+        logger.warning("answer overdue", extra={"after_s": seconds})
+        return overdue()
 
 
 def function_logging() -> None:

@@ -148,6 +148,11 @@ class LeaseStore(Protocol):
 
     def list_leases(self) -> list[Lease]: ...
 
+    def lease_held(self, name: str) -> bool:
+        """Someone holds the lease now: a timed one not yet expired, or a member lease whose
+        holder's heartbeat is live (one read, two for a member lease)."""
+        ...
+
     def take_member_lease(self, name: str, holder: str) -> bool:
         """Take ``name`` as a member lease of ``holder`` (live while its heartbeat is) if it
         is free, lapsed, already ours, or held by a member whose heartbeat has lapsed."""

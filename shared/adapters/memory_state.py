@@ -201,6 +201,11 @@ class InMemoryStateStore:
             self._leases[name] = Lease(name=name, holder=holder)
             return True
 
+    def lease_held(self, name: str) -> bool:
+        with self._lock:
+            current = self._leases.get(name)
+            return current is not None and self._lease_live(current, self._clock.now())
+
     def _lease_live(self, lease: Lease, now: datetime) -> bool:
         if lease.expires_at is not None:
             return lease.expires_at > now

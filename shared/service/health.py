@@ -37,7 +37,10 @@ def stale_window(mailbox: Mailbox, idle_refresh_s: int) -> timedelta:
     return timedelta(seconds=3 * max(mailbox.poll_interval_s, idle_refresh_s))
 
 
-STUCK_AFTER = timedelta(minutes=2)
+# messages waiting with none handed off for this long is a stall: short enough that a stall
+# shows within a minute of its start (with the watcher's look every stale_check_s), long
+# enough for one large message fetched over a slow link
+STUCK_AFTER = timedelta(seconds=45)
 
 
 def stuck_since(

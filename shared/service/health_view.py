@@ -32,6 +32,10 @@ class LeaseReader(Protocol):
     def live_members(self) -> list[Member]: ...
 
 
+class OneLeaseReader(Protocol):
+    def lease_held(self, name: str) -> bool: ...
+
+
 def live_leases(leases: Iterable[Lease], members: Iterable[Member], now: datetime) -> set[str]:
     """The names of the leases someone holds: a timed one until it expires, a member lease
     while its holder's heartbeat is live."""
@@ -47,6 +51,15 @@ def held_keys(store: LeaseReader, now: datetime) -> set[str]:
     """The keys (``Mailbox.key``, the lease name) of the mailboxes a live watcher holds: two
     listings, whatever the number of mailboxes."""
     return live_leases(store.list_leases(), store.live_members(), now)
+
+
+def held_of(store: OneLeaseReader, mailbox: Mailbox, health: Health) -> set[str] | None:
+    """``held_keys`` for one mailbox (the page's card): its lease read only where the answer
+    can matter — an enabled IMAP/POP3 mailbox the watcher has reported on; else None (not
+    looked at)."""
+    if not (mailbox.enabled and mailbox.provider in SERVER_PROVIDERS and not not_started(health)):
+        return None
+    return {mailbox.key} if store.lease_held(mailbox.key) else set()
 
 
 def unwatched(mailbox: Mailbox, health: Health, held: set[str] | None) -> bool:

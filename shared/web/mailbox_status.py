@@ -32,9 +32,24 @@ def status(mailbox: Mailbox, health: Health, is_stale_now: bool) -> str:
     return "connected" if health.state in _GOOD else "unknown"
 
 
-def summary(mailbox: Mailbox, health: Health, state: str, is_stale_now: bool, now: datetime) -> str:
-    """The health line under "Connection Health" (the page refreshes it by itself)."""
-    if not_started(health) and state != "disabled":
+def summary(
+    mailbox: Mailbox,
+    health: Health,
+    state: str,
+    is_stale_now: bool,
+    now: datetime,
+    *,
+    unwatched: bool = False,
+) -> str:
+    """The health line under "Connection Health" (the page refreshes it by itself). A
+    mailbox nobody holds says so, whatever its last report said (a killed watcher's last
+    word was "idle")."""
+    if unwatched:
+        word, why = (
+            "Warning: no watcher",
+            (" (no watcher holds this mailbox; new mail waits on the server until one does)"),
+        )
+    elif not_started(health) and state != "disabled":
         since = mailbox.created_at or mailbox.updated_at
         why = (
             f" (no report from the watcher since it was added {ago(since, now)})"

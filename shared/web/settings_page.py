@@ -38,6 +38,7 @@ from shared.ports import Clock, StateStore
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
+from shared.service.health_view import held_of, unwatched
 from shared.service.rules import RuleBook, RuleRefused
 from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
@@ -69,6 +70,7 @@ class MailboxView:
     reconnect: mailbox_card.Reconnect | None = None  # the provider refused the grant
     token_expires: str = ""  # "<UTC time> (in 52 min)" for an OAuth mailbox
     push_expires: str = ""  # the Gmail watch / Graph subscription's expiry ("": no push)
+    unwatched: bool = False  # an IMAP/POP3 mailbox whose lease nobody holds (no watcher)
 
     @property
     def api_based(self) -> bool:
@@ -207,7 +209,8 @@ class SettingsPage:
     def _view(self, m: Mailbox) -> MailboxView:
         now = self._clock.now()
         health = self._state.get_health(m.tenant_id, m.id, now)
-        stale = mailbox_status.stale(health, m, now, self._idle_refresh_s)
+        held = held_of(self._state, m, health)  # a killed watcher writes nothing more
+        stale = mailbox_status.stale(health, m, now, self._idle_refresh_s, held)
         mode = "pop3" if m.provider is Provider.POP3 else "imap"
         link = {"tenant": m.tenant_id, "mailbox": m.id}
         google = urlencode({**link, "mode": mode, "provider": "google"})
@@ -225,6 +228,7 @@ class SettingsPage:
             health=health,
             stale=stale,
             status=mailbox_status.status(m, health, stale),
+            unwatched=unwatched(m, health, held),
             connect_google=f"{self._oauth}?{google}",
             connect_microsoft=f"{self._oauth}?{microsoft}",
             connect_gmail_api=f"{self._oauth}?{gmail_api}",
@@ -313,7 +317,9 @@ class SettingsPage:
     def summary(self, view: MailboxView) -> str:
         """The health line under "Connection Health" (the page refreshes it by itself)."""
         now = self._clock.now()
-        return mailbox_status.summary(view.mailbox, view.health, view.status, view.stale, now)
+        return mailbox_status.summary(
+            view.mailbox, view.health, view.status, view.stale, now, unwatched=view.unwatched
+        )
 
     def detail(self, view: MailboxView) -> str:
         """The grey line under it: state and the day's counters (refreshed with it)."""

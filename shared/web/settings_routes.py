@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared.domain.recent_events import EventFilter
-from shared.entrypoints import Response
+from shared.entrypoints import Response, answered_within
 from shared.errors import NotFound, ValidationError
 from shared.web.events_panel import event_filter
 from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
@@ -33,6 +33,28 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     body = json.dumps(data, ensure_ascii=False)
     json_headers = {"Content-Type": "application/json", "Cache-Control": "no-store"}
     return body, status, {**json_headers, **(headers or {})}
+
+
+# a read of the page answers within this, whatever the store does (an admin looks at it most
+# when something is wrong): "store unreachable" instead of a spinner
+PAGE_ANSWER_S = 4.5
+_UNREACHABLE = (
+    f"Firestore did not answer within {PAGE_ANSWER_S:g} s. Nothing was changed; "
+    "try again in a moment."
+)
+
+
+def _store_unreachable(as_json: bool) -> Response:
+    """The overdue answer: JSON for the page's own refresh (it keeps the lines it shows,
+    marked as last known), a short page otherwise."""
+    headers = {"Retry-After": "5"}
+    if as_json:
+        return _json({"error": "store unreachable", "message": _UNREACHABLE}, 503, headers)
+    body = (
+        '<!doctype html><html lang="en"><meta charset="utf-8"><title>Store unreachable</title>'
+        f"<h1>Store unreachable</h1><p>{_UNREACHABLE}</p></html>"
+    )
+    return body, 503, {**_HTML, **headers}
 
 
 def _filter(request: Any) -> EventFilter:
@@ -62,11 +84,14 @@ class SettingsRoutes:
         if request.path.endswith("/openapi.json"):
             return _json(openapi_document())
         tenant = request.args.get("tenant", "")
-        if request.method == "POST":
+        if request.method == "POST":  # a write is answered once it is known, never before
             return self._answer_post(request, tenant)
-        if request.args.get("format") == "json":
-            return self._get_json(request, tenant)
-        return self._get_page(request, tenant)
+        as_json = request.args.get("format") == "json"
+        return answered_within(
+            PAGE_ANSWER_S,
+            lambda: self._get_json(request, tenant) if as_json else self._get_page(request, tenant),
+            lambda: _store_unreachable(as_json),
+        )
 
     def _admin(self, request: Any) -> str | None:
         """IAP's verified identity (or, with local backends only, the development admin)."""

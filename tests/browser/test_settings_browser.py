@@ -63,7 +63,10 @@ def _seed_mailbox(console: Console, mailbox_id: str = "booking") -> None:
 
 
 def _health(console: Console, mailbox_id: str = "booking", **update: Any) -> None:
+    """A report from a watcher that holds the mailbox (the card says "no watcher" otherwise)."""
     now = datetime.now(UTC)
+    lease = console.app.state.try_acquire_lease(f"acme/{mailbox_id}", "w1", timedelta(minutes=10))
+    assert lease is not None
     console.app.state.update_health(
         TenantId("acme"), MailboxId(mailbox_id), HealthUpdate(**update), now
     )
@@ -362,6 +365,16 @@ def test_the_health_lines_refresh_by_themselves(console: Console) -> None:
     assert card.locator("[data-last-error=booking] b").count() == 0
     _no_script_ran(console, page)
     console.screenshot(page, "refreshed")
+    # the store stops answering: the server's documented 503 (proven against a silent
+    # Firestore in tests/integration/test_store_down.py) keeps the lines, marked as last known
+    unreachable = {"error": "store unreachable", "message": "Firestore did not answer."}
+    page.route("**/*format=json*", lambda route: route.fulfill(status=503, json=unreachable))
+    banner = page.locator("[data-store-unreachable]")
+    expect(banner).to_be_visible(timeout=15_000)
+    expect(banner).to_contain_text("Store unreachable: the health below is what was known at")
+    expect(detail).to_contain_text("State: backoff")  # what was last known stays
+    page.unroute("**/*format=json*")
+    expect(banner).to_be_hidden(timeout=15_000)
 
 
 def _email(subject: str, n: int) -> bytes:

@@ -119,6 +119,25 @@ def test_member_leases_live_exactly_as_long_as_their_holders_heartbeat(env: Env)
     assert [x.name for x in store.list_leases()] == ["acme/stopsale"]
 
 
+def test_lease_held_reads_one_lease_as_a_reader_of_all_of_them_would(env: Env) -> None:
+    """What the page asks of one mailbox (is anybody watching it?) agrees with the listing:
+    a timed lease until it expires, a member lease while its holder beats."""
+    store, clock = env
+    assert not store.lease_held("acme/booking")  # never taken
+    assert store.try_acquire_lease("acme/booking", "w1", LEASE_TTL) is not None
+    assert store.lease_held("acme/booking")
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False
+    assert store.take_member_lease("acme/stopsale", "w2#b")
+    assert store.lease_held("acme/stopsale")
+    clock.advance(LEASE_TTL + timedelta(seconds=1))  # the timed lease expired, nobody beat
+    assert not store.lease_held("acme/booking")
+    assert not store.lease_held("acme/stopsale")
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False  # back: its member lease lives
+    assert store.lease_held("acme/stopsale")
+    store.release_lease("acme/stopsale", "w2#b")
+    assert not store.lease_held("acme/stopsale")
+
+
 def test_a_claim_tied_to_a_member_lease_is_free_once_its_holder_stops_beating(env: Env) -> None:
     store, clock = env
     assert store.heartbeat("w1#a", "w1", LEASE_TTL) is False

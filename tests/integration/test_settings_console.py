@@ -331,13 +331,37 @@ def test_a_new_mailbox_is_not_started_until_its_first_report(client: Any, iap: I
     listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     assert (listed[0]["status"], listed[0]["health"]["stale"]) == ("not_started", False)
     assert listed[0]["summary"].startswith("Not started yet")
-    # the watcher's first report: the normal states from then on
+    # a watcher takes it and reports: the normal states from then on
+    assert app.state.try_acquire_lease(mailbox().key, "w1", timedelta(seconds=20)) is not None
     reporter = HealthReporter(app.state, app.clock)
     reporter.report(mailbox(), HealthUpdate(state=MailboxState.IDLE, last_sync_at=app.clock.now()))
     reporter.flush()
     listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     assert listed[0]["status"] == "connected"
     assert listed[0]["summary"].startswith("Connected | Last sync:")
+
+
+def test_a_mailbox_whose_watcher_died_reads_no_watcher_not_its_last_idle(
+    client: Any, iap: IapStandIn
+) -> None:
+    """A watcher killed with ``kill -9`` writes nothing more: its last word stays "idle". The
+    card reads the mailbox's lease and says nobody watches it once the lease lapsed."""
+    http, app = client
+    app.admin.add_mailbox(mailbox(), password="Any-Pass-1", actor="t")
+    assert app.state.heartbeat("w1#a", "w1", timedelta(seconds=20)) is False
+    assert app.state.take_member_lease(mailbox().key, "w1#a")
+    reporter = HealthReporter(app.state, app.clock)
+    reporter.report(mailbox(), HealthUpdate(state=MailboxState.IDLE, last_sync_at=app.clock.now()))
+    reporter.flush()
+    (watched,) = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
+    assert (watched["status"], watched["health"]["stale"]) == ("connected", False)
+    app.state.leave("w1#a")  # gone: as after a lapse, nobody holds its member lease
+    (dead,) = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
+    assert (dead["status"], dead["health"]["stale"]) == ("warning", True)
+    assert dead["summary"].startswith("Warning: no watcher (no watcher holds this mailbox")
+    card = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    assert 'class="dot warning" data-dot="booking"' in card
+    assert "Warning: no watcher" in card
 
 
 def test_a_mailbox_never_started_for_too_long_is_a_warning() -> None:

@@ -72,6 +72,7 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) 
     assert saved.status_code == 303
     assert "mailbox booking saved" in _follow(http, saved, iap).text
     now = datetime.now(UTC)
+    assert app.state.try_acquire_lease("acme/booking", "w1", timedelta(minutes=5)) is not None
     app.state.update_health(
         TenantId("acme"),
         MailboxId("booking"),

@@ -64,6 +64,11 @@ class FirestoreLeases(FirestoreMembers):
         leases = (Lease.model_validate(without_write_id(d)) for d in docs)
         return sorted(leases, key=lambda lease: lease.name)
 
+    def lease_held(self, name: str) -> bool:
+        snap = self._db.get(self._db.top("leases").document(doc_id(name)), "read lease")
+        current = snap.to_dict() if snap.exists else None
+        return current is not None and lease_live(self._db, current, self._db.clock.now())
+
     def _write_lease(
         self, name: str, holder: str, ttl: timedelta | None, allowed: _Rule, operation: str
     ) -> Lease | None:
