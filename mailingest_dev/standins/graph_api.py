@@ -106,6 +106,7 @@ class GraphStandIn:
     _rounds: dict[str, Round] = field(default_factory=dict)  # delta token -> round
     _pages: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)
     _throttle: list[float] = field(default_factory=list)
+    _throttled_paths: dict[str, int] = field(default_factory=dict)  # path part -> times
     _senders: list[threading.Thread] = field(default_factory=list)
 
     # -- what a test or make run does ----------------------------------------------------
@@ -190,6 +191,12 @@ class GraphStandIn:
         with self.lock:
             self._throttle.extend([retry_after_s] * times)
 
+    def throttle_path(self, part: str, times: int) -> None:
+        """The next ``times`` requests whose path contains ``part`` (a message id) get 429
+        (learn.microsoft.com/graph/throttling: any request may be throttled)."""
+        with self.lock:
+            self._throttled_paths[part] = times
+
     def request_count(self) -> int:
         with self.lock:
             return len(self.requests)
@@ -247,6 +254,11 @@ class GraphStandIn:
             self.on_request(method, url.path)
         with self.lock:
             self.requests.append(f"{method} {url.path}")
+            path = unquote(url.path)
+            part = next((p for p, n in self._throttled_paths.items() if n and p in path), None)
+            if part is not None:
+                self._throttled_paths[part] -= 1
+                self._throttle.insert(0, 0.1)
             if self._throttle:
                 retry = self._throttle.pop(0)
                 code, hdrs, payload = graph_error(429, "TooManyRequests", "Too many requests.")

@@ -69,7 +69,7 @@ from shared.ports import (
     SecretStore,
     StateStore,
 )
-from shared.service.health import result_update
+from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -393,7 +393,8 @@ class GraphSync:
             },
         )
         now = self._clock.now()
-        self._report(mailbox, HealthUpdate(state=MailboxState.IDLE, last_sync_at=now))
+        idle = HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, pending=0, pending_at=now)
+        self._report(mailbox, idle)
         return SyncOutcome("synced", len(changes), resynced)
 
     def _hand_off(self, mailbox: Mailbox, api: GraphApi, changes: list[GraphChange]) -> int:
@@ -401,16 +402,21 @@ class GraphSync:
         order; the first retryable failure stops (the delta link stays)."""
         ordered = sorted(changes, key=lambda c: c.received_at or datetime.min.replace(tzinfo=UTC))
         last_ms = 0
+        if ordered:  # what waits, until handed off (a failure leaves the rest counted)
+            first = ordered[0].received_at
+            self._report(mailbox, found_waiting(len(ordered), self._clock.now(), first))
         with ThreadPoolExecutor(max_workers=self._opt.fetch_concurrency) as pool:
             fetched = pool.map(lambda c: _fetch(api, c), ordered)
-            for change, raw in zip(ordered, fetched, strict=True):
+            for done, (change, raw) in enumerate(zip(ordered, fetched, strict=True), start=1):
+                left = len(ordered) - done
                 if isinstance(raw, NotFound):
                     continue  # deleted meanwhile
                 if isinstance(raw, RetryableError | AuthError):
                     raise raw
                 if isinstance(raw, MailIngestError):
                     logger.error("graph message could not be fetched", extra={"error": str(raw)})
-                    self._report(mailbox, HealthUpdate(failed=1, last_error=str(raw)[:300]))
+                    failed = HealthUpdate(failed=1, last_error=str(raw)[:300], pending=left)
+                    self._report(mailbox, failed)
                     continue
                 result = self._pipeline.ingest(
                     mailbox,
@@ -422,7 +428,8 @@ class GraphSync:
                 if change.received_at is not None:
                     last_ms = max(last_ms, int(change.received_at.timestamp() * 1000))
                 self._after_processing(mailbox, api, change.id)
-                self._report(mailbox, result_update(result, self._clock.now()))
+                now = self._clock.now()
+                self._report(mailbox, result_update(result, now, still_waiting=left))
         return last_ms
 
     def _after_processing(self, mailbox: Mailbox, api: GraphApi, message_id: str) -> None:

@@ -166,13 +166,30 @@ class HealthReporter:
         self.flush()
 
 
-def result_update(result: IngestResult, at: datetime) -> HealthUpdate:
-    """What one message handed off adds to its mailbox's health (every provider): processed,
-    or failed when it was dead-lettered; its label, review and latency counts."""
-    failed = result.outcome == "dead_lettered"
+def found_waiting(count: int, now: datetime, since: datetime | None = None) -> HealthUpdate:
+    """What a push provider's sync found beyond its cursor (the Gmail history, the Graph
+    delta it read), counted ``now``; ``since``: when the oldest of them arrived, if known."""
     return HealthUpdate(
+        pending=count, pending_at=now, oldest_pending_at=(since or now) if count else None
+    )
+
+
+def result_update(
+    result: IngestResult, at: datetime, *, still_waiting: int | None = None
+) -> HealthUpdate:
+    """What one message handed off adds to its mailbox's health (every provider): processed
+    (once: not again as a duplicate), or failed when it was dead-lettered; its label, review
+    and latency counts; with
+    ``still_waiting``, what the sync found that is not handed off yet (no write more)."""
+    failed = result.outcome == "dead_lettered"
+    # a message handed off again (a retried sync, a takeover) is progress, not one more
+    # processed: the counters add up to the events published
+    again = result.outcome == "duplicate"
+    return HealthUpdate(
+        pending=still_waiting,
+        pending_at=at if still_waiting is not None else None,
         last_event_at=at,
-        processed=0 if failed else 1,
+        processed=0 if failed or again else 1,
         failed=1 if failed else 0,
         processing_ms_total=result.processing_ms,
         needs_review=0 if result.confident else 1,

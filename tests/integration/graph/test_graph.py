@@ -15,6 +15,7 @@ import pytest
 
 from mailingest_dev.local_functions import serving_function
 from shared.bootstrap import build_graph
+from shared.domain.models import MailboxState
 from tests.integration.graph.conftest import DATA, MAILBOX, TENANT, GraphEnv
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -116,6 +117,34 @@ def test_throttling_redelivers_and_a_busy_mailbox_is_retried(graph: GraphEnv) ->
     assert worker.handle(doorbell) == "synced"
     assert worker.handle(doorbell) == "synced"  # a duplicate doorbell adds nothing
     assert graph.event_ids(2) == graph.expected(ids)
+
+
+def test_pending_is_what_the_delta_found_until_it_is_handed_off(graph: GraphEnv) -> None:
+    """A sync stopped half-way (a download throttled beyond the adapter's retries) leaves the
+    messages it found and did not hand off counted as pending, with when they were counted;
+    the next sync hands them off and counts 0."""
+    from shared.errors import Throttled
+    from shared.service.health_view import state_word
+
+    worker = build_graph(graph.app).worker
+    doorbell = json.dumps({"tenant_id": TENANT, "mailbox_id": MAILBOX}).encode()
+    ids = [graph.deliver(n, notify=False) for n in range(4)]
+    graph.local.graph.throttle_path(ids[2], 50)  # beyond the adapter's retries
+    with pytest.raises(Throttled):
+        worker.handle(doorbell)
+    now = datetime.now(UTC)
+    health = graph.app.state.get_health(TENANT, MAILBOX, now)
+    assert health.processed_24h == 2
+    assert (health.pending, health.state) == (2, MailboxState.BACKOFF)
+    assert health.pending_at is not None
+    assert health.oldest_pending_at is not None
+    assert state_word(graph.mailbox, health) == "backoff"
+    graph.local.graph.throttle_path(ids[2], 0)
+    assert worker.handle(doorbell) == "synced"
+    health = graph.app.state.get_health(TENANT, MAILBOX, datetime.now(UTC))
+    # the two handed off before are duplicates now: progress, not counted twice
+    assert (health.pending, health.state, health.processed_24h) == (0, MailboxState.IDLE, 4)
+    assert graph.event_ids(4) == graph.expected(ids)
 
 
 def test_scheduled_renewal_and_safety_net_resync(graph: GraphEnv) -> None:
