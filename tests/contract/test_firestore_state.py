@@ -22,7 +22,14 @@ from shared.adapters.firestore.client import WRITE_ID, FirestoreDb, doc_id, raw_
 from shared.adapters.firestore.errors import mapped
 from shared.domain import health as health_math
 from shared.domain.classification.templates import TemplateExample
-from shared.domain.models import AuditEntry, HealthUpdate, MailboxState, Tenant
+from shared.domain.models import (
+    AuditEntry,
+    HealthUpdate,
+    MailboxState,
+    OAuthGrant,
+    OAuthProvider,
+    Tenant,
+)
 from shared.errors import (
     AlreadyExists,
     ConflictError,
@@ -101,6 +108,37 @@ def test_a_mailbox_field_a_newer_release_stored_is_left_out_not_the_mailbox(
         assert sorted(m.id for m in seen) == ["booking", "stopsale"]
     finally:
         watch.close()
+
+
+@pytest.mark.integration
+def test_fields_a_newer_release_stored_inside_a_part_or_in_other_records_are_left_out(
+    store: FirestoreStateStore, firestore_client: Any
+) -> None:
+    """The same promise one level down (a mailbox's ``oauth`` grant) and for every other
+    record a replica reads: the tenant, the cursor, leases, audit entries."""
+    grant = OAuthGrant(provider=OAuthProvider.GOOGLE, connected_address="booking@acme.example")
+    with_grant = mailbox(oauth=grant, secret_ref=None, username="booking@acme.example")
+    store.put_mailbox(with_grant)
+    store.put_tenant(Tenant(id=T1, name="Acme", admins=("ops@acme.example",)))
+    store.compare_and_set_cursor(T1, M1, 0, {"last_uid": 1})
+    assert store.try_acquire_lease("acme/booking", "w1", LEASE_TTL) is not None
+    store.append_audit(AuditEntry(tenant_id=T1, actor="t", action="a", target="x", at=START))
+    later = {"field_of_a_later_release": {"x": 1}}
+    firestore_client.document("tenants/acme/mailboxes/booking").update(
+        {"settings.oauth.field_of_a_later_release": 1}
+    )
+    firestore_client.document("tenants/acme").update(later)
+    firestore_client.document("tenants/acme/mailboxes/booking/state/cursor").update(later)
+    for lease in firestore_client.collection("leases").stream():
+        lease.reference.update(later)
+    for entry in firestore_client.collection("tenants/acme/audit").stream():
+        entry.reference.update(later)
+    assert store.get_mailbox(T1, M1) == with_grant
+    assert [m.oauth for m in store.list_mailboxes(T1)] == [grant]
+    assert store.get_tenant(T1).admins == ("ops@acme.example",)
+    assert store.get_cursor(T1, M1).value == {"last_uid": 1}
+    assert [x.holder for x in store.list_leases()] == ["w1"]
+    assert [e.action for e in store.list_audit(T1, 10)] == ["a"]
 
 
 @pytest.mark.integration

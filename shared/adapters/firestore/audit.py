@@ -10,6 +10,7 @@ from google.cloud import firestore
 
 from shared.adapters.firestore.client import FirestorePart
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import AuditEntry
 from shared.ids import TenantId
 
@@ -30,4 +31,4 @@ class FirestoreAudit(FirestorePart):
             .limit(limit)
         )
         docs = [s.to_dict() for s in self._db.stream(query, "list audit")]
-        return [AuditEntry.model_validate(d) for d in docs]
+        return [stored(AuditEntry, d) for d in docs]

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.adapters.firestore.client import FirestorePart, without_write_id
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import Cursor
 from shared.errors import ConflictError
 from shared.ids import MailboxId, TenantId
@@ -18,7 +19,7 @@ from shared.ids import MailboxId, TenantId
 class FirestoreCursors(FirestorePart):
     def get_cursor(self, tenant_id: TenantId, mailbox_id: MailboxId) -> Cursor:
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "cursor"), "get cursor")
-        return Cursor.model_validate(without_write_id(snap.to_dict())) if snap.exists else Cursor()
+        return stored(Cursor, without_write_id(snap.to_dict())) if snap.exists else Cursor()
 
     def compare_and_set_cursor(
         self,

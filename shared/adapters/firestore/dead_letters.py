@@ -6,6 +6,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import DeadLetter
 from shared.errors import NotFound
 from shared.ids import TenantId
@@ -22,7 +23,7 @@ class FirestoreDeadLetters(FirestorePart):
         snap = self._db.get(ref, "get dead letter")
         if not snap.exists:
             raise NotFound(f"dead letter {letter_id} not found")
-        return DeadLetter.model_validate(snap.to_dict())
+        return stored(DeadLetter, snap.to_dict())
 
     def list_dead_letters(self, tenant_id: TenantId | None = None) -> list[DeadLetter]:
         query = self._db.top("dead_letters")
@@ -31,7 +32,7 @@ class FirestoreDeadLetters(FirestorePart):
             # composite index
             query = query.where(filter=FieldFilter("tenant_id", "==", tenant_id))  # type: ignore[assignment]
         docs = [s.to_dict() for s in self._db.stream(query, "list dead letters")]
-        letters = [DeadLetter.model_validate(d) for d in docs]
+        letters = [stored(DeadLetter, d) for d in docs]
         return sorted(letters, key=lambda d: d.last_failed_at)
 
     def delete_dead_letter(self, letter_id: str) -> None:

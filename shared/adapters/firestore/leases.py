@@ -18,6 +18,7 @@ from typing import Any
 
 from shared.adapters.firestore.client import FirestoreDb, doc_id, without_write_id
 from shared.adapters.firestore.members import FirestoreMembers, member_live
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import Lease
 from shared.errors import ConflictError
 
@@ -61,7 +62,7 @@ class FirestoreLeases(FirestoreMembers):
 
     def list_leases(self) -> list[Lease]:
         docs = [s.to_dict() for s in self._db.stream(self._db.top("leases"), "list leases")]
-        leases = (Lease.model_validate(without_write_id(d)) for d in docs)
+        leases = (stored(Lease, without_write_id(d)) for d in docs)
         return sorted(leases, key=lambda lease: lease.name)
 
     def lease_held(self, name: str) -> bool:

@@ -16,6 +16,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shared.adapters.firestore.client import FirestorePart
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import Mailbox, Provider
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
@@ -28,12 +29,9 @@ def address_key(provider: Provider, address: str) -> str:
 
 
 def stored_mailbox(settings: dict[str, Any]) -> Mailbox:
-    """A mailbox document's settings as a Mailbox. A field this code does not know is one a
-    newer release added (during a rolling deploy the old replicas still run): it is left out
-    here, not a reason to lose the mailbox — ``Mailbox`` refuses unknown fields in what
-    people type, not in what a newer version of us stored."""
-    known = {k: v for k, v in settings.items() if k in Mailbox.model_fields}
-    return Mailbox.model_validate(known)
+    """A mailbox document's settings as a Mailbox (``stored``: what a newer release added,
+    at the top or in the ``oauth`` grant, is left out)."""
+    return stored(Mailbox, settings)
 
 
 def _mailbox(data: dict[str, Any] | None) -> Mailbox:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from shared.adapters.firestore.client import FirestoreDb, FirestorePart, doc_id, without_write_id
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import Member
 
 
@@ -28,7 +29,7 @@ class FirestoreMembers(FirestorePart):
     def live_members(self) -> list[Member]:
         now = self._db.clock.now()
         docs = [s.to_dict() for s in self._db.stream(self._db.top("replicas"), "list replicas")]
-        members = (Member.model_validate(without_write_id(d)) for d in docs if _live(d, now))
+        members = (stored(Member, without_write_id(d)) for d in docs if _live(d, now))
         return sorted(members, key=lambda m: m.holder)
 
     def leave(self, holder: str) -> None:

@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
 from shared.errors import NotFound
 from shared.ids import TenantId
@@ -95,7 +96,7 @@ class FirestoreRecentEvents(FirestorePart):
         doc.pop("expires_at", None)
         doc.pop("shown_label", None)
         try:
-            return EventSummary.model_validate(doc)
+            return stored(EventSummary, doc)
         except PydanticValidationError as exc:
             logger.warning(
                 "unreadable event summary ignored",

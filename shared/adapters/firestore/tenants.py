@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.adapters.firestore.client import FirestorePart
 from shared.adapters.firestore.errors import mapped
+from shared.adapters.firestore.stored import stored
 from shared.domain.models import Tenant
 from shared.errors import NotFound
 from shared.ids import TenantId
@@ -18,8 +19,8 @@ class FirestoreTenants(FirestorePart):
         snap = self._db.get(self._db.tenant(tenant_id), "get tenant")
         if not snap.exists:
             raise NotFound(f"tenant {tenant_id} not found")
-        return Tenant.model_validate(snap.to_dict())
+        return stored(Tenant, snap.to_dict())
 
     def list_tenants(self) -> list[Tenant]:
         docs = [s.to_dict() for s in self._db.stream(self._db.top("tenants"), "list tenants")]
-        return sorted((Tenant.model_validate(d) for d in docs), key=lambda t: t.id)
+        return sorted((stored(Tenant, d) for d in docs), key=lambda t: t.id)
