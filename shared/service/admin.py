@@ -21,7 +21,7 @@ from shared.domain.models import (
     Tenant,
 )
 from shared.errors import MailIngestError, NotFound, ValidationError
-from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
+from shared.host_policy import Resolver, check_host_for_save, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
 from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
@@ -42,17 +42,15 @@ class Admin:
         secrets: SecretStore,
         clock: Clock,
         *,
-        allow_private_hosts: bool | None = None,
+        allow_private_hosts: bool,
         resolver: Resolver = system_resolver,
     ) -> None:
-        """``allow_private_hosts``: None reads MAILINGEST_ALLOW_PRIVATE_HOSTS (host_policy)."""
+        """``allow_private_hosts``: the settings' (MAILINGEST_ALLOW_PRIVATE_HOSTS, host_policy)."""
         self._state = state
         self._secrets = secrets
         self._clock = clock
         self._trail = AuditTrail(state, clock)
-        self._allow_private = (
-            private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
-        )
+        self._allow_private = allow_private_hosts
         self._resolver = resolver
         self._push: PushSubscriptions | None = None
 

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shared.config import Settings
 from shared.domain.classification import LABELS, classify
 from shared.domain.classification.templates import TemplateExample, remember
 from shared.domain.message import ParsedMessage
@@ -52,7 +53,7 @@ class Corrections:
         blobs: BlobStore,
         clock: Clock,
         *,
-        max_message_bytes: int = 50 * 1024 * 1024,
+        max_message_bytes: int = Settings.max_message_bytes,
         on_change: Callable[[TenantId], None] | None = None,
     ) -> None:
         """``on_change``: told a tenant's examples changed (the pipeline of this process

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.config import PageSettings, WatcherSettings
 from shared.domain import analytics
 from shared.domain.analytics import Analytics
 from shared.domain.health import ago
@@ -142,8 +143,8 @@ class SettingsPage:
         *,
         oauth_start_url: str,
         csrf_key: str,
-        idle_refresh_s: int = 300,
-        refresh_s: int = 15,
+        idle_refresh_s: int = WatcherSettings.idle_refresh_s,
+        refresh_s: int = PageSettings.refresh_s,
         services: PageServices | None = None,
     ) -> None:
         self._state = state

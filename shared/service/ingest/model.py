@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
+from shared.config import Settings
 from shared.domain.analytics import latency_bucket
 from shared.domain.event import Origin
 from shared.domain.message import ParsedMessage
@@ -38,12 +39,15 @@ class IngestResult:
 
 @dataclass(frozen=True)
 class IngestOptions:
-    max_message_bytes: int = 50 * 1024 * 1024
-    inline_attachment_max_bytes: int = 256 * 1024
-    inline_body_max_chars: int = 200_000
-    dedupe_ttl: timedelta = timedelta(days=30)
-    in_flight_timeout: timedelta = timedelta(minutes=5)
-    publish_attempts: int = 5
+    """The pipeline's settings (``bootstrap.ingest_options``), by default the settings'
+    defaults (``shared.config``)."""
+
+    max_message_bytes: int = Settings.max_message_bytes
+    inline_attachment_max_bytes: int = Settings.inline_attachment_max_bytes
+    inline_body_max_chars: int = Settings.inline_body_max_chars
+    dedupe_ttl: timedelta = timedelta(days=Settings.dedupe_ttl_days)
+    in_flight_timeout: timedelta = timedelta(seconds=Settings.in_flight_timeout_s)
+    publish_attempts: int = Settings.publish_attempts
     publish_wait_max_s: float = 8.0
     rules_cache_s: float = 30.0  # how long a tenant's rules and template examples are kept
 
