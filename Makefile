@@ -18,8 +18,9 @@ export CHECKPOINT_DISABLE := 1
 .PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy validate-infra
 
 ENV ?= dev
-# every deployable function: a folder under functions/ with a main.py (imap_idle is the image)
-FUNCTIONS := $(filter-out imap_idle,$(notdir $(patsubst %/main.py,%,$(wildcard functions/*/main.py))))
+# every deployable function: a folder under functions/ with a main.py (the watcher's image is
+# containers/watcher)
+FUNCTIONS := $(notdir $(patsubst %/main.py,%,$(wildcard functions/*/main.py)))
 IMAGE ?=
 
 help:  ## list the targets
@@ -69,10 +70,10 @@ bench: install install-system  ## benchmarks; figures to build/bench.json
 
 bundle: install  ## every function's zip (deterministic, content-hashed) and the watcher image context in build/
 	$(BIN)/python infra/scripts/package_function.py $(FUNCTIONS) --out build/functions
-	rm -rf build/watcher && mkdir -p build/watcher/functions
-	cp requirements.txt build/watcher/ && cp functions/__init__.py build/watcher/functions/
-	cp -r shared build/watcher/shared && cp -r functions/imap_idle build/watcher/functions/imap_idle
-	cp functions/imap_idle/Dockerfile build/watcher/Dockerfile
+	rm -rf build/watcher && mkdir -p build/watcher/containers
+	cp requirements.txt build/watcher/ && cp containers/__init__.py build/watcher/containers/
+	cp -r shared build/watcher/shared && cp -r containers/watcher build/watcher/containers/watcher
+	cp containers/watcher/Dockerfile build/watcher/Dockerfile
 	find build/watcher -name __pycache__ -prune -exec rm -rf {} +
 	@echo "bundled: $(FUNCTIONS) and build/watcher (docker build build/watcher)"
 

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
     from shared.domain.models import Mailbox
     from shared.oauth.config import OAuthSettings
     from shared.oauth.wiring import OAuthParts
+    from shared.pubsub_workers.graph_worker import GraphWorker
     from shared.service.gmail_sync import GmailSync
     from shared.service.graph_sync import GraphSync
     from shared.service.push import ProviderPush
     from shared.service.watcher import Watcher, WatcherOptions
     from shared.web.gmail_push import GmailPushEndpoint
     from shared.web.graph_webhook import GraphWebhookEndpoint
-    from shared.web.graph_worker import GraphWorker
     from shared.web.settings_page import SettingsPage
 from shared.service.admin import Admin
 from shared.service.corrections import Corrections
@@ -331,7 +331,7 @@ class GraphParts:
 def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GraphParts:
     """Graph's subscription lifecycle, delta sync and queue worker; access tokens from the
     OAuth token service (MSAL) unless given."""
-    from shared.web.graph_worker import GraphWorker
+    from shared.pubsub_workers.graph_worker import GraphWorker
 
     sync = build_graph_sync(app, access_token or _oauth_access_token(app))
     return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from shared.cli.ops_cmds import HEALTH_ANSWER_S
+from shared.cli.health_cmds import HEALTH_ANSWER_S
 
 
 @pytest.fixture

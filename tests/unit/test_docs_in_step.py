@@ -41,7 +41,7 @@ def test_every_test_the_docs_cite_exists() -> None:
 
 def _read_by_code() -> set[str]:
     names: set[str] = set()
-    for root in ("shared", "functions"):
+    for root in ("shared", "functions", "containers"):
         for path in Path(root).rglob("*.py"):
             names |= set(VARIABLE.findall(path.read_text()))
     return names

@@ -1,8 +1,8 @@
 """``shared/config.py`` is the only reader of the MAILINGEST_ variables and of the emulators'
 hosts (Google's ``PUBSUB_EMULATOR_HOST`` and ``FIRESTORE_EMULATOR_HOST``, which the Google
 libraries read themselves): no other module of the shipped packages (``shared``,
-``functions``) reads one from ``os.environ`` / ``os.getenv``. The development package and the
-tests set them up, so they are not looked at."""
+``functions``, ``containers``) reads one from ``os.environ`` / ``os.getenv``. The development
+package and the tests set them up, so they are not looked at."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _env_reads(tree: ast.AST) -> list[int]:
 def test_only_config_reads_mailingest_variables() -> None:
     readers = {
         f"{path.relative_to(REPO)}:{line}"
-        for package in ("shared", "functions")
+        for package in ("shared", "functions", "containers")
         for path in sorted((REPO / package).rglob("*.py"))
         if path != READER
         for line in _env_reads(ast.parse(path.read_text("utf-8")))
