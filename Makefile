@@ -31,13 +31,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when a requirements file or pyproject.toml changed.
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+# Re-install only when a requirements file or a pyproject.toml changed. Two distributions,
+# both editable: the service (`shared`, the `mailingest` command) and the development package
+# (mailingest_dev/pyproject.toml: `mailingest run`), which the wheel never carries.
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml mailingest_dev/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . -e ./mailingest_dev
 	@touch $(STAMP)
 
-install: $(STAMP)  ## create .venv, install pinned requirements and the `mailingest` command
+install: $(STAMP)  ## create .venv, install pinned requirements, the `mailingest` command and the dev package
 
 install-system:  ## install Dovecot if missing; check Java and the emulators
 	@bash scripts/install-system.sh
