@@ -10,7 +10,7 @@ import contextlib
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shared.domain.models import (
     API_PROVIDERS,
@@ -24,7 +24,15 @@ from shared.errors import MailIngestError, NotFound, ValidationError
 from shared.host_policy import Resolver, check_host_for_save, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
-from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
+from shared.ports import (
+    AuditLog,
+    Clock,
+    LeaseStore,
+    MailboxStore,
+    PushSubscriptions,
+    SecretStore,
+    TenantStore,
+)
 from shared.secret_names import password_secret_name
 from shared.service.audit import AuditTrail
 from shared.service.credentials import forget_secret
@@ -35,10 +43,15 @@ SYNC_AGAIN_AFTER = timedelta(seconds=60)
 _PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
 
 
+class AdminRecords(TenantStore, MailboxStore, LeaseStore, AuditLog, Protocol):
+    """What administration changes and reads: tenants and mailboxes, the "Sync now" leases,
+    the audit log."""
+
+
 class Admin:
     def __init__(
         self,
-        state: StateStore,
+        state: AdminRecords,
         secrets: SecretStore,
         clock: Clock,
         *,

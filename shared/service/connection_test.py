@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from shared.domain.models import Mailbox
 from shared.errors import AuthError, MailIngestError, ServiceUnavailable, ValidationError
 from shared.host_policy import HostRefused, Resolver, check_host_for_save, system_resolver
-from shared.ports import Clock, LoginCredentials, MailSources, StateStore
+from shared.ports import AuditLog, Clock, LeaseStore, LoginCredentials, MailSources
 from shared.service.audit import AuditTrail
 
 STEPS = ("address", "connection", "login", "folder")
@@ -45,11 +46,15 @@ class Step:
     message: str
 
 
+class ConnectionTestRecords(LeaseStore, AuditLog, Protocol):
+    """The leases that bound how many tests run and how often, and the audit log."""
+
+
 class ConnectionTester:
     def __init__(
         self,
         sources: MailSources,
-        state: StateStore,
+        state: ConnectionTestRecords,
         clock: Clock,
         *,
         allow_private: bool,

@@ -27,9 +27,9 @@ from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId, event_owner, raw_blob_key
-from shared.ports import BlobStore, Clock, StateStore
+from shared.ports import BlobStore, Clock
 from shared.service.audit import AuditTrail
-from shared.service.rules import RuleBook
+from shared.service.rules import RuleBook, RuleRecords
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def example_id_for(event_id: str) -> str:
 class Corrections:
     def __init__(
         self,
-        state: StateStore,
+        state: RuleRecords,
         blobs: BlobStore,
         clock: Clock,
         *,

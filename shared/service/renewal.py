@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from shared.domain.models import API_PROVIDERS, Mailbox, Provider
 from shared.errors import MailIngestError
 from shared.observability import log_labels
-from shared.ports import StateStore
+from shared.ports import MailboxStore
 from shared.service.gmail_sync import GmailSync
 from shared.service.graph_sync import GraphSync
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class Renewal:
     def __init__(
         self,
-        state: StateStore,
+        state: MailboxStore,
         gmail: GmailSync | None,
         graph: GraphSync | None = None,
         *,

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -35,11 +35,18 @@ from shared.domain.models import (
 from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId
-from shared.ports import Clock, StateStore
+from shared.ports import (
+    Clock,
+    CursorStore,
+    HealthStore,
+    MailboxStore,
+    RecentEventStore,
+    TenantStore,
+)
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
-from shared.service.rules import RuleBook, RuleRefused
+from shared.service.rules import RuleBook, RuleRecords, RuleRefused
 from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
     charts,
@@ -134,10 +141,23 @@ def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E
         raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
 
 
+class PageRecords(
+    TenantStore,
+    MailboxStore,
+    CursorStore,
+    HealthStore,
+    RecentEventStore,
+    RuleRecords,
+    Protocol,
+):
+    """What the page shows: the tenant (who may see it), its mailboxes with their cursors and
+    health, recent events, rules, template examples and the audit log."""
+
+
 class SettingsPage:
     def __init__(
         self,
-        state: StateStore,
+        state: PageRecords,
         admin: Admin,
         clock: Clock,
         *,

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from shared.config import Settings
 from shared.domain.analytics import latency_bucket
 from shared.domain.event import Origin
 from shared.domain.message import ParsedMessage
+from shared.ports import (
+    DeadLetterStore,
+    DedupeStore,
+    MailboxStore,
+    RecentEventStore,
+    RuleStore,
+    TemplateStore,
+)
 
 Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
 _EVENTS = frozenset({"published", "unparseable"})  # the outcomes that published an event
@@ -35,6 +43,19 @@ class IngestResult:
     def latency_counts(self) -> dict[str, int]:
         """``HealthUpdate.latency``: the event's processing time in its histogram bucket."""
         return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
+
+
+class IngestRecords(
+    DedupeStore,
+    DeadLetterStore,
+    RecentEventStore,
+    RuleStore,
+    TemplateStore,
+    MailboxStore,
+    Protocol,
+):
+    """What the pipeline keeps: the claims, the dead letters, the recent events' summaries,
+    and reads: a tenant's rules and template examples, a dead letter's mailbox (replay)."""
 
 
 @dataclass(frozen=True)
