@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from shared.config import GmailSettings
 from shared.domain.models import API_PROVIDERS, Mailbox, Provider
 from shared.errors import MailIngestError
 from shared.observability import log_labels
@@ -28,7 +29,7 @@ class Renewal:
         gmail: GmailSync | None,
         graph: GraphSync | None = None,
         *,
-        concurrency: int = 16,
+        concurrency: int = GmailSettings.resync_concurrency,
     ) -> None:
         self._state = state
         self._gmail = gmail
