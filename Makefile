@@ -18,8 +18,9 @@ export CHECKPOINT_DISABLE := 1
 .PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy validate-infra
 
 ENV ?= dev
-# every deployable function: a folder under functions/ with a main.py (imap_idle is the image)
-FUNCTIONS := $(filter-out imap_idle,$(notdir $(patsubst %/main.py,%,$(wildcard functions/*/main.py))))
+# every deployable function: a folder under functions/ with a main.py (the watcher's image is
+# containers/watcher)
+FUNCTIONS := $(notdir $(patsubst %/main.py,%,$(wildcard functions/*/main.py)))
 IMAGE ?=
 
 help:  ## list the targets
@@ -30,13 +31,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when a requirements file or pyproject.toml changed.
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+# Re-install only when a requirements file or a pyproject.toml changed. Two distributions,
+# both editable: the service (`shared`, the `mailingest` command) and the development package
+# (mailingest_dev/pyproject.toml: `mailingest run`), which the wheel never carries.
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml mailingest_dev/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . -e ./mailingest_dev
 	@touch $(STAMP)
 
-install: $(STAMP)  ## create .venv, install pinned requirements and the `mailingest` command
+install: $(STAMP)  ## create .venv, install pinned requirements, the `mailingest` command and the dev package
 
 install-system:  ## install Dovecot if missing; check Java and the emulators
 	@bash scripts/install-system.sh
@@ -69,10 +72,10 @@ bench: install install-system  ## benchmarks; figures to build/bench.json
 
 bundle: install  ## every function's zip (deterministic, content-hashed) and the watcher image context in build/
 	$(BIN)/python infra/scripts/package_function.py $(FUNCTIONS) --out build/functions
-	rm -rf build/watcher && mkdir -p build/watcher/functions
-	cp requirements.txt build/watcher/ && cp functions/__init__.py build/watcher/functions/
-	cp -r shared build/watcher/shared && cp -r functions/imap_idle build/watcher/functions/imap_idle
-	cp functions/imap_idle/Dockerfile build/watcher/Dockerfile
+	rm -rf build/watcher && mkdir -p build/watcher/containers
+	cp requirements.txt build/watcher/ && cp containers/__init__.py build/watcher/containers/
+	cp -r shared build/watcher/shared && cp -r containers/watcher build/watcher/containers/watcher
+	cp containers/watcher/Dockerfile build/watcher/Dockerfile
 	find build/watcher -name __pycache__ -prune -exec rm -rf {} +
 	@echo "bundled: $(FUNCTIONS) and build/watcher (docker build build/watcher)"
 

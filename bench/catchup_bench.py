@@ -123,7 +123,7 @@ def drain(
         PasswordCredentialProvider(secrets),
         clock,
         holder=holder,
-        sources=mail_sources(options),
+        sources=mail_sources(options, allow_private_hosts=True),
         options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)

@@ -154,7 +154,9 @@ def run(tmp: Path) -> dict[str, Figure]:
             )
             app = build_app()
             app.admin.add_tenant(TENANT, "Bench", actor="bench")
-            tail = EventTail(svc.project_id, topic)
+            tail = EventTail(
+                svc.project_id, topic, emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+            )
             tail.prepare()
             with serving_function("gmail_push", tmp / "gmail_push.log") as url:
                 local.push_to(url)

@@ -148,7 +148,9 @@ def run(tmp: Path) -> dict[str, Figure]:
             )
             app = build_app()
             app.admin.add_tenant(TENANT, "Bench", actor="bench")
-            events = EventTail(svc.project_id, topic)
+            events = EventTail(
+                svc.project_id, topic, emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+            )
             events.prepare()
             with (
                 serving_function("graph_webhook", tmp / "webhook.log", port=webhook_port),

@@ -164,7 +164,9 @@ def latency(svc: Any) -> dict[str, Figure]:
         c.create_folder("Poll")
     topic = "bench-events"
     ensure_topic(PROJECT, topic)
-    tail = EventTail(PROJECT, topic, "bench-events-sub")
+    tail = EventTail(
+        PROJECT, topic, "bench-events-sub", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+    )
     list(tail.iter(timeout_s=0.3))
     sink = TimingSink(PubSubEventSink(PROJECT, topic))
     pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="bench")
@@ -175,7 +177,7 @@ def latency(svc: Any) -> dict[str, Figure]:
         PasswordCredentialProvider(secrets),
         clock,
         holder="bench",
-        sources=mail_sources(options),
+        sources=mail_sources(options, allow_private_hosts=True),
         options=options,
     )
     thread = threading.Thread(target=watcher.run, daemon=True)
@@ -386,7 +388,7 @@ def scale(base: Path) -> dict[str, Figure]:
                 PasswordCredentialProvider(secrets),
                 clock,
                 holder=holder,
-                sources=mail_sources(options),
+                sources=mail_sources(options, allow_private_hosts=True),
                 options=options,
             )
             thread = threading.Thread(target=watcher.run, daemon=True)

@@ -125,7 +125,7 @@ def idle_reads(base: Path) -> dict[str, Figure]:
             PasswordCredentialProvider(secrets),
             clock,
             holder="reads",
-            sources=mail_sources(options),
+            sources=mail_sources(options, allow_private_hosts=True),
             options=options,
         )
         thread = threading.Thread(target=watcher.run, daemon=True)

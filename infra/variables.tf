@@ -42,7 +42,7 @@ variable "raw_retention_days" {
 
 variable "watcher_image" {
   type        = string
-  description = "Container image of the IMAP IDLE / POP3 watcher (functions/imap_idle/Dockerfile)."
+  description = "Container image of the IMAP IDLE / POP3 watcher (containers/watcher/Dockerfile)."
 }
 
 variable "watcher_min_instances" {

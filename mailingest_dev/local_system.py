@@ -24,7 +24,7 @@ from mailingest_dev.local_gmail import LocalGmail, local_gmail
 from mailingest_dev.local_graph import LocalGraph, local_graph
 from mailingest_dev.supervised import Supervisor
 from shared.adapters.pubsub import EventTail
-from shared.bootstrap import App, build_app, build_gmail, build_graph
+from shared.bootstrap import App, build_app, build_event_tail, build_gmail, build_graph
 from shared.cli.output import format_event_line
 from shared.config import Settings
 from shared.domain.models import Mailbox, Provider, TlsMode
@@ -159,7 +159,7 @@ class LocalSystem:
         dovecot.add_user(DEMO_USER, password)
         project, topic = app.settings.project_id, app.settings.events_topic
         ensure_topic(project, topic)
-        self._reader = EventTail(project, topic)  # private: shares no message with others
+        self._reader = build_event_tail(app.settings)  # private: shares no message with others
         self._reader.prepare()
         app.admin.add_tenant(DEMO_TENANT, "Demo Agency", actor="make-run", admins=(DEMO_ADMIN,))
         mailbox = Mailbox(

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
     from shared.domain.models import Mailbox
     from shared.oauth.config import OAuthSettings
     from shared.oauth.wiring import OAuthParts
+    from shared.pubsub_workers.graph_worker import GraphWorker
     from shared.service.gmail_sync import GmailSync
     from shared.service.graph_sync import GraphSync
     from shared.service.push import ProviderPush
     from shared.service.watcher import Watcher, WatcherOptions
     from shared.web.gmail_push import GmailPushEndpoint
     from shared.web.graph_webhook import GraphWebhookEndpoint
-    from shared.web.graph_worker import GraphWorker
     from shared.web.settings_page import SettingsPage
 from shared.service.admin import Admin
 from shared.service.corrections import Corrections
@@ -150,7 +150,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         secrets=secrets,
         blobs=blobs,
         pipeline=pipeline,
-        admin=Admin(state, secrets, clock),
+        admin=Admin(state, secrets, clock, allow_private_hosts=settings.allow_private_hosts),
         corrections=Corrections(
             state,
             blobs,
@@ -200,20 +200,34 @@ def build_watcher(app: App, options: WatcherOptions) -> Watcher:
         CompositeCredentialProvider(providers),
         app.clock,
         holder=app.holder,
-        sources=mail_sources(options, app.settings.max_message_bytes),
+        sources=mail_sources(
+            options,
+            allow_private_hosts=app.settings.allow_private_hosts,
+            max_message_bytes=app.settings.max_message_bytes,
+        ),
         options=options,
     )
 
 
-def mail_sources(options: WatcherOptions, max_message_bytes: int | None = None) -> MailSources:
+def mail_sources(
+    options: WatcherOptions,
+    *,
+    allow_private_hosts: bool,
+    max_message_bytes: int = Settings.max_message_bytes,
+) -> MailSources:
     """IMAP and POP3 servers, with the watcher's socket timeout and trust anchors; no body
-    read holds more than ``max_message_bytes`` (default: the pipeline's default limit)."""
+    read holds more than ``max_message_bytes``; loopback / private servers only when
+    ``allow_private_hosts`` (the settings')."""
     from shared.adapters.imap import ConnectOptions, ServerMailSources
 
-    connect = ConnectOptions(timeout_s=options.socket_timeout_s, ca_file=options.ca_file)
-    if max_message_bytes is not None:
-        connect = replace(connect, max_message_bytes=max_message_bytes)
-    return ServerMailSources(connect)
+    return ServerMailSources(
+        ConnectOptions(
+            allow_private_hosts=allow_private_hosts,
+            timeout_s=options.socket_timeout_s,
+            ca_file=options.ca_file,
+            max_message_bytes=max_message_bytes,
+        )
+    )
 
 
 def build_offline_ingest(mailbox: Mailbox) -> tuple[IngestPipeline, InMemoryEventSink]:
@@ -236,7 +250,12 @@ def build_event_tail(settings: Settings, subscription: str | None = None) -> Eve
     """A reader of the events topic (private subscription unless one is named)."""
     from shared.adapters.pubsub import EventTail
 
-    return EventTail(settings.project_id, settings.events_topic, subscription)
+    return EventTail(
+        settings.project_id,
+        settings.events_topic,
+        subscription,
+        emulator_host=settings.pubsub_emulator_host,
+    )
 
 
 @dataclass
@@ -312,7 +331,7 @@ class GraphParts:
 def build_graph(app: App, *, access_token: Callable[[Mailbox], str] | None = None) -> GraphParts:
     """Graph's subscription lifecycle, delta sync and queue worker; access tokens from the
     OAuth token service (MSAL) unless given."""
-    from shared.web.graph_worker import GraphWorker
+    from shared.pubsub_workers.graph_worker import GraphWorker
 
     sync = build_graph_sync(app, access_token or _oauth_access_token(app))
     return GraphParts(sync=sync, worker=GraphWorker(app.state, sync))
@@ -355,7 +374,7 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
 
 def build_settings_page() -> SettingsPage:
     """The settings page; its CSRF tokens are keyed by MAILINGEST_OAUTH_STATE_KEY."""
-    from shared.config import PageSettings, private_hosts_allowed
+    from shared.config import PageSettings
     from shared.service.connection_test import ConnectionTester, ConnectionTestLimits
     from shared.service.watcher import WatcherOptions
     from shared.web.settings_page import PageServices, SettingsPage
@@ -379,11 +398,12 @@ def build_settings_page() -> SettingsPage:
                     replace(
                         WatcherOptions.from_settings(app.settings.watcher),
                         socket_timeout_s=limits.uniform_failure_s,
-                    )
+                    ),
+                    allow_private_hosts=app.settings.allow_private_hosts,
                 ),
                 app.state,
                 app.clock,
-                allow_private=private_hosts_allowed(),
+                allow_private=app.settings.allow_private_hosts,
                 limits=limits,
             ),
             corrections=app.corrections,

@@ -1,39 +1,55 @@
 """Settings: the only reader of the environment. Every bad variable is reported at once.
 
-Each variable is documented in docs/configuration.md (a test keeps the two in step).
+Each variable is documented in docs/configuration.md (a test keeps the two in step, the
+defaults included). Every default is written once, on the settings' dataclass fields; the
+readers below take it from there, and so do the option classes elsewhere that mirror a
+setting (``WatcherOptions``, ``IngestOptions``…).
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from shared.errors import ConfigError
 
-_BACKENDS = {
-    "MAILINGEST_STATE_BACKEND": ("firestore", "memory"),
-    "MAILINGEST_EVENTS_BACKEND": ("pubsub", "memory"),
-    "MAILINGEST_SECRETS_BACKEND": ("secretmanager", "file", "memory"),
-    "MAILINGEST_BLOBS_BACKEND": ("gcs", "local", "memory"),
-}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
 class WatcherSettings:
-    """The always-on watcher's variables (docs/watcher.md)."""
+    """The always-on watcher's variables (docs/watcher.md); ``WatcherOptions`` takes its
+    defaults from here."""
 
+    # RFC 2177: servers may drop an idle client after 30 min and clients re-issue IDLE at
+    # least every 29; NATs and load balancers often drop quiet flows much sooner — TCP
+    # keepalive every minute (``lean_client.KEEPALIVE``) keeps those flows open and finds a
+    # vanished peer without waking the process. Re-issuing IDLE also runs a catch-up sync:
+    # the safety net for a lost EXISTS. A refresh wakes the mailbox's thread twice and costs
+    # ≈ 1 ms of CPU with 10,000 sessions (cold caches), against ≈ 30 µs per server
+    # keep-alive line read by the IDLE hub: at 600 s the refreshes were two thirds of the
+    # idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's period drawn from
+    # its last fifth: 23–29 min)
     idle_refresh_s: int = 29 * 60
-    lease_ttl_s: int = 20
+    lease_ttl_s: int = 20  # a SIGKILLed replica's mailboxes are taken over within ~ttl + reload
+    # how often a reconcile is retried while part of this replica's share is unwatched (a
+    # lease still held by a dead replica)
     reload_s: float = 2.0
+    # the change feed tells of mailboxes added, changed, disabled and removed; a full
+    # re-list (one read per mailbox) this often is the safety net
     relist_s: float = 600.0
+    # catch-up: messages of fetched batches being prepared (stored, parsed, classified) at
+    # once, for the whole process; 1 = one message at a time
     catchup_concurrency: int = 16
     ca_file: Path | None = None
     health_port: int = 0  # PORT: /healthz (Cloud Run sets it); 0 = any free port
-    connect_rate: float = 10.0  # new connections per second to one server
+    # new connections per second to one server (``pacing``): after a restart thousands of
+    # mailboxes come back without tripping a server's rate limit or abuse protection
+    connect_rate: float = 10.0
     server_connect_rates: dict[str, float] = field(default_factory=dict)  # host -> rate
 
 
@@ -48,6 +64,9 @@ class GmailSettings:
     push_service_account: str | None = None
     push_certs_url: str = "https://www.googleapis.com/oauth2/v1/certs"
     resync_concurrency: int = 16
+
+
+GMAIL_TOPIC = "projects/{project}/topics/gmail-push"  # MAILINGEST_GMAIL_TOPIC unless set
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,10 @@ class Settings:
     publish_attempts: int = 5
     log_level: str = "INFO"
     worker_id: str = field(default_factory=socket.gethostname)
+    # loopback / private / reserved mail servers may be reached: local development and
+    # tests only (shared/host_policy.py)
+    allow_private_hosts: bool = False
+    pubsub_emulator_host: str | None = None  # PUBSUB_EMULATOR_HOST (Google's variable)
     watcher: WatcherSettings = field(default_factory=WatcherSettings)
     gmail: GmailSettings = field(default_factory=GmailSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
@@ -88,32 +111,47 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings; raise ConfigError listing every problem found."""
-        r = EnvReader(os.environ if env is None else env)
+        return _checked(cls.read, env)
+
+    @classmethod
+    def read(cls, r: EnvReader) -> Settings:
         project = r.get("GOOGLE_CLOUD_PROJECT") or r.get("GCP_PROJECT")
         if not project:
             r.problem("GOOGLE_CLOUD_PROJECT: required (the Google Cloud project id)")
-        settings = cls(
+        emulator = r.get("PUBSUB_EMULATOR_HOST")
+        return cls(
             project_id=project or "",
-            events_topic=r.get("MAILINGEST_EVENTS_TOPIC", "mail-events") or "mail-events",
+            events_topic=r.text("MAILINGEST_EVENTS_TOPIC", cls.events_topic),
             **_backends(r),
             **_limits(r),
             log_level=_log_level(r),
             worker_id=r.get("MAILINGEST_WORKER_ID") or socket.gethostname(),
+            allow_private_hosts=r.flag("MAILINGEST_ALLOW_PRIVATE_HOSTS", cls.allow_private_hosts),
+            pubsub_emulator_host=emulator,
             watcher=_watcher(r),
-            gmail=_gmail(r, project or ""),
+            gmail=_gmail(r, project or "", emulator),
             graph=_graph(r),
         )
-        r.raise_problems()
-        return settings
+
+
+class Read(NamedTuple):
+    """How a variable was read: its kind (``text``, ``number``, ``seconds``, ``choice``,
+    ``flag``, ``path``, ``rates``) and the default it gets when unset (None: none)."""
+
+    kind: str
+    default: object
 
 
 class EnvReader:
     """Typed reads of environment variables that collect every problem instead of stopping at
-    the first; ``raise_problems`` raises them together as one ``ConfigError``."""
+    the first; ``raise_problems`` raises them together as one ``ConfigError``. ``reads``
+    records every variable read, how, and its default (docs/configuration.md is checked
+    against it)."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = dict(env)
         self.problems: list[str] = []
+        self.reads: dict[str, Read] = {}
 
     def problem(self, text: str) -> None:
         self.problems.append(text)
@@ -122,9 +160,16 @@ class EnvReader:
         if self.problems:
             raise ConfigError(self.problems)
 
-    def get(self, name: str, default: str | None = None) -> str | None:
-        value = self._env.get(name, "").strip()
-        return value or default
+    def raw(self, name: str, kind: str, default: object) -> str | None:
+        self.reads[name] = Read(kind, default)
+        return self._env.get(name, "").strip() or None
+
+    def get(self, name: str) -> str | None:
+        """The value, or None when unset or empty."""
+        return self.raw(name, "text", None)
+
+    def text(self, name: str, default: str) -> str:
+        return self.raw(name, "text", default) or default
 
     def number(self, name: str, default: int, low: int, high: int) -> int:
         return int(self._numeric(name, default, low, high, int))
@@ -135,7 +180,7 @@ class EnvReader:
     def _numeric(
         self, name: str, default: float, low: float, high: float, kind: type[int] | type[float]
     ) -> float:
-        raw = self.get(name)
+        raw = self.raw(name, "number" if kind is int else "seconds", default)
         if raw is None:
             return default
         try:
@@ -147,14 +192,21 @@ class EnvReader:
             self.problem(f"{name}: {value} is outside {low}..{high}")
         return value
 
-    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
-        value = self.get(name, default) or default
+    def choice(
+        self,
+        name: str,
+        default: str,
+        allowed: tuple[str, ...],
+        fold: Callable[[str], str] = str,
+    ) -> str:
+        """One of ``allowed`` (compared after ``fold``, e.g. ``str.upper``)."""
+        value = fold(self.raw(name, "choice", default) or default)
         if value not in allowed:
             self.problem(f"{name}: {value!r} is not one of {', '.join(allowed)}")
         return value
 
-    def flag(self, name: str, default: bool = False) -> bool:
-        raw = (self.get(name) or "").lower()
+    def flag(self, name: str, default: bool) -> bool:
+        raw = (self.raw(name, "flag", default) or "").lower()
         if not raw:
             return default
         if raw not in ("true", "false", "1", "0", "yes", "no"):
@@ -162,7 +214,7 @@ class EnvReader:
         return raw in ("true", "1", "yes")
 
     def path(self, name: str) -> Path | None:
-        raw = self.get(name)
+        raw = self.raw(name, "path", None)
         return Path(raw) if raw else None
 
     def require(self, name: str, value: object, when: str) -> None:
@@ -170,10 +222,31 @@ class EnvReader:
             self.problem(f"{name}: required when {when}")
 
 
+def _checked(read: Callable[[EnvReader], _T], env: Mapping[str, str] | None) -> _T:
+    """``read`` on the environment (or ``env``); ConfigError listing every problem."""
+    r = EnvReader(os.environ if env is None else env)
+    settings = read(r)
+    r.raise_problems()
+    return settings
+
+
+# variable -> the Settings field it sets and the values allowed
+_BACKENDS = {
+    "MAILINGEST_STATE_BACKEND": ("state_backend", ("firestore", "memory")),
+    "MAILINGEST_EVENTS_BACKEND": ("events_backend", ("pubsub", "memory")),
+    "MAILINGEST_SECRETS_BACKEND": ("secrets_backend", ("secretmanager", "file", "memory")),
+    "MAILINGEST_BLOBS_BACKEND": ("blobs_backend", ("gcs", "local", "memory")),
+}
+
+
+def _backend(r: EnvReader, name: str) -> str:
+    attribute, allowed = _BACKENDS[name]
+    default: str = getattr(Settings, attribute)
+    return r.choice(name, default, allowed)
+
+
 def _backends(r: EnvReader) -> dict[str, Any]:
-    state, events, secrets, blobs = (
-        r.choice(name, allowed[0], allowed) for name, allowed in _BACKENDS.items()
-    )
+    state, events, secrets, blobs = (_backend(r, name) for name in _BACKENDS)
     secrets_file = r.path("MAILINGEST_SECRETS_FILE")
     secrets_key = r.get("MAILINGEST_SECRETS_KEY")
     if secrets == "file":
@@ -199,47 +272,54 @@ def _backends(r: EnvReader) -> dict[str, Any]:
 
 
 def _limits(r: EnvReader) -> dict[str, Any]:
+    s = Settings
     return {
         "max_message_bytes": r.number(
-            "MAILINGEST_MAX_MESSAGE_BYTES", 50 * 1024 * 1024, 1024, 1024**3
+            "MAILINGEST_MAX_MESSAGE_BYTES", s.max_message_bytes, 1024, 1024**3
         ),
         "inline_attachment_max_bytes": r.number(
-            "MAILINGEST_INLINE_ATTACHMENT_MAX_BYTES", 256 * 1024, 0, 8 * 1024 * 1024
+            "MAILINGEST_INLINE_ATTACHMENT_MAX_BYTES",
+            s.inline_attachment_max_bytes,
+            0,
+            8 * 1024 * 1024,
         ),
         "inline_body_max_chars": r.number(
-            "MAILINGEST_INLINE_BODY_MAX_CHARS", 200_000, 1000, 2_000_000
+            "MAILINGEST_INLINE_BODY_MAX_CHARS", s.inline_body_max_chars, 1000, 2_000_000
         ),
-        "dedupe_ttl_days": r.number("MAILINGEST_DEDUPE_TTL_DAYS", 30, 1, 3650),
-        "in_flight_timeout_s": r.number("MAILINGEST_IN_FLIGHT_TIMEOUT_S", 300, 10, 86400),
-        "publish_attempts": r.number("MAILINGEST_PUBLISH_ATTEMPTS", 5, 1, 20),
+        "dedupe_ttl_days": r.number("MAILINGEST_DEDUPE_TTL_DAYS", s.dedupe_ttl_days, 1, 3650),
+        "in_flight_timeout_s": r.number(
+            "MAILINGEST_IN_FLIGHT_TIMEOUT_S", s.in_flight_timeout_s, 10, 86400
+        ),
+        "publish_attempts": r.number("MAILINGEST_PUBLISH_ATTEMPTS", s.publish_attempts, 1, 20),
     }
 
 
 def log_level_from_env(env: Mapping[str, str] | None = None) -> str:
-    """MAILINGEST_LOG_LEVEL alone, for an entry point's logging at import: INFO when it is
-    invalid (the settings report it, with every other problem, when the app is built)."""
+    """MAILINGEST_LOG_LEVEL alone, for an entry point's logging at import: the default when
+    it is invalid (the settings report it, with every other problem, when the app is built)."""
     r = EnvReader(os.environ if env is None else env)
     level = _log_level(r)
-    return "INFO" if r.problems else level
+    return Settings.log_level if r.problems else level
 
 
 def _log_level(r: EnvReader) -> str:
-    level = (r.get("MAILINGEST_LOG_LEVEL", "INFO") or "INFO").upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        r.problem(f"MAILINGEST_LOG_LEVEL: {level!r} is not DEBUG, INFO, WARNING or ERROR")
-    return level
+    levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+    return r.choice("MAILINGEST_LOG_LEVEL", Settings.log_level, levels, fold=str.upper)
 
 
 def _watcher(r: EnvReader) -> WatcherSettings:
+    w = WatcherSettings
     return WatcherSettings(
-        idle_refresh_s=r.number("MAILINGEST_IDLE_REFRESH_S", 29 * 60, 10, 29 * 60),
-        lease_ttl_s=r.number("MAILINGEST_LEASE_TTL_S", 20, 5, 600),
-        reload_s=r.seconds("MAILINGEST_RELOAD_S", 2.0, 0.1, 600),
-        relist_s=r.seconds("MAILINGEST_RELIST_S", 600.0, 1, 86400),
-        catchup_concurrency=r.number("MAILINGEST_CATCHUP_CONCURRENCY", 16, 1, 256),
+        idle_refresh_s=r.number("MAILINGEST_IDLE_REFRESH_S", w.idle_refresh_s, 10, 29 * 60),
+        lease_ttl_s=r.number("MAILINGEST_LEASE_TTL_S", w.lease_ttl_s, 5, 600),
+        reload_s=r.seconds("MAILINGEST_RELOAD_S", w.reload_s, 0.1, 600),
+        relist_s=r.seconds("MAILINGEST_RELIST_S", w.relist_s, 1, 86400),
+        catchup_concurrency=r.number(
+            "MAILINGEST_CATCHUP_CONCURRENCY", w.catchup_concurrency, 1, 256
+        ),
         ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
-        health_port=r.number("PORT", 0, 0, 65535),
-        connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", 10.0, 0.01, 10_000),
+        health_port=r.number("PORT", w.health_port, 0, 65535),
+        connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", w.connect_rate, 0.01, 10_000),
         server_connect_rates=_rates(r, "MAILINGEST_SERVER_CONNECT_RATES"),
     )
 
@@ -247,7 +327,9 @@ def _watcher(r: EnvReader) -> WatcherSettings:
 def _rates(r: EnvReader, name: str) -> dict[str, float]:
     """``host=rate,host=rate`` (connections per second to that server)."""
     rates: dict[str, float] = {}
-    for item in filter(None, (part.strip() for part in (r.get(name) or "").split(","))):
+    for item in filter(
+        None, (part.strip() for part in (r.raw(name, "rates", None) or "").split(","))
+    ):
         host, sep, raw = item.partition("=")
         try:
             rate = float(raw)
@@ -260,26 +342,26 @@ def _rates(r: EnvReader, name: str) -> dict[str, float]:
     return rates
 
 
-def _gmail(r: EnvReader, project: str) -> GmailSettings:
-    push_auth = r.choice("MAILINGEST_PUSH_AUTH", "oidc", ("oidc", "off")) == "oidc"
+def _gmail(r: EnvReader, project: str, pubsub_emulator: str | None) -> GmailSettings:
+    g = GmailSettings
+    push_auth = r.choice("MAILINGEST_PUSH_AUTH", "oidc" if g.push_auth else "off", ("oidc", "off"))
     audience = r.get("MAILINGEST_PUSH_AUDIENCE")
     account = r.get("MAILINGEST_PUSH_SERVICE_ACCOUNT")
-    if push_auth and (audience is None) != (account is None):
+    if push_auth == "oidc" and (audience is None) != (account is None):
         r.problem(
             "MAILINGEST_PUSH_AUDIENCE and MAILINGEST_PUSH_SERVICE_ACCOUNT: set both (the push "
             "subscription's OIDC audience and service account)"
         )
-    if not push_auth and not r.get("PUBSUB_EMULATOR_HOST"):
+    if push_auth == "off" and not pubsub_emulator:
         r.problem("MAILINGEST_PUSH_AUTH=off: allowed only with the local Pub/Sub emulator")
     return GmailSettings(
-        topic=r.get("MAILINGEST_GMAIL_TOPIC") or f"projects/{project}/topics/gmail-push",
+        topic=r.text("MAILINGEST_GMAIL_TOPIC", GMAIL_TOPIC.format(project=project)),
         api_endpoint=r.get("MAILINGEST_GMAIL_API_ENDPOINT"),
-        push_auth=push_auth,
+        push_auth=push_auth == "oidc",
         push_audience=audience,
         push_service_account=account,
-        push_certs_url=r.get("MAILINGEST_PUSH_CERTS_URL")
-        or "https://www.googleapis.com/oauth2/v1/certs",
-        resync_concurrency=r.number("MAILINGEST_RESYNC_CONCURRENCY", 16, 1, 256),
+        push_certs_url=r.text("MAILINGEST_PUSH_CERTS_URL", g.push_certs_url),
+        resync_concurrency=r.number("MAILINGEST_RESYNC_CONCURRENCY", g.resync_concurrency, 1, 256),
     )
 
 
@@ -289,7 +371,7 @@ def _graph(r: EnvReader) -> GraphSettings:
         notification_url=notification,
         lifecycle_url=r.get("MAILINGEST_GRAPH_LIFECYCLE_URL") or notification,
         api_endpoint=r.get("MAILINGEST_GRAPH_API_ENDPOINT"),
-        queue_topic=r.get("MAILINGEST_GRAPH_QUEUE_TOPIC") or "graph-notifications",
+        queue_topic=r.text("MAILINGEST_GRAPH_QUEUE_TOPIC", GraphSettings.queue_topic),
     )
 
 
@@ -298,6 +380,11 @@ def _graph(r: EnvReader) -> GraphSettings:
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/v2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 - an endpoint, not a secret
 MICROSOFT_AUTHORITY = "https://login.microsoftonline.com/organizations"
+_OAUTH_REQUIRED = (
+    "MAILINGEST_OAUTH_REDIRECT_URI",
+    "MAILINGEST_SETTINGS_URL",
+    "MAILINGEST_OAUTH_STATE_KEY",
+)
 
 
 @dataclass(frozen=True)
@@ -321,54 +408,35 @@ class OAuthSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> OAuthSettings:
         """Read (and check) the OAuth variables; raises ConfigError listing every problem.
         Separate from ``Settings.from_env``: only the processes that use OAuth need them."""
-        e = dict(os.environ if env is None else env)
-        problems = [
-            f"{name}: required"
-            for name in (
-                "MAILINGEST_OAUTH_REDIRECT_URI",
-                "MAILINGEST_SETTINGS_URL",
-                "MAILINGEST_OAUTH_STATE_KEY",
-            )
-            if not e.get(name)
-        ]
-        every = _seconds(e, "MAILINGEST_OAUTH_PROBE_EVERY_S", 6 * 3600, problems)
-        run = _seconds(e, "MAILINGEST_OAUTH_PROBE_RUN_S", 600, problems)
-        if problems:
-            raise ConfigError(problems)
+        return _checked(cls.read, env)
+
+    @classmethod
+    def read(cls, r: EnvReader) -> OAuthSettings:
+        required = {name: r.get(name) for name in _OAUTH_REQUIRED}
+        for name, value in required.items():
+            if value is None:
+                r.problem(f"{name}: required")
+        month = 30 * 86400
         return cls(
-            redirect_uri=e["MAILINGEST_OAUTH_REDIRECT_URI"],
-            settings_url=e["MAILINGEST_SETTINGS_URL"],
-            google_client_id=e.get("MAILINGEST_GOOGLE_CLIENT_ID") or None,
-            google_client_secret=e.get("MAILINGEST_GOOGLE_CLIENT_SECRET") or None,
-            google_auth_uri=e.get("MAILINGEST_GOOGLE_AUTH_URI") or GOOGLE_AUTH_URI,
-            google_token_uri=e.get("MAILINGEST_GOOGLE_TOKEN_URI") or GOOGLE_TOKEN_URI,
-            microsoft_client_id=e.get("MAILINGEST_MICROSOFT_CLIENT_ID") or None,
-            microsoft_client_secret=e.get("MAILINGEST_MICROSOFT_CLIENT_SECRET") or None,
-            microsoft_authority=e.get("MAILINGEST_MICROSOFT_AUTHORITY") or MICROSOFT_AUTHORITY,
-            state_key=e["MAILINGEST_OAUTH_STATE_KEY"],
-            tls_ca_file=e.get("MAILINGEST_OAUTH_CA_FILE") or None,
-            probe_every_s=every,
-            probe_run_interval_s=run,
+            redirect_uri=required["MAILINGEST_OAUTH_REDIRECT_URI"] or "",
+            settings_url=required["MAILINGEST_SETTINGS_URL"] or "",
+            google_client_id=r.get("MAILINGEST_GOOGLE_CLIENT_ID"),
+            google_client_secret=r.get("MAILINGEST_GOOGLE_CLIENT_SECRET"),
+            google_auth_uri=r.text("MAILINGEST_GOOGLE_AUTH_URI", cls.google_auth_uri),
+            google_token_uri=r.text("MAILINGEST_GOOGLE_TOKEN_URI", cls.google_token_uri),
+            microsoft_client_id=r.get("MAILINGEST_MICROSOFT_CLIENT_ID"),
+            microsoft_client_secret=r.get("MAILINGEST_MICROSOFT_CLIENT_SECRET"),
+            microsoft_authority=r.text("MAILINGEST_MICROSOFT_AUTHORITY", cls.microsoft_authority),
+            state_key=required["MAILINGEST_OAUTH_STATE_KEY"] or "",
+            tls_ca_file=r.get("MAILINGEST_OAUTH_CA_FILE"),
+            probe_every_s=r.number("MAILINGEST_OAUTH_PROBE_EVERY_S", cls.probe_every_s, 60, month),
+            probe_run_interval_s=r.number(
+                "MAILINGEST_OAUTH_PROBE_RUN_S", cls.probe_run_interval_s, 60, month
+            ),
         )
 
 
-def _seconds(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 60 <= int(raw) <= 30 * 86400:
-        problems.append(f"{name}: seconds between 60 and 2592000, not {raw!r}")
-        return default
-    return int(raw)
-
-
 # -- the browser-facing pages -----------------------------------------------------------
-
-
-def private_hosts_allowed(env: Mapping[str, str] | None = None) -> bool:
-    """MAILINGEST_ALLOW_PRIVATE_HOSTS: local development and tests only (host_policy)."""
-    value = (os.environ if env is None else env).get("MAILINGEST_ALLOW_PRIVATE_HOSTS", "")
-    return value.strip().lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
@@ -388,25 +456,25 @@ class PageSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> PageSettings:
-        e = dict(os.environ if env is None else env)
-        r = EnvReader(e)
-        test_timeout = r.seconds("MAILINGEST_CONNECTION_TEST_TIMEOUT_S", 10.0, 0.5, 60.0)
-        refresh_s = r.number("MAILINGEST_PAGE_REFRESH_S", 15, 1, 3600)
-        r.raise_problems()
-        state = e.get("MAILINGEST_STATE_BACKEND") or "firestore"
-        secrets = e.get("MAILINGEST_SECRETS_BACKEND") or "secretmanager"
-        state_local = state == "memory" or bool(e.get("FIRESTORE_EMULATOR_HOST"))
-        secrets_local = secrets in ("memory", "file") or bool(
-            e.get("MAILINGEST_SECRETMANAGER_ENDPOINT")
+        return _checked(cls.read, env)
+
+    @classmethod
+    def read(cls, r: EnvReader) -> PageSettings:
+        state_local = _backend(r, "MAILINGEST_STATE_BACKEND") == "memory" or bool(
+            r.get("FIRESTORE_EMULATOR_HOST")
+        )
+        secrets_local = _backend(r, "MAILINGEST_SECRETS_BACKEND") in ("memory", "file") or bool(
+            r.get("MAILINGEST_SECRETMANAGER_ENDPOINT")
         )
         return cls(
-            oauth_start_url=(e.get("MAILINGEST_OAUTH_START_URL") or "/oauth_start").strip(),
-            csrf_key=(e.get("MAILINGEST_OAUTH_STATE_KEY") or "").strip(),
-            iap_audience=(e.get("MAILINGEST_IAP_AUDIENCE") or "").strip(),
-            iap_certs_url=(e.get("MAILINGEST_IAP_CERTS_URL") or "").strip()
-            or "https://www.gstatic.com/iap/verify/public_key",
-            dev_admin=(e.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").strip().lower() or None,
+            oauth_start_url=r.text("MAILINGEST_OAUTH_START_URL", cls.oauth_start_url),
+            csrf_key=r.get("MAILINGEST_OAUTH_STATE_KEY") or "",
+            iap_audience=r.get("MAILINGEST_IAP_AUDIENCE") or "",
+            iap_certs_url=r.text("MAILINGEST_IAP_CERTS_URL", cls.iap_certs_url),
+            dev_admin=(r.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").lower() or None,
             local_backends=state_local and secrets_local,
-            refresh_s=refresh_s,
-            connection_test_timeout_s=test_timeout,
+            refresh_s=r.number("MAILINGEST_PAGE_REFRESH_S", cls.refresh_s, 1, 3600),
+            connection_test_timeout_s=r.seconds(
+                "MAILINGEST_CONNECTION_TEST_TIMEOUT_S", cls.connection_test_timeout_s, 0.5, 60.0
+            ),
         )

@@ -8,20 +8,19 @@ every connect, and the connection then goes to the address that was vetted (a DN
 that changes between the check and the connect cannot redirect it); TLS still verifies the
 certificate against the host *name*.
 
-``MAILINGEST_ALLOW_PRIVATE_HOSTS=true`` lifts the address rule for local development and
-tests (``make run`` and the test fixtures set it).
+``MAILINGEST_ALLOW_PRIVATE_HOSTS=true`` (``Settings.allow_private_hosts``, handed to each
+check by the composition root) lifts the address rule for local development and tests
+(``make run`` and the test fixtures set it).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from shared import config
 from shared.errors import ServiceUnavailable, ValidationError
 
-ALLOW_ENV = "MAILINGEST_ALLOW_PRIVATE_HOSTS"
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -30,11 +29,6 @@ _SHARED = ipaddress.ip_network("100.64.0.0/10")
 
 class HostRefused(ValidationError):
     """The host resolves to an address tenants may not reach."""
-
-
-def private_hosts_allowed(env: Mapping[str, str] | None = None) -> bool:
-    """Read by ``shared.config`` (the one reader of the environment)."""
-    return config.private_hosts_allowed(env)
 
 
 def system_resolver(host: str, port: int) -> list[str]:

@@ -10,6 +10,11 @@
 - clock: ``shared.adapters.system_clock``; credentials: ``shared.service.credentials`` and
   ``shared.oauth.tokens``.
 
+State is one protocol per kind of record (``TenantStore``, ``CursorStore``, ``LeaseStore``…);
+``StateStore`` combines them for the adapters and the composition root, while each service
+takes only the ones it uses (a small named combination beside it, e.g. ``AdminRecords``
+in ``shared.service.admin``).
+
 Errors: implementations raise only ``shared.errors`` types — ``NotFound``, ``AlreadyExists``,
 ``ConflictError`` (a compare-and-set lost), ``ServiceUnavailable`` (backend down or slow),
 and what each port's docstring names besides.

@@ -1,4 +1,4 @@
-"""The always-on watcher process (the Cloud Run container ``functions/imap_idle`` and
+"""The always-on watcher process (the Cloud Run container ``containers/watcher`` and
 ``mailingest watch``): watches every IMAP (IDLE) and POP3 mailbox its leases give it;
 ``/healthz`` for the platform; SIGTERM stops the workers and releases the leases at once."""
 

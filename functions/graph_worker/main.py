@@ -1,5 +1,5 @@
 """Queued Graph doorbells (Pub/Sub-triggered through Eventarc, retry policy on): each becomes
-a delta sync or a lifecycle action. Thin: the work is in ``shared.web.graph_worker``.
+a delta sync or a lifecycle action. Thin: the work is in ``shared.pubsub_workers.graph_worker``.
 Raising redelivers (only for retryable failures)."""
 
 from __future__ import annotations

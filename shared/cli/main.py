@@ -15,7 +15,19 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
-    from shared.cli import admin_cmds, mail_cmds, oauth_cmds, ops_cmds, run_cmds, template_cmds
+    from shared.cli import (
+        audit_cmds,
+        connect_app_only_cmds,
+        events_cmds,
+        health_cmds,
+        label_templates_cmds,
+        mailboxes_cmds,
+        parse_classify_cmds,
+        replay_dead_letters_cmds,
+        resync_cmds,
+        tenants_cmds,
+        watch_cmds,
+    )
 
     parser = argparse.ArgumentParser(
         prog="mailingest",
@@ -23,12 +35,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    admin_cmds.register(sub)
-    mail_cmds.register(sub)
-    oauth_cmds.register(sub)
-    ops_cmds.register(sub)
-    run_cmds.register(sub)
-    template_cmds.register(sub)
+    # each module is named for the commands it registers (tests/unit/test_cli_modules.py)
+    for commands in (
+        tenants_cmds,
+        mailboxes_cmds,
+        parse_classify_cmds,
+        replay_dead_letters_cmds,
+        events_cmds,
+        connect_app_only_cmds,
+        health_cmds,
+        resync_cmds,
+        audit_cmds,
+        label_templates_cmds,
+        watch_cmds,
+    ):
+        commands.register(sub)
     # development-only commands (``mailingest run``) from packages installed beside this one
     for plugin in entry_points(group="mailingest.commands"):
         plugin.load()(sub)

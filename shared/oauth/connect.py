@@ -8,6 +8,7 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from shared.domain.models import (
     AfterProcessing,
@@ -30,7 +31,7 @@ from shared.oauth.clients import (
 )
 from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
-from shared.ports import Clock, SecretStore, StateStore
+from shared.ports import AuditLog, Clock, MailboxStore, SecretStore, TenantStore
 from shared.secret_names import refresh_secret_name
 from shared.service.credentials import forget_secret
 from shared.service.tenant_access import admin_tenant
@@ -62,6 +63,11 @@ EXCHANGE_ERRORS = frozenset(
 )
 
 
+class ConnectRecords(TenantStore, MailboxStore, AuditLog, Protocol):
+    """What the connect flow reads and writes: the tenant (whose admin connects), its
+    mailboxes, the audit log."""
+
+
 @dataclass(frozen=True)
 class AppOnlyConnection:
     mailbox: Mailbox
@@ -74,7 +80,7 @@ class ConnectFlow:
         clients: Mapping[OAuthProvider, OAuthClient],
         sealer: StateSealer,
         secrets_store: SecretStore,
-        state: StateStore,
+        state: ConnectRecords,
         clock: Clock,
         back: SettingsLink | str,
         on_connected: OnConnected | None = None,

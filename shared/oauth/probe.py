@@ -27,7 +27,7 @@ from shared.domain.models import AuthMethod, Mailbox
 from shared.errors import MailIngestError, ReauthRequired
 from shared.oauth.clients import ClientRejected
 from shared.oauth.tokens import TokenService
-from shared.ports import Clock, StateStore
+from shared.ports import Clock, MailboxStore
 
 logger = logging.getLogger(__name__)
 WORKERS = 4  # token calls in flight at once: modest against the providers' rate limits
@@ -42,7 +42,7 @@ def due(key: str, now: datetime, every: timedelta, run_interval: timedelta) -> b
 
 
 def probe_grants(
-    state: StateStore,
+    state: MailboxStore,
     tokens: TokenService,
     clock: Clock,
     *,

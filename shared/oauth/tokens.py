@@ -23,6 +23,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from shared.domain.models import (
     AuditEntry,
@@ -35,7 +36,14 @@ from shared.domain.models import (
 from shared.errors import AuthError, MailIngestError, NotFound, ReauthRequired
 from shared.oauth.clients import AppOnlyClient, OAuthClient, TokenGrant
 from shared.observability import register_secret
-from shared.ports import Clock, LoginCredentials, SecretStore, StateStore
+from shared.ports import (
+    AuditLog,
+    Clock,
+    HealthStore,
+    LoginCredentials,
+    MailboxStore,
+    SecretStore,
+)
 from shared.secret_names import owned_secret_ref
 
 logger = logging.getLogger(__name__)
@@ -65,12 +73,17 @@ class _Entry:
     dead_refresh: str | None = field(default=None, repr=False)  # the refresh token refused
 
 
+class TokenRecords(MailboxStore, HealthStore, AuditLog, Protocol):
+    """What the token service keeps: the mailboxes' grants, their health (a revoked grant
+    shows there) and the audit log."""
+
+
 class TokenService:
     def __init__(
         self,
         clients: Mapping[OAuthProvider, OAuthClient],
         secrets: SecretStore,
-        state: StateStore,
+        state: TokenRecords,
         clock: Clock,
     ) -> None:
         self._clients = dict(clients)

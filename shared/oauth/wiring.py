@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from shared.domain.models import Mailbox, OAuthProvider
 from shared.oauth.clients import GoogleOAuthClient, OAuthClient
 from shared.oauth.config import OAuthSettings
-from shared.oauth.connect import ConnectFlow
+from shared.oauth.connect import ConnectFlow, ConnectRecords
 from shared.oauth.microsoft import MicrosoftOAuthClient
 from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import StateSealer
-from shared.oauth.tokens import TokenService
-from shared.ports import Clock, SecretStore, StateStore
+from shared.oauth.tokens import TokenRecords, TokenService
+from shared.ports import Clock, DedupeStore, SecretStore
 from shared.web import flash
+
+
+class OAuthRecords(ConnectRecords, TokenRecords, DedupeStore, Protocol):
+    """What the OAuth pieces keep together: the connect flow's and the token service's
+    records, and the claims that make a sealed ``state`` good for one use."""
 
 
 @dataclass
@@ -53,7 +59,7 @@ StartPush = Callable[[Mailbox, TokenService], None]
 
 def compose_oauth(
     settings: OAuthSettings,
-    state: StateStore,
+    state: OAuthRecords,
     secrets: SecretStore,
     clock: Clock,
     start_push: StartPush,

@@ -10,7 +10,7 @@ import contextlib
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shared.domain.models import (
     API_PROVIDERS,
@@ -21,10 +21,18 @@ from shared.domain.models import (
     Tenant,
 )
 from shared.errors import MailIngestError, NotFound, ValidationError
-from shared.host_policy import Resolver, check_host_for_save, private_hosts_allowed, system_resolver
+from shared.host_policy import Resolver, check_host_for_save, system_resolver
 from shared.ids import MailboxId, TenantId
 from shared.observability import register_secret
-from shared.ports import Clock, PushSubscriptions, SecretStore, StateStore
+from shared.ports import (
+    AuditLog,
+    Clock,
+    LeaseStore,
+    MailboxStore,
+    PushSubscriptions,
+    SecretStore,
+    TenantStore,
+)
 from shared.secret_names import password_secret_name
 from shared.service.audit import AuditTrail
 from shared.service.credentials import forget_secret
@@ -35,24 +43,27 @@ SYNC_AGAIN_AFTER = timedelta(seconds=60)
 _PASSWORD_METHODS = (AuthMethod.PASSWORD, AuthMethod.APP_PASSWORD)
 
 
+class AdminRecords(TenantStore, MailboxStore, LeaseStore, AuditLog, Protocol):
+    """What administration changes and reads: tenants and mailboxes, the "Sync now" leases,
+    the audit log."""
+
+
 class Admin:
     def __init__(
         self,
-        state: StateStore,
+        state: AdminRecords,
         secrets: SecretStore,
         clock: Clock,
         *,
-        allow_private_hosts: bool | None = None,
+        allow_private_hosts: bool,
         resolver: Resolver = system_resolver,
     ) -> None:
-        """``allow_private_hosts``: None reads MAILINGEST_ALLOW_PRIVATE_HOSTS (host_policy)."""
+        """``allow_private_hosts``: the settings' (MAILINGEST_ALLOW_PRIVATE_HOSTS, host_policy)."""
         self._state = state
         self._secrets = secrets
         self._clock = clock
         self._trail = AuditTrail(state, clock)
-        self._allow_private = (
-            private_hosts_allowed() if allow_private_hosts is None else allow_private_hosts
-        )
+        self._allow_private = allow_private_hosts
         self._resolver = resolver
         self._push: PushSubscriptions | None = None
 

@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
+from shared.config import PageSettings
 from shared.domain.models import Mailbox
 from shared.errors import AuthError, MailIngestError, ServiceUnavailable, ValidationError
 from shared.host_policy import HostRefused, Resolver, check_host_for_save, system_resolver
-from shared.ports import Clock, LoginCredentials, MailSources, StateStore
+from shared.ports import AuditLog, Clock, LeaseStore, LoginCredentials, MailSources
 from shared.service.audit import AuditTrail
 
 STEPS = ("address", "connection", "login", "folder")
@@ -28,7 +30,7 @@ PER_ADMIN_PER_MINUTE = 6
 PER_SERVER_PER_MINUTE = 3
 _WINDOW = timedelta(minutes=1)
 # the connection timeout of a test, and the time every unreachable server answers after
-UNIFORM_FAILURE_S = 10.0
+UNIFORM_FAILURE_S = PageSettings.connection_test_timeout_s  # MAILINGEST_CONNECTION_TEST_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,15 @@ class Step:
     message: str
 
 
+class ConnectionTestRecords(LeaseStore, AuditLog, Protocol):
+    """The leases that bound how many tests run and how often, and the audit log."""
+
+
 class ConnectionTester:
     def __init__(
         self,
         sources: MailSources,
-        state: StateStore,
+        state: ConnectionTestRecords,
         clock: Clock,
         *,
         allow_private: bool,

@@ -20,15 +20,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shared.config import Settings
 from shared.domain.classification import LABELS, classify
 from shared.domain.classification.templates import TemplateExample, remember
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId, event_owner, raw_blob_key
-from shared.ports import BlobStore, Clock, StateStore
+from shared.ports import BlobStore, Clock
 from shared.service.audit import AuditTrail
-from shared.service.rules import RuleBook
+from shared.service.rules import RuleBook, RuleRecords
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,11 @@ def example_id_for(event_id: str) -> str:
 class Corrections:
     def __init__(
         self,
-        state: StateStore,
+        state: RuleRecords,
         blobs: BlobStore,
         clock: Clock,
         *,
-        max_message_bytes: int = 50 * 1024 * 1024,
+        max_message_bytes: int = Settings.max_message_bytes,
         on_change: Callable[[TenantId], None] | None = None,
     ) -> None:
         """``on_change``: told a tenant's examples changed (the pipeline of this process

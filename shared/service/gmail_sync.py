@@ -36,7 +36,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
@@ -49,7 +49,17 @@ from shared.errors import (
     ServiceUnavailable,
 )
 from shared.observability import log_labels
-from shared.ports import Clock, GmailApi, GmailApis, GmailMessage, GmailWatch, StateStore
+from shared.ports import (
+    Clock,
+    CursorStore,
+    GmailApi,
+    GmailApis,
+    GmailMessage,
+    GmailWatch,
+    HealthStore,
+    LeaseStore,
+    MailboxStore,
+)
 from shared.service import gmail_labels
 from shared.service.gmail_after import after_processing
 from shared.service.gmail_labels import UnknownLabel
@@ -98,10 +108,15 @@ class MoreToSync(ServiceUnavailable):
     """More history than one sync reads: ring again to carry on."""
 
 
+class SyncRecords(MailboxStore, CursorStore, LeaseStore, HealthStore, Protocol):
+    """What a sync keeps of a mailbox: the mailbox itself, its cursor, the lease of the sync
+    running, its health."""
+
+
 class GmailSync:
     def __init__(
         self,
-        state: StateStore,
+        state: SyncRecords,
         pipeline: IngestPipeline,
         apis: GmailApis,
         clock: Clock,

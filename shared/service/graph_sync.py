@@ -45,7 +45,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from shared.domain.models import AfterProcessing, HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
@@ -62,12 +62,15 @@ from shared.errors import (
 from shared.observability import log_labels, register_secret
 from shared.ports import (
     Clock,
+    CursorStore,
     GraphApi,
     GraphApis,
     GraphChange,
     GraphSubscriptionOwner,
+    GraphSubscriptionStore,
+    HealthStore,
+    LeaseStore,
     SecretStore,
-    StateStore,
 )
 from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
@@ -117,10 +120,15 @@ def legacy_subscription_secret_name(subscription_id: str) -> str:
     return f"mailingest-graph-subscription-{safe}"
 
 
+class GraphSyncRecords(CursorStore, LeaseStore, HealthStore, GraphSubscriptionStore, Protocol):
+    """What the Graph sync keeps: the mailbox's cursor, the lease of the sync running, its
+    health, and the owners of its subscriptions."""
+
+
 class GraphSync:
     def __init__(
         self,
-        state: StateStore,
+        state: GraphSyncRecords,
         pipeline: IngestPipeline,
         apis: GraphApis,
         secret_store: SecretStore,

@@ -11,13 +11,13 @@ from typing import Any
 
 from shared.domain.models import HealthUpdate, Mailbox, MailboxState
 from shared.errors import AuthError, ConflictError, MailIngestError, RetryableError
-from shared.ports import Clock, StateStore
+from shared.ports import Clock, CursorStore, HealthStore
 
 logger = logging.getLogger(__name__)
 CursorChange = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
 
-def merge_cursor(state: StateStore, mailbox: Mailbox, change: CursorChange) -> None:
+def merge_cursor(state: CursorStore, mailbox: Mailbox, change: CursorChange) -> None:
     """Merge ``change(current value)`` into the cursor; re-read and retry a lost race."""
     for _ in range(5):
         cursor = state.get_cursor(mailbox.tenant_id, mailbox.id)
@@ -30,7 +30,7 @@ def merge_cursor(state: StateStore, mailbox: Mailbox, change: CursorChange) -> N
     raise ConflictError(f"the cursor of {mailbox.key} kept changing")
 
 
-def report(state: StateStore, clock: Clock, mailbox: Mailbox, update: HealthUpdate) -> None:
+def report(state: HealthStore, clock: Clock, mailbox: Mailbox, update: HealthUpdate) -> None:
     try:
         state.update_health(mailbox.tenant_id, mailbox.id, update, clock.now())
     except MailIngestError as exc:

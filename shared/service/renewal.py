@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from shared.config import GmailSettings
 from shared.domain.models import API_PROVIDERS, Mailbox, Provider
 from shared.errors import MailIngestError
 from shared.observability import log_labels
-from shared.ports import StateStore
+from shared.ports import MailboxStore
 from shared.service.gmail_sync import GmailSync
 from shared.service.graph_sync import GraphSync
 
@@ -24,11 +25,11 @@ logger = logging.getLogger(__name__)
 class Renewal:
     def __init__(
         self,
-        state: StateStore,
+        state: MailboxStore,
         gmail: GmailSync | None,
         graph: GraphSync | None = None,
         *,
-        concurrency: int = 16,
+        concurrency: int = GmailSettings.resync_concurrency,
     ) -> None:
         self._state = state
         self._gmail = gmail

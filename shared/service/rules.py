@@ -4,6 +4,8 @@ examples learned from its corrections) applied exactly as the pipeline applies t
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from pydantic import ValidationError as PydanticValidationError
 
 from shared.domain.classification import TenantRule, classify
@@ -11,7 +13,7 @@ from shared.domain.message import Classification
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.errors import NotFound, ValidationError
 from shared.ids import TenantId
-from shared.ports import Clock, StateStore
+from shared.ports import AuditLog, Clock, RuleStore, TemplateStore
 from shared.service.audit import AuditTrail
 
 MAX_RULES = 200
@@ -36,8 +38,13 @@ def _problems(exc: PydanticValidationError) -> dict[str, str]:
     return problems
 
 
+class RuleRecords(RuleStore, TemplateStore, AuditLog, Protocol):
+    """What the rules and the corrections keep: a tenant's rules, the template examples
+    learned from its corrections, and the audit log of both."""
+
+
 class RuleBook:
-    def __init__(self, state: StateStore, clock: Clock) -> None:
+    def __init__(self, state: RuleRecords, clock: Clock) -> None:
         self._state = state
         self._clock = clock
         self._trail = AuditTrail(state, clock)

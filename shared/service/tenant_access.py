@@ -5,13 +5,13 @@ from __future__ import annotations
 from shared.domain.models import Tenant
 from shared.errors import AuthError, NotFound
 from shared.ids import TenantId
-from shared.ports import StateStore
+from shared.ports import TenantStore
 
 NOT_ADMIN = "not an admin of this tenant"
 SIGN_IN = "sign in first"
 
 
-def admin_tenant(state: StateStore, tenant_id: str, admin: str | None) -> Tenant:
+def admin_tenant(state: TenantStore, tenant_id: str, admin: str | None) -> Tenant:
     """The tenant, when ``admin`` is one of its admins; AuthError otherwise. A tenant that
     does not exist (or an id that is not one) is refused in the same words as one the admin
     does not belong to: tenant ids cannot be found out from outside."""

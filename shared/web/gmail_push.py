@@ -24,7 +24,7 @@ from typing import Any
 
 from shared.domain.models import Provider
 from shared.errors import AuthError, MailIngestError, RetryableError, Throttled
-from shared.ports import StateStore
+from shared.ports import MailboxStore
 from shared.service.gmail_sync import GmailSync
 from shared.web.push_auth import PushVerifier
 
@@ -61,7 +61,7 @@ def parse_push(body: bytes) -> Doorbell:
 
 
 class GmailPushEndpoint:
-    def __init__(self, state: StateStore, sync: GmailSync, verifier: PushVerifier | None) -> None:
+    def __init__(self, state: MailboxStore, sync: GmailSync, verifier: PushVerifier | None) -> None:
         self._state = state
         self._sync = sync
         self._verifier = verifier  # None only with MAILINGEST_PUSH_AUTH=off (local)

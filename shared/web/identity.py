@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 IAP_JWT_HEADER = "X-Goog-IAP-JWT-Assertion"
 IAP_ISSUER = "https://cloud.google.com/iap"
-IAP_CERTS_URL = "https://www.gstatic.com/iap/verify/public_key"
+IAP_CERTS_URL = PageSettings.iap_certs_url  # MAILINGEST_IAP_CERTS_URL unless set
 CERTS_TTL_S = 600.0  # IAP rotates its keys rarely; refetch now and then, not per request
 CLOCK_SKEW_S = 30
 

@@ -15,10 +15,11 @@ from typing import Any
 from google.auth import exceptions as gauth_exceptions
 from google.oauth2 import id_token
 
+from shared.config import GmailSettings
 from shared.errors import AuthError, ServiceUnavailable
 from shared.web.identity import CachedCerts
 
-GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v1/certs"
+GOOGLE_CERTS_URL = GmailSettings.push_certs_url  # MAILINGEST_PUSH_CERTS_URL unless set
 ISSUERS = frozenset({"https://accounts.google.com", "accounts.google.com"})
 CERTS_TTL_S = 3600.0
 

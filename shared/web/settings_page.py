@@ -9,12 +9,13 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError as PydanticValidationError
 
+from shared.config import PageSettings, WatcherSettings
 from shared.domain import analytics
 from shared.domain.analytics import Analytics
 from shared.domain.health import ago
@@ -34,12 +35,19 @@ from shared.domain.models import (
 from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId
-from shared.ports import Clock, StateStore
+from shared.ports import (
+    Clock,
+    CursorStore,
+    HealthStore,
+    MailboxStore,
+    RecentEventStore,
+    TenantStore,
+)
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
-from shared.service.health_view import held_of, unwatched
-from shared.service.rules import RuleBook, RuleRefused
+from shared.service.health_view import OneLeaseReader, held_of, unwatched
+from shared.service.rules import RuleBook, RuleRecords, RuleRefused
 from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
     charts,
@@ -135,17 +143,32 @@ def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E
         raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
 
 
+class PageRecords(
+    TenantStore,
+    MailboxStore,
+    CursorStore,
+    HealthStore,
+    RecentEventStore,
+    RuleRecords,
+    OneLeaseReader,
+    Protocol,
+):
+    """What the page shows: the tenant (who may see it), its mailboxes with their cursors,
+    health and whether a watcher holds them, recent events, rules, template examples and the
+    audit log."""
+
+
 class SettingsPage:
     def __init__(
         self,
-        state: StateStore,
+        state: PageRecords,
         admin: Admin,
         clock: Clock,
         *,
         oauth_start_url: str,
         csrf_key: str,
-        idle_refresh_s: int = 300,
-        refresh_s: int = 15,
+        idle_refresh_s: int = WatcherSettings.idle_refresh_s,
+        refresh_s: int = PageSettings.refresh_s,
         services: PageServices | None = None,
     ) -> None:
         self._state = state

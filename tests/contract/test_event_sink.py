@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import uuid
 from typing import Any
@@ -34,7 +35,9 @@ def sink_and_reader(request: pytest.FixtureRequest) -> tuple[Any, Received]:
     request.getfixturevalue("pubsub_emulator")
     topic = f"events-{uuid.uuid4().hex[:8]}"
     ensure_topic("demo-test", topic)
-    tail = EventTail("demo-test", topic, f"{topic}-sub")
+    tail = EventTail(
+        "demo-test", topic, f"{topic}-sub", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+    )
     list(tail.iter(timeout_s=0.5))  # creates the subscription before anything is published
     return PubSubEventSink("demo-test", topic), Received(None, tail)
 
@@ -88,7 +91,9 @@ def test_a_failed_ordered_publish_does_not_leave_its_key_paused(pubsub_emulator:
     with pytest.raises(ServiceUnavailable):
         sink.publish(b"first", "acme/booking", {})  # the topic does not exist yet
     ensure_topic("demo-test", topic)
-    tail = EventTail("demo-test", topic, f"{topic}-sub")
+    tail = EventTail(
+        "demo-test", topic, f"{topic}-sub", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+    )
     list(tail.iter(timeout_s=0.5))
     assert sink.publish(b"retried", "acme/booking", {"n": "1"})
     assert list(tail.iter(max_events=1, timeout_s=30)) == [(b"retried", {"n": "1"})]

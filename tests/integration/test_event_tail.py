@@ -4,6 +4,7 @@ subscription is created again, and the default subscription is private to the re
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -41,7 +42,9 @@ def test_the_tail_survives_an_emulator_reset_and_keeps_events_apart_by_id(
     request: pytest.FixtureRequest, pubsub_emulator: str
 ) -> None:
     topic = f"events-{uuid.uuid4().hex[:8]}"
-    tail = EventTail(PROJECT, topic, f"{topic}-durable")
+    tail = EventTail(
+        PROJECT, topic, f"{topic}-durable", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+    )
     tail.prepare()
     got: list[str] = []
     reader = threading.Thread(
@@ -66,7 +69,9 @@ def test_the_tail_survives_an_emulator_reset_and_keeps_events_apart_by_id(
 
 def test_a_redelivered_event_is_shown_once(pubsub_emulator: str) -> None:
     topic = f"events-{uuid.uuid4().hex[:8]}"
-    tail = EventTail(PROJECT, topic, f"{topic}-sub")
+    tail = EventTail(
+        PROJECT, topic, f"{topic}-sub", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+    )
     tail.prepare()
     sink = PubSubEventSink(PROJECT, topic, timeout_s=10)
     for n in range(3):  # the same event published three times (at-least-once upstream)
@@ -78,7 +83,10 @@ def test_a_redelivered_event_is_shown_once(pubsub_emulator: str) -> None:
 
 def test_the_default_subscription_is_private_and_removed_at_the_end(pubsub_emulator: str) -> None:
     topic = f"events-{uuid.uuid4().hex[:8]}"
-    first, second = EventTail(PROJECT, topic), EventTail(PROJECT, topic)
+    first, second = (
+        EventTail(PROJECT, topic, emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]),
+        EventTail(PROJECT, topic, emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]),
+    )
     assert first.subscription != second.subscription
     first.prepare()
     second.prepare()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli.ops_cmds import HEALTH_ANSWER_S
+from shared.cli.health_cmds import HEALTH_ANSWER_S
 from shared.web.settings_routes import PAGE_ANSWER_S
 from tests.fakes.black_hole import black_hole
 from tests.fakes.iap import IapStandIn

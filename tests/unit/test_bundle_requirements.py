@@ -44,7 +44,7 @@ def _requirements() -> set[str]:
 def _shipped_imports() -> set[str]:
     """Every module the shipped code imports (function-level imports too), the CLI aside."""
     found: set[str] = set()
-    for root in ("shared", "functions"):
+    for root in ("shared", "functions", "containers"):
         for path in Path(root).rglob("*.py"):
             if "cli" in path.parts:
                 continue

@@ -1,5 +1,6 @@
 """The docs cannot drift from the code: every test they cite exists, the configuration page
-lists exactly the variables the code reads, and every `mailingest` command the README shows
+lists exactly the variables the code reads with the defaults the code applies (a bad value
+being an error that names its variable), and every `mailingest` command the README shows
 exists with the flags it shows."""
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+from shared import config
 from shared.cli.main import _parser
+from shared.errors import ConfigError
 
 DOCS = [Path("README.md"), *sorted(Path("docs").glob("*.md"))]
 CITED = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+))?")
@@ -36,7 +41,7 @@ def test_every_test_the_docs_cite_exists() -> None:
 
 def _read_by_code() -> set[str]:
     names: set[str] = set()
-    for root in ("shared", "functions"):
+    for root in ("shared", "functions", "containers"):
         for path in Path(root).rglob("*.py"):
             names |= set(VARIABLE.findall(path.read_text()))
     return names
@@ -47,6 +52,89 @@ def test_the_configuration_page_lists_exactly_the_variables_the_code_reads() -> 
     read = _read_by_code()
     assert sorted(read - documented) == []  # read but not documented
     assert sorted(documented - read) == []  # documented but read nowhere
+
+
+# what the settings are read from to learn their defaults: only the project (in the shape the
+# Gmail topic's default is documented in)
+_BARE = {"GOOGLE_CLOUD_PROJECT": "{project}"}
+# the kinds of read that check the value (a text or a path is taken as it is)
+_CHECKED = ("number", "seconds", "choice", "flag", "rates")
+_LITERAL = re.compile(r"`([^`]+)`|(-?\d+(?:\.\d+)?)")
+
+
+def _settings_classes() -> list[type]:
+    """Every group of settings in shared.config: a class there with ``read(EnvReader)``."""
+    return [
+        c
+        for c in vars(config).values()
+        if isinstance(c, type) and c.__module__ == config.__name__ and hasattr(c, "read")
+    ]
+
+
+def _reads(cls: type, env: dict[str, str]) -> dict[str, config.Read]:
+    reader = config.EnvReader(env)
+    cls.read(reader)  # type: ignore[attr-defined]
+    return reader.reads
+
+
+def _documented_defaults() -> dict[str, str]:
+    """variable -> its table row's default cell, from every table of the configuration page."""
+    cells_of: dict[str, str] = {}
+    for line in Path("docs/configuration.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            cells_of.update(dict.fromkeys(VARIABLE.findall(cells[0]), cells[1]))
+    return cells_of
+
+
+def _same(shown: str, default: object) -> bool:
+    if isinstance(default, bool):
+        return shown == str(default).lower()
+    if isinstance(default, int | float):
+        return float(shown) == default
+    return shown == str(default)
+
+
+def test_the_configuration_tables_show_the_defaults_the_code_applies() -> None:
+    """A default cell that is a literal (`value` or a number) is the default the settings
+    apply when the variable is unset; any other cell (—, prose) is for a variable the code
+    gives no default of its own. Every MAILINGEST_ variable a settings group reads is in a
+    table, and a variable read by two groups has one default."""
+    applied: dict[str, list[config.Read]] = {}
+    for cls in _settings_classes():
+        for name, read in _reads(cls, _BARE).items():
+            applied.setdefault(name, []).append(read)
+    documented = _documented_defaults()
+    assert len(_settings_classes()) >= 3
+    assert len(documented) > 40
+    wrong = [f"{name}: read, in no table" for name in applied if name not in documented]
+    wrong = [w for w in wrong if w.startswith("MAILINGEST_")]
+    for name, cell in documented.items():
+        reads = applied.get(name, [])
+        if not reads:
+            wrong.append(f"{name}: in a table, read by no settings")
+            continue
+        if len({repr(r.default) for r in reads}) > 1:
+            wrong.append(f"{name}: two defaults: {[r.default for r in reads]}")
+        default, literal = reads[0].default, _LITERAL.fullmatch(cell)
+        if literal is None and default is not None:
+            wrong.append(f"{name}: the code's default is {default!r}, the page says {cell!r}")
+        elif literal is not None and not _same(literal.group(1) or literal.group(2), default):
+            wrong.append(f"{name}: the code's default is {default!r}, the page shows {cell}")
+    assert wrong == []
+
+
+def test_a_bad_value_is_a_config_error_naming_the_variable() -> None:
+    checked = 0
+    for cls in _settings_classes():
+        for name, read in _reads(cls, _BARE).items():
+            if read.kind not in _CHECKED:
+                continue
+            with pytest.raises(ConfigError) as info:
+                cls.from_env({**_BARE, name: "bogus value"})  # type: ignore[attr-defined]
+            assert [p for p in info.value.problems if p.startswith(f"{name}: ")], (name, info)
+            checked += 1
+    assert checked > 20
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -6,8 +6,9 @@ import ipaddress
 
 import pytest
 
+from shared.config import Settings
 from shared.errors import ServiceUnavailable
-from shared.host_policy import HostRefused, is_public, private_hosts_allowed, vetted_addresses
+from shared.host_policy import HostRefused, is_public, vetted_addresses
 
 FORBIDDEN = [
     "127.0.0.1",
@@ -76,6 +77,10 @@ def test_localhost_by_name_is_refused_and_an_unresolvable_name_is_temporary() ->
 
 
 def test_one_explicit_setting_allows_private_hosts() -> None:
-    assert private_hosts_allowed({"MAILINGEST_ALLOW_PRIVATE_HOSTS": "true"})
-    assert not private_hosts_allowed({})
-    assert not private_hosts_allowed({"MAILINGEST_ALLOW_PRIVATE_HOSTS": "no"})
+    def allowed(**env: str) -> bool:
+        base = {"GOOGLE_CLOUD_PROJECT": "p", "MAILINGEST_BLOBS_BACKEND": "memory"}
+        return Settings.from_env({**base, **env}).allow_private_hosts
+
+    assert allowed(MAILINGEST_ALLOW_PRIVATE_HOSTS="true")
+    assert not allowed()
+    assert not allowed(MAILINGEST_ALLOW_PRIVATE_HOSTS="no")

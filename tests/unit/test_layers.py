@@ -30,7 +30,7 @@ def _lint(root: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def copy_of_packages(tmp_path: Path) -> Path:
-    for package in ("shared", "functions", "mailingest_dev"):
+    for package in ("shared", "functions", "containers", "mailingest_dev"):
         shutil.copytree(
             REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
         )

@@ -48,7 +48,7 @@ def test_distinct_mailboxes_never_share_a_name(t1: str, m1: str, t2: str, m2: st
 def _admin() -> tuple[Admin, InMemorySecretStore]:
     clock = SystemClock()
     secrets = InMemorySecretStore()
-    admin = Admin(InMemoryStateStore(clock), secrets, clock)
+    admin = Admin(InMemoryStateStore(clock), secrets, clock, allow_private_hosts=True)
     admin.add_tenant("acme", "Acme", actor="t")
     admin.add_tenant("acme-x", "Acme X", actor="t")
     return admin, secrets

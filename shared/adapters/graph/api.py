@@ -31,6 +31,7 @@ from urllib.parse import quote, urlencode
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from shared.config import Settings
 from shared.domain.models import Mailbox
 from shared.errors import (
     AuthError,
@@ -126,7 +127,7 @@ class HttpxGraphApi:
         timeout_s: float = 30.0,
         attempts: int = 3,
         verify: str | bool = True,
-        max_message_bytes: int = 50 * 1024 * 1024,
+        max_message_bytes: int = Settings.max_message_bytes,
     ) -> None:
         self._base = (endpoint or GRAPH_ENDPOINT).rstrip("/")
         self._user = f"users/{quote(user, safe='@')}"
@@ -364,7 +365,7 @@ class TokenGraphApis:
         *,
         endpoint: str | None = None,
         verify: str | bool = True,
-        max_message_bytes: int = 50 * 1024 * 1024,
+        max_message_bytes: int = Settings.max_message_bytes,
     ) -> None:
         self._access_token = access_token
         self._endpoint = endpoint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import poplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,10 @@ from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import UNREACHABLE, log_unreachable, mapped_errors, quietly
 from shared.adapters.imap.lean_client import LeanIMAPClient, slim
-from shared.domain.mime.limits import ParseLimits
+from shared.config import Settings
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
 from shared.errors import MailIngestError, ServiceUnavailable, ValidationError
-from shared.host_policy import Resolver, private_hosts_allowed, system_resolver, vetted_addresses
+from shared.host_policy import Resolver, system_resolver, vetted_addresses
 from shared.ports import LoginCredentials
 
 logger = logging.getLogger(__name__)
@@ -25,13 +25,14 @@ __all__ = ["UNREACHABLE", "ConnectOptions", "connect_imap", "connect_pop3"]
 
 @dataclass(frozen=True)
 class ConnectOptions:
+    # loopback / private servers allowed: the settings' (MAILINGEST_ALLOW_PRIVATE_HOSTS,
+    # shared.host_policy)
+    allow_private_hosts: bool
     timeout_s: float = 30.0  # every socket operation (connect, read, write)
     ca_file: Path | None = None  # extra trust anchor (tests, private CAs)
-    # MAILINGEST_ALLOW_PRIVATE_HOSTS (shared.host_policy): loopback/private servers allowed
-    allow_private_hosts: bool = field(default_factory=private_hosts_allowed)
     resolver: Resolver = system_resolver
     # the most one message's body read may hold (the pipeline's MAILINGEST_MAX_MESSAGE_BYTES)
-    max_message_bytes: int = ParseLimits().max_message_bytes
+    max_message_bytes: int = Settings.max_message_bytes
 
 
 class _NamedServerContext(ssl.SSLContext):

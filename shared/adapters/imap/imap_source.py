@@ -18,7 +18,7 @@ from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import VENDOR_ERRORS, mapped_errors, quietly
 from shared.adapters.imap.lean_client import LiteralBudget
-from shared.domain.mime.limits import ParseLimits
+from shared.config import Settings
 from shared.domain.models import AfterProcessing, Mailbox
 from shared.errors import ServiceUnavailable
 from shared.ports import FetchedMessage, MessageRef, SourcePosition
@@ -35,7 +35,7 @@ class ImapMailSource:
         self,
         client: IMAPClient,
         mailbox: Mailbox,
-        max_message_bytes: int = ParseLimits().max_message_bytes,
+        max_message_bytes: int = Settings.max_message_bytes,
     ) -> None:
         """``max_message_bytes``: no body read is ever larger than this plus one byte, whatever
         size the server reported (a larger message arrives cut there, and the pipeline turns

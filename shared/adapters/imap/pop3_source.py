@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from shared.adapters.imap.errors import mapped_errors, quietly
-from shared.domain.mime.limits import ParseLimits
+from shared.config import Settings
 from shared.domain.models import AfterProcessing, Mailbox
 from shared.errors import ServiceUnavailable
 from shared.ports import FetchedMessage, MessageRef, SourcePosition
@@ -26,7 +26,7 @@ class Pop3MailSource:
         self,
         conn: poplib.POP3,
         mailbox: Mailbox,
-        max_message_bytes: int = ParseLimits().max_message_bytes,
+        max_message_bytes: int = Settings.max_message_bytes,
     ) -> None:
         """``max_message_bytes``: no message held in memory is larger than this plus one
         byte, whatever size LIST reported (a larger one is kept cut there, and the pipeline

@@ -27,6 +27,7 @@ from google.api_core import retry as gretry
 from google.cloud.pubsub_v1.publisher import exceptions as pubsub_exceptions
 
 from shared.adapters.memory_sinks import check_event_size
+from shared.config import Settings
 from shared.errors import SinkUnavailable
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class PubSubEventSink:
     def __init__(
         self,
         project: str,
-        topic: str = "mail-events",
+        topic: str = Settings.events_topic,
         publisher: pubsub_v1.PublisherClient | None = None,
         timeout_s: float = PUBLISH_TIMEOUT_S,
     ) -> None:

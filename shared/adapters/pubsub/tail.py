@@ -57,19 +57,30 @@ class _Recent:
         return True
 
 
-def _subscriber() -> pubsub_v1.SubscriberClient:
-    host = os.environ.get("PUBSUB_EMULATOR_HOST")
-    if not host:
+def _subscriber(emulator_host: str | None) -> pubsub_v1.SubscriberClient:
+    if not emulator_host:
         return pubsub_v1.SubscriberClient()
     # For the emulator the client opens grpc.insecure_channel(target) without options, so
     # gRPC's 4 MB receive limit applies (its cloud channel lifts it); events reach 10 MB.
-    channel = grpc.insecure_channel(host, options=[("grpc.max_receive_message_length", -1)])
+    channel = grpc.insecure_channel(
+        emulator_host, options=[("grpc.max_receive_message_length", -1)]
+    )
     return pubsub_v1.SubscriberClient(transport=SubscriberGrpcTransport(channel=channel))
 
 
 class EventTail:
-    def __init__(self, project: str, topic: str, subscription: str | None = None) -> None:
+    def __init__(
+        self,
+        project: str,
+        topic: str,
+        subscription: str | None = None,
+        *,
+        emulator_host: str | None,
+    ) -> None:
+        """``emulator_host``: the local Pub/Sub emulator's ``host:port`` (the settings'
+        PUBSUB_EMULATOR_HOST), None for Pub/Sub itself."""
         self._project = project
+        self._emulator_host = emulator_host
         self._topic = topic
         self._private = subscription is None
         self.subscription = subscription or private_subscription_name()
@@ -111,7 +122,7 @@ class EventTail:
         deadline = time.monotonic() + timeout_s if timeout_s else None
         seen = 0
         recent = _Recent()
-        subscriber = _subscriber()
+        subscriber = _subscriber(self._emulator_host)
         with subscriber:
             while not (stop and stop.is_set()):
                 if deadline is not None and time.monotonic() >= deadline:

@@ -6,11 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
+from shared.config import Settings
 from shared.domain.analytics import latency_bucket
 from shared.domain.event import Origin
 from shared.domain.message import ParsedMessage
+from shared.ports import (
+    DeadLetterStore,
+    DedupeStore,
+    MailboxStore,
+    RecentEventStore,
+    RuleStore,
+    TemplateStore,
+)
 
 Outcome = Literal["published", "duplicate", "skipped", "unparseable", "dead_lettered"]
 _EVENTS = frozenset({"published", "unparseable"})  # the outcomes that published an event
@@ -36,14 +45,30 @@ class IngestResult:
         return {latency_bucket(self.processing_ms): 1} if self.outcome in _EVENTS else {}
 
 
+class IngestRecords(
+    DedupeStore,
+    DeadLetterStore,
+    RecentEventStore,
+    RuleStore,
+    TemplateStore,
+    MailboxStore,
+    Protocol,
+):
+    """What the pipeline keeps: the claims, the dead letters, the recent events' summaries,
+    and reads: a tenant's rules and template examples, a dead letter's mailbox (replay)."""
+
+
 @dataclass(frozen=True)
 class IngestOptions:
-    max_message_bytes: int = 50 * 1024 * 1024
-    inline_attachment_max_bytes: int = 256 * 1024
-    inline_body_max_chars: int = 200_000
-    dedupe_ttl: timedelta = timedelta(days=30)
-    in_flight_timeout: timedelta = timedelta(minutes=5)
-    publish_attempts: int = 5
+    """The pipeline's settings (``bootstrap.ingest_options``), by default the settings'
+    defaults (``shared.config``)."""
+
+    max_message_bytes: int = Settings.max_message_bytes
+    inline_attachment_max_bytes: int = Settings.inline_attachment_max_bytes
+    inline_body_max_chars: int = Settings.inline_body_max_chars
+    dedupe_ttl: timedelta = timedelta(days=Settings.dedupe_ttl_days)
+    in_flight_timeout: timedelta = timedelta(seconds=Settings.in_flight_timeout_s)
+    publish_attempts: int = Settings.publish_attempts
     publish_wait_max_s: float = 8.0
     rules_cache_s: float = 30.0  # how long a tenant's rules and template examples are kept
 

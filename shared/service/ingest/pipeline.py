@@ -25,10 +25,17 @@ from shared.domain.models import Mailbox
 from shared.errors import ClaimBusy, RetryableError
 from shared.ids import TenantId, event_id
 from shared.observability import log_labels
-from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
+from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
 from shared.service.ingest.batch import IngestBatch
 from shared.service.ingest.failures import MessageFailure, message_step, port
-from shared.service.ingest.model import Done, IngestOptions, IngestResult, Ready, StagedRaw
+from shared.service.ingest.model import (
+    Done,
+    IngestOptions,
+    IngestRecords,
+    IngestResult,
+    Ready,
+    StagedRaw,
+)
 from shared.service.ingest.steps import IngestSteps
 
 logger = logging.getLogger(__name__)
@@ -40,7 +47,7 @@ class IngestPipeline(IngestBatch):
 
     def __init__(
         self,
-        state: StateStore,
+        state: IngestRecords,
         sink: EventSink,
         blobs: BlobStore,
         clock: Clock,

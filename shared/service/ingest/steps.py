@@ -36,9 +36,9 @@ from shared.errors import (
 )
 from shared.ids import TenantId, message_id_key, raw_blob_key
 from shared.observability import redact
-from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink, StateStore
+from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
 from shared.service.ingest.failures import MessageFailure, describe, message_step, port
-from shared.service.ingest.model import Done, IngestOptions, Ready, StagedRaw
+from shared.service.ingest.model import Done, IngestOptions, IngestRecords, Ready, StagedRaw
 from shared.service.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 class IngestSteps:
     def __init__(
         self,
-        state: StateStore,
+        state: IngestRecords,
         sink: EventSink,
         blobs: BlobStore,
         clock: Clock,

@@ -1,15 +1,15 @@
-"""Tuning of the watcher, with the reasons for the defaults."""
+"""Tuning of the watcher, with the reasons for the defaults (those of the variables that
+set some of it are in ``shared.config.WatcherSettings``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from shared.config import WatcherSettings
 from shared.service.health import STUCK_AFTER
 
-if TYPE_CHECKING:
-    from shared.config import WatcherSettings
+_ENV = WatcherSettings  # the defaults of the variables (MAILINGEST_IDLE_REFRESH_S…)
 
 
 @dataclass(frozen=True)
@@ -24,33 +24,23 @@ class FetchLimits:
 
 @dataclass(frozen=True)
 class WatcherOptions:
-    # RFC 2177: servers may drop an idle client after 30 min and clients re-issue IDLE at
-    # least every 29; NATs and load balancers often drop quiet flows much sooner — TCP
-    # keepalive every minute (``lean_client.KEEPALIVE``) keeps those flows open and finds a
-    # vanished peer without waking the process. Re-issuing IDLE also runs a catch-up sync:
-    # the safety net for a lost EXISTS. A refresh wakes the mailbox's thread twice and costs
-    # ≈ 1 ms of CPU with 10,000 sessions (cold caches), against ≈ 30 µs per server
-    # keep-alive line read by the IDLE hub: at 600 s the refreshes were two thirds of the
-    # idle CPU at 10,000 mailboxes, so RFC 2177's 29 min (each mailbox's period drawn from
-    # its last fifth: 23–29 min)
-    idle_refresh_s: int = 29 * 60
+    # what the environment may set has its default, and the reason for it, in WatcherSettings
+    idle_refresh_s: int = _ENV.idle_refresh_s  # RFC 2177's 29 min
     idle_check_s: float = 5.0  # how long a wait for a connection slot blocks at a time
     socket_timeout_s: float = 30.0
-    lease_ttl_s: int = 20  # a SIGKILLed replica's mailboxes are taken over within ~ttl + reload
+    lease_ttl_s: int = _ENV.lease_ttl_s
     # Cloud Run: SIGKILL follows SIGTERM after 10 s; workers get this long, then the leases
     # are released (https://cloud.google.com/run/docs/container-contract#instance-shutdown)
     shutdown_grace_s: float = 6.0
     # then the leases are released for at most this long (6 + 3 s, within the 10 s); those a
     # slow or unreachable store did not release by then lapse by themselves (lease_ttl_s)
     release_grace_s: float = 3.0
-    # how often a reconcile is retried while part of this replica's share is unwatched (a
-    # lease still held by a dead replica); otherwise workers and leases are reconciled when
-    # something changes, and every full_reconcile_s as the safety net (no store reads)
-    reload_s: float = 2.0
+    # how often a reconcile is retried while part of this replica's share is unwatched;
+    # otherwise workers and leases are reconciled when something changes, and every
+    # full_reconcile_s as the safety net (no store reads)
+    reload_s: float = _ENV.reload_s
     full_reconcile_s: float = 30.0
-    # the change feed tells of mailboxes added, changed, disabled and removed; a full
-    # re-list (one read per mailbox) this often is the safety net
-    relist_s: float = 600.0
+    relist_s: float = _ENV.relist_s  # the full re-list (the change feed's safety net)
     # parallel lease writes (acquire, renew, release): ~2 store round trips each, so
     # thousands of leases need several in flight to fit within one TTL
     store_concurrency: int = 16
@@ -78,9 +68,7 @@ class WatcherOptions:
     fetch_batch_bytes: int = FetchLimits.batch_bytes
     # a message over the pipeline's size limit is streamed to the blob store in these pieces
     stream_chunk_bytes: int = FetchLimits.chunk_bytes
-    # catch-up: messages of fetched batches being prepared (stored,
-    # parsed, classified) at once, for the whole process; 1 = one message at a time
-    catchup_concurrency: int = 16
+    catchup_concurrency: int = _ENV.catchup_concurrency  # catch-up messages prepared at once
     # a fetched batch smaller than this (a doorbell's one or two new messages) goes one
     # message at a time: its published-not-completed window stays one message
     catchup_min_batch: int = 2
@@ -117,10 +105,9 @@ class WatcherOptions:
     account_caps: dict[str, int] = field(
         default_factory=lambda: {"imap.gmail.com": 15, "pop.gmail.com": 15}
     )
-    # new connections per second per server (``pacing``): after a restart thousands of
-    # mailboxes come back without tripping a server's rate limit or abuse protection; a
-    # tenant's own server gets the default, the big providers more
-    connect_rate_per_server: float = 10.0
+    # new connections per second per server (``pacing``): a tenant's own server gets the
+    # default, the big providers more
+    connect_rate_per_server: float = _ENV.connect_rate
     connect_burst: int = 20
     server_connect_rates: dict[str, float] = field(
         default_factory=lambda: {

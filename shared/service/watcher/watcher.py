@@ -27,17 +27,18 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
+from typing import Protocol
 
 from shared.domain.models import SERVER_PROVIDERS, HealthUpdate, Mailbox, MailboxState
 from shared.errors import MailIngestError
-from shared.ports import Clock, CredentialProvider, MailSources, StateStore
+from shared.ports import Clock, CredentialProvider, CursorStore, HealthStore, MailSources
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
 from shared.service.watcher.catchup import CatchUpPool
-from shared.service.watcher.directory import MailboxDirectory
+from shared.service.watcher.directory import MailboxDirectory, MailboxSource
 from shared.service.watcher.heap import HeapFreezer, Sessions
-from shared.service.watcher.lease_keeper import LeaseKeeper, take_member_leases
+from shared.service.watcher.lease_keeper import LeaseKeeper, Members, take_member_leases
 from shared.service.watcher.mailbox_worker import MailAccess, MailboxWorker
 from shared.service.watcher.options import WatcherOptions
 from shared.service.watcher.pacing import ConnectPacer
@@ -47,10 +48,15 @@ logger = logging.getLogger(__name__)
 WATCHED = tuple(SERVER_PROVIDERS)
 
 
+class WatcherRecords(MailboxSource, CursorStore, Members, HealthStore, Protocol):
+    """What the watcher keeps: the mailboxes and their changes, the cursors, the heartbeats
+    and the leases they keep, health."""
+
+
 class Watcher:
     def __init__(
         self,
-        state: StateStore,
+        state: WatcherRecords,
         pipeline: IngestPipeline,
         credentials: CredentialProvider,
         clock: Clock,

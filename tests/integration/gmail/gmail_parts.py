@@ -126,7 +126,9 @@ def gmail_parts(tmp_path: Path) -> Iterator[Gmail]:
             }
         )
         app = build_app()
-        tail = EventTail(PROJECT, topic, f"{topic}-check")
+        tail = EventTail(
+            PROJECT, topic, f"{topic}-check", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+        )
         tail.prepare()
         app.admin.add_tenant(TENANT, "Acme Travel", actor="t")
         refresh = "1//0g-gmail-test-refresh-token"

@@ -33,7 +33,7 @@ def test_insert_to_event_through_the_emulator_push_subscription(
         app = build_app()
         app.admin.add_tenant(TENANT, "Acme", actor="t")
         mailbox = local.connect(app, TENANT, MAILBOX, EMAIL)
-        tail = EventTail(PROJECT, topic)
+        tail = EventTail(PROJECT, topic, emulator_host=os.environ["PUBSUB_EMULATOR_HOST"])
         tail.prepare()
         log = tmp_path / "gmail_push.log"
         with serving_function("gmail_push", log) as url:

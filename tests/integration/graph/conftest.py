@@ -82,9 +82,13 @@ def graph(firestore_client: Any, pubsub_emulator: str, tmp_path: Path) -> Iterat
         webhook_port = free_port()
         webhook_url = f"http://127.0.0.1:{webhook_port}/"
         os.environ.update({**local_backends_env(tmp_path, topic), **local.env(webhook_url)})
-        queue = EventTail(PROJECT, QUEUE_TOPIC, "queue-check")
+        queue = EventTail(
+            PROJECT, QUEUE_TOPIC, "queue-check", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+        )
         queue.prepare()
-        events = EventTail(PROJECT, topic, f"{topic}-check")
+        events = EventTail(
+            PROJECT, topic, f"{topic}-check", emulator_host=os.environ["PUBSUB_EMULATOR_HOST"]
+        )
         events.prepare()
         with serving_function("graph_webhook", tmp_path / "webhook.log", port=webhook_port):
             app = build_app()

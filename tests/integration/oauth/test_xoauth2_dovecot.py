@@ -38,7 +38,9 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
         provider = OAuthCredentialProvider(tokens, mechanism=mechanism)
         creds = provider.credentials_for(mailbox)
         assert creds.mechanism == mechanism
-        client = connect_imap(mailbox, creds, ConnectOptions(timeout_s=10))
+        client = connect_imap(
+            mailbox, creds, ConnectOptions(allow_private_hosts=True, timeout_s=10)
+        )
         try:
             assert client.select_folder("INBOX")[b"EXISTS"] == 0
         finally:
@@ -46,7 +48,7 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
         # revoked at the provider: the server refuses the token — an auth error, not an outage
         oauth_env.google.revoke_all()
         with pytest.raises(AuthError):
-            connect_imap(mailbox, creds, ConnectOptions(timeout_s=10))
+            connect_imap(mailbox, creds, ConnectOptions(allow_private_hosts=True, timeout_s=10))
         provider.invalidate(mailbox)
         with pytest.raises(AuthError):
             provider.credentials_for(mailbox)

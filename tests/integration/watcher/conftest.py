@@ -88,7 +88,7 @@ class Rig:
             PasswordCredentialProvider(self.secrets),
             SystemClock(),
             holder=holder,
-            sources=mail_sources(options),
+            sources=mail_sources(options, allow_private_hosts=True),
             options=options,
         )
 
@@ -115,7 +115,7 @@ def rig(dovecot: Any, firestore_client: Any) -> Rig:
     state = FirestoreStateStore(firestore_client, clock)
     secrets = InMemorySecretStore()
     sink = InMemoryEventSink()
-    admin = Admin(state, secrets, clock)
+    admin = Admin(state, secrets, clock, allow_private_hosts=True)
     admin.add_tenant("acme", "Acme", actor="test")
     user, password = f"u{uuid.uuid4().hex[:10]}@agency.example", uuid.uuid4().hex
     dovecot.add_user(user, password)

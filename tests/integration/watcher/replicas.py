@@ -56,9 +56,8 @@ sink = SlowSink("demo-test", topic)
 options = IngestOptions(in_flight_timeout=timedelta(seconds=8))
 pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder, options=options)
 creds = PasswordCredentialProvider(secrets)
-watcher = Watcher(
-    state, pipeline, creds, clock, holder=holder, sources=mail_sources(FAST), options=FAST
-)
+sources = mail_sources(FAST, allow_private_hosts=True)
+watcher = Watcher(state, pipeline, creds, clock, holder=holder, sources=sources, options=FAST)
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
 watcher.run()
 """

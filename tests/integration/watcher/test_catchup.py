@@ -101,7 +101,7 @@ def watcher(rig: Rig, sink: EventSink, blobs: BlobStore) -> Watcher:
         PasswordCredentialProvider(rig.secrets),
         clock,
         holder="w1",
-        sources=mail_sources(FAST),
+        sources=mail_sources(FAST, allow_private_hosts=True),
         options=FAST,
     )
 

@@ -77,7 +77,7 @@ watcher = Watcher(
     PasswordCredentialProvider(secrets),
     clock,
     holder=holder,
-    sources=mail_sources(FAST),
+    sources=mail_sources(FAST, allow_private_hosts=True),
     options=FAST,
 )
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())

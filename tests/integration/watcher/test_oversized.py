@@ -149,7 +149,7 @@ def test_an_oversized_message_is_streamed_published_once_and_passed(
         holder="w1",
         options=IngestOptions(max_message_bytes=LIMIT),
     )
-    sources = RecordingSources(mail_sources(OPTIONS))
+    sources = RecordingSources(mail_sources(OPTIONS, allow_private_hosts=True))
     running(
         Watcher(
             rig.state,

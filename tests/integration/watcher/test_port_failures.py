@@ -65,7 +65,7 @@ def test_a_gcs_403_deletes_nothing_moves_no_cursor_and_other_mailboxes_carry_on(
             PasswordCredentialProvider(rig.secrets),
             clock,
             holder="w1",
-            sources=mail_sources(FAST),
+            sources=mail_sources(FAST, allow_private_hosts=True),
             options=FAST,
         )
         running(watcher)
@@ -130,7 +130,7 @@ def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_sta
             PasswordCredentialProvider(rig.secrets),
             clock,
             holder="w1",
-            sources=mail_sources(options),
+            sources=mail_sources(options, allow_private_hosts=True),
             options=options,
         )
     )

@@ -1,4 +1,4 @@
-"""``mailingest tenants …`` and ``mailingest mailboxes …``."""
+"""``mailingest mailboxes add|list|show|disable|enable``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from shared.cli.actor import cli_actor
+from shared.cli.app import cli_app
 from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
@@ -17,19 +18,6 @@ from shared.service.health_view import held_keys, stale, state_word
 
 
 def register(sub: Any) -> None:
-    tenants = sub.add_parser("tenants", help="add and list tenants").add_subparsers(
-        dest="action", required=True
-    )
-    p = tenants.add_parser("add", help="create a tenant")
-    p.add_argument("tenant_id")
-    p.add_argument("--name", required=True)
-    p.add_argument(
-        "--admin", action="append", default=[], help="email allowed on the settings page"
-    )
-    p.set_defaults(handler=tenants_add)
-    p = tenants.add_parser("list", help="list tenants")
-    p.set_defaults(handler=tenants_list)
-
     boxes = sub.add_parser("mailboxes", help="add, list, show, disable mailboxes").add_subparsers(
         dest="action", required=True
     )
@@ -74,26 +62,6 @@ def register(sub: Any) -> None:
         p.set_defaults(handler=mailboxes_enable, enabled=enabled)
 
 
-def _app() -> Any:
-    from shared.bootstrap import build_app
-
-    return build_app()
-
-
-def tenants_add(args: argparse.Namespace) -> int:
-    tenant = _app().admin.add_tenant(
-        args.tenant_id, args.name, actor=cli_actor(), admins=tuple(args.admin)
-    )
-    print(f"tenant {tenant.id} created")
-    return 0
-
-
-def tenants_list(args: argparse.Namespace) -> int:
-    for tenant in _app().state.list_tenants():
-        print(f"{tenant.id}\t{tenant.name}")
-    return 0
-
-
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env, "")
@@ -128,13 +96,13 @@ def mailboxes_add(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    stored = _app().admin.add_mailbox(mailbox, password=_read_password(args), actor=cli_actor())
+    stored = cli_app().admin.add_mailbox(mailbox, password=_read_password(args), actor=cli_actor())
     print(f"mailbox {stored.key} saved")
     return 0
 
 
 def mailboxes_list(args: argparse.Namespace) -> int:
-    app = _app()
+    app = cli_app()
     tenant = TenantId(args.tenant_id) if args.tenant_id else None
     for m in app.state.list_mailboxes(tenant):
         state = "enabled" if m.enabled else "disabled"
@@ -143,7 +111,7 @@ def mailboxes_list(args: argparse.Namespace) -> int:
 
 
 def mailboxes_show(args: argparse.Namespace) -> int:
-    app = _app()
+    app = cli_app()
     tid, mid = TenantId(args.tenant_id), MailboxId(args.mailbox_id)
     mailbox = app.state.get_mailbox(tid, mid)
     now = app.clock.now()
@@ -164,7 +132,7 @@ def mailboxes_show(args: argparse.Namespace) -> int:
 
 
 def mailboxes_enable(args: argparse.Namespace) -> int:
-    m = _app().admin.set_enabled(
+    m = cli_app().admin.set_enabled(
         TenantId(args.tenant_id), MailboxId(args.mailbox_id), args.enabled, actor=cli_actor()
     )
     print(f"mailbox {m.key} {'enabled' if m.enabled else 'disabled'}")

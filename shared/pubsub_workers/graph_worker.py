@@ -15,14 +15,14 @@ from shared.domain.models import Provider
 from shared.errors import MailIngestError, NotFound, RetryableError
 from shared.ids import MailboxId, TenantId
 from shared.observability import log_labels
-from shared.ports import StateStore
+from shared.ports import MailboxStore
 from shared.service.graph_sync import GraphSync
 
 logger = logging.getLogger(__name__)
 
 
 class GraphWorker:
-    def __init__(self, state: StateStore, sync: GraphSync) -> None:
+    def __init__(self, state: MailboxStore, sync: GraphSync) -> None:
         self._state = state
         self._sync = sync
 

@@ -1,5 +1,5 @@
-"""Operator commands: ``mailingest health`` (every mailbox in a table), ``mailingest resync
-TENANT MAILBOX`` (a Gmail / Graph mailbox's sync, now) and ``mailingest audit TENANT``."""
+"""``mailingest health``: every mailbox's health in a table (or one JSON object each), answered
+within a bound whatever the store does."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import sys
 import threading
 from typing import Any
 
-from shared.cli.actor import cli_actor
 from shared.domain.health import ago
-from shared.domain.models import Provider
-from shared.ids import MailboxId, TenantId
+from shared.ids import TenantId
 
 
 def register(sub: Any) -> None:
@@ -20,14 +18,6 @@ def register(sub: Any) -> None:
     p.add_argument("--tenant", help="only this tenant")
     p.add_argument("--json", action="store_true", help="one JSON object per mailbox")
     p.set_defaults(handler=health)
-    p = sub.add_parser("resync", help="sync a mailbox now (IMAP/POP3: through its watcher)")
-    p.add_argument("tenant_id")
-    p.add_argument("mailbox_id")
-    p.set_defaults(handler=resync)
-    p = sub.add_parser("audit", help="a tenant's audit log, newest first")
-    p.add_argument("tenant_id")
-    p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(handler=audit)
 
 
 # `mailingest health` answers within this, whatever the store does (an operator looks at it
@@ -131,32 +121,3 @@ def _health_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def resync(args: argparse.Namespace) -> int:
-    from shared.bootstrap import build_app, build_gmail, build_graph
-
-    app = build_app()
-    mailbox = app.state.get_mailbox(TenantId(args.tenant_id), MailboxId(args.mailbox_id))
-    if mailbox.provider is Provider.GMAIL:
-        result = build_gmail(app).sync.sync(mailbox)
-        print(f"{mailbox.key}: {result.outcome}, {result.new_messages} new")
-    elif mailbox.provider is Provider.GRAPH:
-        outcome = build_graph(app).sync.sync(mailbox)
-        print(f"{mailbox.key}: {outcome.outcome}, {outcome.new_messages} new")
-    else:
-        # IMAP / POP3: the settings page's "Sync now" (the watcher holding it starts its
-        # session again: a catch-up, or a POP3 poll now)
-        app.admin.request_sync(mailbox.tenant_id, mailbox.id, actor=cli_actor())
-        print(f"{mailbox.key}: sync asked for; its watcher connects again and catches up")
-    return 0
-
-
-def audit(args: argparse.Namespace) -> int:
-    from shared.bootstrap import build_app
-
-    app = build_app()
-    for entry in app.state.list_audit(TenantId(args.tenant_id), limit=args.limit):
-        details = json.dumps(entry.details, ensure_ascii=False, default=str)
-        print(f"{entry.at.isoformat()}\t{entry.actor}\t{entry.action}\t{entry.target}\t{details}")
-    return 0

@@ -1,7 +1,7 @@
 """``mailingest watch``: the IMAP IDLE / POP3 watcher in the foreground (what the always-on
 container runs). ``mailingest run`` (the whole system locally) is development-only and
-comes from ``mailingest_dev`` when it is installed (the ``mailingest.commands`` entry
-points)."""
+comes from ``mailingest_dev`` when it is installed (its ``mailingest.commands`` entry
+point)."""
 
 from __future__ import annotations
 
