@@ -53,7 +53,12 @@ def parse_files(args: argparse.Namespace) -> int:
             print(f"{path}: {exc.strerror}", file=sys.stderr)
             status = 1
             continue
-        event = _offline_event(raw)
+        try:
+            event = _offline_event(raw)
+        except Exception as exc:  # noqa: BLE001 - say which file failed, go on with the rest
+            print(f"{path}: could not be turned into an event: {exc!r}"[:500], file=sys.stderr)
+            status = 1
+            continue
         event["source_file"] = str(path)
         print(json.dumps(event, ensure_ascii=False, indent=2))
     return status

@@ -6,6 +6,7 @@ The JSON Schema is ``shared/schemas/mail-event.v1.json``; tests validate every e
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -181,8 +182,18 @@ def _classification(c: Classification) -> dict[str, Any]:
     }
 
 
+# a lone surrogate (an undecodable byte some decoder kept as an escape) has no UTF-8 form
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def encode_event(event: Mapping[str, Any]) -> bytes:
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    """The event as UTF-8 JSON. Every decoder before it yields valid Unicode; should one
+    miss a byte, it becomes U+FFFD here, as elsewhere, and the event is still published."""
+    text = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _LONE_SURROGATES.sub("\ufffd", text).encode()
 
 
 def event_attributes(event: Mapping[str, Any]) -> dict[str, str]:

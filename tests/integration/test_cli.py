@@ -81,10 +81,22 @@ def test_classify_prints_a_table() -> None:
     assert "cancellation" in row
 
 
-def test_missing_file_is_a_clear_error() -> None:
-    result = cli("parse", "/nonexistent.eml")
+def test_missing_file_is_a_clear_error_and_the_other_files_are_still_parsed(
+    tmp_path: Path,
+) -> None:
+    """A file that fails is named and the rest still become events (exit 1 at the end); a
+    mail with raw 8-bit bytes for an address is one of the rest, not a failure."""
+    raw8 = tmp_path / "raw8.eml"
+    raw8.write_bytes(
+        b"From: " + "Réservations".encode("latin-1") + b"\r\nTo: b@acme.example\r\n"
+        b"Subject: Stop sale\r\n\r\nSTOP SALE from 01.08\r\n"
+    )
+    result = cli("parse", "/nonexistent.eml", str(raw8))
     assert result.returncode == 1
     assert "No such file" in result.stderr
+    event = json.loads(result.stdout)
+    assert event["from"]["address"] == "Réservations"  # read, not an escape nobody can encode
+    jsonschema.validate({k: v for k, v in event.items() if k != "source_file"}, event_schema())
 
 
 @pytest.mark.integration

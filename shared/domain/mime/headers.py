@@ -240,8 +240,9 @@ def _simple_addresses(value: str) -> list[tuple[str, str]] | None:
 
 def addresses(values: list[str | Header]) -> tuple[Address, ...]:
     out: list[Address] = []
-    # raw 8-bit values (Header objects) are decoded first; encoded ones are split first
-    values = [decode_text(v) if isinstance(v, Header) else v for v in values]
+    # raw 8-bit values (Header objects, surrogate escapes) are read first (8-bit bytes are
+    # never a comma); encoded ones are split first
+    values = [decode_text(v) if isinstance(v, Header) else recover_8bit(v) for v in values]
     # Split the still-encoded list first: a decoded name may contain a comma.
     pairs: list[tuple[str, str]] = []
     for value in values:

@@ -3,7 +3,9 @@ what can be read is read. Property tests feed random and mutated messages."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from shared.domain.classification import classify
+from shared.domain.event import encode_event
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 
@@ -23,7 +26,9 @@ def parse_or_refuse(raw: bytes, limits: ParseLimits | None = None) -> ParsedMess
         parsed = parse_message(raw, limits)
     except UnparseableMessage:
         return None
-    # well-formed whatever the input
+    # well-formed whatever the input: every string has a UTF-8 form (an event carries it)
+    for text in _strings(parsed):
+        text.encode()
     assert isinstance(parsed.subject, str)
     assert isinstance(parsed.text, str)
     for att in parsed.attachments:
@@ -38,6 +43,40 @@ def parse_or_refuse(raw: bytes, limits: ParseLimits | None = None) -> ParsedMess
         "other",
     )
     return parsed
+
+
+def _strings(value: object) -> list[str]:
+    """Every string a parsed message holds (its fields, addresses, attachments' names)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    return []
+
+
+@pytest.mark.parametrize("header", ["From", "To", "Cc", "Reply-To", "Subject", "X-Custom"])
+def test_raw_8bit_bytes_where_an_address_should_be_are_read_not_kept_as_escapes(
+    header: str,
+) -> None:
+    """Undeclared 8-bit bytes as a whole header value (no angle address): read as text
+    (UTF-8 first, then the legacy charsets), never a lone surrogate that no event can carry."""
+    plain = {"From": b"res@hotel.example", "To": b"booking@acme.example", "Subject": b"t"}
+    plain[header] = "été réservation".encode("latin-1")
+    raw = b"".join(k.encode() + b": " + v + b"\r\n" for k, v in plain.items()) + b"\r\nHi\r\n"
+    parsed = parse_or_refuse(raw)
+    assert parsed is not None
+    texts = _strings(parsed)
+    assert not any("\ufffd" in t for t in texts)
+    assert any("été" in t for t in texts) or header == "X-Custom"  # not a header of interest
+
+
+def test_an_event_with_a_lone_surrogate_is_still_encoded_with_a_replacement_character() -> None:
+    encoded = encode_event({"subject": "caf\udce9", "id": "e1"})
+    assert json.loads(encoded) == {"subject": "caf\ufffd", "id": "e1"}
 
 
 def test_empty_and_blank_input_is_unparseable() -> None:
