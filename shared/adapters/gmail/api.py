@@ -208,11 +208,9 @@ class GoogleGmailApi:
                 return raw_message.parsed(reply)
             except AnswerTooLarge as too_large:
                 held = too_large.held
-            with self._transport.capped(raw_message.OVERHEAD):
-                minimal = self._execute(
-                    "messages.get",
-                    lambda: messages.get(userId="me", id=message_id, format="minimal"),
-                )
+            minimal = self._execute(
+                "messages.get", lambda: messages.get(userId="me", id=message_id, format="minimal")
+            )
             return raw_message.cut(message_id, held, minimal, self._max_message_bytes)
         except MailIngestError as exc:  # this message's own result, as a batch part's
             return exc

@@ -44,14 +44,10 @@ class AnswerTooLarge(ValidationError):
 class CappedHttp:
     """``httplib2.Http``'s ``request`` over httpx, every answer read to at most its cap."""
 
-    def __init__(
-        self, *, cap_bytes: int, timeout_s: float, client: httpx.Client | None = None
-    ) -> None:
+    def __init__(self, *, cap_bytes: int, timeout_s: float) -> None:
         self.cap_bytes = cap_bytes
         self.timeout = timeout_s  # google_auth_httplib2.AuthorizedHttp.timeout reads it
-        self._client = client or httpx.Client(
-            timeout=httpx.Timeout(timeout_s), max_redirects=httplib2.DEFAULT_MAX_REDIRECTS
-        )
+        self._client: httpx.Client | None = None
 
     @contextmanager
     def capped(self, cap_bytes: int) -> Iterator[None]:
@@ -63,7 +59,18 @@ class CappedHttp:
             self.cap_bytes = before
 
     def close(self) -> None:
-        self._client.close()
+        """Close the pooled connections; a later request opens new ones (as httplib2's)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout),
+                max_redirects=httplib2.DEFAULT_MAX_REDIRECTS,
+            )
+        return self._client
 
     def request(
         self,
@@ -79,7 +86,7 @@ class CappedHttp:
         content = body.encode() if isinstance(body, str) else body
         cap = self.cap_bytes
         try:
-            with self._client.stream(
+            with self._http().stream(
                 method, uri, content=content, headers=sent, follow_redirects=redirections > 0
             ) as response:
                 encoding = response.headers.get("content-encoding", "identity").lower()
