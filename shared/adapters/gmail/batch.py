@@ -93,20 +93,32 @@ class Batches:
             for start in range(0, len(pending), PARTS):
                 chunk = pending[start : start + PARTS]
                 cap = part_bytes * len(chunk) if part_bytes else None
-                try:
-                    results.update(self._one(what, chunk, make, parse, cap))
-                except AnswerTooLarge:
-                    if alone is None:
-                        raise
-                    logger.warning(
-                        "gmail batch answer over its cap: its parts asked one by one",
-                        extra={"parts": len(chunk), "cap": cap},
-                    )
-                    results.update((key, alone(key)) for key in chunk)
+                results.update(self._one_or_alone(what, chunk, make, parse, cap, alone))
             pending = [k for k in pending if _retryable(results[k])]
             if not pending:
                 break
         return results
+
+    def _one_or_alone(
+        self,
+        what: str,
+        keys: list[str],
+        make: Callable[[str], HttpRequest],
+        parse: Callable[[Any], T | MailIngestError],
+        cap: int | None,
+        alone: Callable[[str], T | MailIngestError] | None,
+    ) -> dict[str, T | MailIngestError]:
+        try:
+            return self._one(what, keys, make, parse, cap)
+        except AnswerTooLarge:
+            if alone is None:
+                raise
+        # out of the handler: what was read of the cut answer is let go before the rest
+        logger.warning(
+            "gmail batch answer over its cap: its parts asked one by one",
+            extra={"parts": len(keys), "cap": cap},
+        )
+        return {key: alone(key) for key in keys}
 
     def _one(
         self,
