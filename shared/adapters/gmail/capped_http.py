@@ -20,8 +20,10 @@ One instance per client, used by one thread at a time (as ``httplib2.Http``).
 from __future__ import annotations
 
 import io
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 
 import httplib2
 import httpx
@@ -69,6 +71,7 @@ class CappedHttp:
             self._client = httpx.Client(
                 timeout=httpx.Timeout(self.timeout),
                 max_redirects=httplib2.DEFAULT_MAX_REDIRECTS,
+                verify=_tls(),
             )
         return self._client
 
@@ -102,6 +105,13 @@ class CappedHttp:
         answer = httplib2.Response(info)
         answer.reason = response.reason_phrase
         return answer, read
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default TLS context, made once: making it loads the CA bundle (tens of
+    milliseconds), and a client is made per mailbox and sync."""
+    return httpx.create_ssl_context()
 
 
 def _read_capped(response: httpx.Response, cap: int) -> bytes:
