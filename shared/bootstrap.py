@@ -272,7 +272,11 @@ def build_gmail_sync(app: App, access_token: Callable[[Mailbox], str]) -> GmailS
     return GmailSync(
         app.state,
         app.pipeline,
-        TokenGmailApis(access_token, endpoint=gmail.api_endpoint),
+        TokenGmailApis(
+            access_token,
+            endpoint=gmail.api_endpoint,
+            max_message_bytes=app.settings.max_message_bytes,
+        ),
         app.clock,
         holder=app.holder,
         options=GmailOptions(topic=gmail.topic),

@@ -39,7 +39,6 @@ from mailingest_dev.standins.gmail_routes import (
     HANDLERS,
     RATE_LIMITED,
     UNAUTHENTICATED,
-    Answer,
     Call,
     json_answer,
     refused,
@@ -50,7 +49,7 @@ from mailingest_dev.standins.gmail_store import (
     InvalidLabel,
     StoredMessage,
 )
-from mailingest_dev.standins.serve import serving
+from mailingest_dev.standins.serve import Answer, Streamed, serving
 
 __all__ = ["Account", "GmailStandIn", "StoredMessage", "google_error", "running_gmail"]
 
@@ -109,16 +108,19 @@ class GmailStandIn:
         labels: tuple[str, ...] = ("INBOX", "UNREAD"),
         internal_date_ms: int | None = None,
         notify: bool = True,
+        filler: int = 0,
+        stated_size: int | None = None,
     ) -> str:
-        """Deliver a message (``users.messages.insert``); tells the watcher like Gmail."""
+        """Deliver a message (``users.messages.insert``); tells the watcher like Gmail.
+        ``filler``: bytes of text lines it grows by as it is sent (a large message the
+        stand-in never holds); ``stated_size``: a wrong ``sizeEstimate`` (``gmail_message``)."""
         with self.lock:
             account = self.accounts[email]
             account.check_labels(labels)
             self._next_id += 1
             message_id = f"{self._next_id:x}"
-            stored = StoredMessage(
-                message_id, raw, internal_date_ms or int(time.time() * 1000), set(labels), 0
-            )
+            date = internal_date_ms or int(time.time() * 1000)
+            stored = StoredMessage(message_id, raw, date, set(labels), 0, filler, stated_size)
             history_id = account.add_message(stored)
             watched = account.watched(set(labels))
         if notify and watched and self.notify is not None:
@@ -239,24 +241,24 @@ class GmailStandIn:
         parts = list(envelope.iter_parts()) if envelope.is_multipart() else []
         if len(parts) > BATCH_LIMIT:
             return refused(discovery.invalid(f"Too many requests in batch: {len(parts)}"))
-        answers: list[bytes] = []
+        boundary = "batch_standin_boundary"
+        out: list[bytes | Streamed] = []
         for index, part in enumerate(parts):
             code, payload = self._part(index, part, headers)
             content_id = str(part.get("Content-ID", "")).strip("<>")
-            answers.append(
-                b"Content-Type: application/http\r\n"
+            out.append(
+                f"--{boundary}\r\n".encode()
+                + b"Content-Type: application/http\r\n"
                 + f"Content-ID: <response-{content_id}>\r\n\r\n".encode()
                 + f"HTTP/1.1 {code} {http.HTTPStatus(code).phrase}\r\n".encode()
                 + b"Content-Type: application/json; charset=UTF-8\r\n\r\n"
-                + payload
-                + b"\r\n"
             )
-        boundary = "batch_standin_boundary"
-        out = b"".join(f"--{boundary}\r\n".encode() + a for a in answers)
-        out += f"--{boundary}--\r\n".encode()
-        return 200, {"Content-Type": f"multipart/mixed; boundary={boundary}"}, out
+            out += [payload, b"\r\n"]
+        out.append(f"--{boundary}--\r\n".encode())
+        content_type = {"Content-Type": f"multipart/mixed; boundary={boundary}"}
+        return 200, content_type, Streamed.join(out)
 
-    def _part(self, index: int, part: Any, headers: Any) -> tuple[int, bytes]:
+    def _part(self, index: int, part: Any, headers: Any) -> tuple[int, bytes | Streamed]:
         with self.lock:
             self.batch_parts += 1
             throttled = index >= self.parts_per_batch or self._throttle_parts > 0

@@ -5,7 +5,6 @@ requests reaching them were already checked (``gmail_discovery``)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 from collections.abc import Callable
@@ -13,15 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailingest_dev.standins import gmail_discovery as discovery
+from mailingest_dev.standins import gmail_message
 from mailingest_dev.standins.gmail_discovery import Refusal, google_error
 from mailingest_dev.standins.gmail_store import (
     HISTORY_TYPES,
     Account,
     InvalidLabel,
-    StoredMessage,
 )
+from mailingest_dev.standins.serve import Answer
 
-Answer = tuple[int, dict[str, str], bytes]
 PAGE = 100  # the stand-in's page size, smaller than Google's so that paging is exercised
 
 NOT_FOUND = google_error(404, "Requested entity was not found.", "notFound", "NOT_FOUND")
@@ -157,26 +156,12 @@ def _list(call: Call) -> Answer:
     return json_answer(200, body)
 
 
-def _messagejson_answer(message: StoredMessage, fmt: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": message.id,
-        "threadId": message.id,
-        "labelIds": sorted(message.labels),
-        "snippet": "",
-        "historyId": str(message.history_id),
-        "internalDate": str(message.internal_date_ms),
-        "sizeEstimate": len(message.raw),
-    }
-    if fmt == "raw":
-        body["raw"] = base64.urlsafe_b64encode(message.raw).decode().rstrip("=")
-    return body
-
-
 def _get(call: Call) -> Answer:
     message = call.account.messages.get(call.path["id"])
     if message is None:
         return json_answer(404, NOT_FOUND)
-    return json_answer(200, _messagejson_answer(message, call.one("format", "full") or "full"))
+    body = gmail_message.answer(message, call.one("format", "full") or "full")
+    return 200, {"Content-Type": "application/json; charset=UTF-8"}, body
 
 
 def _relabel(call: Call, ids: list[str], add: set[str], remove: set[str]) -> None:
@@ -203,7 +188,7 @@ def _modify(call: Call) -> Answer:
     body = json.loads(call.body or b"{}")
     add, remove = set(body.get("addLabelIds", [])), set(body.get("removeLabelIds", []))
     _relabel(call, [message.id], add, remove)
-    return json_answer(200, _messagejson_answer(message, "minimal"))
+    return json_answer(200, gmail_message.fields(message))
 
 
 def _trash(call: Call) -> Answer:
@@ -212,7 +197,7 @@ def _trash(call: Call) -> Answer:
     if message is None:
         return json_answer(404, NOT_FOUND)
     _relabel(call, [message.id], {"TRASH"}, set())
-    return json_answer(200, _messagejson_answer(message, "minimal"))
+    return json_answer(200, gmail_message.fields(message))
 
 
 HANDLERS: dict[str, Callable[[Call], Answer]] = {

@@ -51,6 +51,8 @@ class StoredMessage:
     internal_date_ms: int
     labels: set[str]
     history_id: int
+    filler: int = 0  # bytes of text lines appended as the message is sent (gmail_message)
+    stated_size: int | None = None  # its sizeEstimate when not the true size (a wrong one)
 
 
 @dataclass(frozen=True)

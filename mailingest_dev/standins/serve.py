@@ -1,15 +1,47 @@
 """Serve a stand-in's ``handle(method, target, headers, body) -> (status, headers, body)`` on
-a free loopback port, in a thread, for as long as the ``with`` block lasts."""
+a free loopback port, in a thread, for as long as the ``with`` block lasts. A body is bytes,
+or ``Streamed``: generated as it is sent, so a stand-in can answer with far more than it
+holds (a message of hundreds of megabytes), and stop when the client hangs up."""
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-Answer = tuple[int, dict[str, str], bytes]
+
+@dataclass(frozen=True)
+class Streamed:
+    """``length`` bytes, made piece by piece by ``pieces()`` while they are sent."""
+
+    length: int
+    pieces: Callable[[], Iterable[bytes]]
+
+    @staticmethod
+    def join(parts: Sequence[bytes | Streamed]) -> bytes | Streamed:
+        """The parts one after another: bytes while every part is bytes."""
+        if all(isinstance(part, bytes) for part in parts):
+            return b"".join(part for part in parts if isinstance(part, bytes))
+
+        def pieces() -> Iterator[bytes]:
+            for part in parts:
+                if isinstance(part, bytes):
+                    yield part
+                else:
+                    yield from part.pieces()
+
+        return Streamed(sum(_length(part) for part in parts), pieces)
+
+
+def _length(body: bytes | Streamed) -> int:
+    return len(body) if isinstance(body, bytes) else body.length
+
+
+Answer = tuple[int, dict[str, str], bytes | Streamed]
 Handle = Callable[[str, str, Any, bytes], Answer]
 
 
@@ -30,9 +62,15 @@ def serving(handle: Handle, name: str) -> Iterator[str]:
             self.send_response(code)
             for header, value in headers.items():
                 self.send_header(header, value)
-            self.send_header("Content-Length", str(len(payload)))
+            self.send_header("Content-Length", str(_length(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            for piece in [payload] if isinstance(payload, bytes) else payload.pieces():
+                self.wfile.write(piece)
+
+        def handle(self) -> None:
+            # the client hung up, as one does that stops reading a long answer
+            with contextlib.suppress(ConnectionError):
+                super().handle()
 
         do_GET = do_POST = do_PATCH = do_DELETE = _serve
 

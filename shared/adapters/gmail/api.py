@@ -11,23 +11,30 @@ Facts (developers.google.com/gmail/api): history 404 = start id too old → full
 that enters a label later is ``labelAdded`` history, not ``messageAdded`` (guides/sync);
 ``messages.get(format=raw)`` is base64url; batch parts answer on their own
 (``shared.adapters.gmail.batch``).
+
+No answer is read past its cap (``shared.adapters.gmail.capped_http`` under the library, in
+place of httplib2's whole reads): a message's ``max_message_bytes`` as base64url and its
+other fields (``shared.adapters.gmail.raw_message``), once per part of a batch. A message over
+it is read alone, to that cap, and becomes its first ``max_message_bytes`` + 1 bytes (with
+its internal date from a ``format=minimal`` get): the pipeline publishes it as the event
+that says it is over the limit, as it does for the other providers.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
 
 import google_auth_httplib2
-import httplib2
 from google.oauth2.credentials import Credentials
 from googleapiclient import discovery_cache
 from googleapiclient.discovery import build_from_document
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from shared.adapters.gmail import raw_message
 from shared.adapters.gmail.batch import Batches, PartRetries
+from shared.adapters.gmail.capped_http import AnswerTooLarge, CappedHttp
 from shared.adapters.gmail.errors import mapped
 from shared.domain.models import Mailbox
 from shared.errors import (
@@ -36,7 +43,6 @@ from shared.errors import (
     NotFound,
     ServiceUnavailable,
     Throttled,
-    ValidationError,
 )
 from shared.ports import GmailChanges, GmailMessage, GmailProfile, GmailWatch
 
@@ -73,11 +79,15 @@ class GoogleGmailApi:
         attempts: int = 3,
         part_retries: PartRetries | None = None,
         history_pages: int = MAX_PAGES,
+        max_message_bytes: int = 50 * 1024 * 1024,
     ) -> None:
         credentials = Credentials(token=access_token)  # type: ignore[no-untyped-call]
+        self._max_message_bytes = max_message_bytes
+        self._part_bytes = raw_message.answer_cap(max_message_bytes)
+        self._transport = CappedHttp(cap_bytes=self._part_bytes, timeout_s=timeout_s)
         # no refresh on 401 here: the token service owns refreshing (and reauth_required)
         self._http = google_auth_httplib2.AuthorizedHttp(
-            credentials, http=httplib2.Http(timeout=timeout_s), refresh_status_codes=()
+            credentials, http=self._transport, refresh_status_codes=()
         )
         options = {"api_endpoint": endpoint} if endpoint else None
         self._service = build_from_document(_discovery(), http=self._http, client_options=options)
@@ -86,14 +96,15 @@ class GoogleGmailApi:
         self._users = self._service.users()
         self._batches = Batches(
             self._http,
+            self._transport,
             (endpoint or GOOGLE_ENDPOINT).rstrip("/") + "/batch/gmail/v1",
             self._with_retries,
             part_retries or PartRetries(),
         )
 
     def close(self) -> None:
-        """Close the pooled connections (httplib2 keeps them open)."""
-        self._http.http.close()
+        """Close the pooled connections."""
+        self._transport.close()
 
     def __enter__(self) -> GoogleGmailApi:
         return self
@@ -178,9 +189,31 @@ class GoogleGmailApi:
             "messages.get",
             ids,
             lambda message_id: self._users.messages().get(userId="me", id=message_id, format="raw"),
-            _message,
+            raw_message.parsed,
+            part_bytes=self._part_bytes,
+            alone=self._raw_alone,
         )
         return [results[i] for i in ids]
+
+    def _raw_alone(self, message_id: str) -> GmailMessage | MailIngestError:
+        """One message by itself (its batch's answer was too large), read to one part's cap;
+        cut there, it is the start of its raw and its internal date (``format=minimal``)."""
+        messages = self._users.messages()
+        try:
+            try:
+                reply = self._execute(
+                    "messages.get",
+                    lambda: messages.get(userId="me", id=message_id, format="raw"),
+                )
+                return raw_message.parsed(reply)
+            except AnswerTooLarge as too_large:
+                held = too_large.held
+            minimal = self._execute(
+                "messages.get", lambda: messages.get(userId="me", id=message_id, format="minimal")
+            )
+            return raw_message.cut(message_id, held, minimal, self._max_message_bytes)
+        except MailIngestError as exc:  # this message's own result, as a batch part's
+            return exc
 
     def modify(self, ids: Sequence[str], add: Sequence[str], remove: Sequence[str]) -> None:
         body = {"addLabelIds": list(add), "removeLabelIds": list(remove)}
@@ -240,23 +273,24 @@ def _entered(record: dict[str, Any], label_id: str) -> list[str]:
     return ids
 
 
-def _message(reply: dict[str, Any]) -> GmailMessage | MailIngestError:
-    try:
-        raw = base64.urlsafe_b64decode(str(reply["raw"]) + "=" * (-len(str(reply["raw"])) % 4))
-        return GmailMessage(str(reply["id"]), raw, int(reply.get("internalDate", 0)))
-    except (KeyError, ValueError, TypeError):
-        return ValidationError("gmail messages.get: answer without a raw message")
-
-
 class TokenGmailApis:
     """``shared.ports.GmailApis``: a client per mailbox with the token service's current
     access token (which raises ``ReauthRequired`` when the grant is gone)."""
 
     def __init__(
-        self, access_token: Callable[[Mailbox], str], *, endpoint: str | None = None
+        self,
+        access_token: Callable[[Mailbox], str],
+        *,
+        endpoint: str | None = None,
+        max_message_bytes: int = 50 * 1024 * 1024,
     ) -> None:
         self._access_token = access_token
         self._endpoint = endpoint
+        self._max_message_bytes = max_message_bytes
 
     def for_mailbox(self, mailbox: Mailbox) -> GoogleGmailApi:
-        return GoogleGmailApi(self._access_token(mailbox), endpoint=self._endpoint)
+        return GoogleGmailApi(
+            self._access_token(mailbox),
+            endpoint=self._endpoint,
+            max_message_bytes=self._max_message_bytes,
+        )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -215,3 +216,24 @@ def test_a_read_only_token_cannot_modify(gmail: GmailStandIn) -> None:
     assert "UNREAD" in gmail.accounts[EMAIL].messages[message_id].labels
     answer = batch(gmail, [f"/gmail/v1/users/me/messages/{message_id}/trash"], READ_TOKEN)
     assert part_statuses(answer) == [405]  # a part is checked like a call: trash is a POST
+
+
+def test_a_large_message_is_sent_as_generated_and_its_size_estimate_can_be_wrong(
+    http: httpx.Client, gmail: GmailStandIn
+) -> None:
+    """``filler`` lines grow a message as it is sent (whole lines of RFC 5322's at most 998
+    characters); ``stated_size`` is a ``sizeEstimate`` that is not the message's size."""
+    filler = 1000 * 300 + 1000  # not a multiple of one piece of filler
+    honest = gmail.insert(EMAIL, raw(1), filler=filler)
+    lying = gmail.insert(EMAIL, raw(2), filler=filler, stated_size=100)
+    expected = raw(1) + (b"x" * 998 + b"\r\n") * (filler // 1000)
+    answer = http.get(f"messages/{honest}", params={"format": "raw"})
+    assert int(answer.headers["Content-Length"]) == len(answer.content)
+    message = answer.json()
+    assert base64.urlsafe_b64decode(message["raw"] + "==") == expected
+    assert message["sizeEstimate"] == len(expected)
+    assert http.get(f"messages/{lying}", params={"format": "minimal"}).json()["sizeEstimate"] == 100
+    targets = [f"/gmail/v1/users/me/messages/{i}?format=raw" for i in (honest, lying)]
+    answer = batch(gmail, targets)
+    assert part_statuses(answer) == [200, 200]
+    assert answer.content.count(message["raw"].encode()) == 1  # the honest one, whole
