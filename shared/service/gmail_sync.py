@@ -63,7 +63,7 @@ from shared.ports import (
 from shared.service import gmail_labels
 from shared.service.gmail_after import after_processing
 from shared.service.gmail_labels import UnknownLabel
-from shared.service.health import result_update
+from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
 
@@ -254,7 +254,14 @@ class GmailSync:
             api.close()
         now = self._clock.now()
         self._report(
-            mailbox, HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, last_doorbell_at=now)
+            mailbox,
+            HealthUpdate(
+                state=MailboxState.IDLE,
+                last_sync_at=now,
+                last_doorbell_at=now,
+                pending=0,
+                pending_at=now,
+            ),
         )
         return SyncResult("synced", total, backfilled)
 
@@ -300,7 +307,12 @@ class GmailSync:
     ) -> None:
         """Ingest in order, a chunk at a time; after each chunk (and at a failure) the cursor
         moves to the history record of the last message handed off, so a retry resumes
-        there (a message handed off twice is a duplicate: claimed, not published twice)."""
+        there (a message handed off twice is a duplicate: claimed, not published twice).
+        What waits is the mailbox's ``pending`` until handed off (a failure leaves the rest
+        counted)."""
+        if added:
+            self._report(mailbox, found_waiting(len(added), self._clock.now()))
+        handed = 0
         for start in range(0, len(added), RENEW_EVERY):
             keep_alive()  # a long backfill keeps its lease
             chunk = added[start : start + RENEW_EVERY]
@@ -309,7 +321,8 @@ class GmailSync:
             progress: tuple[str | None, int] = (None, 0)
             try:
                 for (_id, record), got in zip(chunk, fetched, strict=True):
-                    date = self._ingest_one(mailbox, got)
+                    handed += 1
+                    date = self._ingest_one(mailbox, got, len(added) - handed)
                     if date is not None and isinstance(got, GmailMessage):
                         done.append(got.id)
                     progress = (record or progress[0], max(progress[1], date or 0))
@@ -319,22 +332,25 @@ class GmailSync:
                 )
                 self._checkpoint(mailbox, *progress)
 
-    def _ingest_one(self, mailbox: Mailbox, got: GmailMessage | MailIngestError) -> int | None:
-        """Hand one fetched message to the pipeline; its internal date, or None when there
-        was nothing to ingest. Raises what should stop the sync here."""
+    def _ingest_one(
+        self, mailbox: Mailbox, got: GmailMessage | MailIngestError, left: int
+    ) -> int | None:
+        """Hand one fetched message to the pipeline (``left``: how many wait after it); its
+        internal date, or None when there was nothing to ingest. Raises what should stop the
+        sync here."""
         if isinstance(got, NotFound):
             return None  # deleted between history and fetch: nothing to ingest
         if isinstance(got, RetryableError | AuthError):
             raise got
         if isinstance(got, MailIngestError):  # this message only: say so, carry on
             logger.error("gmail message could not be fetched", extra={"error": str(got)})
-            self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300]))
+            self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300], pending=left))
             return None
         received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
         result = self._pipeline.ingest(
             mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
         )
-        self._report(mailbox, result_update(result, self._clock.now()))
+        self._report(mailbox, result_update(result, self._clock.now(), still_waiting=left))
         return got.internal_date_ms
 
     def _checkpoint(self, mailbox: Mailbox, history_id: str | None, last_date: int) -> None:

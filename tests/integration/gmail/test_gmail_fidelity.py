@@ -73,10 +73,20 @@ def test_a_sync_stopped_by_a_failing_part_resumes_where_it_stopped(gmail: Gmail)
     assert sorted(gmail.event_ids(10)) == sorted(gmail.expected(ids[:10]))
     stopped_at = int(gmail.cursor()["history_id"])
     assert stopped_at < gmail.history_id  # not past what was handed off
+    # what the history read found and did not hand off waits, counted (health and CLI)
+    stalled = gmail.app.state.get_health(TENANT, MAILBOX, datetime.now(UTC))
+    assert (stalled.pending, stalled.state, stalled.processed_24h) == (15, MailboxState.BACKOFF, 10)
+    assert stalled.pending_at is not None
     parts = gmail.standin.batch_parts
     assert gmail.push(gmail.history_id).status_code == 200  # the redelivery
     assert gmail.standin.batch_parts - parts == 15  # only what was left
     assert sorted(gmail.event_ids(15)) == sorted(gmail.expected(ids[10:]))
+    caught_up = gmail.app.state.get_health(TENANT, MAILBOX, datetime.now(UTC))
+    assert (caught_up.pending, caught_up.state, caught_up.processed_24h) == (
+        0,
+        MailboxState.IDLE,
+        25,
+    )
 
 
 def test_a_failed_doorbell_is_picked_by_the_safety_net(gmail: Gmail) -> None:
