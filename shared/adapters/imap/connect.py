@@ -13,6 +13,7 @@ from imapclient import IMAPClient
 
 from shared.adapters.imap.errors import UNREACHABLE, log_unreachable, mapped_errors, quietly
 from shared.adapters.imap.lean_client import LeanIMAPClient, slim
+from shared.adapters.imap.pop3_auth import pop3_login
 from shared.config import Settings
 from shared.domain.models import LOOPBACK_HOSTS, Mailbox, TlsMode
 from shared.errors import MailIngestError, ServiceUnavailable, ValidationError
@@ -138,8 +139,9 @@ def _close(client: IMAPClient | None) -> None:
 def connect_pop3(
     mailbox: Mailbox, credentials: LoginCredentials, options: ConnectOptions
 ) -> poplib.POP3:
-    """An authenticated POP3 session (USER/PASS; RFC 1939), connected to a vetted address of
-    the host. Raises AuthError, HostRefused (a ValidationError) or ServiceUnavailable."""
+    """An authenticated POP3 session (USER/PASS, or SASL AUTH with an OAuth token:
+    ``pop3_auth``), connected to a vetted address of the host. Raises AuthError,
+    HostRefused (a ValidationError) or ServiceUnavailable."""
     port = mailbox.effective_port()
     conn: poplib.POP3 | None = None
     failure: ServiceUnavailable | None = None
@@ -164,11 +166,8 @@ def connect_pop3(
         log_unreachable("POP3", mailbox.key, failure, lost=False)
         raise failure or ServiceUnavailable(f"POP3 {mailbox.key}: {UNREACHABLE}")
     try:
-        if credentials.mechanism != "password":
-            raise ValidationError("POP3 OAuth (XOAUTH2 via AUTH) is not supported yet")
         with mapped_errors("POP3", mailbox.key, "login"):
-            conn.user(credentials.username)
-            conn.pass_(credentials.secret)
+            pop3_login(conn, credentials)
     except MailIngestError:
         _close_pop(conn)
         raise
