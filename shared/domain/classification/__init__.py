@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.domain.classification.engine import classify_builtin
-from shared.domain.classification.templates import TemplateExample, apply_templates
+from shared.domain.classification.templates import TemplateExample, TemplateIndex, apply_templates
 from shared.domain.classification.tenant_rules import (
     RuleActions,
     RuleConditions,
@@ -31,7 +31,7 @@ __all__ = [
 def classify(
     parsed: ParsedMessage,
     tenant_rules: Sequence[TenantRule] = (),
-    templates: Sequence[TemplateExample] = (),
+    templates: Sequence[TemplateExample] | TemplateIndex = (),
 ) -> Classification:
     """Built-in rules, then the tenant's learned templates (its corrections), then its own
     rules (which an admin wrote on purpose, so they have the last word)."""

@@ -14,6 +14,7 @@ from typing import Any
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from shared.domain.classification import TenantRule, classify
+from shared.domain.classification.templates import TemplateIndex
 from shared.domain.event import (
     BodyRefs,
     Origin,
@@ -64,7 +65,11 @@ class IngestSteps:
         self.options = options
         self._sleep = sleep
         self._rules = TenantCache(self._load_rules, options.rules_cache_s)
-        self._templates = TenantCache(state.list_template_examples, options.rules_cache_s)
+        # indexed once per load, not compared one by one per message
+        self._templates = TenantCache(
+            lambda tenant: TemplateIndex(state.list_template_examples(tenant)),
+            options.rules_cache_s,
+        )
 
     def stage(
         self,
