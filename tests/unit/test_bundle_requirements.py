@@ -8,6 +8,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.source_tree import parse
+
 # each runtime requirement and the module its shipped code imports it by
 IMPORTED_AS = {
     "functions-framework": "functions_framework",
@@ -48,7 +50,7 @@ def _shipped_imports() -> set[str]:
         for path in Path(root).rglob("*.py"):
             if "cli" in path.parts:
                 continue
-            for node in ast.walk(ast.parse(path.read_text())):
+            for node in ast.walk(parse(path.read_text())):
                 if isinstance(node, ast.Import):
                     found |= {alias.name for alias in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -15,6 +15,7 @@ import pytest
 from shared import config
 from shared.cli.main import _parser
 from shared.errors import ConfigError
+from tests.source_tree import parse
 
 DOCS = [Path("README.md"), *sorted(Path("docs").glob("*.md"))]
 CITED = re.compile(r"`(tests/[\w/]+\.py)(?:::(\w+))?")
@@ -22,7 +23,7 @@ VARIABLE = re.compile(r"\bMAILINGEST_[A-Z0-9_]+\b")
 
 
 def _defined_tests(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
+    tree = parse(path.read_text())
     return {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
 
 

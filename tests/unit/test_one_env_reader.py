@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.source_tree import parse
+
 REPO = Path(__file__).resolve().parents[2]
 EMULATOR_HOSTS = ("PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")
 READER = REPO / "shared" / "config.py"
@@ -44,7 +46,7 @@ def test_only_config_reads_mailingest_variables() -> None:
         for package in ("shared", "functions", "containers")
         for path in sorted((REPO / package).rglob("*.py"))
         if path != READER
-        for line in _env_reads(ast.parse(path.read_text("utf-8")))
+        for line in _env_reads(parse(path.read_text("utf-8")))
     }
     assert readers == set()
 
@@ -58,4 +60,4 @@ def test_the_check_sees_each_way_of_reading() -> None:
         "d = os.environ.get('USER')\n"
         "e = os.environ.get('PUBSUB_EMULATOR_HOST')\n"
     )
-    assert _env_reads(ast.parse(code)) == [2, 3, 4, 6]
+    assert _env_reads(parse(code)) == [2, 3, 4, 6]
