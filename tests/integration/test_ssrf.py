@@ -6,7 +6,6 @@ against the host name; tenants cannot tell a refused port from a silent one."""
 from __future__ import annotations
 
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ from shared.errors import ServiceUnavailable
 from shared.host_policy import HostRefused
 from shared.ids import MailboxId, TenantId
 from shared.ports import LoginCredentials
+from tests.fakes.black_hole import black_hole
 
 pytestmark = pytest.mark.integration
 
@@ -90,32 +90,8 @@ def test_the_vetted_address_is_used_and_the_certificate_checked_against_the_name
 @pytest.fixture
 def silent_port() -> Iterator[int]:
     """A port that accepts connections and never says a word."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(10)
-        for conn in held:
-            conn.close()
-        server.close()
+    with black_hole() as address:
+        yield int(address.rsplit(":", 1)[1])
 
 
 def _closed_port() -> int:

@@ -4,6 +4,8 @@ them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from mailingest_dev.devstack import start_dovecot
 from shared.adapters.imap import ConnectOptions, connect_imap, connect_pop3
 from shared.bootstrap import build_oauth
-from shared.domain.models import MailboxState, Provider, TlsMode
+from shared.domain.models import Mailbox, MailboxState, Provider, TlsMode
 from shared.errors import AuthError
 from shared.ids import MailboxId, TenantId
 from shared.oauth.config import OAuthSettings
@@ -22,8 +24,12 @@ from tests.integration.oauth.test_connect_flow import authorize, callback
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
-def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mechanism: str) -> None:
+@contextmanager
+def connected(
+    oauth_env: OAuthEnv, tmp_path: Path, mechanism: str, provider: Provider
+) -> Iterator[tuple[Mailbox, OAuthCredentialProvider, ConnectOptions]]:
+    """Dovecot whose oauth2 passdb asks the Google stand-in, and the acme/booking mailbox
+    connected through the OAuth flow, pointed at it over ``provider``'s protocol."""
     dovecot = start_dovecot(
         tmp_path / "dovecot", oauth2_introspection_url=f"{oauth_env.google.base_url}/introspect"
     )
@@ -32,16 +38,35 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
         callback(oauth_env, state=state, code=code)
         app = oauth_env.app
         mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
+        port = dovecot.pop3_port if provider is Provider.POP3 else dovecot.imap_port
         mailbox = mailbox.model_copy(
-            update={"host": "127.0.0.1", "port": dovecot.imap_port, "tls": TlsMode.PLAIN}
+            update={"provider": provider, "host": "127.0.0.1", "port": port, "tls": TlsMode.PLAIN}
         )
         tokens = build_oauth(app, OAuthSettings.from_env()).tokens
-        provider = OAuthCredentialProvider(tokens, mechanism=mechanism)
+        credentials = OAuthCredentialProvider(tokens, mechanism=mechanism)
+        yield mailbox, credentials, ConnectOptions(allow_private_hosts=True, timeout_s=10)
+    finally:
+        dovecot.close()
+
+
+def refused_from_now_on(
+    oauth_env: OAuthEnv, mailbox: Mailbox, provider: OAuthCredentialProvider
+) -> None:
+    """Once the server refused the token, the grant is dead: no new token, reauth_required."""
+    provider.invalidate(mailbox)
+    with pytest.raises(AuthError):
+        provider.credentials_for(mailbox)
+    app = oauth_env.app
+    health = app.state.get_health(mailbox.tenant_id, mailbox.id, app.clock.now())
+    assert health.state is MailboxState.REAUTH_REQUIRED
+
+
+@pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
+def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mechanism: str) -> None:
+    with connected(oauth_env, tmp_path, mechanism, Provider.IMAP) as (mailbox, provider, options):
         creds = provider.credentials_for(mailbox)
         assert creds.mechanism == mechanism
-        client = connect_imap(
-            mailbox, creds, ConnectOptions(allow_private_hosts=True, timeout_s=10)
-        )
+        client = connect_imap(mailbox, creds, options)
         try:
             assert client.select_folder("INBOX")[b"EXISTS"] == 0
         finally:
@@ -49,14 +74,8 @@ def test_oauth_logins_against_dovecot(oauth_env: OAuthEnv, tmp_path: Path, mecha
         # revoked at the provider: the server refuses the token — an auth error, not an outage
         oauth_env.google.revoke_all()
         with pytest.raises(AuthError):
-            connect_imap(mailbox, creds, ConnectOptions(allow_private_hosts=True, timeout_s=10))
-        provider.invalidate(mailbox)
-        with pytest.raises(AuthError):
-            provider.credentials_for(mailbox)
-        health = app.state.get_health(mailbox.tenant_id, mailbox.id, app.clock.now())
-        assert health.state is MailboxState.REAUTH_REQUIRED
-    finally:
-        dovecot.close()
+            connect_imap(mailbox, creds, options)
+        refused_from_now_on(oauth_env, mailbox, provider)
 
 
 @pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
@@ -66,26 +85,8 @@ def test_pop3_oauth_logins_against_dovecot(
     """POP3 with SASL AUTH (RFC 5034) and the same token service as IMAP: a POP3 mailbox
     connected through OAuth logs in with its token, and a revoked grant is an auth error (then
     reauth_required), as for IMAP."""
-    dovecot = start_dovecot(
-        tmp_path / "dovecot", oauth2_introspection_url=f"{oauth_env.google.base_url}/introspect"
-    )
-    try:
-        state, code = authorize(oauth_env)
-        callback(oauth_env, state=state, code=code)
-        app = oauth_env.app
-        mailbox = app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
-        mailbox = mailbox.model_copy(
-            update={
-                "provider": Provider.POP3,
-                "host": "127.0.0.1",
-                "port": dovecot.pop3_port,
-                "tls": TlsMode.PLAIN,
-            }
-        )
-        tokens = build_oauth(app, OAuthSettings.from_env()).tokens
-        provider = OAuthCredentialProvider(tokens, mechanism=mechanism)
+    with connected(oauth_env, tmp_path, mechanism, Provider.POP3) as (mailbox, provider, options):
         creds = provider.credentials_for(mailbox)
-        options = ConnectOptions(allow_private_hosts=True, timeout_s=10)
         conn = connect_pop3(mailbox, creds, options)
         try:
             assert conn.stat() == (0, 0)
@@ -94,10 +95,4 @@ def test_pop3_oauth_logins_against_dovecot(
         oauth_env.google.revoke_all()
         with pytest.raises(AuthError, match="POP3 login refused"):
             connect_pop3(mailbox, creds, options)
-        provider.invalidate(mailbox)
-        with pytest.raises(AuthError):
-            provider.credentials_for(mailbox)
-        health = app.state.get_health(mailbox.tenant_id, mailbox.id, app.clock.now())
-        assert health.state is MailboxState.REAUTH_REQUIRED
-    finally:
-        dovecot.close()
+        refused_from_now_on(oauth_env, mailbox, provider)
