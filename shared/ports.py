@@ -284,7 +284,7 @@ class RuleStore(Protocol):
 
 class TemplateStore(Protocol):
     """Per-tenant template examples learned from label corrections: masked tokens, sender,
-    label, who and when — never a body. The bound (``templates.MAX_EXAMPLES``) is kept by
+    label, who and when — never a body. The bound (``template_example.MAX_EXAMPLES``) is kept by
     the service that adds them (``shared.service.corrections``)."""
 
     def list_template_examples(self, tenant_id: TenantId) -> list[TemplateExample]:

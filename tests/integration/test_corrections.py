@@ -19,7 +19,7 @@ from shared.adapters.blobs import LocalDirBlobStore
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
-from shared.domain.classification import templates as templates_module
+from shared.domain.classification import template_example
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
 from shared.errors import NotFound, ValidationError
 from shared.ids import MailboxId, TenantId
@@ -248,7 +248,7 @@ def test_correcting_again_replaces_and_examples_can_be_listed_and_deleted(env: E
 
 
 def test_the_examples_are_bounded_oldest_dropped(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(templates_module, "MAX_EXAMPLES", 3)
+    monkeypatch.setattr(template_example, "MAX_EXAMPLES", 3)
     ids = []
     for i in range(5):
         eid, _ = env.ingest(ACME, str(i), report(f"5512{i}", "Smith", f"1{i}.08.2026"))
