@@ -74,6 +74,11 @@ locals {
   process_plain_env  = { for p, groups in local.process_env : p => merge([for g in groups : lookup(local.env_groups, g, {})]...) }
   process_secret_env = { for p, groups in local.process_env : p => merge([for g in groups : lookup(local.secret_env_groups, g, {})]...) }
 
-  # graph_webhook's public URL, where Graph subscriptions post
-  graph_notification_url = var.graph_notification_url
+  # graph_webhook's public URL, where Graph subscriptions post, known before the function
+  # exists: Cloud Run's deterministic URL of the function's service, built from its name, the
+  # project number and the region, so one apply deploys Graph whole (no second deploy to pass
+  # the URL on). https://cloud.google.com/run/docs/triggering/https-request#deterministic
+  # graph_notification_url overrides it (a custom domain in front of the webhook).
+  graph_webhook_url      = "https://${local.function_names["graph_webhook"]}-${data.google_project.this.number}.${var.region}.run.app"
+  graph_notification_url = var.graph_notification_url != "" ? var.graph_notification_url : local.graph_webhook_url
 }

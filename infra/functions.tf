@@ -106,12 +106,14 @@ locals {
     }
   }
   functions = { for k, v in local.all_functions : k => v if contains(var.deployed_functions, k) }
+  # each function's name, which is also its Cloud Run service's (known before it exists)
+  function_names = { for k in keys(local.all_functions) : k => "${local.name}-${replace(k, "_", "-")}" }
 }
 
 module "functions" {
   source          = "./modules/function"
   for_each        = local.functions
-  name            = "${local.name}-${replace(each.key, "_", "-")}"
+  name            = local.function_names[each.key]
   entry_point     = each.value.entry_point
   region          = var.region
   source_zip      = "${var.function_source_dir}/${each.value.source}.zip"

@@ -4,8 +4,13 @@ output "function_uris" {
 }
 
 output "graph_notification_url" {
-  description = "notificationUrl for Microsoft Graph subscriptions (null when graph_webhook is not deployed)."
-  value       = try(module.functions["graph_webhook"].uri, null)
+  description = "Where Microsoft Graph subscriptions post (graph_webhook's deterministic URL unless graph_notification_url overrides it); the functions are told it in the same apply."
+  value       = contains(var.deployed_functions, "graph_webhook") ? local.graph_notification_url : null
+  precondition {
+    # a deterministic run.app URL exists only while service name + project number fit a label
+    condition     = length("${local.function_names["graph_webhook"]}-${data.google_project.this.number}") <= 63
+    error_message = "graph_webhook's name is too long for a deterministic run.app URL: set graph_notification_url."
+  }
 }
 
 output "gmail_push_topic" {

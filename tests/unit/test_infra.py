@@ -420,3 +420,34 @@ def test_the_public_graph_webhook_reads_no_secret_and_is_granted_none() -> None:
     assert secret_grants
     assert all("graph_webhook" not in str(b) for b in secret_grants)
 
+
+def test_the_graph_webhook_url_is_known_before_apply() -> None:
+    """The processes are told graph_webhook's URL in the apply that creates it: Cloud Run's
+    deterministic URL of the function's service (named as the function), computed from the
+    function's name, the project number and the region — not read back from the function."""
+    functions_tf = _load(INFRA / "functions.tf")
+    names = functions_tf["locals"][0]["function_names"]
+    assert "local.name" in names
+    assert functions_tf["module"][0]['"functions"']["name"] == "${local.function_names[each.key]}"
+    env = _load(INFRA / "environment.tf")["locals"][0]
+    url = _unquote(env["graph_webhook_url"])
+    assert url == (
+        'https://${local.function_names["graph_webhook"]}'
+        "-${data.google_project.this.number}.${var.region}.run.app"
+    )
+    assert "module.functions" not in str(env)  # nothing known only after apply
+    chosen = _unquote(env["graph_notification_url"])
+    assert "local.graph_webhook_url" in chosen
+    assert "var.graph_notification_url" in chosen  # an override, empty by default
+    core = env["env_groups"]["core"]
+    assert core["MAILINGEST_GRAPH_NOTIFICATION_URL"] == "${local.graph_notification_url}"
+    variables = {
+        _unquote(k): v for b in _load(INFRA / "variables.tf")["variable"] for k, v in b.items()
+    }
+    assert _unquote(variables["graph_notification_url"]["default"]) == ""
+    for path in TFVARS:
+        assert "graph_notification_url" not in _tfvars(path), path
+    outputs = {_unquote(k): v for b in _load(INFRA / "outputs.tf")["output"] for k, v in b.items()}
+    assert "local.graph_notification_url" in outputs["graph_notification_url"]["value"]
+    deploy = (REPO / "docs" / "deploy.md").read_text()
+    assert "deploy again" not in deploy
