@@ -50,3 +50,36 @@ output "service_accounts" {
     { for k, f in module.functions : k => f.service_account_email },
   )
 }
+
+output "smoke" {
+  description = "What make smoke checks after a deploy (mailingest_dev/smoke.py reads it): the functions (graph_webhook's handshake, the pages through IAP, the others' state), topics, subscriptions and their push targets, scheduler jobs, Firestore indexes, the watcher."
+  value = {
+    project           = var.project_id
+    region            = var.region
+    events_topic      = google_pubsub_topic.events.name
+    firestore_indexes = true
+    topics = [
+      google_pubsub_topic.events.id,
+      google_pubsub_topic.events_dead_letter.id,
+      google_pubsub_topic.gmail_push.id,
+      google_pubsub_topic.graph_notifications.id,
+    ]
+    subscriptions = merge(
+      { for s in google_pubsub_subscription.events : s.id => { topic = s.topic, push_endpoint = "" } },
+      { (google_pubsub_subscription.events_dead_letter.id) = { topic = google_pubsub_subscription.events_dead_letter.topic, push_endpoint = "" } },
+      { for s in google_pubsub_subscription.gmail_push : s.id => { topic = s.topic, push_endpoint = s.push_config[0].push_endpoint } },
+    )
+    # graph_webhook is public: its handshake; the pages answer only through IAP; the others
+    # take internal traffic only: their state (and the scheduled ones' jobs' last runs)
+    functions = {
+      for k, f in module.functions : k => {
+        url           = k == "graph_webhook" ? local.graph_notification_url : (contains(keys(local.iap_routes), k) ? "${trimsuffix(var.settings_url, "/")}${trimsuffix(local.iap_routes[k], "*")}" : "")
+        probe         = k == "graph_webhook" ? "graph-validation" : (contains(keys(local.iap_routes), k) ? "iap" : "")
+        function      = f.name
+        trigger_topic = local.all_functions[k].topic == null ? "" : local.all_functions[k].topic
+      }
+    }
+    scheduler_jobs = [for j in google_cloud_scheduler_job.jobs : j.name]
+    watcher        = { service = google_cloud_run_v2_service.watcher.name }
+  }
+}
