@@ -61,10 +61,8 @@ from mypy.nodes import (
 )
 from mypy.subtypes import is_protocol_implementation
 from mypy.types import (
-    AnyType,
     CallableType,
     Instance,
-    NoneType,
     TupleType,
     Type,
     TypeType,
@@ -704,11 +702,3 @@ def _module_member(expr: Expression) -> bool:
 
 def _owner(info: TypeInfo, name: str) -> str:
     return next((c.fullname for c in info.mro if name in c.names), info.fullname)
-
-
-def is_none(typ: Type | None) -> bool:
-    return isinstance(get_proper_type(typ), NoneType)
-
-
-def is_any(typ: Type | None) -> bool:
-    return isinstance(get_proper_type(typ), AnyType)

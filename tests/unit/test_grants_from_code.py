@@ -190,7 +190,7 @@ def _touches_state(program: Program, reach: Reach) -> bool:
     return any(c.port in state_ports for c in reach.port_calls)
 
 
-def _publishes(program: Program, reach: Reach) -> set[str]:
+def _publishes(reach: Reach) -> set[str]:
     """The ports of the publishes it makes (events sink, doorbell queue)."""
     return {
         c.port
@@ -340,7 +340,7 @@ def test_each_identity_publishes_exactly_where_its_code_does(
     for process, reach in reaches.items():
         topics = _publisher_topics(program, reach)
         wanted = set()
-        for port in _publishes(program, reach):
+        for port in _publishes(reach):
             assert port in topics, f"{process}: publishes through {port}, built from nothing"
             variable = _variables_of(config.Settings)[topics[port]]
             value = plain[process].get(variable, "")
