@@ -15,7 +15,7 @@ export CLOUDSDK_CORE_DISABLE_PROMPTS := 1
 export GOOGLE_CLOUD_PROJECT ?= demo-test
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy validate-infra
+.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy smoke live validate-infra
 
 ENV ?= dev
 # every deployable function: a folder under functions/ with a main.py (the watcher's image is
@@ -92,6 +92,14 @@ deploy: plan  ## bundle, build and push the watcher image, plan and apply for EN
 	@echo "  gcloud secrets versions add mailingest-microsoft-client-secret --data-file=-"
 	@echo "  python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' | gcloud secrets versions add mailingest-state-signing-key --data-file=-"
 	cd infra && terraform output
+
+live: install  ## the provider scenarios against real Gmail / Microsoft 365 accounts (docs/testing.md); never in make test
+	$(BIN)/pytest -m live tests/integration/providers -rs $(PYTEST_ARGS)
+
+smoke: install  ## after a deploy: check ENV's project whole (gcloud, your credentials); one line per check
+	@mkdir -p build
+	cd infra && terraform output -json smoke > ../build/smoke-$(ENV).json
+	$(BIN)/python -m mailingest_dev.smoke build/smoke-$(ENV).json
 
 validate-infra:  ## terraform validate (needs the provider download: not on machines without internet)
 	cd infra && terraform init -backend=false -input=false && terraform validate

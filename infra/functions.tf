@@ -106,30 +106,14 @@ locals {
     }
   }
   functions = { for k, v in local.all_functions : k => v if contains(var.deployed_functions, k) }
-
-  # Secret Manager secrets (secrets.tf) each function reads as environment variables.
-  oauth_client_env = {
-    MAILINGEST_GOOGLE_CLIENT_SECRET    = "mailingest-google-client-secret"
-    MAILINGEST_MICROSOFT_CLIENT_SECRET = "mailingest-microsoft-client-secret"
-    MAILINGEST_OAUTH_STATE_KEY         = "mailingest-state-signing-key"
-  }
-  function_secret_env = {
-    gmail_push     = local.oauth_client_env
-    graph_webhook  = {} # public: reads no secret (clientState hashes are in Firestore)
-    graph_worker   = local.oauth_client_env
-    renew_watches  = local.oauth_client_env
-    refresh_tokens = local.oauth_client_env
-    oauth          = local.oauth_client_env
-    oauth_callback = local.oauth_client_env
-    # the state key also keys the page's CSRF tokens (functions/settings/main.py)
-    settings = { MAILINGEST_OAUTH_STATE_KEY = "mailingest-state-signing-key" }
-  }
+  # each function's name, which is also its Cloud Run service's (known before it exists)
+  function_names = { for k in keys(local.all_functions) : k => "${local.name}-${replace(k, "_", "-")}" }
 }
 
 module "functions" {
   source          = "./modules/function"
   for_each        = local.functions
-  name            = "${local.name}-${replace(each.key, "_", "-")}"
+  name            = local.function_names[each.key]
   entry_point     = each.value.entry_point
   region          = var.region
   source_zip      = "${var.function_source_dir}/${each.value.source}.zip"
@@ -141,19 +125,12 @@ module "functions" {
   timeout_seconds = each.value.timeout
   memory          = each.value.memory
   max_instances   = each.value.max_instances
-  env = merge(local.common_env, {
-    MAILINGEST_SECRETS_BACKEND = "secretmanager"
-    # the browser flow runs on the IAP load balancer's host (iap.tf routes these paths)
-    MAILINGEST_OAUTH_REDIRECT_URI  = "${trimsuffix(var.settings_url, "/")}/oauth_callback"
-    MAILINGEST_OAUTH_START_URL     = "/oauth_start"
-    MAILINGEST_SETTINGS_URL        = var.settings_url
-    MAILINGEST_GOOGLE_CLIENT_ID    = var.google_client_id
-    MAILINGEST_MICROSOFT_CLIENT_ID = var.microsoft_client_id
-    }, {
+  # what each function is told: environment.tf
+  env = merge(local.process_plain_env[each.key], {
     # pages behind IAP verify its signed header against their backend service (iap.tf)
     for k, v in { MAILINGEST_IAP_AUDIENCE = lookup(local.iap_audience, each.key, "") } : k => v if v != ""
   })
-  secret_env = local.function_secret_env[each.key]
+  secret_env = local.process_secret_env[each.key]
   labels     = local.labels
 
   # a secret env var that names a missing secret fails the deploy

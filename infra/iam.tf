@@ -6,53 +6,111 @@ locals {
   watcher_member   = "serviceAccount:${google_service_account.watcher.email}"
   runtime_members  = merge({ watcher = local.watcher_member }, local.function_members)
 
-  # identities that fetch mail: they store raw MIME and publish events
-  ingest_members = {
-    for k, m in local.runtime_members : k => m
-    if contains(["watcher", "gmail_push", "graph_worker", "renew_watches"], k)
+  # What each identity touches, as its code does (tests/unit/test_grants_from_code.py derives
+  # every entry below from the code it runs and fails on a difference either way).
+  # Topics it publishes to, by the topic resource (pubsub.tf).
+  topic_publishers = {
+    events              = ["watcher", "gmail_push", "graph_worker", "renew_watches"]
+    graph_notifications = ["graph_webhook"]
   }
-  # identities that read, create, rotate or delete per-mailbox passwords and refresh tokens
-  # (never the public graph_webhook: it reads no secret at all)
-  mailbox_secret_members = {
-    for k, m in local.runtime_members : k => m
-    if contains(["watcher", "gmail_push", "graph_worker", "renew_watches", "refresh_tokens"], k)
+  topic_ids = {
+    events              = google_pubsub_topic.events.id
+    graph_notifications = google_pubsub_topic.graph_notifications.id
   }
-  # the pages that only store what an admin typed or a connect flow returned: create a
-  # secret and add a version, never read or delete one (a compromised page cannot read every
-  # tenant's passwords)
-  mailbox_secret_writer_members = {
-    for k, m in local.runtime_members : k => m
-    if contains(["oauth_callback", "settings"], k)
+  # The raw bucket (raw MIME, large attachments): write = ingest (an upload may replace an
+  # object: create + delete), read = the settings page's label corrections (the raw message
+  # a template is learned from).
+  raw_bucket_access = {
+    watcher       = "write"
+    gmail_push    = "write"
+    graph_worker  = "write"
+    renew_watches = "write"
+    settings      = "read"
   }
-  # (identity, secret) pairs for the OAuth client secrets: what each function's secret env
-  # vars name, plus the watcher (it refreshes tokens for XOAUTH2 logins)
-  client_secret_grants = merge(
-    merge([
-      for f, envs in local.function_secret_env : {
-        for s in distinct(values(envs)) : "${f}/${s}" => { member = local.function_members[f], secret = s }
-      } if contains(keys(local.functions), f)
-    ]...),
-    {
-      for s in keys(google_secret_manager_secret.oauth_clients) :
-      "watcher/${s}" => { member = local.watcher_member, secret = s }
-    },
-  )
+  bucket_roles = {
+    write = "roles/storage.objectUser"
+    read  = "roles/storage.objectViewer"
+  }
+  # Per-mailbox secrets, by kind (the name prefixes of shared/secret_names.py) and by the
+  # SecretStore operations the identity calls on them. No page and no public function reads
+  # a password; the settings page reads refresh tokens only to start / stop a Gmail watch or a
+  # Graph subscription when an admin enables, disables or removes a mailbox.
+  secret_prefixes = {
+    password             = "mailingest-password-"
+    "refresh-token"      = "mailingest-refresh-token-"
+    "graph-subscription" = "mailingest-graph-subscription-"
+  }
+  # the Secret Manager calls behind each operation (shared/adapters/secrets/secret_manager.py)
+  # https://cloud.google.com/secret-manager/docs/access-control#permissions
+  secret_operations = {
+    get_secret              = ["secretmanager.versions.access"]
+    put_secret              = ["secretmanager.secrets.create", "secretmanager.versions.add"]
+    destroy_versions_before = ["secretmanager.versions.list", "secretmanager.versions.destroy"]
+    delete_secret           = ["secretmanager.secrets.delete"]
+  }
+  # a refreshed token may rotate: read it, store the new one, destroy what it superseded
+  mailbox_secret_access = {
+    watcher = {
+      password        = ["get_secret"]
+      "refresh-token" = ["get_secret", "put_secret", "destroy_versions_before"]
+    }
+    gmail_push = {
+      "refresh-token" = ["get_secret", "put_secret", "destroy_versions_before"]
+    }
+    graph_worker = {
+      "refresh-token"      = ["get_secret", "put_secret", "destroy_versions_before"]
+      "graph-subscription" = ["delete_secret"]
+    }
+    renew_watches = {
+      "refresh-token"      = ["get_secret", "put_secret", "destroy_versions_before"]
+      "graph-subscription" = ["delete_secret"]
+    }
+    refresh_tokens = {
+      "refresh-token" = ["get_secret", "put_secret", "destroy_versions_before"]
+    }
+    oauth_callback = {
+      "refresh-token"      = ["put_secret"]
+      "graph-subscription" = ["delete_secret"]
+    }
+    settings = {
+      password             = ["put_secret", "delete_secret"]
+      "refresh-token"      = ["get_secret", "put_secret", "destroy_versions_before", "delete_secret"]
+      "graph-subscription" = ["delete_secret"]
+    }
+  }
+  mailbox_secret_bindings = merge([
+    for who, kinds in local.mailbox_secret_access : merge([
+      for kind, operations in kinds : {
+        for op in operations : "${who}/${kind}/${op}" => { member = local.runtime_members[who], kind = kind, operation = op }
+      }
+    ]...) if contains(keys(local.runtime_members), who)
+  ]...)
+
+  # (identity, secret) pairs for the OAuth client secrets and the state key: what each
+  # process's secret environment variables name (environment.tf)
+  client_secret_grants = merge([
+    for who, envs in local.process_secret_env : {
+      for s in distinct(values(envs)) : "${who}/${s}" => { member = local.runtime_members[who], secret = s }
+    } if contains(keys(local.runtime_members), who)
+  ]...)
 
   secrets_prefix = "projects/${data.google_project.this.number}/secrets/"
-  # Per-mailbox secrets are named mailingest-t<len>-<tenant>-m<len>-<mailbox>-{password,refresh-token}
-  # (shared/secret_names.py) and
-  # created at run time, so no per-secret grant can exist beforehand. The condition allows
-  # creating secrets (checked on the project) and everything else only on mailingest-*
-  # secrets and their versions, excluding the OAuth client secrets granted one by one above.
+  # Per-mailbox secrets are created at run time, so no per-secret grant can exist beforehand:
+  # a grant on the project, conditioned on the kind's name prefix (a secret and its versions).
+  # Creating is checked on the project, whose name no prefix matches: put_secret's condition
+  # lets that through too (IAM cannot limit the name of a secret being created; it can limit
+  # adding a version to it).
   # https://cloud.google.com/secret-manager/docs/access-control#conditions
   # https://cloud.google.com/iam/docs/conditions-attribute-reference#resource-name
-  mailbox_secret_condition = join(" && ", concat(
-    ["(resource.type == \"cloudresourcemanager.googleapis.com/Project\" || resource.name.startsWith(\"${local.secrets_prefix}mailingest-\"))"],
-    [
-      for s in keys(google_secret_manager_secret.oauth_clients) :
-      "resource.name != \"${local.secrets_prefix}${s}\" && !resource.name.startsWith(\"${local.secrets_prefix}${s}/\")"
-    ],
-  ))
+  secret_conditions = {
+    for kind, prefix in local.secret_prefixes : kind => {
+      only = "resource.name.startsWith(\"${local.secrets_prefix}${prefix}\")"
+      create = join(" || ", [
+        "resource.type == \"cloudresourcemanager.googleapis.com/Project\"",
+        "resource.name.startsWith(\"${local.secrets_prefix}${prefix}\")",
+      ])
+    }
+  }
 }
 
 resource "google_service_account" "watcher" {
@@ -75,60 +133,27 @@ resource "google_project_iam_member" "firestore_users" {
   member   = each.value
 }
 
-# Exactly the Secret Manager calls shared/adapters/secrets/secret_manager.py makes
-# (create, add version, access, delete); no list, no IAM policy changes.
+# One role per SecretStore operation: exactly the calls the adapter makes for it.
 # https://cloud.google.com/secret-manager/docs/access-control#permissions
-resource "google_project_iam_custom_role" "mailbox_secrets" {
-  role_id     = "mailingest_${var.env}_mailbox_secrets"
-  title       = "Mail Ingest mailbox secrets (${var.env})"
-  description = "Create, rotate, read and delete per-mailbox secrets."
-  permissions = [
-    "secretmanager.secrets.create",
-    "secretmanager.secrets.delete",
-    "secretmanager.secrets.get",
-    "secretmanager.versions.add",
-    "secretmanager.versions.access",
-  ]
+resource "google_project_iam_custom_role" "secret_operations" {
+  for_each    = local.secret_operations
+  role_id     = "mailingest_${var.env}_${each.key}"
+  title       = "Mail Ingest ${each.key} (${var.env})"
+  description = "What SecretStore.${each.key} calls on Secret Manager."
+  permissions = each.value
 }
 
-# Project-level only because the secrets do not exist yet; narrowed by the name condition.
-# https://cloud.google.com/iam/docs/conditions-overview
+# Project-level only because per-mailbox secrets do not exist yet; each grant is narrowed to
+# one kind's name prefix. https://cloud.google.com/iam/docs/conditions-overview
 resource "google_project_iam_member" "mailbox_secrets" {
-  for_each = local.mailbox_secret_members
+  for_each = local.mailbox_secret_bindings
   project  = var.project_id
-  role     = google_project_iam_custom_role.mailbox_secrets.id
-  member   = each.value
+  role     = google_project_iam_custom_role.secret_operations[each.value.operation].id
+  member   = each.value.member
   condition {
-    title       = "mailingest mailbox secrets only"
-    description = "mailingest-* secrets except the OAuth client secrets"
-    expression  = local.mailbox_secret_condition
-  }
-}
-
-# What shared/adapters/secrets/secret_manager.py's put_secret needs and nothing more:
-# create (an existing secret answers ALREADY_EXISTS) and add a version.
-# https://cloud.google.com/secret-manager/docs/access-control#permissions
-resource "google_project_iam_custom_role" "mailbox_secret_writer" {
-  role_id     = "mailingest_${var.env}_mailbox_secret_writer"
-  title       = "Mail Ingest mailbox secret writer (${var.env})"
-  description = "Create per-mailbox secrets and add versions; no read, no delete."
-  permissions = [
-    "secretmanager.secrets.create",
-    "secretmanager.versions.add",
-  ]
-}
-
-# Project-level for the same reason as above, narrowed by the same name condition.
-# https://cloud.google.com/iam/docs/conditions-overview
-resource "google_project_iam_member" "mailbox_secret_writers" {
-  for_each = local.mailbox_secret_writer_members
-  project  = var.project_id
-  role     = google_project_iam_custom_role.mailbox_secret_writer.id
-  member   = each.value
-  condition {
-    title       = "mailingest mailbox secrets only"
-    description = "mailingest-* secrets except the OAuth client secrets"
-    expression  = local.mailbox_secret_condition
+    title       = "mailingest ${each.value.kind} secrets only"
+    description = "${each.value.operation} on ${local.secret_prefixes[each.value.kind]}* secrets"
+    expression  = each.value.operation == "put_secret" ? local.secret_conditions[each.value.kind].create : local.secret_conditions[each.value.kind].only
   }
 }
 
@@ -141,30 +166,25 @@ resource "google_secret_manager_secret_iam_member" "client_secret_readers" {
   member    = each.value.member
 }
 
-# Publishing events: on the mail-events topic only, and only by the identities that ingest.
+# Publishing: on each topic, only the identities whose code publishes there.
 # https://cloud.google.com/pubsub/docs/access-control#roles
-resource "google_pubsub_topic_iam_member" "event_publishers" {
-  for_each = local.ingest_members
-  topic    = google_pubsub_topic.events.id
-  role     = "roles/pubsub.publisher"
-  member   = each.value
+resource "google_pubsub_topic_iam_member" "publishers" {
+  for_each = merge([
+    for topic, who in local.topic_publishers : {
+      for w in who : "${topic}/${w}" => { topic = local.topic_ids[topic], member = local.runtime_members[w] }
+      if contains(keys(local.runtime_members), w)
+    }
+  ]...)
+  topic  = each.value.topic
+  role   = "roles/pubsub.publisher"
+  member = each.value.member
 }
 
-# graph_webhook only queues verified notifications for graph_worker.
-# https://cloud.google.com/pubsub/docs/access-control#roles
-resource "google_pubsub_topic_iam_member" "graph_queue_publisher" {
-  for_each = { for k, m in local.function_members : k => m if k == "graph_webhook" }
-  topic    = google_pubsub_topic.graph_notifications.id
-  role     = "roles/pubsub.publisher"
-  member   = each.value
-}
-
-# Raw MIME and large attachments: create/read/delete objects on the bucket only
-# (objectUser has no IAM or bucket-setting permissions).
-# https://cloud.google.com/storage/docs/access-control/iam-roles
-resource "google_storage_bucket_iam_member" "raw_writers" {
-  for_each = local.ingest_members
+# Raw MIME and large attachments: object roles on the bucket only (no IAM or bucket-setting
+# permissions). https://cloud.google.com/storage/docs/access-control/iam-roles
+resource "google_storage_bucket_iam_member" "raw_bucket" {
+  for_each = { for who, access in local.raw_bucket_access : who => access if contains(keys(local.runtime_members), who) }
   bucket   = google_storage_bucket.raw.name
-  role     = "roles/storage.objectUser"
-  member   = each.value
+  role     = local.bucket_roles[each.value]
+  member   = local.runtime_members[each.key]
 }

@@ -4,8 +4,13 @@ output "function_uris" {
 }
 
 output "graph_notification_url" {
-  description = "notificationUrl for Microsoft Graph subscriptions (null when graph_webhook is not deployed)."
-  value       = try(module.functions["graph_webhook"].uri, null)
+  description = "Where Microsoft Graph subscriptions post (graph_webhook's deterministic URL unless graph_notification_url overrides it); the functions are told it in the same apply."
+  value       = contains(var.deployed_functions, "graph_webhook") ? local.graph_notification_url : null
+  precondition {
+    # a deterministic run.app URL exists only while service name + project number fit a label
+    condition     = length("${local.function_names["graph_webhook"]}-${data.google_project.this.number}") <= 63
+    error_message = "graph_webhook's name is too long for a deterministic run.app URL: set graph_notification_url."
+  }
 }
 
 output "gmail_push_topic" {
@@ -44,4 +49,37 @@ output "service_accounts" {
     { watcher = google_service_account.watcher.email, scheduler = google_service_account.scheduler.email },
     { for k, f in module.functions : k => f.service_account_email },
   )
+}
+
+output "smoke" {
+  description = "What make smoke checks after a deploy (mailingest_dev/smoke.py reads it): the functions (graph_webhook's handshake, the pages through IAP, the others' state), topics, subscriptions and their push targets, scheduler jobs, Firestore indexes, the watcher."
+  value = {
+    project           = var.project_id
+    region            = var.region
+    events_topic      = google_pubsub_topic.events.name
+    firestore_indexes = true
+    topics = [
+      google_pubsub_topic.events.id,
+      google_pubsub_topic.events_dead_letter.id,
+      google_pubsub_topic.gmail_push.id,
+      google_pubsub_topic.graph_notifications.id,
+    ]
+    subscriptions = merge(
+      { for s in google_pubsub_subscription.events : s.id => { topic = s.topic, push_endpoint = "" } },
+      { (google_pubsub_subscription.events_dead_letter.id) = { topic = google_pubsub_subscription.events_dead_letter.topic, push_endpoint = "" } },
+      { for s in google_pubsub_subscription.gmail_push : s.id => { topic = s.topic, push_endpoint = s.push_config[0].push_endpoint } },
+    )
+    # graph_webhook is public: its handshake; the pages answer only through IAP; the others
+    # take internal traffic only: their state (and the scheduled ones' jobs' last runs)
+    functions = {
+      for k, f in module.functions : k => {
+        url           = k == "graph_webhook" ? local.graph_notification_url : (contains(keys(local.iap_routes), k) ? "${trimsuffix(var.settings_url, "/")}${trimsuffix(local.iap_routes[k], "*")}" : "")
+        probe         = k == "graph_webhook" ? "graph-validation" : (contains(keys(local.iap_routes), k) ? "iap" : "")
+        function      = f.name
+        trigger_topic = local.all_functions[k].topic == null ? "" : local.all_functions[k].topic
+      }
+    }
+    scheduler_jobs = [for j in google_cloud_scheduler_job.jobs : j.name]
+    watcher        = { service = google_cloud_run_v2_service.watcher.name }
+  }
 }

@@ -130,6 +130,6 @@ variable "settings_admins" {
 
 variable "graph_notification_url" {
   type        = string
-  description = "Public URL of graph_webhook that Graph subscriptions post to (terraform output graph_webhook_url after the first apply); empty until then."
+  description = "Where Graph subscriptions post, overriding graph_webhook's deterministic run.app URL (a custom domain in front of it); empty: that URL."
   default     = ""
 }

@@ -1,21 +1,15 @@
 # The always-on watcher: IDLE needs live connections, so CPU stays allocated and at least one
 # instance runs. https://cloud.google.com/run/docs/configuring/cpu-allocation
-locals {
-  watcher_env = {
-    MAILINGEST_SECRETS_BACKEND = "secretmanager"
-    # A message claimed by a replica that was then killed is taken over after this; it must
-    # outlast the slowest honest ingest (50 MB parse + upload + publish retries, ~1 min) and
-    # stays well below the pipeline's general 300 s, so a takeover after SIGKILL does not
-    # hold the mailbox for five minutes.
-    MAILINGEST_IN_FLIGHT_TIMEOUT_S = "120"
-  }
-}
-
 resource "google_cloud_run_v2_service" "watcher" {
   name     = "${local.name}-watcher"
   location = var.region
   ingress  = "INGRESS_TRAFFIC_INTERNAL_ONLY"
   labels   = local.labels
+  # a secret env var naming a missing secret, or one it may not read, fails the deploy
+  depends_on = [
+    google_secret_manager_secret.oauth_clients,
+    google_secret_manager_secret_iam_member.client_secret_readers,
+  ]
 
   template {
     service_account = google_service_account.watcher.email
@@ -32,11 +26,26 @@ resource "google_cloud_run_v2_service" "watcher" {
           memory = "1Gi"
         }
       }
+      # what the watcher is told: environment.tf
       dynamic "env" {
-        for_each = merge(local.common_env, local.watcher_env)
+        for_each = local.process_plain_env["watcher"]
         content {
           name  = env.key
           value = env.value
+        }
+      }
+      # OAuth client secrets and the state key, resolved at instance start (XOAUTH2 logins)
+      # https://cloud.google.com/run/docs/configuring/services/secrets
+      dynamic "env" {
+        for_each = local.process_secret_env["watcher"]
+        content {
+          name = env.key
+          value_source {
+            secret_key_ref {
+              secret  = env.value
+              version = "latest"
+            }
+          }
         }
       }
       startup_probe {

@@ -20,8 +20,8 @@ from imapclient import IMAPClient
 
 from mailingest_dev.devstack import LocalServices
 from mailingest_dev.devstack.process import free_port, wait_for_listener
-from mailingest_dev.local_gmail import LocalGmail, local_gmail
-from mailingest_dev.local_graph import LocalGraph, local_graph
+from mailingest_dev.local_gmail import GMAIL_SUBSCRIPTION, GMAIL_TOPIC, LocalGmail, local_gmail
+from mailingest_dev.local_graph import QUEUE_SUBSCRIPTION, QUEUE_TOPIC, LocalGraph, local_graph
 from mailingest_dev.supervised import Supervisor
 from shared.adapters.pubsub import EventTail
 from shared.bootstrap import App, build_app, build_event_tail, build_gmail, build_graph
@@ -78,6 +78,7 @@ class LocalSystem:
         self._events = 0
         self._reader: EventTail | None = None
         self._urls: dict[str, str] = {}
+        self._watcher_port = 0
 
     def run(self, *, exit_after: int = 0, timeout_s: float = 0) -> int:
         from mailingest_dev.devstack import local_services
@@ -106,6 +107,7 @@ class LocalSystem:
                     self._start_children(env)
                     self._prepare_gmail(app, gmail)
                     self._prepare_graph(app, graph)
+                    self._write_smoke_description(app)
                     tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
                     tail.start()
                     if self.corpus is not None:
@@ -185,10 +187,11 @@ class LocalSystem:
         logs = self.state_dir / "logs"
         logs.mkdir()
         child_env = {**os.environ, **env, "MAILINGEST_LOG_LEVEL": "INFO"}
+        self._watcher_port = free_port()  # its /healthz, as Cloud Run's PORT
         self._children.spawn(
             "the watcher",
             [sys.executable, "-m", "shared.cli.main", "watch"],
-            child_env,
+            {**child_env, "PORT": str(self._watcher_port)},
             logs / "watcher.log",
         )
         _say(f"watcher started (log: {logs / 'watcher.log'})")
@@ -215,6 +218,57 @@ class LocalSystem:
             )
             suffix = f"?tenant={DEMO_TENANT}" if target == "settings" else ""
             _say(f"function {target}: {urls[target]}{suffix}")
+
+    def _write_smoke_description(self, app: App) -> None:
+        """What ``make smoke`` checks of this system (mailingest_dev/smoke.py): the same
+        shape as ``terraform output -json smoke``, with the emulators and local URLs."""
+        import json
+
+        project, urls = app.settings.project_id, self._urls
+        probes = {
+            "settings": "page",
+            "graph_webhook": "graph-validation",
+        }
+        port, password = self._dovecot_login
+        topic = f"projects/{project}/topics/"
+        description = {
+            "project": project,
+            "region": "local",
+            "pubsub_emulator": os.environ["PUBSUB_EMULATOR_HOST"],
+            "events_topic": app.settings.events_topic,
+            "functions": {
+                target: {
+                    "url": url + (f"?tenant={DEMO_TENANT}" if target == "settings" else ""),
+                    "probe": probes.get(target, "answers"),
+                }
+                for target, url in urls.items()
+            },
+            "topics": [topic + t for t in (app.settings.events_topic, GMAIL_TOPIC, QUEUE_TOPIC)],
+            "subscriptions": {
+                f"projects/{project}/subscriptions/{GMAIL_SUBSCRIPTION}": {
+                    "topic": topic + GMAIL_TOPIC,
+                    "push_endpoint": urls["gmail_push"],
+                },
+                f"projects/{project}/subscriptions/{QUEUE_SUBSCRIPTION}": {
+                    "topic": topic + QUEUE_TOPIC,
+                    "push_endpoint": urls["graph_worker"],
+                },
+            },
+            "scheduler_jobs": [],
+            "firestore_indexes": False,
+            "watcher": {"url": f"http://127.0.0.1:{self._watcher_port}/healthz"},
+            "message": {
+                "host": "127.0.0.1",
+                "port": str(port),
+                "user": DEMO_USER,
+                "password": password,
+                "tls": "plain",
+            },
+        }
+        path = self.state_dir / "smoke.json"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(description, f, indent=2)
 
     # -- flow ---------------------------------------------------------------------------
 

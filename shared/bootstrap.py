@@ -15,7 +15,15 @@ from shared.config import Settings
 from shared.errors import ConfigError
 from shared.ids import incarnation
 from shared.observability import register_secret
-from shared.ports import BlobStore, Clock, EventSink, MailSources, SecretStore, StateStore
+from shared.ports import (
+    BlobStore,
+    Clock,
+    DoorbellQueue,
+    EventSink,
+    MailSources,
+    SecretStore,
+    StateStore,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -309,14 +317,17 @@ def build_oauth(app: App, settings: OAuthSettings | None = None) -> OAuthParts:
     Graph connection starts its watch or subscription."""
     from shared.domain.models import Provider
     from shared.oauth.config import OAuthSettings
-    from shared.oauth.tokens import TokenService
     from shared.oauth.wiring import compose_oauth
 
-    def start_push(mailbox: Mailbox, tokens: TokenService) -> None:
+    def start_push(mailbox: Mailbox, access_token: str) -> None:
+        """With the token the connect just obtained: no stored token is read, and a Graph
+        mailbox's first delta round is left to its first notification or the safety net
+        (what finishes a connect publishes nothing)."""
+        token: Callable[[Mailbox], str] = lambda _mailbox: access_token  # noqa: E731
         if mailbox.provider is Provider.GMAIL:
-            build_gmail_sync(app, tokens.access_token).start_watch(mailbox)
+            build_gmail_sync(app, token).start_watch(mailbox)
         elif mailbox.provider is Provider.GRAPH:
-            build_graph_sync(app, tokens.access_token).connect(mailbox)
+            build_graph_sync(app, token).subscribe(mailbox)
 
     oauth = settings or OAuthSettings.from_env()
     return compose_oauth(oauth, app.state, app.secrets, app.clock, start_push)
@@ -372,7 +383,7 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
 
     if app.settings.events_backend == "memory":
         return GraphWebhookEndpoint(app.state, app.events)
-    queue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
+    queue: DoorbellQueue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
     return GraphWebhookEndpoint(app.state, queue)
 
 

@@ -118,10 +118,10 @@ class Settings:
         project = r.get("GOOGLE_CLOUD_PROJECT") or r.get("GCP_PROJECT")
         if not project:
             r.problem("GOOGLE_CLOUD_PROJECT: required (the Google Cloud project id)")
-        emulator = r.get("PUBSUB_EMULATOR_HOST")
+        emulator = r.get("PUBSUB_EMULATOR_HOST", local=True)
         return cls(
             project_id=project or "",
-            events_topic=r.text("MAILINGEST_EVENTS_TOPIC", cls.events_topic),
+            events_topic=r.topic("MAILINGEST_EVENTS_TOPIC", cls.events_topic),
             **_backends(r),
             **_limits(r),
             log_level=_log_level(r),
@@ -135,11 +135,14 @@ class Settings:
 
 
 class Read(NamedTuple):
-    """How a variable was read: its kind (``text``, ``number``, ``seconds``, ``choice``,
-    ``flag``, ``path``, ``rates``) and the default it gets when unset (None: none)."""
+    """How a variable was read: its kind (``text``, ``topic`` — a Pub/Sub topic's name,
+    ``number``, ``seconds``, ``choice``, ``flag``, ``path``, ``rates``), the default it gets
+    when unset (None: none), and whether it is for local runs only (a stand-in's endpoint, an
+    emulator, a file store, an extra trust anchor: a deployed system never sets it)."""
 
     kind: str
     default: object
+    local: bool = False
 
 
 class EnvReader:
@@ -160,16 +163,20 @@ class EnvReader:
         if self.problems:
             raise ConfigError(self.problems)
 
-    def raw(self, name: str, kind: str, default: object) -> str | None:
-        self.reads[name] = Read(kind, default)
+    def raw(self, name: str, kind: str, default: object, *, local: bool = False) -> str | None:
+        self.reads[name] = Read(kind, default, local)
         return self._env.get(name, "").strip() or None
 
-    def get(self, name: str) -> str | None:
-        """The value, or None when unset or empty."""
-        return self.raw(name, "text", None)
+    def get(self, name: str, *, local: bool = False) -> str | None:
+        """The value, or None when unset or empty (``local``: for local runs only)."""
+        return self.raw(name, "text", None, local=local)
 
     def text(self, name: str, default: str) -> str:
         return self.raw(name, "text", default) or default
+
+    def topic(self, name: str, default: str) -> str:
+        """A Pub/Sub topic's name: a deployment sets it to the topic it creates."""
+        return self.raw(name, "topic", default) or default
 
     def number(self, name: str, default: int, low: int, high: int) -> int:
         return int(self._numeric(name, default, low, high, int))
@@ -213,8 +220,8 @@ class EnvReader:
             self.problem(f"{name}: {raw!r} is not true or false")
         return raw in ("true", "1", "yes")
 
-    def path(self, name: str) -> Path | None:
-        raw = self.raw(name, "path", None)
+    def path(self, name: str, *, local: bool = False) -> Path | None:
+        raw = self.raw(name, "path", None, local=local)
         return Path(raw) if raw else None
 
     def require(self, name: str, value: object, when: str) -> None:
@@ -247,13 +254,13 @@ def _backend(r: EnvReader, name: str) -> str:
 
 def _backends(r: EnvReader) -> dict[str, Any]:
     state, events, secrets, blobs = (_backend(r, name) for name in _BACKENDS)
-    secrets_file = r.path("MAILINGEST_SECRETS_FILE")
-    secrets_key = r.get("MAILINGEST_SECRETS_KEY")
+    secrets_file = r.path("MAILINGEST_SECRETS_FILE", local=True)
+    secrets_key = r.get("MAILINGEST_SECRETS_KEY", local=True)
     if secrets == "file":
         r.require("MAILINGEST_SECRETS_FILE", secrets_file, "MAILINGEST_SECRETS_BACKEND=file")
         r.require("MAILINGEST_SECRETS_KEY", secrets_key, "MAILINGEST_SECRETS_BACKEND=file")
     bucket = r.get("MAILINGEST_BLOB_BUCKET")
-    blob_dir = r.path("MAILINGEST_BLOB_DIR")
+    blob_dir = r.path("MAILINGEST_BLOB_DIR", local=True)
     if blobs == "gcs":
         r.require("MAILINGEST_BLOB_BUCKET", bucket, "MAILINGEST_BLOBS_BACKEND=gcs")
     if blobs == "local":
@@ -263,7 +270,7 @@ def _backends(r: EnvReader) -> dict[str, Any]:
         "events_backend": events,
         "secrets_backend": secrets,
         "blobs_backend": blobs,
-        "secretmanager_endpoint": r.get("MAILINGEST_SECRETMANAGER_ENDPOINT"),
+        "secretmanager_endpoint": r.get("MAILINGEST_SECRETMANAGER_ENDPOINT", local=True),
         "secrets_file": secrets_file,
         "secrets_key": secrets_key,
         "blob_bucket": bucket,
@@ -317,7 +324,7 @@ def _watcher(r: EnvReader) -> WatcherSettings:
         catchup_concurrency=r.number(
             "MAILINGEST_CATCHUP_CONCURRENCY", w.catchup_concurrency, 1, 256
         ),
-        ca_file=r.path("MAILINGEST_IMAP_CA_FILE"),
+        ca_file=r.path("MAILINGEST_IMAP_CA_FILE", local=True),
         health_port=r.number("PORT", w.health_port, 0, 65535),
         connect_rate=r.seconds("MAILINGEST_CONNECT_RATE", w.connect_rate, 0.01, 10_000),
         server_connect_rates=_rates(r, "MAILINGEST_SERVER_CONNECT_RATES"),
@@ -355,8 +362,8 @@ def _gmail(r: EnvReader, project: str, pubsub_emulator: str | None) -> GmailSett
     if push_auth == "off" and not pubsub_emulator:
         r.problem("MAILINGEST_PUSH_AUTH=off: allowed only with the local Pub/Sub emulator")
     return GmailSettings(
-        topic=r.text("MAILINGEST_GMAIL_TOPIC", GMAIL_TOPIC.format(project=project)),
-        api_endpoint=r.get("MAILINGEST_GMAIL_API_ENDPOINT"),
+        topic=r.topic("MAILINGEST_GMAIL_TOPIC", GMAIL_TOPIC.format(project=project)),
+        api_endpoint=r.get("MAILINGEST_GMAIL_API_ENDPOINT", local=True),
         push_auth=push_auth == "oidc",
         push_audience=audience,
         push_service_account=account,
@@ -370,8 +377,8 @@ def _graph(r: EnvReader) -> GraphSettings:
     return GraphSettings(
         notification_url=notification,
         lifecycle_url=r.get("MAILINGEST_GRAPH_LIFECYCLE_URL") or notification,
-        api_endpoint=r.get("MAILINGEST_GRAPH_API_ENDPOINT"),
-        queue_topic=r.text("MAILINGEST_GRAPH_QUEUE_TOPIC", GraphSettings.queue_topic),
+        api_endpoint=r.get("MAILINGEST_GRAPH_API_ENDPOINT", local=True),
+        queue_topic=r.topic("MAILINGEST_GRAPH_QUEUE_TOPIC", GraphSettings.queue_topic),
     )
 
 
@@ -428,7 +435,7 @@ class OAuthSettings:
             microsoft_client_secret=r.get("MAILINGEST_MICROSOFT_CLIENT_SECRET"),
             microsoft_authority=r.text("MAILINGEST_MICROSOFT_AUTHORITY", cls.microsoft_authority),
             state_key=required["MAILINGEST_OAUTH_STATE_KEY"] or "",
-            tls_ca_file=r.get("MAILINGEST_OAUTH_CA_FILE"),
+            tls_ca_file=r.get("MAILINGEST_OAUTH_CA_FILE", local=True),
             probe_every_s=r.number("MAILINGEST_OAUTH_PROBE_EVERY_S", cls.probe_every_s, 60, month),
             probe_run_interval_s=r.number(
                 "MAILINGEST_OAUTH_PROBE_RUN_S", cls.probe_run_interval_s, 60, month
@@ -461,17 +468,17 @@ class PageSettings:
     @classmethod
     def read(cls, r: EnvReader) -> PageSettings:
         state_local = _backend(r, "MAILINGEST_STATE_BACKEND") == "memory" or bool(
-            r.get("FIRESTORE_EMULATOR_HOST")
+            r.get("FIRESTORE_EMULATOR_HOST", local=True)
         )
         secrets_local = _backend(r, "MAILINGEST_SECRETS_BACKEND") in ("memory", "file") or bool(
-            r.get("MAILINGEST_SECRETMANAGER_ENDPOINT")
+            r.get("MAILINGEST_SECRETMANAGER_ENDPOINT", local=True)
         )
         return cls(
             oauth_start_url=r.text("MAILINGEST_OAUTH_START_URL", cls.oauth_start_url),
             csrf_key=r.get("MAILINGEST_OAUTH_STATE_KEY") or "",
             iap_audience=r.get("MAILINGEST_IAP_AUDIENCE") or "",
             iap_certs_url=r.text("MAILINGEST_IAP_CERTS_URL", cls.iap_certs_url),
-            dev_admin=(r.get("MAILINGEST_SETTINGS_DEV_ADMIN") or "").lower() or None,
+            dev_admin=(r.get("MAILINGEST_SETTINGS_DEV_ADMIN", local=True) or "").lower() or None,
             local_backends=state_local and secrets_local,
             refresh_s=r.number("MAILINGEST_PAGE_REFRESH_S", cls.refresh_s, 1, 3600),
             connection_test_timeout_s=r.seconds(

@@ -43,6 +43,7 @@ from shared.domain.models import (
 )
 from shared.errors import MailIngestError
 from shared.ids import MailboxId, TenantId
+from shared.secret_names import SecretName
 
 if TYPE_CHECKING:  # the classification package is heavy to import; only its type is needed
     from shared.domain.classification.templates import TemplateExample
@@ -396,22 +397,35 @@ class EventSink(Protocol):
         ...
 
 
+class DoorbellQueue(Protocol):
+    """Where a doorbell waits for its worker (``graph_webhook`` queues Graph's notifications
+    for ``graph_worker``): a topic of its own, not the events topic, so the code says which
+    topic each caller publishes to (``PubSubEventSink`` serves both)."""
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        """Publish and wait for the server's ack; returns the message id."""
+        ...
+
+
 class SecretStore(Protocol):
-    def put_secret(self, name: str, value: str) -> str:
+    """Names are typed by their kind (``shared.secret_names``, the only module that builds
+    them), so the kind of every secret the code touches is known from the code."""
+
+    def put_secret(self, name: SecretName, value: str) -> str:
         """Add a new version (creating the secret if needed); returns the version name."""
         ...
 
-    def get_secret(self, name: str) -> str:
+    def get_secret(self, name: SecretName) -> str:
         """The latest version's value. Raises NotFound."""
         ...
 
-    def destroy_versions_before(self, name: str, version: str) -> int:
+    def destroy_versions_before(self, name: SecretName, version: str) -> int:
         """Destroy every version older than ``version`` (a name ``put_secret`` returned) that
         is not destroyed yet; returns how many. For values whose old versions are of no use
         (a rotated refresh token): Secret Manager bills every version that is not destroyed."""
         ...
 
-    def delete_secret(self, name: str) -> None: ...
+    def delete_secret(self, name: SecretName) -> None: ...
 
 
 class BlobStore(Protocol):

@@ -32,7 +32,7 @@ from shared.oauth.clients import (
 from shared.oauth.outcome import SettingsLink
 from shared.oauth.state import FlowState, StateSealer, pkce_pair
 from shared.ports import AuditLog, Clock, MailboxStore, SecretStore, TenantStore
-from shared.secret_names import refresh_secret_name
+from shared.secret_names import own_secret, refresh_secret_name
 from shared.service.credentials import forget_secret
 from shared.service.tenant_access import admin_tenant
 
@@ -45,7 +45,8 @@ NATIVE = {
     "graph": Provider.GRAPH,
     "graph-write": Provider.GRAPH,
 }
-OnConnected = Callable[[Mailbox], None]
+# starts a connected mailbox's watch or subscription with the access token just obtained
+OnConnected = Callable[[Mailbox, str], None]
 # what a refused code exchange tells the settings page: RFC 6749 §5.2 codes, Microsoft's
 # consent codes, and ours for an unverified Google address; anything else is code_refused
 EXCHANGE_ERRORS = frozenset(
@@ -165,7 +166,7 @@ class ConnectFlow:
         except NotFound:
             return self._refused(flow, "mailbox_gone")
         stored = self._store_grant(flow, mailbox, grant, client)
-        started = flow.mode not in NATIVE or self._start_push(stored)
+        started = flow.mode not in NATIVE or self._start_push(stored, grant.access_token)
         return self._connected(flow, stored, "" if started else "push_pending")
 
     def _refused(self, flow: FlowState, error: str) -> str:
@@ -299,8 +300,10 @@ class ConnectFlow:
                 details=details,
             )
         )
-        forget_secret(self._secrets, mailbox.secret_ref)  # the one used before
-        return AppOnlyConnection(stored, push_pending=not self._start_push(stored))
+        # the one used before
+        forget_secret(self._secrets, own_secret(mailbox.tenant_id, mailbox.id, mailbox.secret_ref))
+        pending = not self._start_push(stored, token.access_token)
+        return AppOnlyConnection(stored, push_pending=pending)
 
     def _proven_directory(self, mailbox: Mailbox, wanted: str | None) -> str:
         proven = {
@@ -322,11 +325,11 @@ class ConnectFlow:
             )
         return wanted
 
-    def _start_push(self, mailbox: Mailbox) -> bool:
+    def _start_push(self, mailbox: Mailbox, access_token: str) -> bool:
         if self._on_connected is None:
             return True
         try:
-            self._on_connected(mailbox)
+            self._on_connected(mailbox, access_token)
         except MailIngestError as exc:  # the renew job starts it later
             logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
             return False

@@ -44,7 +44,7 @@ from shared.ports import (
     MailboxStore,
     SecretStore,
 )
-from shared.secret_names import owned_secret_ref
+from shared.secret_names import RefreshTokenSecret, owned_refresh_token
 
 logger = logging.getLogger(__name__)
 EARLY_REFRESH = timedelta(minutes=5)
@@ -167,8 +167,7 @@ class TokenService:
     def _by_refresh_token(
         self, mailbox: Mailbox, grant: OAuthGrant, client: OAuthClient, entry: _Entry
     ) -> TokenGrant:
-        name = mailbox.secret_ref
-        refresh_token = self._read_refresh(mailbox, grant)
+        name, refresh_token = self._read_refresh(mailbox, grant)
         if refresh_token == entry.dead_refresh:  # the flag write failed earlier: still no call
             raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected")
         try:
@@ -176,7 +175,7 @@ class TokenService:
         except ReauthRequired:
             # another process (the scheduled job, another replica) may have rotated the token
             # after we read it: try the newest version once before declaring the grant dead
-            latest = self._read_refresh(mailbox, grant)
+            _, latest = self._read_refresh(mailbox, grant)
             if latest == refresh_token:
                 entry.dead_refresh = refresh_token
                 self._mark_reauth(mailbox, grant)
@@ -188,14 +187,14 @@ class TokenService:
                 entry.dead_refresh = refresh_token
                 self._mark_reauth(mailbox, grant)
                 raise
-        if result.refresh_token and result.refresh_token != refresh_token and name:
+        if result.refresh_token and result.refresh_token != refresh_token:
             register_secret(result.refresh_token)
             version = self._secrets.put_secret(name, result.refresh_token)
             logger.info("rotated refresh token saved", extra={"mailbox_key": mailbox.key})
             self._destroy_superseded(mailbox, name, version)
         return result
 
-    def _destroy_superseded(self, mailbox: Mailbox, name: str, version: str) -> None:
+    def _destroy_superseded(self, mailbox: Mailbox, name: RefreshTokenSecret, version: str) -> None:
         """Each version that is not destroyed is billed, and a superseded refresh token is of
         no use to anyone. Best effort: the new token is saved; the next rotation retries."""
         try:
@@ -206,22 +205,23 @@ class TokenService:
                 extra={"mailbox_key": mailbox.key, "error": str(exc)[:200]},
             )
 
-    def _read_refresh(self, mailbox: Mailbox, grant: OAuthGrant) -> str:
+    def _read_refresh(self, mailbox: Mailbox, grant: OAuthGrant) -> tuple[RefreshTokenSecret, str]:
+        """The mailbox's own refresh-token secret and its latest value."""
         if not mailbox.secret_ref:
             self._mark_reauth(mailbox, grant)
             raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token")
         try:
-            owned_secret_ref(mailbox.tenant_id, mailbox.id, mailbox.secret_ref, "refresh-token")
+            name = owned_refresh_token(mailbox.tenant_id, mailbox.id, mailbox.secret_ref)
         except AuthError:
             self._mark_reauth(mailbox, grant)
             raise ReauthRequired(f"mailbox {mailbox.key} must be reconnected") from None
         try:
-            value = self._secrets.get_secret(mailbox.secret_ref)
+            value = self._secrets.get_secret(name)
         except NotFound:
             self._mark_reauth(mailbox, grant)
             raise ReauthRequired(f"mailbox {mailbox.key} has no refresh token") from None
         register_secret(value)
-        return value
+        return name, value
 
     def _mark_reauth(self, mailbox: Mailbox, grant: OAuthGrant) -> None:
         now = self._clock.now()

@@ -53,8 +53,9 @@ def oauth_clients(settings: OAuthSettings) -> dict[OAuthProvider, OAuthClient]:
     return clients
 
 
-# after a Gmail API / Graph connect, given the token service: the watch or the subscription
-StartPush = Callable[[Mailbox, TokenService], None]
+# after a Gmail API / Graph connect, with the access token the connect just obtained: the
+# watch or the subscription (the page finishing a connect never reads a stored token)
+StartPush = Callable[[Mailbox, str], None]
 
 
 def compose_oauth(
@@ -80,6 +81,6 @@ def compose_oauth(
         state,
         clock,
         SettingsLink(settings.settings_url, notice),
-        on_connected=lambda mailbox: start_push(mailbox, tokens),
+        on_connected=start_push,
     )
     return OAuthParts(flow=flow, tokens=tokens, settings=settings)

@@ -33,7 +33,14 @@ from shared.ports import (
     SecretStore,
     TenantStore,
 )
-from shared.secret_names import password_secret_name
+from shared.secret_names import (
+    PasswordSecret,
+    RefreshTokenSecret,
+    SecretName,
+    own_secret,
+    password_secret_name,
+    refresh_secret_name,
+)
 from shared.service.audit import AuditTrail
 from shared.service.credentials import forget_secret
 
@@ -102,10 +109,10 @@ class Admin:
             )
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
-        dropped: str | None = None
+        dropped, forget = False, None
         if mailbox.auth_method is AuthMethod.OAUTH2:
             # the grant comes from the stored document, never from the caller
-            grant, dropped = self._kept_grant(mailbox, now)
+            grant, dropped, forget = self._kept_grant(mailbox, now)
             updates.update(grant)
         if mailbox.auth_method in _PASSWORD_METHODS:
             if password:
@@ -119,20 +126,22 @@ class Admin:
                 updates["secret_ref"] = self._kept_password(mailbox)
         stored = mailbox.model_copy(update=updates)
         self._state.put_mailbox(stored)
-        forget_secret(self._secrets, dropped)
+        forget_secret(self._secrets, forget)
         details = stored.model_dump(mode="json", exclude={"oauth"})
         details["password_changed"] = bool(password)
-        if dropped is not None:
+        if dropped:
             details["oauth"] = "reconnect required: the server or login changed"
         self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
 
-    def _kept_grant(self, mailbox: Mailbox, now: datetime) -> tuple[dict[str, Any], str | None]:
+    def _kept_grant(
+        self, mailbox: Mailbox, now: datetime
+    ) -> tuple[dict[str, Any], bool, PasswordSecret | RefreshTokenSecret | None]:
         """An OAuth mailbox's grant and refresh-token secret, as stored. An access token is
         only ever sent to the server and login it was granted for: when the provider, host,
         port, TLS mode or login changed, the grant is marked refused (every process stops
         using it: the card asks for a reconnect) and its refresh token is forgotten. Returns
-        the updates and, when dropped, the secret to delete ("" when there was none)."""
+        the updates, whether the grant was dropped, and the secret then to delete."""
         existing = self._existing(mailbox)
         if existing is None or existing.auth_method is not AuthMethod.OAUTH2 or not existing.oauth:
             raise ValidationError(
@@ -140,9 +149,10 @@ class Admin:
             )
         grant, secret = existing.oauth, existing.secret_ref
         if existing.server_binding() == mailbox.server_binding():
-            return {"oauth": grant, "secret_ref": secret}, None
+            return {"oauth": grant, "secret_ref": secret}, False, None
         refused = grant.model_copy(update={"reauth_required_at": grant.reauth_required_at or now})
-        return {"oauth": refused, "secret_ref": None}, secret or ""
+        forget = own_secret(mailbox.tenant_id, mailbox.id, secret)
+        return {"oauth": refused, "secret_ref": None}, True, forget
 
     def _existing(self, mailbox: Mailbox) -> Mailbox | None:
         try:
@@ -231,7 +241,12 @@ class Admin:
                 logger.warning("push not stopped", extra={"error": str(exc)[:200]})
                 details["push"] = "lapses"
         self._state.delete_mailbox(tenant_id, mailbox_id)
-        for name in {password_secret_name(tenant_id, mailbox_id), mailbox.secret_ref or ""} - {""}:
+        # both of its names, whichever it used (a name that is not its own is never touched)
+        names: tuple[SecretName, ...] = (
+            password_secret_name(tenant_id, mailbox_id),
+            refresh_secret_name(tenant_id, mailbox_id),
+        )
+        for name in names:
             with contextlib.suppress(NotFound):
                 self._secrets.delete_secret(name)
         self._trail.record(tenant_id, actor, "mailbox.remove", mailbox.key, details)

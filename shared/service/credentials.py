@@ -10,12 +10,12 @@ from shared.domain.models import AuthMethod, Mailbox
 from shared.errors import AuthError, MailIngestError, NotFound
 from shared.observability import register_secret
 from shared.ports import CredentialProvider, LoginCredentials, SecretStore
-from shared.secret_names import owned_secret_ref
+from shared.secret_names import PasswordSecret, RefreshTokenSecret, owned_password
 
 logger = logging.getLogger(__name__)
 
 
-def forget_secret(secrets: SecretStore, name: str | None) -> None:
+def forget_secret(secrets: SecretStore, name: PasswordSecret | RefreshTokenSecret | None) -> None:
     """Delete a password or refresh token nobody reads any more. Best effort: nothing points
     at it now, so a failure is logged, not raised."""
     if not name:
@@ -33,7 +33,7 @@ class PasswordCredentialProvider:
     def credentials_for(self, mailbox: Mailbox) -> LoginCredentials:
         if not mailbox.secret_ref:
             raise AuthError(f"mailbox {mailbox.key} has no stored password")
-        name = owned_secret_ref(mailbox.tenant_id, mailbox.id, mailbox.secret_ref, "password")
+        name = owned_password(mailbox.tenant_id, mailbox.id, mailbox.secret_ref)
         try:
             password = self._secrets.get_secret(name)
         except NotFound:

@@ -72,6 +72,7 @@ from shared.ports import (
     LeaseStore,
     SecretStore,
 )
+from shared.secret_names import graph_subscription_secret_name
 from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
 from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
@@ -111,15 +112,6 @@ def client_state_sha256(client_state: str) -> str:
     return hashlib.sha256(client_state.encode()).hexdigest()
 
 
-def legacy_subscription_secret_name(subscription_id: str) -> str:
-    """Where subscriptions made before the owner documents kept their clientState: deleted
-    with the subscription, never read."""
-    safe = "".join(c for c in subscription_id if c.isalnum() or c == "-")[:200]
-    if not safe or safe != subscription_id:
-        raise NotFound("not a Graph subscription id")
-    return f"mailingest-graph-subscription-{safe}"
-
-
 class GraphSyncRecords(CursorStore, LeaseStore, HealthStore, GraphSubscriptionStore, Protocol):
     """What the Graph sync keeps: the mailbox's cursor, the lease of the sync running, its
     health, and the owners of its subscriptions."""
@@ -148,9 +140,17 @@ class GraphSync:
     # -- subscription lifecycle ---------------------------------------------------------------
 
     def connect(self, mailbox: Mailbox) -> str:
+        """``subscribe``, then page the first delta round now; returns the subscription id."""
+        sub_id = self.subscribe(mailbox)
+        with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="graph"):
+            self._first_round(mailbox)
+        return sub_id
+
+    def subscribe(self, mailbox: Mailbox) -> str:
         """Subscribe (replacing any earlier subscription) and start from now unless the
         mailbox already has a position; returns the subscription id. Nothing it created is
-        left behind when it fails."""
+        left behind when it fails. The first delta round is left to the first notification
+        or the safety net (``connect`` pages it at once)."""
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="graph"):
             api = self._apis.for_mailbox(mailbox)
             try:
@@ -168,7 +168,6 @@ class GraphSync:
             finally:
                 api.close()
             logger.info("graph subscription created", extra={"subscription": sub_id})
-            self._first_round(mailbox)
             return sub_id
 
     def _start_cursor(
@@ -341,7 +340,7 @@ class GraphSync:
             api.delete_subscription(sub_id)
         self._state.delete_graph_subscription(sub_id)
         with contextlib.suppress(NotFound):  # one made before the owner documents
-            self._secrets.delete_secret(legacy_subscription_secret_name(sub_id))
+            self._secrets.delete_secret(graph_subscription_secret_name(sub_id))
 
     # -- sync ---------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """Starting and stopping a mailbox's provider push when an admin enables or disables it:
 Gmail's ``users.watch`` / ``users.stop``, a Graph subscription created / deleted. IMAP and
-POP3 mailboxes have none (the watcher notices the change by itself)."""
+POP3 mailboxes have none (the watcher notices the change by itself). Nothing here publishes
+an event: a Graph mailbox's first delta round is its first notification's, or the safety
+net's."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ class ProviderPush:
         if mailbox.provider is Provider.GMAIL:
             self._gmail.start_watch(mailbox)
         elif mailbox.provider is Provider.GRAPH:
-            self._graph.connect(mailbox)
+            self._graph.subscribe(mailbox)  # its first round: the next doorbell's
 
     def stop(self, mailbox: Mailbox) -> None:
         if mailbox.provider is Provider.GMAIL:

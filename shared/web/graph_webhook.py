@@ -28,7 +28,7 @@ from collections import OrderedDict
 from typing import Any
 
 from shared.errors import MailIngestError, NotFound
-from shared.ports import EventSink, GraphSubscriptionOwner, GraphSubscriptionStore
+from shared.ports import DoorbellQueue, GraphSubscriptionOwner, GraphSubscriptionStore
 from shared.service.graph_sync import LIFECYCLE_EVENTS, client_state_sha256
 from shared.web.graph_validation import MAX_BODY_BYTES, PLAIN, validation_answer
 
@@ -74,7 +74,7 @@ class _Owners:
 
 
 class GraphWebhookEndpoint:
-    def __init__(self, subscriptions: GraphSubscriptionStore, queue: EventSink) -> None:
+    def __init__(self, subscriptions: GraphSubscriptionStore, queue: DoorbellQueue) -> None:
         self._owners = _Owners(subscriptions)
         self._queue = queue
 

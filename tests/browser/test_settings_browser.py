@@ -24,7 +24,7 @@ from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState, Pr
 from shared.domain.recent_events import EventSummary
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
-from shared.secret_names import password_secret_name
+from shared.secret_names import owned_password, password_secret_name
 from shared.service.health import HealthReporter
 from shared.service.watcher import WatcherOptions
 from tests.browser.conftest import Console
@@ -130,7 +130,12 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
     assert stored.secret_ref is not None
     tls = ssl.create_default_context(cafile=str(dovecot.ca_cert))
     with IMAPClient(dovecot.host, port=stored.effective_port(), ssl_context=tls) as imap:
-        imap.login(stored.username, console.app.secrets.get_secret(stored.secret_ref))
+        imap.login(
+            stored.username,
+            console.app.secrets.get_secret(
+                owned_password(stored.tenant_id, stored.id, stored.secret_ref)
+            ),
+        )
         assert imap.select_folder(stored.folder)[b"UIDNEXT"] == 1
 
     # the real watcher picks the mailbox up; the page shows its health, then the new mail
@@ -474,7 +479,12 @@ def test_an_admin_edits_a_mailbox_from_its_card_and_cancels_an_edit(console: Con
     stored = console.app.state.get_mailbox(TenantId("acme"), MailboxId("booking"))
     assert (stored.folder, stored.poll_interval_s) == ("Stop Lists", 240)
     assert stored.secret_ref is not None
-    assert console.app.secrets.get_secret(stored.secret_ref) == "Seeded-Pass-1"  # kept
+    assert (
+        console.app.secrets.get_secret(
+            owned_password(stored.tenant_id, stored.id, stored.secret_ref)
+        )
+        == "Seeded-Pass-1"
+    )  # kept
     # an edit given up: Cancel returns to the list, nothing changed
     card.get_by_role("link", name="Edit").click()
     form.locator("[name=folder]").fill("Never saved")

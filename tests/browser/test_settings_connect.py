@@ -35,7 +35,7 @@ from mailingest_dev.standins.microsoft_identity import MicrosoftStandIn, microso
 from shared.domain.models import Mailbox, OAuthProvider, Provider, TlsMode
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
-from shared.secret_names import password_secret_name
+from shared.secret_names import owned_refresh_token, password_secret_name
 from tests.browser.conftest import Console, console_on
 from tests.fakes.iap import IapStandIn
 from tests.integration.settings_fixtures import ACME, settings_env
@@ -245,7 +245,9 @@ def test_an_admin_connects_a_mailbox_through_the_providers_consent_page(
     assert (grant.connected_address, grant.connected_by) == (account, ACME)
     assert stored.provider is (Provider.GMAIL if provider == "google" else Provider.GRAPH)
     assert stored.secret_ref is not None
-    refresh = console.app.secrets.get_secret(stored.secret_ref)
+    refresh = console.app.secrets.get_secret(
+        owned_refresh_token(stored.tenant_id, stored.id, stored.secret_ref)
+    )
     assert refresh in identity.refresh_tokens
     assert refresh not in stored.model_dump_json()
     if provider == "google":
@@ -312,7 +314,9 @@ def test_a_forged_or_replayed_state_is_refused(
     connected = console.app.state.get_mailbox(ACME_ID, BOOKING)
     audit = console.app.state.list_audit(ACME_ID)
     assert connected.secret_ref is not None
-    refresh = console.app.secrets.get_secret(connected.secret_ref)
+    refresh = console.app.secrets.get_secret(
+        owned_refresh_token(connected.tenant_id, connected.id, connected.secret_ref)
+    )
 
     # the same callback again (a replay from the history, or a leaked URL): refused
     answer = page.goto(callback.value.url)
@@ -338,7 +342,12 @@ def test_a_forged_or_replayed_state_is_refused(
     assert query["code"][0] not in stack.google.codes  # the real one was used once
     # nothing changed by either
     assert console.app.state.get_mailbox(ACME_ID, BOOKING) == connected
-    assert console.app.secrets.get_secret(connected.secret_ref) == refresh
+    assert (
+        console.app.secrets.get_secret(
+            owned_refresh_token(connected.tenant_id, connected.id, connected.secret_ref)
+        )
+        == refresh
+    )
     assert console.app.state.list_audit(ACME_ID) == audit
 
 

@@ -129,7 +129,7 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
     listed = cli("mailboxes", "list", "acme", env=env).stdout
     assert "acme/booking\timap\tbooking@acme.example\tBookings\tenabled" in listed
     shown = json.loads(cli("mailboxes", "show", "acme", "booking", env=env).stdout)
-    assert shown["mailbox"]["secret_ref"] == "mailingest-t4-acme-m7-booking-password"
+    assert shown["mailbox"]["secret_ref"] == "mailingest-password-t4-acme-m7-booking"
     # no report from the watcher yet, just added: not started, not stale (as `health` says)
     assert (shown["health"]["shown_state"], shown["health"]["stale"]) == ("not started", False)
     assert password not in json.dumps(shown)

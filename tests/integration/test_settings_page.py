@@ -90,9 +90,9 @@ def test_admin_adds_a_mailbox_and_sees_its_health(client: Any, iap: IapStandIn) 
     assert "47 emails today" in html
     assert "Connected" in html
     assert 'Folder to monitor: <input value="Bookings"' in html
-    for secret in (PASSWORD, "mailingest-t4-acme-m7-booking-password"):
+    for secret in (PASSWORD, "mailingest-password-t4-acme-m7-booking"):
         assert secret not in html
-    assert app.secrets.get_secret("mailingest-t4-acme-m7-booking-password") == PASSWORD
+    assert app.secrets.get_secret("mailingest-password-t4-acme-m7-booking") == PASSWORD
     api = json.loads(http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).text)
     assert api[0]["health"]["processed_24h"] == 47
     assert "secret_ref" not in api[0]["mailbox"]
@@ -209,7 +209,7 @@ def test_production_refuses_to_save_a_private_or_internal_host(
     assert "not allowed" in saved.text or "does not resolve" in saved.text
     assert app.state.list_mailboxes(TenantId("acme")) == []
     with pytest.raises(NotFound):  # nothing written before the check
-        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+        app.secrets.get_secret("mailingest-password-t4-acme-m7-booking")
 
 
 def _assert_page_headers(response: Any) -> None:
@@ -248,7 +248,7 @@ def test_a_rejected_save_writes_no_secret(
     assert saved.status_code == 422
     assert app.state.list_mailboxes(TenantId("acme")) == []
     with pytest.raises(NotFound):
-        app.secrets.get_secret("mailingest-t4-acme-m7-booking-password")
+        app.secrets.get_secret("mailingest-password-t4-acme-m7-booking")
 
 
 def test_the_password_form_refuses_gmail_and_graph_clearly(client: Any, iap: IapStandIn) -> None:

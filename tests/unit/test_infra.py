@@ -24,7 +24,7 @@ INFRA = REPO / "infra"
 TF_FILES = sorted(INFRA.rglob("*.tf"))
 TFVARS = sorted(INFRA.rglob("*.tfvars"))
 # project-wide grants that have no narrower resource (each justified in iam.tf)
-PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets", "mailbox_secret_writers"}
+PROJECT_IAM_ALLOWED = {"firestore_users", "mailbox_secrets"}
 # alert messages whose log line the code does not emit yet (the periodic health sweep);
 # the test below fails once it does, so this list cannot go stale
 ALERTS_AWAITING_CODE: set[str] = set()  # "stale": logged by the watcher's supervisor
@@ -113,39 +113,28 @@ def test_tfvars_set_only_declared_variables() -> None:
         assert not unknown, f"{path.name} sets undeclared {unknown}"
 
 
+def _oauth_client_secrets() -> set[str]:
+    secrets = _load(INFRA / "secrets.tf")["resource"][0]['"google_secret_manager_secret"']
+    return set(re.findall(r'"(mailingest-[a-z0-9-]+)"', secrets['"oauth_clients"']["for_each"]))
+
+
 def test_project_wide_grants_are_only_the_justified_ones() -> None:
     found = {n for _, t, n, _ in _all_resources() if t == "google_project_iam_member"}
     assert found == PROJECT_IAM_ALLOWED
     bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
-    # the secret grant is the project's only because the secrets are created at run time
-    for name in ("mailbox_secrets", "mailbox_secret_writers"):
-        assert bodies[name]["condition"][0]["expression"] == "${local.mailbox_secret_condition}"
-    expression = _load(INFRA / "iam.tf")["locals"][0]["mailbox_secret_condition"]
-    assert 'startsWith(\\"${local.secrets_prefix}mailingest-' in expression
-    assert "keys(google_secret_manager_secret.oauth_clients)" in expression  # excluded
     assert _unquote(bodies["firestore_users"]["role"]) == "roles/datastore.user"
-
-
-def test_the_pages_may_only_create_secrets_and_add_versions() -> None:
-    # settings and oauth_callback store what an admin typed / a connect flow returned; they
-    # never read or delete a tenant's secret (shared/service/admin.py, shared/oauth/connect.py)
-    iam = _load(INFRA / "iam.tf")
-    local = iam["locals"][0]
-    readers = local["mailbox_secret_members"]
-    writers = local["mailbox_secret_writer_members"]
-    for page in ("settings", "oauth_callback"):
-        assert f'"{page}"' not in readers, page
-        assert f'"{page}"' in writers, page
-    roles = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_custom_role"}
-    assert sorted(_unquote(p) for p in roles["mailbox_secret_writer"]["permissions"]) == [
-        "secretmanager.secrets.create",
-        "secretmanager.versions.add",
-    ]
-    bodies = {n: b for _, t, n, b in _all_resources() if t == "google_project_iam_member"}
-    assert bodies["mailbox_secret_writers"]["role"] == (
-        "${google_project_iam_custom_role.mailbox_secret_writer.id}"
-    )
-    assert bodies["mailbox_secret_writers"]["for_each"] == "${local.mailbox_secret_writer_members}"
+    # the secret grants are the project's only because the secrets are created at run time;
+    # each is conditioned on one kind's name prefix, which no OAuth client secret matches
+    condition = bodies["mailbox_secrets"]["condition"][0]["expression"]
+    assert "local.secret_conditions[each.value.kind]" in condition
+    conditions = str(_load(INFRA / "iam.tf")["locals"][0]["secret_conditions"])
+    assert "startsWith" in conditions
+    assert "${local.secrets_prefix}${prefix}" in conditions
+    local = _load(INFRA / "iam.tf")["locals"][0]
+    prefixes = {_unquote(k): _unquote(v) for k, v in local["secret_prefixes"].items()}
+    clients = _oauth_client_secrets()
+    assert clients
+    assert not [(c, p) for c in clients for p in prefixes.values() if c.startswith(p)]
 
 
 def test_no_authoritative_iam_and_every_grant_cites_its_doc() -> None:
@@ -260,12 +249,10 @@ def test_deployed_functions_have_their_entry_point_in_the_source() -> None:
 
 
 def test_secret_env_vars_name_secrets_that_terraform_creates() -> None:
-    secrets = _load(INFRA / "secrets.tf")["resource"][0]['"google_secret_manager_secret"']
-    created = set(re.findall(r'"(mailingest-[a-z0-9-]+)"', secrets['"oauth_clients"']["for_each"]))
-    text = (INFRA / "functions.tf").read_text()
+    text = (INFRA / "environment.tf").read_text()
     referenced = set(re.findall(r'= "(mailingest-[a-z0-9-]+)"', text))
     assert referenced
-    assert referenced <= created
+    assert referenced <= _oauth_client_secrets()
 
 
 def test_no_secret_values_in_terraform() -> None:
@@ -419,17 +406,48 @@ def test_the_public_graph_webhook_reads_no_secret_and_is_granted_none() -> None:
     assert "secrets" not in inspect.getsource(build_graph_webhook)
     main = (REPO / "functions" / "graph_webhook" / "main.py").read_text()
     assert "secret" not in main.lower()
-    reads: dict[str, str] = {}  # env var → secret, what the webhook reads
-    assert _load(INFRA / "functions.tf")["locals"][0]["function_secret_env"]["graph_webhook"] == (
-        reads
-    )
+    # its environment has no secret group, and no grant of any kind names it
+    env = _load(INFRA / "environment.tf")["locals"][0]
+    groups = [_unquote(g) for g in env["process_env"]["graph_webhook"]]
+    assert not set(groups) & {_unquote(g) for g in env["secret_env_groups"]}
     local = _load(INFRA / "iam.tf")["locals"][0]
-    for members in ("mailbox_secret_members", "mailbox_secret_writer_members"):
-        assert '"graph_webhook"' not in local[members], members
-    # the per-secret grants come from function_secret_env (empty above) and the watcher only
-    assert "local.function_secret_env" in local["client_secret_grants"]
+    assert "graph_webhook" not in {_unquote(k) for k in local["mailbox_secret_access"]}
+    # the per-secret grants come from the processes' secret environments only
+    assert "local.process_secret_env" in local["client_secret_grants"]
     secret_grants = [
         b for _, t, _n, b in _all_resources() if t.startswith("google_secret_manager_secret_iam")
     ]
     assert secret_grants
     assert all("graph_webhook" not in str(b) for b in secret_grants)
+
+
+def test_the_graph_webhook_url_is_known_before_apply() -> None:
+    """The processes are told graph_webhook's URL in the apply that creates it: Cloud Run's
+    deterministic URL of the function's service (named as the function), computed from the
+    function's name, the project number and the region — not read back from the function."""
+    functions_tf = _load(INFRA / "functions.tf")
+    names = functions_tf["locals"][0]["function_names"]
+    assert "local.name" in names
+    assert functions_tf["module"][0]['"functions"']["name"] == "${local.function_names[each.key]}"
+    env = _load(INFRA / "environment.tf")["locals"][0]
+    url = _unquote(env["graph_webhook_url"])
+    assert url == (
+        'https://${local.function_names["graph_webhook"]}'
+        "-${data.google_project.this.number}.${var.region}.run.app"
+    )
+    assert "module.functions" not in str(env)  # nothing known only after apply
+    chosen = _unquote(env["graph_notification_url"])
+    assert "local.graph_webhook_url" in chosen
+    assert "var.graph_notification_url" in chosen  # an override, empty by default
+    core = env["env_groups"]["core"]
+    assert core["MAILINGEST_GRAPH_NOTIFICATION_URL"] == "${local.graph_notification_url}"
+    variables = {
+        _unquote(k): v for b in _load(INFRA / "variables.tf")["variable"] for k, v in b.items()
+    }
+    assert _unquote(variables["graph_notification_url"]["default"]) == ""
+    for path in TFVARS:
+        assert "graph_notification_url" not in _tfvars(path), path
+    outputs = {_unquote(k): v for b in _load(INFRA / "outputs.tf")["output"] for k, v in b.items()}
+    assert "local.graph_notification_url" in outputs["graph_notification_url"]["value"]
+    deploy = (REPO / "docs" / "deploy.md").read_text()
+    assert "deploy again" not in deploy

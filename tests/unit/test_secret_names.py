@@ -13,6 +13,10 @@ from shared.domain.models import Mailbox, Provider
 from shared.errors import AuthError, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.secret_names import (
+    PREFIXES,
+    graph_subscription_secret_name,
+    kind_of,
+    own_secret,
     parse_secret_name,
     password_secret_name,
     refresh_secret_name,
@@ -36,6 +40,40 @@ def test_names_are_valid_and_decode_to_their_ids(tenant: str, mailbox: str) -> N
     ):
         check_secret_name(name)  # Secret Manager's rules, at most 255 characters
         assert parse_secret_name(name) == (tenant, mailbox, kind)
+
+
+@given(ids, ids)
+def test_each_kind_lives_under_a_prefix_no_other_kind_starts_with(
+    tenant: str, mailbox: str
+) -> None:
+    """An IAM condition ``resource.name.startsWith(prefix)`` grants one kind and never
+    another (infra/iam.tf grants each identity only the kinds it touches)."""
+    for a, b in ((x, y) for x in PREFIXES.values() for y in PREFIXES.values() if x != y):
+        assert not a.startswith(b), (a, b)
+    names = {
+        "password": password_secret_name(tenant, mailbox),
+        "refresh-token": refresh_secret_name(tenant, mailbox),
+        "graph-subscription": graph_subscription_secret_name(
+            f"{tenant}-{mailbox}".replace("_", "-")
+        ),
+    }
+    for kind, name in names.items():
+        assert kind_of(name) == kind, name
+        assert [k for k, prefix in PREFIXES.items() if name.startswith(prefix)] == [kind]
+    # the OAuth client secrets (infra/secrets.tf) are none of them
+    for client in ("mailingest-google-client-secret", "mailingest-state-signing-key"):
+        assert kind_of(client) is None
+
+
+def test_own_secret_names_only_the_mailboxs_own() -> None:
+    assert own_secret("acme", "booking", password_secret_name("acme", "booking")) == (
+        password_secret_name("acme", "booking")
+    )
+    assert own_secret("acme", "booking", refresh_secret_name("acme", "booking")) == (
+        refresh_secret_name("acme", "booking")
+    )
+    for other in (password_secret_name("acme-x", "booking"), "mailingest-state-signing-key", None):
+        assert own_secret("acme", "booking", other) is None
 
 
 @given(ids, ids, ids, ids)

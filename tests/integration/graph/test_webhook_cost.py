@@ -17,6 +17,7 @@ from functions_framework import create_app
 from shared.adapters.firestore import FirestoreStateStore
 from shared.bootstrap import build_app, build_graph_webhook
 from shared.ports import SecretStore
+from shared.secret_names import SecretName
 from shared.web.graph_webhook import MAX_NOTIFICATIONS
 from tests.integration.graph.conftest import DATA, MAILBOX, TENANT, GraphEnv
 
@@ -31,17 +32,17 @@ class CountingSecrets:
         self.inner = inner
         self.reads = 0
 
-    def put_secret(self, name: str, value: str) -> str:
+    def put_secret(self, name: SecretName, value: str) -> str:
         return self.inner.put_secret(name, value)
 
-    def get_secret(self, name: str) -> str:
+    def get_secret(self, name: SecretName) -> str:
         self.reads += 1
         return self.inner.get_secret(name)
 
-    def destroy_versions_before(self, name: str, version: str) -> int:
+    def destroy_versions_before(self, name: SecretName, version: str) -> int:
         return self.inner.destroy_versions_before(name, version)
 
-    def delete_secret(self, name: str) -> None:
+    def delete_secret(self, name: SecretName) -> None:
         self.inner.delete_secret(name)
 
 

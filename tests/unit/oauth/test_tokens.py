@@ -27,7 +27,7 @@ from shared.oauth.clients import ClientRejected, TokenGrant
 from shared.oauth.tokens import OAuthCredentialProvider, TokenService
 from shared.service.admin import Admin
 
-SECRET = "mailingest-t4-acme-m7-booking-refresh-token"
+SECRET = "mailingest-refresh-token-t4-acme-m7-booking"
 
 
 class FakeProvider:
