@@ -29,7 +29,11 @@ RefreshTokenSecret = NewType("RefreshTokenSecret", str)
 # where Graph subscriptions made before the owner documents kept their clientState: only
 # ever deleted (with the subscription), never read or written
 GraphSubscriptionSecret = NewType("GraphSubscriptionSecret", str)
-SecretName = PasswordSecret | RefreshTokenSecret | GraphSubscriptionSecret
+# a mailbox's password or refresh token under the name used before each kind had a prefix
+# of its own ("mailingest-t4-acme-m7-booking-password"): read once by the operator's rename
+# (``mailingest secrets-rename``) and deleted; no deployed identity is granted these
+LegacySecret = NewType("LegacySecret", str)
+SecretName = PasswordSecret | RefreshTokenSecret | GraphSubscriptionSecret | LegacySecret
 
 PREFIXES: dict[str, str] = {
     "password": "mailingest-password-",
@@ -59,6 +63,17 @@ def refresh_secret_name(
     tenant_id: TenantId | str, mailbox_id: MailboxId | str
 ) -> RefreshTokenSecret:
     return RefreshTokenSecret(secret_name(tenant_id, mailbox_id, "refresh-token"))
+
+
+def legacy_secret_name(
+    tenant_id: TenantId | str, mailbox_id: MailboxId | str, kind: SecretKind
+) -> LegacySecret:
+    """The name a mailbox's secret of ``kind`` had before the kinds had prefixes."""
+    if not (valid_id(tenant_id) and valid_id(mailbox_id)):
+        raise ValueError("secret names are built only from valid tenant and mailbox ids")
+    return LegacySecret(
+        f"mailingest-t{len(tenant_id)}-{tenant_id}-m{len(mailbox_id)}-{mailbox_id}-{kind}"
+    )
 
 
 def graph_subscription_secret_name(subscription_id: str) -> GraphSubscriptionSecret:

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
         parse_classify_cmds,
         replay_dead_letters_cmds,
         resync_cmds,
+        secrets_rename_cmds,
         tenants_cmds,
         watch_cmds,
     )
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         resync_cmds,
         audit_cmds,
         label_templates_cmds,
+        secrets_rename_cmds,
         watch_cmds,
     ):
         commands.register(sub)

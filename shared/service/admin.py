@@ -36,7 +36,6 @@ from shared.ports import (
 from shared.secret_names import (
     PasswordSecret,
     RefreshTokenSecret,
-    SecretName,
     own_secret,
     password_secret_name,
     refresh_secret_name,
@@ -242,7 +241,7 @@ class Admin:
                 details["push"] = "lapses"
         self._state.delete_mailbox(tenant_id, mailbox_id)
         # both of its names, whichever it used (a name that is not its own is never touched)
-        names: tuple[SecretName, ...] = (
+        names: tuple[PasswordSecret | RefreshTokenSecret, ...] = (
             password_secret_name(tenant_id, mailbox_id),
             refresh_secret_name(tenant_id, mailbox_id),
         )
