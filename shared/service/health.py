@@ -60,19 +60,19 @@ def is_stale(
     idle_refresh_s: int,
     stuck_after: timedelta = STUCK_AFTER,
 ) -> bool:
-    """No doorbell and no successful sync within the window a healthy watcher would have
-    produced one (a silent watcher is the failure users hit most), or messages waiting on the
-    server with none handed off for ``stuck_after`` (a watcher that connects but is stuck)."""
+    """No doorbell, successful sync or hand-off within the window a healthy watcher would
+    have produced one (a silent watcher is the failure users hit most; before the first of
+    them the wait counts from the first connect, so a first catch-up under way is not
+    stale), or messages waiting on the server with none handed off for ``stuck_after`` (a
+    watcher that connects but is stuck)."""
     if not mailbox.enabled:
         return False
     stuck = stuck_since(health.pending, health.oldest_pending_at, health.last_event_at)
     if stuck is not None and now - stuck > stuck_after:
         return True
     window = stale_window(mailbox, idle_refresh_s)
-    latest = max(
-        (t for t in (health.last_doorbell_at, health.last_sync_at) if t is not None),
-        default=None,
-    )
+    signs = (health.last_doorbell_at, health.last_sync_at, health.last_event_at)
+    latest = max((t for t in signs if t is not None), default=health.last_connect_at)
     return latest is None or now - latest > window
 
 
