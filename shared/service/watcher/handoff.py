@@ -5,7 +5,7 @@ message is a duplicate / skipped / dead-lettered with its raw kept)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
@@ -87,18 +87,27 @@ class HandOff:
         cursor: Cursor,
         position: Callable[[MessageRef], Mapping[str, Any]],
         pending: Mapping[int, int],
+        beyond: Sequence[IngestResult] = (),
     ) -> Cursor:
         """Hand off the unbroken run of a batch the pipeline took in one go (``catchup``):
         the after-processing action of each, in order, then ONE cursor compare-and-set to
         the last of them. ``position``: the cursor value after a message; ``pending``: by
-        UID, how many wait on the server once it is handed off. An after-processing action
-        that fails moves the cursor to the message before it, then raises."""
+        UID, how many wait on the server once it is handed off; ``beyond``: messages after
+        the run whose events were published all the same, counted (not handed off). An
+        after-processing action that fails moves the cursor to the message before it, then
+        raises."""
         done: list[tuple[FetchedMessage, IngestResult]] = []
         try:
             for message, result in handed:
                 source.apply_after_action(message.ref)
                 done.append((message, result))
         finally:
+            if beyond:
+                # published: the counters add up to the events published; the next
+                # catch-up hands them off as done already (not counted again)
+                now = self._clock.now()
+                for result in beyond:
+                    self._reporter.report_result(mailbox, result, now)
             if done:
                 last = done[-1][0].ref
                 cursor = self._cursors.compare_and_set_cursor(
