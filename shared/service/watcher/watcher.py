@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from shared.domain.models import SERVER_PROVIDERS, HealthUpdate, Mailbox, MailboxState
-from shared.errors import MailIngestError
+from shared.errors import MailIngestError, StoreUnavailable
 from shared.ports import Clock, CredentialProvider, CursorStore, HealthStore, MailSources
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
@@ -105,6 +105,7 @@ class Watcher:
             held=self._held,
             on_lost=self._lease_lost,
             concurrency=self._opt.store_concurrency,
+            on_failed=self._store_failed,
         )
         self._spread = Spread(self._keeper.worker)
         self._directory = MailboxDirectory(
@@ -213,6 +214,12 @@ class Watcher:
             if waiting is not None and now - waiting > stuck_after:
                 since, window = waiting, stuck_after
             self._mark_stale(key, now - since, window)
+
+    def _store_failed(self, exc: MailIngestError) -> None:
+        """A heartbeat the store did not take: the mailboxes with messages waiting are shown
+        ``store unreachable`` (written once it answers again)."""
+        if isinstance(exc, StoreUnavailable):
+            self._reporter.store_unreachable(f"{type(exc).__name__}: {exc}")
 
     def _mark_stale(self, key: str, silent: timedelta, window: timedelta) -> None:
         stale = silent > window
