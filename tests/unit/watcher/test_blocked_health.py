@@ -6,20 +6,85 @@ reconnects in between and gives way to the running state at the first progress."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+import pytest
+
 from mailingest_dev.clock import FakeClock
+from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Health, HealthUpdate, MailboxState
-from shared.errors import StoreUnavailable
+from shared.errors import MessageTooLarge, SinkUnavailable, StoreUnavailable
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
+from shared.service.ingest import IngestPipeline
+from shared.service.ingest.publish_watch import PublishWatch
+from shared.service.watcher import Watcher
 from shared.service.watcher.lease_keeper import LeaseKeeper
-from tests.unit.watcher.test_worker_and_supervisor import MAILBOX
+from tests.unit.watcher.fakes import FakeFolder, FakeSources, StaticCredentials
+from tests.unit.watcher.test_worker_and_supervisor import MAILBOX, SLOW, wait_for
 
 AFTER = timedelta(seconds=10)
 RUNNING = MailboxState.IDLE
+
+
+class HeldSink(InMemoryEventSink):
+    """Takes every event, but acknowledges none until ``release`` (a Pub/Sub that is down:
+    the client waits, the call does not fail)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
+        self.started.set()
+        self.release.wait(30)
+        return super().publish(data, ordering_key, attributes)
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        return lambda: self.publish(data, ordering_key, attributes)
+
+
+def test_a_publish_unacknowledged_for_the_bound_is_stalled_until_one_is_acknowledged() -> None:
+    clock = FakeClock()
+    watch = PublishWatch(InMemoryEventSink(), clock)
+    settle = watch.submit(b"{}", MAILBOX.key, {"event_id": "e1"})
+    clock.advance(timedelta(seconds=9))
+    assert watch.stalled(AFTER) == []  # a slow ack is not a block yet
+    clock.advance(timedelta(seconds=2))
+    [stalled] = watch.stalled(AFTER)
+    assert (stalled.ordering_key, stalled.error) == (
+        MAILBOX.key,
+        "event sink: no acknowledgement for 11 s",
+    )
+    settle()
+    assert watch.stalled(AFTER) == []
+
+
+def test_a_failed_publish_keeps_its_mailbox_stalled_with_the_error_until_one_gets_through() -> None:
+    clock = FakeClock()
+    sink = InMemoryEventSink()
+    watch = PublishWatch(sink, clock)
+    sink.fail_next(SinkUnavailable("publish to events: ServiceUnavailable"))
+    with pytest.raises(SinkUnavailable):
+        watch.publish(b"{}", MAILBOX.key, {"event_id": "e1"})
+    clock.advance(timedelta(seconds=11))  # the session backs off: nothing in flight
+    [stalled] = watch.stalled(AFTER)
+    assert stalled.error == "SinkUnavailable: publish to events: ServiceUnavailable"
+    watch.publish(b"{}", MAILBOX.key, {"event_id": "e1"})
+    assert watch.stalled(AFTER) == []
+    # an event refused for itself blocks nothing
+    big = b"x" * (11 * 1024 * 1024)
+    with pytest.raises(MessageTooLarge):
+        watch.publish(big, MAILBOX.key, {"event_id": "e2"})
+    clock.advance(timedelta(seconds=11))
+    assert watch.stalled(AFTER) == []
 
 
 def _reporter() -> tuple[HealthReporter, Callable[[], Health], FakeClock]:
@@ -98,6 +163,52 @@ def test_a_store_outage_is_told_for_the_mailboxes_waiting_once_the_store_answers
     reporter.report(MAILBOX, HealthUpdate(last_event_at=clock.now(), processed=1, pending=0))
     reporter.flush()
     assert store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).state is RUNNING
+
+
+def test_the_watcher_shows_publishing_blocked_while_the_publish_is_still_waited_for() -> None:
+    clock = FakeClock()
+    store = InMemoryStateStore(clock)
+    store.put_mailbox(MAILBOX)
+    sink = HeldSink()
+    pipeline = IngestPipeline(store, sink, InMemoryBlobStore(), clock, holder="w1")
+    options = dataclasses.replace(SLOW, publish_blocked_after_s=10.0, lease_ttl_s=3)
+    watcher = Watcher(
+        store,
+        pipeline,
+        StaticCredentials(),
+        clock,
+        holder="w1",
+        sources=FakeSources(FakeFolder(7, [1])),
+        options=options,
+    )
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(sink.started.is_set, what="the publish")
+        clock.advance(timedelta(seconds=11))
+
+        def shown() -> Health | None:
+            h = store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now())
+            return h if h.state is MailboxState.PUBLISHING_BLOCKED else None
+
+        h = wait_for(shown, what="publishing blocked")
+        assert h.last_error == "event sink: no acknowledgement for 11 s"
+        assert h.errors_24h == 1
+        assert h.pending == 1  # what waits on the server, counted before the publish
+        sink.release.set()
+        wait_for(lambda: len(sink.messages) == 1, what="the event published")
+        wait_for(
+            lambda: (
+                store.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).state
+                is MailboxState.IDLE
+            ),
+            what="idle again",
+        )
+    finally:
+        sink.release.set()
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
 
 
 class HeartlessStore(InMemoryStateStore):
