@@ -1,7 +1,9 @@
-"""The hand-off of one message, the same for every mail source: ingest ▸ after-processing
-action ▸ cursor compare-and-set ▸ health report. Nothing happens to the message on the server,
-and the cursor does not move, unless the pipeline returned (the event is published, or the
-message is a duplicate / skipped / dead-lettered with its raw kept)."""
+"""The hand-off of one message, the same for every mail source: ingest ▸ counted in its
+health ▸ after-processing action ▸ cursor compare-and-set ▸ what still waits. Nothing happens
+to the message on the server, and the cursor does not move, unless the pipeline returned (the
+event is published, or the message is a duplicate / skipped / dead-lettered with its raw
+kept); it is counted then, before anything that may still fail (a rerun finds it done and
+does not count it again)."""
 
 from __future__ import annotations
 
@@ -96,26 +98,23 @@ class HandOff:
         the run whose events were published all the same, counted (not handed off). An
         after-processing action that fails moves the cursor to the message before it, then
         raises."""
-        done: list[tuple[FetchedMessage, IngestResult]] = []
+        # counted as soon as they are out, whatever fails after (an after-processing action,
+        # the cursor write): a rerun finds them done and does not count them again, so the
+        # counters add up to the events published
+        now = self._clock.now()
+        for result in [*(result for _, result in handed), *beyond]:
+            self._reporter.report_result(mailbox, result, now)
+        done: list[FetchedMessage] = []
         try:
-            for message, result in handed:
+            for message, _ in handed:
                 source.apply_after_action(message.ref)
-                done.append((message, result))
+                done.append(message)
         finally:
-            if beyond:
-                # published: the counters add up to the events published; the next
-                # catch-up hands them off as done already (not counted again)
-                now = self._clock.now()
-                for result in beyond:
-                    self._reporter.report_result(mailbox, result, now)
             if done:
-                last = done[-1][0].ref
+                last = done[-1].ref
                 cursor = self._cursors.compare_and_set_cursor(
                     mailbox.tenant_id, mailbox.id, cursor.version, position(last)
                 )
-                now = self._clock.now()
-                for _, result in done:
-                    self._reporter.report_result(mailbox, result, now)
                 self._reporter.report(mailbox, HealthUpdate(pending=pending[last.uid]))
         return cursor
 
@@ -129,10 +128,11 @@ class HandOff:
         new_cursor: Mapping[str, Any],
         pending: int,
     ) -> Cursor:
+        # counted once it is out, whatever fails after (see ``batch``)
+        self._reporter.report_result(mailbox, result, self._clock.now())
         source.apply_after_action(ref)
         cursor = self._cursors.compare_and_set_cursor(
             mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
         )
-        self._reporter.report_result(mailbox, result, self._clock.now())
         self._reporter.report(mailbox, HealthUpdate(pending=pending))
         return cursor

@@ -18,7 +18,13 @@ from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
-from shared.errors import ClaimBusy, RetryableError, ServiceUnavailable, SinkUnavailable
+from shared.errors import (
+    ClaimBusy,
+    RetryableError,
+    ServiceUnavailable,
+    SinkUnavailable,
+    StoreUnavailable,
+)
 from shared.ids import MailboxId, TenantId, event_id
 from shared.ports import ClaimOutcome
 from shared.service.health import HealthReporter
@@ -276,3 +282,45 @@ def test_events_published_after_a_failed_one_are_counted_once_as_processed() -> 
     assert len({m.attributes["event_id"] for m in sink.messages}) == 10
     reporter.flush()
     assert state.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == 10
+
+
+class CursorDownOnce(InMemoryStateStore):
+    """The cursor write fails once (the store stops answering right after the publishes)."""
+
+    fail = True
+
+    def compare_and_set_cursor(self, *args: Any, **kwargs: Any) -> Any:
+        if self.fail:
+            self.fail = False
+            raise StoreUnavailable("firestore set cursor: RetryError(DeadlineExceeded)")
+        return super().compare_and_set_cursor(*args, **kwargs)
+
+
+@pytest.mark.parametrize("count", [1, 10])  # one message on its own, a batch in one go
+def test_a_cursor_write_that_fails_after_the_publish_still_counts_each_event_once(
+    count: int,
+) -> None:
+    """The events are out once the pipeline returns: counted then, not after the cursor
+    write — which failed here, so the rerun finds them done (duplicates, not counted)."""
+    clock = FakeClock()
+    state = CursorDownOnce(clock)
+    state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Acme"))
+    state.put_mailbox(MAILBOX)
+    start = {"uidvalidity": UIDVALIDITY, "last_uid": 0, "folder": "INBOX"}
+    InMemoryStateStore.compare_and_set_cursor(state, MAILBOX.tenant_id, MAILBOX.id, 0, start)
+    sink = InMemoryEventSink()
+    reporter = HealthReporter(state, clock)
+    pool = CatchUpPool(4)
+    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="w1")
+    sync = ImapSync(state, pipeline, reporter, clock, limits=FetchLimits(batch=10), pool=pool)
+    folder = Folder(UIDVALIDITY, list(range(1, count + 1)))
+    try:
+        with pytest.raises(StoreUnavailable):
+            sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+        sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+    finally:
+        pool.close()
+    assert len(sink.messages) == count
+    assert state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value["last_uid"] == count
+    reporter.flush()
+    assert state.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == count
