@@ -7,10 +7,15 @@ import argparse
 import json
 import sys
 import threading
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 from shared.domain.health import ago
 from shared.ids import TenantId
+from shared.ports import StateStore
+
+T = TypeVar("T")
 
 
 def register(sub: Any) -> None:
@@ -28,30 +33,11 @@ HEALTH_ANSWER_S = 5.0
 def health(args: argparse.Namespace) -> int:
     from shared.errors import ServiceUnavailable
 
-    outcome: list[list[dict[str, Any]] | BaseException] = []
-
-    def read() -> None:  # a dead store raises only after its own timeout: not waited for
-        try:
-            outcome.append(_health_rows(args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the command's thread
-            outcome.append(exc)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(HEALTH_ANSWER_S)
-    if not outcome:
-        print(
-            f"store unreachable: Firestore did not answer within {HEALTH_ANSWER_S:g} s; "
-            "nothing is known of the mailboxes' health from here",
-            file=sys.stderr,
-        )
+    try:
+        rows = read_within(lambda: _health_rows(args))
+    except ServiceUnavailable as exc:
+        print(f"store unreachable: {exc}", file=sys.stderr)
         return 3
-    rows = outcome[0]
-    if isinstance(rows, ServiceUnavailable):
-        print(f"store unreachable: {rows}", file=sys.stderr)
-        return 3
-    if isinstance(rows, BaseException):
-        raise rows
     if args.json:
         for row in rows:
             print(json.dumps(row, default=str))
@@ -92,17 +78,55 @@ def health(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_within(read: Callable[[], T], seconds: float = HEALTH_ANSWER_S) -> T:
+    """``read()`` on a thread of its own, waited for at most ``seconds``: a dead store raises
+    only after its own timeout (a Firestore client's retries take 19 s and more), which is not
+    waited for. Raises ``StoreUnavailable`` then, and what ``read`` raised otherwise."""
+    from shared.errors import StoreUnavailable
+
+    outcome: list[T | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(read())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outcome.append(exc)
+
+    reader = threading.Thread(target=run, name="health-read", daemon=True)
+    reader.start()
+    reader.join(seconds)
+    if not outcome:
+        raise StoreUnavailable(
+            f"Firestore did not answer within {seconds:g} s; "
+            "nothing is known of the mailboxes' health from here"
+        )
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
 def _health_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
     from shared.bootstrap import build_app
-    from shared.service.health_view import held_keys, stale, state_word
 
     app = build_app()
-    now = app.clock.now()
+    tenant = TenantId(args.tenant) if args.tenant else None
+    return health_rows(app.state, app.clock.now(), app.settings.watcher.idle_refresh_s, tenant)
+
+
+def health_rows(
+    state: StateStore, now: datetime, idle_refresh_s: int, tenant: TenantId | None = None
+) -> list[dict[str, Any]]:
+    """One row per mailbox, as ``mailingest health --json`` prints them: the state and stale
+    as a person reads them (``health_view``: the leases looked at too, so a dead watcher
+    reads "no watcher" rather than what it wrote last)."""
+    from shared.service.health_view import held_keys, stale, state_word
+
     rows = []
-    mailboxes = app.state.list_mailboxes(TenantId(args.tenant) if args.tenant else None)
-    held = held_keys(app.state, now)  # who watches what: a dead watcher writes nothing more
+    mailboxes = state.list_mailboxes(tenant)
+    held = held_keys(state, now)  # who watches what: a dead watcher writes nothing more
     for m in mailboxes:
-        h = app.state.get_health(m.tenant_id, m.id, now)
+        h = state.get_health(m.tenant_id, m.id, now)
         rows.append(
             {
                 "tenant": m.tenant_id,
@@ -116,8 +140,9 @@ def _health_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
                 "pending": h.pending if h.pending is not None else "-",
                 "pending_at": h.pending_at,  # when the server was last asked
                 "pending_counted": ago(h.pending_at, now) if h.pending_at else "-",
-                "stale": stale(h, m, now, app.settings.watcher.idle_refresh_s, held),
+                "stale": stale(h, m, now, idle_refresh_s, held),
                 "last_error": (h.last_error or "")[:60],
+                "last_error_at": h.last_error_at,
             }
         )
     return rows

@@ -1,14 +1,20 @@
 """Coalesced health writes: the watcher reports often, Firestore takes ~1 write/s per document,
-so updates are merged in memory and flushed once per interval per mailbox."""
+so updates are merged in memory and flushed once per interval per mailbox.
+
+A port that blocks a mailbox (``publishing blocked``, ``store unreachable``) stays its state
+until the mailbox makes progress again (a message handed off, a sync completed), and is
+written at least once: the reconnects in between (``connecting``, ``syncing``, ``idle``) do
+not hide it, and a store outage is still told once the store answers again."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.domain.models import Health, HealthUpdate, Mailbox
-from shared.errors import MailIngestError
+from shared.domain.models import Health, HealthUpdate, Mailbox, MailboxState
+from shared.errors import MailIngestError, StoreUnavailable
 from shared.ids import MailboxId, TenantId
 from shared.ports import HEALTH_WRITES_PER_CALL, Clock, HealthStore
 from shared.service.ingest import IngestResult
@@ -16,6 +22,12 @@ from shared.service.ingest import IngestResult
 logger = logging.getLogger(__name__)
 _COUNTERS = ("processed", "failed", "errors", "processing_ms_total", "needs_review")
 _HISTOGRAMS = ("labels", "latency")
+# a port that blocks the mailbox: kept until it makes progress again
+BLOCKED = frozenset({MailboxState.PUBLISHING_BLOCKED, MailboxState.STORE_UNREACHABLE})
+# what a session goes through while it works: held back while a block is shown
+_RUNNING = frozenset(
+    {MailboxState.CONNECTING, MailboxState.SYNCING, MailboxState.IDLE, MailboxState.POLLING}
+)
 
 
 def merge(a: HealthUpdate, b: HealthUpdate) -> HealthUpdate:
@@ -60,20 +72,33 @@ def is_stale(
     idle_refresh_s: int,
     stuck_after: timedelta = STUCK_AFTER,
 ) -> bool:
-    """No doorbell and no successful sync within the window a healthy watcher would have
-    produced one (a silent watcher is the failure users hit most), or messages waiting on the
-    server with none handed off for ``stuck_after`` (a watcher that connects but is stuck)."""
+    """No doorbell, successful sync or hand-off within the window a healthy watcher would
+    have produced one (a silent watcher is the failure users hit most; before the first of
+    them the wait counts from the first connect, so a first catch-up under way is not
+    stale), or messages waiting on the server with none handed off for ``stuck_after`` (a
+    watcher that connects but is stuck)."""
     if not mailbox.enabled:
         return False
     stuck = stuck_since(health.pending, health.oldest_pending_at, health.last_event_at)
     if stuck is not None and now - stuck > stuck_after:
         return True
     window = stale_window(mailbox, idle_refresh_s)
-    latest = max(
-        (t for t in (health.last_doorbell_at, health.last_sync_at) if t is not None),
-        default=None,
-    )
+    signs = (health.last_doorbell_at, health.last_sync_at, health.last_event_at)
+    latest = max((t for t in signs if t is not None), default=health.last_connect_at)
     return latest is None or now - latest > window
+
+
+@dataclass
+class _Block:
+    """A blocked state reported for a mailbox: ``written`` once a flush carried it;
+    ``cleared`` when progress came before that (replaced by the running state once written)."""
+
+    state: MailboxState
+    written: bool = False
+    cleared: bool = False
+
+
+Ids = tuple[TenantId, MailboxId]
 
 
 class HealthReporter:
@@ -88,6 +113,11 @@ class HealthReporter:
         self._alive: dict[str, datetime] = {}
         self._backlog: dict[str, datetime] = {}
         self._progress: dict[str, datetime] = {}
+        # by (tenant, mailbox): the blocked state shown, the state the session is in
+        # underneath it, and the mailbox (to report on it from here)
+        self._blocks: dict[Ids, _Block] = {}
+        self._running: dict[Ids, MailboxState] = {}
+        self._mailboxes: dict[str, Mailbox] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -110,8 +140,60 @@ class HealthReporter:
                 since = self._backlog.setdefault(key, self._clock.now())
                 update = update.model_copy(update={"oldest_pending_at": since})
             ids = (mailbox.tenant_id, mailbox.id)
-            current = self._pending.get(ids)
-            self._pending[ids] = merge(current, update) if current else update
+            self._mailboxes[key] = mailbox
+            self._merge(ids, self._overlay(ids, update))
+
+    def _merge(self, ids: Ids, update: HealthUpdate) -> None:
+        current = self._pending.get(ids)
+        self._pending[ids] = merge(current, update) if current else update
+
+    def _overlay(self, ids: Ids, update: HealthUpdate) -> HealthUpdate:
+        """A blocked state is kept until progress: a running state reported meanwhile is
+        remembered, not written; any other state (``backoff``, ``auth_error``…) replaces
+        it. Progress (a hand-off, a sync completed) brings the running state back, once the
+        blocked one has been written."""
+        state = update.state
+        if state in BLOCKED:
+            self._blocks[ids] = _Block(state)
+            return update
+        if state in _RUNNING:
+            self._running[ids] = state
+        elif state is not None:
+            self._blocks.pop(ids, None)
+        block = self._blocks.get(ids)
+        if block is None:
+            return update
+        if state in _RUNNING:
+            update = update.model_copy(update={"state": None})
+        if update.last_event_at is not None or update.last_sync_at is not None:
+            if not block.written:
+                block.cleared = True  # once it is written
+            else:
+                del self._blocks[ids]
+                running = self._running.get(ids, MailboxState.SYNCING)
+                update = update.model_copy(update={"state": running})
+        return update
+
+    def store_unreachable(self, error: str) -> None:
+        """The store did not answer this process (a health write, a heartbeat): every
+        mailbox with messages waiting is blocked by it (its session may be stuck in a store
+        call that has not given up yet). Written once the store answers again."""
+        now = self._clock.now()
+        told = HealthUpdate(
+            state=MailboxState.STORE_UNREACHABLE,
+            last_error=error[:500],
+            last_error_at=now,
+            errors=1,
+        )
+        with self._lock:
+            for key in self._backlog:
+                mailbox = self._mailboxes.get(key)
+                if mailbox is None:
+                    continue
+                ids = (mailbox.tenant_id, mailbox.id)
+                block = self._blocks.get(ids)
+                if block is None or block.state is not MailboxState.STORE_UNREACHABLE:
+                    self._merge(ids, self._overlay(ids, told))  # told once per outage
 
     def report_result(self, mailbox: Mailbox, result: IngestResult, at: datetime) -> None:
         """One message handed off: counted as processed, or failed when dead-lettered."""
@@ -136,6 +218,7 @@ class HealthReporter:
         other parts are still tried."""
         with self._lock:
             pending, self._pending = self._pending, {}
+            blocks = {ids: self._blocks[ids] for ids in pending if ids in self._blocks}
         now = self._clock.now()
         items = [(tenant, mailbox, update) for (tenant, mailbox), update in pending.items()]
         for start in range(0, len(items), HEALTH_WRITES_PER_CALL):
@@ -150,6 +233,24 @@ class HealthReporter:
                     for tenant, mailbox, update in part:
                         later = self._pending.get((tenant, mailbox))
                         self._pending[(tenant, mailbox)] = merge(update, later) if later else update
+                if isinstance(exc, StoreUnavailable):
+                    self.store_unreachable(f"{type(exc).__name__}: {exc}")
+            else:
+                self._written([(tenant, mailbox) for tenant, mailbox, _ in part], blocks)
+
+    def _written(self, written: list[Ids], blocks: dict[Ids, _Block]) -> None:
+        """The blocked states of ``written`` are in the store: those progress has cleared
+        meanwhile give way to the running state (at the next flush)."""
+        with self._lock:
+            for ids in written:
+                block = blocks.get(ids)
+                if block is None or self._blocks.get(ids) is not block:
+                    continue  # none, or blocked again since
+                block.written = True
+                if block.cleared:
+                    del self._blocks[ids]
+                    running = self._running.get(ids, MailboxState.SYNCING)
+                    self._merge(ids, HealthUpdate(state=running))
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="health-flush", daemon=True)

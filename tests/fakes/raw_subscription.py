@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
+from datetime import datetime
 
 import google.cloud.pubsub_v1 as pubsub_v1
 from google.api_core import exceptions as gexc
@@ -21,6 +22,7 @@ class RawSubscription:
         # created now: everything published from here on is in it
         self.path = ensure_subscription(project, topic, f"{topic}-raw-{uuid.uuid4().hex[:6]}")
         self.received: list[tuple[bytes, dict[str, str]]] = []
+        self.published_at: list[datetime] = []  # by copy received: when the topic took it
 
     def pull(self, *, until: int = 0, timeout_s: float) -> list[tuple[bytes, dict[str, str]]]:
         """Pull (and acknowledge) for ``timeout_s`` seconds, or until ``until`` copies in all
@@ -46,6 +48,7 @@ class RawSubscription:
                 self.received += [
                     (r.message.data, dict(r.message.attributes)) for r in response.received_messages
                 ]
+                self.published_at += [r.message.publish_time for r in response.received_messages]
         return self.received
 
     def event_ids(self) -> Counter[str]:

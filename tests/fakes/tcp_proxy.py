@@ -1,6 +1,9 @@
 """A loopback TCP proxy that can take a real service "down": while down it resets every
 connection (open ones included), as a stopped or unreachable server does; back up, it
-forwards bytes unchanged. Tests put it between a client and an emulator, or a mail server
+forwards bytes unchanged. Or "frozen": every connection, open or new, stays open and silent
+(nothing reaches the server, nothing comes back), as a hung server or a partition looks to
+its clients; thawed, the frozen connections are reset (the partition healed, the peers
+reconnect). Tests put it between a client and an emulator, or a mail server
 (``to_clients`` then speaks as the server: a keep-alive, a BYE)."""
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class TcpProxy:
         self.port: int = self._listener.getsockname()[1]
         self._up = threading.Event()
         self._up.set()
+        self._frozen = threading.Event()
+        self._held: list[socket.socket] = []  # accepted while frozen: never connected on
         self._closed = threading.Event()
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
@@ -41,6 +46,20 @@ class TcpProxy:
     def up(self) -> None:
         self._up.set()
 
+    def freeze(self) -> None:
+        """Silence: bytes either way are dropped, new connections accepted and left mute."""
+        self._frozen.set()
+
+    def thaw(self) -> None:
+        """Reset every connection the freeze silenced (a request it swallowed is never
+        answered late), then forward again."""
+        with self._lock:
+            sockets, self._open = self._open, set()
+            held, self._held = self._held, []
+        for sock in [*sockets, *held]:
+            _reset(sock)
+        self._frozen.clear()
+
     def to_clients(self, data: bytes) -> None:
         """Send ``data`` to every client still connected, as if the server had sent it."""
         with self._lock:
@@ -59,6 +78,7 @@ class TcpProxy:
 
     def close(self) -> None:
         self._closed.set()
+        self.thaw()
         self.down()
         self._listener.close()
 
@@ -70,6 +90,10 @@ class TcpProxy:
                 return
             if not self._up.is_set():
                 _reset(client)
+                continue
+            if self._frozen.is_set():
+                with self._lock:
+                    self._held.append(client)
                 continue
             try:
                 upstream = socket.create_connection(self._target, timeout=5)
@@ -88,7 +112,8 @@ class TcpProxy:
             while chunk := src.recv(65536):
                 if not self._up.is_set():
                     break
-                dst.sendall(chunk)
+                if not self._frozen.is_set():
+                    dst.sendall(chunk)
         except OSError:
             pass
         for sock in (src, dst):

@@ -137,6 +137,16 @@ class _TlsImap(IMAP4_TLS, _SmallBuffer):  # type: ignore[misc]
 
 class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
     _partial = b""  # the start of a line read during IDLE whose end is still in flight
+    _early: IdleNews | None = None  # what came right behind the IDLE's continuation
+
+    def idle(self) -> None:
+        """IDLE, then what the server sent right behind its ``+ idling``: Dovecot reports
+        the messages that arrived since the session's last command as the IDLE starts, in
+        the same packet — read into the buffer along with the continuation, where the hub's
+        wait on the socket cannot see it (measured: such a message waited for the next
+        arrival or the refresh, 29 min)."""
+        super().idle()
+        self._early = self._read_idle(closed=False)
 
     def socket(self) -> Any:
         # imapclient looks for ``sslobj`` first, which on Python 3's imaplib goes through
@@ -152,6 +162,9 @@ class LeanIMAPClient(IMAPClient):  # type: ignore[misc]
         closed or reset raises ``imaplib.IMAP4.abort`` (after any BYE it sent first): a
         closed socket stays readable, and a wait that answered "nothing new" would be called
         again at once, spinning until the refresh."""
+        early, self._early = self._early, None
+        if early is not None and (early.rang or early.bye):
+            return early.rang, early.bye
         news = idle_hub().wait(self._imap.sock.fileno(), self._read_idle, timeout)
         if self._partial:  # the refresh is due mid-line: the rest is in flight, wait for it
             news |= self._finish_line()

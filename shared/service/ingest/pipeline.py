@@ -36,6 +36,7 @@ from shared.service.ingest.model import (
     Ready,
     StagedRaw,
 )
+from shared.service.ingest.publish_watch import PublishWatch
 from shared.service.ingest.steps import IngestSteps
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,11 @@ class IngestPipeline(IngestBatch):
     def holder(self) -> str:
         """The name claims are taken under (a watcher's: the same as its leases')."""
         return self._steps.holder
+
+    @property
+    def publishing(self) -> PublishWatch:
+        """How long each mailbox's events have waited for the event sink."""
+        return self._steps.sink
 
     def ingest(
         self,

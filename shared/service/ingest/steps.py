@@ -40,6 +40,7 @@ from shared.observability import redact
 from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
 from shared.service.ingest.failures import MessageFailure, describe, message_step, port
 from shared.service.ingest.model import Done, IngestOptions, IngestRecords, Ready, StagedRaw
+from shared.service.ingest.publish_watch import PublishWatch
 from shared.service.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ class IngestSteps:
         sleep: Callable[[float], None],
     ) -> None:
         self.state = state
-        self.sink = sink
+        # every publish timed per mailbox: a blocked one shows before the sink gives up
+        self.sink = PublishWatch(sink, clock)
         self.blobs = blobs
         self.clock = clock
         self.holder = holder

@@ -55,10 +55,13 @@ T = TypeVar("T")
 class BatchRun:
     """``handed``: the messages handed off from the start of the batch, in order, with what
     each came to; ``error``: why the run stopped before the end of the batch (None: every
-    message was handed off)."""
+    message was handed off); ``beyond``: messages after the stop whose events were published
+    all the same (in flight when an earlier one failed) and their claims completed — not
+    handed off (the next catch-up finds them done), but counted now: their events are out."""
 
     handed: list[tuple[FetchedMessage, IngestResult]]
     error: MailIngestError | None = None
+    beyond: list[IngestResult] = field(default_factory=list)
 
 
 @dataclass
@@ -151,7 +154,8 @@ class CatchUpPool:
             if batch.claimed(i) and i not in run.published:
                 ingest.release(mailbox, ids[i], run.prepared.get(i))
         handed = [run.published.get(i) for i in range(run.stop)]
-        in_order, remember = ingest.results([p for p in handed if p is not None])
+        beyond = [run.published[i] for i in sorted(run.published) if i >= run.stop]
+        in_order, remember = ingest.results([p for p in handed if p is not None] + beyond)
         try:
             self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
         except RuntimeError:  # the pool is shutting down with the watcher: written here
@@ -163,6 +167,7 @@ class CatchUpPool:
                 for i, p in enumerate(handed)
             ],
             run.error,
+            list(results),  # what is left: the ones beyond the stop
         )
 
     def overlap(

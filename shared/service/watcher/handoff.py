@@ -1,11 +1,13 @@
-"""The hand-off of one message, the same for every mail source: ingest ▸ after-processing
-action ▸ cursor compare-and-set ▸ health report. Nothing happens to the message on the server,
-and the cursor does not move, unless the pipeline returned (the event is published, or the
-message is a duplicate / skipped / dead-lettered with its raw kept)."""
+"""The hand-off of one message, the same for every mail source: ingest ▸ counted in its
+health ▸ after-processing action ▸ cursor compare-and-set ▸ what still waits. Nothing happens
+to the message on the server, and the cursor does not move, unless the pipeline returned (the
+event is published, or the message is a duplicate / skipped / dead-lettered with its raw
+kept); it is counted then, before anything that may still fail (a rerun finds it done and
+does not count it again)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
@@ -87,26 +89,32 @@ class HandOff:
         cursor: Cursor,
         position: Callable[[MessageRef], Mapping[str, Any]],
         pending: Mapping[int, int],
+        beyond: Sequence[IngestResult] = (),
     ) -> Cursor:
         """Hand off the unbroken run of a batch the pipeline took in one go (``catchup``):
         the after-processing action of each, in order, then ONE cursor compare-and-set to
         the last of them. ``position``: the cursor value after a message; ``pending``: by
-        UID, how many wait on the server once it is handed off. An after-processing action
-        that fails moves the cursor to the message before it, then raises."""
-        done: list[tuple[FetchedMessage, IngestResult]] = []
+        UID, how many wait on the server once it is handed off; ``beyond``: messages after
+        the run whose events were published all the same, counted (not handed off). An
+        after-processing action that fails moves the cursor to the message before it, then
+        raises."""
+        # counted as soon as they are out, whatever fails after (an after-processing action,
+        # the cursor write): a rerun finds them done and does not count them again, so the
+        # counters add up to the events published
+        now = self._clock.now()
+        for result in [*(result for _, result in handed), *beyond]:
+            self._reporter.report_result(mailbox, result, now)
+        done: list[FetchedMessage] = []
         try:
-            for message, result in handed:
+            for message, _ in handed:
                 source.apply_after_action(message.ref)
-                done.append((message, result))
+                done.append(message)
         finally:
             if done:
-                last = done[-1][0].ref
+                last = done[-1].ref
                 cursor = self._cursors.compare_and_set_cursor(
                     mailbox.tenant_id, mailbox.id, cursor.version, position(last)
                 )
-                now = self._clock.now()
-                for _, result in done:
-                    self._reporter.report_result(mailbox, result, now)
                 self._reporter.report(mailbox, HealthUpdate(pending=pending[last.uid]))
         return cursor
 
@@ -120,10 +128,11 @@ class HandOff:
         new_cursor: Mapping[str, Any],
         pending: int,
     ) -> Cursor:
+        # counted once it is out, whatever fails after (see ``batch``)
+        self._reporter.report_result(mailbox, result, self._clock.now())
         source.apply_after_action(ref)
         cursor = self._cursors.compare_and_set_cursor(
             mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
         )
-        self._reporter.report_result(mailbox, result, self._clock.now())
         self._reporter.report(mailbox, HealthUpdate(pending=pending))
         return cursor

@@ -213,6 +213,7 @@ class ImapSync:
                         cursor=cursor,
                         position=lambda ref: job.position(ref.uid),
                         pending=job.pending,
+                        beyond=run.beyond,
                     )
 
             if ahead.upcoming:

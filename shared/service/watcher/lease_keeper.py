@@ -42,6 +42,7 @@ class LeaseKeeper:
         *,
         worker: str | None = None,
         concurrency: int = 16,
+        on_failed: Callable[[MailIngestError], None] | None = None,
     ) -> None:
         self._members = members
         self._concurrency = max(1, concurrency)  # parallel lease writes after a lapse
@@ -52,6 +53,7 @@ class LeaseKeeper:
         self._every_s = ttl_s / 3
         self._held = held
         self._on_lost = on_lost
+        self._on_failed = on_failed  # a heartbeat the store did not take (it is retried)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
         self._beaten = False  # a heartbeat has been written by this incarnation
@@ -116,6 +118,8 @@ class LeaseKeeper:
         except MailIngestError as exc:
             # keep watching: the next beat retries well within the TTL
             logger.warning("heartbeat failed", extra={"error": str(exc)[:200]})
+            if self._on_failed is not None:
+                self._on_failed(exc)
 
     def _run(self) -> None:
         while not self._stop.wait(self._every_s):

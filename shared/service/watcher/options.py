@@ -57,6 +57,11 @@ class WatcherOptions:
     # messages waiting on the server with none handed off for this long: the mailbox is
     # stale ("mailbox stale" in the log, "stale" in its health), whatever its state says
     stuck_after_s: float = STUCK_AFTER.total_seconds()
+    # a mailbox whose events have had no acknowledgement from the event sink for this long is
+    # shown "publishing blocked" while the publish is still waited for (a healthy ack takes
+    # milliseconds, a transient blip a few seconds; the sink itself gives up after 35 s and
+    # the pipeline retries it several times): within the 20 s outages seen in the field
+    publish_blocked_after_s: float = 10.0
     # how often the watcher looks for stale mailboxes: a stall is logged within
     # stuck_after_s + this of its start (under a minute), and each look walks every mailbox
     # (~30 ms at 10,000: 0.2 % of a core at this pace)

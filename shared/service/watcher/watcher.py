@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from shared.domain.models import SERVER_PROVIDERS, HealthUpdate, Mailbox, MailboxState
-from shared.errors import MailIngestError
+from shared.errors import MailIngestError, StoreUnavailable
 from shared.ports import Clock, CredentialProvider, CursorStore, HealthStore, MailSources
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
@@ -80,6 +80,7 @@ class Watcher:
         self._workers: dict[str, MailboxWorker] = {}
         self._lost: set[str] = set()
         self._stale: set[str] = set()  # mailboxes already reported stale
+        self._publish_blocked: set[str] = set()  # mailboxes already reported so
         self._lock = threading.Lock()  # _workers and _lost: the lease keeper reads them too
         self._caps = ConnectionCaps(
             self._opt.max_connections_per_server,
@@ -105,6 +106,7 @@ class Watcher:
             held=self._held,
             on_lost=self._lease_lost,
             concurrency=self._opt.store_concurrency,
+            on_failed=self._store_failed,
         )
         self._spread = Spread(self._keeper.worker)
         self._directory = MailboxDirectory(
@@ -151,6 +153,7 @@ class Watcher:
                 self._drop_lost()
                 now = time.monotonic()
                 next_reload = self._cycle(now, next_reload)
+                self._check_publishing()
                 if now >= next_stale_check:
                     # stale windows are minutes: a look every stale_check_s is plenty, and
                     # with 10,000 mailboxes each look is a loop over all of them
@@ -213,6 +216,41 @@ class Watcher:
             if waiting is not None and now - waiting > stuck_after:
                 since, window = waiting, stuck_after
             self._mark_stale(key, now - since, window)
+
+    def _check_publishing(self) -> None:
+        """Show ``publishing blocked`` (with the sink's error, or how long it has waited)
+        for a mailbox whose events have had no acknowledgement for
+        ``publish_blocked_after_s``, while the publish is still being waited for — not only
+        once the sink and then the pipeline's retries have given up, minutes later. Cheap:
+        only the mailboxes with a publish in flight or failed are looked at."""
+        after = timedelta(seconds=self._opt.publish_blocked_after_s)
+        stalled = {s.ordering_key: s for s in self._pipeline.publishing.stalled(after)}
+        self._publish_blocked &= set(stalled)  # those unblocked may be reported again
+        for key, stall in stalled.items():
+            with self._lock:
+                worker = self._workers.get(key)
+            if worker is None or key in self._publish_blocked:
+                continue
+            self._publish_blocked.add(key)
+            logger.info(
+                "publishing blocked",
+                extra={"mailbox_key": key, "error": stall.error, "since": stall.since.isoformat()},
+            )
+            self._reporter.report(
+                worker.mailbox,
+                HealthUpdate(
+                    state=MailboxState.PUBLISHING_BLOCKED,
+                    last_error=stall.error[:500],
+                    last_error_at=self._clock.now(),
+                    errors=1,
+                ),
+            )
+
+    def _store_failed(self, exc: MailIngestError) -> None:
+        """A heartbeat the store did not take: the mailboxes with messages waiting are shown
+        ``store unreachable`` (written once it answers again)."""
+        if isinstance(exc, StoreUnavailable):
+            self._reporter.store_unreachable(f"{type(exc).__name__}: {exc}")
 
     def _mark_stale(self, key: str, silent: timedelta, window: timedelta) -> None:
         stale = silent > window

@@ -7,6 +7,7 @@ own, or the session ends with an error."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -82,6 +83,33 @@ def test_a_line_split_across_packets_is_read_whole(dovecot: Any) -> None:
         proxy.to_clients(b"* 7 EXI")
         threading.Timer(0.3, proxy.to_clients, args=(b"STS\r\n",)).start()
         assert source.wait_for_change(10) is True
+
+
+@pytest.mark.parametrize("tls", [TlsMode.PLAIN, TlsMode.TLS])
+def test_a_message_that_arrived_while_the_session_was_busy_is_news_as_the_idle_starts(
+    dovecot: Any, tls: TlsMode
+) -> None:
+    """A message delivered after the session's last command (the watcher busy handing off,
+    e.g. waiting for a blocked publish) is reported by Dovecot right behind its ``+ idling``,
+    in the same packet: the wait returns it at once, not at the next arrival or refresh."""
+    from imapclient import IMAPClient
+
+    user = dovecot_user(dovecot)
+    name, password = user
+    port = dovecot.imaps_port if tls is TlsMode.TLS else dovecot.imap_port
+    source = imap_source(dovecot, user, tls, port)
+    try:
+        source.select()
+        assert source.changes_since(SourcePosition(last_uid=0)) == []
+        with IMAPClient("127.0.0.1", port=dovecot.imap_port, ssl=False, timeout=10) as c:
+            c.login(name, password)
+            c.append("INBOX", b"Subject: while busy\r\n\r\nbody\r\n")
+        started = time.monotonic()
+        assert source.wait_for_change(10) is True
+        assert time.monotonic() - started < 2
+        assert [ref.uid for ref in source.changes_since(SourcePosition(last_uid=0))] == [1]
+    finally:
+        source.close()
 
 
 def test_a_command_answered_before_the_idle_ended_is_an_error(dovecot: Any) -> None:

@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from shared.domain.models import Mailbox
 from shared.ports import FetchedMessage, LoginCredentials, MailSource, MessageRef, SourcePosition
 from shared.service.ingest import IngestResult
+from shared.service.ingest.publish_watch import Stalled
 
 
 @dataclass
@@ -144,9 +145,17 @@ class StaticCredentials:
         self.invalidated += 1
 
 
+class NothingPublished:
+    """The publish watch of a pipeline that publishes nothing: never stalled."""
+
+    def stalled(self, after: timedelta) -> list[Stalled]:
+        return []
+
+
 class RecordingPipeline:
     def __init__(self, holder: str = "w1", max_message_bytes: int = 50 * 1024 * 1024) -> None:
         self.holder = holder
+        self.publishing = NothingPublished()
         self.max_message_bytes = max_message_bytes
         self.handed: list[tuple[str, str, datetime | None]] = []
         self.oversized: list[tuple[str, int]] = []  # provider message id, bytes streamed

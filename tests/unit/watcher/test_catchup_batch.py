@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -18,7 +18,13 @@ from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
-from shared.errors import ClaimBusy, RetryableError, ServiceUnavailable
+from shared.errors import (
+    ClaimBusy,
+    RetryableError,
+    ServiceUnavailable,
+    SinkUnavailable,
+    StoreUnavailable,
+)
 from shared.ids import MailboxId, TenantId, event_id
 from shared.ports import ClaimOutcome
 from shared.service.health import HealthReporter
@@ -225,3 +231,96 @@ def test_a_message_id_of_the_batch_before_is_a_duplicate_in_the_batch_prepared_a
     assert rig.subjects() == subjects([uid for uid in range(1, 21) if uid not in (11, 15)])
     assert rig.last_uid() == 20
     assert folder.after_actions == list(range(1, 21))
+
+
+class UnsettledSink(InMemoryEventSink):
+    """The ack of the event with the subject ``unsettled`` is not waited out (the sink's
+    "not settled": its key is not paused), while the events submitted after it land."""
+
+    unsettled: str | None = None
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        if json.loads(data).get("subject") == self.unsettled:
+            self.unsettled = None
+
+            def not_settled() -> str:
+                raise SinkUnavailable("publish to events: not settled")
+
+            return not_settled
+        return super().submit(data, ordering_key, attributes)
+
+
+def test_events_published_after_a_failed_one_are_counted_once_as_processed() -> None:
+    """Events in flight behind one whose ack was not waited out land all the same: they are
+    out, so they count as processed then (the rerun finds them done: not counted again) —
+    the counters add up to the events published."""
+    clock = FakeClock()
+    state = InMemoryStateStore(clock)
+    state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Acme"))
+    state.put_mailbox(MAILBOX)
+    sink = UnsettledSink()
+    sink.unsettled = "m04"
+    reporter = HealthReporter(state, clock)
+    pool = CatchUpPool(4)
+    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="w1")
+    sync = ImapSync(state, pipeline, reporter, clock, limits=FetchLimits(batch=10), pool=pool)
+    start = {"uidvalidity": UIDVALIDITY, "last_uid": 0, "folder": "INBOX"}
+    state.compare_and_set_cursor(MAILBOX.tenant_id, MAILBOX.id, 0, start)
+    folder = Folder(UIDVALIDITY, list(range(1, 11)))
+    try:
+        with pytest.raises(SinkUnavailable):
+            sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+        assert sorted(json.loads(m.data)["subject"] for m in sink.messages) == subjects(
+            [1, 2, 3, 5, 6, 7, 8, 9, 10]
+        )
+        assert state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value["last_uid"] == 3
+        sync.catch_up(folder, MAILBOX, UIDVALIDITY)  # m04 published, the rest done already
+    finally:
+        pool.close()
+    assert len({m.attributes["event_id"] for m in sink.messages}) == 10
+    reporter.flush()
+    assert state.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == 10
+
+
+class CursorDownOnce(InMemoryStateStore):
+    """The cursor write fails once (the store stops answering right after the publishes)."""
+
+    fail = True
+
+    def compare_and_set_cursor(self, *args: Any, **kwargs: Any) -> Any:
+        if self.fail:
+            self.fail = False
+            raise StoreUnavailable("firestore set cursor: RetryError(DeadlineExceeded)")
+        return super().compare_and_set_cursor(*args, **kwargs)
+
+
+@pytest.mark.parametrize("count", [1, 10])  # one message on its own, a batch in one go
+def test_a_cursor_write_that_fails_after_the_publish_still_counts_each_event_once(
+    count: int,
+) -> None:
+    """The events are out once the pipeline returns: counted then, not after the cursor
+    write — which failed here, so the rerun finds them done (duplicates, not counted)."""
+    clock = FakeClock()
+    state = CursorDownOnce(clock)
+    state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Acme"))
+    state.put_mailbox(MAILBOX)
+    start = {"uidvalidity": UIDVALIDITY, "last_uid": 0, "folder": "INBOX"}
+    InMemoryStateStore.compare_and_set_cursor(state, MAILBOX.tenant_id, MAILBOX.id, 0, start)
+    sink = InMemoryEventSink()
+    reporter = HealthReporter(state, clock)
+    pool = CatchUpPool(4)
+    pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="w1")
+    sync = ImapSync(state, pipeline, reporter, clock, limits=FetchLimits(batch=10), pool=pool)
+    folder = Folder(UIDVALIDITY, list(range(1, count + 1)))
+    try:
+        with pytest.raises(StoreUnavailable):
+            sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+        sync.catch_up(folder, MAILBOX, UIDVALIDITY)
+    finally:
+        pool.close()
+    assert len(sink.messages) == count
+    assert state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value["last_uid"] == count
+    reporter.flush()
+    assert state.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == count

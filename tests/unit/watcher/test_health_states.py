@@ -114,3 +114,27 @@ def test_a_mailbox_with_messages_waiting_is_never_idle() -> None:
     assert state_word(MAILBOX, blocked, None) == "publishing blocked"
     unreachable = waiting.model_copy(update={"state": MailboxState.STORE_UNREACHABLE})
     assert state_word(MAILBOX, unreachable, None) == "store unreachable"
+
+
+def test_a_first_catch_up_under_way_is_not_stale() -> None:
+    """Before its first sync completes a mailbox has neither a doorbell nor a sync: its
+    hand-offs (or, before the first, its connect) are the signs of life the window counts."""
+    window = timedelta(seconds=3 * 1740)
+    first = Health(
+        state=MailboxState.SYNCING,
+        last_connect_at=NOW - timedelta(seconds=5),
+        pending=1900,
+        pending_at=NOW - timedelta(seconds=5),
+        oldest_pending_at=NOW - timedelta(seconds=5),
+        updated_at=NOW,
+    )
+    assert not stale(first, MAILBOX, NOW, 1740, {MAILBOX.key})
+    long_ago = NOW - window - timedelta(seconds=10)  # a first catch-up of hours
+    handing_off = first.model_copy(
+        update={"last_connect_at": long_ago, "last_event_at": NOW - timedelta(seconds=1)}
+    )
+    assert not stale(handing_off, MAILBOX, NOW, 1740, {MAILBOX.key})
+    # nothing handed off for the stall window while messages wait: stale
+    assert stale(first, MAILBOX, NOW + timedelta(seconds=50), 1740, {MAILBOX.key})
+    silent = Health(last_connect_at=NOW - window - timedelta(seconds=1), updated_at=NOW)
+    assert stale(silent, MAILBOX, NOW, 1740, {MAILBOX.key})
