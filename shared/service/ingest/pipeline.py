@@ -78,7 +78,7 @@ class IngestPipeline(IngestBatch):
     @property
     def publishing(self) -> PublishWatch:
         """How long each mailbox's events have waited for the event sink."""
-        return self._steps.sink
+        return self._steps.publish_watch
 
     def ingest(
         self,

@@ -60,7 +60,8 @@ class IngestSteps:
     ) -> None:
         self.state = state
         # every publish timed per mailbox: a blocked one shows before the sink gives up
-        self.sink = PublishWatch(sink, clock)
+        self.publish_watch = PublishWatch(sink, clock)
+        self.sink: EventSink = self.publish_watch  # what the steps publish through
         self.blobs = blobs
         self.clock = clock
         self.holder = holder
