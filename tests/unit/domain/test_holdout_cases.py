@@ -28,7 +28,7 @@ def test_the_held_out_set_covers_every_label_and_more_languages_than_english() -
 
 def test_no_held_out_case_is_also_a_public_one() -> None:
     from tests.unit.domain.classification_cases import CASES as MORE
-    from tests.unit.domain.language_cases import CASES as PUBLIC
+    from tests.unit.domain.public_set import PUBLIC
 
     public = {(c[2], c[3]) for c in PUBLIC} | {(c[1], c[2]) for c in MORE}
     assert not [c for c in CASES if (c[2], c[3]) in public]
