@@ -26,6 +26,7 @@ MODULES = (
     "bench.gmail_bench",
     "bench.graph_bench",
     "bench.storage_bench",
+    "bench.pop3_bench",
 )
 
 
