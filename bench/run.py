@@ -27,6 +27,7 @@ MODULES = (
     "bench.graph_bench",
     "bench.storage_bench",
     "bench.pop3_bench",
+    "bench.fanout_bench",
 )
 
 

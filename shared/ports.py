@@ -430,6 +430,17 @@ class DoorbellQueue(Protocol):
         ...
 
 
+class TaskQueue(Protocol):
+    """Where the scheduled renewal and resync put their shards of mailboxes, one message
+    each, for ``mailbox_tasks`` to work (scaled out and retried by the platform)."""
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Start a publish and return at once; the call returned waits for the ack."""
+        ...
+
+
 class SecretStore(Protocol):
     """Names are typed by their kind (``shared.secret_names``, the only module that builds
     them), so the kind of every secret the code touches is known from the code."""
