@@ -39,6 +39,9 @@ class ParsedMessage:
     html: str | None = None
     new_text: str = ""  # ``text`` without quoted replies / forwarded history
     attachments: tuple[Attachment, ...] = ()
+    # the text of the first PDF attachments when the message itself says little: where its
+    # meaning is, for the classifier (never put in an event)
+    attachment_text: str = ""
     is_auto_reply: bool = False
     is_bounce: bool = False
     headers: dict[str, str] = field(default_factory=dict)  # headers of interest, decoded

@@ -28,6 +28,7 @@ IMPORTED_AS = {
     "jinja2": "jinja2",
     "cryptography": "cryptography",
     "lxml": "lxml",
+    "pypdf": "pypdf",
     "charset-normalizer": "charset_normalizer",
     "tnefparse": "tnefparse",
     "google-re2": "re2",

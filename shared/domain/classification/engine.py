@@ -142,6 +142,8 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
         _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),
         _Field("quoted", fold(quoted[:QUOTED_CHARS]), QUOTED, False),
         _Field("attachments", fold(names), ATTACHMENTS, True),
+        # a PDF's text when the mail itself says little ("please see the attached")
+        _Field("attachment_text", fold(parsed.attachment_text[:BODY_CHARS]), NEW_TEXT, True),
         _Field("sender", fold(sender.replace("_", " ")), SENDER, False),
     ]
 

@@ -14,7 +14,7 @@ from email.header import Header
 from email.message import Message
 from email.parser import BytesParser
 
-from shared.domain.message import ParsedMessage
+from shared.domain.message import Attachment, ParsedMessage
 from shared.domain.mime.body import Collected, add_text, walk
 from shared.domain.mime.conventions import AUTO_REPLY, AUTO_REPLY_BODY, FORWARD_PREFIX
 from shared.domain.mime.headers import (
@@ -30,6 +30,7 @@ from shared.domain.mime.headers import (
 from shared.domain.mime.html import html_to_text
 from shared.domain.mime.html_stub import STUB_MAX_CHARS, is_html_stub
 from shared.domain.mime.limits import ParseLimits
+from shared.domain.mime.pdf_text import is_pdf, pdf_text
 from shared.domain.mime.quotes import new_text
 from shared.errors import PermanentError
 
@@ -137,6 +138,25 @@ def _auto_reply_body(text: str) -> bool:
     return len(head) <= AUTO_REPLY_BODY_CHARS and bool(AUTO_REPLY_BODY.match(head[:200]))
 
 
+SAYS_LITTLE = 400  # characters of new text below which a PDF attachment's text is read
+PDFS_READ = 2
+
+
+def _attachment_text(fresh: str, attachments: list[Attachment], defects: list[str]) -> str:
+    """The text of the first PDF attachments when the message itself says little ("please
+    find attached"): where its meaning is. A PDF that cannot be read is a defect, no more."""
+    if len(fresh.strip()) >= SAYS_LITTLE:
+        return ""
+    texts = []
+    for att in [a for a in attachments if is_pdf(a.content_type, a.filename)][:PDFS_READ]:
+        text = pdf_text(att.payload)
+        if text is None:
+            defects.append("PdfUnreadable")
+        elif text.strip():
+            texts.append(text.strip())
+    return "\n\n".join(texts)
+
+
 def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> ParsedMessage:
     hl = limits.max_header_chars
     heads = _index(msg)
@@ -167,6 +187,8 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
     is_bounce = c.is_report or any(_BOUNCE_SENDER.match(a.address) for a in senders)
     defects = list(c.defects)
     defects.extend(type(d).__name__ for d in getattr(msg, "defects", [])[:20])
+    fresh = new_text(text, is_forward=is_forward)
+    attachment_text = _attachment_text(fresh, c.attachments, defects)
     headers = {}
     for name in INTERESTING_HEADERS:
         value = _header(heads, name, hl)
@@ -184,8 +206,9 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
         references=message_ids(_text_header(heads, "References", hl * 4)),
         text=text,
         html=html,
-        new_text=new_text(text, is_forward=is_forward),
+        new_text=fresh,
         attachments=tuple(c.attachments),
+        attachment_text=attachment_text,
         is_auto_reply=is_auto_reply,
         is_bounce=is_bounce,
         headers=headers,
