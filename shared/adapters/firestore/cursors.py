@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from google.api_core import exceptions as gexc
+from google.cloud.firestore import DocumentReference
 
-from shared.adapters.firestore.client import WRITE_ID, FirestorePart, without_write_id
+from shared.adapters.firestore.client import WRITE_ID, FirestorePart, Snapshot, without_write_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.stored import stored
 from shared.domain.models import Cursor
@@ -38,6 +39,22 @@ class FirestoreCursors(FirestorePart):
         expected_version: int,
         value: Mapping[str, Any],
     ) -> Cursor:
+        ref, snap, new = self._next_cursor(tenant_id, mailbox_id, expected_version, value)
+        if not self._db.write_if_unchanged(ref, snap, new.model_dump(), "set cursor"):
+            raise ConflictError(
+                f"cursor of {tenant_id}/{mailbox_id} moved past version {expected_version}"
+            )
+        return new
+
+    def _next_cursor(
+        self,
+        tenant_id: TenantId,
+        mailbox_id: MailboxId,
+        expected_version: int,
+        value: Mapping[str, Any],
+    ) -> tuple[DocumentReference, Snapshot, Cursor]:
+        """The cursor document as read, and the cursor to write over it; ConflictError when
+        the stored version is not ``expected_version``."""
         ref = self._db.mailbox_state(tenant_id, mailbox_id, "cursor")
         snap = self._db.get(ref, "set cursor")
         stored = int((snap.to_dict() or {}).get("version", 0)) if snap.exists else 0
@@ -48,11 +65,7 @@ class FirestoreCursors(FirestorePart):
         new = Cursor(
             value=dict(value), version=expected_version + 1, updated_at=self._db.clock.now()
         )
-        if not self._db.write_if_unchanged(ref, snap, new.model_dump(), "set cursor"):
-            raise ConflictError(
-                f"cursor of {tenant_id}/{mailbox_id} moved past version {expected_version}"
-            )
-        return new
+        return ref, snap, new
 
     def get_seen_shards(
         self, tenant_id: TenantId, mailbox_id: MailboxId, shards: int
@@ -77,16 +90,7 @@ class FirestoreCursors(FirestorePart):
         value: Mapping[str, Any],
         shards: Mapping[int, bytes],
     ) -> Cursor:
-        ref = self._db.mailbox_state(tenant_id, mailbox_id, "cursor")
-        snap = self._db.get(ref, "set seen")
-        stored = int((snap.to_dict() or {}).get("version", 0)) if snap.exists else 0
-        if stored != expected_version:
-            raise ConflictError(
-                f"cursor of {tenant_id}/{mailbox_id} is at version {stored}, not {expected_version}"
-            )
-        new = Cursor(
-            value=dict(value), version=expected_version + 1, updated_at=self._db.clock.now()
-        )
+        ref, snap, new = self._next_cursor(tenant_id, mailbox_id, expected_version, value)
         token = uuid.uuid4().hex
         batch = self._db.client.batch()
         body = {**new.model_dump(), WRITE_ID: token}
