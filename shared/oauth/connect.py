@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from shared.domain.models import (
+    API_PROVIDERS,
     AfterProcessing,
     AuditEntry,
     AuthMethod,
@@ -224,6 +225,8 @@ class ConnectFlow:
         }
         if flow.mode in NATIVE:  # the Gmail API / Graph: no server to connect to
             update.update(provider=NATIVE[flow.mode], address=address, host=None, port=None)
+        if _awaiting_first_sign_in(mailbox):  # added on the settings page to be signed in
+            update["enabled"] = True
         stored = mailbox.model_copy(update=update)
         self._state.put_mailbox(stored)
         self._state.append_audit(
@@ -334,3 +337,14 @@ class ConnectFlow:
             logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
             return False
         return True
+
+
+def _awaiting_first_sign_in(mailbox: Mailbox) -> bool:
+    """A Gmail / Microsoft 365 mailbox saved turned off by the settings page's add flow and
+    never connected: nothing could run it before its first grant, so that grant turns it on."""
+    return (
+        mailbox.provider in API_PROVIDERS
+        and not mailbox.enabled
+        and mailbox.oauth is None
+        and mailbox.secret_ref is None
+    )

@@ -108,6 +108,18 @@ class FirestoreHealth(FirestorePart):
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "health"), "get days")
         return analytics.day_counts((snap.to_dict() or {}).get("days") if snap.exists else None)
 
+    def get_health_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId], now: datetime
+    ) -> dict[MailboxId, Health]:
+        refs = {m: self._db.mailbox_state(tenant_id, m, "health") for m in mailbox_ids}
+        snaps = self._db.get_many(list(refs.values()), "get health")
+        out: dict[MailboxId, Health] = {}
+        for mailbox_id, ref in refs.items():
+            snap = snaps.get(ref.path)
+            record = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
+            out[mailbox_id] = health_math.summarize(record, now)
+        return out
+
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "health"), "get health")
         return health_math.summarize(snap.to_dict() or {} if snap.exists else {}, now)
