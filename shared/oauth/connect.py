@@ -171,7 +171,7 @@ class ConnectFlow:
         return self._connected(flow, stored, "" if started else "push_pending")
 
     def _refused(self, flow: FlowState, error: str) -> str:
-        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id, "open": flow.mailbox_id}
         notice = outcome.refused(flow.mailbox_id, flow.provider, error)
         return self._back.to(flow.admin, {**back, "result": "error", "error": error}, notice)
 
@@ -179,7 +179,7 @@ class ConnectFlow:
         grant = stored.oauth
         address = grant.connected_address if grant else stored.address
         expires = grant.access_expires_at if grant else None
-        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id, "open": flow.mailbox_id}
         params = {**back, "result": "connected", "address": address}
         if warning:
             params["warning"] = warning
