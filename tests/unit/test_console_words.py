@@ -78,7 +78,7 @@ def test_every_state_of_the_health_model_has_a_word_and_a_hint() -> None:
         assert words.word.lower() != state.value.replace("_", " "), state  # not the code's
         assert not INTERNAL.search(words.word + words.hint), state
     for key, (word, hint, colour) in state_words.WORDS.items():
-        assert word and hint and colour, key
+        assert all((word, hint, colour)), key
         assert not INTERNAL.search(word + hint), key
 
 
