@@ -103,7 +103,8 @@ def console() -> dict[str, Figure]:
     opened = _median_ms(page, Shown(open="box-007"))
     where = (
         f"Firestore emulator on loopback, {MAILBOXES} mailboxes (IMAP, POP3, Gmail, Microsoft 365), "
-        f"median of {ROUNDS} renders after a warm-up, {os.cpu_count()} cores"
+        f"median of {ROUNDS} renders after a warm-up, {os.cpu_count()} cores at load "
+        f"{os.getloadavg()[0]:.1f}"
     )
     return {
         "console.render_ms_200_mailboxes": figure(

@@ -133,6 +133,31 @@ class Admin:
         self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
 
+    def add_awaiting_sign_in(self, mailbox: Mailbox, *, actor: str) -> Mailbox:
+        """A new Gmail API / Microsoft 365 mailbox, stored turned off and without a grant:
+        its first sign-in (the connect flow) gives it one and turns it on. Refused for a
+        mailbox that exists (that one is connected or reconnected from its card)."""
+        if mailbox.provider in SERVER_PROVIDERS:
+            raise ValidationError(f"mailbox {mailbox.key}: only Gmail and Microsoft 365 sign in")
+        self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        if self._existing(mailbox) is not None:
+            raise ValidationError(f"mailbox {mailbox.key} exists already")
+        now = self._clock.now()
+        stored = mailbox.model_copy(
+            update={
+                "auth_method": AuthMethod.OAUTH2,
+                "oauth": None,
+                "secret_ref": None,
+                "enabled": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        self._state.put_mailbox(stored)
+        details = stored.model_dump(mode="json", exclude={"oauth"})
+        self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
+        return stored
+
     def _kept_grant(
         self, mailbox: Mailbox, now: datetime
     ) -> tuple[dict[str, Any], bool, PasswordSecret | RefreshTokenSecret | None]:

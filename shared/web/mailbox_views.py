@@ -29,10 +29,7 @@ class MailboxView:
     health: Health
     stale: bool
     words: StateWords
-    connect_google: str
-    connect_microsoft: str
-    connect_gmail_api: str
-    connect_graph: str
+    oauth_start: str  # the connect flow's start (the Connect buttons link to it)
     reconnect: mailbox_card.Reconnect | None = None  # the provider refused the grant
     token_expires: str = ""  # "<UTC time> (in 52 min)" for an OAuth mailbox
     push_expires: str = ""  # the Gmail watch / Graph subscription's expiry ("": no push)
@@ -42,6 +39,32 @@ class MailboxView:
     def status(self) -> str:
         """The dot's colour class: connected | warning | error | not_started | disabled."""
         return self.words.colour
+
+    def _connect(self, mode: str, provider: str) -> str:
+        m = self.mailbox
+        query = {"tenant": m.tenant_id, "mailbox": m.id, "mode": mode, "provider": provider}
+        return f"{self.oauth_start}?{urlencode(query)}"
+
+    @property
+    def _server_mode(self) -> str:
+        return "pop3" if self.mailbox.provider is Provider.POP3 else "imap"
+
+    @property
+    def connect_google(self) -> str:
+        """Google's sign-in for this mailbox's server (IMAP or POP3)."""
+        return self._connect(self._server_mode, "google")
+
+    @property
+    def connect_microsoft(self) -> str:
+        return self._connect(self._server_mode, "microsoft")
+
+    @property
+    def connect_gmail_api(self) -> str:
+        return self._connect("gmail", "google")
+
+    @property
+    def connect_graph(self) -> str:
+        return self._connect("graph", "microsoft")
 
     @property
     def api_based(self) -> bool:
@@ -101,12 +124,6 @@ def _view(
     is_stale = mailbox_status.stale(health, m, now, idle_refresh_s, held_here)
     nobody = unwatched(m, health, held_here)
     key = state_words.key_of(m, health, stale=is_stale, unwatched=nobody)
-    mode = "pop3" if m.provider is Provider.POP3 else "imap"
-    link = {"tenant": m.tenant_id, "mailbox": m.id}
-
-    def connect(mode: str, provider: str) -> str:
-        return f"{oauth}?{urlencode({**link, 'mode': mode, 'provider': provider})}"
-
     token = m.oauth.access_expires_at if m.oauth else None
     return MailboxView(
         mailbox=m,
@@ -114,10 +131,7 @@ def _view(
         stale=is_stale,
         words=state_words.words(key),
         unwatched=nobody,
-        connect_google=connect(mode, "google"),
-        connect_microsoft=connect(mode, "microsoft"),
-        connect_gmail_api=connect("gmail", "google"),
-        connect_graph=connect("graph", "microsoft"),
+        oauth_start=oauth,
         reconnect=mailbox_card.reconnect(m, health, oauth),
         token_expires=mailbox_card.expiry(token, now) if m.oauth else "",
     )

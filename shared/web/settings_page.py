@@ -536,7 +536,7 @@ class SettingsPage:
             )
         except PydanticValidationError as exc:
             raise form_errors.from_pydantic(exc) from None
-        self._admin.add_mailbox(mailbox, password=None, actor=admin)
+        self._admin.add_awaiting_sign_in(mailbox, actor=admin)
         name = mailbox_card.PROVIDER_NAMES[oauth_provider]
         return f"mailbox {mailbox_id} saved: now sign in with {name} to connect it", mailbox_id
 

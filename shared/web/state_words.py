@@ -121,8 +121,9 @@ def key_of(mailbox: Mailbox, health: Health, *, stale: bool, unwatched: bool) ->
     (turned off, never or no longer signed in), then what its checks report."""
     oauth = mailbox.oauth
     first = (
-        (not mailbox.enabled, "turned_off"),
+        # never signed in: turned off until its first sign-in, which turns it on
         (mailbox.provider in API_PROVIDERS and oauth is None, "never_signed_in"),
+        (not mailbox.enabled, "turned_off"),
         (oauth is not None and oauth.reauth_required_at is not None, "sign_in_needed"),
         (unwatched, "not_checked"),
         (not_started(health), "not_started_late" if stale else "not_started"),

@@ -75,6 +75,7 @@ def settings_server(
         **_iap_server.env(),
         "GOOGLE_CLOUD_PROJECT": services.project_id,
         "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
+        "MAILINGEST_IMAP_CA_FILE": str(services.dovecot.ca_cert),  # "Test connection" trusts it
         "MAILINGEST_PAGE_REFRESH_S": "1",  # the health lines refresh every second here
         **settings_env(tmp),
         # a directory both the function and the tests' in-process app use: a label corrected

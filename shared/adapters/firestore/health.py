@@ -112,7 +112,8 @@ class FirestoreHealth(FirestorePart):
         self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId], now: datetime
     ) -> dict[MailboxId, Health]:
         refs = {m: self._db.mailbox_state(tenant_id, m, "health") for m in mailbox_ids}
-        snaps = self._db.get_many(list(refs.values()), "get health")
+        # the summary's fields only: the days of analytics are most of a record
+        snaps = self._db.get_many(list(refs.values()), "get health", health_math.SUMMARY_FIELDS)
         out: dict[MailboxId, Health] = {}
         for mailbox_id, ref in refs.items():
             snap = snaps.get(ref.path)
