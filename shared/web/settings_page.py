@@ -8,11 +8,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pydantic import ValidationError as PydanticValidationError
 
 from shared.config import PageSettings, WatcherSettings
 from shared.domain import analytics
@@ -21,13 +19,10 @@ from shared.domain.health import ago
 from shared.domain.labels import LABELS
 from shared.domain.message import Classification
 from shared.domain.models import (
-    SERVER_PROVIDERS,
     AfterProcessing,
-    AuthMethod,
     Mailbox,
     Provider,
     Tenant,
-    TlsMode,
 )
 from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
@@ -49,6 +44,7 @@ from shared.web import (
     form_errors,
     mailbox_card,
     mailbox_edit,
+    mailbox_form,
     mailbox_status,
     mailbox_views,
     overview,
@@ -99,28 +95,6 @@ class PageServices:
 
     tester: ConnectionTester | None = None  # "Test connection"
     corrections: Corrections | None = None  # label correction in "Recent events"
-
-
-def _number(form: dict[str, str], name: str, default: int | None) -> int | None:
-    """A whole number typed into the form (empty: ``default``)."""
-    text = (form.get(name) or "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or len(text) > 9:
-        raise form_errors.FormRefused({name: "enter a whole number"})
-    return int(text)
-
-
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E:
-    """One of the options of a select box (anything else is a forged form)."""
-    try:
-        return kind(form.get(name) or default)
-    except ValueError:
-        options = ", ".join(k.value for k in kind)
-        raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
 
 
 class PageRecords(
@@ -524,18 +498,7 @@ class SettingsPage:
         else:
             taken = "a mailbox with this name exists already: choose another name"
             raise form_errors.FormRefused({"mailbox": taken})
-        try:
-            mailbox = Mailbox(
-                tenant_id=tenant.id,
-                id=mailbox_id,
-                provider=Provider(provider),
-                address=form.get("address", ""),
-                purpose=form.get("purpose", "booking") or "booking",
-                auth_method=AuthMethod.OAUTH2,
-                enabled=False,
-            )
-        except PydanticValidationError as exc:
-            raise form_errors.from_pydantic(exc) from None
+        mailbox = mailbox_form.signed_in_mailbox(tenant.id, mailbox_id, Provider(provider), form)
         self._admin.add_awaiting_sign_in(mailbox, actor=admin)
         name = mailbox_card.PROVIDER_NAMES[oauth_provider]
         return f"mailbox {mailbox_id} saved: now sign in with {name} to connect it", mailbox_id
@@ -563,59 +526,8 @@ class SettingsPage:
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""
-        if form.get("provider", "imap") not in SERVER_PROVIDERS:
-            raise form_errors.FormRefused(
-                {
-                    "provider": "this form is for IMAP or POP3 with a password; "
-                    "connect Gmail or Microsoft 365 with the Connect buttons"
-                }
-            )
         try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox
             existing = None
-        mailbox_edit.check(form, existing)
-        auth = _choice(AuthMethod, form, "auth_method", "password")
-        # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
-        # and refresh-token secret) unless the admin switches it to a password and gives one
-        keep_oauth = (
-            existing is not None
-            and existing.auth_method is AuthMethod.OAUTH2
-            and (auth is AuthMethod.OAUTH2 or not form.get("password"))
-        )
-        if keep_oauth:
-            auth = AuthMethod.OAUTH2
-        elif auth is AuthMethod.OAUTH2:
-            raise form_errors.FormRefused(
-                {"auth_method": "OAuth 2.0 is connected with the Connect buttons on its card"}
-            )
-        keep_secret = existing is not None and (
-            keep_oauth or existing.auth_method is not AuthMethod.OAUTH2
-        )
-        try:
-            mailbox = Mailbox(
-                tenant_id=tenant.id,
-                id=MailboxId(form.get("mailbox", "")),
-                provider=Provider(form.get("provider", "imap")),
-                address=form.get("address", ""),
-                purpose=form.get("purpose", "booking") or "booking",
-                host=form.get("host") or None,
-                port=_number(form, "port", None),
-                tls=_choice(TlsMode, form, "tls", "tls"),
-                auth_method=auth,
-                username=form.get("username") or None,
-                secret_ref=existing.secret_ref if existing and keep_secret else None,
-                oauth=existing.oauth if existing and keep_oauth else None,
-                enabled=existing.enabled if existing else True,
-                folder=form.get("folder") or "INBOX",
-                idle=form.get("idle") == "on",
-                poll_interval_s=_number(form, "poll_interval_s", 60),
-                after_processing=_choice(AfterProcessing, form, "after_processing", "leave"),
-                move_to=form.get("move_to") or None,
-                created_at=existing.created_at if existing else None,
-            )
-        except PydanticValidationError as exc:
-            raise form_errors.from_pydantic(exc) from None
-        except ValueError as exc:  # the mailbox id
-            raise form_errors.FormRefused({"mailbox": str(exc)}) from None
-        return mailbox
+        return mailbox_form.server_mailbox(tenant.id, form, existing)
