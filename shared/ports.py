@@ -263,6 +263,13 @@ class HealthStore(Protocol):
         page's overview: no round trip per mailbox)."""
         ...
 
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        """``get_day_counts`` for many mailboxes of a tenant in one batched read (the
+        settings page's analytics)."""
+        ...
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         """The mailbox's analytics by UTC day ("YYYYMMDD"; ``shared.domain.analytics``): the
         ``labels`` and ``latency`` of every update, merged into the day of its ``at``. Days

@@ -358,6 +358,11 @@ class InMemoryStateStore:
         for tenant_id, mailbox_id, update in updates:
             self.update_health(tenant_id, mailbox_id, update, at)
 
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        return {m: self.get_day_counts(tenant_id, m) for m in mailbox_ids}
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         with self._lock:
             record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))

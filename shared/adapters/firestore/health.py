@@ -104,6 +104,18 @@ class FirestoreHealth(FirestorePart):
             }
         }
 
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        refs = {m: self._db.mailbox_state(tenant_id, m, "health") for m in mailbox_ids}
+        snaps = self._db.get_many(list(refs.values()), "get days", ("days",))
+        out: dict[MailboxId, dict[str, DayCounts]] = {}
+        for mailbox_id, ref in refs.items():
+            snap = snaps.get(ref.path)
+            days = (snap.to_dict() or {}).get("days") if snap is not None and snap.exists else None
+            out[mailbox_id] = analytics.day_counts(days)
+        return out
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "health"), "get days")
         return analytics.day_counts((snap.to_dict() or {}).get("days") if snap.exists else None)
