@@ -124,7 +124,7 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
     expect(page.locator(".notice")).to_have_text("mailbox booking saved")
     card = page.locator("#mailbox-booking")
     expect(card.locator("h2")).to_have_text("Booking mailbox – booking@acme.example")
-    expect(card).to_contain_text(f"127.0.0.1:{dovecot.imaps_port} (tls)")
+    expect(card).to_contain_text(f"127.0.0.1:{dovecot.imaps_port} (SSL/TLS)")
     # the watcher has not reported on it yet: not started, not a stale warning
     expect(card.locator(".dot.not_started")).to_be_visible()
     expect(card.locator("[data-health=booking]")).to_have_text(
