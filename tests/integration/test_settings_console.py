@@ -458,3 +458,22 @@ def test_recent_events_page_50_at_a_time_with_an_older_link_and_in_the_api(
     assert foreign.status_code == 400
     assert "not a cursor of this tenant" in foreign.text
     assert http.get("/?tenant=acme&before=12.x", headers=acme).status_code == 400
+
+
+def test_the_console_has_one_stylesheet_of_its_own_and_sections_to_move_between(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, _ = client
+    sheet = http.get("/?asset=console.css", headers=iap.headers(ACME))
+    assert sheet.status_code == 200
+    assert sheet.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert "@media (max-width: 640px)" in sheet.text  # the phone's layout
+    assert "http" not in sheet.text  # nothing fetched from elsewhere
+    for section in ("mailboxes", "rules", "events", "analytics", "audit"):
+        page = http.get(f"/?tenant=acme&section={section}", headers=iap.headers(ACME)).text
+        assert page.count('rel="stylesheet"') == 1
+        assert '<link rel="stylesheet" href="?asset=console.css">' in page
+        assert f'section={section}" aria-current="page"' in page
+        assert "Acme Travel" in page
+        assert ACME in page
+    assert http.get("/?tenant=acme&section=audit", headers=iap.headers(GLOBEX)).status_code == 403
