@@ -120,6 +120,23 @@ def _section_of(shown: Shown) -> str:
     return shown.section if shown.section in SECTIONS else "mailboxes"
 
 
+def _add_or_change(
+    shown: Shown, refusals: dict[str, Any]
+) -> tuple[add_flow.Step | None, dict[str, str], bool]:
+    """The add flow's step shown (None: not adding), the mailbox form's values and whether
+    the form itself is shown: for an edit, a server login's step, or the form shown again
+    (refused, or after "Test connection"), which stays at the step it was posted from."""
+    step, typed = shown.add, dict(refusals["typed"])
+    again = shown.tested is not None or refusals["refused_form"] == form_errors.MAILBOX
+    if step is None and again:
+        step = add_flow.Step(typed.get("add_kind", ""), typed.get("add_method") or add_flow.SERVER)
+    if step is not None and step.preset is not None and not typed and not shown.edit:
+        typed = {**step.preset.values(), "add_kind": step.kind, "add_method": step.method}
+    if shown.edit or typed.get("editing"):
+        return step, typed, True
+    return step, typed, step is not None and step.method == add_flow.SERVER
+
+
 class SettingsPage:
     def __init__(
         self,
@@ -233,18 +250,7 @@ class SettingsPage:
             {i: v.words.filter for i, v in enumerate(views)},
             {i: v.mailbox.provider.value for i, v in enumerate(views)},
         )
-        step = shown.add
-        typed = refusals["typed"]
-        if step is None and (typed or shown.tested is not None or refusals["refused_form"]):
-            method = typed.get("add_method") or add_flow.SERVER
-            step = add_flow.Step(typed.get("add_kind", ""), method)
-        if step is not None and step.preset is not None and not typed and not shown.edit:
-            typed = {**step.preset.values(), "add_kind": step.kind, "add_method": step.method}
-        show_form = bool(shown.edit or typed.get("editing")) or (
-            step is not None and step.method == add_flow.SERVER
-        )
-        if step is not None and typed.get("add_method") == add_flow.OAUTH:
-            show_form = False
+        step, typed, show_form = _add_or_change(shown, refusals)
         return {
             **refusals,
             "typed": typed,
@@ -253,7 +259,7 @@ class SettingsPage:
             "query": shown.overview,
             "opened": opened,
             "step": step,
-            "show_form": show_form or (shown.tested is not None),
+            "show_form": show_form,
             "oauth_of": add_flow.OAUTH_OF,
             "tested": shown.tested,
             "after_options": [a.value for a in AfterProcessing],

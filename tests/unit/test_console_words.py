@@ -167,3 +167,17 @@ def test_a_refused_field_is_said_in_plain_words_next_to_it(
     assert f'id="error-{field}">' in html
     assert not CODE_WORDS.search(re.sub(r"<[^>]+>", " ", _visible(html)))
     assert 'value="typed@acme.example"' in html  # what was typed is kept
+
+
+def test_a_refused_card_button_opens_that_card_and_no_form(
+    console: tuple[SettingsPage, InMemoryStateStore, FakeClock],
+) -> None:
+    page, state, _ = console
+    state.put_mailbox(_mailbox("booking"))
+    why = "tick the box to confirm the removal"
+    refused = FormRefused({"": why}, form="card", target="booking")
+    html = page.render(ADMIN, "acme", Shown(refill=Refill({"mailbox": "booking"}, refused)))
+    assert f'id="card-error-booking">Not done: {why}<' in html
+    assert 'id="mailbox-booking"' in html
+    assert 'id="mailbox-form"' not in html
+    assert 'id="add-mailbox"' not in html
