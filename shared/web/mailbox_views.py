@@ -6,6 +6,7 @@ sync's cursor) are read only for the card that is open."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -82,13 +83,13 @@ class MailboxView:
         return f"{m.id} {m.purpose} {m.address} {m.host or ''}".casefold()
 
 
-def _watched_keys(mailboxes: list[Mailbox], healths: dict[MailboxId, Health]) -> list[str]:
-    """The lease names worth reading: enabled IMAP/POP3 mailboxes that have reported."""
-    return [
+def _watched_keys(mailboxes: list[Mailbox], healths: dict[MailboxId, Health]) -> set[str]:
+    """The leases that say something: of enabled IMAP/POP3 mailboxes that have reported."""
+    return {
         m.key
         for m in mailboxes
         if m.enabled and m.provider in SERVER_PROVIDERS and not not_started(healths[m.id])
-    ]
+    }
 
 
 def build(
@@ -99,13 +100,18 @@ def build(
     idle_refresh_s: int,
     oauth_start_url: str,
 ) -> list[MailboxView]:
-    """The views of ``mailboxes`` (of one tenant): two batched reads, whatever their number."""
+    """The views of ``mailboxes`` (of one tenant): two batched reads, whatever their number,
+    made at the same time (the leases of every enabled IMAP / POP3 mailbox are read; only
+    those of the ones that have reported count)."""
     if not mailboxes:
         return []
     tenant_id = mailboxes[0].tenant_id
-    healths = records.get_health_many(tenant_id, [m.id for m in mailboxes], now)
+    servers = [m.key for m in mailboxes if m.enabled and m.provider in SERVER_PROVIDERS]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        leases = pool.submit(records.leases_held, servers) if servers else None
+        healths = records.get_health_many(tenant_id, [m.id for m in mailboxes], now)
+        held = leases.result() if leases is not None else set()
     keys = _watched_keys(mailboxes, healths)
-    held = records.leases_held(keys) if keys else set()
     return [
         _view(m, healths[m.id], held, keys, now, idle_refresh_s, oauth_start_url) for m in mailboxes
     ]
@@ -115,7 +121,7 @@ def _view(
     m: Mailbox,
     health: Health,
     held: set[str],
-    looked_at: list[str],
+    looked_at: set[str],
     now: datetime,
     idle_refresh_s: int,
     oauth: str,
