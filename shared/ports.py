@@ -182,6 +182,11 @@ class LeaseStore(Protocol):
         holder's heartbeat is live (one read, two for a member lease)."""
         ...
 
+    def leases_held(self, names: Sequence[str]) -> set[str]:
+        """Which of ``names`` someone holds now (``lease_held`` for many): one batched read
+        of the leases and one of their holders' heartbeats, whatever their number."""
+        ...
+
     def take_member_lease(self, name: str, holder: str) -> bool:
         """Take ``name`` as a member lease of ``holder`` (live while its heartbeat is) if it
         is free, lapsed, already ours, or held by a member whose heartbeat has lapsed."""
@@ -272,6 +277,20 @@ class HealthStore(Protocol):
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         """Health with 24-hour counters computed as of ``now``."""
+        ...
+
+    def get_health_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId], now: datetime
+    ) -> dict[MailboxId, Health]:
+        """``get_health`` for many mailboxes of a tenant in one batched read (the settings
+        page's overview: no round trip per mailbox)."""
+        ...
+
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        """``get_day_counts`` for many mailboxes of a tenant in one batched read (the
+        settings page's analytics)."""
         ...
 
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:

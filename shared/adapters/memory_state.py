@@ -228,6 +228,15 @@ class InMemoryStateStore:
             current = self._leases.get(name)
             return current is not None and self._lease_live(current, self._clock.now())
 
+    def leases_held(self, names: Sequence[str]) -> set[str]:
+        with self._lock:
+            now = self._clock.now()
+            return {
+                name
+                for name in names
+                if (lease := self._leases.get(name)) is not None and self._lease_live(lease, now)
+            }
+
     def _lease_live(self, lease: Lease, now: datetime) -> bool:
         if lease.expires_at is not None:
             return lease.expires_at > now
@@ -371,10 +380,20 @@ class InMemoryStateStore:
         for tenant_id, mailbox_id, update in updates:
             self.update_health(tenant_id, mailbox_id, update, at)
 
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        return {m: self.get_day_counts(tenant_id, m) for m in mailbox_ids}
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         with self._lock:
             record = copy.deepcopy(self._health.get((tenant_id, mailbox_id), {}))
         return analytics.day_counts(record.get("days"))
+
+    def get_health_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId], now: datetime
+    ) -> dict[MailboxId, Health]:
+        return {m: self.get_health(tenant_id, m, now) for m in mailbox_ids}
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         with self._lock:

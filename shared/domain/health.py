@@ -25,6 +25,8 @@ _LATEST = (
     "pending_at",
     "oldest_pending_at",
 )
+# what ``summarize`` reads of a stored record (a reader may ask for no more: not the days)
+SUMMARY_FIELDS = (*_LATEST, "buckets", "updated_at")
 KEEP_HOURS = 25
 
 

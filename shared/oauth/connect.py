@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from shared.domain.models import (
+    API_PROVIDERS,
     AfterProcessing,
     AuditEntry,
     AuthMethod,
@@ -170,7 +171,7 @@ class ConnectFlow:
         return self._connected(flow, stored, "" if started else "push_pending")
 
     def _refused(self, flow: FlowState, error: str) -> str:
-        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id, "open": flow.mailbox_id}
         notice = outcome.refused(flow.mailbox_id, flow.provider, error)
         return self._back.to(flow.admin, {**back, "result": "error", "error": error}, notice)
 
@@ -178,7 +179,7 @@ class ConnectFlow:
         grant = stored.oauth
         address = grant.connected_address if grant else stored.address
         expires = grant.access_expires_at if grant else None
-        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id}
+        back = {"tenant": flow.tenant_id, "mailbox": flow.mailbox_id, "open": flow.mailbox_id}
         params = {**back, "result": "connected", "address": address}
         if warning:
             params["warning"] = warning
@@ -224,6 +225,8 @@ class ConnectFlow:
         }
         if flow.mode in NATIVE:  # the Gmail API / Graph: no server to connect to
             update.update(provider=NATIVE[flow.mode], address=address, host=None, port=None)
+        if _awaiting_first_sign_in(mailbox):  # added on the settings page to be signed in
+            update["enabled"] = True
         stored = mailbox.model_copy(update=update)
         self._state.put_mailbox(stored)
         self._state.append_audit(
@@ -334,3 +337,14 @@ class ConnectFlow:
             logger.warning("push not started on connect", extra={"error": str(exc)[:200]})
             return False
         return True
+
+
+def _awaiting_first_sign_in(mailbox: Mailbox) -> bool:
+    """A Gmail / Microsoft 365 mailbox saved turned off by the settings page's add flow and
+    never connected: nothing could run it before its first grant, so that grant turns it on."""
+    return (
+        mailbox.provider in API_PROVIDERS
+        and not mailbox.enabled
+        and mailbox.oauth is None
+        and mailbox.secret_ref is None
+    )

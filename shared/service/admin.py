@@ -80,6 +80,11 @@ class Admin:
         """Enabling / disabling a Gmail or Graph mailbox then starts / stops its push."""
         self._push = push
 
+    @property
+    def syncs_push_mailboxes(self) -> bool:
+        """Whether "Sync now" is offered for Gmail and Microsoft 365 mailboxes too."""
+        return self._tasks is not None
+
     def attach_tasks(self, tasks: TaskQueue) -> None:
         """ "Sync now" of a Gmail or Graph mailbox then goes out as a one-mailbox task to
         ``mailbox_tasks``, which holds the token access the page's identity lacks."""
@@ -138,6 +143,31 @@ class Admin:
         details["password_changed"] = bool(password)
         if dropped:
             details["oauth"] = "reconnect required: the server or login changed"
+        self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
+        return stored
+
+    def add_awaiting_sign_in(self, mailbox: Mailbox, *, actor: str) -> Mailbox:
+        """A new Gmail API / Microsoft 365 mailbox, stored turned off and without a grant:
+        its first sign-in (the connect flow) gives it one and turns it on. Refused for a
+        mailbox that exists (that one is connected or reconnected from its card)."""
+        if mailbox.provider in SERVER_PROVIDERS:
+            raise ValidationError(f"mailbox {mailbox.key}: only Gmail and Microsoft 365 sign in")
+        self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
+        if self._existing(mailbox) is not None:
+            raise ValidationError(f"mailbox {mailbox.key} exists already")
+        now = self._clock.now()
+        stored = mailbox.model_copy(
+            update={
+                "auth_method": AuthMethod.OAUTH2,
+                "oauth": None,
+                "secret_ref": None,
+                "enabled": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        self._state.put_mailbox(stored)
+        details = stored.model_dump(mode="json", exclude={"oauth"})
         self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
 

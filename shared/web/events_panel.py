@@ -73,7 +73,12 @@ class EventsPage:
 
     def query(self, tenant_id: str, before: str = "") -> str:
         """The query string of this listing (its filter) starting after ``before``."""
-        params = {"tenant": tenant_id, "mailbox": self.only.mailbox_id, "label": self.only.label}
+        params = {
+            "tenant": tenant_id,
+            "section": "events",
+            "mailbox": self.only.mailbox_id,
+            "label": self.only.label,
+        }
         return urlencode({k: v for k, v in {**params, "before": before}.items() if v})
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from shared.domain.models import AuthMethod, Health, Mailbox, MailboxState, Provider
 
-_NAMES = {"google": "Google", "microsoft": "Microsoft"}
+PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft"}
 _API = {Provider.GMAIL: ("google", "gmail"), Provider.GRAPH: ("microsoft", "graph")}
 # where a Gmail / Graph sync keeps its push's expiry (epoch ms) in the mailbox's cursor
 PUSH_EXPIRY = {Provider.GMAIL: "watch_expiration_ms", Provider.GRAPH: "subscription_expires_ms"}
@@ -50,7 +50,7 @@ def reconnect(mailbox: Mailbox, health: Health, oauth_start_url: str) -> Reconne
     if oauth is None or not mailbox.enabled or not _refused(mailbox, health):
         return None
     provider, mode = oauth
-    name = _NAMES[provider]
+    name = PROVIDER_NAMES[provider]
     if mailbox.oauth is not None and mailbox.oauth.app_only:
         message = (
             f"{name} no longer accepts the connection: an administrator of the directory "

@@ -8,12 +8,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
-from urllib.parse import urlencode
+from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from pydantic import ValidationError as PydanticValidationError
 
 from shared.config import PageSettings, WatcherSettings
 from shared.domain import analytics
@@ -23,72 +20,46 @@ from shared.domain.labels import LABELS
 from shared.domain.message import Classification
 from shared.domain.models import (
     API_PROVIDERS,
-    SERVER_PROVIDERS,
     AfterProcessing,
-    AuthMethod,
-    Health,
     Mailbox,
     Provider,
     Tenant,
-    TlsMode,
 )
 from shared.domain.recent_events import EventFilter
 from shared.errors import AuthError, NotFound, ValidationError
 from shared.ids import MailboxId
 from shared.ports import (
     Clock,
-    CursorStore,
-    HealthStore,
-    MailboxStore,
     RecentEventStore,
     TenantStore,
 )
 from shared.service.admin import Admin
 from shared.service.connection_test import ConnectionTester, Step
 from shared.service.corrections import Corrections
-from shared.service.health_view import OneLeaseReader, held_of, unwatched
 from shared.service.rules import RuleBook, RuleRecords, RuleRefused
 from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
+    add_flow,
     charts,
     flash,
     form_errors,
     mailbox_card,
     mailbox_edit,
+    mailbox_form,
     mailbox_status,
+    mailbox_views,
+    overview,
+    plain_errors,
     rule_form,
+    state_words,
 )
 from shared.web.events_panel import FILTER_LABELS, EventsPanel
+from shared.web.mailbox_views import MailboxView, ViewRecords
+from shared.web.overview import OverviewQuery
 
 CSRF_TTL_S = 2 * 3600  # a form older than this asks for a reload
 # audit details the page does not repeat (long or internal); never a secret in any case
 _AUDIT_HIDDEN = frozenset({"secret_ref", "created_at", "updated_at", "tenant_id", "oauth"})
-
-
-@dataclass(frozen=True)
-class MailboxView:
-    mailbox: Mailbox
-    health: Health
-    stale: bool
-    status: str  # connected | error | warning | not_started | disabled | unknown
-    connect_google: str
-    connect_microsoft: str
-    connect_gmail_api: str
-    connect_graph: str
-    reconnect: mailbox_card.Reconnect | None = None  # the provider refused the grant
-    token_expires: str = ""  # "<UTC time> (in 52 min)" for an OAuth mailbox
-    push_expires: str = ""  # the Gmail watch / Graph subscription's expiry ("": no push)
-    unwatched: bool = False  # an IMAP/POP3 mailbox whose lease nobody holds (no watcher)
-
-    @property
-    def api_based(self) -> bool:
-        """Gmail API / Microsoft 365: none of the IMAP-only controls mean anything for it."""
-        return self.mailbox.provider in API_PROVIDERS
-
-    @property
-    def editable(self) -> bool:
-        """The add-or-change form edits it (Gmail API / Graph: the Connect buttons)."""
-        return self.mailbox.provider in mailbox_edit.EDITABLE
 
 
 @dataclass(frozen=True)
@@ -108,9 +79,15 @@ class Shown:
     until: str = ""  # the recent events up to this UTC day (YYYY-MM-DD; "": the newest)
     edit: str = ""
     error_title: str = "Not saved"  # the words before ``error``
+    section: str = ""  # one of SECTIONS ("": the one what is shown belongs to)
+    overview: OverviewQuery = field(default_factory=OverviewQuery)  # search, filter, page
+    open: str = ""  # the mailbox whose card is open
+    add: add_flow.Step | None = None  # the add-a-mailbox step shown (None: not adding)
 
 
 _REFUSED_TITLE = {form_errors.TRY: "Not tried", form_errors.CARD: "Not done"}
+SECTIONS = ("mailboxes", "rules", "events", "analytics", "audit")
+_SECTION_OF_FORM = {form_errors.RULE: "rules", form_errors.TRY: "rules"}
 
 
 @dataclass(frozen=True)
@@ -121,41 +98,44 @@ class PageServices:
     corrections: Corrections | None = None  # label correction in "Recent events"
 
 
-def _number(form: dict[str, str], name: str, default: int | None) -> int | None:
-    """A whole number typed into the form (empty: ``default``)."""
-    text = (form.get(name) or "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or len(text) > 9:
-        raise form_errors.FormRefused({name: "enter a whole number"})
-    return int(text)
-
-
-_E = TypeVar("_E", bound=StrEnum)
-
-
-def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E:
-    """One of the options of a select box (anything else is a forged form)."""
-    try:
-        return kind(form.get(name) or default)
-    except ValueError:
-        options = ", ".join(k.value for k in kind)
-        raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
-
-
 class PageRecords(
     TenantStore,
-    MailboxStore,
-    CursorStore,
-    HealthStore,
     RecentEventStore,
     RuleRecords,
-    OneLeaseReader,
+    ViewRecords,
     Protocol,
 ):
     """What the page shows: the tenant (who may see it), its mailboxes with their cursors,
     health and whether a watcher holds them, recent events, rules, template examples and the
     audit log."""
+
+
+def _section_of(shown: Shown) -> str:
+    """The section a page shows: the one of the form it answers, else the one asked for."""
+    if shown.tried is not None:
+        return "rules"
+    if shown.refill is not None and shown.refill.which in _SECTION_OF_FORM:
+        return _SECTION_OF_FORM[shown.refill.which]
+    if shown.refill is not None or shown.tested is not None or shown.edit or shown.open:
+        return "mailboxes"
+    return shown.section if shown.section in SECTIONS else "mailboxes"
+
+
+def _add_or_change(
+    shown: Shown, refusals: dict[str, Any]
+) -> tuple[add_flow.Step | None, dict[str, str], bool]:
+    """The add flow's step shown (None: not adding), the mailbox form's values and whether
+    the form itself is shown: for an edit, a server login's step, or the form shown again
+    (refused, or after "Test connection"), which stays at the step it was posted from."""
+    step, typed = shown.add, dict(refusals["typed"])
+    again = shown.tested is not None or refusals["refused_form"] == form_errors.MAILBOX
+    if step is None and again:
+        step = add_flow.Step(typed.get("add_kind", ""), typed.get("add_method") or add_flow.SERVER)
+    if step is not None and step.preset is not None and not typed and not shown.edit:
+        typed = {**step.preset.values(), "add_kind": step.kind, "add_method": step.method}
+    if shown.edit or typed.get("editing"):
+        return step, typed, True
+    return step, typed, step is not None and step.method == add_flow.SERVER
 
 
 class SettingsPage:
@@ -177,7 +157,7 @@ class SettingsPage:
         self._oauth = oauth_start_url
         self._key = csrf_key.encode()
         self._idle_refresh_s = idle_refresh_s  # MAILINGEST_IDLE_REFRESH_S: the stale window
-        self._rules = RuleBook(state, clock)
+        self._rules_book = RuleBook(state, clock)
         services = services or PageServices()
         self._tester = services.tester
         self._refresh_s = refresh_s  # how often the page refreshes the health lines
@@ -227,38 +207,13 @@ class SettingsPage:
 
     # -- views ----------------------------------------------------------------------------
     def views(self, tenant: Tenant) -> list[MailboxView]:
-        return [self._view(m) for m in self._state.list_mailboxes(tenant.id)]
-
-    def _view(self, m: Mailbox) -> MailboxView:
-        now = self._clock.now()
-        health = self._state.get_health(m.tenant_id, m.id, now)
-        held = held_of(self._state, m, health)  # a killed watcher writes nothing more
-        stale = mailbox_status.stale(health, m, now, self._idle_refresh_s, held)
-        mode = "pop3" if m.provider is Provider.POP3 else "imap"
-        link = {"tenant": m.tenant_id, "mailbox": m.id}
-        google = urlencode({**link, "mode": mode, "provider": "google"})
-        microsoft = urlencode({**link, "mode": mode, "provider": "microsoft"})
-        gmail_api = urlencode({**link, "mode": "gmail", "provider": "google"})
-        graph = urlencode({**link, "mode": "graph", "provider": "microsoft"})
-        push = ""
-        if m.provider in mailbox_card.PUSH_EXPIRY:  # one read: the sync's cursor
-            cursor = self._state.get_cursor(m.tenant_id, m.id).value
-            lapses = mailbox_card.push_expires_at(m, cursor)
-            push = mailbox_card.expiry(lapses, now) if lapses else "not started yet"
-        token = m.oauth.access_expires_at if m.oauth else None
-        return MailboxView(
-            mailbox=m,
-            health=health,
-            stale=stale,
-            status=mailbox_status.status(m, health, stale),
-            unwatched=unwatched(m, health, held),
-            connect_google=f"{self._oauth}?{google}",
-            connect_microsoft=f"{self._oauth}?{microsoft}",
-            connect_gmail_api=f"{self._oauth}?{gmail_api}",
-            connect_graph=f"{self._oauth}?{graph}",
-            reconnect=mailbox_card.reconnect(m, health, self._oauth),
-            token_expires=mailbox_card.expiry(token, now) if m.oauth else "",
-            push_expires=push,
+        """Every mailbox of the tenant with its health: batched reads, not one per mailbox."""
+        return mailbox_views.build(
+            self._state,
+            self._state.list_mailboxes(tenant.id),
+            self._clock.now(),
+            idle_refresh_s=self._idle_refresh_s,
+            oauth_start_url=self._oauth,
         )
 
     def render(self, admin: str | None, tenant_id: str, shown: Shown | None = None) -> str:
@@ -268,26 +223,73 @@ class SettingsPage:
         if shown.flash_token and not notice:
             now_s = self._clock.now().timestamp()
             notice = flash.verify(self._key, admin, tenant.id, shown.flash_token, now_s)
-        views = self.views(tenant)
-        figures = self.figures(tenant, [v.mailbox.id for v in views])
-        return self._env.get_template("settings.html").render(
-            charts={"per_day": charts.per_day(figures), "latency": charts.latency(figures)},
-            events=self.events.page(tenant.id, shown.before, shown.only, until=shown.until),
-            filter_labels=FILTER_LABELS,
-            rules=self._rules.rules(tenant.id),
-            labels=LABELS,
-            tried=shown.tried,
-            tested=shown.tested,
-            refresh_s=self._refresh_s,
+        section = _section_of(shown)
+        parts = getattr(self, f"_{section}")(tenant, shown)
+        return self._env.get_template(f"{section}.html").render(
             tenant=tenant,
-            views=views,
+            admin=admin,
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
-            admin=admin,
-            after_options=[a.value for a in AfterProcessing],
-            audit=self.audit(tenant),
-            **self._refusals(shown, views),
+            section=section,
+            sections=SECTIONS,
+            refresh_s=self._refresh_s,
+            push_sync=self._admin.syncs_push_mailboxes,
+            **{**({} if section == "mailboxes" else self._refusals(shown, [])), **parts},
         )
+
+    def _mailboxes(self, tenant: Tenant, shown: Shown) -> dict[str, Any]:
+        """The overview (one page of it), the open card, and the add-or-change steps."""
+        views = self.views(tenant)
+        refusals = self._refusals(shown, views)
+        ids = {str(v.mailbox.id): v for v in views}
+        opened = ids.get(next(iter(refusals["card_error"]), "") or shown.open)
+        if opened is not None:
+            opened = mailbox_views.with_push(self._state, opened, self._clock.now())
+        rows = overview.select(
+            views,
+            shown.overview,
+            {i: v.search_text for i, v in enumerate(views)},
+            {i: v.words.filter for i, v in enumerate(views)},
+            {i: v.mailbox.provider.value for i, v in enumerate(views)},
+        )
+        step, typed, show_form = _add_or_change(shown, refusals)
+        return {
+            **refusals,
+            "typed": typed,
+            "views": views,
+            "rows": rows,
+            "query": shown.overview,
+            "opened": opened,
+            "step": step,
+            "show_form": show_form,
+            "oauth_of": add_flow.OAUTH_OF,
+            "tested": shown.tested,
+            "after_options": [a.value for a in AfterProcessing],
+            "state_filters": state_words.FILTERS,
+            "providers": overview.PROVIDERS,
+        }
+
+    def _rules(self, tenant: Tenant, shown: Shown) -> dict[str, Any]:
+        return {"rules": self._rules_book.rules(tenant.id), "labels": LABELS, "tried": shown.tried}
+
+    def _events(self, tenant: Tenant, shown: Shown) -> dict[str, Any]:
+        return {
+            "events": self.events.page(tenant.id, shown.before, shown.only, until=shown.until),
+            "filter_labels": FILTER_LABELS,
+            "labels": LABELS,
+            "mailbox_ids": [m.id for m in self._state.list_mailboxes(tenant.id)],
+        }
+
+    def _analytics(self, tenant: Tenant, shown: Shown) -> dict[str, Any]:
+        figures = self.figures(tenant)
+        per_day = charts.per_day(figures)
+        return {
+            "charts": {"per_day": per_day, "latency": charts.latency(figures)},
+            "has_mail": bool(per_day.rects),
+        }
+
+    def _audit(self, tenant: Tenant, shown: Shown) -> dict[str, Any]:
+        return {"audit": self.audit(tenant)}
 
     def _refusals(self, shown: Shown, views: list[MailboxView]) -> dict[str, Any]:
         """A refused form's reasons where they belong (a field, a card, or the top) and what
@@ -307,7 +309,10 @@ class SettingsPage:
             "error_title": title,
             "card_error": {card: error} if card else {},
             "refused_form": refill.which if refused else "",
-            "errors": {f: refill.errors_in(f) for f in (form_errors.MAILBOX, "rule", "try")},
+            "errors": {
+                f: plain_errors.plain_all(refill.errors_in(f))
+                for f in (form_errors.MAILBOX, "rule", "try")
+            },
             "typed": mailbox_typed,
             "typed_rule": refill.typed_in(form_errors.RULE),
             "typed_try": refill.typed_in(form_errors.TRY),
@@ -329,6 +334,7 @@ class SettingsPage:
                 "mailbox": v.mailbox.model_dump(mode="json", exclude={"secret_ref"}),
                 "health": {**v.health.model_dump(mode="json"), "stale": v.stale},
                 "status": v.status,
+                "state": v.words.to_json(),
                 "summary": self.summary(v),
                 "detail": self.detail(v),
                 "last_error": self.last_error(v),
@@ -338,14 +344,11 @@ class SettingsPage:
         ]
 
     def summary(self, view: MailboxView) -> str:
-        """The health line under "Connection Health" (the page refreshes it by itself)."""
-        now = self._clock.now()
-        return mailbox_status.summary(
-            view.mailbox, view.health, view.status, view.stale, now, unwatched=view.unwatched
-        )
+        """The health line under "Connection health" (the page refreshes it by itself)."""
+        return mailbox_status.summary(view.words, view.health, self._clock.now())
 
     def detail(self, view: MailboxView) -> str:
-        """The grey line under it: state and the day's counters (refreshed with it)."""
+        """The grey line under it: the day's counters (refreshed with it)."""
         return mailbox_status.detail(view.health, self._clock.now())
 
     def last_error(self, view: MailboxView) -> str:
@@ -410,7 +413,8 @@ class SettingsPage:
         """30 days of emails per label and processing time per mailbox, from the store."""
         if mailbox_ids is None:
             mailbox_ids = [m.id for m in self._state.list_mailboxes(tenant.id)]
-        days = {str(m): self._state.get_day_counts(tenant.id, m) for m in mailbox_ids}
+        many = self._state.get_day_counts_many(tenant.id, mailbox_ids)  # one batched read
+        days = {str(m): counts for m, counts in many.items()}
         return analytics.summarize(days, self._clock.now())
 
     def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
@@ -435,7 +439,7 @@ class SettingsPage:
         if form.get("rule_action") == "delete":
             rule_id = form.get("rule_id", "")
             try:
-                self._rules.delete(tenant.id, rule_id, actor=admin)
+                self._rules_book.delete(tenant.id, rule_id, actor=admin)
             except NotFound:
                 gone = f"rule {rule_id[:80]} no longer exists (deleted meanwhile?)"
                 raise form_errors.FormRefused(
@@ -443,7 +447,7 @@ class SettingsPage:
                 ) from None
             return f"rule {rule_id} deleted"
         try:
-            rule = self._rules.save(tenant.id, rule_form.rule_doc(form), actor=admin)
+            rule = self._rules_book.save(tenant.id, rule_form.rule_doc(form), actor=admin)
         except RuleRefused as exc:
             raise rule_form.refused(exc) from None
         return f"rule {rule.id} saved"
@@ -455,7 +459,7 @@ class SettingsPage:
         if not raw.strip():
             raise form_errors.FormRefused({"email": "paste an email first"}, form=form_errors.TRY)
         try:
-            return self._rules.try_it(tenant.id, raw.encode("utf-8", "replace"))
+            return self._rules_book.try_it(tenant.id, raw.encode("utf-8", "replace"))
         except ValidationError as exc:  # too large, or not an email
             raise form_errors.FormRefused({"email": str(exc)}, form=form_errors.TRY) from None
 
@@ -486,6 +490,30 @@ class SettingsPage:
         except ValidationError as exc:  # tested too often: said at the top of the form
             raise form_errors.FormRefused({form_errors.GENERAL: str(exc)}) from None
 
+    def add_signed_in(self, admin: str | None, form: dict[str, str]) -> tuple[str, str]:
+        """The add flow's Gmail / Microsoft 365 step: the mailbox is saved turned off, to be
+        connected with the provider's sign-in (the Connect button on its card; the first
+        grant turns it on). Returns the notice and the mailbox's id."""
+        admin, tenant = self._checked(admin, form.get("tenant", ""), form)
+        kind = form.get("add_kind", "")
+        if kind not in add_flow.OAUTH_OF:
+            raise form_errors.FormRefused({form_errors.GENERAL: "choose Gmail or Microsoft 365"})
+        oauth_provider, provider = add_flow.OAUTH_OF[kind]
+        try:
+            mailbox_id = MailboxId(form.get("mailbox", ""))
+            self._state.get_mailbox(tenant.id, mailbox_id)
+        except ValueError as exc:
+            raise form_errors.FormRefused({"mailbox": str(exc)}) from None
+        except NotFound:
+            pass
+        else:
+            taken = "a mailbox with this name exists already: choose another name"
+            raise form_errors.FormRefused({"mailbox": taken})
+        mailbox = mailbox_form.signed_in_mailbox(tenant.id, mailbox_id, Provider(provider), form)
+        self._admin.add_awaiting_sign_in(mailbox, actor=admin)
+        name = mailbox_card.PROVIDER_NAMES[oauth_provider]
+        return f"mailbox {mailbox_id} saved: now sign in with {name} to connect it", mailbox_id
+
     def save(self, admin: str | None, form: dict[str, str]) -> str:
         """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
         Everything is validated before a secret is written (no orphan secret version)."""
@@ -509,59 +537,8 @@ class SettingsPage:
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""
-        if form.get("provider", "imap") not in SERVER_PROVIDERS:
-            raise form_errors.FormRefused(
-                {
-                    "provider": "this form is for IMAP or POP3 with a password; "
-                    "connect Gmail or Microsoft 365 with the Connect buttons"
-                }
-            )
         try:
             existing = self._state.get_mailbox(tenant.id, MailboxId(form.get("mailbox", "")))
         except (NotFound, ValueError):  # a new mailbox
             existing = None
-        mailbox_edit.check(form, existing)
-        auth = _choice(AuthMethod, form, "auth_method", "password")
-        # the form has no OAuth fields: editing an OAuth mailbox keeps its connection (grant
-        # and refresh-token secret) unless the admin switches it to a password and gives one
-        keep_oauth = (
-            existing is not None
-            and existing.auth_method is AuthMethod.OAUTH2
-            and (auth is AuthMethod.OAUTH2 or not form.get("password"))
-        )
-        if keep_oauth:
-            auth = AuthMethod.OAUTH2
-        elif auth is AuthMethod.OAUTH2:
-            raise form_errors.FormRefused(
-                {"auth_method": "OAuth 2.0 is connected with the Connect buttons on its card"}
-            )
-        keep_secret = existing is not None and (
-            keep_oauth or existing.auth_method is not AuthMethod.OAUTH2
-        )
-        try:
-            mailbox = Mailbox(
-                tenant_id=tenant.id,
-                id=MailboxId(form.get("mailbox", "")),
-                provider=Provider(form.get("provider", "imap")),
-                address=form.get("address", ""),
-                purpose=form.get("purpose", "booking") or "booking",
-                host=form.get("host") or None,
-                port=_number(form, "port", None),
-                tls=_choice(TlsMode, form, "tls", "tls"),
-                auth_method=auth,
-                username=form.get("username") or None,
-                secret_ref=existing.secret_ref if existing and keep_secret else None,
-                oauth=existing.oauth if existing and keep_oauth else None,
-                enabled=existing.enabled if existing else True,
-                folder=form.get("folder") or "INBOX",
-                idle=form.get("idle") == "on",
-                poll_interval_s=_number(form, "poll_interval_s", 60),
-                after_processing=_choice(AfterProcessing, form, "after_processing", "leave"),
-                move_to=form.get("move_to") or None,
-                created_at=existing.created_at if existing else None,
-            )
-        except PydanticValidationError as exc:
-            raise form_errors.from_pydantic(exc) from None
-        except ValueError as exc:  # the mailbox id
-            raise form_errors.FormRefused({"mailbox": str(exc)}) from None
-        return mailbox
+        return mailbox_form.server_mailbox(tenant.id, form, existing)

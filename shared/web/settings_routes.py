@@ -20,10 +20,12 @@ from urllib.parse import urlencode
 from shared.domain.recent_events import EventFilter
 from shared.entrypoints import Response, answered_within
 from shared.errors import NotFound, ValidationError
+from shared.web import add_flow, assets
 from shared.web.events_panel import event_filter
 from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
+from shared.web.overview import OverviewQuery
 from shared.web.settings_page import SettingsPage, Shown
 
 _HTML = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
@@ -62,12 +64,41 @@ def _filter(request: Any) -> EventFilter:
     return event_filter(request.args.get("mailbox", ""), request.args.get("label", ""))
 
 
+_EVENTS_ONLY = ("before", "until", "mailbox", "label")
+
+
+def _section(request: Any) -> str:
+    """The section asked for; a query with the recent events' cursor or filter and no
+    section is the events' (links made before the console had sections)."""
+    asked = str(request.args.get("section", ""))
+    if not asked and any(request.args.get(name) for name in _EVENTS_ONLY):
+        return "events"
+    return asked
+
+
 def _as_json(outcome: dict[str, Any]) -> Response:
     if "tested" in outcome:
         return _json({"steps": [dataclasses.asdict(s) for s in outcome["tested"]]})
     if "tried" in outcome:
         return _json({"classification": dataclasses.asdict(outcome["tried"])})
     return _json({"notice": outcome["notice"]})
+
+
+def _change(page: SettingsPage, admin: str | None, form: dict[str, str]) -> dict[str, Any]:
+    """A form that changes something: its notice and the page to go back to (a rule's
+    section; the card of the mailbox saved or acted on; the overview after a removal)."""
+    if form.get("rule_action"):
+        notice = page.rule_action(admin, form)
+        return {"notice": notice, "anchor": "#rules", "back": {"section": "rules"}}
+    if form.get("add_signed_in") == "on":
+        notice, mailbox = page.add_signed_in(admin, form)
+        return {"notice": notice, "anchor": "", "back": {"open": mailbox}}
+    if form.get("action"):
+        notice = page.act(admin, form)
+        kept = form.get("action") != "remove"
+        return {"notice": notice, "anchor": "", "back": {"open": form["mailbox"]} if kept else {}}
+    notice = page.save(admin, form)
+    return {"notice": notice, "anchor": "", "back": {"open": form.get("mailbox", "")}}
 
 
 class SettingsRoutes:
@@ -83,6 +114,8 @@ class SettingsRoutes:
     def answer(self, request: Any) -> Response:
         if request.path.endswith("/openapi.json"):
             return _json(openapi_document())
+        if request.method == "GET" and request.args.get("asset") == assets.STYLESHEET:
+            return assets.stylesheet()
         tenant = request.args.get("tenant", "")
         if request.method == "POST":  # a write is answered once it is known, never before
             return self._answer_post(request, tenant)
@@ -106,6 +139,10 @@ class SettingsRoutes:
             only=_filter(request),
             until=request.args.get("until", ""),
             edit=edit,
+            section=_section(request),
+            overview=OverviewQuery.from_args(request.args),
+            open=request.args.get("open", "")[:80],
+            add=add_flow.Step.from_args(request.args),
         )
         page = self._page()
         try:
@@ -115,6 +152,7 @@ class SettingsRoutes:
                 raise
             # a mailbox removed meanwhile (or never this tenant's): the list, saying so
             gone = Shown(error=f"{exc}: it may have been removed", error_title="Cannot edit")
+            # (the overview: the mailbox is not there to open)
             return page.render(self._admin(request), tenant, gone), 404, _HTML
 
     def _get_json(self, request: Any, tenant: str) -> Response:
@@ -152,7 +190,8 @@ class SettingsRoutes:
         except ValidationError as exc:  # the page again, with the reason (nothing was saved)
             if as_json:
                 return _json({"error": str(exc)}, 400)
-            page = self._page().render(self._admin(request), tenant, Shown(error=str(exc)))
+            shown = Shown(error=str(exc), section=request.args.get("section", ""))
+            page = self._page().render(self._admin(request), tenant, shown)
             return page, 400, _HTML
         return _as_json(outcome) if as_json else self._as_page(request, tenant, outcome)
 
@@ -162,16 +201,12 @@ class SettingsRoutes:
         form, admin, page = dict(request.form), self._admin(request), self._page()
         if form.get("correct") == "on":
             notice, back = page.correct_label(admin, form)
-            return {"notice": notice, "anchor": "#events", "back": back}
+            return {"notice": notice, "anchor": "#events", "back": {"section": "events", **back}}
         if form.get("test_connection") == "on":
             return {"tested": page.test_connection(admin, form)}
         if form.get("try") == "on":
             return {"tried": page.try_rules(admin, form)}
-        if form.get("rule_action"):
-            return {"notice": page.rule_action(admin, form), "anchor": "#rules"}
-        if form.get("action"):
-            return {"notice": page.act(admin, form), "anchor": ""}
-        return {"notice": page.save(admin, form), "anchor": ""}
+        return _change(page, admin, form)
 
     def _as_page(self, request: Any, tenant: str, outcome: dict[str, Any]) -> Response:
         page = self._page()

@@ -75,6 +75,7 @@ def settings_server(
         **_iap_server.env(),
         "GOOGLE_CLOUD_PROJECT": services.project_id,
         "MAILINGEST_ALLOW_PRIVATE_HOSTS": "true",  # Dovecot on 127.0.0.1
+        "MAILINGEST_IMAP_CA_FILE": str(services.dovecot.ca_cert),  # "Test connection" trusts it
         "MAILINGEST_PAGE_REFRESH_S": "1",  # the health lines refresh every second here
         **settings_env(tmp),
         # a directory both the function and the tests' in-process app use: a label corrected
@@ -110,9 +111,11 @@ class Console:
         *,
         ignore_https_errors: bool = False,
         timeout_ms: float = 10_000,
+        query: str = "",
     ) -> Page:
         """A fresh browser context, signed in (IAP's header on every request), on the page;
-        ``ignore_https_errors``: a self-signed certificate is accepted in this context only."""
+        ``ignore_https_errors``: a self-signed certificate is accepted in this context only;
+        ``query``: more of the page's query (``&open=booking``, ``&section=rules``)."""
         context = self.browser.new_context(
             extra_http_headers=self.iap.headers(email), ignore_https_errors=ignore_https_errors
         )
@@ -120,12 +123,24 @@ class Console:
         page = context.new_page()
         # a script that runs in the page would most likely call alert(): record any dialog
         page.on("dialog", self._dialog)
-        page.goto(f"{self.url}?tenant={tenant}")
+        page.goto(f"{self.url}?tenant={tenant}{query}")
         return page
 
-    def show(self, page: Page, tenant: str = "acme") -> None:
+    def show(self, page: Page, tenant: str = "acme", query: str = "") -> None:
         """Load the page again with GET (a reload after a form would post the form again)."""
-        page.goto(f"{self.url}?tenant={tenant}")
+        page.goto(f"{self.url}?tenant={tenant}{query}")
+
+    @staticmethod
+    def section(page: Page, name: str) -> None:
+        """Go to a section with the navigation (Mailboxes, Rules, Events, Analytics, Audit)."""
+        page.get_by_role("navigation", name="Sections").get_by_role("link", name=name).click()
+        page.wait_for_load_state("load")
+
+    @staticmethod
+    def open_card(page: Page, mailbox_id: str) -> None:
+        """Open a mailbox's card from its row in the overview."""
+        page.locator("#overview").get_by_role("link", name=mailbox_id, exact=True).click()
+        page.wait_for_load_state("load")
 
     def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(dialog.message)

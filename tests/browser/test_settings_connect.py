@@ -140,10 +140,11 @@ def connect_console(
         yield console
 
 
-def _open(console: Console, email: str = ACME) -> Page:
-    """The settings page signed in as ``email``; the Microsoft stand-in's self-signed
-    certificate is accepted in this context only (the functions verify it: its CA file)."""
-    return console.open_as(email, ignore_https_errors=True, timeout_ms=15_000)
+def _open(console: Console, email: str = ACME, query: str = "&open=booking") -> Page:
+    """The settings page signed in as ``email`` (by default with the booking mailbox's card
+    open); the Microsoft stand-in's self-signed certificate is accepted in this context only
+    (the functions verify it: its CA file)."""
+    return console.open_as(email, ignore_https_errors=True, timeout_ms=15_000, query=query)
 
 
 def _seed_mailbox(console: Console) -> Mailbox:
@@ -237,8 +238,12 @@ def test_an_admin_connects_a_mailbox_through_the_providers_consent_page(
     expect(card).to_contain_text(
         "Provider: Gmail API" if provider == "google" else "Provider: Microsoft 365 (Graph)"
     )
-    expect(page.locator("tr", has_text="oauth.connect")).to_contain_text(ACME)
+    row = page.locator("[data-row=booking]")
+    expect(row).to_contain_text("Gmail" if provider == "google" else "Microsoft 365")
+    expect(row).to_contain_text("Sign-in (OAuth)")
     console.screenshot(page, f"{provider}-connected")
+    console.section(page, "Audit")
+    expect(page.locator("tr", has_text="oauth.connect")).to_contain_text(ACME)
 
     # the grant: the refresh token in the secret store only; the provider's API started
     assert grant.provider is OAuthProvider(provider)
@@ -371,7 +376,7 @@ def test_test_connection_against_dovecot_says_what_works_and_saves_nothing(
     user, password = f"t{uuid.uuid4().hex[:10]}@test.example", uuid.uuid4().hex
     dovecot.add_user(user, password)
     audit = console.app.state.list_audit(ACME_ID)
-    page = _open(console)
+    page = _open(console, query="&add=imap")
     where = f"{dovecot.host}:{dovecot.imaps_port}"
     _test_connection(
         page,

@@ -45,6 +45,7 @@ def test_an_admin_filters_recent_events_pages_and_corrects_a_label_on_the_older_
     _seed(console, "booking", label, 50)  # newer: the ingested event is on the older page
     _seed(console, "stopsale", label, 3)
     page = console.open_as(ACME)
+    console.section(page, "Events")
     events = page.locator("#events")
     expect(events.locator("tr[data-event]")).to_have_count(50)
     expect(events.locator('tr[data-event^="acme.stopsale."]')).not_to_have_count(0)  # unfiltered
@@ -100,7 +101,7 @@ def test_an_admin_goes_back_to_a_day_with_the_up_to_field(console: Console) -> N
                 subject=f"old {n}",
             )
         )
-    page = console.open_as(ACME)
+    page = console.open_as(ACME, query="&section=events")
     events = page.locator("#events")
     expect(events.locator("tr[data-event]")).to_have_count(5)
     form = page.get_by_role("form", name="Filter recent events")

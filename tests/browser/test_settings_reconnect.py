@@ -53,6 +53,7 @@ def test_a_refused_grant_shows_up_with_a_reconnect_button_to_the_connect_flow(
     expires = _seed_gmail(console)
     _health(console, "gmailbox", state=MailboxState.IDLE, last_sync_at=datetime.now(UTC))
     page = console.open_as(ACME)
+    console.open_card(page, "gmailbox")
     card = page.locator("#mailbox-gmailbox")
     expect(card.locator(".dot.connected")).to_be_visible()
     expect(card.get_by_role("alert")).to_have_count(0)

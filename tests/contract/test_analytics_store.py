@@ -64,6 +64,8 @@ def test_the_figures_of_thirty_days(env: Env) -> None:
     store.update_health(T1, M1, events("stopsale", 200, n=10), START)
     store.update_health(T1, M2, events("other", 7, n=4), START - 40 * DAY)  # out of the window
     figures = analytics.summarize({m: store.get_day_counts(T1, m) for m in (M1, M2)}, START)
+    many = store.get_day_counts_many(T1, [M1, M2])  # the page's one batched read
+    assert many == {m: store.get_day_counts(T1, m) for m in (M1, M2)}
     assert len(figures.days) == analytics.WINDOW_DAYS
     assert figures.days[-1] == analytics.day_key(START)
     assert figures.per_label["booking"][-3] == 10

@@ -19,6 +19,7 @@ from shared.domain.models import (
     AuthMethod,
     Cursor,
     DeadLetter,
+    Health,
     HealthUpdate,
     MailboxState,
     OAuthGrant,
@@ -132,6 +133,17 @@ def test_tenants_never_see_each_others_data(env: Env) -> None:
     store.update_health(T1, M1, HealthUpdate(state=MailboxState.IDLE, processed=3), clock.now())
     other = store.get_health(T2, M1, clock.now())
     assert (other.state, other.processed_24h) == (None, 0)
+
+
+def test_health_of_many_mailboxes_reads_as_each_ones_health(env: Env) -> None:
+    """The page's overview reads every mailbox's health in one batched read."""
+    store, clock = env
+    store.update_health(T1, M1, HealthUpdate(state=MailboxState.IDLE, processed=3), clock.now())
+    store.update_health(T2, M2, HealthUpdate(state=MailboxState.BACKOFF), clock.now())
+    many = store.get_health_many(T1, [M1, M2], clock.now())
+    assert many == {M1: store.get_health(T1, M1, clock.now()), M2: Health()}
+    assert (many[M1].state, many[M1].processed_24h) == (MailboxState.IDLE, 3)
+    assert store.get_health_many(T1, [], clock.now()) == {}
 
 
 def test_settings_writes_never_touch_cursor_or_health(env: Env) -> None:

@@ -138,6 +138,27 @@ def test_lease_held_reads_one_lease_as_a_reader_of_all_of_them_would(env: Env) -
     assert not store.lease_held("acme/stopsale")
 
 
+def test_leases_held_reads_many_leases_as_lease_held_reads_each(env: Env) -> None:
+    """The page's overview asks of all of a tenant's mailboxes at once (one batched read)
+    what ``lease_held`` answers of each."""
+    store, clock = env
+    names = ["acme/booking", "acme/stopsale", "acme/timed", "acme/never"]
+    assert store.leases_held(names) == set()
+    assert store.leases_held([]) == set()
+    assert store.try_acquire_lease("acme/timed", "w1", LEASE_TTL) is not None
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False
+    assert store.take_member_lease("acme/booking", "w2#b")
+    assert store.take_member_lease("acme/stopsale", "w2#b")
+    assert store.leases_held(names) == {"acme/booking", "acme/stopsale", "acme/timed"}
+    assert store.leases_held(names) == {n for n in names if store.lease_held(n)}
+    clock.advance(LEASE_TTL + timedelta(seconds=1))  # the timed lease expired, nobody beat
+    assert store.leases_held(names) == set()
+    assert store.heartbeat("w2#b", "w2", LEASE_TTL) is False  # back: its member leases live
+    assert store.leases_held(names) == {"acme/booking", "acme/stopsale"}
+    store.release_lease("acme/stopsale", "w2#b")
+    assert store.leases_held(names) == {"acme/booking"}
+
+
 def test_a_claim_tied_to_a_member_lease_is_free_once_its_holder_stops_beating(env: Env) -> None:
     store, clock = env
     assert store.heartbeat("w1#a", "w1", LEASE_TTL) is False

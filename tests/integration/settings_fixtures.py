@@ -85,6 +85,6 @@ def settings_client(tmp: Path) -> Iterator[tuple[Any, App]]:
 
 
 def csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([0-9]+\.[0-9a-f]+)"', html)
+    match = re.search(r'name="csrf(?:-token)?" (?:value|content)="([0-9]+\.[0-9a-f]+)"', html)
     assert match
     return match.group(1)

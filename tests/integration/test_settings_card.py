@@ -61,6 +61,11 @@ def _state(app: App, mailbox_id: str, state: MailboxState) -> None:
     app.state.update_health(TenantId("acme"), MailboxId(mailbox_id), update, now)
 
 
+def _open(http: Any, iap: IapStandIn, mailbox_id: str) -> str:
+    """The page with ``mailbox_id``'s card open."""
+    return str(http.get(f"/?tenant=acme&open={mailbox_id}", headers=iap.headers(ACME)).text)
+
+
 def _card(page: str, mailbox_id: str) -> str:
     match = re.search(
         rf'<section class="card" id="mailbox-{mailbox_id}">(.*?)</section>', page, re.S
@@ -105,7 +110,6 @@ def test_a_refused_connection_shows_an_alert_with_a_reconnect_button_for_its_pro
     for mailbox, state, _ in boxes.values():
         app.state.put_mailbox(mailbox)
         _state(app, mailbox.id, state)
-    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
     answer = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     spec = openapi_document()  # the answer, alerts included, is the one documented
     OAS31Validator(
@@ -113,7 +117,7 @@ def test_a_refused_connection_shows_an_alert_with_a_reconnect_button_for_its_pro
     ).validate(answer)
     listed = {m["mailbox"]["id"]: m["reconnect"] for m in answer}
     for mailbox_id, (_, _, expected) in boxes.items():
-        card, api = _card(page, mailbox_id), listed[mailbox_id]
+        card, api = _card(_open(http, iap, mailbox_id), mailbox_id), listed[mailbox_id]
         href = _reconnect_link(card)
         if expected is None:
             assert (href, api) == (None, None), mailbox_id
@@ -145,7 +149,7 @@ def test_an_app_only_grant_refused_says_an_administrator_consents_again(
     grant = _grant(OAuthProvider.MICROSOFT, app_only=True, directory_tenant="dir-1")
     app.state.put_mailbox(_box("apponly", Provider.GRAPH, grant))
     _state(app, "apponly", MailboxState.REAUTH_REQUIRED)
-    card = _card(http.get("/?tenant=acme", headers=iap.headers(ACME)).text, "apponly")
+    card = _card(_open(http, iap, "apponly"), "apponly")
     assert "an administrator of the directory grants the consent again" in card
     assert _reconnect_link(card) is None  # no consent page to send the admin to
     (listed,) = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
@@ -169,9 +173,9 @@ def test_the_card_shows_expiries_in_utc_and_only_the_controls_that_apply(
         app.state.put_mailbox(mailbox)
     ms = int(watch.timestamp() * 1000)
     app.state.compare_and_set_cursor(gmail.tenant_id, gmail.id, 0, {"watch_expiration_ms": ms})
-    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
-    gmail_card, graph_card = _card(page, "gmailbox"), _card(page, "graphbox")
-    imap_card = _card(page, "imapbox")
+    gmail_card = _card(_open(http, iap, "gmailbox"), "gmailbox")
+    graph_card = _card(_open(http, iap, "graphbox"), "graphbox")
+    imap_card = _card(_open(http, iap, "imapbox"), "imapbox")
     assert f"Token Expires: {soon.strftime('%Y-%m-%d %H:%M')} UTC (in 52 min)" in gmail_card
     assert f"Token Expires: {gone.strftime('%Y-%m-%d %H:%M')} UTC (expired 3 h ago)" in graph_card
     assert f"(Gmail watch) expire: {watch.strftime('%Y-%m-%d %H:%M')} UTC (in 6 d)" in gmail_card

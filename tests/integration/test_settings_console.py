@@ -75,7 +75,7 @@ def test_recent_events_are_listed_with_an_emails_markup_as_text(
     http, app = client
     eid = ingest(app, XSS, 1)
     ingest(app, "Globex only", 2, tenant="globex")
-    page = http.get("/?tenant=acme", headers=iap.headers(ACME))
+    page = http.get("/?tenant=acme&section=events", headers=iap.headers(ACME))
     assert page.status_code == 200
     html = page.text
     assert "<script>alert" not in html
@@ -105,7 +105,7 @@ def test_a_label_is_corrected_through_the_page_with_post_redirect_get(
     )
     assert answer.status_code == 303
     # relative to the page (behind IAP the function may live under a path)
-    assert answer.headers["Location"].startswith("?tenant=acme&flash=")
+    assert answer.headers["Location"].startswith("?tenant=acme&section=events&flash=")
     location = urljoin("/?tenant=acme", answer.headers["Location"]).partition("#")[0]
     query = parse_qs(urlsplit(location).query)
     assert query["tenant"] == ["acme"]
@@ -205,7 +205,7 @@ def test_analytics_come_from_the_store_and_are_drawn(client: Any, iap: IapStandI
         "p50_ms": 50.0,
         "p95_ms": 235.0,
     }
-    page = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    page = http.get("/?tenant=acme&section=analytics", headers=iap.headers(ACME)).text
     per_day = page[page.index('data-chart="per-day"') :]
     per_day = per_day[: per_day.index("</svg>")]
     assert per_day.count("<rect") >= 3  # today's and three days ago's bars
@@ -324,9 +324,9 @@ def test_the_openapi_document_is_valid_and_the_live_answers_match_it(
 def test_a_new_mailbox_is_not_started_until_its_first_report(client: Any, iap: IapStandIn) -> None:
     http, app = client
     app.admin.add_mailbox(mailbox(), password="Any-Pass-1", actor="t")
-    card = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    card = http.get("/?tenant=acme&open=booking", headers=iap.headers(ACME)).text
     assert 'class="dot not_started" data-dot="booking"' in card
-    assert "Not started yet (waiting for the watcher&#39;s first report)" in card
+    assert "Not started yet — Checking starts within a minute of saving" in card
     assert "stale" not in card
     listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     assert (listed[0]["status"], listed[0]["health"]["stale"]) == ("not_started", False)
@@ -338,7 +338,8 @@ def test_a_new_mailbox_is_not_started_until_its_first_report(client: Any, iap: I
     reporter.flush()
     listed = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     assert listed[0]["status"] == "connected"
-    assert listed[0]["summary"].startswith("Connected | Last sync:")
+    assert listed[0]["summary"].startswith("Connected — New mail is picked up within seconds.")
+    assert listed[0]["state"]["word"] == "Connected"
 
 
 def test_a_mailbox_whose_watcher_died_reads_no_watcher_not_its_last_idle(
@@ -358,10 +359,10 @@ def test_a_mailbox_whose_watcher_died_reads_no_watcher_not_its_last_idle(
     app.state.leave("w1#a")  # gone: as after a lapse, nobody holds its member lease
     (dead,) = http.get("/?tenant=acme&format=json", headers=iap.headers(ACME)).get_json()
     assert (dead["status"], dead["health"]["stale"]) == ("warning", True)
-    assert dead["summary"].startswith("Warning: no watcher (no watcher holds this mailbox")
-    card = http.get("/?tenant=acme", headers=iap.headers(ACME)).text
+    assert dead["summary"].startswith("Not being checked — Nothing is checking this mailbox")
+    card = http.get("/?tenant=acme&open=booking", headers=iap.headers(ACME)).text
     assert 'class="dot warning" data-dot="booking"' in card
-    assert "Warning: no watcher" in card
+    assert "Not being checked" in card
 
 
 def test_a_mailbox_never_started_for_too_long_is_a_warning() -> None:
@@ -386,9 +387,7 @@ def test_a_mailbox_never_started_for_too_long_is_a_warning() -> None:
     clock.advance(timedelta(minutes=2))
     (late,) = page.api(ACME, "acme")
     assert (late["status"], late["health"]["stale"]) == ("warning", True)
-    assert late["summary"].startswith(
-        "Warning: not started (no report from the watcher since it was added 16 min ago)"
-    )
+    assert late["summary"].startswith("Not started yet — Still waiting for the first check")
     admin.set_enabled(TenantId("acme"), MailboxId("booking"), False, actor="t")
     assert page.api(ACME, "acme")[0]["status"] == "disabled"
 
@@ -423,7 +422,7 @@ def test_recent_events_page_50_at_a_time_with_an_older_link_and_in_the_api(
     newest_first = [r.event_id for r in _summaries(app, "acme", 57)]
     _summaries(app, "globex", 3)
     acme = iap.headers(ACME)
-    first = http.get("/?tenant=acme", headers=acme).text
+    first = http.get("/?tenant=acme&section=events", headers=acme).text
     shown = re.findall(r'<tr data-event="([^"]+)">', first)
     assert shown == newest_first[:50]
     assert "The newest 50 emails" in first
@@ -435,7 +434,10 @@ def test_recent_events_page_50_at_a_time_with_an_older_link_and_in_the_api(
     assert re.findall(r'<tr data-event="([^"]+)">', second) == newest_first[50:]
     assert "Older 7 emails" in second
     assert 'rel="next"' not in second  # the oldest page
-    assert '<a class="button" rel="first" href="?tenant=acme#events">Newest</a>' in second
+    assert (
+        '<a class="button" rel="first" href="?tenant=acme&amp;section=events#events">Newest</a>'
+        in second
+    )
     assert "&lt;b&gt;bold&lt;/b&gt;" in second
     # the JSON API: the same pages, the next one as a Link
     api = http.get("/?tenant=acme&format=json&view=events", headers=acme)
@@ -456,3 +458,22 @@ def test_recent_events_page_50_at_a_time_with_an_older_link_and_in_the_api(
     assert foreign.status_code == 400
     assert "not a cursor of this tenant" in foreign.text
     assert http.get("/?tenant=acme&before=12.x", headers=acme).status_code == 400
+
+
+def test_the_console_has_one_stylesheet_of_its_own_and_sections_to_move_between(
+    client: Any, iap: IapStandIn
+) -> None:
+    http, _ = client
+    sheet = http.get("/?asset=console.css", headers=iap.headers(ACME))
+    assert sheet.status_code == 200
+    assert sheet.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert "@media (max-width: 640px)" in sheet.text  # the phone's layout
+    assert "http" not in sheet.text  # nothing fetched from elsewhere
+    for section in ("mailboxes", "rules", "events", "analytics", "audit"):
+        page = http.get(f"/?tenant=acme&section={section}", headers=iap.headers(ACME)).text
+        assert page.count('rel="stylesheet"') == 1
+        assert '<link rel="stylesheet" href="?asset=console.css">' in page
+        assert f'section={section}" aria-current="page"' in page
+        assert "Acme Travel" in page
+        assert ACME in page
+    assert http.get("/?tenant=acme&section=audit", headers=iap.headers(GLOBEX)).status_code == 403

@@ -104,9 +104,34 @@ class FirestoreHealth(FirestorePart):
             }
         }
 
+    def get_day_counts_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId]
+    ) -> dict[MailboxId, dict[str, DayCounts]]:
+        refs = {m: self._db.mailbox_state(tenant_id, m, "health") for m in mailbox_ids}
+        snaps = self._db.get_many(list(refs.values()), "get days", ("days",))
+        out: dict[MailboxId, dict[str, DayCounts]] = {}
+        for mailbox_id, ref in refs.items():
+            snap = snaps.get(ref.path)
+            days = (snap.to_dict() or {}).get("days") if snap is not None and snap.exists else None
+            out[mailbox_id] = analytics.day_counts(days)
+        return out
+
     def get_day_counts(self, tenant_id: TenantId, mailbox_id: MailboxId) -> dict[str, DayCounts]:
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "health"), "get days")
         return analytics.day_counts((snap.to_dict() or {}).get("days") if snap.exists else None)
+
+    def get_health_many(
+        self, tenant_id: TenantId, mailbox_ids: Sequence[MailboxId], now: datetime
+    ) -> dict[MailboxId, Health]:
+        refs = {m: self._db.mailbox_state(tenant_id, m, "health") for m in mailbox_ids}
+        # the summary's fields only: the days of analytics are most of a record
+        snaps = self._db.get_many(list(refs.values()), "get health", health_math.SUMMARY_FIELDS)
+        out: dict[MailboxId, Health] = {}
+        for mailbox_id, ref in refs.items():
+            snap = snaps.get(ref.path)
+            record = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
+            out[mailbox_id] = health_math.summarize(record, now)
+        return out
 
     def get_health(self, tenant_id: TenantId, mailbox_id: MailboxId, now: datetime) -> Health:
         snap = self._db.get(self._db.mailbox_state(tenant_id, mailbox_id, "health"), "get health")

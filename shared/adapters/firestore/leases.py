@@ -12,12 +12,12 @@ lease still present is simply free.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.adapters.firestore.client import FirestoreDb, doc_id, without_write_id
-from shared.adapters.firestore.members import FirestoreMembers, member_live
+from shared.adapters.firestore.client import FirestoreDb, doc_id, raw_id, without_write_id
+from shared.adapters.firestore.members import FirestoreMembers, member_doc_live, member_live
 from shared.adapters.firestore.stored import stored
 from shared.domain.models import Lease
 from shared.errors import ConflictError
@@ -69,6 +69,30 @@ class FirestoreLeases(FirestoreMembers):
         snap = self._db.get(self._db.top("leases").document(doc_id(name)), "read lease")
         current = snap.to_dict() if snap.exists else None
         return current is not None and lease_live(self._db, current, self._db.clock.now())
+
+    def leases_held(self, names: Sequence[str]) -> set[str]:
+        refs = {name: self._db.top("leases").document(doc_id(name)) for name in names}
+        snaps = self._db.get_many(list(refs.values()), "read leases")
+        now = self._db.clock.now()
+        current: dict[str, dict[str, Any]] = {}
+        for name, ref in refs.items():
+            snap = snaps.get(ref.path)
+            if snap is not None and snap.exists:
+                current[name] = snap.to_dict() or {}
+        timed = {n for n, c in current.items() if c.get("expires_at") is not None}
+        holders = sorted({str(c.get("holder")) for n, c in current.items() if n not in timed})
+        member_refs = [self._db.top("replicas").document(doc_id(h)) for h in holders]
+        members = self._db.get_many(member_refs, "replicas")
+        live = {
+            raw_id(snap.id)
+            for snap in members.values()
+            if snap.exists and member_doc_live(snap.to_dict(), now)
+        }
+        return {
+            n
+            for n, c in current.items()
+            if (c["expires_at"] > now if n in timed else str(c.get("holder")) in live)
+        }
 
     def _write_lease(
         self, name: str, holder: str, ttl: timedelta | None, allowed: _Rule, operation: str

@@ -37,6 +37,11 @@ class FirestoreMembers(FirestorePart):
             self._db.top("replicas").document(doc_id(holder)).delete(**self._db.call())
 
 
+def member_doc_live(doc: dict[str, object] | None, now: datetime) -> bool:
+    """A replica's heartbeat document not yet expired."""
+    return _live(doc, now)
+
+
 def _live(doc: dict[str, object] | None, now: datetime) -> bool:
     expires = (doc or {}).get("expires_at")
     return isinstance(expires, datetime) and expires > now
