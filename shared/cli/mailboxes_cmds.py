@@ -8,11 +8,20 @@ import json
 import os
 import sys
 from typing import Any
+from urllib.parse import urlencode, urljoin
 
 from shared.cli.actor import cli_actor
 from shared.cli.app import cli_app
-from shared.domain.models import AfterProcessing, AuthMethod, Mailbox, Provider, TlsMode
-from shared.errors import ValidationError
+from shared.config import OAuthSettings, PageSettings
+from shared.domain.models import (
+    AfterProcessing,
+    AuthMethod,
+    Mailbox,
+    OAuthProvider,
+    Provider,
+    TlsMode,
+)
+from shared.errors import ConfigError, ValidationError
 from shared.ids import MailboxId, TenantId
 from shared.service.health_view import held_keys, stale, state_word
 
@@ -21,12 +30,21 @@ def register(sub: Any) -> None:
     boxes = sub.add_parser("mailboxes", help="add, list, show, disable mailboxes").add_subparsers(
         dest="action", required=True
     )
-    p = boxes.add_parser("add", help="add or update an IMAP or POP3 mailbox (password auth)")
+    p = boxes.add_parser(
+        "add", help="add or update an IMAP or POP3 mailbox (a password, or OAuth with --oauth)"
+    )
     p.add_argument("tenant_id")
     p.add_argument("mailbox_id")
     p.add_argument("--provider", choices=["imap", "pop3"], default="imap")
     p.add_argument("--address", required=True, help="the mailbox's email address")
-    p.add_argument("--host", required=True)
+    p.add_argument("--host", help="the server (with --oauth: the provider's, unless given)")
+    p.add_argument(
+        "--oauth",
+        choices=[o.value for o in OAuthProvider],
+        help="log in with OAuth (XOAUTH2) instead of a password: no password is asked, the "
+        "mailbox waits turned off for an admin to sign in at the link printed (Microsoft 365 "
+        "takes no password over IMAP or POP3)",
+    )
     p.add_argument("--port", type=int)
     p.add_argument("--tls", choices=[t.value for t in TlsMode], default="tls")
     p.add_argument("--username", help="login name when it differs from the address")
@@ -74,7 +92,39 @@ def _read_password(args: argparse.Namespace) -> str:
     return value
 
 
+# the providers' servers for IMAP and POP3 with OAuth (Google: support.google.com/mail/answer/
+# 7126229 and 7104828; Microsoft: learn.microsoft.com/exchange/clients-and-mobile-in-exchange-
+# online/pop3-and-imap4/pop3-and-imap4)
+OAUTH_HOSTS = {
+    ("google", "imap"): "imap.gmail.com",
+    ("google", "pop3"): "pop.gmail.com",
+    ("microsoft", "imap"): "outlook.office365.com",
+    ("microsoft", "pop3"): "outlook.office365.com",
+}
+
+
+def sign_in_link(tenant_id: str, mailbox_id: str, provider: str, mode: str) -> str:
+    """Where an admin signs in to connect the mailbox: the OAuth start on the settings host
+    (``MAILINGEST_SETTINGS_URL``), or its path when that is not configured here."""
+    query = urlencode(
+        {"tenant": tenant_id, "mailbox": mailbox_id, "provider": provider, "mode": mode}
+    )
+    try:
+        base = OAuthSettings.from_env().settings_url
+    except ConfigError:
+        base = ""
+    start = PageSettings.oauth_start_url
+    return f"{urljoin(base, start) if base else start}?{query}"
+
+
 def mailboxes_add(args: argparse.Namespace) -> int:
+    host = args.host or (OAUTH_HOSTS[(args.oauth, args.provider)] if args.oauth else None)
+    if host is None:
+        raise ValidationError("--host is required (or --oauth for Google's or Microsoft's)")
+    if args.oauth:
+        method = AuthMethod.OAUTH2
+    else:
+        method = AuthMethod.APP_PASSWORD if args.app_password else AuthMethod.PASSWORD
     try:
         mailbox = Mailbox(
             tenant_id=TenantId(args.tenant_id),
@@ -82,11 +132,11 @@ def mailboxes_add(args: argparse.Namespace) -> int:
             provider=Provider(args.provider),
             address=args.address,
             purpose=args.purpose,
-            host=args.host,
+            host=host,
             port=args.port,
             tls=TlsMode(args.tls),
             verify_tls=not args.insecure_skip_verify,
-            auth_method=AuthMethod.APP_PASSWORD if args.app_password else AuthMethod.PASSWORD,
+            auth_method=method,
             username=args.username,
             folder=args.folder,
             idle=not args.no_idle,
@@ -96,7 +146,14 @@ def mailboxes_add(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    stored = cli_app().admin.add_mailbox(mailbox, password=_read_password(args), actor=cli_actor())
+    admin = cli_app().admin
+    if args.oauth:
+        stored = admin.add_awaiting_sign_in(mailbox, actor=cli_actor())
+        link = sign_in_link(stored.tenant_id, stored.id, args.oauth, args.provider)
+        print(f"mailbox {stored.key} saved, turned off until its first sign-in")
+        print(f"an admin of the tenant signs in, in a browser, at: {link}")
+        return 0
+    stored = admin.add_mailbox(mailbox, password=_read_password(args), actor=cli_actor())
     print(f"mailbox {stored.key} saved")
     return 0
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from shared.domain.models import (
-    API_PROVIDERS,
     AfterProcessing,
     AuditEntry,
     AuthMethod,
@@ -340,10 +339,11 @@ class ConnectFlow:
 
 
 def _awaiting_first_sign_in(mailbox: Mailbox) -> bool:
-    """A Gmail / Microsoft 365 mailbox saved turned off by the settings page's add flow and
-    never connected: nothing could run it before its first grant, so that grant turns it on."""
+    """An OAuth mailbox saved turned off to be signed in (the settings page's add flow, the
+    CLI's ``mailboxes add --oauth``) and never connected: nothing could run it before its
+    first grant, so that grant turns it on."""
     return (
-        mailbox.provider in API_PROVIDERS
+        mailbox.auth_method is AuthMethod.OAUTH2
         and not mailbox.enabled
         and mailbox.oauth is None
         and mailbox.secret_ref is None

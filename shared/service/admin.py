@@ -147,11 +147,20 @@ class Admin:
         return stored
 
     def add_awaiting_sign_in(self, mailbox: Mailbox, *, actor: str) -> Mailbox:
-        """A new Gmail API / Microsoft 365 mailbox, stored turned off and without a grant:
-        its first sign-in (the connect flow) gives it one and turns it on. Refused for a
-        mailbox that exists (that one is connected or reconnected from its card)."""
-        if mailbox.provider in SERVER_PROVIDERS:
-            raise ValidationError(f"mailbox {mailbox.key}: only Gmail and Microsoft 365 sign in")
+        """A new mailbox that logs in with OAuth — Gmail API, Microsoft 365, or an IMAP / POP3
+        server of Google or Microsoft (XOAUTH2; Microsoft 365 takes no password there) —
+        stored turned off and without a grant: its first sign-in (the connect flow) gives it
+        one and turns it on. Refused for a mailbox that exists (that one is connected or
+        reconnected from its card)."""
+        if mailbox.provider in SERVER_PROVIDERS:  # SSRF: before anything is written
+            if not mailbox.host:
+                raise ValidationError(f"mailbox {mailbox.key}: an IMAP or POP3 server is needed")
+            check_host_for_save(
+                mailbox.host,
+                mailbox.effective_port(),
+                allow_private=self._allow_private,
+                resolver=self._resolver,
+            )
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
         if self._existing(mailbox) is not None:
             raise ValidationError(f"mailbox {mailbox.key} exists already")

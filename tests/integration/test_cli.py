@@ -166,6 +166,50 @@ def test_tenants_and_mailboxes_round_trip_without_leaking_the_password(
 
 
 @pytest.mark.integration
+def test_a_microsoft_pop3_mailbox_is_added_for_oauth_without_a_password_and_a_link_to_sign_in(
+    local_services: Any, firestore_client: Any
+) -> None:
+    """Microsoft 365 takes no password over POP3: ``--oauth`` asks for none, fills in the
+    provider's server, saves the mailbox turned off until its first sign-in and prints where
+    an admin signs in (the OAuth start on the settings host)."""
+    env = {
+        "MAILINGEST_SECRETS_BACKEND": "secretmanager",
+        "MAILINGEST_BLOBS_BACKEND": "memory",
+        "MAILINGEST_EVENTS_BACKEND": "memory",
+    }
+    assert cli("tenants", "add", "acme", "--name", "Acme Travel", env=env).returncode == 0
+    added = cli(
+        "mailboxes",
+        "add",
+        "acme",
+        "stopsale",
+        "--provider",
+        "pop3",
+        "--address",
+        "stopsale@acme.example",
+        "--oauth",
+        "microsoft",
+        env=env,
+        stdin="",  # nothing to read: no password is asked
+    )
+    assert added.returncode == 0, added.stderr
+    assert "oauth_start?tenant=acme&mailbox=stopsale&provider=microsoft&mode=pop3" in added.stdout
+    shown = json.loads(cli("mailboxes", "show", "acme", "stopsale", env=env).stdout)["mailbox"]
+    assert (shown["provider"], shown["host"], shown["auth_method"], shown["enabled"]) == (
+        "pop3",
+        "outlook.office365.com",
+        "oauth2",
+        False,
+    )
+    assert shown["secret_ref"] is None  # nothing stored until the sign-in
+    no_host = cli(
+        "mailboxes", "add", "acme", "x", "--address", "x@acme.example", stdin="pw\n", env=env
+    )
+    assert no_host.returncode == 1
+    assert "--host is required" in no_host.stderr
+
+
+@pytest.mark.integration
 def test_label_teaches_a_template_and_templates_list_and_delete_it(
     firestore_client: Any, tmp_path: Path
 ) -> None:

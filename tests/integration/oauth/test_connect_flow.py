@@ -278,3 +278,36 @@ def test_gmail_api_mode_switches_the_mailbox_to_gmail_and_starts_the_watch(
         assert watch["labelIds"] == ["INBOX"]
         cursor = oauth_env.app.state.get_cursor(TenantId("acme"), MailboxId("booking"))
         assert cursor.value["history_id"] == str(gmail.accounts["booking@acme.example"].history_id)
+
+
+def test_a_pop3_mailbox_added_to_be_signed_in_is_turned_on_by_its_first_sign_in(
+    oauth_env: OAuthEnv,
+) -> None:
+    """``mailboxes add --oauth`` (and the page) save an OAuth POP3 mailbox turned off, with no
+    grant: the sign-in gives it one and turns it on, on the same server."""
+    from shared.domain.models import Mailbox, Provider, TlsMode
+
+    app = oauth_env.app
+    app.admin.add_awaiting_sign_in(
+        Mailbox(
+            tenant_id=TenantId("acme"),
+            id=MailboxId("pop"),
+            provider=Provider.POP3,
+            address="booking@acme.example",
+            host="pop.gmail.com",
+            tls=TlsMode.TLS,
+            auth_method=AuthMethod.OAUTH2,
+        ),
+        actor="cli:ops",
+    )
+    waiting = app.state.get_mailbox(TenantId("acme"), MailboxId("pop"))
+    assert (waiting.enabled, waiting.oauth, waiting.secret_ref) == (False, None, None)
+    response = start(oauth_env, "tenant=acme&mailbox=pop&provider=google&mode=pop3")
+    assert response.status_code == 302
+    q = {k: v[0] for k, v in parse_qs(urlparse(response.headers["Location"]).query).items()}
+    code = oauth_env.google.consent(q["code_challenge"], "booking@acme.example", q["nonce"])
+    assert callback(oauth_env, state=q["state"], code=code).status_code == 302
+    connected = app.state.get_mailbox(TenantId("acme"), MailboxId("pop"))
+    assert connected.enabled
+    assert connected.oauth is not None
+    assert (connected.provider, connected.host) == (Provider.POP3, "pop.gmail.com")
