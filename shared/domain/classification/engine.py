@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.text import fold, strip_prefixes
@@ -57,6 +58,7 @@ NEGATABLE = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE)
 @dataclass(frozen=True)
 class _Compiled:
     rule: Rule
+    language: str  # the rule's language module ("en", "tr", "any" ...)
     regex: re.Pattern[str]
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
@@ -70,7 +72,7 @@ class _Compiled:
 
 # consuming rules first (they blank what they matched before the others look)
 _COMPILED = tuple(
-    _Compiled(r, re.compile(r.pattern), required_literals(r.pattern))
+    _Compiled(r, r.id.split(".", 1)[0], re.compile(r.pattern), required_literals(r.pattern))
     for r in sorted(RULES, key=lambda r: not r.consume)
 )
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
@@ -228,13 +230,23 @@ def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
                 points[label] *= GENRE_DAMPING
 
 
+def _language_sample(parsed: ParsedMessage) -> str:
+    """What the message itself says, subject first: the text its language is told from."""
+    subject = strip_prefixes(parsed.subject)[0]
+    return f"{subject}\n{(parsed.new_text or parsed.text)[: SAMPLE_CHARS * 4]}"
+
+
 def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     """Points per label and the ids of the rules that matched (``rule@field``)."""
     fields = [f for f in _fields(parsed) if f.text.strip()]
-    # the rules that can match anywhere in this message, found once for all its fields
+    # the rules that can match anywhere in this message, found once for all its fields,
+    # in the languages the message is written in
     everything = "\n".join(f.text for f in fields)
     present = _present(everything)
     candidates = _candidates(present)
+    if any(c.language not in ALWAYS for c in candidates):  # else nothing to choose from
+        scope = identify(_language_sample(parsed))
+        candidates = [c for c in candidates if c.language in scope.languages]
     matched = [(rule, f) for f in fields for rule in _field_hits(f.text, candidates, present)]
     points, ids = _thread_points(matched)
     _context_and_genre(points, matched)

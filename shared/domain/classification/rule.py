@@ -42,3 +42,8 @@ class Language:
     # open sale ("stop sale lifted", "Aufhebung des Verkaufsstopps", "رفع وقف البيع")
     stop_terms: tuple[str, ...] = ()
     lift_terms: tuple[str, ...] = ()
+    # the codes a language identifier gives its text (ISO 639-1; several for a module that
+    # covers close languages, as ``nordic`` does) and its script: when identification is
+    # unsure, every language of the text's script applies
+    identified_as: tuple[str, ...] = ()
+    script: str = "latin"

@@ -7,6 +7,7 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "nordic",
+    identified_as=("sv", "da", "no", "nn"),
     negations=("inte", "ej", "ikke", "ingen", "aldrig", "aldri"),
     negations_after=("inte", "ikke", "ej"),
     stop_terms=(

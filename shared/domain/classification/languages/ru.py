@@ -6,6 +6,7 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "ru",
+    script="cyrillic",
     negations=("не", "нет", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"стоп[\s-]*сейл\w*", r"stop[\s-]*sale\w*"),
     lift_terms=(r"снят\w*", r"сняти\w*", r"отмен\w*", r"прекращ\w*"),

@@ -6,6 +6,7 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "uk",
+    script="cyrillic",
     negations=("не", "ні", "немає", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"stop[\s-]*sale\w*"),
     lift_terms=(r"знят\w*", r"зняття", r"скасов\w*", r"відмін\w*", r"припинен\w*"),
@@ -37,6 +38,7 @@ LANGUAGE = Language(
             r"закрит\w*\s+(для\s+)?продаж|продаж\w*\s+закрит|припинен\w*\s+продаж",
             3.0,
         ),
+        Rule("uk.stopsale.stop", S, r"стоп[\s-]*(продаж|сейл)", 3.5),
         Rule("uk.stopsale.nemaie_mists", S, r"немає\s+(вільних\s+)?(місць|номерів)", 1.5),
         Rule(
             "uk.opensale.vidkryttia",
