@@ -46,4 +46,10 @@ class Language:
     # covers close languages, as ``nordic`` does) and its script: when identification is
     # unsure, every language of the text's script applies
     identified_as: tuple[str, ...] = ()
+    # speech acts: words that open a conditional clause ("if", "falls", "eger", "если"),
+    # that make a sentence a question without its "?" ("whether", "ли"), and that make a
+    # question a request ("could you please cancel …?" is a cancellation)
+    conditionals: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()
     script: str = "latin"

@@ -73,3 +73,7 @@ NEGATIONS: tuple[str, ...] = tuple(dict.fromkeys(n for lang in LANGUAGES for n i
 NEGATIONS_AFTER: tuple[str, ...] = tuple(
     dict.fromkeys(n for lang in LANGUAGES for n in lang.negations_after)
 )
+SPEECH_ACT_WORDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(dict.fromkeys(w for lang in LANGUAGES for w in getattr(lang, kind)))
+    for kind in ("conditionals", "questions", "requests")
+}

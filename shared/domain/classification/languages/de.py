@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "de",
+    conditionals=("wenn", "falls", "sofern", "ansonsten", "andernfalls", "sonst"),
+    questions=("ob", "^(gibt\\s+es|wird|werden|ist|sind|haben|hat|wann|warum|wie)\\b"),
+    requests=("bitte", "(konnen|konnten|wurden)\\s+sie", "wir\\s+(mochten|bitten)"),
     negations=("nicht", "kein\\w*", "nie", "ohne"),
     negations_after=("nicht",),
     stop_terms=(r"verkaufs\s*-?\s*stopp?", r"stop[\s-]*sales?", r"buchungsstopp?"),

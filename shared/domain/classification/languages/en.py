@@ -6,6 +6,27 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "en",
+    conditionals=(
+        "if",
+        "unless",
+        "otherwise",
+        "in\\s+case",
+        "provided\\s+that",
+        "should\\s+(the|you|we|it|they)",
+    ),
+    questions=(
+        "whether",
+        "^(will|is|are|was|were|do|does|did|has|have|when|why|what|which|how)\\s+(there|the|it|this|that|your|our|a|an|any|all|you|we|they|sales?|rooms?|stop)\\b",
+    ),
+    requests=(
+        "please",
+        "kindly",
+        "pls",
+        "(can|could|would|will)\\s+you",
+        "we\\s+(would\\s+like|want|need)",
+        "i\\s+(would\\s+like|want|need)",
+        "request",
+    ),
     negations=("not", "no", "never", "without", "nor", "n't", "neither"),
     stop_terms=(r"stop[\s_-]*sales?", r"close[\s-]?outs?", r"closed\s+(for|to)\s+sale"),
     lift_terms=(

@@ -6,6 +6,15 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "fr",
+    conditionals=(
+        "sinon",
+        "a\\s+defaut",
+        "faute\\s+de",
+        "au\\s+cas\\s+ou",
+        "si\\s+(vous|nous|le|la|les|l'|la\\s+reservation|aucun\\w*)",
+    ),
+    questions=("est-ce\\s+que", "^(y\\s+aura-t-il|y\\s+a-t-il)"),
+    requests=("merci\\s+de", "veuillez", "(pouvez|pourriez)-vous", "s'il\\s+vous\\s+plait"),
     negations=("pas", "non", "aucun\\w*", "jamais", "sans"),
     stop_terms=(
         r"arret\s+(des\s+)?ventes?",

@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "pl",
+    conditionals=("jesli", "jezeli", "w\\s+przeciwnym\\s+razie"),
+    questions=("czy",),
+    requests=("prosze", "prosimy", "uprzejmie"),
     negations=("nie", "brak", "bez"),
     stop_terms=(r"stop\w*\s*sprzedaz\w*", r"wstrzymani\w*\s+sprzedazy", r"stop\s*sale"),
     lift_terms=(

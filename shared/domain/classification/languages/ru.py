@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "ru",
+    conditionals=("если", "иначе", "в\\s+случае\\s+(если|не)", "в\\s+противном\\s+случае"),
+    questions=("ли", "^(будет|будут|есть|когда|почему|как)\\b"),
+    requests=("прошу", "просим", "пожалуйста", "(можете|могли\\s+бы)"),
     script="cyrillic",
     negations=("не", "нет", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"стоп[\s-]*сейл\w*", r"stop[\s-]*sale\w*"),

@@ -6,6 +6,14 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "tr",
+    conditionals=(
+        "eger",
+        "aksi\\s+(halde|takdirde)",
+        "takdirde",
+        "\\w+(mazsa|mezse|madigi\\s+takdirde)",
+    ),
+    questions=("acaba", r"^.*\smi(dir|yiz|siniz)?$"),
+    requests=("lutfen", "rica", "\\w+(ebilir|abilir)\\s+mi(siniz)?", "talep"),
     negations=("degil", "yok", "olmadan"),
     stop_terms=(r"stop\s*sale", r"stop\s*satis", r"satis\s*durdurma", r"satis(lar)?\s*kapa\w*"),
     lift_terms=(r"kaldir\w*", r"iptal\w*", r"sona\s+er\w*", r"bitti\w*", r"bitmis\w*"),

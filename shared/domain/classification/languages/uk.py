@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "uk",
+    conditionals=("якщо", "інакше", "у\\s+разі\\s+(якщо|не)"),
+    questions=("чи",),
+    requests=("прошу", "просимо", "будь\\s+ласка", "можете"),
     script="cyrillic",
     negations=("не", "ні", "немає", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"stop[\s-]*sale\w*"),
