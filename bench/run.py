@@ -25,6 +25,7 @@ MODULES = (
     "bench.rules_bench",
     "bench.gmail_bench",
     "bench.graph_bench",
+    "bench.storage_bench",
 )
 
 

@@ -32,11 +32,31 @@ variable "events_topic" {
 
 variable "raw_retention_days" {
   type        = number
-  description = "Days raw MIME and stored attachments are kept in the bucket."
-  default     = 30
+  description = "Days the raw MIME of delivered messages is kept (gzip-compressed): what a replay or a label correction can read."
+  default     = 7
   validation {
     condition     = var.raw_retention_days >= 1
     error_message = "Keep raw messages at least one day."
+  }
+}
+
+variable "dead_letter_retention_days" {
+  type        = number
+  description = "Days a dead-lettered message's raw MIME is kept for its replay."
+  default     = 30
+  validation {
+    condition     = var.dead_letter_retention_days >= 7
+    error_message = "Keep dead letters' raw messages at least a week: replays come after the cause is fixed."
+  }
+}
+
+variable "parts_retention_days" {
+  type        = number
+  description = "Days the large attachments and bodies events refer to (attachments/) are kept."
+  default     = 30
+  validation {
+    condition     = var.parts_retention_days >= 1
+    error_message = "Keep stored attachments at least one day."
   }
 }
 

@@ -44,8 +44,15 @@ def event_owner(eid: str) -> tuple[TenantId, MailboxId] | None:
 
 
 def raw_blob_key(tenant_id: TenantId, mailbox_id: MailboxId, eid: str) -> str:
-    """Where the pipeline keeps an event's raw MIME in the blob store."""
+    """Where the pipeline keeps an event's raw MIME in the blob store (kept as long as a
+    replay needs it: the bucket deletes ``raw/`` after ``raw_retention_days``)."""
     return f"raw/{tenant_id}/{mailbox_id}/{eid}.eml"
+
+
+def dead_letter_blob_key(tenant_id: TenantId, mailbox_id: MailboxId, eid: str) -> str:
+    """Where a dead-lettered message's raw MIME is kept for its replay (``dead/`` outlives
+    ``raw/``: ``dead_letter_retention_days``)."""
+    return f"dead/{tenant_id}/{mailbox_id}/{eid}.eml"
 
 
 def message_id_key(tenant_id: TenantId, account: str, message_id: str) -> str:

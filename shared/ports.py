@@ -429,18 +429,29 @@ class SecretStore(Protocol):
 
 
 class BlobStore(Protocol):
-    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+    """Blobs by key. ``compress=True`` asks a store that bills by the byte to keep the blob
+    gzip-compressed (raw MIME); whoever reads it back — ``get_blob``, or any reader of the
+    reference — gets the bytes that were put."""
+
+    def put_blob(self, key: str, data: bytes, content_type: str, *, compress: bool = False) -> str:
         """Store ``data`` under ``key`` (idempotent); returns a reference like gs://b/k."""
         ...
 
-    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+    def put_blob_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, *, compress: bool = False
+    ) -> str:
         """Like ``put_blob`` for content too large to hold: ``chunks`` is consumed once, in
         order, and never joined in memory (a message over the size limit). An error raised by
         ``chunks`` leaves through here unchanged, and nothing is stored under ``key``."""
         ...
 
+    def copy_blob(self, ref: str, key: str) -> str:
+        """A copy of the blob ``ref`` under ``key`` (inside the store, as it is stored);
+        returns the copy's reference. Raises NotFound when ``ref`` holds nothing."""
+        ...
+
     def get_blob(self, ref: str) -> bytes:
-        """Raises NotFound."""
+        """The bytes that were put. Raises NotFound."""
         ...
 
     def ref_for(self, key: str) -> str:

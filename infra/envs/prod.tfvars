@@ -3,7 +3,6 @@ env                   = "prod"
 watcher_image         = "europe-west1-docker.pkg.dev/mindops-mail-prod/mailingest/watcher:stable"
 watcher_min_instances = 2
 watcher_max_instances = 8
-raw_retention_days    = 90
 settings_url          = "https://mail-settings.mindops.example"
 alert_email           = "mail-ops@mindops.example"
 deployed_functions = [

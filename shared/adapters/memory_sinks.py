@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from shared.adapters.gzip_codec import gunzip, gzip_bytes
 from shared.errors import (
     MailIngestError,
     MessageTooLarge,
@@ -158,29 +159,50 @@ def destroy_before(versions: list[str], number: int) -> int:
 
 
 class InMemoryBlobStore:
+    """Compressed blobs are held compressed, as Cloud Storage holds them: ``stored_bytes``
+    is what a bucket would bill."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._blobs: dict[str, bytes] = {}
+        self._blobs: dict[str, tuple[bytes, bool]] = {}  # key -> (as stored, gzip)
 
-    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+    def put_blob(self, key: str, data: bytes, content_type: str, *, compress: bool = False) -> str:
         check_blob_key(key)
+        stored = gzip_bytes(data) if compress else bytes(data)
         with self._lock:
-            self._blobs[key] = bytes(data)
+            self._blobs[key] = (stored, compress)
         return self.ref_for(key)
 
-    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+    def put_blob_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, *, compress: bool = False
+    ) -> str:
         check_blob_key(key)
         data = b"".join(chunks)  # in memory by definition; consumed before anything is stored
-        return self.put_blob(key, data, content_type)
+        return self.put_blob(key, data, content_type, compress=compress)
+
+    def copy_blob(self, ref: str, key: str) -> str:
+        check_blob_key(key)
+        with self._lock:
+            try:
+                self._blobs[key] = self._blobs[ref.removeprefix("mem://")]
+            except KeyError:
+                raise NotFound(f"blob {ref} not found") from None
+        return self.ref_for(key)
 
     def ref_for(self, key: str) -> str:
         check_blob_key(key)
         return f"mem://{key}"
 
+    def stored_bytes(self, ref: str) -> int:
+        """The size as stored (compressed where asked)."""
+        with self._lock:
+            return len(self._blobs[ref.removeprefix("mem://")][0])
+
     def get_blob(self, ref: str) -> bytes:
         key = ref.removeprefix("mem://")
         with self._lock:
             try:
-                return self._blobs[key]
+                stored, compressed = self._blobs[key]
             except KeyError:
                 raise NotFound(f"blob {ref} not found") from None
+        return gunzip(stored) if compressed else stored

@@ -3,6 +3,7 @@ official client against a local JSON-API stand-in."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from shared.adapters.blobs import GcsBlobStore, LocalDirBlobStore
@@ -47,6 +49,26 @@ def test_the_ref_of_a_key_is_known_without_a_call_and_reads_the_blob(store: Any)
     assert store.ref_for("raw/acme/booking/other.eml") != expected
     with pytest.raises(ValidationError):
         store.ref_for("../escape")
+
+
+def test_a_compressed_blob_reads_back_as_it_was_put(store: Any) -> None:
+    raw = b"From: a\r\nSubject: booking\r\n\r\n" + b"Arrival 12.08, DBL SV, AI.\r\n" * 500
+    ref = store.put_blob("raw/acme/booking/c1.eml", raw, "message/rfc822", compress=True)
+    assert store.get_blob(ref) == raw
+    streamed = store.put_blob_stream(
+        "raw/acme/booking/c2.eml", _chunks(3, 1024 * 1024), "message/rfc822", compress=True
+    )
+    assert store.get_blob(streamed) == b"".join(_chunks(3, 1024 * 1024))
+
+
+def test_a_copy_reads_back_as_its_source_and_a_missing_source_is_not_found(store: Any) -> None:
+    raw = b"From: a\r\n\r\n" + b"x" * 10_000
+    ref = store.put_blob("raw/acme/booking/d1.eml", raw, "message/rfc822", compress=True)
+    copy = store.copy_blob(ref, "dead/acme/booking/d1.eml")
+    assert copy == store.ref_for("dead/acme/booking/d1.eml")
+    assert store.get_blob(copy) == raw
+    with pytest.raises(NotFound):
+        store.copy_blob(ref.replace("d1", "absent"), "dead/acme/booking/absent.eml")
 
 
 def test_missing_blob_is_not_found(store: Any) -> None:
@@ -106,6 +128,25 @@ def test_a_gcs_stream_is_sent_in_bounded_chunks() -> None:
         ref = store.put_blob_stream("raw/big.eml", _chunks(12, 1024 * 1024), "message/rfc822")
         assert len(store.get_blob(ref)) == 12 * 1024 * 1024
     assert 0 < stats["largest_put"] <= STREAM_CHUNK  # 12 MiB went as 3 requests of 4 MiB
+
+
+def test_gcs_keeps_a_compressed_blob_gzipped_and_any_reader_of_its_ref_gets_the_original() -> None:
+    """Stored with Content-Encoding: gzip, billed compressed; a reader that does not ask for
+    gzip is served the original by the service (cloud.google.com/storage/docs/transcoding)."""
+    raw = b"From: a\r\nSubject: booking\r\n\r\n" + b"Arrival 12.08, DBL SV, AI.\r\n" * 500
+    with gcs_stand_in() as endpoint:
+        client = official_client(endpoint)
+        store = GcsBlobStore("raw-mime", client=client)
+        store.put_blob("raw/acme/booking/g1.eml", raw, "message/rfc822", compress=True)
+        blob = client.bucket("raw-mime").get_blob("raw/acme/booking/g1.eml")
+        assert blob.content_encoding == "gzip"
+        assert blob.content_type == "message/rfc822"
+        assert blob.size < len(raw) // 4
+        stored = blob.download_as_bytes(raw_download=True)
+        assert gzip.decompress(stored) == raw
+        url = f"{endpoint}/download/storage/v1/b/raw-mime/o/raw%2Facme%2Fbooking%2Fg1.eml"
+        plain = httpx.get(url, params={"alt": "media"}, headers={"Accept-Encoding": "identity"})
+        assert plain.content == raw
 
 
 _FULL_DISK = """

@@ -1,10 +1,13 @@
 """A local stand-in for the Cloud Storage JSON API, answering the requests the official
-client sends for upload (multipart and resumable), media download and 404, in the shapes
-documented at cloud.google.com/storage/docs/json_api (object resource, x-goog-hash)."""
+client sends for upload (multipart and resumable), media download, server-side copy and 404,
+in the shapes documented at cloud.google.com/storage/docs/json_api (object resource,
+x-goog-hash), with decompressive transcoding as cloud.google.com/storage/docs/transcoding
+describes it."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import http.server
 import json
@@ -12,6 +15,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlparse
 
@@ -21,13 +25,20 @@ from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 
 
+@dataclass(frozen=True)
+class _Object:
+    data: bytes  # as stored: gzip bytes when ``encoding`` is "gzip"
+    ctype: str
+    encoding: str | None = None  # the object's contentEncoding metadata
+
+
 class _Store:
     def __init__(self, forbidden: set[str]) -> None:
         # object-name prefixes whose uploads are refused with 403, as for a service account
         # without storage.objects.create on them (the caller may change the set while serving)
         self.forbidden = forbidden
-        self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
-        self.sessions: dict[str, tuple[str, str, str]] = {}
+        self.objects: dict[tuple[str, str], _Object] = {}
+        self.sessions: dict[str, tuple[str, str, str, str | None]] = {}
         self.received: dict[str, bytearray] = {}  # resumable uploads sent in chunks
         self.stats = {"largest_put": 0}  # the largest request body of a resumable upload
         self.lock = threading.Lock()
@@ -39,8 +50,11 @@ def _crc32c_b64(data: bytes) -> str:
     return base64.b64encode(value.to_bytes(4, "big")).decode()
 
 
-def _resource(bucket: str, name: str, data: bytes, ctype: str) -> dict[str, str]:
+def _resource(bucket: str, name: str, obj: _Object) -> dict[str, str]:
+    data, ctype = obj.data, obj.ctype
+    extra = {"contentEncoding": obj.encoding} if obj.encoding else {}
     return {
+        **extra,
         "kind": "storage#object",
         "id": f"{bucket}/{name}/1",
         "name": name,
@@ -133,20 +147,24 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             bucket = unquote(parts[5])
             body = self._body()
             kind = q.get("uploadType", [""])[0]
-            if kind == "multipart":
+            if "/copyTo/" in url.path:
+                self._copy(parts)
+            elif kind == "multipart":
                 meta, data, ctype = _split_multipart(self.headers["Content-Type"], body)
                 if self._forbidden(bucket, meta["name"]):
                     return
+                obj = _Object(data, ctype, meta.get("contentEncoding"))
                 with store.lock:
-                    store.objects[(bucket, meta["name"])] = (data, ctype)
-                self._json(200, _resource(bucket, meta["name"], data, ctype))
+                    store.objects[(bucket, meta["name"])] = obj
+                self._json(200, _resource(bucket, meta["name"], obj))
             elif kind == "media":
                 name = q["name"][0]
                 if self._forbidden(bucket, name):
                     return
+                obj = _Object(body, self.headers["Content-Type"])
                 with store.lock:
-                    store.objects[(bucket, name)] = (body, self.headers["Content-Type"])
-                self._json(200, _resource(bucket, name, body, self.headers["Content-Type"]))
+                    store.objects[(bucket, name)] = obj
+                self._json(200, _resource(bucket, name, obj))
             elif kind == "resumable":
                 meta = json.loads(body or b"{}")
                 name = meta.get("name") or q["name"][0]
@@ -155,7 +173,7 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
                 upload_id = uuid.uuid4().hex
                 ctype = self.headers.get("X-Upload-Content-Type", "application/octet-stream")
                 with store.lock:
-                    store.sessions[upload_id] = (bucket, name, ctype)
+                    store.sessions[upload_id] = (bucket, name, ctype, meta.get("contentEncoding"))
                 host = self.headers["Host"]
                 location = f"http://{host}{url.path}?uploadType=resumable&upload_id={upload_id}"
                 self._send(200, b"", "text/plain", {"Location": location})
@@ -182,10 +200,27 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             if session is None:
                 self._not_found()
                 return
-            bucket, name, ctype = session
+            bucket, name, ctype, encoding = session
+            obj = _Object(data, ctype, encoding)
             with store.lock:
-                store.objects[(bucket, name)] = (data, ctype)
-            self._json(200, _resource(bucket, name, data, ctype))
+                store.objects[(bucket, name)] = obj
+            self._json(200, _resource(bucket, name, obj))
+
+        def _copy(self, parts: list[str]) -> None:
+            """objects.copy: /storage/v1/b/{b}/o/{name}/copyTo/b/{b2}/o/{name2}; the copy
+            keeps the source's data and metadata (json_api/v1/objects/copy)."""
+            bucket, name = unquote(parts[4]), unquote(parts[6])
+            dest_bucket, dest_name = unquote(parts[9]), unquote(parts[11])
+            with store.lock:
+                source = store.objects.get((bucket, name))
+            if source is None:
+                self._not_found()
+                return
+            if self._forbidden(dest_bucket, dest_name):
+                return
+            with store.lock:
+                store.objects[(dest_bucket, dest_name)] = source
+            self._json(200, _resource(dest_bucket, dest_name, source))
 
         def do_DELETE(self) -> None:
             # a cancelled resumable upload (BlobWriter.terminate): nothing is stored
@@ -207,18 +242,44 @@ def _handler(store: _Store) -> type[http.server.BaseHTTPRequestHandler]:
             if found is None:
                 self._not_found()
                 return
-            data, ctype = found
             if "alt=media" in url.query:
-                crc = _crc32c_b64(data)
-                md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
-                self._send(
-                    200,
-                    data,
-                    ctype,
-                    {"x-goog-hash": f"crc32c={crc},md5={md5}", "x-goog-generation": "1"},
-                )
+                self._media(found)
             else:
-                self._json(200, _resource(bucket, name, data, ctype))
+                self._json(200, _resource(bucket, name, found))
+
+        def _media(self, obj: _Object) -> None:
+            """The object's data. A gzip-encoded object is served as stored, with
+            ``Content-Encoding: gzip``, to a request that accepts gzip; to any other it is
+            served decompressed, without Content-Encoding and without the stored hashes,
+            which describe the compressed bytes (storage/docs/transcoding)."""
+            crc = _crc32c_b64(obj.data)
+            md5 = base64.b64encode(hashlib.md5(obj.data).digest()).decode()
+            headers = {"x-goog-hash": f"crc32c={crc},md5={md5}", "x-goog-generation": "1"}
+            headers["x-goog-stored-content-length"] = str(len(obj.data))
+            if obj.encoding is None:
+                self._send(200, obj.data, obj.ctype, headers)
+                return
+            headers["x-goog-stored-content-encoding"] = obj.encoding
+            accepted = self.headers.get("Accept-Encoding", "").lower()
+            if "gzip" in [a.split(";")[0].strip() for a in accepted.split(",")]:
+                headers["Content-Encoding"] = obj.encoding
+                self._send(200, obj.data, obj.ctype, headers)
+            else:
+                del headers["x-goog-hash"]
+                self._send_chunked(gzip.decompress(obj.data), obj.ctype, headers)
+
+        def _send_chunked(self, body: bytes, ctype: str, headers: dict[str, str]) -> None:
+            """No Content-Length: a transcoded object's size is not known in advance."""
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Transfer-Encoding", "chunked")
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            for i in range(0, len(body), 65536):
+                piece = body[i : i + 65536]
+                self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
 
     return Handler
 

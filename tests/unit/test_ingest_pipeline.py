@@ -263,6 +263,42 @@ def test_a_message_specific_failure_is_dead_lettered_and_replay_publishes_it() -
     assert len(env.published()) == 1
 
 
+def test_raw_mime_is_stored_compressed_and_read_back_as_it_came() -> None:
+    env = Env()
+    raw = _message(subject="Booking " + "confirmed " * 200)
+    env.pipeline.ingest(MAILBOX, "1/4", raw)
+    (event,) = env.published()
+    ref = event["raw_ref"]
+    assert isinstance(ref, str)
+    assert ref.startswith("mem://raw/acme/booking/")
+    assert env.blobs.get_blob(ref) == raw
+    assert env.blobs.stored_bytes(ref) < len(raw) // 2
+
+
+def test_a_dead_letters_raw_is_kept_where_it_outlives_delivered_mail_and_replays() -> None:
+    env = Env(sink_failures=1, error=MessageTooLarge("event too large for the topic"))
+    raw = _message()
+    env.pipeline.ingest(MAILBOX, "1/5", raw)
+    (letter,) = env.state.list_dead_letters(TenantId("acme"))
+    assert letter.raw_ref == f"mem://dead/acme/booking/{letter.id}.eml"
+    assert env.blobs.get_blob(letter.raw_ref) == raw
+    assert env.pipeline.replay(letter.id).outcome == "published"
+
+
+def test_a_failing_copy_of_a_dead_letters_raw_hands_the_message_back() -> None:
+    class NoCopies(InMemoryBlobStore):
+        def copy_blob(self, ref: str, key: str) -> str:
+            raise ServiceUnavailable("gcs copy: 503")
+
+    env = Env(
+        sink_failures=1, error=MessageTooLarge("event too large for the topic"), blobs=NoCopies()
+    )
+    with pytest.raises(RetryableError, match="gcs copy"):
+        env.pipeline.ingest(MAILBOX, "1/6", _message())
+    assert env.state.list_dead_letters(TenantId("acme")) == []
+    assert env.published() == []
+
+
 def test_a_store_hiccup_after_publishing_does_not_publish_twice() -> None:
     env = Env()
     calls = {"n": 0}
@@ -287,10 +323,10 @@ class RefusingBlobStore(InMemoryBlobStore):
         super().__init__()
         self.refusing = True
 
-    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+    def put_blob(self, key: str, data: bytes, content_type: str, *, compress: bool = False) -> str:
         if self.refusing:
             raise PermanentError(f"gcs put {key}: Forbidden")
-        return super().put_blob(key, data, content_type)
+        return super().put_blob(key, data, content_type, compress=compress)
 
 
 def test_a_permanent_blob_store_refusal_is_never_dead_lettered_and_gives_the_message_back() -> None:

@@ -1,5 +1,7 @@
 """``BlobStore`` in a local directory (``make run``): refs are ``file://`` URIs; writes are
-atomic (temp file + rename), so a full disk leaves no partial blob behind."""
+atomic (temp file + rename), so a full disk leaves no partial blob behind. Blobs are kept as
+they were put, compressed or not: a developer's raw messages stay readable in any editor,
+and a local disk is not billed by the byte."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ class LocalDirBlobStore:
             raise ValidationError(f"blob key {key!r} escapes the store")
         return path
 
-    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+    def put_blob(self, key: str, data: bytes, content_type: str, *, compress: bool = False) -> str:
         path = self._path(key)
         try:
             atomic_write(path, data)
@@ -31,13 +33,19 @@ class LocalDirBlobStore:
             raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
         return path.as_uri()
 
-    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+    def put_blob_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, *, compress: bool = False
+    ) -> str:
         path = self._path(key)
         try:
             atomic_write(path, chunks)
         except OSError as exc:
             raise ServiceUnavailable(f"blob store: cannot write {key}: {exc.strerror}") from None
         return path.as_uri()
+
+    def copy_blob(self, ref: str, key: str) -> str:
+        data = self.get_blob(ref)
+        return self.put_blob(key, data, "application/octet-stream")
 
     def ref_for(self, key: str) -> str:
         return self._path(key).as_uri()

@@ -219,7 +219,7 @@ class IngestPipeline(IngestBatch):
 
         with port("blob store"):
             raw_ref = self._steps.blobs.put_blob_stream(
-                self._steps.raw_key(mailbox, eid), counted(), "message/rfc822"
+                self._steps.raw_key(mailbox, eid), counted(), "message/rfc822", compress=True
             )
         origin = Origin(
             mailbox=mailbox,

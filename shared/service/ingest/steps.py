@@ -35,7 +35,7 @@ from shared.errors import (
     RetryableError,
     ServiceUnavailable,
 )
-from shared.ids import TenantId, message_id_key, raw_blob_key
+from shared.ids import TenantId, dead_letter_blob_key, message_id_key, raw_blob_key
 from shared.observability import redact
 from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
 from shared.service.ingest.failures import MessageFailure, describe, message_step, port
@@ -85,7 +85,9 @@ class IngestSteps:
         """Raw stored and parsed: ``ready`` when that is all there is to it (an unparseable
         message's event, or a dead letter), else the Message-ID key to claim next."""
         with port("blob store"):
-            raw_ref = self.blobs.put_blob(self.raw_key(mailbox, eid), raw, "message/rfc822")
+            raw_ref = self.blobs.put_blob(
+                self.raw_key(mailbox, eid), raw, "message/rfc822", compress=True
+            )
         origin = Origin(
             mailbox=mailbox,
             provider_message_id=provider_message_id,
@@ -285,6 +287,7 @@ class IngestSteps:
     ) -> Done:
         reason = redact(f"{type(exc).__name__}: {exc}")[:1000]
         now = self.clock.now()
+        raw_ref = self._kept_for_replay(mailbox, eid, raw_ref)
         try:
             previous = self.state.get_dead_letter(eid)
             attempts, first = previous.attempts + 1, previous.first_failed_at
@@ -310,6 +313,18 @@ class IngestSteps:
             exc_info=(type(exc), exc, exc.__traceback__),
         )
         return Done("dead_lettered", "", True)  # counted as failed, not for review
+
+    def _kept_for_replay(self, mailbox: Mailbox, eid: str, raw_ref: str | None) -> str | None:
+        """The dead letter's raw MIME copied to where it outlives the raw of delivered
+        messages (a replay may come weeks later). A failing copy fails the dead-lettering:
+        the message is handed back and tried again, its raw not left to expire unseen."""
+        if raw_ref is None:
+            return None
+        key = dead_letter_blob_key(mailbox.tenant_id, mailbox.id, eid)
+        if raw_ref == self.blobs.ref_for(key):
+            return raw_ref  # a replayed dead letter failing again: kept already
+        with port("blob store"):
+            return self.blobs.copy_blob(raw_ref, key)
 
     # -- claims -------------------------------------------------------------------------
 

@@ -46,11 +46,11 @@ class RefusingBlobs(InMemoryBlobStore):
 
         self.refused = threading.Event()
 
-    def put_blob(self, key: str, data: bytes, content_type: str) -> str:
+    def put_blob(self, key: str, data: bytes, content_type: str, *, compress: bool = False) -> str:
         if self.refusing and self._subject in data:
             self.refused.set()
             raise ServiceUnavailable("blob store: refused")
-        return super().put_blob(key, data, content_type)
+        return super().put_blob(key, data, content_type, compress=compress)
 
 
 class HoldingSink(PubSubEventSink):

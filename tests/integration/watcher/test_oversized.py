@@ -109,13 +109,15 @@ class StreamedBlobs(InMemoryBlobStore):
         super().__init__()
         self.pieces: list[int] = []
 
-    def put_blob_stream(self, key: str, chunks: Iterable[bytes], content_type: str) -> str:
+    def put_blob_stream(
+        self, key: str, chunks: Iterable[bytes], content_type: str, *, compress: bool = False
+    ) -> str:
         def seen() -> Iterator[bytes]:
             for chunk in chunks:
                 self.pieces.append(len(chunk))
                 yield chunk
 
-        return super().put_blob_stream(key, seen(), content_type)
+        return super().put_blob_stream(key, seen(), content_type, compress=compress)
 
 
 def _huge(size: int) -> bytes:
