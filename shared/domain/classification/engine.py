@@ -44,7 +44,7 @@ BOOKING_AS_CONTEXT = 0.4  # the top of a mail says what it is; long tails add no
 FOOTER = 0.1
 SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
     2.0,
-    0.75,  # a reply's subject names the older mail's intent; the new text names this one's
+    0.75,  # a reply's or forward's subject names the older mail's intent; the new text this one's
     1.0,
     0.2,
     1.0,
@@ -140,7 +140,8 @@ class _Field:
 
 
 def _fields(parsed: ParsedMessage) -> list[_Field]:
-    subject, was_reply, _ = strip_prefixes(parsed.subject)
+    subject, was_reply, was_forward = strip_prefixes(parsed.subject)
+    threaded = was_reply or was_forward  # the subject names the older mail's intent
     text = parsed.text[: BODY_CHARS * 4]
     new = parsed.new_text or text
     quoted = _quoted(text, parsed.new_text)
@@ -153,7 +154,7 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
         sender = f"{parsed.from_.name} {address}"  # the domain names the role too
     own, footer = split_own_words(fold(new[:BODY_CHARS]))
     return [
-        _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
+        _Field("subject", fold(subject), SUBJECT_REPLY if threaded else SUBJECT, not threaded),
         _Field("text", own, NEW_TEXT, True),
         _Field("footer", footer, FOOTER, True, other_factor=NEW_TEXT),
         _Field("quoted", fold(quoted[:QUOTED_CHARS]), QUOTED, False),
@@ -162,7 +163,9 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     ]
 
 
-def _affirmed(c: _Compiled, text: str, cues: set[tuple[str, str]]) -> bool:
+def _affirmed(
+    c: _Compiled, text: str, cues: set[tuple[str, str]], languages: frozenset[str]
+) -> bool:
     """``c`` matches ``text`` at least once outside a negation's scope and, for an intent,
     outside a question or a condition (those go to ``cues``)."""
     label = c.rule.label
@@ -172,7 +175,7 @@ def _affirmed(c: _Compiled, text: str, cues: set[tuple[str, str]]) -> bool:
         start = m.start()
         if label in NEGATABLE and (negated_before(text, start) or negated_after(text, m.end())):
             continue
-        act = act_at(text, start, m.end()) if label in ACTS else None
+        act = act_at(text, start, m.end(), languages) if label in ACTS else None
         if act is None:
             return True
         cues.add((label, act))
@@ -184,7 +187,11 @@ def _blank(m: re.Match[str]) -> str:
 
 
 def _field_hits(
-    text: str, candidates: list[_Compiled], present: set[str], cues: set[tuple[str, str]]
+    text: str,
+    candidates: list[_Compiled],
+    present: set[str],
+    cues: set[tuple[str, str]],
+    languages: frozenset[str],
 ) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase (asked about or made a
@@ -195,13 +202,13 @@ def _field_hits(
         if not c.may_match(here):
             continue
         if c.rule.consume:
-            stated = c.rule.label not in ACTS or _affirmed(c, text, cues)
+            stated = c.rule.label not in ACTS or _affirmed(c, text, cues, languages)
             blanked, n = c.regex.subn(_blank, text)
             if n:
                 if stated:
                     hits.append(c.rule)
                 text = blanked
-        elif _affirmed(c, text, cues):
+        elif _affirmed(c, text, cues, languages):
             hits.append(c.rule)
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
@@ -218,14 +225,13 @@ _Matched = list[tuple[Rule, _Field]]
 
 
 def _clear_intents(matched: _Matched) -> set[str]:
-    """The operational labels this message itself clearly states (new text, own subject)."""
+    """The labels this message itself clearly states (new text, own subject): an answer
+    that only acknowledges ("thank you, noted") states ``other``."""
     fresh_points: dict[str, float] = defaultdict(float)
     for rule, f in matched:
         if f.fresh:
             fresh_points[rule.label] += rule.weight * f.weight(rule.label)
-    return {
-        label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != Label.OTHER
-    }
+    return {label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR}
 
 
 def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
@@ -281,16 +287,18 @@ def score(parsed: ParsedMessage) -> Scored:
     present = _present(everything)
     candidates = _candidates(present)
     evidence = Evidence()
+    languages = ALWAYS
     if any(c.language not in ALWAYS for c in candidates):  # else nothing to choose from
         scope = identify(_language_sample(parsed))
-        evidence.language_sure = scope.sure
-        candidates = [c for c in candidates if c.language in scope.languages]
+        evidence.language_sure, languages = scope.sure, scope.languages
+        candidates = [c for c in candidates if c.language in languages]
     cues: set[tuple[str, str]] = set()
     matched: _Matched = []
     for f in fields:
         # the thread's questions are not this message's doubts
         field_cues: set[tuple[str, str]] = set()
-        matched.extend((r, f) for r in _field_hits(f.text, candidates, present, field_cues))
+        hits = _field_hits(f.text, candidates, present, field_cues, languages)
+        matched.extend((r, f) for r in hits)
         if f.fresh:
             cues |= field_cues
     points, ids = _thread_points(matched)

@@ -32,6 +32,12 @@ LANGUAGE = Language(
     ),
     rules=(
         Rule(
+            "fr.opensale.disponibilite_rouverte",
+            O,
+            r"disponibilit\w*\s+(est\s+)?(rouvert|reouvert)\w*|ouvert\w*\s+a\s+la\s+vente",
+            4.5,
+        ),
+        Rule(
             "fr.neutral.conditions_annulation",
             N,
             r"(conditions?|frais|politique|penalites?)\s+d.annulation|annulation\s+gratuite|en\s+cas\s+d.annulation|sans\s+frais\s+d.annulation",

@@ -71,7 +71,7 @@ LANGUAGE = Language(
         Rule(
             "it.cancellation.cancellazione",
             C,
-            r"\bcancellazion\w*|\bcancellat\w*|\bannullament\w*|\bannullat\w*|\bdisdett\w*",
+            r"\bcancellazion\w*|\bcancellat\w*|\bannullament\w*|\bannull(at|are|iamo|ate)\w*|\bdisdett\w*",
             3.5,
         ),
         Rule(

@@ -55,7 +55,7 @@ LANGUAGE = Language(
             S,
             r"\bstop\w*\s*sprzedaz\w*|wstrzymani\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?wstrzyman\w*"
             r"|wstrzymujemy\s+sprzedaz|zamkniec\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?zamknie\w*"
-            r"|zamykamy\s+sprzedaz",
+            r"|zamykamy\s+sprzedaz|sprzedaz\s*[:=]\s*zamkniet\w*",
             3.5,
         ),
         Rule(

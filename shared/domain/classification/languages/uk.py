@@ -41,7 +41,12 @@ LANGUAGE = Language(
             r"закрит\w*\s+(для\s+)?продаж|продаж\w*\s+закрит|припинен\w*\s+продаж",
             3.0,
         ),
-        Rule("uk.stopsale.stop", S, r"стоп[\s-]*(продаж|сейл)", 3.5),
+        Rule(
+            "uk.stopsale.stop",
+            S,
+            r"стоп[\s-]*(продаж|сейл)|зупинк\w*\s+продаж|зупиня\w*\s+продаж",
+            3.5,
+        ),
         Rule("uk.stopsale.nemaie_mists", S, r"немає\s+(вільних\s+)?(місць|номерів)", 1.5),
         Rule(
             "uk.opensale.vidkryttia",
