@@ -2,12 +2,10 @@
 signature, and the footer lines of booking engines, newsletters and legal departments
 ("manage booking | cancel | amend", "unsubscribe", "this email was sent by …", disclaimers).
 
-Patterns match folded text (``text.fold``), one line at a time.
+Patterns match folded text (``text.fold``), within a line.
 """
 
 from __future__ import annotations
-
-import re
 
 # A line that is only a sign-off: what follows is the signature (name, hotel, phones, links)
 SIGN_OFFS = (
@@ -30,11 +28,13 @@ FOOTER_LINES = (
     r"^(?:[^|•·\n]{1,30}\s*[|•·]\s*){2,}[^|•·\n]{1,30}$",
     r"unsubscribe|opt[\s-]?out|manage\s+(your\s+)?(subscription|preferences|e-?mail\s+settings)",
     r"this\s+(e-?mail|message)\s+(was|has\s+been)\s+(sent|generated|automatically)",
-    r"(sent|delivered)\s+(to\s+you\s+)?by\s+\S+\s*(on\s+behalf|$)|^powered\s+by\b",
+    r"(?:sent|delivered)\s+(?:to\s+you\s+)?by\s+\S+\s*(?:on\s+behalf|$)",
+    r"^powered\s+by\b",
     r"you\s+(are\s+)?receiv\w*\s+this\s+(e-?mail|message|newsletter)",
     r"do\s+not\s+reply\s+to\s+this|please\s+do\s+not\s+reply|no-?reply",
     r"confidential|intended\s+(solely|only)\s+for|received\s+this\s+(e-?mail|message)\s+in\s+error"
-    r"|disclaimer|privacy\s+(policy|notice)|terms\s+(and|&)\s+conditions|all\s+rights\s+reserved|©",
+    r"|disclaimer|privacy\s+(policy|notice)|terms\s+(and|&)\s+conditions|all\s+rights\s+reserved",
+    r"©",
     r"view\s+(this\s+(e-?mail|message)\s+)?(in|as)\s+(your\s+)?(browser|html|web)",
     # the same in the source-market languages
     r"abonelikten\s+cik|bu\s+e-?posta\s+.{0,40}gonderil|gizli\w*\s+bilgi|yanlislikla\s+size\s+ulas",
@@ -46,6 +46,4 @@ FOOTER_LINES = (
     r"|questa\s+e-?mail\s+.{0,30}(inviata|generata)|deze\s+e-?mail\s+is\s+.{0,30}verzonden",
 )
 
-SIGN_OFF = re.compile(rf"^\W*(?:{'|'.join(SIGN_OFFS)})\W*$")
-FOOTER_LINE = re.compile("|".join(f"(?:{p})" for p in FOOTER_LINES))
 SIGNATURE_DELIMITER = "--"  # "-- " (RFC 3676 4.3), as a stripped line

@@ -73,7 +73,7 @@ class _Compiled:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
         if self.literals is None:
             return True
-        return all(not present.isdisjoint(lits) for lits in self.literals)
+        return not any(map(present.isdisjoint, self.literals))
 
 
 # consuming rules first (they blank what they matched before the others look)
@@ -109,12 +109,21 @@ def _present(text: str) -> set[str]:
     return found
 
 
-def _candidates(present: set[str]) -> list[_Compiled]:
-    """The rules that may match a text holding the literals ``present``, in rule order."""
+def _possible(present: set[str]) -> set[int]:
+    """The rules whose first literal set ``present`` holds (or that have none)."""
     found = set(_ALWAYS)
     for lit in present:
         found.update(_BY_LITERAL.get(lit, ()))
-    return [c for c in (_COMPILED[i] for i in sorted(found)) if c.may_match(present)]
+    return found
+
+
+def _candidates(
+    possible: set[int], present: set[str], languages: frozenset[str]
+) -> list[_Compiled]:
+    """The rules of ``languages`` that may match a text holding the literals ``present``, in
+    rule order."""
+    rules = (_COMPILED[i] for i in sorted(possible))
+    return [c for c in rules if c.language in languages and c.may_match(present)]
 
 
 def _quoted(text: str, new: str) -> str:
@@ -285,13 +294,15 @@ def score(parsed: ParsedMessage) -> Scored:
     # in the languages the message is written in
     everything = "\n".join(f.text for f in fields)
     present = _present(everything)
-    candidates = _candidates(present)
+    possible = _possible(present)
     evidence = Evidence()
     languages = ALWAYS
-    if any(c.language not in ALWAYS for c in candidates):  # else nothing to choose from
+    if any(_COMPILED[i].language not in ALWAYS for i in possible):  # else nothing to choose
         scope = identify(_language_sample(parsed))
         evidence.language_sure, languages = scope.sure, scope.languages
-        candidates = [c for c in candidates if c.language in languages]
+    candidates = _candidates(possible, present, languages)
+    # only the candidates' literals are looked for field by field
+    present &= {lit for c in candidates for lits in c.literals or () for lit in lits}
     cues: set[tuple[str, str]] = set()
     matched: _Matched = []
     for f in fields:

@@ -18,13 +18,13 @@ from typing import Any, Protocol
 from shared.domain.classification.languages import LANGUAGES
 
 ALWAYS = frozenset({"en", "any"})
-SAMPLE_CHARS = 160  # the opening of the new text says its language; the rest costs time
+SAMPLE_CHARS = 100  # the opening of the new text says its language; the rest costs time
 MIN_LETTERS = 24  # fewer letters than this: too short to tell Latin languages apart
 SURE = 0.85  # the model's probability for the first language that makes it sure
 ALSO = 0.15  # a second language this likely is applied too (a mixed text)
 # close languages the model may tell from ours on short text, so it is asked about them
 # too (an answer among them is not sure: the script's languages apply)
-NEIGHBOURS = ("es", "pt", "sk", "hr", "sl", "bs", "mk", "be", "ca", "lb", "af", "is", "nn")
+NEIGHBOURS = ("es", "pt", "sl", "be", "ca", "lb", "is")
 
 _SCRIPTS = {
     "cyrillic": re.compile(r"[\u0400-\u04ff]"),
@@ -78,6 +78,8 @@ def _tables() -> _Tables:
 
 
 def _scripts_of(text: str) -> list[str]:
+    if text.isascii():
+        return ["latin"]
     return [script for script, pattern in _SCRIPTS.items() if pattern.search(text)]
 
 
