@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.compounds import split_compounds
 from shared.domain.classification.confidence import BESIDE_OPENSALE, Evidence, judge
 from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
 from shared.domain.classification.negation import negated_after, negated_before
@@ -231,6 +232,7 @@ def _field_hits(
 
 
 _Matched = list[tuple[Rule, _Field]]
+_COMPOUNDED = frozenset({"subject", "text", "quoted"})  # fields written as sentences
 
 
 def _clear_intents(matched: _Matched) -> set[str]:
@@ -301,6 +303,12 @@ def score(parsed: ParsedMessage) -> Scored:
         scope = identify(_language_sample(parsed))
         evidence.language_sure, languages = scope.sure, scope.languages
     candidates = _candidates(possible, present, languages)
+    # compounds followed by their parts ("neubuchung neu buchung"), in the languages that
+    # write them
+    fields = [
+        replace(f, text=split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
+        for f in fields
+    ]
     # only the candidates' literals are looked for field by field
     present &= {lit for c in candidates for lits in c.literals or () for lit in lits}
     cues: set[tuple[str, str]] = set()

@@ -49,6 +49,9 @@ class Language:
     # speech acts: words that open a conditional clause ("if", "falls", "eger", "если"),
     # that make a sentence a question without its "?" ("whether", "ли"), and that make a
     # question a request ("could you please cancel …?" is a cancellation)
+    # heads of compounds ("buchung" in "Neubuchung"): a word with one of them inside is
+    # followed by its parts (``compounds``), so rules for the parts match it
+    compound_heads: tuple[str, ...] = ()
     conditionals: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()
