@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from shared.domain.classification.languages import LANGUAGES
 
 ALWAYS = frozenset({"en", "any"})
-SAMPLE_CHARS = 100  # the opening of the new text says its language; the rest costs time
+SAMPLE_CHARS = 80  # the opening of the new text says its language; the rest costs time
 MIN_LETTERS = 24  # fewer letters than this: too short to tell Latin languages apart
 SURE = 0.85  # the model's probability for the first language that makes it sure
 ALSO = 0.15  # a second language this likely is applied too (a mixed text)
@@ -88,15 +88,20 @@ def identify(text: str) -> Scope:
     tables = _tables()
     # words only: numbers, dates and punctuation say nothing of the language and cost time
     sample = _NOT_LETTERS.sub(" ", text[: SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
-    broad = set(ALWAYS)
-    for script in _scripts_of(sample):
-        broad |= tables.by_script.get(script, frozenset())
     if len(sample) - sample.count(" ") < MIN_LETTERS:
-        return Scope(frozenset(broad), (), sure=False)
+        return Scope(_broad(sample, tables), (), sure=False)
     ranked = tables.identifier.rank(sample)
     first, p_first = ranked[0]
     likely = tuple(code for code, p in ranked if p >= ALSO)
     if (first not in tables.module_of and first != "en") or p_first < SURE:
-        return Scope(frozenset(broad), likely, sure=False)
+        return Scope(_broad(sample, tables), likely, sure=False)
     chosen = set(ALWAYS) | {tables.module_of[c] for c in likely if c in tables.module_of}
     return Scope(frozenset(chosen), likely, sure=True)
+
+
+def _broad(sample: str, tables: _Tables) -> frozenset[str]:
+    """Every language written in the sample's script(s)."""
+    broad = set(ALWAYS)
+    for script in _scripts_of(sample):
+        broad |= tables.by_script.get(script, frozenset())
+    return frozenset(broad)
