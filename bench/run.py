@@ -26,6 +26,8 @@ MODULES = (
     "bench.gmail_bench",
     "bench.graph_bench",
     "bench.storage_bench",
+    "bench.pop3_bench",
+    "bench.fanout_bench",
 )
 
 

@@ -23,6 +23,8 @@ locals {
       # Graph: where subscriptions post (graph_webhook), and its queue to graph_worker
       MAILINGEST_GRAPH_NOTIFICATION_URL = local.graph_notification_url
       MAILINGEST_GRAPH_QUEUE_TOPIC      = google_pubsub_topic.graph_notifications.name
+      # the scheduled renewal and resync: renew_watches → mailbox_tasks
+      MAILINGEST_TASKS_TOPIC = google_pubsub_topic.mailbox_tasks.name
     }
     # OAuthSettings: the processes that refresh tokens or run the connect flow; the browser
     # flow runs on the IAP load balancer's host (iap.tf routes these paths)
@@ -64,7 +66,8 @@ locals {
     gmail_push     = ["core", "oauth"]
     graph_webhook  = ["core"]
     graph_worker   = ["core", "oauth"]
-    renew_watches  = ["core", "oauth"]
+    renew_watches  = ["core"]
+    mailbox_tasks  = ["core", "oauth"]
     refresh_tokens = ["core", "oauth"]
     oauth          = ["core", "oauth", "pages"]
     oauth_callback = ["core", "oauth", "pages"]

@@ -1,7 +1,8 @@
 # The functions and how each is reached. Who may call what:
 # - gmail_push: HTTP, called by the Gmail topic's push subscription with an OIDC token of a
 #   dedicated pusher account (pubsub.tf); the function verifies it (audience, account).
-# - graph_worker: Eventarc Pub/Sub trigger (internal ingress, retried on error).
+# - graph_worker, mailbox_tasks: Eventarc Pub/Sub triggers (internal ingress, retried on
+#   error).
 # - graph_webhook: public (Microsoft Graph has no Google identity); it answers the validation
 #   handshake and checks every notification's clientState before queueing it, against the
 #   SHA-256 kept in Firestore: it reads no secret and is granted none (iam.tf).
@@ -49,6 +50,8 @@ locals {
       max_instances = 20
     }
     renew_watches = {
+      # lists the push mailboxes and puts them on the task topic in shards: its time does
+      # not grow with the work
       source        = "renew_watches"
       entry_point   = "renew_watches"
       trigger       = "http"
@@ -58,6 +61,19 @@ locals {
       timeout       = 540
       memory        = "512M"
       max_instances = 2
+    }
+    mailbox_tasks = {
+      # one shard (MAILINGEST_TASK_SHARD_MAILBOXES mailboxes) per run, as many at once as
+      # there are shards, up to max_instances
+      source        = "mailbox_tasks"
+      entry_point   = "mailbox_tasks"
+      trigger       = "pubsub"
+      topic         = google_pubsub_topic.mailbox_tasks.id
+      ingress       = "ALLOW_INTERNAL_ONLY"
+      public        = false
+      timeout       = 540
+      memory        = "1Gi"
+      max_instances = 100
     }
     refresh_tokens = {
       source        = "refresh_tokens"

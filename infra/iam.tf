@@ -10,12 +10,14 @@ locals {
   # every entry below from the code it runs and fails on a difference either way).
   # Topics it publishes to, by the topic resource (pubsub.tf).
   topic_publishers = {
-    events              = ["watcher", "gmail_push", "graph_worker", "renew_watches"]
+    events              = ["watcher", "gmail_push", "graph_worker", "mailbox_tasks"]
     graph_notifications = ["graph_webhook"]
+    mailbox_tasks       = ["renew_watches"]
   }
   topic_ids = {
     events              = google_pubsub_topic.events.id
     graph_notifications = google_pubsub_topic.graph_notifications.id
+    mailbox_tasks       = google_pubsub_topic.mailbox_tasks.id
   }
   # The raw bucket (raw MIME, large attachments): write = ingest (an upload may replace an
   # object: create + delete), read = the settings page's label corrections (the raw message
@@ -24,7 +26,7 @@ locals {
     watcher       = "write"
     gmail_push    = "write"
     graph_worker  = "write"
-    renew_watches = "write"
+    mailbox_tasks = "write"
     settings      = "read"
   }
   bucket_roles = {
@@ -61,7 +63,7 @@ locals {
       "refresh-token"      = ["get_secret", "put_secret", "destroy_versions_before"]
       "graph-subscription" = ["delete_secret"]
     }
-    renew_watches = {
+    mailbox_tasks = {
       "refresh-token"      = ["get_secret", "put_secret", "destroy_versions_before"]
       "graph-subscription" = ["delete_secret"]
     }

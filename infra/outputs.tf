@@ -63,6 +63,7 @@ output "smoke" {
       google_pubsub_topic.events_dead_letter.id,
       google_pubsub_topic.gmail_push.id,
       google_pubsub_topic.graph_notifications.id,
+      google_pubsub_topic.mailbox_tasks.id,
     ]
     subscriptions = merge(
       { for s in google_pubsub_subscription.events : s.id => { topic = s.topic, push_endpoint = "" } },

@@ -64,6 +64,13 @@ resource "google_cloud_run_service_iam_member" "gmail_pusher_invoker" {
   member   = "serviceAccount:${google_service_account.gmail_pusher.email}"
 }
 
+# The scheduled renewal and resync, in shards of mailboxes: put here by renew_watches and
+# worked by mailbox_tasks (one message per shard, retried on its own).
+resource "google_pubsub_topic" "mailbox_tasks" {
+  name   = "${local.name}-mailbox-tasks"
+  labels = local.labels
+}
+
 # Graph notifications are queued here by graph_webhook and worked by graph_worker.
 resource "google_pubsub_topic" "graph_notifications" {
   name   = "${local.name}-graph-notifications"

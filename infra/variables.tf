@@ -126,12 +126,12 @@ variable "deployed_functions" {
   type        = set(string)
   description = "Functions to deploy (each needs build/functions/<source>.zip); scheduler jobs follow their target."
   default = [
-    "gmail_push", "graph_webhook", "graph_worker", "renew_watches",
+    "gmail_push", "graph_webhook", "graph_worker", "renew_watches", "mailbox_tasks",
     "refresh_tokens", "oauth", "oauth_callback", "settings",
   ]
   validation {
     condition = alltrue([for f in var.deployed_functions : contains([
-      "gmail_push", "graph_webhook", "graph_worker", "renew_watches",
+      "gmail_push", "graph_webhook", "graph_worker", "renew_watches", "mailbox_tasks",
       "refresh_tokens", "oauth", "oauth_callback", "settings",
     ], f)])
     error_message = "deployed_functions may only name functions defined in functions.tf."

@@ -42,7 +42,10 @@ HTTP_FUNCTIONS = (
     ("gmail_push", "gmail_push", "http"),
     ("graph_webhook", "graph_webhook", "http"),
     ("graph_worker", "graph_worker", "cloudevent"),
+    ("renew_watches", "renew_watches", "http"),
+    ("mailbox_tasks", "mailbox_tasks", "cloudevent"),
 )
+TASKS_SUBSCRIPTION = "mailbox-tasks-local"
 DEMO_GRAPH_MAILBOX = MailboxId("m365-stopsale")
 DEMO_GRAPH_USER = "stopsale@demo-agency.example"
 DEMO_GMAIL_MAILBOX = MailboxId("gmail-booking")
@@ -107,6 +110,7 @@ class LocalSystem:
                     self._start_children(env)
                     self._prepare_gmail(app, gmail)
                     self._prepare_graph(app, graph)
+                    self._prepare_tasks(app)
                     self._write_smoke_description(app)
                     tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
                     tail.start()
@@ -243,7 +247,15 @@ class LocalSystem:
                 }
                 for target, url in urls.items()
             },
-            "topics": [topic + t for t in (app.settings.events_topic, GMAIL_TOPIC, QUEUE_TOPIC)],
+            "topics": [
+                topic + t
+                for t in (
+                    app.settings.events_topic,
+                    GMAIL_TOPIC,
+                    QUEUE_TOPIC,
+                    app.settings.tasks_topic,
+                )
+            ],
             "subscriptions": {
                 f"projects/{project}/subscriptions/{GMAIL_SUBSCRIPTION}": {
                     "topic": topic + GMAIL_TOPIC,
@@ -252,6 +264,10 @@ class LocalSystem:
                 f"projects/{project}/subscriptions/{QUEUE_SUBSCRIPTION}": {
                     "topic": topic + QUEUE_TOPIC,
                     "push_endpoint": urls["graph_worker"],
+                },
+                f"projects/{project}/subscriptions/{TASKS_SUBSCRIPTION}": {
+                    "topic": topic + app.settings.tasks_topic,
+                    "push_endpoint": urls["mailbox_tasks"],
                 },
             },
             "scheduler_jobs": [],
@@ -290,6 +306,17 @@ class LocalSystem:
         mailbox = graph.connect(app, DEMO_TENANT, DEMO_GRAPH_MAILBOX, DEMO_GRAPH_USER)
         build_graph(app).sync.connect(mailbox)
         _say(f"Graph stand-in {graph.graph.base_url} (mailbox {DEMO_GRAPH_USER}), subscribed")
+
+    def _prepare_tasks(self, app: App) -> None:
+        """The scheduled renewal's task topic, pushed to the local mailbox_tasks (there is no
+        scheduler here: POST {"task": "resync"} to renew_watches runs the safety net)."""
+        from shared.adapters.pubsub import ensure_push_subscription, ensure_topic
+
+        project, topic = app.settings.project_id, app.settings.tasks_topic
+        wait_for_listener(self._urls["mailbox_tasks"])
+        ensure_topic(project, topic)
+        ensure_push_subscription(project, topic, TASKS_SUBSCRIPTION, self._urls["mailbox_tasks"])
+        _say(f'safety net: POST {{"task": "resync"}} to {self._urls["renew_watches"]}')
 
     def _deliver(self, gmail: LocalGmail, graph: LocalGraph) -> None:
         files = self._samples

@@ -23,6 +23,7 @@ from shared.ports import (
     MailSources,
     SecretStore,
     StateStore,
+    TaskQueue,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from shared.service.gmail_sync import GmailSync
     from shared.service.graph_sync import GraphSync
     from shared.service.push import ProviderPush
+    from shared.service.renewal import Renewal, RenewalFanOut
     from shared.service.watcher import Watcher, WatcherOptions
     from shared.web.gmail_push import GmailPushEndpoint
     from shared.web.graph_webhook import GraphWebhookEndpoint
@@ -385,6 +387,27 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
         return GraphWebhookEndpoint(app.state, app.events)
     queue: DoorbellQueue = PubSubEventSink(app.settings.project_id, app.settings.graph.queue_topic)
     return GraphWebhookEndpoint(app.state, queue)
+
+
+def build_renewal_fanout(app: App) -> RenewalFanOut:
+    """``renew_watches``: the scheduled run, put on the task topic in shards."""
+    from shared.adapters.pubsub import PubSubEventSink
+    from shared.service.renewal import RenewalFanOut
+
+    queue: TaskQueue = PubSubEventSink(app.settings.project_id, app.settings.tasks_topic)
+    return RenewalFanOut(app.state, queue, shard_mailboxes=app.settings.task_shard_mailboxes)
+
+
+def build_renewal(app: App) -> Renewal:
+    """``mailbox_tasks``: one shard's renewals or syncs, through Gmail and Graph."""
+    from shared.service.renewal import Renewal
+
+    return Renewal(
+        app.state,
+        build_gmail(app).sync,
+        build_graph(app).sync,
+        concurrency=app.settings.gmail.resync_concurrency,
+    )
 
 
 def build_settings_page() -> SettingsPage:

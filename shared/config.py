@@ -107,6 +107,9 @@ class Settings:
     watcher: WatcherSettings = field(default_factory=WatcherSettings)
     gmail: GmailSettings = field(default_factory=GmailSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)
+    # the scheduled renewal and resync: shards of mailboxes, one task message each
+    tasks_topic: str = "mailbox-tasks"  # renew_watches → mailbox_tasks
+    task_shard_mailboxes: int = 100
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -122,6 +125,10 @@ class Settings:
         return cls(
             project_id=project or "",
             events_topic=r.topic("MAILINGEST_EVENTS_TOPIC", cls.events_topic),
+            tasks_topic=r.topic("MAILINGEST_TASKS_TOPIC", cls.tasks_topic),
+            task_shard_mailboxes=r.number(
+                "MAILINGEST_TASK_SHARD_MAILBOXES", cls.task_shard_mailboxes, 1, 10_000
+            ),
             **_backends(r),
             **_limits(r),
             log_level=_log_level(r),

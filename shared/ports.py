@@ -138,6 +138,29 @@ class CursorStore(Protocol):
         ...
 
 
+class SeenUidlStore(CursorStore, Protocol):
+    """POP3's cursor: the small cursor document (its fingerprint, its version) and the shards
+    of its seen set (``shared.domain.seen_uidls``), written together."""
+
+    def get_seen_shards(
+        self, tenant_id: TenantId, mailbox_id: MailboxId, shards: int
+    ) -> dict[int, bytes]:
+        """Shards ``0 .. shards-1`` as stored (a shard never written is absent)."""
+        ...
+
+    def compare_and_set_seen(
+        self,
+        tenant_id: TenantId,
+        mailbox_id: MailboxId,
+        expected_version: int,
+        value: Mapping[str, Any],
+        shards: Mapping[int, bytes],
+    ) -> Cursor:
+        """``compare_and_set_cursor`` and the changed ``shards`` in one atomic write: all of
+        it lands, or none (ConflictError when the version moved)."""
+        ...
+
+
 class LeaseStore(Protocol):
     def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:
         """Take the lease if it is free, expired or already ours (then it is renewed).
@@ -359,7 +382,7 @@ class StateStore(
     TenantStore,
     MailboxStore,
     MailboxFeed,
-    CursorStore,
+    SeenUidlStore,
     LeaseStore,
     MemberStore,
     DedupeStore,
@@ -404,6 +427,17 @@ class DoorbellQueue(Protocol):
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
         """Publish and wait for the server's ack; returns the message id."""
+        ...
+
+
+class TaskQueue(Protocol):
+    """Where the scheduled renewal and resync put their shards of mailboxes, one message
+    each, for ``mailbox_tasks`` to work (scaled out and retried by the platform)."""
+
+    def submit(
+        self, data: bytes, ordering_key: str, attributes: Mapping[str, str]
+    ) -> Callable[[], str]:
+        """Start a publish and return at once; the call returned waits for the ack."""
         ...
 
 

@@ -6,7 +6,7 @@ watcher_max_instances = 8
 settings_url          = "https://mail-settings.mindops.example"
 alert_email           = "mail-ops@mindops.example"
 deployed_functions = [
-  "gmail_push", "graph_webhook", "graph_worker", "renew_watches",
+  "gmail_push", "graph_webhook", "graph_worker", "renew_watches", "mailbox_tasks",
   "refresh_tokens", "oauth", "oauth_callback", "settings",
 ]
 settings_admins = ["group:mail-admins@mindops.example"]

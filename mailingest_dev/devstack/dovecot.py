@@ -14,6 +14,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from mailingest_dev.devstack.dovecot_config import (
@@ -192,6 +194,19 @@ class Dovecot:
 
     def maildir(self, username: str) -> Path:
         return self.data_dir / "mail" / username / "Maildir"
+
+    def fill_maildir(self, username: str, messages: Iterable[bytes]) -> int:
+        """Put ``messages`` straight into the user's maildir as seen mail (``cur/``, flag S),
+        as a mailbox that keeps everything on the server holds it: tens of thousands in
+        seconds, where APPEND takes minutes. Dovecot indexes them at the next login."""
+        cur = self.maildir(username) / "cur"
+        stamp = int(time.time())
+        count = 0
+        for count, raw in enumerate(messages, start=1):
+            path = cur / f"{stamp}.M{count}P{os.getpid()}.filled,S={len(raw)}:2,S"
+            path.write_bytes(raw)
+            os.chown(path, MAIL_UID, MAIL_UID)
+        return count
 
     def doveadm(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run ``doveadm`` against this instance (its config, its sockets)."""

@@ -68,6 +68,7 @@ class InMemoryStateStore:
         self._tenants: dict[str, Tenant] = {}
         self._mailboxes: dict[tuple[str, str], Mailbox] = {}
         self._cursors: dict[tuple[str, str], Cursor] = {}
+        self._seen: dict[tuple[str, str], dict[int, bytes]] = {}
         self._leases: dict[str, Lease] = {}
         self._members: dict[str, Member] = {}
         self._claims: dict[str, dict[str, Any]] = {}
@@ -128,6 +129,7 @@ class InMemoryStateStore:
             key = (tenant_id, mailbox_id)
             removed = self._mailboxes.pop(key, None)
             self._cursors.pop(key, None)
+            self._seen.pop(key, None)
             self._health.pop(key, None)
             if removed is not None:
                 self._notify(MailboxChanges(removed=(removed.key,)))
@@ -177,6 +179,26 @@ class InMemoryStateStore:
             )
             self._cursors[(tenant_id, mailbox_id)] = new
             return new.model_copy(deep=True)
+
+    def get_seen_shards(
+        self, tenant_id: TenantId, mailbox_id: MailboxId, shards: int
+    ) -> dict[int, bytes]:
+        with self._lock:
+            stored = self._seen.get((tenant_id, mailbox_id), {})
+            return {i: blob for i, blob in stored.items() if i < shards}
+
+    def compare_and_set_seen(
+        self,
+        tenant_id: TenantId,
+        mailbox_id: MailboxId,
+        expected_version: int,
+        value: Mapping[str, Any],
+        shards: Mapping[int, bytes],
+    ) -> Cursor:
+        with self._lock:
+            new = self.compare_and_set_cursor(tenant_id, mailbox_id, expected_version, value)
+            self._seen.setdefault((tenant_id, mailbox_id), {}).update(shards)
+            return new
 
     # leases
     def try_acquire_lease(self, name: str, holder: str, ttl: timedelta) -> Lease | None:

@@ -1,25 +1,97 @@
 """The scheduled safety nets of the push providers: renew what lapses (Gmail watches last
 7 days, Google advises renewing daily; Graph subscriptions at most 4,230 minutes, the
 stricter documented limit) and resync every mailbox, so that a lost doorbell costs minutes,
-never mail. Mailboxes are handled concurrently with a bound; one failing mailbox is counted
-and logged, and the others carry on."""
+never mail.
+
+The scheduled run (``RenewalFanOut``, in ``renew_watches``) only lists the mailboxes and puts
+them on the task topic in shards, one message each; ``mailbox_tasks`` works a shard
+(``Renewal.run``), as many at once as the platform scales to, each retried on its own — so
+the run's time does not grow with the number of mailboxes. Within a shard, mailboxes are
+handled concurrently with a bound; one failing mailbox is counted and logged, and the others
+carry on."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from shared.config import GmailSettings
 from shared.domain.models import API_PROVIDERS, Mailbox, Provider
-from shared.errors import MailIngestError
+from shared.errors import MailIngestError, NotFound, ValidationError
+from shared.ids import MailboxId, TenantId
 from shared.observability import log_labels
-from shared.ports import MailboxStore
+from shared.ports import MailboxStore, TaskQueue
 from shared.service.gmail_sync import GmailSync
 from shared.service.graph_sync import GraphSync
 
 logger = logging.getLogger(__name__)
+
+TASKS = ("renew", "resync")
+MAX_SHARD = 10_000  # mailboxes a task message may name (a 1 MB Pub/Sub message holds more)
+
+
+@dataclass(frozen=True)
+class MailboxTask:
+    """One shard of a scheduled run: what to do, and to which mailboxes."""
+
+    task: str
+    mailboxes: tuple[tuple[TenantId, MailboxId], ...]
+
+    def encode(self) -> bytes:
+        keys = [f"{t}/{m}" for t, m in self.mailboxes]
+        return json.dumps({"task": self.task, "mailboxes": keys}).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> MailboxTask:
+        """Raises ValidationError naming what is wrong."""
+        try:
+            body = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise ValidationError("a mailbox task is JSON") from None
+        if not isinstance(body, dict) or body.get("task") not in TASKS:
+            raise ValidationError(f"a mailbox task's task is one of {', '.join(TASKS)}")
+        keys = body.get("mailboxes")
+        if not isinstance(keys, list) or len(keys) > MAX_SHARD:
+            raise ValidationError(f"a mailbox task names a list of at most {MAX_SHARD} mailboxes")
+        mailboxes = []
+        for key in keys:
+            tenant, _, mailbox = str(key).partition("/")
+            if not tenant or not mailbox:
+                raise ValidationError("a mailbox task names mailboxes as tenant/mailbox")
+            mailboxes.append((TenantId(tenant), MailboxId(mailbox)))
+        return cls(str(body["task"]), tuple(mailboxes))
+
+
+class RenewalFanOut:
+    """The scheduled run: the enabled push mailboxes, in shards, on the task topic."""
+
+    def __init__(self, state: MailboxStore, queue: TaskQueue, *, shard_mailboxes: int) -> None:
+        self._state = state
+        self._queue = queue
+        self._shard = shard_mailboxes
+
+    def dispatch(self, task: str) -> dict[str, int]:
+        """Raises what the store or the queue raise (the scheduler's retry runs it again:
+        a shard published twice renews or syncs its mailboxes twice, harmlessly)."""
+        if task not in TASKS:
+            raise ValidationError(f"the task is one of {', '.join(TASKS)}")
+        keys = sorted(
+            (m.tenant_id, m.id)
+            for m in self._state.list_mailboxes()
+            if m.provider in API_PROVIDERS and m.enabled
+        )
+        shards = [tuple(keys[i : i + self._shard]) for i in range(0, len(keys), self._shard)]
+        waiting = [
+            self._queue.submit(MailboxTask(task, shard).encode(), "", {"task": task})
+            for shard in shards
+        ]
+        for settled in waiting:
+            settled()
+        return {"mailboxes": len(keys), "shards": len(shards)}
 
 
 class Renewal:
@@ -37,10 +109,34 @@ class Renewal:
         self._concurrency = concurrency
 
     def renew(self) -> dict[str, int]:
-        return self._each(self._renew_one)
+        return self._each(self._push_mailboxes(), self._renew_one)
 
     def resync(self) -> dict[str, int]:
-        return self._each(self._resync_one)
+        return self._each(self._push_mailboxes(), self._resync_one)
+
+    def run(self, shard: MailboxTask) -> dict[str, int]:
+        """One shard: each of its mailboxes still there, enabled and on a push provider.
+        Raises only what reading the mailboxes raises (the shard is then delivered again)."""
+        found: list[Mailbox] = []
+        gone = 0
+        for tenant_id, mailbox_id in shard.mailboxes:
+            try:
+                mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
+            except NotFound:
+                gone += 1  # removed since the run listed it
+                continue
+            if mailbox.provider in API_PROVIDERS and mailbox.enabled:
+                found.append(mailbox)
+            else:
+                gone += 1
+        work = self._renew_one if shard.task == "renew" else self._resync_one
+        counts = self._each(found, work)
+        return {**counts, "gone": gone} if gone else counts
+
+    def _push_mailboxes(self) -> list[Mailbox]:
+        return [
+            m for m in self._state.list_mailboxes() if m.provider in API_PROVIDERS and m.enabled
+        ]
 
     def _renew_one(self, mailbox: Mailbox) -> str:
         if mailbox.provider is Provider.GMAIL and self._gmail is not None:
@@ -56,11 +152,7 @@ class Renewal:
             return self._graph.sync(mailbox).outcome
         return "not_configured"
 
-    def _each(self, work: Callable[[Mailbox], str]) -> dict[str, int]:
-        mailboxes = [
-            m for m in self._state.list_mailboxes() if m.provider in API_PROVIDERS and m.enabled
-        ]
-
+    def _each(self, mailboxes: Sequence[Mailbox], work: Callable[[Mailbox], str]) -> dict[str, int]:
         def one(mailbox: Mailbox) -> str:
             provider = mailbox.provider.value
             with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=provider):

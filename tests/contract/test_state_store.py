@@ -150,11 +150,13 @@ def test_delete_mailbox_forgets_its_cursor_and_health_only(env: Env) -> None:
     store, clock = env
     for mid in (M1, M2):
         store.put_mailbox(mailbox(mid=mid))
-        store.compare_and_set_cursor(T1, mid, 0, {"last_uid": 9})
+        store.compare_and_set_seen(T1, mid, 0, {"last_uid": 9}, {0: b"k" * 8, 15: b"q" * 8})
         store.update_health(T1, mid, HealthUpdate(processed=1), clock.now())
     store.delete_mailbox(T1, M1)
     assert [m.id for m in store.list_mailboxes(T1)] == [M2]
     assert store.get_cursor(T1, M1) == Cursor()
+    assert store.get_seen_shards(T1, M1, 16) == {}
+    assert store.get_seen_shards(T1, M2, 16) == {0: b"k" * 8, 15: b"q" * 8}
     assert store.get_health(T1, M1, clock.now()).processed_24h == 0
     assert store.get_cursor(T1, M2).version == 1
     assert store.get_health(T1, M2, clock.now()).processed_24h == 1
@@ -202,6 +204,52 @@ def test_racing_cursor_writers_exactly_one_wins(env: Env, from_version: int) -> 
     assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Cursor))
     assert store.get_cursor(T1, M1) == winners[0]
     assert winners[0].version == from_version + 1
+
+
+# -- POP3 seen sets ----------------------------------------------------------------------
+
+
+def test_seen_shards_land_with_the_cursor_or_not_at_all(env: Env) -> None:
+    store, _ = env
+    assert store.get_seen_shards(T1, M1, 16) == {}
+    c1 = store.compare_and_set_seen(T1, M1, 0, {"seen": {"count": 2}}, {0: b"a" * 8, 3: b"b" * 16})
+    assert (c1.version, c1.value) == (1, {"seen": {"count": 2}})
+    assert store.get_cursor(T1, M1) == c1
+    assert store.get_seen_shards(T1, M1, 16) == {0: b"a" * 8, 3: b"b" * 16}
+    with pytest.raises(ConflictError):  # a stale writer (a replica that lost the mailbox)
+        store.compare_and_set_seen(T1, M1, 0, {"seen": {"count": 9}}, {0: b"z" * 8, 5: b"z" * 8})
+    assert store.get_seen_shards(T1, M1, 16) == {0: b"a" * 8, 3: b"b" * 16}
+    c2 = store.compare_and_set_seen(T1, M1, 1, {"seen": {"count": 1}}, {3: b""})
+    assert store.get_cursor(T1, M1) == c2
+    assert store.get_seen_shards(T1, M1, 16) == {0: b"a" * 8, 3: b""}  # others untouched
+    assert store.get_seen_shards(T1, M1, 2) == {0: b"a" * 8}  # only the shards asked
+    assert store.get_seen_shards(T1, M2, 16) == {}  # per mailbox
+
+
+def test_a_seen_shard_holds_a_hundred_thousand_keys(env: Env) -> None:
+    """≈ 800 KB in one document: 16 such shards are a POP3 mailbox of 1,600,000 messages."""
+    store, _ = env
+    big = bytes(range(256)) * (100_000 * 8 // 256)
+    store.compare_and_set_seen(T1, M1, 0, {"seen": {}}, {7: big})
+    assert store.get_seen_shards(T1, M1, 16) == {7: big}
+
+
+@pytest.mark.parametrize("from_version", [0, 1])
+def test_racing_seen_writers_exactly_one_wins_with_its_shards(env: Env, from_version: int) -> None:
+    store, _ = env
+    if from_version:
+        store.compare_and_set_seen(T1, M1, 0, {"by": "setup"}, {1: b"s" * 8})
+    results = race(
+        6,
+        lambda i: store.compare_and_set_seen(
+            T1, M1, from_version, {"by": i}, {1: bytes([i]) * 8, 2: bytes([i]) * 8}
+        ),
+    )
+    winners = [r for r in results if isinstance(r, Cursor)]
+    assert len(winners) == 1
+    assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, Cursor))
+    by = winners[0].value["by"]
+    assert store.get_seen_shards(T1, M1, 16) == {1: bytes([by]) * 8, 2: bytes([by]) * 8}
 
 
 # -- audit, dead letters, rules ----------------------------------------------------------

@@ -33,6 +33,7 @@ def test_every_function_is_listed() -> None:
         "gmail_push",
         "graph_webhook",
         "graph_worker",
+        "mailbox_tasks",
         "oauth",
         "refresh_tokens",
         "renew_watches",

@@ -35,6 +35,11 @@ REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 WATCHER = "watcher"
 PUBSUB_SINK = "shared.adapters.pubsub.sink.PubSubEventSink"
+PUBLISHING_PORTS = (
+    "shared.ports.EventSink",
+    "shared.ports.DoorbellQueue",
+    "shared.ports.TaskQueue",
+)
 # Secret Manager's permission for each RPC (the client library's method names)
 # https://cloud.google.com/secret-manager/docs/access-control#permissions
 RPC_PERMISSIONS = {
@@ -191,7 +196,7 @@ def _touches_state(program: Program, reach: Reach) -> bool:
 
 
 def _publishes(program: Program, reach: Reach) -> set[str]:
-    """The ports of the publishes it makes (events sink, doorbell queue). A call that an
+    """The ports of the publishes it makes (events sink, doorbell queue, task queue). A call that an
     implementation of the port makes on the port it wraps (a sink in front of a sink) is the
     publish of its caller, already counted where the caller calls the port: a protocol call
     reaches every implementation, so a wrapper built for one process would otherwise lend its
@@ -200,7 +205,7 @@ def _publishes(program: Program, reach: Reach) -> set[str]:
         c.port
         for c in reach.port_calls
         if c.method in ("publish", "submit")
-        and c.port in ("shared.ports.EventSink", "shared.ports.DoorbellQueue")
+        and c.port in PUBLISHING_PORTS
         and not _forwarding(program, c)
     }
 

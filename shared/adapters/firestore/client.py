@@ -170,7 +170,7 @@ class FirestoreDb:
                 return True
             except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.NotFound):
                 pass  # lost the race — or our own first attempt landed; look
-        return self._landed(ref, token, operation)
+        return self.landed(ref, token, operation)
 
     def create_once(self, ref: DocumentReference, doc: Mapping[str, Any], operation: str) -> bool:
         """Create-if-absent in one RPC. False when the document exists (and is not the one
@@ -182,7 +182,7 @@ class FirestoreDb:
                 return True
             except gexc.AlreadyExists:
                 pass
-        return self._landed(ref, token, operation)
+        return self.landed(ref, token, operation)
 
     def delete_if_unchanged(self, ref: DocumentReference, snap: Snapshot, operation: str) -> bool:
         """Delete only if unchanged since ``snap``. False when someone else wrote first."""
@@ -197,7 +197,7 @@ class FirestoreDb:
                 return True
         return True
 
-    def _landed(self, ref: DocumentReference, token: str, operation: str) -> bool:
+    def landed(self, ref: DocumentReference, token: str, operation: str) -> bool:
         snap = self.get(ref, operation)
         return bool(snap.exists and (snap.to_dict() or {}).get(WRITE_ID) == token)
 

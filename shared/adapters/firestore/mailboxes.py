@@ -15,13 +15,15 @@ from typing import Any
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from shared.adapters.firestore.client import FirestorePart
+from shared.adapters.firestore.cursors import seen_shard_doc
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.stored import stored
 from shared.domain.models import Mailbox, Provider
+from shared.domain.seen_uidls import SHARDS
 from shared.errors import NotFound
 from shared.ids import MailboxId, TenantId
 
-STATE_DOCS = ("cursor", "health")
+STATE_DOCS = ("cursor", "health", *(seen_shard_doc(i) for i in range(SHARDS)))
 
 
 def address_key(provider: Provider, address: str) -> str:

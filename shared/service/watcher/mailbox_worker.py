@@ -23,7 +23,7 @@ from shared.errors import (
     StoreUnavailable,
 )
 from shared.observability import log_labels
-from shared.ports import Clock, CredentialProvider, CursorStore, MailSource, MailSources
+from shared.ports import Clock, CredentialProvider, MailSource, MailSources, SeenUidlStore
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.backoff import Backoff, spread_over
@@ -74,7 +74,7 @@ class MailboxWorker:
         self,
         mailbox: Mailbox,
         *,
-        cursors: CursorStore,
+        cursors: SeenUidlStore,
         pipeline: IngestPipeline,
         access: MailAccess,
         reporter: HealthReporter,

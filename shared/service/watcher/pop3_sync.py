@@ -1,21 +1,41 @@
-"""POP3 (RFC 1939) has no push: poll, dedupe by UIDL. The cursor is the set of UIDLs seen
-that are still on the server (bounded by the mailbox's size)."""
+"""POP3 (RFC 1939) has no push: poll, dedupe by UIDL. The cursor is the set of UIDLs handed
+off that are still on the server, kept as a sharded hash set (``shared.domain.seen_uidls``):
+a poll with nothing new reads the cursor document alone; a mailbox that keeps 200,000
+messages on the server fits.
+
+Messages are handed off one by one and the cursor written after each run of ``RUN``
+messages (or ``RUN_S`` seconds), with the shards that run changed: in order, each message's
+event is out, then its after-processing action, then the cursor. A failure writes the cursor
+for the messages done before it and raises. A crash between two writes costs the next poll a
+fetch of the run again; the pipeline's dedupe claims make those duplicates, never events."""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Mapping
 
-from shared.domain.models import HealthUpdate, Mailbox
-from shared.ports import Clock, CursorStore, MailSource, SourcePosition
+from shared.domain.models import Cursor, HealthUpdate, Mailbox
+from shared.domain.seen_uidls import (
+    SHARDS,
+    Fingerprint,
+    SeenSet,
+    UidlKey,
+    key_of,
+    legacy_digests,
+    unpack,
+)
+from shared.ports import Clock, MailSource, MessageRef, SeenUidlStore, SourcePosition
 from shared.service.health import HealthReporter
-from shared.service.ingest import IngestPipeline
-from shared.service.watcher.handoff import HandOff
+from shared.service.ingest import IngestPipeline, IngestResult
+
+RUN = 200  # messages handed off between two cursor writes
+RUN_S = 10.0  # ... or seconds, whichever comes first
 
 
 class Pop3Sync:
     def __init__(
         self,
-        cursors: CursorStore,
+        cursors: SeenUidlStore,
         pipeline: IngestPipeline,
         reporter: HealthReporter,
         clock: Clock,
@@ -23,35 +43,103 @@ class Pop3Sync:
         chunk_bytes: int = 1024 * 1024,
     ) -> None:
         self._cursors = cursors
-        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=chunk_bytes)
+        self._pipeline = pipeline
         self._reporter = reporter
         self._clock = clock
+        self._chunk_bytes = chunk_bytes
 
     def sync(self, source: MailSource, mailbox: Mailbox) -> int:
         cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
-        seen = set(cursor.value.get("seen_uidls", []))
         listing = {ref.name: ref for ref in source.changes_since(SourcePosition())}
-        waiting = [ref for name, ref in listing.items() if name not in seen]
+        keys = {name: key_of(name) for name in listing}
+        seen = self._seen(mailbox, cursor, keys)
+        waiting = [] if seen is None else [r for n, r in listing.items() if keys[n] not in seen]
         # what waits on the server: the list against the seen set, counted at every poll
         self._reporter.report(
             mailbox, HealthUpdate(pending=len(waiting), pending_at=self._clock.now())
         )
         handed = 0
-        for ref in waiting:
-            # keep only UIDLs still on the server: the set cannot grow without bound
-            now_seen = {u for u in seen | {ref.name} if u in listing}
-            step: dict[str, Any] = {
-                "cursor": cursor,
-                "new_cursor": {"seen_uidls": sorted(now_seen)},
-                "pending": len(waiting) - handed - 1,
-            }
-            if self._hand_off.oversized(ref):  # by the LIST size: streamed, never fetched
-                cursor = self._hand_off.by_reference(source, mailbox, ref, ref.name, **step)
-            else:
-                (message,) = source.fetch_raw([ref])
-                cursor = self._hand_off(source, mailbox, message, ref.name, **step)
-            seen = now_seen
-            handed += 1
+        if seen is not None:
+            if not waiting and seen.changed:  # messages gone from the server: forget them
+                cursor = self._write(mailbox, cursor, seen)
+            rest = waiting
+            while rest:
+                cursor, count = self._run(source, mailbox, cursor, seen, rest[:RUN], keys)
+                rest = rest[count:]
+                handed += count
+                self._reporter.report(mailbox, HealthUpdate(pending=len(rest)))
         now = self._clock.now()
         self._reporter.report(mailbox, HealthUpdate(last_sync_at=now, pending=0, pending_at=now))
         return handed
+
+    def _seen(
+        self, mailbox: Mailbox, cursor: Cursor, keys: Mapping[str, UidlKey]
+    ) -> SeenSet | None:
+        """The seen set against this listing; None when the cursor's fingerprint says the
+        listing is exactly what was seen (nothing new, nothing gone: no shard read)."""
+        stored = Fingerprint.from_value(cursor.value)
+        if stored is not None and stored == Fingerprint.of(keys.values()):
+            return None
+        legacy = legacy_digests(cursor.value)
+        if legacy is not None:  # a cursor that listed its UIDLs: rewritten as shards
+            return SeenSet(legacy, keys, all_dirty=True)
+        if stored is None:  # nothing handed off yet
+            return SeenSet((), keys, all_dirty=False)
+        shards = self._cursors.get_seen_shards(mailbox.tenant_id, mailbox.id, SHARDS)
+        return SeenSet((d for blob in shards.values() for d in unpack(blob)), keys, all_dirty=False)
+
+    def _run(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        cursor: Cursor,
+        seen: SeenSet,
+        run: list[MessageRef],
+        keys: Mapping[str, UidlKey],
+    ) -> tuple[Cursor, int]:
+        """Hand off ``run`` (as much of it as ``RUN_S`` allows, at least one), then write
+        the cursor once; returns it and how many were handed off."""
+        results: list[tuple[MessageRef, IngestResult]] = []
+        started = time.monotonic()
+        done = 0
+        try:
+            for ref in run:
+                results.append((ref, self._ingest(source, mailbox, ref)))
+                if time.monotonic() - started > RUN_S:
+                    break
+        finally:
+            # counted as soon as they are out, whatever fails after (see ``HandOff.batch``)
+            now = self._clock.now()
+            for _, result in results:
+                self._reporter.report_result(mailbox, result, now)
+            try:
+                for ref, _ in results:
+                    source.apply_after_action(ref)
+                    seen.add(keys[ref.name])
+                    done += 1
+            finally:
+                if done:
+                    cursor = self._write(mailbox, cursor, seen)
+        return cursor, done
+
+    def _ingest(self, source: MailSource, mailbox: Mailbox, ref: MessageRef) -> IngestResult:
+        # the claims name this mailbox's lease, which this replica holds while it runs
+        if ref.size is not None and ref.size > self._pipeline.max_message_bytes:
+            # over the limit by the LIST size: streamed to the blob store, never fetched whole
+            chunks = source.stream_raw(ref, self._chunk_bytes)
+            return self._pipeline.ingest_oversized(mailbox, ref.name, chunks, lease=mailbox.key)
+        (message,) = source.fetch_raw([ref])
+        return self._pipeline.ingest(
+            mailbox, ref.name, message.raw, received_at=message.received_at, lease=mailbox.key
+        )
+
+    def _write(self, mailbox: Mailbox, cursor: Cursor, seen: SeenSet) -> Cursor:
+        cursor = self._cursors.compare_and_set_seen(
+            mailbox.tenant_id,
+            mailbox.id,
+            cursor.version,
+            {"seen": seen.fingerprint().to_value()},
+            seen.dirty_shards(),
+        )
+        seen.written()
+        return cursor

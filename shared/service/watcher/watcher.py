@@ -31,7 +31,7 @@ from typing import Protocol
 
 from shared.domain.models import SERVER_PROVIDERS, HealthUpdate, Mailbox, MailboxState
 from shared.errors import MailIngestError, StoreUnavailable
-from shared.ports import Clock, CredentialProvider, CursorStore, HealthStore, MailSources
+from shared.ports import Clock, CredentialProvider, HealthStore, MailSources, SeenUidlStore
 from shared.service.health import HealthReporter, stale_window
 from shared.service.ingest import IngestPipeline
 from shared.service.watcher.caps import ConnectionCaps
@@ -48,9 +48,9 @@ logger = logging.getLogger(__name__)
 WATCHED = tuple(SERVER_PROVIDERS)
 
 
-class WatcherRecords(MailboxSource, CursorStore, Members, HealthStore, Protocol):
-    """What the watcher keeps: the mailboxes and their changes, the cursors, the heartbeats
-    and the leases they keep, health."""
+class WatcherRecords(MailboxSource, SeenUidlStore, Members, HealthStore, Protocol):
+    """What the watcher keeps: the mailboxes and their changes, the cursors (POP3's seen sets
+    too), the heartbeats and the leases they keep, health."""
 
 
 class Watcher:

@@ -176,7 +176,7 @@ def test_an_oversized_message_is_streamed_published_once_and_passed(
     cursor = wait_for(
         lambda: (
             (c := rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id).value)
-            and (c.get("last_uid") == 7 or len(c.get("seen_uidls", [])) == 7)
+            and (c.get("last_uid") == 7 or c.get("seen", {}).get("count") == 7)
             and c
         ),
         what="the cursor past all seven",

@@ -41,8 +41,7 @@ def test_pop3_polls_and_dedupes_by_uidl(rig: Rig, running: Any) -> None:
     # left on the server, remembered by UIDL (the cursor moves right after the publish)
     wait_for(
         lambda: (
-            len(rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id).value["seen_uidls"])
-            == 2
+            rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id).value["seen"]["count"] == 2
         ),
         what="both UIDLs in the cursor",
     )

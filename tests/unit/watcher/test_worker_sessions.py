@@ -13,6 +13,7 @@ import pytest
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.adapters.system_clock import SystemClock
 from shared.domain.models import AfterProcessing, Health, Mailbox, MailboxState, Provider, TlsMode
+from shared.domain.seen_uidls import Fingerprint, key_of
 from shared.errors import PortFailure, ServiceUnavailable
 from shared.ids import MailboxId, TenantId
 from shared.service.health import HealthReporter
@@ -176,6 +177,11 @@ def test_a_stopped_worker_logs_out(run: Callable[..., Run]) -> None:
     assert folder.logged_out
 
 
+def _seen(*uidls: str) -> dict[str, Any]:
+    """A POP3 cursor that has seen ``uidls``: their fingerprint (the shards are beside it)."""
+    return {"seen": Fingerprint.of(key_of(u) for u in uidls).to_value()}
+
+
 def test_a_pop3_poll_dedupes_by_name_and_quits_after_the_hand_offs(
     run: Callable[..., Run],
 ) -> None:
@@ -185,12 +191,12 @@ def test_a_pop3_poll_dedupes_by_name_and_quits_after_the_hand_offs(
     wait_for(lambda: folder.logged_out, what="QUIT after the first poll")
     assert r.handed() == ["1", "2"]  # the UIDLs
     assert folder.after_actions == [1, 2]
-    assert r.cursor() == {"seen_uidls": ["1", "2"]}
+    assert r.cursor() == _seen("1", "2")
     folder.logged_out = False
     folder.deliver(3, doorbell=False)
     wait_for(lambda: folder.logged_out, what="the next poll")
     wait_for(lambda: r.handed() == ["1", "2", "3"], what="only the new message")
-    assert r.cursor() == {"seen_uidls": ["1", "2", "3"]}
+    assert r.cursor() == _seen("1", "2", "3")
 
 
 def test_a_pop3_message_over_the_limit_is_streamed_by_its_list_size(
@@ -204,7 +210,7 @@ def test_a_pop3_message_over_the_limit_is_streamed_by_its_list_size(
     assert r.pipeline.oversized == [("2", 5000)]
     assert 2 not in folder.fetched
     assert folder.after_actions == [1, 2, 3]
-    assert r.cursor() == {"seen_uidls": ["1", "2", "3"]}
+    assert r.cursor() == _seen("1", "2", "3")
 
 
 def test_a_worker_waits_for_its_turn_to_connect_and_stays_stoppable(
