@@ -3,9 +3,11 @@ by py3langid (a naive Bayes model over byte n-grams that ships inside its packag
 is downloaded at run time), restricted to the languages the rules know and their close
 neighbours. English (the trade's lingua franca) and the language-neutral rules always apply.
 
-When identification is unsure — a short text, a mix, a language no module covers — every
-language written in the text's script applies instead: an Italian rule no longer fires on
-English text, yet a three-word Polish subject still meets the Polish rules.
+When identification is unsure but leans to a language the rules know, the three most
+likely apply; when the text is too short to tell, the model hesitates or the language is
+one no module covers, every language written in the text's script applies: an Italian
+rule no longer fires on English text, yet a three-word Polish subject still meets the
+Polish rules.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ SAMPLE_CHARS = 80  # the opening of the new text says its language; the rest cos
 MIN_LETTERS = 24  # fewer letters than this: too short to tell Latin languages apart
 SURE = 0.85  # the model's probability for the first language that makes it sure
 ALSO = 0.15  # a second language this likely is applied too (a mixed text)
+LEANING = 0.5  # unsure, but leaning to a language the rules know: ...
+UNSURE_TOP = 3  # ... the three most likely apply
 # close languages the model may tell from ours on short text, so it is asked about them
 # too (an answer among them is not sure: the script's languages apply)
 NEIGHBOURS = ("es", "pt", "sl", "be", "ca", "lb", "is")
@@ -93,8 +97,11 @@ def identify(text: str) -> Scope:
     ranked = tables.identifier.rank(sample)
     first, p_first = ranked[0]
     likely = tuple(code for code, p in ranked if p >= ALSO)
-    if (first not in tables.module_of and first != "en") or p_first < SURE:
+    if (first not in tables.module_of and first != "en") or p_first < LEANING:
         return Scope(_broad(sample, tables), likely, sure=False)
+    if p_first < SURE:  # a mix, or close languages: the few most likely
+        close = {tables.module_of[c] for c, _ in ranked[:UNSURE_TOP] if c in tables.module_of}
+        return Scope(frozenset(ALWAYS | close), likely, sure=False)
     chosen = set(ALWAYS) | {tables.module_of[c] for c in likely if c in tables.module_of}
     return Scope(frozenset(chosen), likely, sure=True)
 

@@ -107,3 +107,22 @@ def test_a_stop_sale_and_an_open_sale_without_a_lift_are_never_confident() -> No
 def test_a_lifted_stop_sale_is_a_confident_open_sale() -> None:
     result = label_of("Stop sale lifted", "The stop sale of 01.08-10.08 is lifted.")
     assert (result.label, result.confident) == ("opensale", True), result
+
+
+@pytest.mark.parametrize("prefix", ["YNT:", "İLT:", "FW:", "AW:", "Re:", "RV:", "TR:", "Ynt:"])
+def test_a_thread_prefix_glued_to_an_encoded_word_makes_the_subject_the_threads(
+    prefix: str,
+) -> None:
+    """The subject of a reply or forward names the older mail's intent: when the new text
+    speaks, it decides, whatever prefix (glued to an encoded word or not) the client wrote."""
+    import base64
+
+    encoded = base64.b64encode("Stop sale Ağustos".encode()).decode()
+    raw = (
+        f"From: Partner <res@partner.example>\r\nSubject: {prefix}=?utf-8?B?{encoded}?=\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "The stop sale is lifted, all rooms are open for sale again from 11.08.\r\n"
+    ).encode()
+    result = classify(parse_message(raw))
+    assert result.label == "opensale", result.rules
+    assert not any(r.endswith("@subject") and ".stopsale." in r for r in result.rules)

@@ -57,7 +57,9 @@ LANGUAGE = Language(
             "any.other.contract",
             X,
             r"draft\s+contract|contract\s+(draft|addendum|terms)|release\s+(period|days)|kontrat\s+taslag\w*|sozlesme\s+taslag\w*"
-            r"|проект\w*\s+договор\w*|vertragsentwurf|projet\s+de\s+contrat|bozza\s+di\s+contratto|\b(child|pet|smoking|deposit)\s+polic(y|ies)",
+            r"|проект\w*\s+договор\w*|vertragsentwurf|projet\s+de\s+contrat|bozza\s+di\s+contratto|\b(child|pet|smoking|deposit)\s+polic(y|ies)"
+            r"|\baddendum\b|\bek\s+protokol\w*|zusatzvereinbarung|vertragsnachtrag|дополнительн\w+\s+соглашени\w*|\bavenant\b"
+            r"|allotment\s+(reduction|contract)|kontenjan\s+(azaltim\w*|sozlesme\w*)",
             4.5,
             genre=True,
         ),
