@@ -126,3 +126,13 @@ def test_a_thread_prefix_glued_to_an_encoded_word_makes_the_subject_the_threads(
     result = classify(parse_message(raw))
     assert result.label == "opensale", result.rules
     assert not any(r.endswith("@subject") and ".stopsale." in r for r in result.rules)
+
+
+def test_a_signature_after_the_sign_off_is_no_intent() -> None:
+    body = (
+        "Dear colleagues,\nplease book 2 DBL rooms for the Novak family, 12-19 July, HB.\n\n"
+        "Best regards\nAnna Novak\nStop Sale & Cancellation Desk, Sunline Tours\n"
+        "Amendments: amend@sunline.example | Cancellations: cxl@sunline.example"
+    )
+    result = label_of("Booking request Novak", body)
+    assert (result.label, result.confident) == ("booking", True), result
