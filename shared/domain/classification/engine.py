@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.compounds import split_compounds
 from shared.domain.classification.confidence import BESIDE_OPENSALE, Evidence, judge
+from shared.domain.classification.fast_patterns import fast_form
 from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
@@ -79,7 +80,9 @@ class _Compiled:
 
 # consuming rules first (they blank what they matched before the others look)
 _COMPILED = tuple(
-    _Compiled(r, r.id.split(".", 1)[0], re.compile(r.pattern), required_literals(r.pattern))
+    _Compiled(
+        r, r.id.split(".", 1)[0], re.compile(fast_form(r.pattern)), required_literals(r.pattern)
+    )
     for r in sorted(RULES, key=lambda r: not r.consume)
 )
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
