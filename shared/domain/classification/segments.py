@@ -34,7 +34,7 @@ def _footer_lines(text: str) -> list[tuple[int, int]]:
     spans: set[tuple[int, int]] = set()
     end_text = text[tail:]
     for pattern, literals in _FOOTERS:
-        if not all(any(lit in end_text for lit in lits) for lits in literals):
+        if not all(any(map(end_text.__contains__, lits)) for lits in literals):
             continue
         for m in pattern.finditer(text, tail):
             start = text.rfind("\n", 0, m.start()) + 1
