@@ -31,7 +31,7 @@ from shared.adapters.pubsub import ensure_topic
 from shared.bootstrap import build_app, build_gmail, build_renewal, build_renewal_fanout
 from shared.domain.models import AuthMethod, Mailbox, Provider
 from shared.ids import MailboxId, TenantId
-from shared.service.renewal import MailboxTask
+from shared.service.mailbox_task import MailboxTask
 
 MAILBOXES = int(os.environ.get("BENCH_FANOUT_MAILBOXES", "100000"))
 SHARD = 100

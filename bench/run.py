@@ -28,6 +28,7 @@ MODULES = (
     "bench.storage_bench",
     "bench.pop3_bench",
     "bench.fanout_bench",
+    "bench.store_cost_bench",
 )
 
 

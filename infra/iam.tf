@@ -12,7 +12,7 @@ locals {
   topic_publishers = {
     events              = ["watcher", "gmail_push", "graph_worker", "mailbox_tasks"]
     graph_notifications = ["graph_webhook"]
-    mailbox_tasks       = ["renew_watches"]
+    mailbox_tasks       = ["renew_watches", "settings"]
   }
   topic_ids = {
     events              = google_pubsub_topic.events.id

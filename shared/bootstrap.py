@@ -171,6 +171,11 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         holder=holder,
     )
     app.admin.attach_push(_provider_push(app))
+    if settings.events_backend == "pubsub":
+        from shared.adapters.pubsub import PubSubEventSink
+
+        tasks: TaskQueue = PubSubEventSink(settings.project_id, settings.tasks_topic)
+        app.admin.attach_tasks(tasks)  # "Sync now" of a Gmail / Graph mailbox
     return app
 
 

@@ -14,7 +14,8 @@ import functions_framework
 
 from shared.entrypoints import Lazy, function_logging
 from shared.errors import ValidationError
-from shared.service.renewal import MailboxTask, Renewal
+from shared.service.mailbox_task import MailboxTask
+from shared.service.renewal import Renewal
 
 function_logging()  # JSON lines, redacted, from the first request on
 logger = logging.getLogger(__name__)

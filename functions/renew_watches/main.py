@@ -22,7 +22,7 @@ function_logging()  # JSON lines, redacted, from the first request on
 @http_boundary
 def renew_watches(request: Any) -> Response:
     from shared.bootstrap import build_app, build_renewal_fanout
-    from shared.service.renewal import TASKS
+    from shared.service.mailbox_task import TASKS
 
     body = request.get_json(silent=True) or {}
     task = body.get("task") if isinstance(body, dict) else None

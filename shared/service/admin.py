@@ -31,6 +31,7 @@ from shared.ports import (
     MailboxStore,
     PushSubscriptions,
     SecretStore,
+    TaskQueue,
     TenantStore,
 )
 from shared.secret_names import (
@@ -42,6 +43,7 @@ from shared.secret_names import (
 )
 from shared.service.audit import AuditTrail
 from shared.service.credentials import forget_secret
+from shared.service.mailbox_task import MailboxTask
 
 logger = logging.getLogger(__name__)
 # "Sync now" once a minute at most per mailbox (each one is a new session with its server)
@@ -72,10 +74,16 @@ class Admin:
         self._allow_private = allow_private_hosts
         self._resolver = resolver
         self._push: PushSubscriptions | None = None
+        self._tasks: TaskQueue | None = None
 
     def attach_push(self, push: PushSubscriptions) -> None:
         """Enabling / disabling a Gmail or Graph mailbox then starts / stops its push."""
         self._push = push
+
+    def attach_tasks(self, tasks: TaskQueue) -> None:
+        """ "Sync now" of a Gmail or Graph mailbox then goes out as a one-mailbox task to
+        ``mailbox_tasks``, which holds the token access the page's identity lacks."""
+        self._tasks = tasks
 
     def add_tenant(
         self, tenant_id: str, name: str, *, actor: str, admins: tuple[str, ...] = ()
@@ -191,13 +199,14 @@ class Admin:
         return updated
 
     def request_sync(self, tenant_id: TenantId, mailbox_id: MailboxId, *, actor: str) -> Mailbox:
-        """The settings page's "Sync now" of an IMAP or POP3 mailbox: its watcher sees the change
+        """The settings page's "Sync now". An IMAP or POP3 mailbox's watcher sees the change
         (its listener) and starts the session again: a catch-up from the cursor (nothing is
-        published twice) or a POP3 poll now rather than at the end of the poll interval.
-        A Gmail API or Microsoft 365 mailbox syncs on every push and in the 15-min safety
-        net (``mailingest resync`` runs one at once): ValidationError."""
+        published twice) or a POP3 poll now rather than at the end of the poll interval. A
+        Gmail API or Microsoft 365 mailbox's sync is put on the task topic for
+        ``mailbox_tasks`` (when a task queue is attached; else ValidationError: it syncs on
+        every push and in the 15-min safety net). Rate-limited and audited alike."""
         mailbox = self._state.get_mailbox(tenant_id, mailbox_id)
-        if mailbox.provider not in SERVER_PROVIDERS:
+        if mailbox.provider not in SERVER_PROVIDERS and self._tasks is None:
             raise ValidationError(
                 f"mailbox {mailbox.key} syncs on every push and every 15 min by itself"
             )
@@ -216,9 +225,14 @@ class Admin:
                 f"mailbox {mailbox.key}: a sync was asked for moments ago; "
                 f"ask again in {wait_s} s if it is still needed"
             )
+        details: dict[str, Any] = {}
+        if mailbox.provider not in SERVER_PROVIDERS and self._tasks is not None:
+            task = MailboxTask("resync", ((mailbox.tenant_id, mailbox.id),))
+            self._tasks.submit(task.encode(), "", {"task": task.task})()
+            details["via"] = "task"
         updated = mailbox.model_copy(update={"sync_requested_at": now, "updated_at": now})
         self._state.put_mailbox(updated)
-        self._trail.record(tenant_id, actor, "mailbox.sync", mailbox.key, {})
+        self._trail.record(tenant_id, actor, "mailbox.sync", mailbox.key, details)
         return updated
 
     def _first_to_ask(self, mailbox: Mailbox, actor: str) -> bool:

@@ -374,9 +374,11 @@ class SettingsPage:
             return f"mailbox {mailbox_id} {action}d"
         if action == "sync":
             try:
-                self._admin.request_sync(tenant.id, mailbox_id, actor=admin)
+                synced = self._admin.request_sync(tenant.id, mailbox_id, actor=admin)
             except ValidationError as exc:
                 raise refused(str(exc)) from None
+            if synced.provider in API_PROVIDERS:
+                return f"mailbox {mailbox_id}: sync asked for; new mail arrives within a minute"
             return (
                 f"mailbox {mailbox_id}: sync asked for; its watcher connects again and "
                 "catches up within seconds"

@@ -10,11 +10,13 @@ from collections.abc import Callable, Mapping
 import pytest
 
 from mailingest_dev.clock import FakeClock
+from shared.adapters.memory_sinks import InMemorySecretStore
 from shared.adapters.memory_state import InMemoryStateStore
 from shared.domain.models import AuthMethod, Mailbox, Provider, TlsMode
 from shared.errors import ValidationError
 from shared.ids import MailboxId, TenantId
-from shared.service.renewal import MailboxTask, Renewal, RenewalFanOut
+from shared.service.mailbox_task import MailboxTask
+from shared.service.renewal import Renewal, RenewalFanOut
 
 
 class Queue:
@@ -115,3 +117,26 @@ def test_a_shard_skips_what_was_removed_or_disabled_since_the_dispatch(
     state.put_mailbox(_mailbox("acme", "g1", Provider.GMAIL, enabled=False))
     counts = Renewal(state, None, None).run(task)
     assert counts == {"mailboxes": 8, "not_configured": 8, "gone": 2}
+
+
+def test_sync_now_of_a_push_mailbox_is_a_one_mailbox_task_rate_limited_and_audited(
+    state: InMemoryStateStore,
+) -> None:
+    from shared.domain.models import Tenant
+    from shared.service.admin import Admin
+
+    state.put_tenant(Tenant(id=TenantId("acme"), name="Acme"))
+    queue = Queue()
+    admin = Admin(state, InMemorySecretStore(), FakeClock(), allow_private_hosts=True)
+    with pytest.raises(ValidationError, match="by itself"):  # no task queue: not offered
+        admin.request_sync(TenantId("acme"), MailboxId("g1"), actor="ops")
+    admin.attach_tasks(queue)
+    admin.request_sync(TenantId("acme"), MailboxId("g1"), actor="ops")
+    assert queue.tasks == [MailboxTask("resync", ((TenantId("acme"), MailboxId("g1")),))]
+    with pytest.raises(ValidationError, match="ask again in"):
+        admin.request_sync(TenantId("acme"), MailboxId("g1"), actor="ops")
+    assert len(queue.tasks) == 1
+    (entry,) = [e for e in state.list_audit(TenantId("acme")) if e.action == "mailbox.sync"]
+    assert entry.details == {"via": "task"}
+    with pytest.raises(ValidationError, match="disabled"):
+        admin.request_sync(TenantId("acme"), MailboxId("off"), actor="ops")

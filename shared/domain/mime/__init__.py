@@ -28,6 +28,7 @@ from shared.domain.mime.headers import (
     one_message_id,
 )
 from shared.domain.mime.html import html_to_text
+from shared.domain.mime.html_stub import STUB_MAX_CHARS, is_html_stub
 from shared.domain.mime.limits import ParseLimits
 from shared.domain.mime.quotes import new_text
 from shared.errors import PermanentError
@@ -148,6 +149,10 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
     text = "\n\n".join(t for t in c.texts if t.strip())
     if not text and html:
         text = html_to_text(html, limits.max_text_chars)
+    elif html and len(text.strip()) <= STUB_MAX_CHARS:
+        html_text = html_to_text(html, limits.max_text_chars)
+        if is_html_stub(text, html_text):  # "view it in your browser": the HTML says it
+            text = html_text
     is_forward = bool(FORWARD_PREFIX.match(subject)) or bool(c.forwarded)
     auto = (_text_header(heads, "Auto-Submitted", hl) or "").strip().lower()
     precedence = (_text_header(heads, "Precedence", hl) or "").strip().lower()

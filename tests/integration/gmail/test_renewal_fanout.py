@@ -2,7 +2,8 @@
 Gmail mailboxes on the task topic in shards (the Pub/Sub emulator), whose push subscription
 calls ``mailbox_tasks`` under functions-framework (a child process), which resyncs each
 shard's mailboxes through the Gmail API stand-in — every message whose push was lost arrives
-once; a removed mailbox is not in any shard; a task that cannot be read is dropped."""
+once; a removed mailbox is not in any shard; a task that cannot be read is dropped. The
+settings page's "Sync now" of a Gmail mailbox goes the same way, as a one-mailbox task."""
 
 from __future__ import annotations
 
@@ -76,6 +77,14 @@ def test_a_resync_in_shards_through_the_task_topic_delivers_every_lost_push(
                 "ce-source": f"//pubsub.googleapis.com/projects/{PROJECT}/topics/{tasks}",
             }
             answer = httpx.post(url, content=json.dumps(junk), headers=headers, timeout=30)
+            # "Sync now" on the page: the page's identity reads no token; mailbox_tasks does
+            stop = b"Subject: Stop sale\r\nMessage-ID: <now@x>\r\n\r\nStop sale\r\n"
+            late = event_id(TENANT, mailboxes[0].id, local.gmail.insert(emails[0], stop))
+            app.admin.request_sync(TENANT, mailboxes[0].id, actor="admin@acme.example")
+            synced = [a["event_id"] for _d, a in tail.iter(max_events=1, timeout_s=60)]
         assert sorted(got) == sorted(expected[:8]), log.read_text()[-3000:]
         assert answer.status_code < 300, answer.text
         assert "mailbox task dropped" in log.read_text()
+        assert synced == [late]
+        (audit, *_) = app.state.list_audit(TENANT)
+        assert (audit.action, audit.details) == ("mailbox.sync", {"via": "task"})

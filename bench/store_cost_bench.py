@@ -1,0 +1,118 @@
+"""What one message costs in Firestore, as billed (the emulator): the documents written by
+every commit the client sends (one write per document, whatever the call — counted at the
+RPC the adapter's calls all go through) and the documents read (the adapter's own count),
+per message on the one-at-a-time path: the pipeline (claims, their completion, the recent
+events summary) and the cursor's compare-and-set after each hand-off (an IMAP IDLE arrival,
+a Gmail or Graph push). Health is written per flush, not per message, and is not counted."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from collections import Counter
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import firestore
+
+from bench.figures import Figure, figure
+from mailingest_dev.devstack import local_services
+from shared.adapters.firestore import FirestoreStateStore
+from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
+from shared.adapters.system_clock import SystemClock
+from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
+from shared.ids import MailboxId, TenantId
+from shared.service.ingest import IngestPipeline
+
+MESSAGES = 200
+PROJECT = "demo-test"
+MAILBOX = Mailbox(
+    tenant_id=TenantId("cost"),
+    id=MailboxId("booking"),
+    provider=Provider.IMAP,
+    address="booking@cost.example",
+    host="127.0.0.1",
+    tls=TlsMode.PLAIN,
+)
+
+
+def counting_writes(client: Any) -> Counter[str]:
+    """Wrap the client's commit RPC: every write of the client (create, set, update, delete,
+    a batch, a transaction's commit) is one of its ``writes``."""
+    counts: Counter[str] = Counter()
+    api = client._firestore_api  # the generated client every call of the library goes through
+    commit = api.commit
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        request = kw.get("request", args[0] if args else None)
+        writes = getattr(request, "writes", None)
+        if writes is None and isinstance(request, dict):
+            writes = request.get("writes")
+        counts["documents"] += len(writes or ())
+        counts["commits"] += 1
+        return commit(*args, **kw)
+
+    api.commit = counted
+    return counts
+
+
+def _raw(i: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Hotel Aqua <res@aqua.example>"
+    msg["To"] = MAILBOX.address
+    msg["Subject"] = f"Booking confirmation {i}"
+    msg["Message-ID"] = f"<cost{i}@aqua.example>"
+    msg.set_content(f"We confirm booking {i}: DBL, 12.08-19.08, AI.")
+    return msg.as_bytes()
+
+
+def store_cost() -> dict[str, Figure]:
+    anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
+    client = firestore.Client(project=PROJECT, credentials=anonymous)
+    clock = SystemClock()
+    state = FirestoreStateStore(client, clock)
+    state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Cost"))
+    state.put_mailbox(MAILBOX)
+    pipeline = IngestPipeline(state, InMemoryEventSink(), InMemoryBlobStore(), clock, holder="b")
+    writes = counting_writes(client)
+    reads = state.reads.total
+    cursor = state.get_cursor(MAILBOX.tenant_id, MAILBOX.id)
+    for i in range(MESSAGES):
+        result = pipeline.ingest(MAILBOX, f"1/{i + 1}", _raw(i), lease=None)
+        if result.outcome != "published":
+            raise SystemExit(f"message {i}: {result.outcome}")
+        cursor = state.compare_and_set_cursor(
+            MAILBOX.tenant_id, MAILBOX.id, cursor.version, {"uidvalidity": 1, "last_uid": i + 1}
+        )
+    read = state.reads.total - reads
+    note = f"{MESSAGES} messages one at a time (Firestore emulator): pipeline + cursor"
+    return {
+        "ingest.store_writes_per_message": figure(
+            writes["documents"] / MESSAGES, "writes", note + ", documents written as billed"
+        ),
+        "ingest.store_reads_per_message": figure(
+            read / MESSAGES, "reads", note + ", documents read as billed"
+        ),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        with local_services(
+            pubsub=False, secretmanager=False, dovecot=False, base_dir=Path(tmp) / "svc"
+        ) as svc:
+            os.environ.update(svc.env())
+            figures = store_cost()
+    args.out.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
