@@ -179,7 +179,21 @@ def _classification(c: Classification) -> dict[str, Any]:
         "rules": list(c.rules),
         "tags": list(c.tags),
         "confident": c.confident,
+        **({} if c.confident else _why_not_confident(c)),
     }
+
+
+def _why_not_confident(c: Classification) -> dict[str, Any]:
+    """The runner-up label, the winner's lead over it in points and the doubts, each only
+    when the classifier said it."""
+    why: dict[str, Any] = {}
+    if c.runner_up is not None:
+        why["runner_up"] = c.runner_up
+    if c.margin is not None:
+        why["margin"] = round(float(c.margin), 2)
+    if c.doubts:
+        why["doubts"] = list(c.doubts)
+    return why
 
 
 # a lone surrogate (an undecodable byte some decoder kept as an escape) has no UTF-8 form

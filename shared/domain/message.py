@@ -56,5 +56,10 @@ class Classification:
     rules: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     skip: bool = False  # a tenant rule said: no event (counted)
-    # False when nothing strong matched or the runner-up label was close: worth a look
+    # False unless the label is almost surely right: worth a look (``classification.confidence``)
     confident: bool = True
+    # why not confident: the runner-up label, the winner's lead over it in points, and the
+    # doubts ("weak", "close", "stopsale_and_opensale", "question" ...); None/() when unset
+    runner_up: str | None = None
+    margin: float | None = None
+    doubts: tuple[str, ...] = ()

@@ -32,6 +32,7 @@ IMPORTED_AS = {
     "charset-normalizer": "charset_normalizer",
     "tnefparse": "tnefparse",
     "google-re2": "re2",
+    "py3langid": "py3langid",
 }
 
 

@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.domain.classification.builtin_rules import RULES, Rule
+from shared.domain.classification.compounds import split_compounds
+from shared.domain.classification.confidence import BESIDE_OPENSALE, Evidence, judge
+from shared.domain.classification.fast_patterns import fast_form
+from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
+from shared.domain.classification.segments import split_own_words
+from shared.domain.classification.speech_acts import act_at
 from shared.domain.classification.text import fold, strip_prefixes
 from shared.domain.labels import LABELS, Label
 from shared.domain.message import Classification, ParsedMessage
@@ -35,9 +41,12 @@ BODY_CHARS = 4000
 QUOTED_CHARS = 1500  # the most recent quoted mail is at the top; older history adds cost
 BOOKING_AS_CONTEXT = 0.4  # the top of a mail says what it is; long tails add noise and cost
 
+# the signature and footer lines of the new text (``segments``): their booking links and
+# legal words are no intent, but a newsletter's "unsubscribe" still names the genre
+FOOTER = 0.1
 SUBJECT, SUBJECT_REPLY, NEW_TEXT, QUOTED, ATTACHMENTS, SENDER = (
     2.0,
-    0.75,  # a reply's subject names the older mail's intent; the new text names this one's
+    0.75,  # a reply's or forward's subject names the older mail's intent; the new text this one's
     1.0,
     0.2,
     1.0,
@@ -49,14 +58,15 @@ STALE_WHEN_CLEAR = 0.3
 NEW_TEXT_CLEAR = 2.0  # points the new text needs to outweigh the thread's older intent
 GENRE_CLEAR = 4.0  # points of marketing / maintenance / newsletter that make it the genre
 GENRE_DAMPING = 0.3
-CONFIDENT_POINTS = 3.0  # the winner needs this much ...
-CONFIDENT_MARGIN = 0.67  # ... and the runner-up at most this share of it
 NEGATABLE = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE)
+# intents a question or a condition takes back ("will there be a stop sale?")
+ACTS = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE, Label.OPENSALE)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     rule: Rule
+    language: str  # the rule's language module ("en", "tr", "any" ...)
     regex: re.Pattern[str]
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
@@ -65,12 +75,14 @@ class _Compiled:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
         if self.literals is None:
             return True
-        return all(not present.isdisjoint(lits) for lits in self.literals)
+        return not any(map(present.isdisjoint, self.literals))
 
 
 # consuming rules first (they blank what they matched before the others look)
 _COMPILED = tuple(
-    _Compiled(r, re.compile(r.pattern), required_literals(r.pattern))
+    _Compiled(
+        r, r.id.split(".", 1)[0], re.compile(fast_form(r.pattern)), required_literals(r.pattern)
+    )
     for r in sorted(RULES, key=lambda r: not r.consume)
 )
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
@@ -101,12 +113,21 @@ def _present(text: str) -> set[str]:
     return found
 
 
-def _candidates(present: set[str]) -> list[_Compiled]:
-    """The rules that may match a text holding the literals ``present``, in rule order."""
+def _possible(present: set[str]) -> set[int]:
+    """The rules whose first literal set ``present`` holds (or that have none)."""
     found = set(_ALWAYS)
     for lit in present:
         found.update(_BY_LITERAL.get(lit, ()))
-    return [c for c in (_COMPILED[i] for i in sorted(found)) if c.may_match(present)]
+    return found
+
+
+def _candidates(
+    possible: set[int], present: set[str], languages: frozenset[str]
+) -> list[_Compiled]:
+    """The rules of ``languages`` that may match a text holding the literals ``present``, in
+    rule order."""
+    rules = (_COMPILED[i] for i in sorted(possible))
+    return [c for c in rules if c.language in languages and c.may_match(present)]
 
 
 def _quoted(text: str, new: str) -> str:
@@ -123,10 +144,17 @@ class _Field:
     text: str
     factor: float
     fresh: bool  # said by this message itself (not a reply subject, not the quote)
+    other_factor: float | None = None  # the weight of ``other`` rules here, if not ``factor``
+
+    def weight(self, label: str) -> float:
+        return (
+            self.factor if self.other_factor is None or label != Label.OTHER else self.other_factor
+        )
 
 
 def _fields(parsed: ParsedMessage) -> list[_Field]:
-    subject, was_reply, _ = strip_prefixes(parsed.subject)
+    subject, was_reply, was_forward = strip_prefixes(parsed.subject)
+    threaded = was_reply or was_forward  # the subject names the older mail's intent
     text = parsed.text[: BODY_CHARS * 4]
     new = parsed.new_text or text
     quoted = _quoted(text, parsed.new_text)
@@ -137,9 +165,11 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     if parsed.from_:
         address = parsed.from_.address.replace(".", " ").replace("-", " ").replace("@", " ")
         sender = f"{parsed.from_.name} {address}"  # the domain names the role too
+    own, footer = split_own_words(fold(new[:BODY_CHARS]))
     return [
-        _Field("subject", fold(subject), SUBJECT_REPLY if was_reply else SUBJECT, not was_reply),
-        _Field("text", fold(new[:BODY_CHARS]), NEW_TEXT, True),
+        _Field("subject", fold(subject), SUBJECT_REPLY if threaded else SUBJECT, not threaded),
+        _Field("text", own, NEW_TEXT, True),
+        _Field("footer", footer, FOOTER, True, other_factor=NEW_TEXT),
         _Field("quoted", fold(quoted[:QUOTED_CHARS]), QUOTED, False),
         _Field("attachments", fold(names), ATTACHMENTS, True),
         # a PDF's text when the mail itself says little ("please see the attached")
@@ -148,14 +178,22 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
     ]
 
 
-def _affirmed(c: _Compiled, text: str) -> bool:
-    """``c`` matches ``text`` at least once outside a negation's scope."""
-    if c.rule.label not in NEGATABLE:
+def _affirmed(
+    c: _Compiled, text: str, cues: set[tuple[str, str]], languages: frozenset[str]
+) -> bool:
+    """``c`` matches ``text`` at least once outside a negation's scope and, for an intent,
+    outside a question or a condition (those go to ``cues``)."""
+    label = c.rule.label
+    if label not in NEGATABLE and label not in ACTS:
         return c.regex.search(text) is not None
     for m in c.regex.finditer(text):
         start = m.start()
-        if not negated_before(text, start) and not negated_after(text, m.end()):
+        if label in NEGATABLE and (negated_before(text, start) or negated_after(text, m.end())):
+            continue
+        act = act_at(text, start, m.end(), languages) if label in ACTS else None
+        if act is None:
             return True
+        cues.add((label, act))
     return False
 
 
@@ -163,40 +201,53 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-def _field_hits(text: str, candidates: list[_Compiled], present: set[str]) -> list[Rule]:
+def _field_hits(
+    text: str,
+    candidates: list[_Compiled],
+    present: set[str],
+    cues: set[tuple[str, str]],
+    languages: frozenset[str],
+) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
-    the words inside a compound phrase count once, for the phrase."""
+    the words inside a compound phrase count once, for the phrase (asked about or made a
+    condition, an intent phrase is blanked but does not count)."""
     here = {lit for lit in present if lit in text}
     hits: list[Rule] = []
     for c in candidates:
         if not c.may_match(here):
             continue
         if c.rule.consume:
+            stated = c.rule.label not in ACTS or _affirmed(c, text, cues, languages)
             blanked, n = c.regex.subn(_blank, text)
             if n:
-                hits.append(c.rule)
+                if stated:
+                    hits.append(c.rule)
                 text = blanked
-        elif _affirmed(c, text):
+        elif _affirmed(c, text, cues, languages):
             hits.append(c.rule)
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
     # are the object being lifted, not a stop sale of their own.
     if any(r.label == Label.OPENSALE for r in hits):
+        if any(r.label == Label.STOPSALE for r in hits) and not any(
+            r.consume and r.label == Label.OPENSALE for r in hits
+        ):  # no lift phrase says so: worth a look
+            cues.add((Label.STOPSALE, BESIDE_OPENSALE))
         hits = [r for r in hits if r.label != Label.STOPSALE]
     return [r for r in hits if r.label != "neutral"]
 
 
 _Matched = list[tuple[Rule, _Field]]
+_COMPOUNDED = frozenset({"subject", "text", "quoted"})  # fields written as sentences
 
 
 def _clear_intents(matched: _Matched) -> set[str]:
-    """The operational labels this message itself clearly states (new text, own subject)."""
+    """The labels this message itself clearly states (new text, own subject): an answer
+    that only acknowledges ("thank you, noted") states ``other``."""
     fresh_points: dict[str, float] = defaultdict(float)
     for rule, f in matched:
         if f.fresh:
-            fresh_points[rule.label] += rule.weight * f.factor
-    return {
-        label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR and label != Label.OTHER
-    }
+            fresh_points[rule.label] += rule.weight * f.weight(rule.label)
+    return {label for label, p in fresh_points.items() if p >= NEW_TEXT_CLEAR}
 
 
 def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
@@ -209,7 +260,7 @@ def _thread_points(matched: _Matched) -> tuple[dict[str, float], list[str]]:
         # sales are open, a stop sale in the reply subject or the quote is that old one.
         if rule.label == Label.STOPSALE and Label.OPENSALE in fresh_labels and not f.fresh:
             continue
-        factor = f.factor
+        factor = f.weight(rule.label)
         if not f.fresh and clear_intents and rule.label not in clear_intents:
             # a reply that clearly says what it wants: the thread's older intent is context
             factor *= STALE_WHEN_CLEAR
@@ -223,21 +274,57 @@ def _context_and_genre(points: dict[str, float], matched: _Matched) -> None:
     # there, booking vocabulary is context, not intent.
     if max(points.get(Label.CANCELLATION, 0.0), points.get(Label.AMENDMENT, 0.0)) >= MIN_POINTS:
         points[Label.BOOKING] = points.get(Label.BOOKING, 0.0) * BOOKING_AS_CONTEXT
-    genre = sum(rule.weight * f.factor for rule, f in matched if rule.genre and f.fresh)
+    genre = sum(rule.weight * f.weight(rule.label) for rule, f in matched if rule.genre and f.fresh)
     if genre >= GENRE_CLEAR:
         for label in OPERATIONAL:
             if label in points:
                 points[label] *= GENRE_DAMPING
 
 
-def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
-    """Points per label and the ids of the rules that matched (``rule@field``)."""
+def _language_sample(parsed: ParsedMessage) -> str:
+    """What the message itself says, subject first: the text its language is told from."""
+    subject = strip_prefixes(parsed.subject)[0]
+    return f"{subject}\n{(parsed.new_text or parsed.text)[: SAMPLE_CHARS * 4]}"
+
+
+@dataclass(frozen=True)
+class Scored:
+    points: dict[str, float]
+    ids: list[str]  # the rules that matched, as ``rule@field``
+    evidence: Evidence
+
+
+def score(parsed: ParsedMessage) -> Scored:
+    """Points per label, the rules that matched and what else scoring saw."""
     fields = [f for f in _fields(parsed) if f.text.strip()]
-    # the rules that can match anywhere in this message, found once for all its fields
+    # the rules that can match anywhere in this message, found once for all its fields,
+    # in the languages the message is written in
     everything = "\n".join(f.text for f in fields)
     present = _present(everything)
-    candidates = _candidates(present)
-    matched = [(rule, f) for f in fields for rule in _field_hits(f.text, candidates, present)]
+    possible = _possible(present)
+    evidence = Evidence()
+    languages = ALWAYS
+    if any(_COMPILED[i].language not in ALWAYS for i in possible):  # else nothing to choose
+        scope = identify(_language_sample(parsed))
+        evidence.language_sure, languages = scope.sure, scope.languages
+    candidates = _candidates(possible, present, languages)
+    # compounds followed by their parts ("neubuchung neu buchung"), in the languages that
+    # write them
+    fields = [
+        replace(f, text=split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
+        for f in fields
+    ]
+    # only the candidates' literals are looked for field by field
+    present &= {lit for c in candidates for lits in c.literals or () for lit in lits}
+    cues: set[tuple[str, str]] = set()
+    matched: _Matched = []
+    for f in fields:
+        # the thread's questions are not this message's doubts
+        field_cues: set[tuple[str, str]] = set()
+        hits = _field_hits(f.text, candidates, present, field_cues, languages)
+        matched.extend((r, f) for r in hits)
+        if f.fresh:
+            cues |= field_cues
     points, ids = _thread_points(matched)
     _context_and_genre(points, matched)
     headers = {k.lower(): v.lower() for k, v in parsed.headers.items()}
@@ -247,7 +334,12 @@ def score(parsed: ParsedMessage) -> tuple[dict[str, float], list[str]]:
     if headers.get("precedence") in ("bulk", "list", "junk"):
         points[Label.OTHER] += 2.0
         ids.append("header.precedence_bulk")
-    return dict(points), ids
+    evidence.speech_acts = cues
+    evidence.lifted = any(r.consume and r.label == Label.OPENSALE for r, _ in matched)
+    evidence.fresh_labels = {r.label for r, f in matched if f.fresh and f.weight(r.label) >= 1}
+    for r, _ in matched:
+        evidence.languages.setdefault(r.label, set()).add(r.id.split(".", 1)[0])
+    return Scored(dict(points), ids, evidence)
 
 
 def classify_builtin(parsed: ParsedMessage) -> Classification:
@@ -255,18 +347,35 @@ def classify_builtin(parsed: ParsedMessage) -> Classification:
         return Classification(Label.OTHER, 1.0, ("flag.bounce",))
     if parsed.is_auto_reply:
         return Classification(Label.OTHER, 1.0, ("flag.auto_reply",))
-    points, matched = score(parsed)
-    ranked = sorted(points.items(), key=lambda kv: kv[1], reverse=True)
-    if not ranked:
-        return Classification(Label.OTHER, 0.0, (), confident=False)
+    scored = score(parsed)
+    matched = scored.ids
+    ranked = sorted(scored.points.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or (ranked[0][0] in OPERATIONAL and ranked[0][1] < MIN_POINTS):
+        # nothing (strong) matched: "other", and not sure of it
+        verdict = judge([(Label.OTHER, 0.0), *ranked], scored.evidence)
+        return Classification(
+            Label.OTHER,
+            0.0,
+            tuple(matched),
+            confident=False,
+            runner_up=verdict.runner_up,
+            margin=verdict.margin,
+            doubts=verdict.doubts,
+        )
     best_label, best = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best_label in OPERATIONAL and best < MIN_POINTS:
-        return Classification(Label.OTHER, 0.0, tuple(matched), confident=False)
     confidence = best / (best + second + 1.0)
     rules = tuple(m for m in matched if _label_of(m) == best_label) or tuple(matched)
-    confident = best >= CONFIDENT_POINTS and second <= best * CONFIDENT_MARGIN
-    return Classification(best_label, round(confidence, 4), rules, confident=confident)
+    verdict = judge(ranked, scored.evidence)
+    return Classification(
+        best_label,
+        round(confidence, 4),
+        rules,
+        confident=verdict.confident,
+        runner_up=verdict.runner_up,
+        margin=verdict.margin,
+        doubts=verdict.doubts,
+    )
 
 
 _LABEL_BY_ID = {r.id: r.label for r in RULES}

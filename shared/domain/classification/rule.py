@@ -42,3 +42,17 @@ class Language:
     # open sale ("stop sale lifted", "Aufhebung des Verkaufsstopps", "رفع وقف البيع")
     stop_terms: tuple[str, ...] = ()
     lift_terms: tuple[str, ...] = ()
+    # the codes a language identifier gives its text (ISO 639-1; several for a module that
+    # covers close languages, as ``nordic`` does) and its script: when identification is
+    # unsure, every language of the text's script applies
+    identified_as: tuple[str, ...] = ()
+    # speech acts: words that open a conditional clause ("if", "falls", "eger", "если"),
+    # that make a sentence a question without its "?" ("whether", "ли"), and that make a
+    # question a request ("could you please cancel …?" is a cancellation)
+    # heads of compounds ("buchung" in "Neubuchung"): a word with one of them inside is
+    # followed by its parts (``compounds``), so rules for the parts match it
+    compound_heads: tuple[str, ...] = ()
+    conditionals: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()
+    script: str = "latin"

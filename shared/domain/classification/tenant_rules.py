@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import re2
@@ -215,4 +215,6 @@ def apply_tenant_rules(
     if not matched:
         return builtin
     rules_out = (*matched, *builtin.rules) if decided else (*builtin.rules, *matched)
-    return Classification(label, score, tuple(rules_out), tuple(tags), skip, confident)
+    if decided and not skip:  # the tenant's label: no runner-up of the built-in rules
+        return Classification(label, score, tuple(rules_out), tuple(tags), skip, confident)
+    return replace(builtin, rules=tuple(rules_out), tags=tuple(tags), skip=skip)

@@ -58,3 +58,26 @@ def test_unparseable_events_are_not_confident_and_older_events_still_validate() 
     assert event["classification"]["confident"] is False
     del event["classification"]["confident"]  # an event written before the field existed
     jsonschema.validate(event, event_schema())
+
+
+def test_a_mail_not_confident_says_why_in_the_event() -> None:
+    parsed = parse_message(mail("August", "Will there be a stop sale in August? Booking 4471."))
+    event = build_event(ORIGIN, parsed, classify(parsed), inline_body_max_chars=1000)
+    jsonschema.validate(event, event_schema())
+    c = event["classification"]
+    assert c["confident"] is False
+    assert "question" in c["doubts"]
+    assert "margin" in c
+    assert isinstance(c["margin"], float)
+    both = parse_message(mail("Rooms", "Stop sale for Family rooms. Sales are open again for DBL."))
+    event = build_event(ORIGIN, both, classify(both), inline_body_max_chars=1000)
+    jsonschema.validate(event, event_schema())
+    assert event["classification"]["runner_up"] in ("stopsale", "opensale")
+    assert "stopsale_and_opensale" in event["classification"]["doubts"]
+
+
+def test_a_confident_event_carries_no_runner_up() -> None:
+    parsed = parse_message(mail("STOP SALE 01.08-10.08", "Stop sale for all rooms 01.08-10.08."))
+    event = build_event(ORIGIN, parsed, classify(parsed), inline_body_max_chars=1000)
+    assert event["classification"]["confident"] is True
+    assert {"runner_up", "margin", "doubts"}.isdisjoint(event["classification"])

@@ -16,7 +16,10 @@ from shared.domain.classification.languages import lift_rules
 from shared.domain.classification.text import strip_prefixes
 from shared.domain.mime import parse_message
 
-SOURCE_MARKETS = ("en", "tr", "de", "ru", "uk", "pl", "cs", "nl", "nordic", "fr", "it", "ar", "fa")
+SOURCE_MARKETS = (
+    *("en", "tr", "de", "ru", "uk", "pl", "cs", "nl", "nordic", "fr", "it", "ar", "fa"),
+    *("he", "ro", "el", "bg", "sr", "hu", "kk"),
+)
 
 
 def mail(subject: str, body: str, **headers: str) -> bytes:

@@ -11,24 +11,54 @@ from __future__ import annotations
 
 from shared.domain.classification.languages import (
     ar,
+    bg,
     common,
     cs,
     de,
+    el,
     en,
     fa,
     fr,
+    he,
+    hu,
     it,
+    kk,
     nl,
     nordic,
     pl,
+    ro,
     ru,
+    sr,
     tr,
     uk,
 )
 from shared.domain.classification.rule import Language, N, O, Rule
 
 LANGUAGES: tuple[Language, ...] = tuple(
-    m.LANGUAGE for m in (en, tr, de, ru, uk, pl, cs, nl, nordic, fr, it, ar, fa, common)
+    m.LANGUAGE
+    for m in (
+        en,
+        tr,
+        de,
+        ru,
+        uk,
+        pl,
+        cs,
+        nl,
+        nordic,
+        fr,
+        it,
+        ar,
+        fa,
+        he,
+        ro,
+        el,
+        bg,
+        sr,
+        hu,
+        kk,
+        common,
+    )
 )
 # within one sentence: no full stop (but the one inside a date, 01.08), no line end
 _SAME_SENTENCE = r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,60}?"

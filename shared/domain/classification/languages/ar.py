@@ -6,6 +6,10 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "ar",
+    conditionals=("اذا", "في\\s+حال", "والا"),
+    questions=("هل",),
+    requests=("یرجی", "الرجاء", "من\\s+فضلک"),
+    script="arabic",
     negations=("لا", "لم", "لن", "لیس", "غیر", "بدون"),
     stop_terms=(r"(وقف|ایقاف)\s+(ال)?بیع", r"اغلاق\s+(ال)?بیع", r"stop\s*sale"),
     lift_terms=(r"رفع", r"الغاء", r"انتهاء", r"ازاله"),

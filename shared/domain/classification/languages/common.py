@@ -2,11 +2,98 @@
 
 from __future__ import annotations
 
-from shared.domain.classification.rule import B, Language, Rule, X
+from shared.domain.classification.rule import B, Language, O, Rule, S, X
 
 LANGUAGE = Language(
     "any",
     rules=(
+        # machine notifications: a field and its value ("Status: closed", "Stop sell: ON")
+        Rule(
+            "any.neutral.notification_header",
+            "neutral",
+            r"(restriction|availability|inventory|rate|allotment)s?\s+(update|updated|change)\b"
+            r"|\bupdated\s+by\s*:|guncelleyen\s*:|kisitlama\s+guncelle\w*|обновлени\w+\s+ограничени\w*"
+            r"|aktualizacja\s+dostepnosci",
+            0.0,
+            consume=True,
+        ),
+        Rule(
+            "any.opensale.status_open",
+            O,
+            r"\b(status|statut|durum\w*|статус)\s*[:=]\s*(open(ed)?|geoffnet|offen|acik|открыт\w*|otwart\w*|ouvert\w*|aperto)\b",
+            4.0,
+        ),
+        Rule(
+            "any.stopsale.status_closed",
+            S,
+            r"\b(status|statut|durum\w*|статус)\s*[:=]\s*(closed|geschlossen|kapali|закрыт\w*|zamkniet\w*|ferme\w*|chiuso)\b",
+            3.5,
+        ),
+        Rule(
+            "any.stopsale.zero_availability",
+            S,
+            r"\b(availability|available\s+units|allotment|inventory|kontenjan|verfugbarkeit|kontingent|квота|dostepnosc)\s*[:=]?\s*0\b(?![.,]\d)",
+            3.0,
+        ),
+        # mail that talks about bookings without doing anything to one
+        Rule(
+            "any.other.statement",
+            X,
+            r"statement\s+of\s+account|account\s+statement|hesap\s+ekstre\w*|акт\w*\s+сверки|kontoauszug|saldenbestatigung"
+            r"|releve\s+de\s+compte|estratto\s+conto|rekeningoverzicht|credit\s+note|gutschrift|\b(l'|un\s+|cet\s+)avoir\b"
+            r"|nota\s+di\s+credito|creditnota|alacak\s+dekont\w*|iade\s+fatura\w*|кредит-?нот\w*",
+            4.5,
+            genre=True,
+        ),
+        Rule(
+            "any.other.report",
+            X,
+            r"\b(pickup|pick-up|production|occupancy|revenue|sales|booking)\s+report\b"
+            r"|\b(gunluk|haftalik|aylik)\s+(\w+\s+)?rapor\w*|\bотчет\w*\s+(о|по|за)\b|(tages|wochen|monats)bericht",
+            4.5,
+            genre=True,
+        ),
+        Rule(
+            "any.other.contract",
+            X,
+            r"draft\s+contract|contract\s+(draft|addendum|terms)|release\s+(period|days)|kontrat\s+taslag\w*|sozlesme\s+taslag\w*"
+            r"|проект\w*\s+договор\w*|vertragsentwurf|projet\s+de\s+contrat|bozza\s+di\s+contratto|\b(child|pet|smoking|deposit)\s+polic(y|ies)"
+            r"|\baddendum\b|\bek\s+protokol\w*|zusatzvereinbarung|vertragsnachtrag|дополнительн\w+\s+соглашени\w*|\bavenant\b"
+            r"|allotment\s+(reduction|contract)|kontenjan\s+(azaltim\w*|sozlesme\w*)",
+            4.5,
+            genre=True,
+        ),
+        Rule(
+            "any.other.feedback",
+            X,
+            r"guest\s+(feedback|complaint)|\bcomplain\w*|\bsikayet\w*|\bжалоб\w*|\bbeschwerde\w*|\breclamation\b|\breclamo\b|\bklacht\w*",
+            4.5,
+            genre=True,
+        ),
+        Rule(
+            "any.other.security",
+            X,
+            r"new\s+sign-?in|sign-?in\s+(to|attempt)|login\s+attempt|verification\s+code|two-factor|yeni\s+oturum\s+acma|новый\s+вход",
+            4.5,
+            genre=True,
+        ),
+        Rule(
+            "any.other.thanks_for_confirmation",
+            X,
+            r"(thank\w*|thanks)\s+(\w+\s+){0,2}for\s+(the\s+|your\s+)?confirmation|дякуємо\W+(\w+\W+){0,3}підтвердженн\w*\s+(\w+\s+){0,3}отримал"
+            r"|dekujeme\W+(\w+\W+){0,3}potvrzeni\s+(\w+\s+){0,3}(jsme\s+)?obdrzel|grazie\W+(\w+\W+){0,3}ricevuto\s+la\s+conferma"
+            r"|merci\W+(\w+\W+){0,4}recu\s+la\s+confirmation|شکرا\W+(\S+\s+){0,3}استلمنا\s+تاکید|tesekkur\w*\W+(\w+\W+){0,3}onay\w*\s+(\w+\s+){0,2}aldik"
+            r"|danke\s+fur\s+(die|ihre)\s+bestatigung|спасибо\s+за\s+подтверждени\w*",
+            5.0,
+            genre=True,
+        ),
+        Rule(
+            "any.other.special_offer",
+            X,
+            r"ozel\s+teklif|special\s+offer|sonderangebot|offre\s+speciale|offerta\s+speciale|спецпредложени\w*",
+            4.0,
+            genre=True,
+        ),
         Rule("any.booking.voucher", B, r"\bvoucher\b|\bvauc?her\b", 1.0),
         Rule("any.booking.rooming_list", B, r"rooming\s*list", 1.0),
         Rule(

@@ -6,6 +6,10 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "cs",
+    conditionals=("pokud", "jestli(ze)?", "jinak"),
+    questions=("zda",),
+    requests=("prosim", "prosime", "muzete"),
+    identified_as=("cs", "sk"),
     negations=("ne", "neni", "bez", "zadn\\w*"),
     stop_terms=(r"stop\s*prodej\w*", r"zastaveni\s+prodeje", r"stop\s*sale"),
     lift_terms=(r"zrus\w*", r"ukonc\w*", r"odvol\w*"),

@@ -6,6 +6,23 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "de",
+    compound_heads=(
+        "buchung",
+        "reservierung",
+        "stornierung",
+        "storno",
+        "bestatigung",
+        "anderung",
+        "umbuchung",
+        "anfrage",
+        "sperre",
+        "stopp",
+        "kontingent",
+        "verkauf",
+    ),
+    conditionals=("wenn", "falls", "sofern", "ansonsten", "andernfalls", "sonst"),
+    questions=("ob", "^(gibt\\s+es|wird|werden|ist|sind|haben|hat|wann|warum|wie)\\b"),
+    requests=("bitte", "(konnen|konnten|wurden)\\s+sie", "wir\\s+(mochten|bitten)"),
     negations=("nicht", "kein\\w*", "nie", "ohne"),
     negations_after=("nicht",),
     stop_terms=(r"verkaufs\s*-?\s*stopp?", r"stop[\s-]*sales?", r"buchungsstopp?"),
@@ -20,6 +37,18 @@ LANGUAGE = Language(
     ),
     rules=(
         Rule(
+            "de.stopsale.verfugbarkeit_geschlossen",
+            S,
+            r"verfugbarkeit\w*\s+(ist\s+|wurde\s+)?geschlossen",
+            3.5,
+        ),
+        Rule(
+            "de.opensale.verfugbarkeit_geoffnet",
+            O,
+            r"verfugbarkeit\w*\s+(ist\s+|wurde\s+)?(wieder\s+)?geoffnet",
+            4.5,
+        ),
+        Rule(
             "de.neutral.stornobedingungen",
             N,
             r"storn(o|ierungs?)\s*-?\s*(bedingung|gebuhr|kosten|regel|frist|richtlinie|police)\w*"
@@ -28,7 +57,14 @@ LANGUAGE = Language(
             0.0,
             consume=True,
         ),
-        Rule("de.booking.neue_buchung", B, r"\bneue\s+(buchung|reservierung)", 3.0),
+        Rule("de.booking.option", B, r"\boptions?\s*-?\s*buchung|\bals\s+option\b", 2.5),
+        Rule(
+            "de.stopsale.kontingentsperre",
+            S,
+            r"kontingent\w*\s*-?\s*sperr\w*|zimmer\s*-?\s*sperr\w*|keine\s+(buchungen|reservierungen)\s+mehr",
+            3.5,
+        ),
+        Rule("de.booking.neue_buchung", B, r"\bneue?\s*-?\s*(buchung|reservierung)", 3.0),
         Rule("de.booking.bestatigung", B, r"(buchungs|reservierungs)bestatigung", 3.0),
         Rule("de.booking.anfrage", B, r"(buchungs|reservierungs)anfrage", 2.5),
         Rule("de.booking.buchung", B, r"\b(buchung|reservierung)\b", 1.0),

@@ -6,8 +6,35 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "en",
+    conditionals=(
+        "if",
+        "unless",
+        "otherwise",
+        "in\\s+case",
+        "provided\\s+that",
+        "should\\s+(the|you|we|it|they)",
+    ),
+    questions=(
+        "whether",
+        "^question\\s+(about|regarding|on)\\b",
+        "^(will|is|are|was|were|do|does|did|has|have|when|why|what|which|how)\\s+(there|the|it|this|that|your|our|a|an|any|all|you|we|they|sales?|rooms?|stop)\\b",
+    ),
+    requests=(
+        "please",
+        "kindly",
+        "pls",
+        "(can|could|would)\\s+you",
+        "we\\s+(would\\s+like|want|need)",
+        "i\\s+(would\\s+like|want|need)",
+        "request",
+    ),
     negations=("not", "no", "never", "without", "nor", "n't", "neither"),
-    stop_terms=(r"stop[\s_-]*sales?", r"close[\s-]?outs?", r"closed\s+(for|to)\s+sale"),
+    stop_terms=(
+        r"stop[\s_-]*(sales?|sell)",
+        r"close[\s-]?outs?",
+        r"closed\s+(for|to)\s+(sale|arrival|departure)",
+        r"\bct[ad]\b",
+    ),
     lift_terms=(
         r"lift\w*",
         r"cancel+\w*",
@@ -19,6 +46,28 @@ LANGUAGE = Language(
         r"no\s+longer\s+(valid|in\s+force|applies)",
     ),
     rules=(
+        Rule(
+            "en.opensale.stop_sell_off",
+            O,
+            r"stop[\s-]*(sell|sale)s?\s*[:=-]?\s*(off|no|inactive|deactivated|false|removed)\b",
+            5.0,
+            consume=True,
+        ),
+        Rule("en.stopsale.stop_sell", S, r"\bstop[\s-]*sell(s|ing)?\b", 3.5),
+        Rule(
+            "en.stopsale.availability_closed",
+            S,
+            r"\b(availability|rate\s*plan|room\s+type|allotment|inventory)\b[^.\n]{0,40}?\b(has\s+been\s+|is\s+|was\s+|are\s+)?closed\b"
+            r"|\bclosed\s+on\s+all\s+channels\b|\bno\s+sales\s+(are\s+)?possible\b",
+            3.5,
+        ),
+        Rule(
+            "en.opensale.availability_opened",
+            O,
+            r"\b(availability|rate\s*plan|room\s+type|allotment|inventory)\b[^.\n]{0,40}?\b(has\s+been\s+|is\s+|was\s+)?(re-?)?opened\b"
+            r"|\b(arrivals?|departures?|bookings?|reservations?)\s+(are\s+|is\s+)?(accepted|possible|allowed)\s+again\b|\bopen(ed)?\s+on\s+all\s+channels\b",
+            4.5,
+        ),
         Rule(
             "en.neutral.cancellation_terms",
             N,
@@ -46,6 +95,18 @@ LANGUAGE = Language(
             B,
             r"confirmation\s+of\s+(your\s+)?(booking|reservation)",
             3.0,
+        ),
+        Rule(
+            "en.booking.option",
+            B,
+            r"\bas\s+an?\s+option\b|\boption(al)?\s+(booking|reservation)\b",
+            2.5,
+        ),
+        Rule(
+            "en.other.acknowledged",
+            X,
+            r"^\W*(thank\s+you|thanks)\W+(noted|received|well\s+received)\b|\bnoted\s+with\s+thanks\b",
+            3.5,
         ),
         Rule("en.booking.new", B, r"\bnew\s+(booking|reservation|bkg|res)\b", 3.0),
         Rule("en.booking.please_book", B, r"\b(please|kindly|pls)\s+(book|reserve)\b", 2.0),
@@ -153,7 +214,7 @@ LANGUAGE = Language(
         Rule(
             "en.booking.please_book_the_following",
             B,
-            r"(?:please|kindly|pls|plz)\s+(?:book|reserve|block|confirm\s+(?:the\s+)?(?:following|below|booking|reservation|room))"
+            r"(?:please|kindly|pls|plz)\s+(?:book|reserve|block|hold|confirm\s+(?:the\s+)?(?:following|below|booking|reservation|room))"
             r"|(?:could|can)\s+you\s+(?:please\s+)?(?:book|reserve|block)\b|request\s+to\s+book\b",
             2.5,
         ),

@@ -6,6 +6,10 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "fa",
+    conditionals=("اگر", "در\\s+صورت", "وگرنه"),
+    questions=("ایا",),  # folded: آ → ا
+    requests=("لطفا", "خواهشمند"),
+    script="arabic",
     negations=("نه", "نیست", "بدون", "عدم"),
     stop_terms=(r"توقف\s+فروش", r"بستن\s+فروش", r"stop\s*sale"),
     lift_terms=(r"رفع", r"لغو", r"برداشته"),

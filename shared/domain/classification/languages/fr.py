@@ -6,6 +6,15 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "fr",
+    conditionals=(
+        "sinon",
+        "a\\s+defaut",
+        "faute\\s+de",
+        "au\\s+cas\\s+ou",
+        "si\\s+(vous|nous|le|la|les|l'|la\\s+reservation|aucun\\w*)",
+    ),
+    questions=("est-ce\\s+que", "^(y\\s+aura-t-il|y\\s+a-t-il)"),
+    requests=("merci\\s+de", "veuillez", "(pouvez|pourriez)-vous", "s'il\\s+vous\\s+plait"),
     negations=("pas", "non", "aucun\\w*", "jamais", "sans"),
     stop_terms=(
         r"arret\s+(des\s+)?ventes?",
@@ -22,6 +31,12 @@ LANGUAGE = Language(
         r"termin\w*",
     ),
     rules=(
+        Rule(
+            "fr.opensale.disponibilite_rouverte",
+            O,
+            r"disponibilit\w*\s+(est\s+)?(rouvert|reouvert)\w*|ouvert\w*\s+a\s+la\s+vente",
+            4.5,
+        ),
         Rule(
             "fr.neutral.conditions_annulation",
             N,

@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "it",
+    conditionals=("altrimenti", "in\\s+caso\\s+contrario", "se\\s+(non|la|il|lo|le|i|gli|entro)"),
+    questions=("^(ci\\s+sara|e\\s+previsto)",),
+    requests=("per\\s+favore", "vi\\s+preghiamo", "(potete|potreste)", "si\\s+prega"),
     negations=("non", "nessun\\w*", "mai", "senza"),
     stop_terms=(
         r"stop\s+(alle\s+)?vendite",
@@ -68,7 +71,7 @@ LANGUAGE = Language(
         Rule(
             "it.cancellation.cancellazione",
             C,
-            r"\bcancellazion\w*|\bcancellat\w*|\bannullament\w*|\bannullat\w*|\bdisdett\w*",
+            r"\bcancellazion\w*|\bcancellat\w*|\bannullament\w*|\bannull(at|are|iamo|ate)\w*|\bdisdett\w*",
             3.5,
         ),
         Rule(

@@ -6,6 +6,19 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "nl",
+    compound_heads=(
+        "boeking",
+        "reservering",
+        "annulering",
+        "wijziging",
+        "bevestiging",
+        "aanvraag",
+        "stop",
+        "verkoop",
+    ),
+    conditionals=("indien", "tenzij", "anders", "mits"),
+    questions=("of\\s+er",),
+    requests=("graag", "gelieve", "kunt\\s+u", "wilt\\s+u"),
     negations=("niet", "geen", "nooit"),
     negations_after=("niet",),
     stop_terms=(r"verkoop\s*stop", r"stop\s*verkoop", r"stop\s*sale"),

@@ -7,6 +7,25 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "nordic",
+    compound_heads=(
+        "bokning",
+        "bestilling",
+        "booking",
+        "avbokning",
+        "afbestilling",
+        "andring",
+        "aendring",
+        "bekraftelse",
+        "bekreftelse",
+        "stopp",
+        "stop",
+        "forsaljning",
+        "salg",
+    ),
+    conditionals=("ifall", "hvis", "annars", "ellers"),
+    questions=("huruvida", "^(blir|finns|er|ar)\\s+det\\b"),
+    requests=("vanligen", "venligst", "vennligst", "kan\\s+(ni|du|dere|i)"),
+    identified_as=("sv", "da", "no", "nn"),
     negations=("inte", "ej", "ikke", "ingen", "aldrig", "aldri"),
     negations_after=("inte", "ikke", "ej"),
     stop_terms=(

@@ -6,6 +6,9 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "pl",
+    conditionals=("jesli", "jezeli", "w\\s+przeciwnym\\s+razie"),
+    questions=("czy",),
+    requests=("prosze", "prosimy", "uprzejmie"),
     negations=("nie", "brak", "bez"),
     stop_terms=(r"stop\w*\s*sprzedaz\w*", r"wstrzymani\w*\s+sprzedazy", r"stop\s*sale"),
     lift_terms=(
@@ -52,7 +55,7 @@ LANGUAGE = Language(
             S,
             r"\bstop\w*\s*sprzedaz\w*|wstrzymani\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?wstrzyman\w*"
             r"|wstrzymujemy\s+sprzedaz|zamkniec\w*\s+sprzedazy|sprzedaz\w*\s+(?:\S+\s+){0,3}?(zostala\s+|zostaje\s+|jest\s+)?zamknie\w*"
-            r"|zamykamy\s+sprzedaz",
+            r"|zamykamy\s+sprzedaz|sprzedaz\s*[:=]\s*zamkniet\w*",
             3.5,
         ),
         Rule(

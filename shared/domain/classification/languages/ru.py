@@ -6,6 +6,10 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "ru",
+    conditionals=("если", "иначе", "в\\s+случае\\s+(если|не)", "в\\s+противном\\s+случае"),
+    questions=("ли", "^(будет|будут|есть|когда|почему|как|вопрос\\w*)\\b"),
+    requests=("прошу", "просим", "пожалуйста", "(можете|могли\\s+бы)"),
+    script="cyrillic",
     negations=("не", "нет", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"стоп[\s-]*сейл\w*", r"stop[\s-]*sale\w*"),
     lift_terms=(r"снят\w*", r"сняти\w*", r"отмен\w*", r"прекращ\w*"),
@@ -24,12 +28,17 @@ LANGUAGE = Language(
         Rule("ru.booking.bron", B, r"бронировани", 1.0),
         Rule("ru.booking.zabronirovat", B, r"забронир\w*|просим\s+подтверд\w*", 2.5),
         Rule("ru.stopsale.stop", S, r"стоп[\s-]*продаж", 3.5),
-        Rule("ru.stopsale.closed", S, r"закры\w*\s+(продаж|для\s+продаж)|продаж\w*\s+закры", 3.0),
+        Rule(
+            "ru.stopsale.closed",
+            S,
+            r"закры\w*\s+(продаж|для\s+продаж)|продаж\w*\s*[:=-]?\s*закры",
+            3.0,
+        ),
         Rule("ru.stopsale.no_rooms", S, r"нет\s+(свободных\s+)?(мест|номеров)", 1.5),
         Rule(
             "ru.opensale.open",
             O,
-            r"откры\w*\s+продаж|продаж\w*\s+(снова\s+|вновь\s+)?откры"
+            r"откры\w*\s+продаж|продаж\w*\s*[:=-]?\s*(снова\s+|вновь\s+)?откры"
             r"|возобнов\w*\s+продаж|продаж\w*\s+возобнов",
             5.0,
         ),

@@ -6,10 +6,26 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S, 
 
 LANGUAGE = Language(
     "tr",
+    conditionals=(
+        "eger",
+        "aksi\\s+(halde|takdirde)",
+        "takdirde",
+        "\\w+(mazsa|mezse|madigi\\s+takdirde)",
+    ),
+    questions=("acaba", r"^.*\smi(dir|yiz|siniz)?$"),
+    requests=("lutfen", "rica", "\\w+(ebilir|abilir)\\s+mi(siniz)?", "talep"),
     negations=("degil", "yok", "olmadan"),
     stop_terms=(r"stop\s*sale", r"stop\s*satis", r"satis\s*durdurma", r"satis(lar)?\s*kapa\w*"),
     lift_terms=(r"kaldir\w*", r"iptal\w*", r"sona\s+er\w*", r"bitti\w*", r"bitmis\w*"),
     rules=(
+        Rule(
+            "tr.stopsale.satis_durumu_kapali",
+            S,
+            r"satis\s+durumu\s*[:=]?\s*kapal\w*|satis\s+yapilamaz",
+            3.5,
+        ),
+        Rule("tr.opensale.satis_durumu_acik", O, r"satis\s+durumu\s*[:=]?\s*acik", 4.5),
+        Rule("tr.stopsale.kontenjan_sifir", S, r"kontenjan\w*\s+(0|sifir)\w*", 3.0),
         Rule(
             "tr.neutral.iptal_kosullari",
             N,
@@ -17,6 +33,9 @@ LANGUAGE = Language(
             r"|halinde|garantisi)\w*|ucretsiz\s+iptal\w*|(kosulsuz|son)\s+iptal\s+tarihi",
             0.0,
             consume=True,
+        ),
+        Rule(
+            "tr.other.talebinizi_aldik", X, r"talebinizi\s+aldik|bilgi\w*\s+(icin\s+)?tesekkur", 3.5
         ),
         Rule("tr.booking.rezervasyon_onay", B, r"rezervasyon(unuz)?\s*(onay|teyit)", 3.0),
         Rule("tr.booking.yeni_rezervasyon", B, r"yeni\s+rezervasyon", 3.0),

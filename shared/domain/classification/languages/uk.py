@@ -6,6 +6,10 @@ from shared.domain.classification.rule import A, B, C, Language, N, O, Rule, S
 
 LANGUAGE = Language(
     "uk",
+    conditionals=("якщо", "інакше", "у\\s+разі\\s+(якщо|не)"),
+    questions=("чи",),
+    requests=("прошу", "просимо", "будь\\s+ласка", "можете"),
+    script="cyrillic",
     negations=("не", "ні", "немає", "без"),
     stop_terms=(r"стоп[\s-]*продаж\w*", r"stop[\s-]*sale\w*"),
     lift_terms=(r"знят\w*", r"зняття", r"скасов\w*", r"відмін\w*", r"припинен\w*"),
@@ -36,6 +40,12 @@ LANGUAGE = Language(
             S,
             r"закрит\w*\s+(для\s+)?продаж|продаж\w*\s+закрит|припинен\w*\s+продаж",
             3.0,
+        ),
+        Rule(
+            "uk.stopsale.stop",
+            S,
+            r"стоп[\s-]*(продаж|сейл)|зупинк\w*\s+продаж|зупиня\w*\s+продаж",
+            3.5,
         ),
         Rule("uk.stopsale.nemaie_mists", S, r"немає\s+(вільних\s+)?(місць|номерів)", 1.5),
         Rule(
