@@ -58,6 +58,18 @@ class Collected:
 _PARAM_ERRORS = (ValueError, LookupError, TypeError, IndexError, HeaderParseError)
 
 
+# RFC 2045 §5.1: type "/" subtype, each a token (ASCII, no controls, spaces or tspecials)
+_CONTENT_TYPE = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+/[a-z0-9!#$%&'*+.^_`|~-]+")
+
+
+def content_type(part: Message) -> str:
+    """The part's content type; one that is not a valid ``type/subtype`` (a raw 8-bit byte,
+    a stray space) is the default RFC 2045 §5.2 gives a part without one — as for a part
+    whose header the parser could not read at all."""
+    ctype = part.get_content_type()
+    return ctype if _CONTENT_TYPE.fullmatch(ctype) else part.get_default_type()
+
+
 def _param(part: Message, header: str, param: str) -> str | None:
     """One parameter, decoded on its own: its raw 8-bit bytes read UTF-8 first (another
     value's legacy bytes in the same header no longer decide its charset), folds removed."""
@@ -111,7 +123,7 @@ def _attachment(part: Message, data: bytes, name: str | None, inline: bool) -> A
     cid = part.get("Content-ID")
     return Attachment(
         filename=name,
-        content_type=part.get_content_type(),
+        content_type=content_type(part),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         inline=inline,
@@ -123,7 +135,7 @@ def _attachment(part: Message, data: bytes, name: str | None, inline: bool) -> A
 def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> None:
     if not _within_limits(out, limits, depth):
         return
-    ctype = part.get_content_type()
+    ctype = content_type(part)
     if ctype in MACHINE_PARTS:
         return  # the machine part of a bounce report: headers or status fields, no content
     disposition = (part.get_content_disposition() or "").lower()
@@ -205,7 +217,7 @@ def _multipart(part: Message, ctype: str, out: Collected, limits: ParseLimits, d
 
 
 def _is_container(part: Message) -> bool:
-    ctype = part.get_content_type()
+    ctype = content_type(part)
     return part.is_multipart() or ctype.startswith("multipart/") or ctype in ENCLOSED_MESSAGES
 
 
@@ -238,7 +250,7 @@ def _broken_multipart(part: Message, out: Collected, limits: ParseLimits, depth:
     boundary = declared or (found.group(1) if found else None)
     if boundary and out.recoveries < MAX_RECOVERIES:
         out.recoveries += 1
-        head = f'Content-Type: {part.get_content_type()}; boundary="{boundary}"\r\n\r\n'
+        head = f'Content-Type: {content_type(part)}; boundary="{boundary}"\r\n\r\n'
         body = payload.encode("ascii", "surrogateescape")
         reparsed = message_from_bytes(
             head.encode("ascii", "surrogateescape") + body, policy=RAW_HEADERS
@@ -289,7 +301,7 @@ def _leaf(
     disposition: str | None = None,
     name: str | None = None,
 ) -> None:
-    ctype = part.get_content_type()
+    ctype = content_type(part)
     disposition = disposition if disposition is not None else part.get_content_disposition() or ""
     name = name if name is not None else _filename(part)
     data = _payload(part)

@@ -229,6 +229,7 @@ def test_random_bytes_never_escape(raw: bytes) -> None:
     st.integers(0, 10**6),
 )
 @example(24, [(8793, 0)], 239)  # found by hypothesis: bad base64 padding in an encoded-word
+@example(3, [(442, 128)], 453)  # found by hypothesis: a raw 8-bit byte inside Content-Type
 def test_mutated_corpus_messages_never_escape(
     index: int, flips: list[tuple[int, int]], cut: int
 ) -> None:
