@@ -172,10 +172,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     )
     app.admin.attach_push(_provider_push(app))
     if settings.events_backend == "pubsub":
-        from shared.adapters.pubsub import PubSubEventSink
-
-        tasks: TaskQueue = PubSubEventSink(settings.project_id, settings.tasks_topic)
-        app.admin.attach_tasks(tasks)  # "Sync now" of a Gmail / Graph mailbox
+        app.admin.attach_tasks(_task_queue(settings))  # "Sync now" of a Gmail / Graph mailbox
     return app
 
 
@@ -396,11 +393,18 @@ def build_graph_webhook(app: App) -> GraphWebhookEndpoint:
 
 def build_renewal_fanout(app: App) -> RenewalFanOut:
     """``renew_watches``: the scheduled run, put on the task topic in shards."""
-    from shared.adapters.pubsub import PubSubEventSink
     from shared.service.renewal import RenewalFanOut
 
-    queue: TaskQueue = PubSubEventSink(app.settings.project_id, app.settings.tasks_topic)
+    queue = _task_queue(app.settings)
     return RenewalFanOut(app.state, queue, shard_mailboxes=app.settings.task_shard_mailboxes)
+
+
+def _task_queue(settings: Settings) -> TaskQueue:
+    """The task topic ``mailbox_tasks`` works (renewal shards, "Sync now" of push mailboxes)."""
+    from shared.adapters.pubsub import PubSubEventSink
+
+    queue: TaskQueue = PubSubEventSink(settings.project_id, settings.tasks_topic)
+    return queue
 
 
 def build_renewal(app: App) -> Renewal:

@@ -112,13 +112,7 @@ class Admin:
             Provider.POP3,
         ):
             raise ValidationError(f"mailbox {mailbox.key}: passwords are for IMAP and POP3 only")
-        if mailbox.provider in SERVER_PROVIDERS:  # SSRF: before anything is written
-            check_host_for_save(
-                mailbox.host,
-                mailbox.effective_port(),
-                allow_private=self._allow_private,
-                resolver=self._resolver,
-            )
+        self._check_server(mailbox)
         now = self._clock.now()
         updates: dict[str, Any] = {"updated_at": now, "created_at": mailbox.created_at or now}
         dropped, forget = False, None
@@ -152,15 +146,9 @@ class Admin:
         stored turned off and without a grant: its first sign-in (the connect flow) gives it
         one and turns it on. Refused for a mailbox that exists (that one is connected or
         reconnected from its card)."""
-        if mailbox.provider in SERVER_PROVIDERS:  # SSRF: before anything is written
-            if not mailbox.host:
-                raise ValidationError(f"mailbox {mailbox.key}: an IMAP or POP3 server is needed")
-            check_host_for_save(
-                mailbox.host,
-                mailbox.effective_port(),
-                allow_private=self._allow_private,
-                resolver=self._resolver,
-            )
+        if mailbox.provider in SERVER_PROVIDERS and not mailbox.host:
+            raise ValidationError(f"mailbox {mailbox.key}: an IMAP or POP3 server is needed")
+        self._check_server(mailbox)
         self._state.get_tenant(mailbox.tenant_id)  # NotFound for an unknown tenant
         if self._existing(mailbox) is not None:
             raise ValidationError(f"mailbox {mailbox.key} exists already")
@@ -179,6 +167,16 @@ class Admin:
         details = stored.model_dump(mode="json", exclude={"oauth"})
         self._trail.record(stored.tenant_id, actor, "mailbox.put", stored.key, details)
         return stored
+
+    def _check_server(self, mailbox: Mailbox) -> None:
+        """SSRF, before anything is written: an IMAP / POP3 server must be one we may reach."""
+        if mailbox.provider in SERVER_PROVIDERS:
+            check_host_for_save(
+                mailbox.host,
+                mailbox.effective_port(),
+                allow_private=self._allow_private,
+                resolver=self._resolver,
+            )
 
     def _kept_grant(
         self, mailbox: Mailbox, now: datetime

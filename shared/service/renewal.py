@@ -29,6 +29,15 @@ from shared.service.mailbox_task import TASKS, MailboxTask
 logger = logging.getLogger(__name__)
 
 
+def _on_push(mailbox: Mailbox) -> bool:
+    """A mailbox the scheduled renewal and resync are for: enabled, on Gmail or Graph."""
+    return mailbox.provider in API_PROVIDERS and mailbox.enabled
+
+
+def push_mailboxes(state: MailboxStore) -> list[Mailbox]:
+    return [m for m in state.list_mailboxes() if _on_push(m)]
+
+
 class RenewalFanOut:
     """The scheduled run: the enabled push mailboxes, in shards, on the task topic."""
 
@@ -42,11 +51,7 @@ class RenewalFanOut:
         a shard published twice renews or syncs its mailboxes twice, harmlessly)."""
         if task not in TASKS:
             raise ValidationError(f"the task is one of {', '.join(TASKS)}")
-        keys = sorted(
-            (m.tenant_id, m.id)
-            for m in self._state.list_mailboxes()
-            if m.provider in API_PROVIDERS and m.enabled
-        )
+        keys = sorted((m.tenant_id, m.id) for m in push_mailboxes(self._state))
         shards = [tuple(keys[i : i + self._shard]) for i in range(0, len(keys), self._shard)]
         waiting = [
             self._queue.submit(MailboxTask(task, shard).encode(), "", {"task": task})
@@ -72,10 +77,10 @@ class Renewal:
         self._concurrency = concurrency
 
     def renew(self) -> dict[str, int]:
-        return self._each(self._push_mailboxes(), self._renew_one)
+        return self._each(push_mailboxes(self._state), self._renew_one)
 
     def resync(self) -> dict[str, int]:
-        return self._each(self._push_mailboxes(), self._resync_one)
+        return self._each(push_mailboxes(self._state), self._resync_one)
 
     def run(self, shard: MailboxTask) -> dict[str, int]:
         """One shard: each of its mailboxes still there, enabled and on a push provider.
@@ -88,18 +93,13 @@ class Renewal:
             except NotFound:
                 gone += 1  # removed since the run listed it
                 continue
-            if mailbox.provider in API_PROVIDERS and mailbox.enabled:
+            if _on_push(mailbox):
                 found.append(mailbox)
             else:
                 gone += 1
         work = self._renew_one if shard.task == "renew" else self._resync_one
         counts = self._each(found, work)
         return {**counts, "gone": gone} if gone else counts
-
-    def _push_mailboxes(self) -> list[Mailbox]:
-        return [
-            m for m in self._state.list_mailboxes() if m.provider in API_PROVIDERS and m.enabled
-        ]
 
     def _renew_one(self, mailbox: Mailbox) -> str:
         if mailbox.provider is Provider.GMAIL and self._gmail is not None:

@@ -51,15 +51,31 @@ class HandOff:
         """Hand one fetched message off; returns the advanced cursor. ``pending``: how many
         messages still wait on the server after this one. Raises what the pipeline, the
         source or the cursor store raise, with the cursor left where it was."""
+        result = self.ingest_fetched(mailbox, message, provider_message_id)
+        return self._finish(source, mailbox, message.ref, result, cursor, new_cursor, pending)
+
+    def ingest_fetched(
+        self, mailbox: Mailbox, message: FetchedMessage, provider_message_id: str
+    ) -> IngestResult:
+        """The pipeline's part of a hand-off, for a caller that writes its cursor itself."""
         # the claims name this mailbox's lease, which this replica holds while it runs
-        result = self._pipeline.ingest(
+        return self._pipeline.ingest(
             mailbox,
             provider_message_id,
             message.raw,
             received_at=message.received_at,
             lease=mailbox.key,
         )
-        return self._finish(source, mailbox, message.ref, result, cursor, new_cursor, pending)
+
+    def ingest_by_reference(
+        self, source: MailSource, mailbox: Mailbox, ref: MessageRef, provider_message_id: str
+    ) -> IngestResult:
+        """The same for an oversized message: streamed from the source to the blob store in
+        pieces of ``chunk_bytes``, an ``oversized`` event published."""
+        chunks = source.stream_raw(ref, self._chunk_bytes)
+        return self._pipeline.ingest_oversized(
+            mailbox, provider_message_id, chunks, lease=mailbox.key
+        )
 
     def by_reference(
         self,
@@ -72,12 +88,8 @@ class HandOff:
         new_cursor: Mapping[str, Any],
         pending: int,
     ) -> Cursor:
-        """The same for an oversized message: streamed from the source to the blob store in
-        pieces of ``chunk_bytes``, an ``oversized`` event published."""
-        chunks = source.stream_raw(ref, self._chunk_bytes)
-        result = self._pipeline.ingest_oversized(
-            mailbox, provider_message_id, chunks, lease=mailbox.key
-        )
+        """``__call__`` for an oversized message (``ingest_by_reference``)."""
+        result = self.ingest_by_reference(source, mailbox, ref, provider_message_id)
         return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending)
 
     def batch(

@@ -27,6 +27,7 @@ from shared.domain.seen_uidls import (
 from shared.ports import Clock, MailSource, MessageRef, SeenUidlStore, SourcePosition
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline, IngestResult
+from shared.service.watcher.handoff import HandOff
 
 RUN = 200  # messages handed off between two cursor writes
 RUN_S = 10.0  # ... or seconds, whichever comes first
@@ -43,10 +44,9 @@ class Pop3Sync:
         chunk_bytes: int = 1024 * 1024,
     ) -> None:
         self._cursors = cursors
-        self._pipeline = pipeline
+        self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=chunk_bytes)
         self._reporter = reporter
         self._clock = clock
-        self._chunk_bytes = chunk_bytes
 
     def sync(self, source: MailSource, mailbox: Mailbox) -> int:
         cursor = self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
@@ -123,15 +123,10 @@ class Pop3Sync:
         return cursor, done
 
     def _ingest(self, source: MailSource, mailbox: Mailbox, ref: MessageRef) -> IngestResult:
-        # the claims name this mailbox's lease, which this replica holds while it runs
-        if ref.size is not None and ref.size > self._pipeline.max_message_bytes:
-            # over the limit by the LIST size: streamed to the blob store, never fetched whole
-            chunks = source.stream_raw(ref, self._chunk_bytes)
-            return self._pipeline.ingest_oversized(mailbox, ref.name, chunks, lease=mailbox.key)
+        if self._hand_off.oversized(ref):  # by the LIST size: streamed, never fetched whole
+            return self._hand_off.ingest_by_reference(source, mailbox, ref, ref.name)
         (message,) = source.fetch_raw([ref])
-        return self._pipeline.ingest(
-            mailbox, ref.name, message.raw, received_at=message.received_at, lease=mailbox.key
-        )
+        return self._hand_off.ingest_fetched(mailbox, message, ref.name)
 
     def _write(self, mailbox: Mailbox, cursor: Cursor, seen: SeenSet) -> Cursor:
         cursor = self._cursors.compare_and_set_seen(
