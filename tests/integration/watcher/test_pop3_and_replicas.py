@@ -12,6 +12,7 @@ import pytest
 
 from shared.domain.models import AfterProcessing, Provider
 from shared.ids import MailboxId
+from shared.service.watcher.spread import assign
 from tests.fakes.raw_subscription import RawSubscription
 from tests.integration.watcher.conftest import Rig, message, wait_for
 from tests.integration.watcher.replicas import Replicas
@@ -88,6 +89,9 @@ def test_sync_now_polls_a_pop3_mailbox_before_its_interval_is_up(rig: Rig, runni
 def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
     rig: Rig, pubsub_emulator: str, tmp_path: Path
 ) -> None:
+    """The owner is killed mid-stream with a message claimed and not yet published (it is
+    held there, so the kill lands at that point every time, not by luck) and more queued
+    behind it: the survivor takes the mailbox over and publishes each of them once."""
     topic = f"events-{uuid.uuid4().hex[:6]}"
     # every copy, duplicates included (EventTail would drop a repeated event id)
     raw = RawSubscription("demo-test", topic)
@@ -98,16 +102,31 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
     for name in ("replica-a", "replica-b"):
         replicas.start(name)
     try:
-        leases = wait_for(lambda: rig.state.list_leases(), what="one replica to take the lease")
-        (lease,) = leases
-        owner = lease.holder
+        # the mailbox settles on the replica the spread gives it to (the first one up may
+        # take it and hand it over once it sees the other)
+        owner = assign([rig.mailbox.key], ["replica-a", "replica-b"])[rig.mailbox.key]
         other = "replica-b" if owner == "replica-a" else "replica-a"
+        wait_for(
+            lambda: [x.holder for x in rig.state.list_leases()] == [owner],
+            what="the mailbox on the replica the spread gives it to",
+        )
         subjects = [f"m{i:03d}" for i in range(30)]
-        for s in subjects[:15]:
+        for s in subjects[:5]:
             rig.append(message(s))
-        # the owner is publishing: kill it while the rest of the batch is claimed or queued
-        assert len(raw.pull(until=3, timeout_s=60)) >= 3, "the owner published nothing"
-        replicas.kill(owner)  # mid-stream, no goodbye
+        # the owner publishes the first five and records them (its cursor moves past them)
+        assert len(raw.pull(until=5, timeout_s=60)) == 5, "the owner published nothing"
+        wait_for(
+            lambda: (
+                rig.state.get_cursor(rig.mailbox.tenant_id, rig.mailbox.id).value.get("last_uid")
+                == 5
+            ),
+            what="the owner to record the first five",
+        )
+        replicas.hold(owner)
+        for s in subjects[5:15]:
+            rig.append(message(s))
+        wait_for(lambda: replicas.holding(owner), what="the owner to claim the next one")
+        replicas.kill(owner)  # mid-stream, no goodbye: m005 claimed, nothing of it sent
         for s in subjects[15:]:
             rig.append(message(s))
         wait_for(

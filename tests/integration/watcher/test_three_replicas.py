@@ -1,6 +1,8 @@
 """Three watcher replicas on Dovecot — mailboxes spread evenly and stickily,
 a SIGKILLed replica's share taken over, a restarted replica given its own share back, a
-rolling restart of all — with a stream of messages throughout, none lost, none twice."""
+rolling restart of all — with a stream of messages throughout, none lost, none twice (but
+for an event the SIGKILLed replica published and had not recorded: sent again, same event
+id, as docs/events.md says)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from shared.service.watcher.lease_keeper import worker_of
 from shared.service.watcher.spread import assign
 from tests.fakes.raw_subscription import RawSubscription
 from tests.integration.watcher.conftest import Rig, message, wait_for
-from tests.integration.watcher.replicas import Replicas
+from tests.integration.watcher.replicas import Replicas, copies_beyond_the_window
 
 FOLDERS = [f"Desk{i}" for i in range(9)]
 A, B, C = "replica-a", "replica-b", "replica-c"
@@ -91,7 +93,7 @@ def test_three_replicas_spread_take_over_and_restart_losing_and_duplicating_noth
         with Stream(rig) as stream:
             wait_for(lambda: len(raw.pull(until=6, timeout_s=1)) >= 6, what="events flowing")
             # SIGKILL: B's three mailboxes go to A and C; A's and C's own stay where they were
-            replicas.kill(f"{B}#1")
+            killed_at = replicas.kill(f"{B}#1")
             survivors = expect(f"{A}#1", f"{C}#1")
             assert all(survivors[k] == three[k] for k in keys if three[k] != f"{B}#1")
             wait_for(
@@ -118,7 +120,9 @@ def test_three_replicas_spread_take_over_and_restart_losing_and_duplicating_noth
         received = [json.loads(data)["subject"] for data, _ in raw.received]
         assert len(stream.sent) >= 30
         assert sorted(set(received)) == sorted(stream.sent)  # nothing lost
-        assert len(received) == len(set(received))  # nothing twice
+        # nothing twice, but for what the kill may leave (docs/events.md): an event B had
+        # published and not yet recorded when it died, sent again with its event id
+        assert copies_beyond_the_window(raw, [killed_at]) == []
     finally:
         replicas.close()
     assert rig.state.list_leases() == []  # SIGTERM released every lease
