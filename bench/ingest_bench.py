@@ -151,14 +151,15 @@ def _figures(suffix: str, cases: list[tuple[str, str, str, str]], what: str) -> 
 def accuracy() -> dict[str, Figure]:
     """The public labelled set (tests/unit/domain/*_cases.py: language_cases.py,
     classification_cases.py and the others in that format) and, when it is there, the set
-    held out from whoever writes the rules (holdout_cases.py; only imported here, never read
-    to tune): share labelled right, share confident, and how often a confident label is right."""
+    held out from whoever writes the rules (holdout_cases.py and holdout_second_cases.py;
+    only imported here, never read to tune): share labelled right, share confident, and how
+    often a confident label is right."""
     import importlib
 
     public: list[tuple[str, str, str, str]] = []
     folder = Path(__file__).resolve().parents[1] / "tests" / "unit" / "domain"
     for path in sorted(folder.glob("*_cases.py")):
-        if path.stem == "holdout_cases" or path.stem.startswith("test_"):
+        if path.stem.startswith(("holdout", "test_")):
             continue
         cases = getattr(importlib.import_module(f"tests.unit.domain.{path.stem}"), "CASES", [])
         for case in cases:
@@ -168,11 +169,17 @@ def accuracy() -> dict[str, Figure]:
                 lang, label, subject, body = case
                 public.append((lang, label, subject, body))
     figures = _figures("public_set", public, "the public set")
-    try:
-        holdout = importlib.import_module("tests.unit.domain.holdout_cases")
-    except ModuleNotFoundError:
-        return figures
-    figures.update(_figures("holdout", list(holdout.CASES), "the held-out set"))
+    held_out: list[tuple[str, str, str, str]] = []
+    for stem in ("holdout_cases", "holdout_second_cases"):
+        try:
+            cases = list(importlib.import_module(f"tests.unit.domain.{stem}").CASES)
+        except ModuleNotFoundError:
+            continue
+        held_out += cases
+        if stem == "holdout_second_cases":
+            figures.update(_figures("holdout_second", cases, "the second held-out set"))
+    if held_out:
+        figures.update(_figures("holdout", held_out, "both held-out sets"))
     return figures
 
 
