@@ -300,7 +300,9 @@ def _limits(r: EnvReader) -> dict[str, Any]:
         "inline_body_max_chars": r.number(
             "MAILINGEST_INLINE_BODY_MAX_CHARS", s.inline_body_max_chars, 1000, 2_000_000
         ),
-        "dedupe_ttl_days": r.number("MAILINGEST_DEDUPE_TTL_DAYS", s.dedupe_ttl_days, 1, 3650),
+        # at most the recent events' KEEP_DAYS: a claim is completed by its event's summary,
+        # which must outlive it (shared.domain.recent_events)
+        "dedupe_ttl_days": r.number("MAILINGEST_DEDUPE_TTL_DAYS", s.dedupe_ttl_days, 1, 30),
         "in_flight_timeout_s": r.number(
             "MAILINGEST_IN_FLIGHT_TIMEOUT_S", s.in_flight_timeout_s, 10, 86400
         ),

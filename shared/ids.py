@@ -56,7 +56,9 @@ def dead_letter_blob_key(tenant_id: TenantId, mailbox_id: MailboxId, eid: str) -
 
 
 def message_id_key(tenant_id: TenantId, account: str, message_id: str) -> str:
-    """Second dedupe guard: the RFC 5322 Message-ID within one tenant's mail account."""
+    """The claim key of a message that has an RFC 5322 Message-ID: that Message-ID within one
+    tenant's mail account (the same mail in two folders, or read again under new provider
+    ids, is one message). A message without one is claimed by its event id."""
     normalized = message_id.strip().strip("<>").lower()
     digest = hashlib.sha256(f"{tenant_id}\x00{account.lower()}\x00{normalized}".encode())
     return f"msgid.{tenant_id}.{digest.hexdigest()[:40]}"

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from shared.domain.analytics import DayCounts
 from shared.domain.models import (
@@ -216,6 +216,14 @@ class ClaimOutcome(StrEnum):
     BUSY = "busy"  # another worker is in flight with it: retry later
 
 
+class EventMark(NamedTuple):
+    """The event a claim is taken for: once its summary is stored (``RecentEventStore``)
+    the claim is done, with no write to the claim itself (the summary is the completion)."""
+
+    tenant_id: TenantId
+    event_id: str
+
+
 class DedupeStore(Protocol):
     def claim(
         self,
@@ -225,16 +233,20 @@ class DedupeStore(Protocol):
         in_flight_timeout: timedelta,
         *,
         lease: str | None = None,
+        mark: EventMark | None = None,
     ) -> ClaimOutcome:
-        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. Another holder's
-        pending claim is taken over (its holder crashed or lost the mailbox) when it is older
-        than ``in_flight_timeout``, or at once when it names a ``lease`` that its holder no
+        """Create-if-absent a pending claim expiring (TTL) after ``ttl``. A claim is done
+        when ``complete_claim`` marked it so, or when it names an event (``mark``) whose
+        summary is stored: the summary is the completion. Another holder's pending claim is
+        taken over (its holder crashed or lost the mailbox) when it is older than
+        ``in_flight_timeout``, or at once when it names a ``lease`` that its holder no
         longer holds (absent, lapsed, or another holder's): a claim tied to the mailbox
         lease of its holder's incarnation outlives that holder by at most the lease TTL."""
         ...
 
     def complete_claim(self, key: str, holder: str) -> None:
-        """Mark a claim done: the event is published."""
+        """Mark a claim done without an event summary (a message a tenant rule skips, or
+        an event published by a caller that keeps no summary)."""
         ...
 
     def claim_many(
@@ -243,9 +255,12 @@ class DedupeStore(Protocol):
         holder: str,
         ttl: timedelta,
         in_flight_timeout: timedelta,
+        *,
+        marks: Mapping[str, EventMark] | None = None,
     ) -> dict[str, ClaimOutcome]:
-        """``claim`` for many keys (key → its ``lease``): one round trip when none exists yet
-        (a catch-up's new messages), else each as ``claim`` would answer it alone."""
+        """``claim`` for many keys (key → its ``lease``; ``marks``: key → its event): one
+        round trip when none exists yet (a catch-up's new messages), else each as
+        ``claim`` would answer it alone."""
         ...
 
     def complete_claims(self, keys: Sequence[str], holder: str) -> None:
@@ -253,7 +268,8 @@ class DedupeStore(Protocol):
         ...
 
     def release_claim(self, key: str, holder: str) -> None:
-        """Drop our pending claim after a failure so a retry can claim it."""
+        """Drop our pending claim after a failure so a retry can claim it (never one that
+        is done, whether marked so or completed by its event's summary)."""
         ...
 
 
@@ -345,7 +361,9 @@ class TemplateStore(Protocol):
 
 class RecentEventStore(Protocol):
     """Per-tenant summaries of published events (``shared.domain.recent_events``): one write
-    per event, kept ``KEEP_DAYS`` (TTL), never a body."""
+    per event, never a body. Listed for ``KEEP_DAYS`` after the mail arrived, and kept at
+    least ``KEEP_DAYS`` after they were written: a summary is the completion of the claim
+    that names its event (``DedupeStore.claim``), so it outlives that claim."""
 
     def put_event_summary(self, summary: EventSummary) -> None:
         """Create, or replace the summary with the same event id."""

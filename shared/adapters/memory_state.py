@@ -32,7 +32,7 @@ from shared.domain.models import (
 from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
 from shared.errors import ConflictError, NotFound
 from shared.ids import MailboxId, TenantId
-from shared.ports import ClaimOutcome, Clock, GraphSubscriptionOwner, MailboxChanges
+from shared.ports import ClaimOutcome, Clock, EventMark, GraphSubscriptionOwner, MailboxChanges
 
 if TYPE_CHECKING:
     from shared.domain.classification.templates import TemplateExample
@@ -291,6 +291,7 @@ class InMemoryStateStore:
         in_flight_timeout: timedelta,
         *,
         lease: str | None = None,
+        mark: EventMark | None = None,
     ) -> ClaimOutcome:
         with self._lock:
             now = self._clock.now()
@@ -298,7 +299,7 @@ class InMemoryStateStore:
             if current is not None and current["expires_at"] <= now:
                 current = None  # what the Firestore TTL policy eventually deletes
             if current is not None:
-                if current["status"] == "done":
+                if current["status"] == "done" or self._summarized(current):
                     return ClaimOutcome.DONE
                 held = self._leases.get(current.get("lease") or "")
                 holder_alive = current.get("lease") is None or (
@@ -312,10 +313,16 @@ class InMemoryStateStore:
                 "status": "pending",
                 "holder": holder,
                 "lease": lease,
+                "mark": mark,
                 "claimed_at": now,
                 "expires_at": now + ttl,
             }
             return ClaimOutcome.CLAIMED
+
+    def _summarized(self, claim: dict[str, Any]) -> bool:
+        """Whether the event the claim names has its summary stored (as Firestore)."""
+        named: EventMark | None = claim.get("mark")
+        return named is not None and named.event_id in self._events.get(named.tenant_id, {})
 
     def complete_claim(self, key: str, holder: str) -> None:
         with self._lock:
@@ -335,9 +342,12 @@ class InMemoryStateStore:
         holder: str,
         ttl: timedelta,
         in_flight_timeout: timedelta,
+        *,
+        marks: Mapping[str, EventMark] | None = None,
     ) -> dict[str, ClaimOutcome]:
+        marks = marks or {}
         return {
-            key: self.claim(key, holder, ttl, in_flight_timeout, lease=lease)
+            key: self.claim(key, holder, ttl, in_flight_timeout, lease=lease, mark=marks.get(key))
             for key, lease in claims.items()
         }
 
@@ -349,7 +359,8 @@ class InMemoryStateStore:
         with self._lock:
             current = self._claims.get(key)
             if current and current["status"] == "pending" and current["holder"] == holder:
-                del self._claims[key]
+                if not self._summarized(current):  # completed by its event's summary: kept
+                    del self._claims[key]
 
     # health
     def update_health(

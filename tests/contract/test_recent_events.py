@@ -177,8 +177,18 @@ def test_firestore_layout_carries_the_ttl_field(firestore_client: Any) -> None:
     path = f"tenants/acme/events/{summary(1).event_id}"
     doc = firestore_client.document(path).get().to_dict()
     assert doc["expires_at"] == START + timedelta(minutes=1, days=KEEP_DAYS)
+    # a mail that arrived weeks ago, ingested now (a catch-up): its summary completes the
+    # claim taken now, so the TTL keeps it KEEP_DAYS from now; the listing still drops it
+    # KEEP_DAYS after the mail arrived
+    old = summary(2, at=START - timedelta(days=20))
+    store.put_event_summaries([old, summary(3, at=START - timedelta(days=25))])
+    for n in (2, 3):
+        stored = firestore_client.document(f"tenants/acme/events/{summary(n).event_id}").get()
+        assert stored.to_dict()["expires_at"] == START + timedelta(days=KEEP_DAYS)
+    assert old.expires_at() == START + timedelta(days=KEEP_DAYS - 20)
     assert doc["subject"] == "Booking 1 <script>alert(1)</script>"
     assert not {"text", "html"} & set(doc)  # never a body
     # a document that is not a summary is left out of the listing, not an error
     firestore_client.document("tenants/acme/events/broken").set({"at": START, "label": 3})
-    assert [s.event_id for s in store.list_event_summaries(T1, limit=10)] == [summary(1).event_id]
+    listed = store.list_event_summaries(T1, limit=10)
+    assert [s.event_id for s in listed] == [summary(n).event_id for n in (1, 2, 3)]

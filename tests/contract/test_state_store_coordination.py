@@ -8,13 +8,15 @@ from datetime import timedelta
 import pytest
 
 from shared.domain.models import HealthUpdate, MailboxState
-from shared.ports import ClaimOutcome
+from shared.domain.recent_events import EventSummary
+from shared.ports import ClaimOutcome, EventMark
 from tests.contract.state_store_cases import (
     DAY,
     FIVE_MIN,
     LEASE_TTL,
     M1,
     M2,
+    START,
     STORES,
     T1,
     T2,
@@ -249,6 +251,55 @@ def test_completing_without_a_claim_still_records_done(env: Env) -> None:
     assert store.claim("published-anyway", "w2", DAY, FIVE_MIN) is ClaimOutcome.DONE
     clock.advance(timedelta(days=2))  # past DONE_WITHOUT_CLAIM_TTL
     assert store.claim("published-anyway", "w2", DAY, FIVE_MIN) is ClaimOutcome.CLAIMED
+
+
+def test_a_claim_naming_its_event_is_done_once_the_events_summary_is_stored(env: Env) -> None:
+    """The summary is the completion: no write to the claim. Another holder finds the claim
+    done as soon as the summary of the event it names is stored — in flight, its holder
+    alive or not — and only that tenant's summary of that event counts."""
+    store, clock = env
+    eid = f"{T1}.booking.{7:040x}"
+    mark = EventMark(T1, eid)
+    assert store.claim("msgid.k", "w1", DAY, FIVE_MIN, lease="acme/booking", mark=mark) is (
+        ClaimOutcome.CLAIMED
+    )
+    assert store.try_acquire_lease("acme/booking", "w1", LEASE_TTL) is not None
+    assert store.claim("msgid.k", "w2", DAY, FIVE_MIN, mark=mark) is ClaimOutcome.BUSY
+    store.put_event_summary(_summary(T2, eid))  # the same id in another tenant: not this
+    assert store.claim("msgid.k", "w2", DAY, FIVE_MIN, mark=mark) is ClaimOutcome.BUSY
+    store.put_event_summary(_summary(T1, f"{T1}.booking.{8:040x}"))  # another event
+    assert store.claim("msgid.k", "w2", DAY, FIVE_MIN, mark=mark) is ClaimOutcome.BUSY
+    store.put_event_summary(_summary(T1, eid))
+    assert store.claim("msgid.k", "w2", DAY, FIVE_MIN) is ClaimOutcome.DONE
+    clock.advance(timedelta(minutes=10))  # its holder gone: done all the same
+    store.release_lease("acme/booking", "w1")
+    assert store.claim("msgid.k", "w3", DAY, FIVE_MIN, mark=mark) is ClaimOutcome.DONE
+    store.release_claim("msgid.k", "w1")  # a late release of a completed claim: no effect
+    assert store.claim_many({"msgid.k": None, "new": None}, "w3", DAY, FIVE_MIN) == {
+        "msgid.k": ClaimOutcome.DONE,
+        "new": ClaimOutcome.CLAIMED,
+    }
+
+
+def test_claims_taken_many_at_once_name_their_events(env: Env) -> None:
+    store, _ = env
+    marks = {f"m{i}": EventMark(T1, f"{T1}.booking.{i:040x}") for i in range(3)}
+    claims: dict[str, str | None] = dict.fromkeys(marks, None)
+    assert store.claim_many(claims, "w1", DAY, FIVE_MIN, marks=marks) == dict.fromkeys(
+        marks, ClaimOutcome.CLAIMED
+    )
+    store.put_event_summaries([_summary(T1, marks["m0"].event_id)])
+    assert store.claim_many(claims, "w2", DAY, FIVE_MIN) == {
+        "m0": ClaimOutcome.DONE,
+        "m1": ClaimOutcome.BUSY,
+        "m2": ClaimOutcome.BUSY,
+    }
+
+
+def _summary(tenant: str, eid: str) -> EventSummary:
+    return EventSummary(
+        event_id=eid, tenant_id=tenant, mailbox_id="booking", at=START, label="booking"
+    )
 
 
 def test_claim_keys_of_any_shape(env: Env) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -23,7 +24,7 @@ from shared.errors import (
     RetryableError,
     ServiceUnavailable,
 )
-from shared.ids import MailboxId, TenantId, event_id
+from shared.ids import MailboxId, TenantId, event_id, message_id_key
 from shared.ports import ClaimOutcome
 from shared.service.ingest import IngestOptions, IngestPipeline
 
@@ -98,7 +99,8 @@ def _message(subject: str = "Rezervasyon onayı", msgid: str = "<m1@hotel.exampl
     msg["From"] = "Hotel Aqua <res@aqua.example>"
     msg["To"] = "booking@acme.example"
     msg["Subject"] = subject
-    msg["Message-ID"] = msgid
+    if msgid:
+        msg["Message-ID"] = msgid
     msg.set_content("Rezervasyonunuz onaylanmıştır. Voucher: AQ-1234\n")
     return msg.as_bytes()
 
@@ -198,17 +200,51 @@ def test_publish_outage_gives_the_message_back_and_a_later_retry_publishes_it() 
     assert len(env.published()) == 1
 
 
-def test_a_claim_held_by_a_live_worker_is_busy_and_a_dead_ones_is_taken_over() -> None:
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        (
+            _message(),
+            message_id_key(TenantId("acme"), "booking@acme.example", "<m1@hotel.example>"),
+        ),
+        (_message(msgid=""), event_id(TenantId("acme"), MailboxId("booking"), "1/1")),
+    ],
+    ids=["by its Message-ID", "by its event id without one"],
+)
+def test_a_claim_held_by_a_live_worker_is_busy_and_a_dead_ones_is_taken_over(
+    raw: bytes, key: str
+) -> None:
     env = Env()
-    key = event_id(MAILBOX.tenant_id, MAILBOX.id, "1/1")
     outcome = env.state.claim(
         key, "other-worker", ttl=timedelta(days=1), in_flight_timeout=timedelta(minutes=5)
     )
     assert outcome is ClaimOutcome.CLAIMED
     with pytest.raises(RetryableError):
-        env.pipeline.ingest(MAILBOX, "1/1", _message())
+        env.pipeline.ingest(MAILBOX, "1/1", raw)
     env.clock.advance(timedelta(minutes=6))
+    assert env.pipeline.ingest(MAILBOX, "1/1", raw).outcome == "published"
+
+
+def test_a_published_message_costs_two_writes_the_claim_and_its_summary() -> None:
+    """One claim per message (not one per event id and one per Message-ID), completed by
+    the event's summary (no write to the claim): what the state store is asked to write."""
+    env = Env()
+    writes: list[str] = []
+    for name in ("claim", "complete_claim", "put_event_summary", "put_event_summaries"):
+        original = getattr(env.state, name)
+
+        def counted(*args: object, _name: str = name, _f: Any = original, **kw: object) -> Any:
+            writes.append(_name)
+            return _f(*args, **kw)
+
+        setattr(env.state, name, counted)
     assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert writes == ["claim", "put_event_summary"]
+    writes.clear()
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
+    assert env.pipeline.ingest(MAILBOX, "2/7", _message()).outcome == "duplicate"  # new id
+    assert writes == ["claim", "claim"]  # tried, found done: nothing written
+    assert len(env.published()) == 1
 
 
 def test_tenant_rule_skip_publishes_nothing_and_is_not_retried() -> None:
@@ -474,13 +510,39 @@ def test_each_published_event_leaves_one_summary_without_its_body() -> None:
     assert rows[0].confident is False
 
 
-def test_a_summary_that_cannot_be_stored_does_not_publish_the_event_again() -> None:
+def test_a_summary_that_cannot_be_stored_for_a_blip_does_not_publish_the_event_again() -> None:
+    """The summary completes the claim: a blip is tried again (as the publish is), so the
+    message is done and a redelivery is a duplicate."""
     env = Env()
+    put, failures = env.state.put_event_summary, [ServiceUnavailable("firestore blip")]
 
-    def down(summary: object) -> None:
-        raise ServiceUnavailable("firestore blip")
+    def blip(summary: Any) -> None:
+        if failures:
+            raise failures.pop()
+        put(summary)
 
-    env.state.put_event_summary = down  # type: ignore[method-assign]
+    env.state.put_event_summary = blip  # type: ignore[method-assign]
     assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
     assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
     assert len(env.published()) == 1
+
+
+def test_a_summary_that_cannot_be_stored_at_all_hands_the_message_back() -> None:
+    """Completion that keeps failing: the message is handed back (its cursor stays), its
+    claim released, and the retry publishes it again under the same event id — what a
+    consumer dedupes — rather than leaving it published and never recorded."""
+    env = Env()
+    put = env.state.put_event_summary
+
+    def down(summary: Any) -> None:
+        raise ServiceUnavailable("firestore down")
+
+    env.state.put_event_summary = down  # type: ignore[method-assign]
+    with pytest.raises(RetryableError):
+        env.pipeline.ingest(MAILBOX, "1/1", _message())
+    env.state.put_event_summary = put  # type: ignore[method-assign]
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "published"
+    assert env.pipeline.ingest(MAILBOX, "1/1", _message()).outcome == "duplicate"
+    ids = [m.attributes["event_id"] for m in env.events.messages]
+    assert len(ids) == 2
+    assert len(set(ids)) == 1

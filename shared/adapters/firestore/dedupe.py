@@ -1,5 +1,10 @@
 """Dedupe claims: ``dedupe/{key}`` = ``{status: pending|done, holder, claimed_at,
-expires_at[, lease, done_at]}``.
+expires_at[, lease, tenant, event_id, done_at]}``.
+
+A claim that names its event (``tenant``, ``event_id``) is done once that event's summary is
+stored (``tenants/{tenant}/events/{event_id}``, written when the event is published): the
+summary is the completion, so a published message costs two writes here — the claim and
+the summary. Only a contended claim reads the summary (a redelivery, a takeover).
 
 ``claim`` is create-if-absent (one RPC on the common path); an existing claim is read and,
 when it is past its ``expires_at``, a pending claim older than ``in_flight_timeout``, or a
@@ -24,7 +29,7 @@ from shared.adapters.firestore.client import WRITE_ID, FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.leases import lease_live
 from shared.errors import ConflictError
-from shared.ports import ClaimOutcome
+from shared.ports import ClaimOutcome, EventMark
 
 # complete_claim of a key with no claim (it was released, or expired and deleted) still
 # records "done" — the event was published — for this long. Same in InMemoryStateStore.
@@ -39,9 +44,20 @@ def _live(claim: dict[str, Any], now: datetime) -> bool:
     return expires is None or bool(expires > now)
 
 
-def _pending(holder: str, now: datetime, ttl: timedelta, lease: str | None) -> dict[str, Any]:
-    claim = {"status": "pending", "holder": holder, "claimed_at": now, "expires_at": now + ttl}
-    return {**claim, "lease": lease} if lease else claim
+def _pending(
+    holder: str, now: datetime, ttl: timedelta, lease: str | None, mark: EventMark | None
+) -> dict[str, Any]:
+    claim: dict[str, Any] = {
+        "status": "pending",
+        "holder": holder,
+        "claimed_at": now,
+        "expires_at": now + ttl,
+    }
+    if lease:
+        claim["lease"] = lease
+    if mark is not None:
+        claim["tenant"], claim["event_id"] = mark.tenant_id, mark.event_id
+    return claim
 
 
 class FirestoreDedupe(FirestorePart):
@@ -53,25 +69,36 @@ class FirestoreDedupe(FirestorePart):
         in_flight_timeout: timedelta,
         *,
         lease: str | None = None,
+        mark: EventMark | None = None,
     ) -> ClaimOutcome:
         ref = self._db.top("dedupe").document(doc_id(key))
         now = self._db.clock.now()
-        if self._db.create_once(ref, _pending(holder, now, ttl, lease), "claim"):
+        if self._db.create_once(ref, _pending(holder, now, ttl, lease, mark), "claim"):
             return ClaimOutcome.CLAIMED
         for _ in range(_ROUNDS):
             snap = self._db.get(ref, "claim")
             now = self._db.clock.now()
             current = snap.to_dict() if snap.exists else None
             if current is not None and _live(current, now):
-                if current.get("status") == "done":
+                if current.get("status") == "done" or self._summarized(current):
                     return ClaimOutcome.DONE
                 in_flight = now - current.get("claimed_at", now) < in_flight_timeout
                 if in_flight and self._holder_alive(current, now):
                     return ClaimOutcome.BUSY
             # absent, expired, or a crashed holder's pending claim: take it
-            if self._db.write_if_unchanged(ref, snap, _pending(holder, now, ttl, lease), "claim"):
+            taken = _pending(holder, now, ttl, lease, mark)
+            if self._db.write_if_unchanged(ref, snap, taken, "claim"):
                 return ClaimOutcome.CLAIMED
         return ClaimOutcome.BUSY  # others kept winning: someone is in flight with it
+
+    def _summarized(self, claim: dict[str, Any]) -> bool:
+        """Whether the event a pending claim names has its summary stored (one read): then
+        it was published and the claim is done."""
+        tenant, eid = claim.get("tenant"), claim.get("event_id")
+        if not tenant or not eid:
+            return False
+        events = self._db.tenant(str(tenant)).collection("events")
+        return bool(self._db.get(events.document(doc_id(str(eid))), "claim event").exists)
 
     def _holder_alive(self, claim: dict[str, Any], now: datetime) -> bool:
         """Whether the claim's holder still holds the lease the claim names (one read, only
@@ -115,25 +142,29 @@ class FirestoreDedupe(FirestorePart):
         holder: str,
         ttl: timedelta,
         in_flight_timeout: timedelta,
+        *,
+        marks: Mapping[str, EventMark] | None = None,
     ) -> dict[str, ClaimOutcome]:
         """One atomic batch of creates (one RPC): all new, all ours. When any exists, none
         was written, and each is claimed on its own (a retried commit whose first attempt
         landed is recognised by its ``write_id``). A failure part way releases what this
         call claimed before it raises."""
+        marks = marks or {}
         if len(claims) < 2 or len(claims) > _BATCH_MAX:
-            return self._claim_each(claims, holder, ttl, in_flight_timeout, token=None)
+            return self._claim_each(claims, holder, ttl, in_flight_timeout, marks, token=None)
         now = self._db.clock.now()
         token = uuid.uuid4().hex
         batch = self._db.client.batch()
         for key, lease in claims.items():
-            batch.create(self._ref(key), {**_pending(holder, now, ttl, lease), WRITE_ID: token})
+            pending = _pending(holder, now, ttl, lease, marks.get(key))
+            batch.create(self._ref(key), {**pending, WRITE_ID: token})
         with mapped("claim"):
             try:
                 batch.commit(**self._db.call())
                 return dict.fromkeys(claims, ClaimOutcome.CLAIMED)
             except gexc.AlreadyExists:
                 pass
-        return self._claim_each(claims, holder, ttl, in_flight_timeout, token=token)
+        return self._claim_each(claims, holder, ttl, in_flight_timeout, marks, token=token)
 
     def _claim_each(
         self,
@@ -141,6 +172,7 @@ class FirestoreDedupe(FirestorePart):
         holder: str,
         ttl: timedelta,
         in_flight_timeout: timedelta,
+        marks: Mapping[str, EventMark],
         *,
         token: str | None,
     ) -> dict[str, ClaimOutcome]:
@@ -151,7 +183,9 @@ class FirestoreDedupe(FirestorePart):
                 if snap is not None and (snap.to_dict() or {}).get(WRITE_ID) == token:
                     outcomes[key] = ClaimOutcome.CLAIMED  # our batch landed after all
                 else:
-                    outcomes[key] = self.claim(key, holder, ttl, in_flight_timeout, lease=lease)
+                    outcomes[key] = self.claim(
+                        key, holder, ttl, in_flight_timeout, lease=lease, mark=marks.get(key)
+                    )
         except Exception:
             for key, outcome in outcomes.items():
                 if outcome is ClaimOutcome.CLAIMED:
@@ -189,6 +223,8 @@ class FirestoreDedupe(FirestorePart):
             current = snap.to_dict() if snap.exists else None
             if not current or current.get("status") != "pending" or current.get("holder") != holder:
                 return  # done, gone, or taken over by someone else: not ours to drop
+            if self._summarized(current):
+                return  # completed by its event's summary (a failure after it landed)
             if self._db.delete_if_unchanged(ref, snap, "release claim"):
                 return
         raise ConflictError(f"claim {key} kept changing")

@@ -1,5 +1,8 @@
 """Recent events: ``tenants/{t}/events/{event id}`` = an ``EventSummary`` plus ``expires_at``
-(the TTL policy in infra/firestore.tf deletes it ``KEEP_DAYS`` after the mail arrived). One
+(the TTL policy in infra/firestore.tf deletes it ``KEEP_DAYS`` after the mail arrived, and
+never sooner than ``KEEP_DAYS`` after it was written: the summary is the completion of the
+dedupe claim that names its event, and must outlive it — listing still stops showing it
+``KEEP_DAYS`` after the mail arrived). One
 write per published event; under the tenant's document, so one tenant's listing can never
 include another tenant's events. Newest first through the automatic index on ``at`` (its
 entries end with the document name, so ``at`` then ``__name__`` needs no composite index);
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.cloud import firestore
@@ -20,7 +24,13 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.stored import stored
-from shared.domain.recent_events import MAX_LIST, EventCursor, EventFilter, EventSummary
+from shared.domain.recent_events import (
+    KEEP_DAYS,
+    MAX_LIST,
+    EventCursor,
+    EventFilter,
+    EventSummary,
+)
 from shared.errors import NotFound
 from shared.ids import TenantId
 
@@ -28,11 +38,11 @@ logger = logging.getLogger(__name__)
 _BATCH_MAX = 500  # writes in one Firestore batch
 
 
-def _document(summary: EventSummary) -> dict[str, Any]:
+def _document(summary: EventSummary, now: datetime) -> dict[str, Any]:
     """What is stored: the summary, its TTL field and the label a label filter matches."""
     return {
         **summary.model_dump(),
-        "expires_at": summary.expires_at(),
+        "expires_at": max(summary.expires_at(), now + timedelta(days=KEEP_DAYS)),
         "shown_label": summary.shown_label,
     }
 
@@ -41,14 +51,15 @@ class FirestoreRecentEvents(FirestorePart):
     def put_event_summary(self, summary: EventSummary) -> None:
         ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
         with mapped("put event summary"):
-            ref.set(_document(summary), **self._db.call())
+            ref.set(_document(summary, self._db.clock.now()), **self._db.call())
 
     def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
+        now = self._db.clock.now()
         for start in range(0, len(summaries), _BATCH_MAX):
             batch = self._db.client.batch()
             for summary in summaries[start : start + _BATCH_MAX]:
                 ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-                batch.set(ref, _document(summary))
+                batch.set(ref, _document(summary, now))
             with mapped("put event summaries"):
                 batch.commit(**self._db.call())  # sets: a retried commit is harmless
 

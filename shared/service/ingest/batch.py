@@ -1,7 +1,8 @@
 """The pipeline's steps taken apart for a batch of messages (an IMAP catch-up:
-``shared.service.watcher.catchup``): claimed in one write, prepared in parallel, published
-in order without waiting for each ack and completed in batched writes. The caller owns the
-event-id claims between the steps. ``IngestPipeline`` offers them beside ``ingest``."""
+``shared.service.watcher.catchup``): staged (raw stored, parsed) in parallel, claimed in
+one write, prepared in parallel, published in order without waiting for each ack and
+completed in batched writes (the events' summaries). The caller owns the claims between
+the steps. ``IngestPipeline`` offers them beside ``ingest``."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ from typing import NamedTuple
 
 from shared.domain.event import encode_event, event_attributes
 from shared.domain.models import Mailbox
-from shared.domain.recent_events import EventSummary, summary_of
-from shared.errors import MailIngestError, MessageTooLarge, PortFailure, RetryableError
+from shared.errors import MessageTooLarge, PortFailure, RetryableError
 from shared.ids import event_id
 from shared.observability import log_labels
-from shared.ports import ClaimOutcome
+from shared.ports import ClaimOutcome, EventMark
 from shared.service.ingest.failures import MessageFailure, describe, message_step, port
 from shared.service.ingest.model import IngestResult, Ready, StagedRaw
-from shared.service.ingest.steps import IngestSteps
+from shared.service.ingest.steps import IngestSteps, Published
 
 logger = logging.getLogger(__name__)
 
@@ -28,14 +28,6 @@ logger = logging.getLogger(__name__)
 class IngestBatch:
     def __init__(self, steps: IngestSteps) -> None:
         self._steps = steps
-
-    def claim_batch(
-        self, mailbox: Mailbox, provider_message_ids: Sequence[str], lease: str | None
-    ) -> list[ClaimOutcome]:
-        """Claim the event ids of many messages, in one write when none is claimed yet."""
-        keys = [event_id(mailbox.tenant_id, mailbox.id, pid) for pid in provider_message_ids]
-        outcomes = self._steps.claim_many(keys, lease)
-        return [outcomes[key] for key in keys]
 
     def stage(
         self,
@@ -45,8 +37,9 @@ class IngestBatch:
         *,
         received_at: datetime | None = None,
     ) -> Staged:
-        """The raw stored and parsed, for a message whose event id the caller claimed
-        (``claim_batch``). Raises RetryableError; the event-id claim stays the caller's."""
+        """The raw stored and parsed, before any claim (``claim_staged``): a message that
+        fails for itself while parsed is dead-lettered here (``Staged.finished``). Raises
+        RetryableError."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
@@ -55,31 +48,33 @@ class IngestBatch:
             staged = self._steps.stage(mailbox, provider_message_id, eid, raw, received_at)
         return Staged(mailbox, provider_message_id, eid, started, staged)
 
-    def claim_message_ids(
-        self, staged: Sequence[Staged], lease: str | None
-    ) -> list[ClaimOutcome | None]:
-        """The Message-ID guard of many staged messages, in one write (None: a message with
-        no Message-ID claim to take). Their ``message_id_key`` must all differ."""
-        keys = [s.message_id_key for s in staged]
-        wanted = [key for key in keys if key]
-        if not wanted:
-            return [None] * len(keys)
-        outcomes = self._steps.claim_many(wanted, lease)
-        return [outcomes[key] if key else None for key in keys]
+    def claim_staged(self, staged: Sequence[Staged], lease: str | None) -> list[ClaimOutcome]:
+        """The claims of many staged messages, in one write when none is claimed yet. Their
+        ``claim_key`` must all differ; none may be ``finished``."""
+        marks = {s.claim_key: EventMark(s.mailbox.tenant_id, s.event_id) for s in staged}
+        if not marks:
+            return []
+        outcomes = self._steps.claim_many(marks, lease)
+        return [outcomes[s.claim_key] for s in staged]
 
-    def prepare(self, staged: Staged, message_id: ClaimOutcome | None) -> Prepared:
-        """The rest of the steps before the publish, after ``claim_message_ids``: classified,
-        large parts stored, event built. Raises RetryableError (ClaimBusy: the Message-ID
-        is in flight elsewhere) with the Message-ID claim released."""
+    def prepare(self, staged: Staged) -> Prepared:
+        """The rest of the steps before the publish, for a message claimed under its
+        ``claim_key`` (or ``finished`` while staged): classified, large parts stored, event
+        built. Raises RetryableError with the claim still the caller's."""
         ready = staged.staged.ready
         if ready is None:
             mailbox = staged.mailbox
             with log_labels(
                 tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
             ):
-                ready = self._steps.finish_preparing(staged.staged, message_id)
+                ready = self._steps.finish_preparing(staged.staged, staged.claim_key)
         return Prepared(
-            staged.mailbox, staged.provider_message_id, staged.event_id, staged.started, ready
+            staged.mailbox,
+            staged.provider_message_id,
+            staged.event_id,
+            staged.started,
+            ready,
+            staged.claim_key,
         )
 
     def submit(self, prepared: Prepared) -> Callable[[], Prepared]:
@@ -98,7 +93,12 @@ class IngestBatch:
         except (MessageTooLarge, MessageFailure) as exc:
             cause = exc.cause if isinstance(exc, MessageFailure) else exc
             done = self._steps.refused(
-                mailbox, prepared.provider_message_id, prepared.event_id, prepared.ready, cause
+                mailbox,
+                prepared.provider_message_id,
+                prepared.event_id,
+                prepared.ready,
+                cause,
+                prepared.claim_key,
             )
             dead = prepared._replace(ready=Ready(done, prepared.ready.raw_ref))
             return lambda: dead
@@ -124,73 +124,44 @@ class IngestBatch:
             logger.warning("publishing not resumed", extra={"error": describe(exc)})
 
     def complete_batch(self, published: Sequence[Prepared]) -> None:
-        """Mark the claims of published messages done, in one write (tries hard: giving up
-        would let a retry publish the events again)."""
-        keys = [
-            key
-            for p in published
-            if p.ready.done.event is not None
-            for key in (p.event_id, p.ready.message_id_key)
-            if key
-        ]
-        if keys:
-            self._steps.complete_many(keys)
+        """Complete the claims of published messages: their events' summaries stored, in
+        one write (tries hard: giving up would let a retry publish the events again)."""
+        self._steps.complete_published(
+            [
+                Published(p.claim_key, p.ready.done, self._steps.ms(p.started))
+                for p in published
+                if p.ready.done.event is not None
+            ]
+        )
 
-    def release(
-        self, mailbox: Mailbox, provider_message_id: str, prepared: Prepared | None
-    ) -> None:
-        """Drop the claims of a message not handed off (best effort: a claim not dropped
+    def release(self, claim_key: str, prepared: Prepared | None) -> None:
+        """Drop the claim of a message not handed off (best effort: a claim not dropped
         lapses with this holder's lease or after the in-flight timeout)."""
         if prepared is not None and prepared.ready.done.event is None:
-            return  # finished already: its claims are done or released
-        if prepared is not None and prepared.ready.message_id_key:
-            self._steps.release(prepared.ready.message_id_key)
-        self._steps.release(event_id(mailbox.tenant_id, mailbox.id, provider_message_id))
+            return  # finished already: its claim is done or released
+        self._steps.release(claim_key)
 
-    def results(self, handed: Sequence[Prepared]) -> tuple[list[IngestResult], Callable[[], None]]:
+    def results(self, handed: Sequence[Prepared]) -> list[IngestResult]:
         """What handed-off messages came to (their events published and their claims
-        completed, or finished without one), and the write of their events' summaries for
-        the settings page (one write; a failure is logged, as in ``IngestSteps.remember``), for the
-        caller to run when it suits it (off the hand-off's path)."""
+        completed, or finished without one)."""
         results: list[IngestResult] = []
-        summaries: list[EventSummary] = []
-        now = self._steps.clock.now()
         for prepared in handed:
             done, eid = prepared.ready.done, prepared.event_id
             ms = self._steps.ms(prepared.started)
             results.append(IngestResult(eid, done.outcome, done.label, ms, done.confident))
-            if done.event is None:
-                continue
-            self._steps.log_published(eid, prepared.ready)
-            try:
-                with message_step():
-                    summaries.append(summary_of(done.event, ms, done.received_at or now))
-            except MessageFailure as exc:
-                logger.warning(
-                    "event summary not stored", extra={"event_id": eid, "error": describe(exc)}
-                )
-        return results, lambda: self._remember_all(summaries)
-
-    def _remember_all(self, summaries: Sequence[EventSummary]) -> None:
-        if not summaries:
-            return
-        try:
-            self._steps.state.put_event_summaries(summaries)
-        except MailIngestError as exc:
-            logger.warning(
-                "event summaries not stored",
-                extra={"events": len(summaries), "error": describe(exc)},
-            )
+            if done.event is not None:
+                self._steps.log_published(eid, prepared.ready)
+        return results
 
     def duplicate(self, mailbox: Mailbox, provider_message_id: str) -> IngestResult:
-        """The result for a message whose event-id claim was done already."""
+        """The result for a message whose claim was done already."""
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         logger.info("duplicate message skipped", extra={"event_id": eid})
         return IngestResult(eid, "duplicate", "")
 
 
 class Staged(NamedTuple):
-    """A claimed message of a batch after ``IngestBatch.stage``."""
+    """A message of a batch after ``IngestBatch.stage``, before its claim."""
 
     mailbox: Mailbox
     provider_message_id: str
@@ -199,9 +170,14 @@ class Staged(NamedTuple):
     staged: StagedRaw
 
     @property
-    def message_id_key(self) -> str | None:
-        """The Message-ID guard's claim still to take (None: none, or nothing to prepare)."""
-        return self.staged.message_id_key if self.staged.ready is None else None
+    def claim_key(self) -> str:
+        """The one claim it is processed under (``StagedRaw.claim_key``)."""
+        return self.staged.claim_key
+
+    @property
+    def finished(self) -> bool:
+        """Dead-lettered while staged: nothing to claim or publish."""
+        return self.staged.finished
 
 
 class Prepared(NamedTuple):
@@ -212,3 +188,4 @@ class Prepared(NamedTuple):
     event_id: str
     started: float  # time.perf_counter() when its preparation began
     ready: Ready
+    claim_key: str

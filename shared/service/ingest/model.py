@@ -86,19 +86,30 @@ class Done(NamedTuple):
 
 class Ready(NamedTuple):
     """A claimed message after every step before its publish: ``done.event`` is the event
-    still to publish (then the claims of ``event_id`` and ``message_id_key`` are completed);
-    without one, the message is finished already (duplicate, skipped, dead-lettered)."""
+    still to publish (then its summary is stored: the completion of its claim); without one,
+    the message is finished already (skipped, dead-lettered)."""
 
     done: Done
     raw_ref: str | None
-    message_id_key: str | None = None
     reason: str | None = None  # why it could not be parsed
 
 
 class StagedRaw(NamedTuple):
-    """A claimed message with its raw stored and parsed (``IngestSteps.stage``)."""
+    """A message with its raw stored and parsed (``IngestSteps.stage``), before its claim."""
 
     origin: Origin
     parsed: ParsedMessage | None
-    message_id_key: str | None = None  # the Message-ID guard's claim to take next
+    message_id_key: str | None = None  # its RFC 5322 Message-ID within the account, if any
     ready: Ready | None = None  # nothing more to prepare (unparseable, dead-lettered)
+
+    @property
+    def claim_key(self) -> str:
+        """The one claim the message is processed under: its Message-ID within the account
+        when it has one (the same mail in two folders, or read again after a UIDVALIDITY
+        change, is one message), else its event id."""
+        return self.message_id_key or self.origin.event_id
+
+    @property
+    def finished(self) -> bool:
+        """Dead-lettered already while staged: nothing to claim or publish."""
+        return self.ready is not None and self.ready.done.event is None

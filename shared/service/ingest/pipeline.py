@@ -1,13 +1,17 @@
-"""The one ingest pipeline every doorbell ends in: claim ▸ store raw ▸ parse ▸ classify ▸ publish.
+"""The one ingest pipeline every doorbell ends in: store raw ▸ parse ▸ claim ▸ classify ▸
+publish ▸ complete.
 
 Guarantees (architecture.md, "one pipeline, many doorbells"):
-- **Never twice**: the event id (tenant + mailbox + provider message id) is claimed
-  create-if-absent before anything is published; the RFC 5322 Message-ID within the same
-  account is a second guard (a UIDVALIDITY change or a folder move gives new provider ids).
-- **Never lost**: ``ingest`` returns only after the event is published and the claim marked
-  done (or the message was a duplicate / skipped by a tenant rule / dead-lettered with its raw
-  kept). A transient failure releases the claims and raises ``RetryableError``: the caller
-  must not advance its cursor past the message.
+- **Never twice**: one claim per message, taken create-if-absent before anything is
+  published: its RFC 5322 Message-ID within the account when it has one (a UIDVALIDITY
+  change, a folder move or the same mail in two watched folders give new provider ids, not
+  a new message), else its event id (tenant + mailbox + provider message id). The event id
+  stays the provider message's, the same whatever worker publishes it.
+- **Never lost**: ``ingest`` returns only after the event is published and its summary
+  stored — the claim's completion — (or the message was a duplicate / skipped by a tenant
+  rule / dead-lettered with its raw kept). A transient failure releases the claim and
+  raises ``RetryableError``: the caller must not advance its cursor past the message.
+- **Two writes** to the state store per published message: the claim and the summary.
 - **Bad input loses nothing**: MIME that cannot be parsed becomes an ``unparseable`` event with
   the raw stored; a message that fails for a message-specific reason goes to the dead-letter
   collection with its reason, and ``replay`` runs it again.
@@ -25,7 +29,7 @@ from shared.domain.models import Mailbox
 from shared.errors import ClaimBusy, RetryableError
 from shared.ids import TenantId, event_id
 from shared.observability import log_labels
-from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
+from shared.ports import BlobStore, ClaimOutcome, Clock, EventMark, EventSink
 from shared.service.ingest.batch import IngestBatch
 from shared.service.ingest.failures import MessageFailure, message_step, port
 from shared.service.ingest.model import (
@@ -33,11 +37,10 @@ from shared.service.ingest.model import (
     IngestOptions,
     IngestRecords,
     IngestResult,
-    Ready,
     StagedRaw,
 )
 from shared.service.ingest.publish_watch import PublishWatch
-from shared.service.ingest.steps import IngestSteps
+from shared.service.ingest.steps import IngestSteps, Published
 
 logger = logging.getLogger(__name__)
 
@@ -90,14 +93,21 @@ class IngestPipeline(IngestBatch):
         lease: str | None = None,
     ) -> IngestResult:
         """``lease``: the mailbox lease the caller holds while it ingests (the watcher's); the
-        claims name it, so they are taken over as soon as this holder loses it (a SIGKILL
+        claim names it, so it is taken over as soon as this holder loses it (a SIGKILL
         stalls the message for at most the lease TTL, not the in-flight timeout)."""
-        return self._claimed(
-            mailbox,
-            provider_message_id,
-            lease,
-            lambda eid: self._process(mailbox, provider_message_id, eid, raw, received_at, lease),
-        )
+        started = time.perf_counter()
+        eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
+        with log_labels(
+            tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
+        ):
+            staged = self._steps.stage(mailbox, provider_message_id, eid, raw, received_at)
+            if staged.finished:  # dead-lettered as it was parsed
+                done = staged.ready.done if staged.ready else Done("dead_lettered", "", True)
+                return IngestResult(eid, done.outcome, done.label, self._steps.ms(started))
+            key = staged.claim_key
+            return self._claimed(
+                mailbox, eid, key, lease, started, lambda: self._process(staged, key)
+            )
 
     @property
     def max_message_bytes(self) -> int:
@@ -117,44 +127,50 @@ class IngestPipeline(IngestBatch):
         other, its raw streamed to the blob store (never held whole), then an ``oversized``
         event (not parsed) is published. The same guarantees as ``ingest``; an error of
         ``chunks`` (the mail source failing) releases the claim and leaves unchanged."""
-        return self._claimed(
-            mailbox,
-            provider_message_id,
-            lease,
-            lambda eid: self._process_oversized(
-                mailbox, provider_message_id, eid, chunks, received_at
-            ),
-        )
-
-    def _claimed(
-        self,
-        mailbox: Mailbox,
-        provider_message_id: str,
-        lease: str | None,
-        process: Callable[[str], Done],
-    ) -> IngestResult:
-        """Claim the event id, then ``process`` it; a duplicate is skipped, a message another
-        live worker holds is ``ClaimBusy``, and a retryable failure releases the claim."""
         started = time.perf_counter()
         eid = event_id(mailbox.tenant_id, mailbox.id, provider_message_id)
         with log_labels(
             tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
         ):
-            outcome = self._steps.claim(eid, lease)
-            if outcome is ClaimOutcome.DONE:
-                logger.info("duplicate message skipped", extra={"event_id": eid})
-                return IngestResult(eid, "duplicate", "", self._steps.ms(started))
-            if outcome is ClaimOutcome.BUSY:
-                raise ClaimBusy(f"event {eid} is being processed by another worker")
-            try:
-                done = process(eid)
-            except RetryableError:
-                self._steps.release(eid)
-                raise
+            return self._claimed(
+                mailbox,
+                eid,
+                eid,  # not parsed: claimed by its event id
+                lease,
+                started,
+                lambda: self._process_oversized(
+                    mailbox, provider_message_id, eid, chunks, received_at
+                ),
+            )
+
+    def _claimed(
+        self,
+        mailbox: Mailbox,
+        eid: str,
+        key: str,
+        lease: str | None,
+        started: float,
+        process: Callable[[], Done],
+    ) -> IngestResult:
+        """Claim ``key`` for the event ``eid``, ``process`` it, and complete the claim with
+        the published event's summary; a duplicate is skipped, a message another live
+        worker holds is ``ClaimBusy``, and a retryable failure releases the claim."""
+        outcome = self._steps.claim(key, lease, EventMark(mailbox.tenant_id, eid))
+        if outcome is ClaimOutcome.DONE:
+            reason = "duplicate message skipped" if key == eid else "duplicate Message-ID skipped"
+            logger.info(reason, extra={"event_id": eid})
+            return IngestResult(eid, "duplicate", "", self._steps.ms(started))
+        if outcome is ClaimOutcome.BUSY:
+            raise ClaimBusy(f"event {eid} is being processed by another worker")
+        try:
+            done = process()
             ms = self._steps.ms(started)
             if done.event is not None:
-                self._steps.remember(done.event, ms, done.received_at or self._steps.clock.now())
-            return IngestResult(eid, done.outcome, done.label, ms, done.confident)
+                self._steps.complete_published([Published(key, done, ms)])
+        except RetryableError:
+            self._steps.release(key)
+            raise
+        return IngestResult(eid, done.outcome, done.label, ms, done.confident)
 
     def replay(self, letter_id: str) -> IngestResult:
         """Run a dead-lettered message through the pipeline again; drop the letter on success."""
@@ -168,39 +184,26 @@ class IngestPipeline(IngestBatch):
             self._steps.state.delete_dead_letter(letter_id)
         return result
 
-    def _process(
-        self,
-        mailbox: Mailbox,
-        provider_message_id: str,
-        eid: str,
-        raw: bytes,
-        received_at: datetime | None,
-        lease: str | None,
-    ) -> Done:
-        """Only a message-specific failure (``MessageFailure``: parse, rules, classify, event
-        building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw kept.
-        Every port failure leaves as ``PortFailure`` (retryable): nothing is handed off."""
-        staged = self._steps.stage(mailbox, provider_message_id, eid, raw, received_at)
-        ready = staged.ready if staged.ready is not None else self._guarded(staged, lease)
+    def _process(self, staged: StagedRaw, key: str) -> Done:
+        """Only a message-specific failure (``MessageFailure``: rules, classify, event
+        building, an event over Pub/Sub's limit) is dead-lettered, and only with its raw
+        kept. Every port failure leaves as ``PortFailure`` (retryable): nothing is handed
+        off."""
+        origin = staged.origin
+        mailbox, eid = origin.mailbox, origin.event_id
+        ready = (
+            staged.ready if staged.ready is not None else self._steps.finish_preparing(staged, key)
+        )
         if ready.done.event is None:
-            return ready.done  # duplicate, skipped or dead-lettered: nothing to publish
+            return ready.done  # skipped or dead-lettered: nothing to publish
         try:
             self._steps.publish(mailbox, ready.done.event)
         except MessageFailure as failure:
-            return self._steps.refused(mailbox, provider_message_id, eid, ready, failure.cause)
-        except BaseException:
-            if ready.message_id_key:
-                self._steps.release(ready.message_id_key)
-            raise
-        self._steps.complete(eid, ready.message_id_key)
+            return self._steps.refused(
+                mailbox, origin.provider_message_id, eid, ready, failure.cause, key
+            )
         self._steps.log_published(eid, ready)
         return ready.done
-
-    def _guarded(self, staged: StagedRaw, lease: str | None) -> Ready:
-        """The rest of the steps before the publish, once the raw is stored and parsed: the
-        Message-ID guard taken, classified, large parts stored, event built."""
-        key = staged.message_id_key
-        return self._steps.finish_preparing(staged, self._steps.claim(key, lease) if key else None)
 
     def _process_oversized(
         self,
@@ -236,9 +239,8 @@ class IngestPipeline(IngestBatch):
         except MessageFailure as failure:
             with port("state store"):
                 return self._steps.dead_letter(
-                    mailbox, provider_message_id, eid, raw_ref, failure.cause
+                    mailbox, provider_message_id, eid, raw_ref, failure.cause, claim_key=eid
                 )
-        self._steps.complete(eid)
         logger.warning(
             "oversized message published by reference",
             extra={

@@ -1,15 +1,16 @@
-"""The steps of one claimed message, the same on the one-at-a-time path (``pipeline``) and
-the batch path (``batch``): raw stored and parsed, Message-ID guard, classified, large
-parts stored, event built and published, dead-lettered; the claims taken, completed and
-released; the event's summary kept for the settings page."""
+"""The steps of one message, the same on the one-at-a-time path (``pipeline``) and the
+batch path (``batch``): raw stored and parsed, claimed (by its Message-ID within the
+account, else its event id), classified, large parts stored, event built and published,
+dead-lettered; the claim taken, completed and released. A published event's summary, kept
+for the settings page, is its claim's completion: two writes per message."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
@@ -26,9 +27,8 @@ from shared.domain.event import (
 from shared.domain.message import ParsedMessage
 from shared.domain.mime import ParseLimits, UnparseableMessage, parse_message
 from shared.domain.models import DeadLetter, Mailbox
-from shared.domain.recent_events import summary_of
+from shared.domain.recent_events import EventSummary, summary_of
 from shared.errors import (
-    ClaimBusy,
     MailIngestError,
     MessageTooLarge,
     PortFailure,
@@ -37,13 +37,22 @@ from shared.errors import (
 )
 from shared.ids import TenantId, dead_letter_blob_key, message_id_key, raw_blob_key
 from shared.observability import redact
-from shared.ports import BlobStore, ClaimOutcome, Clock, EventSink
+from shared.ports import BlobStore, ClaimOutcome, Clock, EventMark, EventSink
 from shared.service.ingest.failures import MessageFailure, describe, message_step, port
 from shared.service.ingest.model import Done, IngestOptions, IngestRecords, Ready, StagedRaw
 from shared.service.ingest.publish_watch import PublishWatch
 from shared.service.tenant_cache import TenantCache
 
 logger = logging.getLogger(__name__)
+
+
+class Published(NamedTuple):
+    """A published message on its way to completion: its claim, what it came to, and how
+    long it took (milliseconds, for its summary)."""
+
+    claim_key: str
+    done: Done
+    ms: float
 
 
 class IngestSteps:
@@ -106,7 +115,9 @@ class IngestSteps:
                 return StagedRaw(origin, None, ready=Ready(done, raw_ref, reason=error))
         except MessageFailure as failure:
             with port("state store"):
-                dead = self.dead_letter(mailbox, provider_message_id, eid, raw_ref, failure.cause)
+                dead = self.dead_letter(
+                    mailbox, provider_message_id, eid, raw_ref, failure.cause, claim_key=None
+                )
             return StagedRaw(origin, None, ready=Ready(dead, raw_ref))
         key = None
         if parsed.message_id:
@@ -120,12 +131,13 @@ class IngestSteps:
         eid: str,
         ready: Ready,
         cause: Exception,
+        claim_key: str,
     ) -> Done:
         """The event was refused for itself (over the topic's size limit): dead-lettered."""
-        if ready.message_id_key:
-            self.release(ready.message_id_key)
         with port("state store"):
-            return self.dead_letter(mailbox, provider_message_id, eid, ready.raw_ref, cause)
+            return self.dead_letter(
+                mailbox, provider_message_id, eid, ready.raw_ref, cause, claim_key=claim_key
+            )
 
     def log_published(self, eid: str, ready: Ready) -> None:
         if ready.done.outcome == "unparseable":
@@ -135,32 +147,25 @@ class IngestSteps:
         else:
             logger.info("event published", extra={"event_id": eid, "label": ready.done.label})
 
-    def finish_preparing(self, staged: StagedRaw, message_id: ClaimOutcome | None) -> Ready:
-        """After the Message-ID guard (``message_id``: its claim's outcome; None without a
-        Message-ID): classified, large parts stored, event built. ClaimBusy while another
-        worker is in flight with the same Message-ID."""
+    def finish_preparing(self, staged: StagedRaw, claim_key: str) -> Ready:
+        """For a message claimed under ``claim_key``: classified, large parts stored, event
+        built. A message a tenant rule skips is completed here; one that fails for itself
+        is dead-lettered (its claim released)."""
         origin, parsed = staged.origin, staged.parsed
         mailbox, eid = origin.mailbox, origin.event_id
         if parsed is None:  # staged without a ready result: parsed
             raise ValueError(f"event {eid} was staged unparsed")
-        if message_id is ClaimOutcome.DONE:
-            self.complete(eid)
-            logger.info("duplicate Message-ID skipped", extra={"event_id": eid})
-            return Ready(Done("duplicate", "", True), origin.raw_ref)
-        if message_id is ClaimOutcome.BUSY:
-            raise ClaimBusy("the same Message-ID is being processed by another worker")
-        msgid_key = staged.message_id_key if message_id is ClaimOutcome.CLAIMED else None
         try:
-            try:
-                return self._classified(mailbox, eid, origin, parsed, msgid_key)
-            except BaseException:
-                if msgid_key:
-                    self.release(msgid_key)
-                raise
+            return self._classified(mailbox, eid, origin, parsed, claim_key)
         except MessageFailure as failure:
             with port("state store"):
                 done = self.dead_letter(
-                    mailbox, origin.provider_message_id, eid, origin.raw_ref, failure.cause
+                    mailbox,
+                    origin.provider_message_id,
+                    eid,
+                    origin.raw_ref,
+                    failure.cause,
+                    claim_key=claim_key,
                 )
             return Ready(done, origin.raw_ref)
 
@@ -170,7 +175,7 @@ class IngestSteps:
         eid: str,
         origin: Origin,
         parsed: ParsedMessage,
-        msgid_key: str | None,
+        claim_key: str,
     ) -> Ready:
         with port("state store"):
             rules = self._rules.get(mailbox.tenant_id)
@@ -178,7 +183,7 @@ class IngestSteps:
         with message_step():
             classification = classify(parsed, rules, templates)
         if classification.skip:
-            self.complete(eid, msgid_key)
+            self.complete(claim_key)
             logger.info(
                 "message skipped by tenant rule",
                 extra={"event_id": eid, "rules": list(classification.rules)},
@@ -197,7 +202,7 @@ class IngestSteps:
         done = Done(
             "published", classification.label, classification.confident, event, origin.received_at
         )
-        return Ready(done, origin.raw_ref, msgid_key)
+        return Ready(done, origin.raw_ref)
 
     def _parse(self, raw: bytes) -> tuple[ParsedMessage | None, str | None]:
         if len(raw) > self.options.max_message_bytes:
@@ -284,7 +289,11 @@ class IngestSteps:
         eid: str,
         raw_ref: str | None,
         exc: Exception,
+        *,
+        claim_key: str | None,
     ) -> Done:
+        """Kept with its reason (and its raw, where a replay finds it); ``claim_key``: the
+        message's claim, released (None: none was taken yet)."""
         reason = redact(f"{type(exc).__name__}: {exc}")[:1000]
         now = self.clock.now()
         raw_ref = self._kept_for_replay(mailbox, eid, raw_ref)
@@ -306,7 +315,8 @@ class IngestSteps:
                 last_failed_at=now,
             )
         )
-        self.release(eid)
+        if claim_key:
+            self.release(claim_key)
         logger.error(
             "message dead-lettered",
             extra={"event_id": eid, "reason": reason},
@@ -328,7 +338,7 @@ class IngestSteps:
 
     # -- claims -------------------------------------------------------------------------
 
-    def claim(self, key: str, lease: str | None) -> ClaimOutcome:
+    def claim(self, key: str, lease: str | None, mark: EventMark) -> ClaimOutcome:
         with port("state store"):
             return self.state.claim(
                 key,
@@ -336,35 +346,60 @@ class IngestSteps:
                 ttl=self.options.dedupe_ttl,
                 in_flight_timeout=self.options.in_flight_timeout,
                 lease=lease,
+                mark=mark,
             )
 
-    def claim_many(self, keys: Sequence[str], lease: str | None) -> dict[str, ClaimOutcome]:
-        """Claim many keys at once (one write when none is claimed yet)."""
+    def claim_many(
+        self, marks: Mapping[str, EventMark], lease: str | None
+    ) -> dict[str, ClaimOutcome]:
+        """Claim many keys at once (key → its event; one write when none is claimed yet)."""
         with port("state store"):
             return self.state.claim_many(
-                dict.fromkeys(keys, lease),
+                dict.fromkeys(marks, lease),
                 self.holder,
                 ttl=self.options.dedupe_ttl,
                 in_flight_timeout=self.options.in_flight_timeout,
+                marks=marks,
             )
 
-    def complete_many(self, keys: Sequence[str]) -> None:
-        """Mark many claims done in one write; tries hard, as ``complete``."""
+    def complete(self, key: str) -> None:
+        """Mark a claim done without a summary (a skipped message). Tries hard: giving up
+        would let a retry handle the message again."""
         with port("state store"):
             for attempt in self.retrying():
                 with attempt:
-                    self.state.complete_claims(keys, self.holder)
+                    self.state.complete_claim(key, self.holder)
 
-    def complete(self, *keys: str | None) -> None:
-        """Mark claims done. Called after a publish succeeded, so it tries hard: giving up
-        here would let a retry publish the event again (consumers dedupe by event id)."""
-        retrying = self.retrying()
+    def complete_published(self, published: Sequence[Published]) -> None:
+        """The published events' summaries stored, in one write: the completion of their
+        claims (and the settings page's rows). Called after the publish, so it tries hard:
+        giving up here would let a retry publish the events again (consumers dedupe by
+        event id). An event whose summary cannot be built has its claim marked done."""
+        summaries: list[EventSummary] = []
+        unsummarized: list[str] = []
+        for key, done, ms in published:
+            if done.event is None:
+                continue
+            try:
+                with message_step():
+                    summaries.append(
+                        summary_of(done.event, ms, done.received_at or self.clock.now())
+                    )
+            except MessageFailure as exc:
+                logger.warning(
+                    "event summary not stored",
+                    extra={"event_id": done.event.get("id"), "error": describe(exc)},
+                )
+                unsummarized.append(key)
         with port("state store"):
-            for key in keys:
-                if key:
-                    for attempt in retrying:
-                        with attempt:
-                            self.state.complete_claim(key, self.holder)
+            for attempt in self.retrying():
+                with attempt:
+                    if len(summaries) == 1:
+                        self.state.put_event_summary(summaries[0])
+                    elif summaries:
+                        self.state.put_event_summaries(summaries)
+                    if unsummarized:
+                        self.state.complete_claims(unsummarized, self.holder)
 
     def release(self, key: str) -> None:
         try:
@@ -380,17 +415,3 @@ class IngestSteps:
     @staticmethod
     def ms(started: float) -> float:
         return (time.perf_counter() - started) * 1000.0
-
-    def remember(self, event: dict[str, Any], ms: float, received_at: datetime) -> None:
-        """The event's summary for the settings page (one write). The event is out already:
-        a failure here is logged, never retried through the pipeline (that would publish
-        the event again); the page then misses one row."""
-        try:
-            with message_step():
-                summary = summary_of(event, ms, received_at)
-            self.state.put_event_summary(summary)
-        except (MailIngestError, MessageFailure) as exc:
-            logger.warning(
-                "event summary not stored",
-                extra={"event_id": event.get("id"), "error": describe(exc)},
-            )

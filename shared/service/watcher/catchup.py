@@ -1,22 +1,23 @@
 """A catch-up batch through the pipeline in one go, still exactly once and
 in order — the messages of one ``UID FETCH``, in UID order:
 
-1. their event ids are claimed in one batched write: a message done already is a duplicate
-   (handed off, as alone); one another live worker holds cuts the batch just before it
-   (``ClaimBusy``);
-2. the claimed ones are staged (raw stored, parsed) on a pool shared by every mailbox of
-   the process, ``concurrency`` at a time; the run stops at the first that could not be;
-3. their Message-ID guard is one more batched write (a second message of the batch with the
-   same Message-ID stops the run before it: the caller goes on from there, and it is then a
-   duplicate), then each is classified and its event built on the pool;
+1. they are staged (raw stored, parsed) on a pool shared by every mailbox of the process,
+   ``concurrency`` at a time; the run stops at the first that could not be (one that
+   failed for itself is dead-lettered there, and handed off as such);
+2. their claims (by Message-ID within the account, else event id) are taken in one batched
+   write: a message done already is a duplicate (handed off, as alone); one another live
+   worker holds cuts the batch just before it (``ClaimBusy``), and so does a second message
+   of the batch with the same Message-ID (the caller goes on from there, and it is then a
+   duplicate);
+3. each claimed one is classified and its event built on the pool;
 4. the events are submitted in UID order with the mailbox's ordering key, without waiting
    for each ack, up to the first message that could not be prepared (a message-specific
    failure was dead-lettered: that one is handed off and the run goes on). A publish that
    fails pauses the key: every later event of the key in flight or submitted fails too,
    and the key is resumed only once this batch has stopped submitting, so nothing after
    message k reaches the topic before k;
-5. the claims of the published messages are completed in batched writes as the acks come
-   in (one write when they all come at once).
+5. the claims of the published messages are completed — their events' summaries stored — in
+   batched writes as the acks come in (one write when they all come at once).
 
 What comes back is the unbroken run of messages handed off from the start of the batch
 (the caller applies their after-processing actions and moves the cursor once, to the last
@@ -90,7 +91,7 @@ class Batch:
     batch was publishing shows here as in flight: ``ClaimBusy``)."""
 
     mailbox: Mailbox
-    outcomes: list[ClaimOutcome]  # of the event-id claims, by message (empty: none taken)
+    claims: dict[int, tuple[str, ClaimOutcome]]  # by message: its claim key and outcome
     run: _Progress
     ahead: bool = False
 
@@ -99,7 +100,13 @@ class Batch:
         return [message for _, message in self.run.messages]
 
     def claimed(self, index: int) -> bool:
-        return index < len(self.outcomes) and self.outcomes[index] is ClaimOutcome.CLAIMED
+        claim = self.claims.get(index)
+        return claim is not None and claim[1] is ClaimOutcome.CLAIMED
+
+    def release(self, ingest: IngestBatch, index: int) -> None:
+        """Drop the claim of a message of the batch (when it is ours)."""
+        if self.claimed(index):
+            ingest.release(self.claims[index][0], self.run.prepared.get(index))
 
 
 class CatchUpPool:
@@ -122,23 +129,19 @@ class CatchUpPool:
         ahead: bool = False,
     ) -> Batch:
         """Steps 1-3 for ``messages`` ((provider message id, message) in the mailbox's
-        order): claimed, staged, Message-ID guard taken, prepared. Nothing is published;
-        the claims are the batch's until ``publish`` or ``abandon``."""
-        lease = mailbox.key  # the claims name the lease this replica holds
-        ids = [pid for pid, _ in messages]
-        try:
-            outcomes = ingest.claim_batch(mailbox, ids, lease)
-        except MailIngestError as exc:
-            return Batch(mailbox, [], _Progress(messages, 0, exc), ahead)
-        busy = [i for i, outcome in enumerate(outcomes) if outcome is ClaimOutcome.BUSY]
-        run = _Progress(messages, busy[0] if busy else len(messages))
-        if busy:
-            run.error = ClaimBusy(f"message {ids[busy[0]]} is being processed by another worker")
-        claimed = [i for i in range(run.stop) if outcomes[i] is ClaimOutcome.CLAIMED]
-        staged = self._stage(ingest, mailbox, run, claimed)
-        guard = _guard_message_ids(ingest, run, staged, lease)
-        self._prepare(ingest, run, staged, guard)
-        return Batch(mailbox, outcomes, run, ahead)
+        order): staged, claimed, prepared. Nothing is published; the claims are the
+        batch's until ``publish`` or ``abandon``."""
+        run = _Progress(messages, len(messages))
+        staged = self._stage(ingest, mailbox, run)
+        claims = _claim(ingest, run, staged, mailbox.key)  # the lease this replica holds
+        ready = [
+            i
+            for i in sorted(staged)
+            if i < run.stop
+            and (staged[i].finished or claims.get(i, ("", None))[1] is ClaimOutcome.CLAIMED)
+        ]
+        self._prepare(ingest, run, staged, ready)
+        return Batch(mailbox, claims, run, ahead)
 
     def publish(self, ingest: IngestBatch, batch: Batch) -> BatchRun:
         """Steps 4-5: the prepared batch's events submitted in UID order and its claims
@@ -151,16 +154,11 @@ class CatchUpPool:
                 run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
                 break
         for i in range(run.stop, len(run.messages)):
-            if batch.claimed(i) and i not in run.published:
-                ingest.release(mailbox, ids[i], run.prepared.get(i))
+            if i not in run.published:
+                batch.release(ingest, i)
         handed = [run.published.get(i) for i in range(run.stop)]
         beyond = [run.published[i] for i in sorted(run.published) if i >= run.stop]
-        in_order, remember = ingest.results([p for p in handed if p is not None] + beyond)
-        try:
-            self._executor.submit(remember)  # the settings page's rows: off the hand-off's path
-        except RuntimeError:  # the pool is shutting down with the watcher: written here
-            remember()
-        results = iter(in_order)
+        results = iter(ingest.results([p for p in handed if p is not None] + beyond))
         return BatchRun(
             [
                 (run.messages[i][1], next(results) if p else ingest.duplicate(mailbox, ids[i]))
@@ -205,15 +203,13 @@ class CatchUpPool:
         before it stopped short): nothing of it was submitted."""
         if not isinstance(batch, Batch):
             return
-        for i, (pid, _) in enumerate(batch.run.messages):
-            if batch.claimed(i):
-                ingest.release(batch.mailbox, pid, batch.run.prepared.get(i))
+        for i in range(len(batch.run.messages)):
+            batch.release(ingest, i)
 
-    def _stage(
-        self, ingest: IngestBatch, mailbox: Mailbox, run: _Progress, claimed: list[int]
-    ) -> dict[int, Staged]:
+    def _stage(self, ingest: IngestBatch, mailbox: Mailbox, run: _Progress) -> dict[int, Staged]:
         """Raw stored and parsed, ``concurrency`` at a time; the run stops at the first
         message that could not be (every one is waited for)."""
+        every = list(range(len(run.messages)))
 
         def stage(i: int) -> Staged | MailIngestError:
             message = run.messages[i][1]
@@ -225,7 +221,7 @@ class CatchUpPool:
                 return exc
 
         staged: dict[int, Staged] = {}
-        for i, result in zip(claimed, self._executor.map(stage, claimed), strict=True):
+        for i, result in zip(every, self._executor.map(stage, every), strict=True):
             if isinstance(result, MailIngestError):
                 run.fail(i, result)
             else:
@@ -233,50 +229,52 @@ class CatchUpPool:
         return staged
 
     def _prepare(
-        self,
-        ingest: IngestBatch,
-        run: _Progress,
-        staged: dict[int, Staged],
-        guard: dict[int, ClaimOutcome | None],
+        self, ingest: IngestBatch, run: _Progress, staged: dict[int, Staged], ready: list[int]
     ) -> None:
         """The rest of each message's steps before its publish, ``concurrency`` at a time,
-        for every message whose Message-ID guard was taken (so its claim is released if
-        the run stops before it)."""
+        for every message claimed (or finished while staged) before the stop."""
 
         def prepare(i: int) -> Prepared | MailIngestError:
             try:
-                return ingest.prepare(staged[i], guard[i])
+                return ingest.prepare(staged[i])
             except MailIngestError as exc:
                 return exc
 
-        for i, result in zip(guard, self._executor.map(prepare, guard), strict=True):
+        for i, result in zip(ready, self._executor.map(prepare, ready), strict=True):
             if isinstance(result, MailIngestError):
                 run.fail(i, result)
             else:
                 run.prepared[i] = result
 
 
-def _guard_message_ids(
+def _claim(
     ingest: IngestBatch, run: _Progress, staged: dict[int, Staged], lease: str
-) -> dict[int, ClaimOutcome | None]:
-    """The Message-ID claims of the staged messages before the stop, in one write. Two
-    messages of the run with one Message-ID: the run stops at the second (ClaimBusy: the
-    first is in flight; after it is handed off, the second is a duplicate)."""
+) -> dict[int, tuple[str, ClaimOutcome]]:
+    """The claims of the staged messages before the stop, in one write. Two messages of
+    the run with one claim key (one Message-ID): the run stops at the second (ClaimBusy: the
+    first is in flight; after it is handed off, the second is a duplicate). A claim another
+    live worker holds stops the run there."""
     seen: set[str] = set()
     for i in sorted(staged):
-        key = staged[i].message_id_key
-        if i < run.stop and key in seen:
+        if i >= run.stop or staged[i].finished:
+            continue
+        key = staged[i].claim_key
+        if key in seen:
             run.fail(i, ClaimBusy("the same Message-ID is earlier in the batch"))
-        if key:
-            seen.add(key)
-    guarded = [i for i in sorted(staged) if i < run.stop]
+        seen.add(key)
+    wanted = [i for i in sorted(staged) if i < run.stop and not staged[i].finished]
     try:
-        outcomes = ingest.claim_message_ids([staged[i] for i in guarded], lease)
+        outcomes = ingest.claim_staged([staged[i] for i in wanted], lease)
     except MailIngestError as exc:
-        if guarded:
-            run.fail(guarded[0], exc)
+        if wanted:
+            run.fail(wanted[0], exc)
         return {}
-    return dict(zip(guarded, outcomes, strict=True))
+    claims = {i: (staged[i].claim_key, o) for i, o in zip(wanted, outcomes, strict=True)}
+    busy = [i for i, (_, outcome) in claims.items() if outcome is ClaimOutcome.BUSY]
+    if busy:
+        pid = run.messages[busy[0]][0]
+        run.fail(busy[0], ClaimBusy(f"message {pid} is being processed by another worker"))
+    return claims
 
 
 def _publish_in_order(ingest: IngestBatch, mailbox: Mailbox, run: _Progress) -> None:

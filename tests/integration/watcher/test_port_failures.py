@@ -107,8 +107,8 @@ class _HeldElsewhere(IngestPipeline):
     def ingest(self, mailbox: Any, provider_message_id: str, raw: bytes, **kw: Any) -> Any:
         raise ClaimBusy("event is being processed by another worker")
 
-    def claim_batch(self, mailbox: Any, provider_message_ids: Any, lease: Any) -> Any:
-        return [ClaimOutcome.BUSY] * len(provider_message_ids)  # a catch-up batch's claims
+    def claim_staged(self, staged: Any, lease: Any) -> Any:
+        return [ClaimOutcome.BUSY] * len(staged)  # a catch-up batch's claims
 
 
 def test_messages_held_back_show_as_pending_and_the_watcher_logs_the_mailbox_stale(

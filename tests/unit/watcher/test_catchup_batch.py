@@ -25,7 +25,7 @@ from shared.errors import (
     SinkUnavailable,
     StoreUnavailable,
 )
-from shared.ids import MailboxId, TenantId, event_id
+from shared.ids import MailboxId, TenantId, message_id_key
 from shared.ports import ClaimOutcome
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline
@@ -118,10 +118,15 @@ def subjects(uids: range | list[int]) -> list[str]:
     return [f"m{uid:02d}" for uid in uids]
 
 
+def claim_key(uid: int) -> str:
+    """The claim a message of ``Folder`` is processed under: its Message-ID's."""
+    return message_id_key(MAILBOX.tenant_id, MAILBOX.address, f"<{uid}@x>")
+
+
 def assert_free(state: InMemoryStateStore, uids: range) -> None:
-    """No claim is held on these messages' event ids (taken by a probe, then dropped)."""
+    """No claim is held on these messages (taken by a probe, then dropped)."""
     for uid in uids:
-        key = event_id(MAILBOX.tenant_id, MAILBOX.id, f"{UIDVALIDITY}/{uid}")
+        key = claim_key(uid)
         assert state.claim(key, "probe", timedelta(days=1), timedelta(minutes=5)) is (
             ClaimOutcome.CLAIMED
         ), f"message {uid} is still claimed"
@@ -164,8 +169,8 @@ def test_a_failure_of_message_k_keeps_the_cursor_before_k_and_releases_the_later
     # the mailbox's lease held, as by the watcher: a claim not released stays in force (a
     # claim naming a lease nobody holds is free to take, released or not)
     assert state.try_acquire_lease(MAILBOX.key, "w1", timedelta(hours=1)) is not None
-    # the event id of k is claimed by another live worker: the batch is cut before it
-    other = event_id(MAILBOX.tenant_id, MAILBOX.id, f"{UIDVALIDITY}/{k}")
+    # k is claimed by another live worker: the batch is cut before it
+    other = claim_key(k)
     assert state.claim(other, "w2", timedelta(days=1), timedelta(minutes=5)) is (
         ClaimOutcome.CLAIMED
     )
