@@ -47,12 +47,17 @@ class HandOff:
         cursor: Cursor,
         new_cursor: Mapping[str, Any],
         pending: int,
+        write: bool = True,
     ) -> Cursor:
         """Hand one fetched message off; returns the advanced cursor. ``pending``: how many
-        messages still wait on the server after this one. Raises what the pipeline, the
-        source or the cursor store raise, with the cursor left where it was."""
+        messages still wait on the server after this one; ``write``: False leaves the
+        cursor's write to the caller (the cursor returned has the value, not yet stored:
+        its version is still the stored one's). Raises what the pipeline, the source or
+        the cursor store raise, with the cursor left where it was."""
         result = self.ingest_fetched(mailbox, message, provider_message_id)
-        return self._finish(source, mailbox, message.ref, result, cursor, new_cursor, pending)
+        return self._finish(
+            source, mailbox, message.ref, result, cursor, new_cursor, pending, write
+        )
 
     def ingest_fetched(
         self, mailbox: Mailbox, message: FetchedMessage, provider_message_id: str
@@ -87,10 +92,11 @@ class HandOff:
         cursor: Cursor,
         new_cursor: Mapping[str, Any],
         pending: int,
+        write: bool = True,
     ) -> Cursor:
         """``__call__`` for an oversized message (``ingest_by_reference``)."""
         result = self.ingest_by_reference(source, mailbox, ref, provider_message_id)
-        return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending)
+        return self._finish(source, mailbox, ref, result, cursor, new_cursor, pending, write)
 
     def batch(
         self,
@@ -139,12 +145,16 @@ class HandOff:
         cursor: Cursor,
         new_cursor: Mapping[str, Any],
         pending: int,
+        write: bool,
     ) -> Cursor:
         # counted once it is out, whatever fails after (see ``batch``)
         self._reporter.report_result(mailbox, result, self._clock.now())
         source.apply_after_action(ref)
-        cursor = self._cursors.compare_and_set_cursor(
-            mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
-        )
+        if write:
+            cursor = self._cursors.compare_and_set_cursor(
+                mailbox.tenant_id, mailbox.id, cursor.version, new_cursor
+            )
+        else:
+            cursor = cursor.model_copy(update={"value": dict(new_cursor)})
         self._reporter.report(mailbox, HealthUpdate(pending=pending))
         return cursor

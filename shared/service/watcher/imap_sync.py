@@ -1,7 +1,12 @@
 """Catch-up sync of one IMAP folder from its cursor (UIDVALIDITY, last UID): list the UIDs
 above it with their sizes, fetch them in batches bounded in count and bytes without setting
 \\Seen, stream a message over the size limit to the blob store instead, and
-hand each message off (pipeline, after-processing action, cursor compare-and-set)."""
+hand each message off (pipeline, after-processing action, cursor compare-and-set).
+
+The cursor is written once per batch; messages handed off one at a time (IDLE's new mail)
+move it in memory and it is written every ``FetchLimits.cursor_every`` of them, when the
+session ends and with the next batch: a replica killed in between leaves at most that many
+to be read again by the next one, whose claims find them done (nothing published twice)."""
 
 from __future__ import annotations
 
@@ -57,12 +62,38 @@ class ImapSync:
         self._resync_max = resync_max
         # the cursor as this worker last read or wrote it: while its session lasts nobody else
         # moves it (the mailbox's lease is ours, and a compare-and-set with a stale version
-        # fails), so an IDLE refresh with nothing new costs no store read
+        # fails), so an IDLE refresh with nothing new costs no store read. It may be ahead
+        # of the store by ``_owed`` messages handed off one at a time (its version is then
+        # still the stored one's)
         self._known: Cursor | None = None
+        self._every = max(1, limits.cursor_every)
+        self._owed = 0
+        self._owed_for: Mailbox | None = None
 
     def forget_cursor(self) -> None:
-        """Read the cursor from the store at the next catch-up (a new session)."""
+        """Read the cursor from the store at the next catch-up (a new session): what this
+        worker owes it is written first."""
+        self.flush_cursor()
         self._known = None
+
+    def flush_cursor(self) -> None:
+        """Write the cursor moved in memory by messages handed off one at a time, if any (a
+        session ending). Best effort: when it cannot be written, the next catch-up reads
+        the stored one and finds those messages done."""
+        known, mailbox, owed = self._known, self._owed_for, self._owed
+        self._owed = 0
+        if not owed or known is None or mailbox is None:
+            return
+        try:
+            self._known = self._cursors.compare_and_set_cursor(
+                mailbox.tenant_id, mailbox.id, known.version, known.value
+            )
+        except MailIngestError as exc:
+            self._known = None
+            logger.warning(
+                "cursor not written; the next sync reads the stored one",
+                extra={"owed": owed, "error": str(exc)[:300]},
+            )
 
     def catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
         """Process everything above the cursor; returns how many messages were handed off.
@@ -71,6 +102,7 @@ class ImapSync:
         try:
             return self._catch_up(source, mailbox, uidvalidity)
         except BaseException:
+            self.flush_cursor()
             self._known = None
             raise
 
@@ -114,8 +146,10 @@ class ImapSync:
         job = _CatchUp(source, mailbox, uidvalidity, uids)
         cursor, handed = self._drain(job, cursor)
         if (first_sync or resync) and not uids:
-            cursor = self._cursors.compare_and_set_cursor(
-                mailbox.tenant_id, mailbox.id, cursor.version, job.position(0)
+            cursor = self._written(
+                self._cursors.compare_and_set_cursor(
+                    mailbox.tenant_id, mailbox.id, cursor.version, job.position(0)
+                )
             )
         self._known = cursor
         now = self._clock.now()
@@ -145,7 +179,10 @@ class ImapSync:
                 else:
                     upcoming = chunks[n + 1] if n + 1 < len(chunks) else []
                     job.ahead.upcoming = upcoming if self._pooled(len(upcoming), upcoming) else []
-                    cursor = self._in_one_go(job, fetched, cursor, batch)
+                    moved = self._in_one_go(job, fetched, cursor, batch)
+                    if moved.version != cursor.version:
+                        self._written(moved)
+                    cursor = moved
                 handed += len(fetched)
         finally:
             if self._pool is not None:
@@ -167,18 +204,29 @@ class ImapSync:
 
     def _alone(self, job: _CatchUp, item: FetchedMessage | MessageRef, cursor: Cursor) -> Cursor:
         """One message handed off on its own: fetched, or by reference (``item`` a
-        ``MessageRef``: oversized, streamed)."""
+        ``MessageRef``: oversized, streamed). The cursor is written every ``cursor_every``
+        such messages, else moved in memory (``flush_cursor`` writes it)."""
         if isinstance(item, FetchedMessage):
             ref, hand_off = item.ref, partial(self._hand_off, job.source, job.mailbox, item)
         else:
             ref = item
             hand_off = partial(self._hand_off.by_reference, job.source, job.mailbox, item)
-        return hand_off(
+        write = self._owed + 1 >= self._every
+        cursor = hand_off(
             job.name(ref.uid),
             cursor=cursor,
             new_cursor=job.position(ref.uid),
             pending=job.pending[ref.uid],
+            write=write,
         )
+        self._known, self._owed_for = cursor, job.mailbox
+        self._owed = 0 if write else self._owed + 1
+        return cursor
+
+    def _written(self, cursor: Cursor) -> Cursor:
+        """A cursor just written: nothing owed any more."""
+        self._owed = 0
+        return cursor
 
     def _pooled(self, count: int, refs: list[MessageRef] | None = None) -> bool:
         """Whether a batch of ``count`` goes through the pool in one go (``refs``: not one

@@ -158,6 +158,8 @@ class MailboxWorker:
         try:
             self._run_sessions()
         finally:
+            if isinstance(self._sync, ImapSync):
+                self._sync.flush_cursor()  # the mailbox is let go: what it owes the store
             self._exited = True  # before the callback: whoever it wakes sees it ended
             if self.on_exit is not None:
                 self.on_exit()
@@ -289,6 +291,7 @@ class MailboxWorker:
             self._idle_loop(source, uidvalidity)
         else:
             self._poll_loop(source, uidvalidity)
+        self._imap.flush_cursor()
         source.logout()
         self._source = None
 

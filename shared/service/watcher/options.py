@@ -20,6 +20,10 @@ class FetchLimits:
     batch_bytes: int = 10 * 1024 * 1024  # bytes per fetch, by the sizes the server reported
     chunk_bytes: int = 1024 * 1024  # pieces of an oversized message streamed to the blobs
     recount_s: float = 60.0  # a catch-up this long counts what waits on the server again
+    # messages handed off one at a time (IDLE's new mail) between two cursor writes: the
+    # cursor is written every this many, when a session ends, and with every batch; a
+    # replica killed in between leaves at most this many to be read again (found done)
+    cursor_every: int = 50
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class WatcherOptions:
     # a fetched batch smaller than this (a doorbell's one or two new messages) goes one
     # message at a time: its published-not-completed window stays one message
     catchup_min_batch: int = 2
+    # IDLE's messages handed off between two cursor writes (FetchLimits.cursor_every)
+    cursor_every: int = FetchLimits.cursor_every
 
     @property
     def fetch_limits(self) -> FetchLimits:
@@ -85,6 +91,7 @@ class WatcherOptions:
             self.fetch_batch_bytes,
             self.stream_chunk_bytes,
             self.pending_recount_s,
+            self.cursor_every,
         )
 
     @classmethod

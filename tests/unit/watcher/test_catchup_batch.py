@@ -317,7 +317,8 @@ def test_a_cursor_write_that_fails_after_the_publish_still_counts_each_event_onc
     reporter = HealthReporter(state, clock)
     pool = CatchUpPool(4)
     pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder="w1")
-    sync = ImapSync(state, pipeline, reporter, clock, limits=FetchLimits(batch=10), pool=pool)
+    limits = FetchLimits(batch=10, cursor_every=1)  # the one message's cursor written at once
+    sync = ImapSync(state, pipeline, reporter, clock, limits=limits, pool=pool)
     folder = Folder(UIDVALIDITY, list(range(1, count + 1)))
     try:
         with pytest.raises(StoreUnavailable):

@@ -36,6 +36,9 @@ def rig(
     store = InMemoryStateStore(clock)
     pipeline = pipeline or RecordingPipeline()
     reporter = HealthReporter(store, clock)
+    # every hand-off's cursor write, as these tests check it (the cursor of messages handed
+    # off one at a time is written every ``cursor_every``: test_cursor_every)
+    kw.setdefault("limits", FetchLimits(cursor_every=1))
     sync = ImapSync(store, cast(IngestPipeline, pipeline), reporter, clock, **kw)
     sync.reporter = reporter  # type: ignore[attr-defined]
     return sync, store, pipeline
@@ -52,7 +55,7 @@ def cursor(store: InMemoryStateStore) -> dict[str, Any]:
 
 
 def test_catch_up_fetches_only_above_the_cursor_and_advances_it() -> None:
-    sync, store, pipeline = rig(limits=FetchLimits(batch=2))
+    sync, store, pipeline = rig(limits=FetchLimits(batch=2, cursor_every=1))
     set_cursor(store, 7, 3)
     folder = FakeFolder(7, [1, 2, 3, 4, 5, 6])
     assert sync.catch_up(folder, MAILBOX, 7) == 3
@@ -83,7 +86,7 @@ def test_uidvalidity_change_resync_is_bounded_to_the_newest_messages() -> None:
     """RFC 3501 §2.3.1.1: a new UIDVALIDITY voids every UID. Re-reading a 5,000-message
     folder would take hours; the newest ``resync_max`` are re-read (the Message-ID guard
     drops those already published) and the cursor restarts in the new UID space."""
-    sync, store, pipeline = rig(resync_max=3, limits=FetchLimits(batch=2))
+    sync, store, pipeline = rig(resync_max=3, limits=FetchLimits(batch=2, cursor_every=1))
     set_cursor(store, 7, 5000)
     folder = FakeFolder(8, list(range(1, 5001)))
     assert sync.catch_up(folder, MAILBOX, 8) == 3
@@ -172,7 +175,9 @@ def test_sizes_are_checked_first_batches_are_capped_in_bytes_and_oversized_is_st
     """Bodies were fetched 25 at a time whatever their size, and a message
     over the limit was fetched whole (and the cursor never got past a few huge ones)."""
     pipeline = RecordingPipeline(max_message_bytes=1000)
-    sync, store, _ = rig(pipeline, limits=FetchLimits(batch=25, batch_bytes=500, chunk_bytes=300))
+    sync, store, _ = rig(
+        pipeline, limits=FetchLimits(batch=25, batch_bytes=500, chunk_bytes=300, cursor_every=1)
+    )
     set_cursor(store, 7, 0)
     folder = FakeFolder(7, [1, 2, 3, 4, 5, 6], sizes={1: 100, 2: 100, 3: 400, 4: 2500, 5: 600})
     assert sync.catch_up(folder, MAILBOX, 7) == 6
@@ -213,7 +218,7 @@ def test_a_long_catch_up_counts_again_what_waits_on_the_server() -> None:
     store = InMemoryStateStore(clock)
     reporter = CountingReporter(store, clock)
     pipeline = RecordingPipeline()
-    limits = FetchLimits(batch=2, recount_s=0)  # count again before every batch
+    limits = FetchLimits(batch=2, recount_s=0, cursor_every=1)  # count again before every batch
     sync = ImapSync(store, cast(IngestPipeline, pipeline), reporter, clock, limits=limits)
     set_cursor(store, 7, 0)
     folder = FakeFolder(7, [1, 2, 3, 4, 5, 6])

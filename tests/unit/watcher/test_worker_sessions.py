@@ -34,7 +34,8 @@ MAILBOX = Mailbox(
     tls=TlsMode.PLAIN,
     after_processing=AfterProcessing.DELETE,
 )
-FAST = WatcherOptions(idle_check_s=0.05, backoff_base_s=0.05, backoff_max_s=0.05)
+# the cursor written at every hand-off, as these tests check it (test_cursor_every: less often)
+FAST = WatcherOptions(idle_check_s=0.05, backoff_base_s=0.05, backoff_max_s=0.05, cursor_every=1)
 
 
 @dataclasses.dataclass
