@@ -74,6 +74,12 @@ class ClaimBusy(RetryableError):
     with the connection: retry shortly, without growing a backoff."""
 
 
+class Stopping(RetryableError):
+    """The mailbox's worker is stopping (its mailbox handed over, or the replica shutting
+    down): no more events are published; what is not handed off yet keeps the cursor before
+    it, its claims released, for the mailbox's next holder."""
+
+
 class PortFailure(RetryableError):
     """A port failed under the ingest pipeline. Never a reason to dead-letter the message:
     the caller keeps its cursor, leaves the message on the server and retries later.

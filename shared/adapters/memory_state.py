@@ -358,9 +358,10 @@ class InMemoryStateStore:
     def release_claim(self, key: str, holder: str) -> None:
         with self._lock:
             current = self._claims.get(key)
-            if current and current["status"] == "pending" and current["holder"] == holder:
-                if not self._summarized(current):  # completed by its event's summary: kept
-                    del self._claims[key]
+            mine = current and current["status"] == "pending" and current["holder"] == holder
+            # one completed by its event's summary is kept
+            if mine and current and not self._summarized(current):
+                del self._claims[key]
 
     # health
     def update_health(

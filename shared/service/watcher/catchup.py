@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from shared.domain.models import Mailbox
-from shared.errors import ClaimBusy, MailIngestError, PortFailure
+from shared.errors import ClaimBusy, MailIngestError, PortFailure, Stopping
 from shared.ports import ClaimOutcome, FetchedMessage
 from shared.service.ingest import IngestBatch, IngestResult, Prepared, Staged
 
@@ -143,12 +143,15 @@ class CatchUpPool:
         self._prepare(ingest, run, staged, ready)
         return Batch(mailbox, claims, run, ahead)
 
-    def publish(self, ingest: IngestBatch, batch: Batch) -> BatchRun:
+    def publish(
+        self, ingest: IngestBatch, batch: Batch, stopping: Callable[[], bool] = lambda: False
+    ) -> BatchRun:
         """Steps 4-5: the prepared batch's events submitted in UID order and its claims
-        completed; the claims of every message after the run handed off are released."""
+        completed; the claims of every message after the run handed off are released.
+        ``stopping``: once true (the worker was told to stop), nothing more is submitted."""
         mailbox, run = batch.mailbox, batch.run
         ids = [pid for pid, _ in run.messages]
-        _publish_in_order(ingest, mailbox, run)
+        _publish_in_order(ingest, mailbox, run, stopping)
         for i in range(run.stop):  # the run handed off: each one published, or done before
             if batch.claimed(i) and i not in run.published:
                 run.fail(i, PortFailure(f"catch-up: message {ids[i]} was not handed off"))
@@ -277,7 +280,9 @@ def _claim(
     return claims
 
 
-def _publish_in_order(ingest: IngestBatch, mailbox: Mailbox, run: _Progress) -> None:
+def _publish_in_order(
+    ingest: IngestBatch, mailbox: Mailbox, run: _Progress, stopping: Callable[[], bool]
+) -> None:
     """Submit on a helper thread, wait for the acks and complete on this one: a message's
     claims are completed as soon as its ack is in and no later event is waiting for one
     (else together with them), so an event is published-not-completed only as long as the
@@ -287,7 +292,7 @@ def _publish_in_order(ingest: IngestBatch, mailbox: Mailbox, run: _Progress) -> 
 
     def submit() -> None:
         try:
-            _submit_in_order(ingest, run, submitted)
+            _submit_in_order(ingest, run, submitted, stopping)
         except BaseException as exc:  # noqa: BLE001 - a bug: raised again on the caller's thread
             crashed.append(exc)
         finally:
@@ -307,15 +312,20 @@ def _submit_in_order(
     ingest: IngestBatch,
     run: _Progress,
     submitted: queue.SimpleQueue[tuple[int, Callable[[], Prepared]] | None],
+    stopping: Callable[[], bool],
 ) -> None:
     """Submit each prepared message's event in UID order, up to the stop; a submit that
-    fails stops the run there."""
+    fails stops the run there, and so does the worker being told to stop (its mailbox
+    may be about to go to another replica: nothing more of it is published here)."""
     for i in range(run.stop):
         if i >= run.stop:
             return  # a publish failed meanwhile: nothing after it is submitted
         prepared = run.prepared.get(i)
         if prepared is None:
             continue  # done already: a duplicate
+        if stopping():
+            run.fail(i, Stopping("the mailbox's worker is stopping"))
+            return
         try:
             submitted.put((i, ingest.submit(prepared)))
         except MailIngestError as exc:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
-from shared.errors import ClaimBusy, MailIngestError
+from shared.errors import ClaimBusy, MailIngestError, Stopping
 from shared.ports import (
     Clock,
     CursorStore,
@@ -95,18 +95,28 @@ class ImapSync:
                 extra={"owed": owed, "error": str(exc)[:300]},
             )
 
-    def catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
+    def catch_up(
+        self,
+        source: MailSource,
+        mailbox: Mailbox,
+        uidvalidity: int,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> int:
         """Process everything above the cursor; returns how many messages were handed off.
         Raises (RetryableError: the pipeline's, the source's) with the cursor left at the last
-        message that was durably handed off; the next catch-up then reads it again."""
+        message that was durably handed off; the next catch-up then reads it again.
+        ``stopping``: true once the worker was told to stop; from then on nothing more is
+        handed off (``Stopping`` is raised between two messages or batches)."""
         try:
-            return self._catch_up(source, mailbox, uidvalidity)
+            return self._catch_up(source, mailbox, uidvalidity, stopping)
         except BaseException:
             self.flush_cursor()
             self._known = None
             raise
 
-    def _catch_up(self, source: MailSource, mailbox: Mailbox, uidvalidity: int) -> int:
+    def _catch_up(
+        self, source: MailSource, mailbox: Mailbox, uidvalidity: int, stopping: Callable[[], bool]
+    ) -> int:
         cursor = self._known or self._cursors.get_cursor(mailbox.tenant_id, mailbox.id)
         stored = cursor.value
         if stored.get("folder", mailbox.folder) != mailbox.folder:
@@ -143,7 +153,7 @@ class ImapSync:
             self._reporter.report(
                 mailbox, HealthUpdate(pending=len(uids), pending_at=self._clock.now())
             )
-        job = _CatchUp(source, mailbox, uidvalidity, uids)
+        job = _CatchUp(source, mailbox, uidvalidity, uids, stopping)
         cursor, handed = self._drain(job, cursor)
         if (first_sync or resync) and not uids:
             cursor = self._written(
@@ -165,6 +175,7 @@ class ImapSync:
         handed = 0
         try:
             for n, chunk in enumerate(chunks):
+                job.check_stopping()
                 if n and time.monotonic() - job.counted >= self._recount_s:
                     self._recount(job, chunk[0])
                 if self._hand_off.oversized(chunk[0]):  # always alone in its batch
@@ -175,6 +186,7 @@ class ImapSync:
                 fetched = batch.fetched if batch else job.source.fetch_raw(chunk)
                 if batch is None and not self._pooled(len(fetched)):
                     for message in fetched:
+                        job.check_stopping()
                         cursor = self._alone(job, message, cursor)
                 else:
                     upcoming = chunks[n + 1] if n + 1 < len(chunks) else []
@@ -252,7 +264,7 @@ class ImapSync:
         while True:
 
             def hand_off(batch: Batch = batch, cursor: Cursor = cursor) -> tuple[BatchRun, Cursor]:
-                run = pool.publish(ingest, batch)
+                run = pool.publish(ingest, batch, job.stopping)
                 with ahead.connection:  # the next batch may be being fetched on it
                     return run, self._hand_off.batch(
                         job.source,
@@ -351,6 +363,7 @@ class _CatchUp:
     mailbox: Mailbox
     uidvalidity: int
     uids: list[MessageRef]
+    stopping: Callable[[], bool]  # true once the worker was told to stop
     pending: dict[int, int] = field(init=False)
     ahead: _Ahead = field(default_factory=_Ahead)
     counted: float = field(default_factory=time.monotonic)  # when the server was asked
@@ -365,6 +378,10 @@ class _CatchUp:
         change, self._arrived = count - self._arrived, count
         if change:
             self.pending = {uid: n + change for uid, n in self.pending.items()}
+
+    def check_stopping(self) -> None:
+        if self.stopping():
+            raise Stopping("the mailbox's worker is stopping")
 
     def name(self, uid: int) -> str:
         """The provider message id of a message (what its event id is made of)."""

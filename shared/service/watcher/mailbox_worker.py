@@ -106,7 +106,12 @@ class MailboxWorker:
         self._sync: ImapSync | Pop3Sync
         if mailbox.provider is Provider.POP3:
             self._sync = Pop3Sync(
-                cursors, pipeline, reporter, clock, chunk_bytes=options.stream_chunk_bytes
+                cursors,
+                pipeline,
+                reporter,
+                clock,
+                chunk_bytes=options.stream_chunk_bytes,
+                stopping=self._stop.is_set,
             )
         else:
             self._sync = ImapSync(
@@ -317,7 +322,7 @@ class MailboxWorker:
         announced in the responses to our own commands, and the server will not announce it
         again in the next IDLE (RFC 2177): without this it would wait for the next refresh."""
         for _ in range(20):  # bounded: a flood is picked up by the next doorbell anyway
-            self._imap.catch_up(source, self.mailbox, uidvalidity)
+            self._imap.catch_up(source, self.mailbox, uidvalidity, self._stop.is_set)
             if not source.announced_new():
                 return
 
@@ -325,7 +330,7 @@ class MailboxWorker:
         self._report(state=MailboxState.POLLING)
         while not self._stop.wait(self.mailbox.poll_interval_s):
             source.wait_for_change(0.0)  # NOOP: keeps the session and asks for news
-            self._imap.catch_up(source, self.mailbox, uidvalidity)
+            self._imap.catch_up(source, self.mailbox, uidvalidity, self._stop.is_set)
 
     # -- POP3 ---------------------------------------------------------------------------
     def _pop3_session(self) -> None:

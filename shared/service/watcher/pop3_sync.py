@@ -12,7 +12,7 @@ fetch of the run again; the pipeline's dedupe claims make those duplicates, neve
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
 from shared.domain.seen_uidls import (
@@ -24,6 +24,7 @@ from shared.domain.seen_uidls import (
     legacy_digests,
     unpack,
 )
+from shared.errors import Stopping
 from shared.ports import Clock, MailSource, MessageRef, SeenUidlStore, SourcePosition
 from shared.service.health import HealthReporter
 from shared.service.ingest import IngestPipeline, IngestResult
@@ -42,7 +43,11 @@ class Pop3Sync:
         clock: Clock,
         *,
         chunk_bytes: int = 1024 * 1024,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
+        """``stopping``: true once the worker was told to stop; from then on nothing more
+        is handed off (``Stopping`` is raised between two messages)."""
+        self._stopping = stopping
         self._cursors = cursors
         self._hand_off = HandOff(cursors, pipeline, reporter, clock, chunk_bytes=chunk_bytes)
         self._reporter = reporter
@@ -104,6 +109,8 @@ class Pop3Sync:
         done = 0
         try:
             for ref in run:
+                if self._stopping():
+                    raise Stopping("the mailbox's worker is stopping")
                 results.append((ref, self._ingest(source, mailbox, ref)))
                 if time.monotonic() - started > RUN_S:
                     break

@@ -368,6 +368,15 @@ class Watcher:
         if worker is not None:
             worker.stop()
             worker.join(timeout=self._opt.idle_check_s + self._opt.socket_timeout_s)
+            if release and worker.alive:
+                # still finishing a message (it publishes nothing new once stopped): its
+                # claims name this lease, so releasing it now would let the next holder take
+                # them over while it may still publish; the lease lapses by itself instead
+                logger.warning(
+                    "mailbox worker still finishing; its lease lapses by itself",
+                    extra={"mailbox_key": key},
+                )
+                return
         if release:
             try:
                 self._state.release_lease(key, self.holder)

@@ -23,6 +23,7 @@ from shared.errors import (
     RetryableError,
     ServiceUnavailable,
     SinkUnavailable,
+    Stopping,
     StoreUnavailable,
 )
 from shared.ids import MailboxId, TenantId, message_id_key
@@ -65,12 +66,14 @@ class RefusingSink(InMemoryEventSink):
 
     refuse: str | None = None
     hold: tuple[str, threading.Event] | None = None
+    holding = threading.Event()  # set when the held one is reached (a new one per test)
 
     def publish(self, data: bytes, ordering_key: str, attributes: Mapping[str, str]) -> str:
         subject = json.loads(data).get("subject")
         if self.refuse is not None and subject == self.refuse:
             raise ServiceUnavailable("publish refused")
         if self.hold is not None and subject == self.hold[0]:
+            self.holding.set()
             self.hold[1].wait(timeout=10)
         return super().publish(data, ordering_key, attributes)
 
@@ -80,6 +83,7 @@ class Rig:
     sync: ImapSync
     state: InMemoryStateStore
     sink: RefusingSink
+    pipeline: IngestPipeline
 
     def subjects(self) -> list[str]:
         return [json.loads(m.data)["subject"] for m in self.sink.messages]
@@ -110,7 +114,7 @@ def rig() -> Iterator[Rig]:
     )
     start = {"uidvalidity": UIDVALIDITY, "last_uid": 0, "folder": "INBOX"}
     state.compare_and_set_cursor(MAILBOX.tenant_id, MAILBOX.id, 0, start)
-    yield Rig(sync, state, sink)
+    yield Rig(sync, state, sink, pipeline)
     pool.close()
 
 
@@ -330,3 +334,39 @@ def test_a_cursor_write_that_fails_after_the_publish_still_counts_each_event_onc
     assert state.get_cursor(MAILBOX.tenant_id, MAILBOX.id).value["last_uid"] == count
     reporter.flush()
     assert state.get_health(MAILBOX.tenant_id, MAILBOX.id, clock.now()).processed_24h == count
+
+
+@pytest.mark.parametrize("batch", [10, 1], ids=["in one go", "one at a time"])
+def test_a_worker_told_to_stop_publishes_nothing_more_and_leaves_the_rest_for_the_next_holder(
+    rig: Rig, batch: int
+) -> None:
+    """Its mailbox may be about to go to another replica, which takes over every claim
+    naming the lease this one releases: from the stop on, nothing more is submitted, the
+    cursor stays after the last message handed off, and the rest is free to take."""
+    assert rig.state.try_acquire_lease(MAILBOX.key, "w1", timedelta(hours=1)) is not None
+    folder = Folder(UIDVALIDITY, list(range(1, 21)))
+    if batch == 1:
+        rig.sync = ImapSync(
+            rig.state,
+            rig.pipeline,
+            HealthReporter(rig.state, FakeClock()),
+            FakeClock(),
+            limits=FetchLimits(batch=1),
+        )
+    stop, release = threading.Event(), threading.Event()
+    rig.sink.holding = threading.Event()
+    rig.sink.hold = ("m04", release)  # m04 is being published when the stop comes
+
+    def stop_then_release() -> None:
+        rig.sink.holding.wait(timeout=10)
+        stop.set()
+        release.set()
+
+    threading.Thread(target=stop_then_release, daemon=True).start()
+    with pytest.raises(Stopping):
+        rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY, stop.is_set)
+    assert rig.subjects() == subjects(range(1, 5))  # the one in flight finished, no more
+    assert rig.last_uid() == 4
+    assert_free(rig.state, range(5, 21))
+    assert rig.sync.catch_up(folder, MAILBOX, UIDVALIDITY) == 16  # the next holder's turn
+    assert rig.subjects() == subjects(range(1, 21))
