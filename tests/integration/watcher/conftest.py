@@ -32,6 +32,9 @@ FAST = WatcherOptions(
     backoff_max_s=1.0,
     auth_backoff_s=2.0,
     stale_check_s=0.3,
+    # these tests watch the cursor move message by message; the replicas (replicas.py) run
+    # with the default, a cursor write every 50 messages handed off one at a time
+    cursor_every=1,
 )
 
 

@@ -34,7 +34,8 @@ from shared.bootstrap import mail_sources
 from shared.observability import configure_logging
 from shared.service.credentials import PasswordCredentialProvider
 from shared.service.ingest import IngestOptions, IngestPipeline
-from shared.service.watcher import Watcher
+from dataclasses import replace
+from shared.service.watcher import Watcher, WatcherOptions
 from tests.integration.watcher.conftest import FAST
 
 holder, topic, logs = sys.argv[1:4]
@@ -76,7 +77,10 @@ options = IngestOptions(in_flight_timeout=timedelta(seconds=8))
 pipeline = IngestPipeline(state, sink, InMemoryBlobStore(), clock, holder=holder, options=options)
 creds = PasswordCredentialProvider(secrets)
 sources = mail_sources(FAST, allow_private_hosts=True)
-watcher = Watcher(state, pipeline, creds, clock, holder=holder, sources=sources, options=FAST)
+# the production default: IDLE's messages move the cursor in memory, written every 50 or
+# when a session ends, so a SIGKILL leaves owed messages for the survivor to find done
+watching = replace(FAST, cursor_every=WatcherOptions().cursor_every)
+watcher = Watcher(state, pipeline, creds, clock, holder=holder, sources=sources, options=watching)
 signal.signal(signal.SIGTERM, lambda *a: watcher.stop())
 watcher.run()
 """
