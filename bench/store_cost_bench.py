@@ -1,9 +1,11 @@
 """What one message costs in Firestore, as billed (the emulator): the documents written by
 every commit the client sends (one write per document, whatever the call — counted at the
 RPC the adapter's calls all go through) and the documents read (the adapter's own count),
-per message on the one-at-a-time path: the pipeline (claims, their completion, the recent
-events summary) and the cursor's compare-and-set after each hand-off (an IMAP IDLE arrival,
-a Gmail or Graph push). Health is written per flush, not per message, and is not counted."""
+per message on the one-at-a-time path of an IMAP IDLE arrival: the pipeline (the message's
+claim, completed by its event's summary) and the cursor's compare-and-set every
+``FetchLimits.cursor_every`` messages, as the watcher writes it. Health is written per flush,
+not per message, and is not counted. (A Gmail or Graph push writes its cursor per sync: one
+write more per message when each push brings one.)"""
 
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ from shared.adapters.system_clock import SystemClock
 from shared.domain.models import Mailbox, Provider, Tenant, TlsMode
 from shared.ids import MailboxId, TenantId
 from shared.service.ingest import IngestPipeline
+from shared.service.watcher.options import FetchLimits
 
 MESSAGES = 200
+EVERY = FetchLimits.cursor_every
 PROJECT = "demo-test"
 MAILBOX = Mailbox(
     tenant_id=TenantId("cost"),
@@ -85,11 +89,18 @@ def store_cost() -> dict[str, Figure]:
         result = pipeline.ingest(MAILBOX, f"1/{i + 1}", _raw(i), lease=None)
         if result.outcome != "published":
             raise SystemExit(f"message {i}: {result.outcome}")
-        cursor = state.compare_and_set_cursor(
-            MAILBOX.tenant_id, MAILBOX.id, cursor.version, {"uidvalidity": 1, "last_uid": i + 1}
-        )
+        if (i + 1) % EVERY == 0 or i + 1 == MESSAGES:  # the watcher's cadence, then the end
+            cursor = state.compare_and_set_cursor(
+                MAILBOX.tenant_id,
+                MAILBOX.id,
+                cursor.version,
+                {"uidvalidity": 1, "last_uid": i + 1},
+            )
     read = state.reads.total - reads
-    note = f"{MESSAGES} messages one at a time (Firestore emulator): pipeline + cursor"
+    note = (
+        f"{MESSAGES} messages one at a time (Firestore emulator): pipeline (claim, summary) + "
+        f"the cursor every {EVERY} as the watcher writes it for IDLE's messages"
+    )
     return {
         "ingest.store_writes_per_message": figure(
             writes["documents"] / MESSAGES, "writes", note + ", documents written as billed"

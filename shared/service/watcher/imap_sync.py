@@ -133,7 +133,7 @@ class ImapSync:
         uids = source.changes_since(SourcePosition(last_uid=last_uid))
         # bounded: a new mailbox starts from its newest messages; after a UIDVALIDITY change
         # (RFC 3501 §2.3.1.1: every cached UID is void) the newest ones are re-read and the
-        # pipeline's Message-ID guard drops those already published
+        # pipeline's claims by Message-ID drop those already published
         limit = self._initial_max if first_sync else self._resync_max if resync else None
         skipped = max(0, len(uids) - limit) if limit is not None else 0
         if skipped:

@@ -129,7 +129,7 @@ class WatcherOptions:
         }
     )
     # a UIDVALIDITY change voids every UID: re-read at most the newest N messages (the
-    # pipeline's Message-ID guard drops those already published)
+    # pipeline's claims by Message-ID drop those already published)
     resync_max: int = 1000
     ca_file: Path | None = None
     thread_stack_kb: int = 512
