@@ -39,6 +39,9 @@ class WatcherOptions:
     # then the leases are released for at most this long (6 + 3 s, within the 10 s); those a
     # slow or unreachable store did not release by then lapse by themselves (lease_ttl_s)
     release_grace_s: float = 3.0
+    # a mailbox handed over while its worker still finishes a message: its lease is released
+    # when the worker ends, or after this long at most (a call that will not return)
+    release_after_s: float = 120.0
     # how often a reconcile is retried while part of this replica's share is unwatched;
     # otherwise workers and leases are reconciled when something changes, and every
     # full_reconcile_s as the safety net (no store reads)

@@ -371,17 +371,36 @@ class Watcher:
             if release and worker.alive:
                 # still finishing a message (it publishes nothing new once stopped): its
                 # claims name this lease, so releasing it now would let the next holder take
-                # them over while it may still publish; the lease lapses by itself instead
+                # them over while it may still publish; released once it has ended
                 logger.warning(
-                    "mailbox worker still finishing; its lease lapses by itself",
+                    "mailbox worker still finishing; its lease is released when it ends",
                     extra={"mailbox_key": key},
                 )
+                threading.Thread(
+                    target=self._release_after,
+                    args=(key, worker),
+                    name=f"release-{key}",
+                    daemon=True,
+                ).start()
                 return
         if release:
-            try:
-                self._state.release_lease(key, self.holder)
-            except MailIngestError:
-                logger.warning("lease release failed; it lapses by itself", exc_info=True)
+            self._release(key)
+
+    def _release_after(self, worker_key: str, worker: MailboxWorker) -> None:
+        """Release a handed-over mailbox's lease once its worker has ended (bounded: a worker
+        stuck past ``release_after_s`` — a store or server call that will not return — gives
+        the lease up all the same)."""
+        worker.join(timeout=self._opt.release_after_s)
+        with self._lock:
+            if worker_key in self._workers:
+                return  # watched here again meanwhile (the spread changed back): still ours
+        self._release(worker_key)
+
+    def _release(self, key: str) -> None:
+        try:
+            self._state.release_lease(key, self.holder)
+        except MailIngestError:
+            logger.warning("lease release failed; it lapses by itself", exc_info=True)
 
     def _shutdown(self) -> None:
         # no renewal may race the releases below
