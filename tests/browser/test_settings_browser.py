@@ -27,6 +27,7 @@ from shared.ids import MailboxId, TenantId
 from shared.secret_names import owned_password, password_secret_name
 from shared.service.health import HealthReporter
 from shared.service.watcher import WatcherOptions
+from shared.web.label_names import name as label_name
 from tests.browser.conftest import Console
 from tests.integration.settings_fixtures import ACME, GLOBEX
 
@@ -450,7 +451,9 @@ def test_recent_events_show_a_subject_as_text_a_label_is_corrected_and_the_chart
         row.get_by_role("button", name="Correct").click()
     assert answer.value.status == 303
     notice = page.get_by_role("status")
-    expect(notice).to_contain_text(f"Label corrected from {before} to {corrected}")
+    expect(notice).to_contain_text(
+        f"Label corrected from {label_name(before)} to {label_name(corrected)}"
+    )
     assert "flash=" in page.url
     expect(row.locator(".label")).to_contain_text(f"{corrected} (corrected)")
     page.reload()  # a GET now: the correction is not posted again
