@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.web import i18n, language
+from shared.web import i18n, label_names, language, state_words
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,16 @@ def test_words_are_said_in_the_language_of_the_block_and_english_outside() -> No
 def test_english_plurals_follow_the_count() -> None:
     assert i18n.ngettext("%(num)s email today", "%(num)s emails today", 1) == "%(num)s email today"
     assert i18n.ngettext("%(num)s email today", "%(num)s emails today", 3) == "%(num)s emails today"
+
+
+def test_the_states_read_in_natural_turkish() -> None:
+    with i18n.speaking("tr"):
+        said = {key: state_words.words(key).word for key in state_words.WORDS}
+        names = {label: label_names.name(label) for label in ("booking", "stopsale")}
+    assert said["connected"] == "Bağlandı"
+    assert said["connecting"] == "Bağlanıyor…"
+    assert said["sign_in_needed"] == "Oturum açılması gerekiyor"
+    assert said["unreachable"] == "Sunucuya ulaşılamıyor"
+    assert said["not_started"] == "Henüz başlamadı"
+    assert names == {"booking": "rezervasyon", "stopsale": "satış durdurma"}
+    assert state_words.words("connected").word == "Connected"  # outside: English
