@@ -180,7 +180,7 @@ class Console:
         the page's language when it is not English)."""
         self._shots += 1
         lang = page.evaluate("() => document.documentElement.lang")
-        suffix = "" if lang in ("en", "") else f"-{lang}"
+        suffix = "" if lang in ("en", "") or f"-{lang}-" in f"{self.name}-" else f"-{lang}"
         path = SCREENSHOTS / f"{self.name}-{self._shots:02d}-{what}{suffix}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
