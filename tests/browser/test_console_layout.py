@@ -319,11 +319,15 @@ def test_every_screen_fits_the_width_and_says_what_to_do_when_empty(
         fits(section.lower())
     expect(page.locator("svg")).to_have_count(0)  # no empty chart axes
     console.section(page, "Mailboxes", lang)
-    page.locator("#overview").get_by_role("link", name=t("Add a mailbox")).click()
+    # each link loads a page: measured once it has (not while the old one is going away)
+    with page.expect_navigation():
+        page.locator("#overview").get_by_role("link", name=t("Add a mailbox")).click()
     fits("add-choose")
-    page.get_by_role("link", name="Gmail").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Gmail").click()
     fits("add-gmail")
-    page.locator("#add-mailbox .choice").first.click()
+    with page.expect_navigation():
+        page.locator("#add-mailbox .choice").first.click()
     fits("add-gmail-sign-in")
     console.show(page, query="&add=imap")
     fits("add-imap")
