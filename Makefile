@@ -15,7 +15,7 @@ export CLOUDSDK_CORE_DISABLE_PROMPTS := 1
 export GOOGLE_CLOUD_PROJECT ?= demo-test
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy smoke live validate-infra
+.PHONY: help install install-system lint fmt typecheck test test-unit run bench clean bundle plan deploy smoke live validate-infra messages
 
 ENV ?= dev
 # every deployable function: a folder under functions/ with a main.py (the watcher's image is
@@ -52,6 +52,9 @@ lint: install  ## ruff (lint + format check), mypy --strict, layer contracts, te
 	@if command -v terraform >/dev/null; then env -u TF_CLI_CONFIG_FILE terraform fmt -check -recursive infra; \
 	 elif [ "$${CI:-}" = "true" ]; then echo "terraform missing"; exit 1; fi
 	$(BIN)/python infra/scripts/check_terraform.py infra
+
+messages: install  ## the console's catalogues brought up to its strings (then translate what is new in shared/web/locales)
+	$(BIN)/python -m mailingest_dev.messages
 
 fmt: install  ## format and fix what can be fixed
 	$(BIN)/ruff format .

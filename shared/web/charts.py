@@ -5,10 +5,13 @@ a label can never become markup. No JavaScript, no build step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from shared.domain.analytics import Analytics
 from shared.domain.event import OVERSIZED, UNPARSEABLE
 from shared.domain.labels import Label
+from shared.web import formats, label_names
+from shared.web.i18n import _
 
 WIDTH, HEIGHT = 640, 200
 LEFT, BOTTOM, TOP = 40, 24, 10
@@ -59,7 +62,8 @@ def _color(label: str) -> str:
 
 
 def _day(day: str) -> str:
-    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    """A day of the figures (``YYYYMMDD``) as the page's language writes it."""
+    return formats.day(date(int(day[:4]), int(day[4:6]), int(day[6:])))
 
 
 def per_day(figures: Analytics) -> Chart:
@@ -77,15 +81,16 @@ def per_day(figures: Analytics) -> Chart:
             if counts[i]:
                 h = plot_h * counts[i] / top
                 base -= h
-                title = f"{_day(day)} {label}: {counts[i]}"
+                name, count = label_names.name(label), formats.number(counts[i])
+                title = f"{_day(day)} {name}: {count}"
                 rects.append(Rect(LEFT + i * step + 1, base, step - 2, h, _color(label), title))
     labels = (
-        Caption(LEFT - 4, TOP + 10, str(top), "end"),
+        Caption(LEFT - 4, TOP + 10, formats.number(top), "end"),
         Caption(LEFT - 4, HEIGHT - BOTTOM, "0", "end"),
         Caption(LEFT, HEIGHT - 6, _day(figures.days[0]) if figures.days else ""),
         Caption(WIDTH, HEIGHT - 6, _day(figures.days[-1]) if figures.days else "", "end"),
     )
-    legend = tuple((label, _color(label)) for label in figures.per_label)
+    legend = tuple((label_names.name(label), _color(label)) for label in figures.per_label)
     return Chart(WIDTH, HEIGHT, tuple(rects), labels, legend)
 
 
@@ -99,12 +104,17 @@ def latency(figures: Analytics) -> Chart:
         y = TOP + i * ROW_H
         labels.append(Caption(0, y + 14, m.mailbox_id))
         if m.p50_ms is None or m.p95_ms is None:
-            labels.append(Caption(150, y + 14, "no events in 30 days"))
+            labels.append(Caption(150, y + 14, _("no events in 30 days")))
             continue
         p50, p95 = m.p50_ms, m.p95_ms
-        rects.append(Rect(150, y + 2, plot_w * p95 / top, 10, "#9fc5e8", f"p95 {p95:.0f} ms"))
-        rects.append(Rect(150, y + 14, plot_w * p50 / top, 10, "#2a7ab8", f"p50 {p50:.0f} ms"))
-        text = f"p50 {p50:.0f} ms · p95 {p95:.0f} ms · {m.events} events"
+        p50_ms, p95_ms = (
+            _("%(ms)s ms", ms=formats.decimal(p50, 0)),
+            _("%(ms)s ms", ms=formats.decimal(p95, 0)),
+        )
+        rects.append(Rect(150, y + 2, plot_w * p95 / top, 10, "#9fc5e8", f"p95 {p95_ms}"))
+        rects.append(Rect(150, y + 14, plot_w * p50 / top, 10, "#2a7ab8", f"p50 {p50_ms}"))
+        events = _("%(count)s events", count=formats.number(m.events))
+        text = f"p50 {p50_ms} · p95 {p95_ms} · {events}"
         labels.append(Caption(150, y + 37, text))
     height = TOP + max(len(rows), 1) * ROW_H + 10
     legend = (("p50", "#2a7ab8"), ("p95", "#9fc5e8"))

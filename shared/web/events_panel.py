@@ -21,6 +21,8 @@ from shared.errors import ValidationError
 from shared.ids import TenantId, valid_id
 from shared.ports import RecentEventStore
 from shared.service.corrections import Corrections
+from shared.web import formats, label_names
+from shared.web.i18n import _
 
 FILTER_LABELS = (*LABELS, UNPARSEABLE, OVERSIZED)  # every label an event can show
 # the correction form's hidden fields that say which page it was made on
@@ -31,9 +33,9 @@ def event_filter(mailbox_id: str = "", label: str = "") -> EventFilter:
     """The filter the page's form (or the API's query) asks for; ValidationError for a
     mailbox id that cannot be one or a label that does not exist."""
     if mailbox_id and not valid_id(mailbox_id):
-        raise ValidationError("mailbox: not a mailbox id")
+        raise ValidationError(_("mailbox: not a mailbox id"))
     if label and label not in FILTER_LABELS:
-        raise ValidationError(f"label is one of: {', '.join(FILTER_LABELS)}")
+        raise ValidationError(_("label is one of: %(labels)s", labels=", ".join(FILTER_LABELS)))
     return EventFilter(mailbox_id=mailbox_id, label=label)
 
 
@@ -45,9 +47,9 @@ def until_cursor(tenant_id: TenantId, until: str) -> str:
     try:
         day = date.fromisoformat(until[:10])
     except ValueError:
-        raise ValidationError("until: a day, YYYY-MM-DD") from None
+        raise ValidationError(_("until: a day, YYYY-MM-DD")) from None
     if len(until) != 10 or day.year < 2000:
-        raise ValidationError("until: a day, YYYY-MM-DD")
+        raise ValidationError(_("until: a day, YYYY-MM-DD"))
     last = datetime.combine(day + timedelta(days=1), time(0), UTC) - timedelta(microseconds=1)
     # the day's last instant, and an id after every event id (ids are [a-z0-9._-]): the
     # events of that very microsecond come after the cursor too, the next day's do not
@@ -70,6 +72,11 @@ class EventsPage:
     before: str = ""  # the cursor this page starts after; "" for the newest
     only: EventFilter = field(default_factory=EventFilter)
     until: str = ""  # the day the listing was asked to start at ("": the newest)
+
+    @property
+    def until_day(self) -> str:
+        """The day the listing starts at, as the page's language writes it."""
+        return formats.day(date.fromisoformat(self.until)) if self.until else ""
 
     def query(self, tenant_id: str, before: str = "") -> str:
         """The query string of this listing (its filter) starting after ``before``."""
@@ -132,12 +139,22 @@ class EventsPanel:
         that is not the tenant's (or no longer listed), ValidationError for a bad label or
         a message that cannot be learned from."""
         if self._corrections is None:
-            raise ValidationError("label corrections are not available here")
+            raise ValidationError(_("label corrections are not available here"))
         row = self._store.get_event_summary(tenant_id, event_id)
         done = self._corrections.correct(tenant_id, event_id, label, actor=actor)
         self._store.put_event_summary(row.model_copy(update={"corrected_to": label}))
-        who = row.sender or "the sender"
-        return (
-            f"Label corrected from {done.before} to {label}: later emails from {who} "
-            "that follow the same template get it too."
+        before, after = label_names.name(done.before), label_names.name(label)
+        if row.sender:
+            return _(
+                "Label corrected from %(before)s to %(after)s: later emails from %(sender)s "
+                "that follow the same template get it too.",
+                before=before,
+                after=after,
+                sender=row.sender,
+            )
+        return _(
+            "Label corrected from %(before)s to %(after)s: later emails from the sender that "
+            "follow the same template get it too.",
+            before=before,
+            after=after,
         )

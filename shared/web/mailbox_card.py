@@ -11,12 +11,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared.domain.models import AuthMethod, Health, Mailbox, MailboxState, Provider
+from shared.web import formats
+from shared.web.i18n import _
 
 PROVIDER_NAMES = {"google": "Google", "microsoft": "Microsoft"}
 _API = {Provider.GMAIL: ("google", "gmail"), Provider.GRAPH: ("microsoft", "graph")}
 # where a Gmail / Graph sync keeps its push's expiry (epoch ms) in the mailbox's cursor
 PUSH_EXPIRY = {Provider.GMAIL: "watch_expiration_ms", Provider.GRAPH: "subscription_expires_ms"}
-_UNITS = (("d", 86400), ("h", 3600), ("min", 60))
 
 
 @dataclass(frozen=True)
@@ -52,32 +53,24 @@ def reconnect(mailbox: Mailbox, health: Health, oauth_start_url: str) -> Reconne
     provider, mode = oauth
     name = PROVIDER_NAMES[provider]
     if mailbox.oauth is not None and mailbox.oauth.app_only:
-        message = (
-            f"{name} no longer accepts the connection: an administrator of the directory "
-            "grants the consent again (mailingest connect-app-only)"
+        message = _(
+            "%(provider)s no longer accepts the connection: an administrator of the directory "
+            "grants the consent again (mailingest connect-app-only)",
+            provider=name,
         )
         return Reconnect(name, "", message)
     link = {"tenant": mailbox.tenant_id, "mailbox": mailbox.id, "mode": mode}
     url = f"{oauth_start_url}?{urlencode({**link, 'provider': provider})}"
-    return Reconnect(name, url, f"{name} no longer accepts the connection — reconnect")
-
-
-def _span(seconds: int) -> str:
-    for unit, size in _UNITS:
-        if seconds >= size:
-            return f"{seconds // size} {unit}"
-    return f"{max(seconds, 0)} s"
+    message = _("%(provider)s no longer accepts the connection — reconnect", provider=name)
+    return Reconnect(name, url, message)
 
 
 def expiry(when: datetime | None, now: datetime) -> str:
-    """``2026-12-01 14:05 UTC (in 52 min)`` / ``… (expired 3 h ago)``; "unknown" for None."""
+    """``2026-12-01 14:05 UTC (in 52 min)`` / ``… (expired 3 h ago)``; "unknown" for None
+    (in the page's language)."""
     if when is None:
-        return "unknown"
-    stamp = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    seconds = int((when - now).total_seconds())
-    if seconds > 0:
-        return f"{stamp} (in {_span(seconds)})"
-    return f"{stamp} (expired {_span(-seconds)} ago)"
+        return _("unknown")
+    return f"{formats.moment(when)} UTC ({formats.in_time(when, now)})"
 
 
 def push_expires_at(mailbox: Mailbox, cursor: dict[str, Any]) -> datetime | None:

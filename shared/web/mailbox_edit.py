@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from shared.domain.models import SERVER_PROVIDERS, Mailbox
 from shared.web.form_errors import FormRefused
+from shared.web.i18n import _
 
 EDITABLE = SERVER_PROVIDERS  # Gmail API / Graph: the Connect buttons
 
@@ -39,9 +40,14 @@ def check(form: dict[str, str], existing: Mailbox | None) -> None:
     if not editing:
         return
     if form.get("mailbox", "") != editing:
-        raise FormRefused({"mailbox": "the id cannot be changed while editing"})
+        raise FormRefused({"mailbox": _("the id cannot be changed while editing")})
     if existing is None:
         raise FormRefused(
-            {"mailbox": f"mailbox {editing} no longer exists (removed meanwhile?): not saved"},
+            {
+                "mailbox": _(
+                    "mailbox %(mailbox)s no longer exists (removed meanwhile?): not saved",
+                    mailbox=editing,
+                )
+            },
             status=404,
         )

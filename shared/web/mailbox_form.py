@@ -20,6 +20,7 @@ from shared.domain.models import (
 )
 from shared.ids import MailboxId, TenantId
 from shared.web import form_errors, mailbox_edit
+from shared.web.i18n import _
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -40,7 +41,9 @@ def _choice(kind: type[_E], form: dict[str, str], name: str, default: str) -> _E
         return kind(form.get(name) or default)
     except ValueError:
         options = ", ".join(k.value for k in kind)
-        raise form_errors.FormRefused({name: f"choose one of: {options}"}) from None
+        raise form_errors.FormRefused(
+            {name: _("choose one of: %(options)s", options=options)}
+        ) from None
 
 
 def signed_in_mailbox(
@@ -68,8 +71,10 @@ def server_mailbox(tenant_id: TenantId, form: dict[str, str], existing: Mailbox 
     if form.get("provider", "imap") not in SERVER_PROVIDERS:
         raise form_errors.FormRefused(
             {
-                "provider": "this form is for IMAP or POP3 with a password; "
-                "connect Gmail or Microsoft 365 with the Connect buttons"
+                "provider": _(
+                    "this form is for IMAP or POP3 with a password; "
+                    "connect Gmail or Microsoft 365 with the Connect buttons"
+                )
             }
         )
     mailbox_edit.check(form, existing)
@@ -85,7 +90,7 @@ def server_mailbox(tenant_id: TenantId, form: dict[str, str], existing: Mailbox 
         auth = AuthMethod.OAUTH2
     elif auth is AuthMethod.OAUTH2:
         raise form_errors.FormRefused(
-            {"auth_method": "OAuth 2.0 is connected with the Connect buttons on its card"}
+            {"auth_method": _("OAuth 2.0 is connected with the Connect buttons on its card")}
         )
     keep_secret = existing is not None and (
         keep_oauth or existing.auth_method is not AuthMethod.OAUTH2

@@ -7,34 +7,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.domain.health import ago
 from shared.domain.models import Health
 from shared.service.health_view import NOT_STARTED, not_started, stale
+from shared.web.formats import ago, decimal, number
+from shared.web.i18n import _, ngettext
 from shared.web.state_words import StateWords
 
 __all__ = ["NOT_STARTED", "detail", "last_error", "not_started", "stale", "summary"]
 
 
+def _count(value: int | None) -> str:
+    return number(value) if value is not None else "–"
+
+
 def summary(words: StateWords, health: Health, now: datetime) -> str:
     """The health line under "Connection health" (the page refreshes it by itself)."""
-    emails = "1 email" if health.processed_24h == 1 else f"{health.processed_24h} emails"
-    synced = ago(health.last_sync_at, now)
-    return f"{words.word} — {words.hint} | Last sync: {synced} | {emails} today"
+    emails = ngettext("%(num)s email today", "%(num)s emails today", health.processed_24h)
+    return _(
+        "%(word)s — %(hint)s | Last sync: %(synced)s | %(emails)s",
+        word=words.word,
+        hint=words.hint,
+        synced=ago(health.last_sync_at, now),
+        emails=emails % {"num": number(health.processed_24h)},
+    )
 
 
 def detail(health: Health, now: datetime) -> str:
     """The grey line under it: the day's counters."""
     avg = health.avg_processing_ms
-    pending = health.pending
     return " · ".join(
         (
-            f"Last connection {ago(health.last_connect_at, now)}",
-            f"last email {ago(health.last_event_at, now)}",
-            f"errors 24 h: {health.errors_24h}",
-            f"failed 24 h: {health.failed_24h}",
-            f"to review 24 h: {health.needs_review_24h}",
-            f"average processing: {f'{avg:.0f} ms' if avg is not None else '–'}",
-            f"waiting on the server: {pending if pending is not None else '–'}",
+            _("Last connection %(ago)s", ago=ago(health.last_connect_at, now)),
+            _("last email %(ago)s", ago=ago(health.last_event_at, now)),
+            _("errors 24 h: %(count)s", count=number(health.errors_24h)),
+            _("failed 24 h: %(count)s", count=number(health.failed_24h)),
+            _("to review 24 h: %(count)s", count=number(health.needs_review_24h)),
+            _(
+                "average processing: %(ms)s",
+                ms=_("%(ms)s ms", ms=decimal(avg, 0)) if avg is not None else "–",
+            ),
+            _("waiting on the server: %(count)s", count=_count(health.pending)),
         )
     )
 
@@ -43,4 +55,8 @@ def last_error(health: Health, now: datetime) -> str:
     """The card's "Last error" line; empty when the mailbox has none on record."""
     if not health.last_error:
         return ""
-    return f"Last error ({ago(health.last_error_at, now)}): {health.last_error}"
+    return _(
+        "Last error (%(ago)s): %(error)s",
+        ago=ago(health.last_error_at, now),
+        error=health.last_error,
+    )

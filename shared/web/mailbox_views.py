@@ -17,6 +17,7 @@ from shared.ids import MailboxId
 from shared.ports import CursorStore, HealthStore, MailboxStore
 from shared.service.health_view import not_started, unwatched
 from shared.web import mailbox_card, mailbox_edit, mailbox_status, state_words
+from shared.web.i18n import _
 from shared.web.state_words import StateWords
 
 
@@ -149,5 +150,5 @@ def with_push(records: CursorStore, view: MailboxView, now: datetime) -> Mailbox
     if m.provider not in mailbox_card.PUSH_EXPIRY:
         return view
     lapses = mailbox_card.push_expires_at(m, records.get_cursor(m.tenant_id, m.id).value)
-    push = mailbox_card.expiry(lapses, now) if lapses else "not started yet"
+    push = mailbox_card.expiry(lapses, now) if lapses else _("not started yet")
     return replace(view, push_expires=push)

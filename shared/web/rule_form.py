@@ -8,6 +8,7 @@ import re
 
 from shared.service.rules import RuleRefused
 from shared.web.form_errors import GENERAL, RULE, FormRefused
+from shared.web.i18n import N_, _
 
 # a rule's field (as RuleRefused names it) -> the form field that holds it
 _FORM_NAME = {
@@ -19,7 +20,7 @@ _FORM_NAME = {
     "actions.skip": "skip",
 }
 # plainer words than the model's for what a person types
-_PLAINER = {"id": "an id is 1 to 64 letters, digits, _ or -"}
+_PLAINER = {"id": N_("an id is 1 to 64 letters, digits, _ or -")}
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 MAX_LIST_ITEMS = 50
 
@@ -69,6 +70,6 @@ def refused(exc: RuleRefused) -> FormRefused:
     """The service's reasons, each next to its form field (the rest at the top)."""
     fields: dict[str, str] = {}
     for where, why in exc.problems.items():
-        name, why = _form_name(where), _PLAINER.get(where, why)
+        name, why = _form_name(where), _(_PLAINER[where]) if where in _PLAINER else why
         fields[name] = f"{fields[name]}; {why}" if name in fields else why
     return FormRefused(fields, form=RULE)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2.ext import i18n as jinja_i18n
 
 from shared.config import PageSettings, WatcherSettings
 from shared.domain import analytics
 from shared.domain.analytics import Analytics
-from shared.domain.health import ago
 from shared.domain.labels import LABELS
 from shared.domain.message import Classification
 from shared.domain.models import (
@@ -40,9 +40,14 @@ from shared.service.rules import RuleBook, RuleRecords, RuleRefused
 from shared.service.tenant_access import SIGN_IN, admin_tenant
 from shared.web import (
     add_flow,
+    audit_words,
     charts,
     flash,
     form_errors,
+    formats,
+    i18n,
+    label_names,
+    language,
     mailbox_card,
     mailbox_edit,
     mailbox_form,
@@ -51,9 +56,11 @@ from shared.web import (
     overview,
     plain_errors,
     rule_form,
+    service_words,
     state_words,
 )
 from shared.web.events_panel import FILTER_LABELS, EventsPanel
+from shared.web.i18n import N_, _
 from shared.web.mailbox_views import MailboxView, ViewRecords
 from shared.web.overview import OverviewQuery
 
@@ -78,14 +85,15 @@ class Shown:
     only: EventFilter = field(default_factory=EventFilter)  # the recent events' filter
     until: str = ""  # the recent events up to this UTC day (YYYY-MM-DD; "": the newest)
     edit: str = ""
-    error_title: str = "Not saved"  # the words before ``error``
+    error_title: str = N_("Not saved")  # the words before ``error`` (said in the page's language)
     section: str = ""  # one of SECTIONS ("": the one what is shown belongs to)
     overview: OverviewQuery = field(default_factory=OverviewQuery)  # search, filter, page
     open: str = ""  # the mailbox whose card is open
     add: add_flow.Step | None = None  # the add-a-mailbox step shown (None: not adding)
+    here: str = ""  # the query the page was asked with (the language switch comes back to it)
 
 
-_REFUSED_TITLE = {form_errors.TRY: "Not tried", form_errors.CARD: "Not done"}
+_REFUSED_TITLE = {form_errors.TRY: N_("Not tried"), form_errors.CARD: N_("Not done")}
 SECTIONS = ("mailboxes", "rules", "events", "analytics", "audit")
 _SECTION_OF_FORM = {form_errors.RULE: "rules", form_errors.TRY: "rules"}
 
@@ -165,8 +173,20 @@ class SettingsPage:
         self._env = Environment(
             loader=PackageLoader("shared.web", "templates"),
             autoescape=select_autoescape(["html"]),
+            extensions=[jinja_i18n],
         )
-        self._env.filters["ago"] = lambda when: ago(when, self._clock.now())
+        # the request's language (i18n.speaking); trans blocks are trimmed as extracted
+        self._env.policies["ext.i18n.trimmed"] = True
+        self._env.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+        )
+        self._env.filters["ago"] = lambda when: formats.ago(when, self._clock.now())
+        self._env.filters["number"] = formats.number
+        self._env.filters["decimal"] = formats.decimal
+        self._env.filters["moment"] = formats.moment
+        self._env.globals["label_name"] = label_names.name
+        self._env.globals["label_names_with"] = label_names.names_with
+        self._env.globals["step_words"] = service_words.step
         self._env.globals["summary"] = self.summary
         self._env.globals["detail"] = self.detail
         self._env.globals["last_error"] = self.last_error
@@ -195,8 +215,8 @@ class SettingsPage:
         return f"{expires}.{self._csrf_mac(admin, tenant_id, expires)}"
 
     def _check_csrf(self, admin: str, tenant_id: str, token: str) -> None:
-        expires_text, _, mac = (token or "").partition(".")
-        expired = ValidationError("the form has expired: reload the page")
+        expires_text, _dot, mac = (token or "").partition(".")
+        expired = ValidationError(_("the form has expired: reload the page"))
         if not expires_text.isdigit() or len(expires_text) > 12:
             raise expired
         expires = int(expires_text)
@@ -228,6 +248,9 @@ class SettingsPage:
         return self._env.get_template(f"{section}.html").render(
             tenant=tenant,
             admin=admin,
+            lang=i18n.current(),
+            languages=tuple(i18n.NAMES.items()),
+            switch_to=lambda locale: language.switch_query(shown.here, tenant.id, locale),
             csrf=self.csrf_token(admin, tenant.id),
             notice=notice,
             section=section,
@@ -303,11 +326,11 @@ class SettingsPage:
         mailbox_typed = refill.typed_in(form_errors.MAILBOX)
         if shown.edit and not mailbox_typed:
             mailbox_typed = self._edit_values(views, shown.edit)
-        title = _REFUSED_TITLE.get(refused.form, "Not saved") if refused else shown.error_title
+        title = _REFUSED_TITLE.get(refused.form, N_("Not saved")) if refused else shown.error_title
         return {
-            "error": "" if card else error,
-            "error_title": title,
-            "card_error": {card: error} if card else {},
+            "error": "" if card else service_words.say(error),
+            "error_title": _(title),
+            "card_error": {card: service_words.say(error)} if card else {},
             "refused_form": refill.which if refused else "",
             "errors": {
                 f: plain_errors.plain_all(refill.errors_in(f))
@@ -324,11 +347,13 @@ class SettingsPage:
             if v.mailbox.id == mailbox_id and v.editable:
                 return mailbox_edit.form_values(v.mailbox)
             if v.mailbox.id == mailbox_id:
-                raise NotFound(f"mailbox {mailbox_id} is set up with its Connect buttons")
-        raise NotFound(f"no mailbox {mailbox_id} to edit here")
+                raise NotFound(
+                    _("mailbox %(mailbox)s is set up with its Connect buttons", mailbox=mailbox_id)
+                )
+        raise NotFound(_("no mailbox %(mailbox)s to edit here", mailbox=mailbox_id))
 
     def api(self, admin: str | None, tenant_id: str) -> list[dict[str, Any]]:
-        _, tenant = self._checked(admin, tenant_id)
+        _admin, tenant = self._checked(admin, tenant_id)
         return [
             {
                 "mailbox": v.mailbox.model_dump(mode="json", exclude={"secret_ref"}),
@@ -369,29 +394,35 @@ class SettingsPage:
             mailbox_id = MailboxId(typed_id)
             self._state.get_mailbox(tenant.id, mailbox_id)
         except (ValueError, NotFound):
-            gone = f"mailbox {typed_id} no longer exists (removed meanwhile?)"
+            gone = _("mailbox %(mailbox)s no longer exists (removed meanwhile?)", mailbox=typed_id)
             raise refused(gone, 404) from None
         action = form.get("action", "")
         if action in ("enable", "disable"):
             self._admin.set_enabled(tenant.id, mailbox_id, action == "enable", actor=admin)
-            return f"mailbox {mailbox_id} {action}d"
+            if action == "enable":
+                return _("mailbox %(mailbox)s enabled", mailbox=mailbox_id)
+            return _("mailbox %(mailbox)s disabled", mailbox=mailbox_id)
         if action == "sync":
             try:
                 synced = self._admin.request_sync(tenant.id, mailbox_id, actor=admin)
             except ValidationError as exc:
                 raise refused(str(exc)) from None
             if synced.provider in API_PROVIDERS:
-                return f"mailbox {mailbox_id}: sync asked for; new mail arrives within a minute"
-            return (
-                f"mailbox {mailbox_id}: sync asked for; its watcher connects again and "
-                "catches up within seconds"
+                return _(
+                    "mailbox %(mailbox)s: sync asked for; new mail arrives within a minute",
+                    mailbox=mailbox_id,
+                )
+            return _(
+                "mailbox %(mailbox)s: sync asked for; it connects to its server again and "
+                "catches up within seconds",
+                mailbox=mailbox_id,
             )
         if action == "remove":
             if form.get("confirm") != "remove":
-                raise refused("tick the box to confirm the removal")
+                raise refused(_("tick the box to confirm the removal"))
             self._admin.remove_mailbox(tenant.id, mailbox_id, actor=admin)
-            return f"mailbox {mailbox_id} removed"
-        raise refused("unknown action")
+            return _("mailbox %(mailbox)s removed", mailbox=mailbox_id)
+        raise refused(_("unknown action"))
 
     def correct_label(self, admin: str | None, form: dict[str, str]) -> tuple[str, dict[str, str]]:
         """The "Recent events" row form: correct one event's label; returns the notice and
@@ -418,7 +449,7 @@ class SettingsPage:
         return analytics.summarize(days, self._clock.now())
 
     def analytics_api(self, admin: str | None, tenant_id: str) -> dict[str, Any]:
-        _, tenant = self._checked(admin, tenant_id)
+        _admin, tenant = self._checked(admin, tenant_id)
         return self.figures(tenant).to_json()
 
     def events_api(
@@ -430,7 +461,7 @@ class SettingsPage:
         until: str = "",
     ) -> tuple[list[dict[str, Any]], str]:
         """A page of recent events as JSON and the cursor of the next older one ("": none)."""
-        _, tenant = self._checked(admin, tenant_id)
+        _admin, tenant = self._checked(admin, tenant_id)
         return self.events.api(tenant.id, before, only, until)
 
     def rule_action(self, admin: str | None, form: dict[str, str]) -> str:
@@ -441,27 +472,29 @@ class SettingsPage:
             try:
                 self._rules_book.delete(tenant.id, rule_id, actor=admin)
             except NotFound:
-                gone = f"rule {rule_id[:80]} no longer exists (deleted meanwhile?)"
+                gone = _("rule %(rule)s no longer exists (deleted meanwhile?)", rule=rule_id[:80])
                 raise form_errors.FormRefused(
                     {form_errors.GENERAL: gone}, form=form_errors.RULE, status=404
                 ) from None
-            return f"rule {rule_id} deleted"
+            return _("rule %(rule)s deleted", rule=rule_id)
         try:
             rule = self._rules_book.save(tenant.id, rule_form.rule_doc(form), actor=admin)
         except RuleRefused as exc:
             raise rule_form.refused(exc) from None
-        return f"rule {rule.id} saved"
+        return _("rule %(rule)s saved", rule=rule.id)
 
     def try_rules(self, admin: str | None, form: dict[str, str]) -> Classification:
         """The label (and the rules that fired) a pasted email gets with this tenant's rules."""
         admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         raw = form.get("email", "").replace("\r\n", "\n").replace("\n", "\r\n")
         if not raw.strip():
-            raise form_errors.FormRefused({"email": "paste an email first"}, form=form_errors.TRY)
+            refusal = {"email": _("paste an email first")}
+            raise form_errors.FormRefused(refusal, form=form_errors.TRY)
         try:
             return self._rules_book.try_it(tenant.id, raw.encode("utf-8", "replace"))
         except ValidationError as exc:  # too large, or not an email
-            raise form_errors.FormRefused({"email": str(exc)}, form=form_errors.TRY) from None
+            said = {"email": service_words.say(str(exc))}
+            raise form_errors.FormRefused(said, form=form_errors.TRY) from None
 
     def audit(self, tenant: Tenant, limit: int = 20) -> list[dict[str, Any]]:
         return [
@@ -469,6 +502,7 @@ class SettingsPage:
                 "at": e.at,
                 "actor": e.actor,
                 "action": e.action,
+                "action_name": audit_words.action_name(e.action),
                 "target": e.target,
                 "details": ", ".join(
                     f"{k}={v}" for k, v in sorted(e.details.items()) if k not in _AUDIT_HIDDEN
@@ -481,10 +515,11 @@ class SettingsPage:
         """Try the entered settings (nothing is saved) and say which step failed."""
         admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         if self._tester is None:
-            raise ValidationError("testing connections is not available here")
+            raise ValidationError(_("testing connections is not available here"))
         mailbox = self._mailbox_from_form(tenant, form)
         if not form.get("password"):
-            raise form_errors.FormRefused({"password": "enter the password to test the connection"})
+            wanted = {"password": _("enter the password to test the connection")}
+            raise form_errors.FormRefused(wanted)
         try:
             return self._tester.test(mailbox, form["password"], actor=admin)
         except ValidationError as exc:  # tested too often: said at the top of the form
@@ -497,7 +532,7 @@ class SettingsPage:
         admin, tenant = self._checked(admin, form.get("tenant", ""), form)
         kind = form.get("add_kind", "")
         if kind not in add_flow.OAUTH_OF:
-            raise form_errors.FormRefused({form_errors.GENERAL: "choose Gmail or Microsoft 365"})
+            raise form_errors.FormRefused({form_errors.GENERAL: _("choose Gmail or Microsoft 365")})
         oauth_provider, provider = add_flow.OAUTH_OF[kind]
         try:
             mailbox_id = MailboxId(form.get("mailbox", ""))
@@ -507,12 +542,17 @@ class SettingsPage:
         except NotFound:
             pass
         else:
-            taken = "a mailbox with this name exists already: choose another name"
+            taken = _("a mailbox with this name exists already: choose another name")
             raise form_errors.FormRefused({"mailbox": taken})
         mailbox = mailbox_form.signed_in_mailbox(tenant.id, mailbox_id, Provider(provider), form)
         self._admin.add_awaiting_sign_in(mailbox, actor=admin)
         name = mailbox_card.PROVIDER_NAMES[oauth_provider]
-        return f"mailbox {mailbox_id} saved: now sign in with {name} to connect it", mailbox_id
+        notice = _(
+            "mailbox %(mailbox)s saved: now sign in with %(who)s to connect it",
+            mailbox=mailbox_id,
+            who=name,
+        )
+        return notice, mailbox_id
 
     def save(self, admin: str | None, form: dict[str, str]) -> str:
         """Add or update a password (or app password) IMAP/POP3 mailbox; returns a notice.
@@ -529,11 +569,12 @@ class SettingsPage:
             raise form_errors.from_message(str(exc)) from None
         dropped = stored.oauth and stored.oauth.reauth_required_at
         if dropped and mailbox.oauth and not mailbox.oauth.reauth_required_at:
-            return (
-                f"mailbox {mailbox.id} saved; its server or login changed, so its "
-                "sign-in was not kept: reconnect it with the button on its card"
+            return _(
+                "mailbox %(mailbox)s saved; its server or login changed, so its sign-in was "
+                "not kept: reconnect it with the button on its card",
+                mailbox=mailbox.id,
             )
-        return f"mailbox {mailbox.id} saved"
+        return _("mailbox %(mailbox)s saved", mailbox=mailbox.id)
 
     def _mailbox_from_form(self, tenant: Tenant, form: dict[str, str]) -> Mailbox:
         """The mailbox the form describes, validated (nothing stored)."""

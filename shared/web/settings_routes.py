@@ -7,11 +7,14 @@ mailbox form filled for an edit; older recent events; recent events of one mailb
 ``mailbox`` and ``label`` filter, ``before`` and a ``Link: rel="next"`` page them);
 ``POST /?tenant=T`` a form (with ``&format=json``: the outcome as JSON, no page; a change
 answers with a redirect to the page, Post/Redirect/Get);
-``GET /openapi.json`` the OpenAPI 3.1 description of all of it."""
+``GET /openapi.json`` the OpenAPI 3.1 description of all of it;
+``GET /?…&lang=tr|en`` keeps that language in a cookie and comes back to the same page
+(every answer is in the cookie's language, else the browser's ``Accept-Language``'s)."""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,9 +23,10 @@ from urllib.parse import urlencode
 from shared.domain.recent_events import EventFilter
 from shared.entrypoints import Response, answered_within
 from shared.errors import NotFound, ValidationError
-from shared.web import add_flow, assets
+from shared.web import add_flow, assets, formats, i18n, language
 from shared.web.events_panel import event_filter
 from shared.web.form_errors import MAILBOX, TRY, FormRefused, Refill, typed_values
+from shared.web.i18n import N_, _
 from shared.web.identity import AdminIdentity
 from shared.web.openapi import openapi_document
 from shared.web.overview import OverviewQuery
@@ -40,23 +44,38 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 # a read of the page answers within this, whatever the store does (an admin looks at it most
 # when something is wrong): "store unreachable" instead of a spinner
 PAGE_ANSWER_S = 4.5
-_UNREACHABLE = (
-    f"Firestore did not answer within {PAGE_ANSWER_S:g} s. Nothing was changed; "
-    "try again in a moment."
-)
 
 
 def _store_unreachable(as_json: bool) -> Response:
     """The overdue answer: JSON for the page's own refresh (it keeps the lines it shows,
     marked as last known), a short page otherwise."""
     headers = {"Retry-After": "5"}
+    unreachable = _(
+        "Firestore did not answer within %(seconds)s s. Nothing was changed; try again in a "
+        "moment.",
+        seconds=formats.decimal(PAGE_ANSWER_S, 1),
+    )
     if as_json:
-        return _json({"error": "store unreachable", "message": _UNREACHABLE}, 503, headers)
+        return _json({"error": "store unreachable", "message": unreachable}, 503, headers)
+    title = html.escape(_("Store unreachable"))
     body = (
-        '<!doctype html><html lang="en"><meta charset="utf-8"><title>Store unreachable</title>'
-        f"<h1>Store unreachable</h1><p>{_UNREACHABLE}</p></html>"
+        f'<!doctype html><html lang="{i18n.current()}"><meta charset="utf-8">'
+        f"<title>{title}</title><h1>{title}</h1><p>{html.escape(unreachable)}</p></html>"
     )
     return body, 503, {**_HTML, **headers}
+
+
+def _query(request: Any) -> str:
+    """The query the request was made with (the language switch comes back to it)."""
+    return urlencode(list(request.args.items()))
+
+
+def _switched(request: Any, locale: str) -> Response:
+    """The language link: the choice kept in a cookie, and back to the same page (relative:
+    never another site)."""
+    location = "?" + language.without_switch(_query(request))
+    headers = {"Location": location, "Cache-Control": "no-store"}
+    return "", 303, {**headers, "Set-Cookie": language.cookie_header(locale)}
 
 
 def _filter(request: Any) -> EventFilter:
@@ -116,6 +135,18 @@ class SettingsRoutes:
             return _json(openapi_document())
         if request.method == "GET" and request.args.get("asset") == assets.STYLESHEET:
             return assets.stylesheet()
+        switch = request.args.get(language.SWITCH)
+        if request.method == "GET" and switch in i18n.LOCALES:
+            return _switched(request, switch)
+        chosen = language.choose(
+            request.headers.get("Accept-Language", ""), request.cookies.get(language.COOKIE)
+        )
+        with i18n.speaking(chosen):
+            status_body = self._answer(request)
+        body, status, headers = status_body
+        return body, status, {**headers, "Content-Language": chosen}
+
+    def _answer(self, request: Any) -> Response:
         tenant = request.args.get("tenant", "")
         if request.method == "POST":  # a write is answered once it is known, never before
             return self._answer_post(request, tenant)
@@ -143,6 +174,7 @@ class SettingsRoutes:
             overview=OverviewQuery.from_args(request.args),
             open=request.args.get("open", "")[:80],
             add=add_flow.Step.from_args(request.args),
+            here=_query(request),
         )
         page = self._page()
         try:
@@ -151,7 +183,11 @@ class SettingsRoutes:
             if not edit:
                 raise
             # a mailbox removed meanwhile (or never this tenant's): the list, saying so
-            gone = Shown(error=f"{exc}: it may have been removed", error_title="Cannot edit")
+            gone = Shown(
+                error=_("%(reason)s: it may have been removed", reason=str(exc)),
+                error_title=N_("Cannot edit"),
+                here=_query(request),
+            )
             # (the overview: the mailbox is not there to open)
             return page.render(self._admin(request), tenant, gone), 404, _HTML
 
@@ -190,7 +226,8 @@ class SettingsRoutes:
         except ValidationError as exc:  # the page again, with the reason (nothing was saved)
             if as_json:
                 return _json({"error": str(exc)}, 400)
-            shown = Shown(error=str(exc), section=request.args.get("section", ""))
+            section = request.args.get("section", "")
+            shown = Shown(error=str(exc), section=section, here=_query(request))
             page = self._page().render(self._admin(request), tenant, shown)
             return page, 400, _HTML
         return _as_json(outcome) if as_json else self._as_page(request, tenant, outcome)
@@ -219,7 +256,8 @@ class SettingsRoutes:
         # "Try it" and "Test connection": the outcome, and the form as it was typed
         typed = typed_values(dict(request.form))
         refill = Refill(typed, form=TRY if "tried" in outcome else MAILBOX)
-        shown = Shown(tried=outcome.get("tried"), tested=outcome.get("tested"), refill=refill)
+        tried, tested = outcome.get("tried"), outcome.get("tested")
+        shown = Shown(tried=tried, tested=tested, refill=refill, here=_query(request))
         return page.render(self._admin(request), tenant, shown), 200, _HTML
 
     def _refused(self, request: Any, tenant: str, exc: FormRefused, as_json: bool) -> Response:
@@ -229,5 +267,6 @@ class SettingsRoutes:
             error = {"error": str(exc), **({"fields": fields} if fields else {})}
             return _json(error, 404 if exc.status == 404 else 400)
         refill = Refill(typed_values(dict(request.form)), exc)
-        page = self._page().render(self._admin(request), tenant, Shown(refill=refill))
+        shown = Shown(refill=refill, here=_query(request))
+        page = self._page().render(self._admin(request), tenant, shown)
         return page, exc.status, _HTML

@@ -10,74 +10,83 @@ from dataclasses import dataclass
 
 from shared.domain.models import API_PROVIDERS, Health, Mailbox, MailboxState
 from shared.service.health_view import not_started
+from shared.web.i18n import N_, _
 
-# key -> (word, hint, dot colour class)
+# key -> (word, hint, dot colour class); the words are said in the page's language (``words``)
 WORDS: dict[str, tuple[str, str, str]] = {
-    "connected": ("Connected", "New mail is picked up within seconds.", "connected"),
-    "checking": ("Connected", "New mail is checked for at a regular interval.", "connected"),
-    "catching_up": (
-        "Catching up",
-        "Emails that arrived meanwhile are being collected now.",
+    "connected": (N_("Connected"), N_("New mail is picked up within seconds."), "connected"),
+    "checking": (
+        N_("Connected"),
+        N_("New mail is checked for at a regular interval."),
         "connected",
     ),
-    "connecting": ("Connecting…", "Signing in to the mail server.", "not_started"),
+    "catching_up": (
+        N_("Catching up"),
+        N_("Emails that arrived meanwhile are being collected now."),
+        "connected",
+    ),
+    "connecting": (N_("Connecting…"), N_("Signing in to the mail server."), "not_started"),
     "not_started": (
-        "Not started yet",
-        "Checking starts within a minute of saving; nothing to do.",
+        N_("Not started yet"),
+        N_("Checking starts within a minute of saving; nothing to do."),
         "not_started",
     ),
     "not_started_late": (
-        "Not started yet",
-        "Still waiting for the first check: the mail service may not be running.",
+        N_("Not started yet"),
+        N_("Still waiting for the first check: the mail service may not be running."),
         "warning",
     ),
     "sign_in_needed": (
-        "Sign-in needed",
-        "The provider no longer accepts the connection: connect it again.",
+        N_("Sign-in needed"),
+        N_("The provider no longer accepts the connection: connect it again."),
         "error",
     ),
     "never_signed_in": (
-        "Sign-in needed",
-        "Connect it with the provider's sign-in to start collecting mail.",
+        N_("Sign-in needed"),
+        N_("Connect it with the provider's sign-in to start collecting mail."),
         "warning",
     ),
     "login_refused": (
-        "Sign-in refused",
-        "The server refused the user name or password: edit the mailbox and enter them again.",
+        N_("Sign-in refused"),
+        N_("The server refused the user name or password: edit the mailbox and enter them again."),
         "error",
     ),
     "unreachable": (
-        "Server unreachable",
-        "The mail server could not be reached: check its address and port.",
+        N_("Server unreachable"),
+        N_("The mail server could not be reached: check its address and port."),
         "error",
     ),
     "retrying": (
-        "Server unreachable",
-        "The mail server did not answer; trying again by itself.",
+        N_("Server unreachable"),
+        N_("The mail server did not answer; trying again by itself."),
         "warning",
     ),
     "delivery_paused": (
-        "Delivery paused",
-        "New emails cannot be passed on right now; they wait on the server until it clears.",
+        N_("Delivery paused"),
+        N_("New emails cannot be passed on right now; they wait on the server until it clears."),
         "warning",
     ),
     "storage_delayed": (
-        "Delayed",
-        "Our records could not be updated for a moment; retrying by itself.",
+        N_("Delayed"),
+        N_("Our records could not be updated for a moment; retrying by itself."),
         "warning",
     ),
     "not_checked": (
-        "Not being checked",
-        "Nothing is checking this mailbox right now; new mail waits on the server until it is.",
+        N_("Not being checked"),
+        N_("Nothing is checking this mailbox right now; new mail waits on the server until it is."),
         "warning",
     ),
     "quiet": (
-        "No recent check",
-        "No news from this mailbox for a while; it is retried by itself.",
+        N_("No recent check"),
+        N_("No news from this mailbox for a while; it is retried by itself."),
         "warning",
     ),
-    "turned_off": ("Turned off", "Mail is not collected. Turn it on with Enable.", "disabled"),
-    "unknown": ("Unknown", "No state reported yet.", "unknown"),
+    "turned_off": (
+        N_("Turned off"),
+        N_("Mail is not collected. Turn it on with Enable."),
+        "disabled",
+    ),
+    "unknown": (N_("Unknown"), N_("No state reported yet."), "unknown"),
 }
 
 # a reported state -> its key (a mailbox running with mail waiting: "catching_up")
@@ -146,5 +155,6 @@ def _reported(health: Health, stale: bool) -> str:
 
 
 def words(key: str) -> StateWords:
+    """The state ``key`` in the page's language."""
     word, hint, colour = WORDS[key]
-    return StateWords(key, word, hint, colour)
+    return StateWords(key, _(word), _(hint), colour)

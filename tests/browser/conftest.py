@@ -7,7 +7,10 @@ functions-framework on loopback with the Firestore emulator and the IAP stand-in
     console                     per test: the database emptied, tenants acme and globex,
                                 the app (same backends, in-process) to seed and check state,
                                 and ``open_as(email)`` for a browser page signed in as that
-                                admin (IAP's signed header on every request)
+                                admin (IAP's signed header on every request), its browser
+                                speaking ``locale`` (Accept-Language; English unless asked)
+    said(lang)                  the words a test expects, in ``lang``: the console's own
+                                catalogue (``said(lang)("Save")`` is "Kaydet" in Turkish)
 
 The backends, keys and tenants are those of the HTTP tests (tests/integration/
 settings_fixtures.py); ``console_on`` makes a console for any served settings function
@@ -24,11 +27,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 from mailingest_dev.local_functions import serving_function
+from shared.web import i18n
 from tests.integration.settings_fixtures import app_with_tenants, settings_env
 
 if TYPE_CHECKING:
@@ -40,6 +44,24 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = os.environ.get("MAILINGEST_CHROMIUM", "/usr/bin/chromium")
+
+
+class Said(Protocol):
+    def __call__(self, message: str, /, **values: object) -> str: ...
+
+
+def said(lang: str) -> Said:
+    """What the page says for ``message`` in ``lang`` (``%(name)s`` filled with ``values``)."""
+
+    def words(message: str, /, **values: object) -> str:
+        with i18n.speaking(lang):
+            return i18n._(message, **values)
+
+    return words
+
+
+# the browser's language for each of the console's (what Accept-Language it sends)
+BROWSER_LOCALE = {"en": "en-US", "tr": "tr-TR"}
 
 
 @pytest.fixture(scope="session")
@@ -112,12 +134,16 @@ class Console:
         ignore_https_errors: bool = False,
         timeout_ms: float = 10_000,
         query: str = "",
+        lang: str = "en",
     ) -> Page:
         """A fresh browser context, signed in (IAP's header on every request), on the page;
         ``ignore_https_errors``: a self-signed certificate is accepted in this context only;
-        ``query``: more of the page's query (``&open=booking``, ``&section=rules``)."""
+        ``query``: more of the page's query (``&open=booking``, ``&section=rules``);
+        ``lang``: the language the browser asks for (``en`` or ``tr``)."""
         context = self.browser.new_context(
-            extra_http_headers=self.iap.headers(email), ignore_https_errors=ignore_https_errors
+            extra_http_headers=self.iap.headers(email),
+            ignore_https_errors=ignore_https_errors,
+            locale=BROWSER_LOCALE[lang],
         )
         context.set_default_timeout(timeout_ms)
         page = context.new_page()
@@ -131,9 +157,12 @@ class Console:
         page.goto(f"{self.url}?tenant={tenant}{query}")
 
     @staticmethod
-    def section(page: Page, name: str) -> None:
-        """Go to a section with the navigation (Mailboxes, Rules, Events, Analytics, Audit)."""
-        page.get_by_role("navigation", name="Sections").get_by_role("link", name=name).click()
+    def section(page: Page, name: str, lang: str = "en") -> None:
+        """Go to a section with the navigation (Mailboxes, Rules, Events, Analytics, Audit:
+        ``name`` in English, clicked in ``lang``)."""
+        words = said(lang)
+        navigation = page.get_by_role("navigation", name=words("Sections"))
+        navigation.get_by_role("link", name=words(name), exact=True).click()
         page.wait_for_load_state("load")
 
     @staticmethod
@@ -147,8 +176,12 @@ class Console:
         dialog.dismiss()
 
     def screenshot(self, page: Page, what: str) -> Path:
+        """The whole page as a PNG named after the test, the shot's number and ``what`` (and
+        the page's language when it is not English)."""
         self._shots += 1
-        path = SCREENSHOTS / f"{self.name}-{self._shots:02d}-{what}.png"
+        lang = page.evaluate("() => document.documentElement.lang")
+        suffix = "" if lang in ("en", "") or f"-{lang}-" in f"{self.name}-" else f"-{lang}"
+        path = SCREENSHOTS / f"{self.name}-{self._shots:02d}-{what}{suffix}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -1,8 +1,8 @@
 """Every screen of the console passes an automated accessibility audit (axe-core, from the
 npm registry, run in the page): no serious or critical finding on the WCAG 2.1 A / AA rules
 and axe's best practices — the sections, the steps of adding a mailbox, the overview with
-200 mailboxes and a mailbox's card; and a mailbox is added with the keyboard alone, the
-focus visible on every element it passes."""
+200 mailboxes and a mailbox's card, in English and in Turkish; and a mailbox is added with
+the keyboard alone, the focus visible on every element it passes."""
 
 from __future__ import annotations
 
@@ -28,12 +28,14 @@ def _audited(page: Page, what: str, found: dict[str, list[dict[str, object]]]) -
         found[what] = violations
 
 
-def test_every_screen_has_no_serious_accessibility_finding(console: Console) -> None:
-    page = console.open_as(ACME)
+@pytest.mark.parametrize("lang", ["en", "tr"])
+def test_every_screen_has_no_serious_accessibility_finding(console: Console, lang: str) -> None:
+    page = console.open_as(ACME, lang=lang)
+    expect(page.locator("html")).to_have_attribute("lang", lang)  # what a screen reader speaks
     found: dict[str, list[dict[str, object]]] = {}
     _audited(page, "mailboxes-empty", found)
     for section in SECTIONS:
-        console.section(page, section)
+        console.section(page, section, lang)
         _audited(page, section.lower(), found)
     for step in ("", "gmail", "microsoft", "imap", "pop3"):
         console.show(page, query=f"&add={step}" if step else "&add=")

@@ -27,6 +27,8 @@ from shared.ids import MailboxId, TenantId
 from shared.secret_names import owned_password, password_secret_name
 from shared.service.health import HealthReporter
 from shared.service.watcher import WatcherOptions
+from shared.web.audit_words import action_name
+from shared.web.label_names import name as label_name
 from tests.browser.conftest import Console
 from tests.integration.settings_fixtures import ACME, GLOBEX
 
@@ -173,7 +175,8 @@ def test_an_admin_adds_a_dovecot_mailbox_and_sees_it_listed_with_its_health(
         expect(row.locator("td").nth(6)).to_have_text("1")  # emails in 24 h
         expect(row.locator("td").nth(5)).to_contain_text("ago")  # the last email
         console.section(page, "Audit")
-        expect(page.locator("tr", has_text="mailbox.put")).to_have_count(1)
+        expect(page.locator('tr:has([data-action="mailbox.put"])')).to_have_count(1)
+        expect(page.locator('[data-action="mailbox.put"]')).to_have_text("Mailbox saved")
     finally:
         watcher.stop()
         thread.join(timeout=30)
@@ -236,14 +239,14 @@ def test_a_rule_saved_on_the_page_decides_the_label_of_a_tried_email(console: Co
     expect(page.locator(".notice").first).to_have_text("rule bedbank-stops saved")
     row = page.locator("#rules tr", has_text="bedbank-stops")
     expect(row).to_contain_text("Bed bank stop lists")
-    expect(row).to_contain_text("stopsale")
+    expect(row).to_contain_text("stop sale")  # the label by its name
     page.locator("#rules textarea[name=email]").fill(
         "From: Ops <ops@bedbank.example>\nSubject: Availability update for March\n\n"
         "Please see the attached list.\n"
     )
     page.locator("#rules").get_by_role("button", name="Classify").click()
     result = page.locator("#rules .notice")
-    expect(result).to_contain_text("Label: stopsale")
+    expect(result).to_contain_text("Label: stop sale")
     expect(result).to_contain_text("Rules that fired: tenant:bedbank-stops")
     rules_stored = console.app.state.list_rule_docs(TenantId("acme"))
     assert [r["id"] for r in rules_stored] == ["bedbank-stops"]
@@ -286,7 +289,7 @@ def test_disable_enable_and_remove_with_the_buttons_leave_an_audit_trail(
     console.section(page, "Audit")
     audit = page.locator("table", has_text="When").last
     for action in ("mailbox.remove", "mailbox.enable", "mailbox.disable", "mailbox.put"):
-        expect(audit).to_contain_text(action)
+        expect(audit.locator(f'[data-action="{action}"]')).to_have_text(action_name(action))
     expect(audit).to_contain_text(ACME)
     console.screenshot(page, "removed")
 
@@ -450,18 +453,21 @@ def test_recent_events_show_a_subject_as_text_a_label_is_corrected_and_the_chart
         row.get_by_role("button", name="Correct").click()
     assert answer.value.status == 303
     notice = page.get_by_role("status")
-    expect(notice).to_contain_text(f"Label corrected from {before} to {corrected}")
+    expect(notice).to_contain_text(
+        f"Label corrected from {label_name(before)} to {label_name(corrected)}"
+    )
     assert "flash=" in page.url
     expect(row.locator(".label")).to_contain_text(f"{corrected} (corrected)")
     page.reload()  # a GET now: the correction is not posted again
-    expect(notice).to_contain_text(f"to {corrected}")
+    expect(notice).to_contain_text(f"to {label_name(corrected)}")
     audit = console.app.state.list_audit(TenantId("acme"))
     assert [e.action for e in audit].count("template.correct") == 1
     examples = console.app.state.list_template_examples(TenantId("acme"))
     assert [e.label for e in examples] == [corrected]
     console.screenshot(page, "corrected")
     console.section(page, "Audit")
-    expect(page.locator("table", has_text="When").last).to_contain_text("template.correct")
+    audit_table = page.locator("table", has_text="When").last
+    expect(audit_table.locator('[data-action="template.correct"]')).to_have_text("Label corrected")
     console.section(page, "Analytics")
 
     # the analytics, drawn server-side from the store's day counts
@@ -470,7 +476,9 @@ def test_recent_events_show_a_subject_as_text_a_label_is_corrected_and_the_chart
     expect(per_day.locator("rect")).to_have_count(len(counts))  # one bar today, per label
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     titles = per_day.locator("rect title").all_text_contents()
-    assert sorted(titles) == sorted(f"{today} {label}: {n}" for label, n in counts.items())
+    assert sorted(titles) == sorted(
+        f"{today} {label_name(label)}: {n}" for label, n in counts.items()
+    )
     box = per_day.locator("rect").first.bounding_box()
     assert box is not None
     assert box["width"] > 0

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from shared.domain.recent_events import EventSummary
 from shared.ids import MailboxId, TenantId
+from shared.web.label_names import name as label_name
 from tests.browser.conftest import Console
 from tests.browser.test_settings_browser import _email, _no_script_ran, _seed_mailbox
 from tests.integration.settings_fixtures import ACME
@@ -56,7 +57,7 @@ def test_an_admin_filters_recent_events_pages_and_corrects_a_label_on_the_older_
     page.wait_for_url("**mailbox=booking**")
     query = parse_qs(urlsplit(page.url).query)
     assert (query["mailbox"], query["label"]) == (["booking"], [label])
-    expect(events).to_contain_text(f"of mailbox booking labelled {label}")
+    expect(events).to_contain_text(f"of mailbox booking labelled {label_name(label)}")
     expect(events.locator("tr[data-event]")).to_have_count(50)
     expect(events.locator('tr[data-event^="acme.stopsale."]')).to_have_count(0)
     events.get_by_role("link", name="Older").click()
@@ -73,7 +74,7 @@ def test_an_admin_filters_recent_events_pages_and_corrects_a_label_on_the_older_
         row.get_by_role("button", name="Correct").click()
     assert answer.value.status == 303
     expect(page.get_by_role("status")).to_contain_text(
-        f"Label corrected from {label} to {corrected}"
+        f"Label corrected from {label_name(label)} to {label_name(corrected)}"
     )
     back = parse_qs(urlsplit(page.url).query)
     for key in ("before", "mailbox", "label"):

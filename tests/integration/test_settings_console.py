@@ -111,7 +111,7 @@ def test_a_label_is_corrected_through_the_page_with_post_redirect_get(
     assert query["tenant"] == ["acme"]
     after = http.get(location, headers=iap.headers(ACME))
     assert after.status_code == 200
-    assert re.search(r"Label corrected from \w+ to stopsale", after.text)
+    assert re.search(r"Label corrected from [\w ]+ to stop sale:", after.text)
     assert "(corrected)" in after.text
     # the corrections service audited it and learned a template example
     audit = app.state.list_audit(TenantId("acme"), limit=5)

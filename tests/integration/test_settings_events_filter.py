@@ -18,6 +18,7 @@ from openapi_schema_validator import OAS31Validator
 from shared.bootstrap import App
 from shared.domain.recent_events import EventCursor, EventSummary
 from shared.ids import TenantId
+from shared.web.label_names import name as label_name
 from shared.web.openapi import openapi_document
 from tests.fakes.iap import IapStandIn
 from tests.integration import test_settings_console as console_tests
@@ -74,7 +75,7 @@ def test_recent_events_are_filtered_by_mailbox_and_label_with_paging_on_the_page
     newest_first = wanted[::-1]
     first = http.get("/?tenant=acme&mailbox=stopsale&label=stopsale", headers=acme).text
     assert ROW.findall(first) == newest_first[:50]
-    assert "of mailbox stopsale labelled stopsale" in first
+    assert "of mailbox stopsale labelled stop sale" in first  # the label by its name
     assert "<option selected>stopsale</option>" in first  # the form shows the filter
     older = _link(first, "next")
     assert {k: v[0] for k, v in parse_qs(older).items()}.keys() == {
@@ -152,10 +153,10 @@ def test_a_correction_on_an_older_filtered_page_returns_to_that_page(
     query = parse_qs(urlsplit(location).query)
     assert (query["before"], query["mailbox"], query["label"]) == ([before], ["booking"], [label])
     back = http.get(urljoin("/", location.partition("#")[0]), headers=acme).text
-    assert f"Label corrected from {label} to {target}" in back
+    assert f"Label corrected from {label_name(label)} to {label_name(target)}" in back
     assert (
-        f"Older 0 emails turned into events (kept 30 days) of mailbox booking labelled {label}"
-        in back
+        "Older 0 emails turned into events (kept 30 days) of mailbox booking labelled "
+        f"{label_name(label)}" in back
     )
     assert "No older events that match the filter." in back  # it shows another label now
     assert app.state.get_event_summary(TenantId("acme"), eid).corrected_to == target

@@ -603,7 +603,7 @@ def test_rules_are_edited_and_tried_on_the_page_and_scripts_in_an_email_never_ru
         data={"tenant": "acme", "csrf": token, "try": "on", "email": email},
     )
     assert tried.status_code == 200
-    assert "Label: <strong>stopsale</strong>" in tried.text
+    assert "Label: <strong>stop sale</strong>" in tried.text
     assert "Rules that fired: tenant:bedbank-stops" in tried.text
     assert "<script>alert(1)</script>" not in tried.text
     # another tenant sees none of it and cannot delete it
@@ -1084,7 +1084,7 @@ def test_try_it_keeps_the_pasted_email_and_says_what_is_wrong_with_it(
     email = "From: a@bedbank.example\nSubject: STOP SALE <i>now</i>\n\n" + "stop sale. " * 100
     tried = http.post("/?tenant=acme", headers=iap.headers(ACME), data={**form, "email": email})
     assert tried.status_code == 200
-    assert "Label: <strong>stopsale</strong>" in tried.text
+    assert "Label: <strong>stop sale</strong>" in tried.text
     textarea = re.search(r'<textarea name="email"[^>]*>([^<]*)</textarea>', tried.text)
     assert textarea
     assert textarea.group(1).startswith("From: a@bedbank.example\nSubject: STOP SALE &lt;i&gt;")

@@ -26,6 +26,7 @@ IMPORTED_AS = {
     "pydantic": "pydantic",
     "tenacity": "tenacity",
     "jinja2": "jinja2",
+    "babel": "babel",
     "cryptography": "cryptography",
     "lxml": "lxml",
     "pypdf": "pypdf",

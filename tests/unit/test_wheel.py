@@ -45,6 +45,7 @@ def test_the_wheel_ships_only_shared(tmp_path: Path) -> None:
     assert "shared/schemas/mail-event.v1.json" in files
     assert "shared/web/templates/layout.html" in files
     assert "shared/web/static/console.css" in files
+    assert "shared/web/locales/tr/LC_MESSAGES/messages.po" in files
     (entry_points,) = [n for n in files if n.endswith(".dist-info/entry_points.txt")]
     with zipfile.ZipFile(next((tmp_path / "dist").glob("*.whl"))) as archive:
         text = archive.read(entry_points).decode()
