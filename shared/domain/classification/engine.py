@@ -27,6 +27,7 @@ from shared.domain.classification.compounds import split_compounds
 from shared.domain.classification.confidence import BESIDE_OPENSALE, Evidence, judge
 from shared.domain.classification.fast_patterns import fast_form
 from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
+from shared.domain.classification.literal_set import LiteralSet
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.segments import split_own_words
@@ -91,26 +92,14 @@ _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
 for _i, _c in enumerate(_COMPILED):
     for _lit in _c.literals[0] if _c.literals else ():
         _BY_LITERAL[_lit].append(_i)
-# ... bucketed by their first three characters: only the buckets whose triple occurs in
-# the text are looked at (the triples of a text are one C-level pass: ``zip``)
-# (all of a rule's literal sets: ``may_match`` checks each)
-_BY_TRIPLE: dict[tuple[str, ...], list[str]] = defaultdict(list)
-_SHORT: list[str] = []  # two-character literals: looked for directly
-for _lit in {lit for c in _COMPILED for lits in c.literals or () for lit in lits}:
-    if len(_lit) < 3:
-        _SHORT.append(_lit)
-    else:
-        _BY_TRIPLE[tuple(_lit[:3])].append(_lit)
-_TRIPLES = frozenset(_BY_TRIPLE)
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+# every literal of every rule, found in a text in one pass (``literal_set``)
+_LITERALS = LiteralSet(lit for c in _COMPILED for lits in c.literals or () for lit in lits)
 
 
 def _present(text: str) -> set[str]:
     """The rules' literals that occur in ``text``."""
-    triples = _TRIPLES.intersection(zip(text, text[1:], text[2:], strict=False))
-    found = {lit for t in triples for lit in _BY_TRIPLE[t] if len(lit) == 3 or lit in text}
-    found.update(lit for lit in _SHORT if lit in text)
-    return found
+    return _LITERALS.found(text)
 
 
 def _possible(present: set[str]) -> set[int]:
