@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from shared.domain.classification.builtin_rules import RULES, Rule
@@ -168,14 +169,19 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
 
 
 def _affirmed(
-    c: _Compiled, text: str, cues: set[tuple[str, str]], languages: frozenset[str]
+    c: _Compiled,
+    text: str,
+    cues: set[tuple[str, str]],
+    languages: frozenset[str],
+    matches: Iterable[re.Match[str]] | None = None,
 ) -> bool:
     """``c`` matches ``text`` at least once outside a negation's scope and, for an intent,
-    outside a question or a condition (those go to ``cues``)."""
+    outside a question or a condition (those go to ``cues``). ``matches``: its matches in
+    ``text``, when they are already found."""
     label = c.rule.label
     if label not in NEGATABLE and label not in ACTS:
-        return c.regex.search(text) is not None
-    for m in c.regex.finditer(text):
+        return c.regex.search(text) is not None if matches is None else any(True for _ in matches)
+    for m in c.regex.finditer(text) if matches is None else matches:
         start = m.start()
         if label in NEGATABLE and (negated_before(text, start) or negated_after(text, m.end())):
             continue
@@ -186,8 +192,17 @@ def _affirmed(
     return False
 
 
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group(0))
+def _blanked(text: str, matches: list[re.Match[str]]) -> str:
+    """``text`` with each of ``matches`` (in order, not overlapping) blanked: what
+    ``regex.sub`` with blanks gives, without a second pass over the text."""
+    parts, done = [], 0
+    for m in matches:
+        start, end = m.span()
+        parts.append(text[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _field_hits(
@@ -206,12 +221,13 @@ def _field_hits(
         if not c.may_match(here):
             continue
         if c.rule.consume:
-            stated = c.rule.label not in ACTS or _affirmed(c, text, cues, languages)
-            blanked, n = c.regex.subn(_blank, text)
-            if n:
-                if stated:
-                    hits.append(c.rule)
-                text = blanked
+            # one pass finds the matches: they are judged, then blanked
+            matches = list(c.regex.finditer(text))
+            if not matches:
+                continue
+            if c.rule.label not in ACTS or _affirmed(c, text, cues, languages, matches):
+                hits.append(c.rule)
+            text = _blanked(text, matches)
         elif _affirmed(c, text, cues, languages):
             hits.append(c.rule)
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
