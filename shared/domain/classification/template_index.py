@@ -45,6 +45,7 @@ class Prepared:
         self.example = example
         self._subject = _knowing(example.subject)
         self._opening = _knowing(example.opening)
+        self.counts = counts(example.subject), counts(example.opening)
 
     def against(
         self, subject: Sequence[str], opening: Sequence[str]
@@ -62,6 +63,19 @@ def _knowing(tokens: Sequence[str]) -> SequenceMatcher[str]:
     return matcher
 
 
+def counts(tokens: Iterable[str]) -> dict[str, int]:
+    """How often each token occurs."""
+    out: dict[str, int] = {}
+    for token in tokens:
+        out[token] = out.get(token, 0) + 1
+    return out
+
+
+def shared(mine: dict[str, int], theirs: dict[str, int]) -> int:
+    """The tokens two sequences share, as multisets (what difflib's ``quick_ratio`` counts)."""
+    return sum(min(mine[token], theirs[token]) for token in mine.keys() & theirs.keys())
+
+
 def needed(size: int) -> int:
     """The tokens an opening of ``size`` shares with any opening it can match: from
     2·M / (size + other) ≥ F and M ≤ other follows M ≥ F·size / (2 − F)."""
@@ -69,11 +83,11 @@ def needed(size: int) -> int:
 
 
 def items(tokens: Iterable[str]) -> list[Item]:
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     out = []
     for token in tokens:
-        seen[token] += 1
-        out.append((token, seen[token]))
+        n = seen[token] = seen.get(token, 0) + 1
+        out.append((token, n))
     return out
 
 
@@ -147,6 +161,10 @@ class TemplateIndex:
         sender at all."""
         found = self._senders.get(sender)
         return None if found is None else found.candidates(opening)
+
+    def knows(self, sender: str) -> bool:
+        """Whether ``sender`` has any example."""
+        return sender in self._senders
 
     def same(self, sender: str, shape: Shape) -> TemplateExample | None:
         """The first of ``sender``'s examples that masks exactly to ``shape`` (a mail of a
