@@ -27,7 +27,13 @@ from shared.domain.classification.template_example import (
     mask,
     remember,
 )
-from shared.domain.classification.template_index import Prepared, TemplateIndex, counts, shared
+from shared.domain.classification.template_index import (
+    OPENING_FLOOR,
+    Prepared,
+    TemplateIndex,
+    counts,
+    shared,
+)
 from shared.domain.classification.text import strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
 
@@ -68,14 +74,39 @@ def match(
     candidates = index.candidates(sender, opening)
     if not candidates:
         return None
-    mine = counts(masked_subject), counts(opening)
+    opening_counts = counts(opening)
+    mine: tuple[dict[str, int], dict[str, int]] | None = None
     best: tuple[TemplateExample, float] | None = None
     for shape in candidates:  # one per shape: corrections of a template mask alike
+        if not _openings_may_match(opening, opening_counts, shape):
+            continue
+        if mine is None:
+            mine = counts(masked_subject), opening_counts
         floor = max(MIN_SIMILARITY, best[1] if best else 0.0)
         score = _score(masked_subject, opening, mine, shape, floor)
         if score >= MIN_SIMILARITY and (best is None or score > best[1]):
             best = (shape.example, score)
     return best
+
+
+# below the least similarity of openings that match by more than rounding can explain
+_OPENING_BOUND = OPENING_FLOOR - 1e-9
+
+
+def _openings_may_match(
+    opening: Sequence[str], opening_counts: dict[str, int], shape: Prepared
+) -> bool:
+    """Whether the openings can be alike enough for a match: the subject adds
+    ``SUBJECT_WEIGHT`` at most, so difflib's bounds on the openings alone must reach
+    ``OPENING_FLOOR`` (the same bounds as ``_score``'s, without the subject: a cheaper
+    test that only lets through more)."""
+    theirs = shape.example.opening
+    together = len(opening) + len(theirs)
+    if not together:
+        return True
+    if _ratio(min(len(opening), len(theirs)), together) < _OPENING_BOUND:
+        return False
+    return _ratio(shared(opening_counts, shape.counts[1]), together) >= _OPENING_BOUND
 
 
 def _ratio(matches: int, length: int) -> float:
