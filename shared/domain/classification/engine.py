@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.compounds import split_compounds
@@ -72,6 +72,7 @@ class _Compiled:
     regex: re.Pattern[str]
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
+    all_literals: frozenset[str]  # the literals of all its sets
 
     def may_match(self, present: set[str]) -> bool:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
@@ -81,12 +82,18 @@ class _Compiled:
 
 
 # consuming rules first (they blank what they matched before the others look)
-_COMPILED = tuple(
-    _Compiled(
-        r, r.id.split(".", 1)[0], re.compile(fast_form(r.pattern)), required_literals(r.pattern)
+def _compiled(rule: Rule) -> _Compiled:
+    literals = required_literals(rule.pattern)
+    return _Compiled(
+        rule,
+        rule.id.split(".", 1)[0],
+        re.compile(fast_form(rule.pattern)),
+        literals,
+        frozenset().union(*literals) if literals else frozenset(),
     )
-    for r in sorted(RULES, key=lambda r: not r.consume)
-)
+
+
+_COMPILED = tuple(_compiled(r) for r in sorted(RULES, key=lambda r: not r.consume))
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
 # that can match a message at all
 _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
@@ -135,6 +142,11 @@ class _Field:
     factor: float
     fresh: bool  # said by this message itself (not a reply subject, not the quote)
     other_factor: float | None = None  # the weight of ``other`` rules here, if not ``factor``
+
+    def with_text(self, text: str) -> _Field:
+        if text is self.text:
+            return self
+        return _Field(self.name, text, self.factor, self.fresh, self.other_factor)
 
     def weight(self, label: str) -> float:
         return (
@@ -316,11 +328,11 @@ def score(parsed: ParsedMessage) -> Scored:
     # compounds followed by their parts ("neubuchung neu buchung"), in the languages that
     # write them
     fields = [
-        replace(f, text=split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
+        f.with_text(split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
         for f in fields
     ]
     # only the candidates' literals are looked for field by field
-    present &= {lit for c in candidates for lits in c.literals or () for lit in lits}
+    present &= set().union(*(c.all_literals for c in candidates))
     cues: set[tuple[str, str]] = set()
     matched: _Matched = []
     for f in fields:
