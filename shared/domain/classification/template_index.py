@@ -109,9 +109,16 @@ class _Sender:
         no prefix's shared item)."""
         if not opening:
             return [self.shapes[i] for i in self.always]
-        mine = items(opening)
-        known = sorted(r for i in mine if (r := self.rank.get(i)) is not None)
-        prefix = len(mine) - needed(len(mine)) + 1 - (len(mine) - len(known))
+        rank, known = self.rank, []
+        seen: dict[str, int] = {}
+        for token in opening:  # the ranks of its items (``items``), in one pass
+            n = seen[token] = seen.get(token, 0) + 1
+            r = rank.get((token, n))
+            if r is not None:
+                known.append(r)
+        known.sort()
+        size = len(opening)
+        prefix = size - needed(size) + 1 - (size - len(known))
         found = {s for r in known[: max(prefix, 0)] for s in self.postings[r]}
         return [self.shapes[i] for i in sorted(found)]
 
