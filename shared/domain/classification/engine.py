@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.compounds import split_compounds
 from shared.domain.classification.confidence import BESIDE_OPENSALE, Evidence, judge
 from shared.domain.classification.fast_patterns import fast_form
 from shared.domain.classification.language_id import ALWAYS, SAMPLE_CHARS, identify
+from shared.domain.classification.literal_set import LiteralSet
 from shared.domain.classification.negation import negated_after, negated_before
 from shared.domain.classification.prefilter import required_literals
 from shared.domain.classification.segments import split_own_words
@@ -70,6 +72,7 @@ class _Compiled:
     regex: re.Pattern[str]
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
+    all_literals: frozenset[str]  # the literals of all its sets
 
     def may_match(self, present: set[str]) -> bool:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
@@ -79,38 +82,32 @@ class _Compiled:
 
 
 # consuming rules first (they blank what they matched before the others look)
-_COMPILED = tuple(
-    _Compiled(
-        r, r.id.split(".", 1)[0], re.compile(fast_form(r.pattern)), required_literals(r.pattern)
+def _compiled(rule: Rule) -> _Compiled:
+    literals = required_literals(rule.pattern)
+    return _Compiled(
+        rule,
+        rule.id.split(".", 1)[0],
+        re.compile(fast_form(rule.pattern)),
+        literals,
+        frozenset().union(*literals) if literals else frozenset(),
     )
-    for r in sorted(RULES, key=lambda r: not r.consume)
-)
+
+
+_COMPILED = tuple(_compiled(r) for r in sorted(RULES, key=lambda r: not r.consume))
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
 # that can match a message at all
 _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
 for _i, _c in enumerate(_COMPILED):
     for _lit in _c.literals[0] if _c.literals else ():
         _BY_LITERAL[_lit].append(_i)
-# ... bucketed by their first three characters: only the buckets whose triple occurs in
-# the text are looked at (the triples of a text are one C-level pass: ``zip``)
-# (all of a rule's literal sets: ``may_match`` checks each)
-_BY_TRIPLE: dict[tuple[str, ...], list[str]] = defaultdict(list)
-_SHORT: list[str] = []  # two-character literals: looked for directly
-for _lit in {lit for c in _COMPILED for lits in c.literals or () for lit in lits}:
-    if len(_lit) < 3:
-        _SHORT.append(_lit)
-    else:
-        _BY_TRIPLE[tuple(_lit[:3])].append(_lit)
-_TRIPLES = frozenset(_BY_TRIPLE)
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+# every literal of every rule, found in a text in one pass (``literal_set``)
+_LITERALS = LiteralSet(lit for c in _COMPILED for lits in c.literals or () for lit in lits)
 
 
 def _present(text: str) -> set[str]:
     """The rules' literals that occur in ``text``."""
-    triples = _TRIPLES.intersection(zip(text, text[1:], text[2:], strict=False))
-    found = {lit for t in triples for lit in _BY_TRIPLE[t] if len(lit) == 3 or lit in text}
-    found.update(lit for lit in _SHORT if lit in text)
-    return found
+    return _LITERALS.found(text)
 
 
 def _possible(present: set[str]) -> set[int]:
@@ -146,6 +143,11 @@ class _Field:
     fresh: bool  # said by this message itself (not a reply subject, not the quote)
     other_factor: float | None = None  # the weight of ``other`` rules here, if not ``factor``
 
+    def with_text(self, text: str) -> _Field:
+        if text is self.text:
+            return self
+        return _Field(self.name, text, self.factor, self.fresh, self.other_factor)
+
     def weight(self, label: str) -> float:
         return (
             self.factor if self.other_factor is None or label != Label.OTHER else self.other_factor
@@ -179,14 +181,19 @@ def _fields(parsed: ParsedMessage) -> list[_Field]:
 
 
 def _affirmed(
-    c: _Compiled, text: str, cues: set[tuple[str, str]], languages: frozenset[str]
+    c: _Compiled,
+    text: str,
+    cues: set[tuple[str, str]],
+    languages: frozenset[str],
+    matches: Iterable[re.Match[str]] | None = None,
 ) -> bool:
     """``c`` matches ``text`` at least once outside a negation's scope and, for an intent,
-    outside a question or a condition (those go to ``cues``)."""
+    outside a question or a condition (those go to ``cues``). ``matches``: its matches in
+    ``text``, when they are already found."""
     label = c.rule.label
     if label not in NEGATABLE and label not in ACTS:
-        return c.regex.search(text) is not None
-    for m in c.regex.finditer(text):
+        return c.regex.search(text) is not None if matches is None else any(True for _ in matches)
+    for m in c.regex.finditer(text) if matches is None else matches:
         start = m.start()
         if label in NEGATABLE and (negated_before(text, start) or negated_after(text, m.end())):
             continue
@@ -197,8 +204,17 @@ def _affirmed(
     return False
 
 
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group(0))
+def _blanked(text: str, matches: list[re.Match[str]]) -> str:
+    """``text`` with each of ``matches`` (in order, not overlapping) blanked: what
+    ``regex.sub`` with blanks gives, without a second pass over the text."""
+    parts, done = [], 0
+    for m in matches:
+        start, end = m.span()
+        parts.append(text[done:start])
+        parts.append(" " * (end - start))
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _field_hits(
@@ -217,12 +233,13 @@ def _field_hits(
         if not c.may_match(here):
             continue
         if c.rule.consume:
-            stated = c.rule.label not in ACTS or _affirmed(c, text, cues, languages)
-            blanked, n = c.regex.subn(_blank, text)
-            if n:
-                if stated:
-                    hits.append(c.rule)
-                text = blanked
+            # one pass finds the matches: they are judged, then blanked
+            matches = list(c.regex.finditer(text))
+            if not matches:
+                continue
+            if c.rule.label not in ACTS or _affirmed(c, text, cues, languages, matches):
+                hits.append(c.rule)
+            text = _blanked(text, matches)
         elif _affirmed(c, text, cues, languages):
             hits.append(c.rule)
     # An open-sale phrase names the stop sale it lifts: in that field the stop-sale words
@@ -311,11 +328,11 @@ def score(parsed: ParsedMessage) -> Scored:
     # compounds followed by their parts ("neubuchung neu buchung"), in the languages that
     # write them
     fields = [
-        replace(f, text=split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
+        f.with_text(split_compounds(f.text, languages)) if f.name in _COMPOUNDED else f
         for f in fields
     ]
     # only the candidates' literals are looked for field by field
-    present &= {lit for c in candidates for lits in c.literals or () for lit in lits}
+    present &= set().union(*(c.all_literals for c in candidates))
     cues: set[tuple[str, str]] = set()
     matched: _Matched = []
     for f in fields:

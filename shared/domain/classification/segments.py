@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from shared.domain.classification.boilerplate import FOOTER_LINES, SIGN_OFFS, SIGNATURE_DELIMITER
+from shared.domain.classification.literal_set import LiteralSet
 from shared.domain.classification.prefilter import required_literals
 
 MAX_SIGN_OFF = 60  # a longer line says more than goodbye
@@ -24,6 +25,8 @@ _FOOTERS = tuple(
     (re.compile(p, re.MULTILINE), required_literals(p) or (frozenset("|•·"),)) for p in FOOTER_LINES
 )
 FOOTER_CHARS = 1200  # footers close a text: only its last lines are looked at
+# all their literals, found in a text's last lines in one pass
+_FOOTER_LITERALS = LiteralSet(lit for _, sets in _FOOTERS for lits in sets for lit in lits)
 
 
 def _footer_lines(text: str) -> list[tuple[int, int]]:
@@ -32,9 +35,9 @@ def _footer_lines(text: str) -> list[tuple[int, int]]:
     if tail:
         tail = text.find("\n", tail) + 1 or len(text)
     spans: set[tuple[int, int]] = set()
-    end_text = text[tail:]
+    present = _FOOTER_LITERALS.found(text[tail:])
     for pattern, literals in _FOOTERS:
-        if not all(any(map(end_text.__contains__, lits)) for lits in literals):
+        if any(present.isdisjoint(lits) for lits in literals):
             continue
         for m in pattern.finditer(text, tail):
             start = text.rfind("\n", 0, m.start()) + 1

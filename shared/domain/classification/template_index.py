@@ -45,6 +45,7 @@ class Prepared:
         self.example = example
         self._subject = _knowing(example.subject)
         self._opening = _knowing(example.opening)
+        self.counts = counts(example.subject), counts(example.opening)
 
     def against(
         self, subject: Sequence[str], opening: Sequence[str]
@@ -62,6 +63,19 @@ def _knowing(tokens: Sequence[str]) -> SequenceMatcher[str]:
     return matcher
 
 
+def counts(tokens: Iterable[str]) -> dict[str, int]:
+    """How often each token occurs."""
+    out: dict[str, int] = {}
+    for token in tokens:
+        out[token] = out.get(token, 0) + 1
+    return out
+
+
+def shared(mine: dict[str, int], theirs: dict[str, int]) -> int:
+    """The tokens two sequences share, as multisets (what difflib's ``quick_ratio`` counts)."""
+    return sum(min(mine[token], theirs[token]) for token in mine.keys() & theirs.keys())
+
+
 def needed(size: int) -> int:
     """The tokens an opening of ``size`` shares with any opening it can match: from
     2·M / (size + other) ≥ F and M ≤ other follows M ≥ F·size / (2 − F)."""
@@ -69,11 +83,11 @@ def needed(size: int) -> int:
 
 
 def items(tokens: Iterable[str]) -> list[Item]:
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     out = []
     for token in tokens:
-        seen[token] += 1
-        out.append((token, seen[token]))
+        n = seen[token] = seen.get(token, 0) + 1
+        out.append((token, n))
     return out
 
 
@@ -95,9 +109,16 @@ class _Sender:
         no prefix's shared item)."""
         if not opening:
             return [self.shapes[i] for i in self.always]
-        mine = items(opening)
-        known = sorted(r for i in mine if (r := self.rank.get(i)) is not None)
-        prefix = len(mine) - needed(len(mine)) + 1 - (len(mine) - len(known))
+        rank, known = self.rank, []
+        seen: dict[str, int] = {}
+        for token in opening:  # the ranks of its items (``items``), in one pass
+            n = seen[token] = seen.get(token, 0) + 1
+            r = rank.get((token, n))
+            if r is not None:
+                known.append(r)
+        known.sort()
+        size = len(opening)
+        prefix = size - needed(size) + 1 - (size - len(known))
         found = {s for r in known[: max(prefix, 0)] for s in self.postings[r]}
         return [self.shapes[i] for i in sorted(found)]
 
@@ -147,6 +168,10 @@ class TemplateIndex:
         sender at all."""
         found = self._senders.get(sender)
         return None if found is None else found.candidates(opening)
+
+    def knows(self, sender: str) -> bool:
+        """Whether ``sender`` has any example."""
+        return sender in self._senders
 
     def same(self, sender: str, shape: Shape) -> TemplateExample | None:
         """The first of ``sender``'s examples that masks exactly to ``shape`` (a mail of a

@@ -17,7 +17,6 @@ the bound: ``template_example``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 
 from shared.domain.classification.template_example import (
     MAX_EXAMPLES,
@@ -28,7 +27,13 @@ from shared.domain.classification.template_example import (
     mask,
     remember,
 )
-from shared.domain.classification.template_index import Prepared, TemplateIndex
+from shared.domain.classification.template_index import (
+    OPENING_FLOOR,
+    Prepared,
+    TemplateIndex,
+    counts,
+    shared,
+)
 from shared.domain.classification.text import strip_prefixes
 from shared.domain.message import Classification, ParsedMessage
 
@@ -56,39 +61,91 @@ def match(
         return None
     index = examples if isinstance(examples, TemplateIndex) else TemplateIndex(examples)
     sender = parsed.from_.address.lower()
+    if not index.knows(sender):
+        return None
     opening = mask((parsed.new_text or parsed.text)[:OPENING_CHARS])
+    subject, _, _ = strip_prefixes(parsed.subject)
+    masked_subject = mask(subject)
+    # identical: 1, the only similarity that high (shapes are unique); looked up before the
+    # candidates are sought, as an identical shape is always among them
+    same = index.same(sender, (tuple(masked_subject), tuple(opening)))
+    if same is not None:
+        return same, SUBJECT_WEIGHT + (1 - SUBJECT_WEIGHT)
     candidates = index.candidates(sender, opening)
     if not candidates:
         return None
-    subject, _, _ = strip_prefixes(parsed.subject)
-    masked_subject = mask(subject)
-    same = index.same(sender, (tuple(masked_subject), tuple(opening)))
-    if same is not None:  # identical: 1, the only similarity that high (shapes are unique)
-        return same, SUBJECT_WEIGHT + (1 - SUBJECT_WEIGHT)
+    opening_counts = counts(opening)
+    mine: tuple[dict[str, int], dict[str, int]] | None = None
     best: tuple[TemplateExample, float] | None = None
     for shape in candidates:  # one per shape: corrections of a template mask alike
+        if not _openings_may_match(opening, opening_counts, shape):
+            continue
+        if mine is None:
+            mine = counts(masked_subject), opening_counts
         floor = max(MIN_SIMILARITY, best[1] if best else 0.0)
-        score = _score(masked_subject, opening, shape, floor)
+        score = _score(masked_subject, opening, mine, shape, floor)
         if score >= MIN_SIMILARITY and (best is None or score > best[1]):
             best = (shape.example, score)
     return best
 
 
-def _score(subject: Sequence[str], opening: Sequence[str], shape: Prepared, floor: float) -> float:
+# below the least similarity of openings that match by more than rounding can explain
+_OPENING_BOUND = OPENING_FLOOR - 1e-9
+
+
+def _openings_may_match(
+    opening: Sequence[str], opening_counts: dict[str, int], shape: Prepared
+) -> bool:
+    """Whether the openings can be alike enough for a match: the subject adds
+    ``SUBJECT_WEIGHT`` at most, so difflib's bounds on the openings alone must reach
+    ``OPENING_FLOOR`` (the same bounds as ``_score``'s, without the subject: a cheaper
+    test that only lets through more)."""
+    theirs = shape.example.opening
+    together = len(opening) + len(theirs)
+    if not together:
+        return True
+    if _ratio(min(len(opening), len(theirs)), together) < _OPENING_BOUND:
+        return False
+    return _ratio(shared(opening_counts, shape.counts[1]), together) >= _OPENING_BOUND
+
+
+def _ratio(matches: int, length: int) -> float:
+    """difflib's ratio for ``matches`` tokens matched in two sequences of ``length`` tokens
+    together."""
+    return 2.0 * matches / length if length else 1.0
+
+
+def _score(
+    subject: Sequence[str],
+    opening: Sequence[str],
+    mine: tuple[dict[str, int], dict[str, int]],
+    shape: Prepared,
+    floor: float,
+) -> float:
     """The weighted similarity, or 0.0 as soon as cheap upper bounds (the sequences' lengths,
-    then their shared tokens) show it cannot reach ``floor``: the full comparison is
-    quadratic in the tokens."""
+    then their shared tokens: difflib's ``real_quick_ratio`` and ``quick_ratio``, computed
+    from token counts made once per mail and once per example) show it cannot reach
+    ``floor``: the full comparison is quadratic in the tokens."""
     example = shape.example
     pairs = (
         (SUBJECT_WEIGHT, subject, example.subject),
         (1 - SUBJECT_WEIGHT, opening, example.opening),
     )
+    compared = [
+        (w, a, b, counted, theirs)
+        for (w, a, b), counted, theirs in zip(pairs, mine, shape.counts, strict=True)
+        if a or b
+    ]
+    empty = sum(w for w, a, b in pairs if not a and not b)  # two empty texts are alike
+    if (
+        empty + sum(w * _ratio(min(len(a), len(b)), len(a) + len(b)) for w, a, b, _, _ in compared)
+        < floor
+    ):
+        return 0.0
+    if empty + sum(w * _ratio(shared(c, t), len(a) + len(b)) for w, a, b, c, t in compared) < floor:
+        return 0.0
     both = shape.against(subject, opening)
     matchers = [(w, m) for (w, a, b), m in zip(pairs, both, strict=True) if a or b]
-    empty = sum(w for w, a, b in pairs if not a and not b)  # two empty texts are alike
-    for bound in (SequenceMatcher.real_quick_ratio, SequenceMatcher.quick_ratio):
-        if empty + sum(w * bound(m) for w, m in matchers) < floor:
-            return 0.0
     return empty + sum(w * m.ratio() for w, m in matchers)
 
 

@@ -13,7 +13,8 @@ from email.message import EmailMessage
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.classification import classify, template_example
+from shared.domain.classification import classify, template_example, templates
+from shared.domain.classification.template_index import counts, shared
 from shared.domain.classification.templates import (
     MAX_EXAMPLES,
     MIN_SIMILARITY,
@@ -226,3 +227,14 @@ def test_a_sender_with_hundreds_of_examples_still_matches_the_best_one() -> None
     found = match(report("90001", "Lee", "01.01.2027"), examples)
     assert found is not None
     assert (found[0].id, found[0].label, found[1]) == ("exact", "cancellation", 1.0)
+
+
+_TOKENS = st.lists(st.sampled_from(["a", "b", "c", "#", "~", "booking"]), max_size=12)
+
+
+@given(_TOKENS, _TOKENS)
+def test_the_bounds_from_token_counts_are_difflibs(a: list[str], b: list[str]) -> None:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    together = len(a) + len(b)
+    assert templates._ratio(min(len(a), len(b)), together) == matcher.real_quick_ratio()
+    assert templates._ratio(shared(counts(a), counts(b)), together) == matcher.quick_ratio()
