@@ -127,11 +127,7 @@ class IngestBatch:
         """Complete the claims of published messages: their events' summaries stored, in
         one write (tries hard: giving up would let a retry publish the events again)."""
         self._steps.complete_published(
-            [
-                Published(p.claim_key, p.ready.done, self._steps.ms(p.started))
-                for p in published
-                if p.ready.done.event is not None
-            ]
+            [Published(p.claim_key, p.ready.done, self._steps.ms(p.started)) for p in published]
         )
 
     def release(self, claim_key: str, prepared: Prepared | None) -> None:

@@ -110,6 +110,13 @@ class StagedRaw(NamedTuple):
         return self.message_id_key or self.origin.event_id
 
     @property
+    def dead(self) -> Done | None:
+        """What the message came to when it was dead-lettered while staged (nothing to claim
+        or publish); None otherwise."""
+        ready = self.ready
+        return ready.done if ready is not None and ready.done.event is None else None
+
+    @property
     def finished(self) -> bool:
         """Dead-lettered already while staged: nothing to claim or publish."""
-        return self.ready is not None and self.ready.done.event is None
+        return self.dead is not None

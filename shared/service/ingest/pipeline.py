@@ -101,9 +101,9 @@ class IngestPipeline(IngestBatch):
             tenant=mailbox.tenant_id, mailbox=mailbox.id, provider=mailbox.provider.value
         ):
             staged = self._steps.stage(mailbox, provider_message_id, eid, raw, received_at)
-            if staged.finished:  # dead-lettered as it was parsed
-                done = staged.ready.done if staged.ready else Done("dead_lettered", "", True)
-                return IngestResult(eid, done.outcome, done.label, self._steps.ms(started))
+            dead = staged.dead  # dead-lettered as it was parsed
+            if dead is not None:
+                return IngestResult(eid, dead.outcome, dead.label, self._steps.ms(started))
             key = staged.claim_key
             return self._claimed(
                 mailbox, eid, key, lease, started, lambda: self._process(staged, key)

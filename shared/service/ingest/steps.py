@@ -374,7 +374,8 @@ class IngestSteps:
         """The published events' summaries stored, in one write: the completion of their
         claims (and the settings page's rows). Called after the publish, so it tries hard:
         giving up here would let a retry publish the events again (consumers dedupe by
-        event id). An event whose summary cannot be built has its claim marked done."""
+        event id). An event whose summary cannot be built has its claim marked done; a
+        message that published no event (dead-lettered, skipped) is left as it is."""
         summaries: list[EventSummary] = []
         unsummarized: list[str] = []
         for key, done, ms in published:

@@ -133,15 +133,13 @@ class CatchUpPool:
         batch's until ``publish`` or ``abandon``."""
         run = _Progress(messages, len(messages))
         staged = self._stage(ingest, mailbox, run)
-        claims = _claim(ingest, run, staged, mailbox.key)  # the lease this replica holds
+        # the claims name the lease this replica holds
+        batch = Batch(mailbox, _claim(ingest, run, staged, mailbox.key), run, ahead)
         ready = [
-            i
-            for i in sorted(staged)
-            if i < run.stop
-            and (staged[i].finished or claims.get(i, ("", None))[1] is ClaimOutcome.CLAIMED)
+            i for i in sorted(staged) if i < run.stop and (staged[i].finished or batch.claimed(i))
         ]
         self._prepare(ingest, run, staged, ready)
-        return Batch(mailbox, claims, run, ahead)
+        return batch
 
     def publish(
         self, ingest: IngestBatch, batch: Batch, stopping: Callable[[], bool] = lambda: False

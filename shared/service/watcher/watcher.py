@@ -396,11 +396,14 @@ class Watcher:
                 return  # watched here again meanwhile (the spread changed back): still ours
         self._release(worker_key)
 
-    def _release(self, key: str) -> None:
+    def _release(self, key: str) -> bool:
+        """Release our lease of a mailbox; False when the store refused (it lapses)."""
         try:
             self._state.release_lease(key, self.holder)
+            return True
         except MailIngestError:
-            logger.warning("lease release failed; it lapses by itself", exc_info=True)
+            logger.warning("lease release failed; it lapses by itself", extra={"mailbox_key": key})
+            return False
 
     def _shutdown(self) -> None:
         # no renewal may race the releases below
@@ -431,22 +434,11 @@ class Watcher:
         releases against a dead emulator, each waiting its call timeout, held a stop for
         minutes before it was killed). A lease not released lapses by itself within
         ``lease_ttl_s``."""
-
-        def release(key: str) -> bool:
-            try:
-                self._state.release_lease(key, self.holder)
-                return True
-            except MailIngestError:
-                logger.warning(
-                    "lease release failed; it lapses by itself", extra={"mailbox_key": key}
-                )
-                return False
-
         if not keys:
             return
         workers = min(self._opt.store_concurrency, len(keys))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="release")
-        futures = [pool.submit(release, key) for key in keys]
+        futures = [pool.submit(self._release, key) for key in keys]
         done, _ = wait(futures, timeout=self._opt.release_grace_s)
         # what is not done by now is dropped: queued releases are cancelled, and one still
         # in flight ends at its own call timeout without anyone waiting for it
