@@ -29,6 +29,7 @@ MODULES = (
     "bench.pop3_bench",
     "bench.fanout_bench",
     "bench.store_cost_bench",
+    "bench.push_cost_bench",
     "bench.console_bench",
 )
 

@@ -22,6 +22,9 @@ duplicates nothing (each message's event id is tenant + mailbox + Gmail message 
 - Throttling (429 / rateLimitExceeded) of a whole request, or batch parts still throttled
   after their retries, stop this mailbox's sync with ``Throttled``; the caller answers so
   the push is redelivered later. Other mailboxes are not touched.
+- What a sync writes besides each message's claim and summary: its lease (taken,
+  released), the cursor once (per chunk of a long one) and the health once (``SyncHealth``):
+  six documents for a push that brings one message.
 - After-processing (``shared.service.gmail_after``) never holds ingestion up.
 - Labels are ids: the mailbox's label names are resolved on connect
   (``shared.service.gmail_labels``), and the account's primary address recorded there
@@ -65,7 +68,13 @@ from shared.service.gmail_after import after_processing
 from shared.service.gmail_labels import UnknownLabel
 from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
-from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
+from shared.service.mailbox_state import (
+    CursorChange,
+    SyncHealth,
+    error_update,
+    merge_cursor,
+    report,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -212,16 +221,18 @@ class GmailSync:
         lease_name = sync_lease(mailbox)
         if self._state.try_acquire_lease(lease_name, self._holder, self._opt.lease_ttl) is None:
             raise SyncBusy(f"a sync of {mailbox.key} is running")
+        health = SyncHealth(self._state, self._clock, mailbox)
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
             try:
-                return self._sync_locked(mailbox, lease_name)
+                return self._sync_locked(mailbox, lease_name, health)
             except ReauthRequired:
-                self._report(mailbox, HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
+                health.add(HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
                 raise
             except MailIngestError as exc:
-                self._report(mailbox, error_update(exc, self._clock.now()))
+                health.add(error_update(exc, self._clock.now()))
                 raise
             finally:
+                health.flush()
                 self._state.release_lease(lease_name, self._holder)
 
     def _reached(self, mailbox: Mailbox, upto: str) -> bool:
@@ -231,7 +242,7 @@ class GmailSync:
         except ValueError:
             return False
 
-    def _sync_locked(self, mailbox: Mailbox, lease_name: str) -> SyncResult:
+    def _sync_locked(self, mailbox: Mailbox, lease_name: str, health: SyncHealth) -> SyncResult:
         api = self._apis.for_mailbox(mailbox)
         total, backfilled = 0, False
         try:
@@ -244,6 +255,7 @@ class GmailSync:
                     api,
                     label_ids,
                     lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
+                    health,
                 )
                 total, backfilled = total + count, backfilled or backfill
                 if complete:
@@ -253,8 +265,7 @@ class GmailSync:
         finally:
             api.close()
         now = self._clock.now()
-        self._report(
-            mailbox,
+        health.add(
             HealthUpdate(
                 state=MailboxState.IDLE,
                 last_sync_at=now,
@@ -271,6 +282,7 @@ class GmailSync:
         api: GmailApi,
         label_ids: dict[str, str],
         keep_alive: Callable[[], object],
+        health: SyncHealth,
     ) -> tuple[int, bool, bool]:
         """One history read and its hand-off: (messages, backfilled, every page read)."""
         cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
@@ -290,11 +302,12 @@ class GmailSync:
                 "gmail history id expired: bounded backfill",
                 extra={"listed": len(ids), "cap": self._opt.backfill_max},
             )
-            self._hand_off(mailbox, api, [(i, None) for i in ids], label_ids, keep_alive)
-            self._checkpoint(mailbox, newest, 0)
+            listed: list[tuple[str, str | None]] = [(i, None) for i in ids]
+            self._hand_off(mailbox, api, listed, label_ids, keep_alive, health, newest)
             return len(ids), True, True
-        self._hand_off(mailbox, api, list(changes.added), label_ids, keep_alive)
-        self._checkpoint(mailbox, changes.newest, 0)
+        self._hand_off(
+            mailbox, api, list(changes.added), label_ids, keep_alive, health, changes.newest
+        )
         return len(changes.added), False, changes.complete
 
     def _hand_off(
@@ -304,36 +317,48 @@ class GmailSync:
         added: list[tuple[str, str | None]],
         label_ids: dict[str, str],
         keep_alive: Callable[[], object],
+        health: SyncHealth,
+        newest: str | None,
     ) -> None:
         """Ingest in order, a chunk at a time; after each chunk (and at a failure) the cursor
         moves to the history record of the last message handed off, so a retry resumes
-        there (a message handed off twice is a duplicate: claimed, not published twice).
-        What waits is the mailbox's ``pending`` until handed off (a failure leaves the rest
-        counted)."""
-        if added:
-            self._report(mailbox, found_waiting(len(added), self._clock.now()))
+        there (a message handed off twice is a duplicate: claimed, not published twice) —
+        after the last chunk, to ``newest`` (what the read reached): one cursor write for
+        a push that brings one message. What waits is the mailbox's ``pending`` until handed
+        off (a failure leaves the rest counted); a long backlog's health is written as each
+        chunk ends, a short one's once with the sync's."""
+        if not added:
+            self._checkpoint(mailbox, newest, 0)
+            return
+        health.add(found_waiting(len(added), self._clock.now()))
         handed = 0
         for start in range(0, len(added), RENEW_EVERY):
-            keep_alive()  # a long backfill keeps its lease
+            last = start + RENEW_EVERY >= len(added)
+            if start:
+                keep_alive()  # a long backfill keeps its lease (just taken for the first)
+                health.flush()
+            elif not last:
+                health.flush()  # the backlog shows while it drains
             chunk = added[start : start + RENEW_EVERY]
             fetched = api.get_raw([message_id for message_id, _ in chunk])
             done: list[str] = []
             progress: tuple[str | None, int] = (None, 0)
+            handed_all = False
             try:
                 for (_id, record), got in zip(chunk, fetched, strict=True):
                     handed += 1
-                    date = self._ingest_one(mailbox, got, len(added) - handed)
+                    date = self._ingest_one(mailbox, got, len(added) - handed, health)
                     if date is not None and isinstance(got, GmailMessage):
                         done.append(got.id)
                     progress = (record or progress[0], max(progress[1], date or 0))
+                handed_all = True
             finally:
-                after_processing(
-                    mailbox, api, done, label_ids, lambda u: self._report(mailbox, u), self._clock
-                )
-                self._checkpoint(mailbox, *progress)
+                after_processing(mailbox, api, done, label_ids, health.add, self._clock)
+                reached = newest if handed_all and last and newest else progress[0]
+                self._checkpoint(mailbox, reached, progress[1])
 
     def _ingest_one(
-        self, mailbox: Mailbox, got: GmailMessage | MailIngestError, left: int
+        self, mailbox: Mailbox, got: GmailMessage | MailIngestError, left: int, health: SyncHealth
     ) -> int | None:
         """Hand one fetched message to the pipeline (``left``: how many wait after it); its
         internal date, or None when there was nothing to ingest. Raises what should stop the
@@ -344,13 +369,13 @@ class GmailSync:
             raise got
         if isinstance(got, MailIngestError):  # this message only: say so, carry on
             logger.error("gmail message could not be fetched", extra={"error": str(got)})
-            self._report(mailbox, HealthUpdate(failed=1, last_error=str(got)[:300], pending=left))
+            health.add(HealthUpdate(failed=1, last_error=str(got)[:300], pending=left))
             return None
         received = datetime.fromtimestamp(got.internal_date_ms / 1000, UTC)
         result = self._pipeline.ingest(
             mailbox, got.id, got.raw, received_at=received, lease=sync_lease(mailbox)
         )
-        self._report(mailbox, result_update(result, self._clock.now(), still_waiting=left))
+        health.add(result_update(result, self._clock.now(), still_waiting=left))
         return got.internal_date_ms
 
     def _checkpoint(self, mailbox: Mailbox, history_id: str | None, last_date: int) -> None:
@@ -360,7 +385,15 @@ class GmailSync:
             mailbox,
             lambda value: {
                 "history_id": _later(value.get("history_id"), history_id or "0"),
-                "last_internal_date_ms": max(int(value.get("last_internal_date_ms", 0)), last_date),
+                **(
+                    {
+                        "last_internal_date_ms": max(
+                            int(value.get("last_internal_date_ms", 0)), last_date
+                        )
+                    }
+                    if last_date
+                    else {}
+                ),
             },
         )
 

@@ -20,7 +20,9 @@
   our own mark-read download nothing), each new message's MIME (immutable ids) through the
   one pipeline, the new delta link stored after hand-off. An expired delta token (410 /
   ``syncStateNotFound``) starts a **bounded resync**: a new created-only round from the
-  last processed time — the pipeline drops those already published.
+  last processed time — the pipeline drops those already published. Besides each message's
+  claim and summary a sync writes its lease (taken, released), the cursor and the health
+  once each (``SyncHealth``; a long round's health every ``HEALTH_EVERY`` messages).
 - **After processing** (mark read, move, delete) never holds ingestion up: a refusal (403
   with ``Mail.Read`` only, a folder gone) is logged and shown in health; the message stays
   published and the cursor moves on.
@@ -75,11 +77,18 @@ from shared.ports import (
 from shared.secret_names import graph_subscription_secret_name
 from shared.service.health import found_waiting, result_update
 from shared.service.ingest import IngestPipeline
-from shared.service.mailbox_state import CursorChange, error_update, merge_cursor, report
+from shared.service.mailbox_state import (
+    CursorChange,
+    SyncHealth,
+    error_update,
+    merge_cursor,
+    report,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 LIFECYCLE_EVENTS = frozenset({"reauthorizationRequired", "subscriptionRemoved", "missed"})
+HEALTH_EVERY = 100  # messages handed off between health writes of a long round
 
 
 @dataclass(frozen=True)
@@ -350,19 +359,21 @@ class GraphSync:
         lease = sync_lease(mailbox)
         if self._state.try_acquire_lease(lease, self._holder, self._opt.lease_ttl) is None:
             raise SyncBusy(f"a sync of {mailbox.key} is running")
+        health = SyncHealth(self._state, self._clock, mailbox)
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="graph"):
             try:
-                return self._sync_locked(mailbox)
+                return self._sync_locked(mailbox, health)
             except ReauthRequired:
-                self._report(mailbox, HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
+                health.add(HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
                 raise
             except MailIngestError as exc:
-                self._report(mailbox, error_update(exc, self._clock.now()))
+                health.add(error_update(exc, self._clock.now()))
                 raise
             finally:
+                health.flush()
                 self._state.release_lease(lease, self._holder)
 
-    def _sync_locked(self, mailbox: Mailbox) -> SyncOutcome:
+    def _sync_locked(self, mailbox: Mailbox, health: SyncHealth) -> SyncOutcome:
         value = self._cursor_value(mailbox)
         api = self._apis.for_mailbox(mailbox)
         try:
@@ -386,7 +397,7 @@ class GraphSync:
                 )
             if skip_before:  # the connect's first round: mail received before it is old
                 changes = [c for c in changes if _received_ms(c) >= skip_before]
-            last_ms = self._hand_off(mailbox, api, changes)
+            last_ms = self._hand_off(mailbox, api, changes, health)
         finally:
             api.close()
         self._update_cursor(
@@ -400,30 +411,38 @@ class GraphSync:
             },
         )
         now = self._clock.now()
-        idle = HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, pending=0, pending_at=now)
-        self._report(mailbox, idle)
+        health.add(
+            HealthUpdate(state=MailboxState.IDLE, last_sync_at=now, pending=0, pending_at=now)
+        )
         return SyncOutcome("synced", len(changes), resynced)
 
-    def _hand_off(self, mailbox: Mailbox, api: GraphApi, changes: list[GraphChange]) -> int:
+    def _hand_off(
+        self, mailbox: Mailbox, api: GraphApi, changes: list[GraphChange], health: SyncHealth
+    ) -> int:
         """MIME fetched with at most ``fetch_concurrency`` requests in flight, ingested in
-        order; the first retryable failure stops (the delta link stays)."""
+        order; the first retryable failure stops (the delta link stays). Health is written
+        with the sync's, or every ``HEALTH_EVERY`` messages of a long round (its backlog
+        shows while it drains)."""
         ordered = sorted(changes, key=lambda c: c.received_at or datetime.min.replace(tzinfo=UTC))
         last_ms = 0
         if ordered:  # what waits, until handed off (a failure leaves the rest counted)
             first = ordered[0].received_at
-            self._report(mailbox, found_waiting(len(ordered), self._clock.now(), first))
+            health.add(found_waiting(len(ordered), self._clock.now(), first))
+            if len(ordered) > HEALTH_EVERY:
+                health.flush()
         with ThreadPoolExecutor(max_workers=self._opt.fetch_concurrency) as pool:
             fetched = pool.map(lambda c: _fetch(api, c), ordered)
             for done, (change, raw) in enumerate(zip(ordered, fetched, strict=True), start=1):
                 left = len(ordered) - done
+                if done % HEALTH_EVERY == 0:
+                    health.flush()
                 if isinstance(raw, NotFound):
                     continue  # deleted meanwhile
                 if isinstance(raw, RetryableError | AuthError):
                     raise raw
                 if isinstance(raw, MailIngestError):
                     logger.error("graph message could not be fetched", extra={"error": str(raw)})
-                    failed = HealthUpdate(failed=1, last_error=str(raw)[:300], pending=left)
-                    self._report(mailbox, failed)
+                    health.add(HealthUpdate(failed=1, last_error=str(raw)[:300], pending=left))
                     continue
                 result = self._pipeline.ingest(
                     mailbox,
@@ -434,12 +453,13 @@ class GraphSync:
                 )
                 if change.received_at is not None:
                     last_ms = max(last_ms, int(change.received_at.timestamp() * 1000))
-                self._after_processing(mailbox, api, change.id)
-                now = self._clock.now()
-                self._report(mailbox, result_update(result, now, still_waiting=left))
+                self._after_processing(mailbox, api, change.id, health)
+                health.add(result_update(result, self._clock.now(), still_waiting=left))
         return last_ms
 
-    def _after_processing(self, mailbox: Mailbox, api: GraphApi, message_id: str) -> None:
+    def _after_processing(
+        self, mailbox: Mailbox, api: GraphApi, message_id: str, health: SyncHealth
+    ) -> None:
         """After hand-off only (the event is out): mark read, move, or delete (to Deleted
         Items: recoverable, as Outlook does). A refusal (403 with Mail.Read only, a folder
         gone, an outage) is dropped visibly — logged and in health — never holding up
@@ -455,8 +475,7 @@ class GraphSync:
         except MailIngestError as exc:
             error = f"after processing ({action.value}) failed: {exc}"[:300]
             logger.warning("graph after-processing failed", extra={"error": error})
-            now = self._clock.now()
-            self._report(mailbox, HealthUpdate(last_error=error, last_error_at=now))
+            health.add(HealthUpdate(last_error=error, last_error_at=self._clock.now()))
 
     def _move_target(self, mailbox: Mailbox, api: GraphApi) -> str:
         name = str(mailbox.move_to)
