@@ -7,6 +7,12 @@ into ``SHARDS`` shards by the digest's first byte, each shard one sorted run of 
 store document holds ≈ 130,000 of them, so 16 shards hold ≈ 2,000,000 messages (the mailbox
 of 200,000 messages takes ≈ 1.6 MB in all, ≈ 100 KB a shard).
 
+A set of up to ``INLINE_MAX`` UIDLs (most mailboxes: those that delete what was downloaded,
+and those that keep a few thousand) is kept in the cursor document itself, base64 in
+``seen.inline`` (≈ 44 KB at the limit): a poll that hands off new mail then writes one
+document and reads no shard. A larger set goes to the shards, all of them written the first
+time (shards left from an earlier, larger set are stale).
+
 The cursor itself stays small: the set's *fingerprint* (how many UIDLs, and the sum of their
 full 128-bit digests modulo 2**128). A poll whose listing has the same fingerprint has nothing
 new and nothing gone, and reads no shard at all. Two different sets share a fingerprint with
@@ -16,12 +22,15 @@ probability ≈ n² / 2**65 — 1 in 10**9 for a mailbox of 200,000.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 SHARDS = 16
+INLINE_MAX = 4096  # UIDLs kept in the cursor document itself
 DIGEST_BYTES = 8
 FORMAT = "blake2b-8x16"  # digest size x shards: a cursor in another format is read afresh
 _MOD = 1 << 128
@@ -81,6 +90,19 @@ def unpack(blob: bytes) -> set[bytes]:
     return {blob[i : i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES)}
 
 
+def inline_digests(value: Mapping[str, Any]) -> set[bytes] | None:
+    """The digests a cursor keeps in itself (``seen.inline``), or None when its set is in
+    the shards. A torn value raises ``ValueError``."""
+    seen = value.get("seen")
+    inline = seen.get("inline") if isinstance(seen, Mapping) else None
+    if not isinstance(inline, str):
+        return None
+    try:
+        return unpack(base64.b64decode(inline, validate=True))
+    except binascii.Error as exc:
+        raise ValueError(f"the cursor's inline seen set is not base64: {exc}") from None
+
+
 def legacy_digests(value: Mapping[str, Any]) -> set[bytes] | None:
     """The digests of a cursor that still lists its UIDLs (``seen_uidls``), or None."""
     uidls = value.get("seen_uidls")
@@ -129,6 +151,14 @@ class SeenSet:
 
     def fingerprint(self) -> Fingerprint:
         return Fingerprint(self._count, self._total % _MOD)
+
+    def inline(self) -> str:
+        """The whole set as the cursor keeps it in itself (``INLINE_MAX`` at most)."""
+        return base64.b64encode(pack(d for shard in self._shards for d in shard)).decode()
+
+    def all_dirty(self) -> None:
+        """Every shard to be written with the next write (the set leaves the cursor)."""
+        self._dirty = set(range(SHARDS))
 
     def dirty_shards(self) -> dict[int, bytes]:
         """The shards changed since the last ``written()``, as stored."""

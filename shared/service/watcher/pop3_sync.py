@@ -1,7 +1,8 @@
 """POP3 (RFC 1939) has no push: poll, dedupe by UIDL. The cursor is the set of UIDLs handed
-off that are still on the server, kept as a sharded hash set (``shared.domain.seen_uidls``):
-a poll with nothing new reads the cursor document alone; a mailbox that keeps 200,000
-messages on the server fits.
+off that are still on the server, kept as a compact hash set (``shared.domain.seen_uidls``) in
+the cursor document up to ``INLINE_MAX`` UIDLs, in shards beside it past that: a poll with
+nothing new reads the cursor document alone, a run of new mail writes it alone (a small set)
+or with the shards the run changed; a mailbox that keeps 200,000 messages on the server fits.
 
 Messages are handed off one by one and the cursor written after each run of ``RUN``
 messages (or ``RUN_S`` seconds), with the shards that run changed: in order, each message's
@@ -14,12 +15,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
+from shared.domain import seen_uidls
 from shared.domain.models import Cursor, HealthUpdate, Mailbox
 from shared.domain.seen_uidls import (
     SHARDS,
     Fingerprint,
     SeenSet,
     UidlKey,
+    inline_digests,
     key_of,
     legacy_digests,
     unpack,
@@ -90,6 +93,9 @@ class Pop3Sync:
             return SeenSet(legacy, keys, all_dirty=True)
         if stored is None:  # nothing handed off yet
             return SeenSet((), keys, all_dirty=False)
+        inline = inline_digests(cursor.value)
+        if inline is not None:
+            return SeenSet(inline, keys, all_dirty=False)
         shards = self._cursors.get_seen_shards(mailbox.tenant_id, mailbox.id, SHARDS)
         return SeenSet((d for blob in shards.values() for d in unpack(blob)), keys, all_dirty=False)
 
@@ -136,12 +142,15 @@ class Pop3Sync:
         return self._hand_off.ingest_fetched(mailbox, message, ref.name)
 
     def _write(self, mailbox: Mailbox, cursor: Cursor, seen: SeenSet) -> Cursor:
+        value = seen.fingerprint().to_value()
+        if len(seen) <= seen_uidls.INLINE_MAX:
+            value["inline"], shards = seen.inline(), {}
+        else:
+            if inline_digests(cursor.value) is not None:
+                seen.all_dirty()  # leaving the cursor: shards of an earlier set are stale
+            shards = seen.dirty_shards()
         cursor = self._cursors.compare_and_set_seen(
-            mailbox.tenant_id,
-            mailbox.id,
-            cursor.version,
-            {"seen": seen.fingerprint().to_value()},
-            seen.dirty_shards(),
+            mailbox.tenant_id, mailbox.id, cursor.version, {"seen": value}, shards
         )
         seen.written()
         return cursor

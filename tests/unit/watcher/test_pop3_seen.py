@@ -1,6 +1,8 @@
 """POP3's seen set: a poll with nothing new reads the cursor alone; new mail is handed off
 once, the cursor written once a run; mail gone from the server is forgotten; a cursor that
-listed its UIDLs is read and rewritten as shards; a failure mid-run keeps what was done."""
+listed its UIDLs is read and rewritten as shards; a failure mid-run keeps what was done; a
+small set lives in the cursor document, a large one in shards (every shard written when it
+moves there)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 from mailingest_dev.clock import FakeClock
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.memory_state import InMemoryStateStore
+from shared.domain import seen_uidls
 from shared.domain.models import Cursor, Mailbox, Provider, Tenant, TlsMode
 from shared.domain.seen_uidls import SHARDS, Fingerprint, SeenSet, key_of, pack, unpack
 from shared.errors import ServiceUnavailable
@@ -85,7 +88,18 @@ class Rig:
 
 
 @pytest.fixture
-def rig() -> Rig:
+def rig(monkeypatch: pytest.MonkeyPatch) -> Rig:
+    """The shards at work: the sets here are small, so none is kept in the cursor."""
+    monkeypatch.setattr(seen_uidls, "INLINE_MAX", 0)
+    return _rig()
+
+
+@pytest.fixture
+def small_rig() -> Rig:
+    return _rig()
+
+
+def _rig() -> Rig:
     clock = FakeClock()
     state = CountingState(clock)
     state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Acme"))
@@ -199,3 +213,56 @@ def test_seen_set_shards_pack_sorted_and_refuse_a_torn_shard() -> None:
     assert seen.fingerprint() == Fingerprint.of(keys.values())
     with pytest.raises(ValueError, match="not a run"):
         unpack(b"\x00" * 9)
+
+
+def _kept(rig: Rig) -> set[bytes]:
+    shards = rig.state.get_seen_shards(MAILBOX.tenant_id, MAILBOX.id, SHARDS)
+    return {d for blob in shards.values() for d in unpack(blob)}
+
+
+def test_a_small_set_is_kept_in_the_cursor_one_document_a_run(small_rig: Rig) -> None:
+    rig = small_rig
+    rig.folder.uids.extend(range(1, 31))
+    assert rig.poll() == 30
+    assert rig.state.writes == [[]]  # the cursor alone: no shard
+    assert rig.cursor().value["seen"]["count"] == 30
+    assert "inline" in rig.cursor().value["seen"]
+    assert rig.poll() == 0
+    rig.folder.deliver(31, doorbell=False)
+    assert rig.poll() == 1
+    assert (rig.state.writes, rig.state.shard_reads) == ([[], []], 0)
+    assert rig.poll() == 0
+    assert rig.subjects() == [str(u) for u in range(1, 32)]
+
+
+def test_a_set_that_outgrows_the_cursor_moves_to_the_shards_and_back(
+    small_rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rig = small_rig
+    monkeypatch.setattr(seen_uidls, "INLINE_MAX", 20)
+    rig.folder.uids.extend(range(1, 16))
+    rig.poll()
+    rig.folder.uids.extend(range(16, 26))  # 25: past the limit
+    assert rig.poll() == 10
+    assert rig.state.writes[-1] == list(range(SHARDS))  # every shard, stale ones overwritten
+    assert "inline" not in rig.cursor().value["seen"]
+    assert _kept(rig) == {key_of(str(u)).digest for u in range(1, 26)}
+    rig.folder.deliver(26, doorbell=False)
+    assert rig.poll() == 1
+    assert rig.state.writes[-1] == [key_of("26").shard]  # then only the shard that changed
+    del rig.folder.uids[:10]  # 16 left on the server: back in the cursor
+    assert rig.poll() == 0
+    assert rig.state.writes[-1] == []
+    assert rig.cursor().value["seen"]["count"] == 16
+    rig.folder.deliver(27, doorbell=False)
+    reads = rig.state.shard_reads
+    assert rig.poll() == 1
+    assert rig.state.shard_reads == reads  # the stale shards are not read
+    assert rig.subjects() == [str(u) for u in range(1, 28)]  # each once
+
+
+def test_a_torn_inline_set_is_refused() -> None:
+    with pytest.raises(ValueError, match="base64"):
+        seen_uidls.inline_digests({"seen": {"inline": "not base64!"}})
+    with pytest.raises(ValueError, match="not a run"):
+        seen_uidls.inline_digests({"seen": {"inline": "AAAA"}})
