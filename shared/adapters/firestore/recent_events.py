@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.stored import stored
+from shared.adapters.firestore.write_pbs import add_set
 from shared.domain.recent_events import (
     KEEP_DAYS,
     MAX_LIST,
@@ -59,7 +60,7 @@ class FirestoreRecentEvents(FirestorePart):
             batch = self._db.client.batch()
             for summary in summaries[start : start + _BATCH_MAX]:
                 ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-                batch.set(ref, _document(summary, now))
+                add_set(batch, ref, _document(summary, now))
             with mapped("put event summaries"):
                 batch.commit(**self._db.call())  # sets: a retried commit is harmless
 
