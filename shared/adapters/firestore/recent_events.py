@@ -56,10 +56,13 @@ class FirestoreRecentEvents(FirestorePart):
 
     def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
         now = self._db.clock.now()
+        events: dict[str, Any] = {}  # by tenant: building the reference is most of the cost
         for start in range(0, len(summaries), _BATCH_MAX):
             batch = self._db.client.batch()
             for summary in summaries[start : start + _BATCH_MAX]:
-                ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
+                tenant = summary.tenant_id
+                collection = events.get(tenant) or events.setdefault(tenant, self._events(tenant))
+                ref = collection.document(doc_id(summary.event_id))
                 add_set(batch, ref, _document(summary, now))
             with mapped("put event summaries"):
                 batch.commit(**self._db.call())  # sets: a retried commit is harmless
