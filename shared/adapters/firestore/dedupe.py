@@ -28,6 +28,7 @@ from google.api_core import exceptions as gexc
 from shared.adapters.firestore.client import WRITE_ID, FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.leases import lease_live
+from shared.adapters.firestore.write_pbs import add_create
 from shared.errors import ConflictError
 from shared.ports import ClaimOutcome, EventMark
 
@@ -157,7 +158,7 @@ class FirestoreDedupe(FirestorePart):
         batch = self._db.client.batch()
         for key, lease in claims.items():
             pending = _pending(holder, now, ttl, lease, marks.get(key))
-            batch.create(self._ref(key), {**pending, WRITE_ID: token})
+            add_create(batch, self._ref(key), {**pending, WRITE_ID: token})
         with mapped("claim"):
             try:
                 batch.commit(**self._db.call())

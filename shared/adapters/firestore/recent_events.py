@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 from shared.adapters.firestore.client import FirestorePart, doc_id
 from shared.adapters.firestore.errors import mapped
 from shared.adapters.firestore.stored import stored
+from shared.adapters.firestore.write_pbs import add_set
 from shared.domain.recent_events import (
     KEEP_DAYS,
     MAX_LIST,
@@ -55,11 +56,14 @@ class FirestoreRecentEvents(FirestorePart):
 
     def put_event_summaries(self, summaries: Sequence[EventSummary]) -> None:
         now = self._db.clock.now()
+        events: dict[str, Any] = {}  # by tenant: building the reference is most of the cost
         for start in range(0, len(summaries), _BATCH_MAX):
             batch = self._db.client.batch()
             for summary in summaries[start : start + _BATCH_MAX]:
-                ref = self._events(summary.tenant_id).document(doc_id(summary.event_id))
-                batch.set(ref, _document(summary, now))
+                tenant = summary.tenant_id
+                collection = events.get(tenant) or events.setdefault(tenant, self._events(tenant))
+                ref = collection.document(doc_id(summary.event_id))
+                add_set(batch, ref, _document(summary, now))
             with mapped("put event summaries"):
                 batch.commit(**self._db.call())  # sets: a retried commit is harmless
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import queue
+from collections.abc import Callable
 from typing import Protocol
 
 from shared.domain.models import Mailbox, Provider
@@ -40,8 +41,12 @@ class MailboxDirectory:
         watched: tuple[Provider, ...],
         relist_s: float,
         retry_s: float,
+        on_delivery: Callable[[], None] = lambda: None,
     ) -> None:
+        """``on_delivery``: called (on the feed's thread) after each delivery is queued, so
+        the loop that calls ``refresh`` can apply it at once."""
         self._store = store
+        self._on_delivery = on_delivery
         self._watched = watched
         self._relist_s = relist_s
         self._retry_s = retry_s  # a failed re-list is tried again this soon
@@ -88,13 +93,17 @@ class MailboxDirectory:
             return
         self._next_subscribe = now + self._backoff.next_delay()
         try:
-            self._subscription = self._store.watch_mailboxes(self._deliveries.put)
+            self._subscription = self._store.watch_mailboxes(self._deliver)
         except MailIngestError as exc:
             logger.warning("mailbox feed could not start", extra={"error": str(exc)[:300]})
             self._next_relist = now
             return
         if self._next_relist is None:  # the first subscription: its first delivery is a list
             self._next_relist = now + self._relist_s
+
+    def _deliver(self, changes: MailboxChanges) -> None:
+        self._deliveries.put(changes)
+        self._on_delivery()
 
     def _drain(self) -> bool:
         changed = False

@@ -47,6 +47,9 @@ class WatcherOptions:
     # full_reconcile_s as the safety net (no store reads)
     reload_s: float = _ENV.reload_s
     full_reconcile_s: float = 30.0
+    # the watcher's loop looks at least this often; the mailbox feed delivering, a worker's
+    # thread ending and ``stop`` wake it at once (a new mailbox's first look not a turn late)
+    loop_s: float = 0.2
     relist_s: float = _ENV.relist_s  # the full re-list (the change feed's safety net)
     # parallel lease writes (acquire, renew, release): ~2 store round trips each, so
     # thousands of leases need several in flight to fit within one TTL

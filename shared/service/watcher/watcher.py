@@ -109,8 +109,13 @@ class Watcher:
             on_failed=self._store_failed,
         )
         self._spread = Spread(self._keeper.worker)
+        self._wake = threading.Event()  # something for the loop to do: it looks at once
         self._directory = MailboxDirectory(
-            state, watched=WATCHED, relist_s=self._opt.relist_s, retry_s=self._opt.reload_s
+            state,
+            watched=WATCHED,
+            relist_s=self._opt.relist_s,
+            retry_s=self._opt.reload_s,
+            on_delivery=self._wake.set,
         )
         self._stop = threading.Event()
         self._ended = threading.Event()  # a worker's thread ended: reconcile at once
@@ -150,6 +155,7 @@ class Watcher:
         next_reload = next_stale_check = 0.0
         try:
             while not self._stop.is_set():
+                self._wake.clear()  # what happens from here on wakes the wait below
                 self._drop_lost()
                 now = time.monotonic()
                 next_reload = self._cycle(now, next_reload)
@@ -160,7 +166,7 @@ class Watcher:
                     self._check_stale()
                     self._heap.tick(self._sessions())
                     next_stale_check = now + self._opt.stale_check_s
-                self._stop.wait(0.2)
+                self._wake.wait(self._opt.loop_s)
         finally:
             self._directory.close()
             self._shutdown()
@@ -168,6 +174,11 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def _worker_ended(self) -> None:
+        self._ended.set()
+        self._wake.set()
 
     def _cycle(self, now: float, next_reload: float) -> float:
         """One turn of the loop; returns when the next reconcile is due. A reconcile walks
@@ -335,7 +346,7 @@ class Watcher:
                 options=self._opt,
                 caps=self._caps,
             )
-            worker.on_exit = self._ended.set
+            worker.on_exit = self._worker_ended
             with self._lock:
                 self._workers[mailbox.key] = worker
             worker.start()

@@ -485,3 +485,23 @@ def test_an_idle_replica_reconciles_only_when_something_changes() -> None:
         watcher.stop()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_the_loop_wakes_when_a_mailbox_arrives_or_stop_is_called_not_at_its_next_look() -> None:
+    """The feed delivering a mailbox and ``stop`` wake the watcher's loop: with its own looks
+    an hour apart, a mailbox added is watched and a stop ends the loop all the same."""
+    clock = SystemClock()
+    store = InMemoryStateStore(clock)
+    store.put_mailbox(MAILBOX)
+    options = WatcherOptions(loop_s=3600, reload_s=3600, idle_check_s=0.1, auth_backoff_s=900)
+    watcher = _loginless(store, clock, options)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: watcher.watched == ["acme/booking"], what="the first mailbox watched")
+        store.put_mailbox(MAILBOX.model_copy(update={"id": MailboxId("stopsale")}))
+        wait_for(lambda: len(watcher.watched) == 2, what="the added mailbox watched")
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
