@@ -29,8 +29,8 @@ from google.cloud import firestore
 from imapclient import IMAPClient
 
 from bench.figures import Figure, figure
-from bench.store_cost_bench import counting_writes
 from mailingest_dev.devstack import local_services
+from mailingest_dev.store_writes import log_writes
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemorySecretStore
 from shared.adapters.pubsub import PubSubEventSink, ensure_topic
@@ -202,9 +202,9 @@ def catchup(svc: Any) -> dict[str, Figure]:
     state.delete_mailbox(TENANT, MailboxId("cold"))  # the next watcher sees only its own
     parallel = waiting_mailbox(svc, state, "parallel", MESSAGES)
     load.append(os.getloadavg()[0])
-    writes = counting_writes(client)
+    writes = log_writes(client)
     warm = drain(state, parallel, MESSAGES, options)
-    written = writes["documents"]
+    written = len(writes.writes)
     load.append(os.getloadavg()[0])
     state.delete_mailbox(TENANT, parallel[0].id)
     serial = waiting_mailbox(svc, state, "serial", SERIAL)

@@ -13,16 +13,15 @@ import argparse
 import json
 import os
 import tempfile
-from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 
 from bench.figures import Figure, figure
 from mailingest_dev.devstack import local_services
+from mailingest_dev.store_writes import log_writes
 from shared.adapters.firestore import FirestoreStateStore
 from shared.adapters.memory_sinks import InMemoryBlobStore, InMemoryEventSink
 from shared.adapters.system_clock import SystemClock
@@ -44,26 +43,6 @@ MAILBOX = Mailbox(
 )
 
 
-def counting_writes(client: Any) -> Counter[str]:
-    """Wrap the client's commit RPC: every write of the client (create, set, update, delete,
-    a batch, a transaction's commit) is one of its ``writes``."""
-    counts: Counter[str] = Counter()
-    api = client._firestore_api  # the generated client every call of the library goes through
-    commit = api.commit
-
-    def counted(*args: Any, **kw: Any) -> Any:
-        request = kw.get("request", args[0] if args else None)
-        writes = getattr(request, "writes", None)
-        if writes is None and isinstance(request, dict):
-            writes = request.get("writes")
-        counts["documents"] += len(writes or ())
-        counts["commits"] += 1
-        return commit(*args, **kw)
-
-    api.commit = counted
-    return counts
-
-
 def _raw(i: int) -> bytes:
     msg = EmailMessage()
     msg["From"] = "Hotel Aqua <res@aqua.example>"
@@ -82,7 +61,7 @@ def store_cost() -> dict[str, Figure]:
     state.put_tenant(Tenant(id=MAILBOX.tenant_id, name="Cost"))
     state.put_mailbox(MAILBOX)
     pipeline = IngestPipeline(state, InMemoryEventSink(), InMemoryBlobStore(), clock, holder="b")
-    writes = counting_writes(client)
+    writes = log_writes(client)
     reads = state.reads.total
     cursor = state.get_cursor(MAILBOX.tenant_id, MAILBOX.id)
     for i in range(MESSAGES):
@@ -103,7 +82,7 @@ def store_cost() -> dict[str, Figure]:
     )
     return {
         "ingest.store_writes_per_message": figure(
-            writes["documents"] / MESSAGES, "writes", note + ", documents written as billed"
+            len(writes.writes) / MESSAGES, "writes", note + ", documents written as billed"
         ),
         "ingest.store_reads_per_message": figure(
             read / MESSAGES, "reads", note + ", documents read as billed"
