@@ -67,6 +67,7 @@ ACTS = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE, Label.OPENSALE)
 
 @dataclass(frozen=True)
 class _Compiled:
+    index: int  # its place in ``_COMPILED``
     rule: Rule
     language: str  # the rule's language module ("en", "tr", "any" ...)
     regex: re.Pattern[str]
@@ -82,9 +83,10 @@ class _Compiled:
 
 
 # consuming rules first (they blank what they matched before the others look)
-def _compiled(rule: Rule) -> _Compiled:
+def _compiled(index: int, rule: Rule) -> _Compiled:
     literals = required_literals(rule.pattern)
     return _Compiled(
+        index,
         rule,
         rule.id.split(".", 1)[0],
         re.compile(fast_form(rule.pattern)),
@@ -93,7 +95,7 @@ def _compiled(rule: Rule) -> _Compiled:
     )
 
 
-_COMPILED = tuple(_compiled(r) for r in sorted(RULES, key=lambda r: not r.consume))
+_COMPILED = tuple(_compiled(i, r) for i, r in enumerate(sorted(RULES, key=lambda r: not r.consume)))
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
 # that can match a message at all
 _BY_LITERAL: dict[str, list[int]] = defaultdict(list)
@@ -228,9 +230,12 @@ def _field_hits(
     the words inside a compound phrase count once, for the phrase (asked about or made a
     condition, an intent phrase is blanked but does not count)."""
     here = {lit for lit in present if lit in text}
+    # the rules whose first literals the field holds, found from those literals: most
+    # candidates of a message can match none of its fields but one
+    possible = _possible(here)
     hits: list[Rule] = []
     for c in candidates:
-        if not c.may_match(here):
+        if c.index not in possible or not c.may_match(here):
             continue
         if c.rule.consume:
             # one pass finds the matches: they are judged, then blanked

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from shared.domain.classification.fast_patterns import fast_word_start
 from shared.domain.classification.languages import LANGUAGES
 
 QUESTION, CONDITIONAL = "question", "conditional"
@@ -19,7 +20,10 @@ MAX_SENTENCE = 300  # characters looked at on either side of an intent word
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(w if w.startswith("^") else rf"(?<!\w){w}(?!\w)" for w in words) or "(?!)"
+    return (
+        "|".join(w if w.startswith("^") else fast_word_start(w) + r"(?!\w)" for w in words)
+        or "(?!)"
+    )
 
 
 @dataclass(frozen=True)
