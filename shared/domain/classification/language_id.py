@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
+from shared.domain.classification.language_model import LanguageModel
 from shared.domain.classification.languages import LANGUAGES
 
 ALWAYS = frozenset({"en", "any"})
@@ -77,7 +78,9 @@ def _tables() -> _Tables:
     known = set(identifier.nb_classes)
     identifier.set_languages(sorted((set(module_of) | set(NEIGHBOURS) | {"en"}) & known))
     return _Tables(
-        module_of, {script: frozenset(codes) for script, codes in by_script.items()}, identifier
+        module_of,
+        {script: frozenset(codes) for script, codes in by_script.items()},
+        LanguageModel(identifier),  # the same ranking, faster; the whole model let go
     )
 
 
