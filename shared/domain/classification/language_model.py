@@ -1,9 +1,10 @@
 """py3langid's naive Bayes model scored the way ``LanguageIdentifier.rank`` scores it, with the
-same numbers, in a third of the time: the byte n-grams are counted in one loop without a
-``Counter``; the model's table, restricted to the languages asked about, is kept as one
-contiguous float32 array (py3langid keeps a float16 column slice of the whole model, which
-numpy gathers rows from across memory and multiplies without BLAS). The float16 values
-widen to float32 exactly, so the products and sums are the ones py3langid computes.
+same numbers, faster: the byte n-grams are counted in one loop without a ``Counter``; the
+model's table, restricted to the languages asked about, is kept row by row (py3langid keeps
+a column slice of the whole model: the row of each feature found is gathered from a cache
+line per language) and the rows taken are widened to float32 before they are multiplied
+(float16 operands take numpy's slow path, not BLAS). The float16 values widen exactly, so
+the products and sums are the ones py3langid computes.
 
 Only the restricted table and the tokenizer are kept: the identifier that loaded them, with
 the model of every language, is not.
@@ -29,7 +30,9 @@ class LanguageModel:
         self._next = identifier.tk_nextmove
         self._rowbase = list(identifier._rowbase)
         self._output = identifier.tk_output
-        self._table = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
+        # row by row (a feature's probabilities in one or two cache lines, not one line per
+        # language); float16 as in the model, widened after the rows are taken
+        self._table = np.ascontiguousarray(identifier.nb_ptc)
         self._prior = identifier.nb_pc
         self._classes: list[str] = list(identifier.nb_classes)
         # a label twice (script aliases: srl -> sr): the second column folds into the first
@@ -55,7 +58,7 @@ class LanguageModel:
         if found:
             idx = np.fromiter(found, dtype=np.intp, count=len(found))
             counts = np.fromiter(found.values(), dtype=np.float32, count=len(found))
-            scores = np.log1p(counts) @ self._table[idx] + self._prior
+            scores = np.log1p(counts) @ self._table[idx].astype(np.float32) + self._prior
         else:  # no feature: every language alike
             scores = np.zeros(len(self._classes), dtype=np.float32)
         # temperature sqrt(bytes), then softmax: py3langid's calibration across lengths

@@ -108,7 +108,10 @@ _FOLDED = {chr(k): v if isinstance(v, str) else "" for k, v in _FOLD.items() if 
 # the Arabic marks go in the same pass (each character is replaced on its own: the order of
 # the replacements and ``lower`` changes nothing)
 _FOLDED.update(dict.fromkeys(_ARABIC_MARKS, ""))
-_TO_FOLD = re.compile("[" + "".join(map(re.escape, _FOLDED)) + "]")
+# those a text holds are found in one pass (a set intersection) and replaced one by one
+# with ``str.replace`` (no replacement holds a letter that is replaced: the order of the
+# replacements does not matter); a regex calling back for every letter was slower
+_FOLDED_LETTERS = frozenset(_FOLDED)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
 # runs of blanks other than a single space: what folding changes ("a  b", "a\tb" → "a b");
@@ -123,16 +126,14 @@ _FORWARD_PREFIX = FORWARD_PREFIX
 _TAG = re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*")
 
 
-def _folded(m: re.Match[str]) -> str:
-    return _FOLDED[m.group()]
-
-
 def fold(text: str) -> str:
     """Lower-case, Turkish/German letters to ASCII, combining marks dropped."""
     if text.isascii():
         text = text.lower()
     else:
-        text = _TO_FOLD.sub(_folded, text).lower()
+        for letter in _FOLDED_LETTERS.intersection(text):
+            text = text.replace(letter, _FOLDED[letter])
+        text = text.lower()
         if _COMBINING.search(text):  # decomposed input: drop the marks on Latin letters
             # (only there: Cyrillic й must stay й)
             nfd = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
