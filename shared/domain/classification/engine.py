@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.compounds import split_compounds
@@ -76,6 +77,8 @@ class _Compiled:
     all_literals: frozenset[str]  # the literals of all its sets
     negatable: bool  # its label in ``NEGATABLE`` (looked up once, not per match)
     acts: bool  # its label in ``ACTS``
+    # the literal sets after the first (the first is how the rule is found: ``_possible``)
+    more: tuple[frozenset[str], ...]
 
     def may_match(self, present: set[str]) -> bool:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
@@ -96,6 +99,7 @@ def _compiled(index: int, rule: Rule) -> _Compiled:
         frozenset().union(*literals) if literals else frozenset(),
         rule.label in NEGATABLE,
         rule.label in ACTS,
+        literals[1:] if literals else (),
     )
 
 
@@ -108,6 +112,13 @@ for _i, _c in enumerate(_COMPILED):
         _NEEDING[_lit].add(_i)
 _BY_LITERAL = {lit: frozenset(rules) for lit, rules in _NEEDING.items()}
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+_LITERAL_RULES = _BY_LITERAL.get  # literal -> the rules it finds, None for another literal
+# language -> its rules; the rules of the languages that always apply
+_OF_LANGUAGE = {
+    lang: frozenset(i for i, c in enumerate(_COMPILED) if c.language == lang)
+    for lang in {c.language for c in _COMPILED}
+}
+_OF_ALWAYS = frozenset().union(*(_OF_LANGUAGE.get(lang, ()) for lang in ALWAYS))
 # every literal of every rule, found in a text in one pass (``literal_set``)
 _LITERALS = LiteralSet(lit for c in _COMPILED for lits in c.literals or () for lit in lits)
 
@@ -119,7 +130,7 @@ def _present(text: str) -> set[str]:
 
 def _possible(present: set[str]) -> frozenset[int]:
     """The rules whose first literal set ``present`` holds (or that have none)."""
-    return _ALWAYS.union(*[_BY_LITERAL[lit] for lit in present if lit in _BY_LITERAL])
+    return _ALWAYS.union(*filter(None, map(_LITERAL_RULES, present)))
 
 
 def _candidates(
@@ -127,8 +138,14 @@ def _candidates(
 ) -> list[_Compiled]:
     """The rules of ``languages`` that may match a text holding the literals ``present``, in
     rule order."""
-    rules = (_COMPILED[i] for i in sorted(possible))
-    return [c for c in rules if c.language in languages and c.may_match(present)]
+    rules = (_COMPILED[i] for i in sorted(possible & _rules_of(languages)))
+    return [c for c in rules if c.may_match(present)]
+
+
+@cache
+def _rules_of(languages: frozenset[str]) -> frozenset[int]:
+    """The rules of these languages (a message's scope is one of a few sets)."""
+    return frozenset().union(*(_OF_LANGUAGE.get(lang, frozenset()) for lang in languages))
 
 
 def _quoted(text: str, new: str) -> str:
@@ -231,14 +248,14 @@ def _field_hits(
     the words inside a compound phrase count once, for the phrase (asked about or made a
     condition, an intent phrase is blanked but does not count). ``candidates``: the
     message's, by their place in ``_COMPILED`` (rule order)."""
-    here = {lit for lit in present if lit in text}
+    here = set(filter(text.__contains__, present))
     # the candidates whose first literals the field holds, found from those literals: most
     # candidates of a message can match none of its fields but one
     hits: list[Rule] = []
     for i in sorted(_possible(here).intersection(candidates)):
         c = candidates[i]
-        if not c.may_match(here):
-            continue
+        if c.more and any(map(here.isdisjoint, c.more)):
+            continue  # its first literals are here (``_possible``), not one of each other set
         if c.rule.consume:
             # one pass finds the matches: they are judged, then blanked
             matches = list(c.regex.finditer(text))
@@ -328,7 +345,7 @@ def score(parsed: ParsedMessage) -> Scored:
     possible = _possible(present)
     evidence = Evidence()
     languages = ALWAYS
-    if any(_COMPILED[i].language not in ALWAYS for i in possible):  # else nothing to choose
+    if not possible <= _OF_ALWAYS:  # else nothing to choose
         scope = identify(_language_sample(parsed))
         evidence.language_sure, languages = scope.sure, scope.languages
     candidates = {c.index: c for c in _candidates(possible, present, languages)}

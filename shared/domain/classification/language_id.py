@@ -99,7 +99,7 @@ def identify(text: str) -> Scope:
         return Scope(_broad(sample, tables), (), sure=False)
     ranked = tables.identifier.rank(sample)
     first, p_first = ranked[0]
-    likely = tuple(code for code, p in ranked if p >= ALSO)
+    likely = _likely(ranked)
     if (first not in tables.module_of and first != "en") or p_first < LEANING:
         return Scope(_broad(sample, tables), likely, sure=False)
     if p_first < SURE:  # a mix, or close languages: the few most likely
@@ -107,6 +107,16 @@ def identify(text: str) -> Scope:
         return Scope(frozenset(ALWAYS | close), likely, sure=False)
     chosen = set(ALWAYS) | {tables.module_of[c] for c in likely if c in tables.module_of}
     return Scope(frozenset(chosen), likely, sure=True)
+
+
+def _likely(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+    """The languages at least ``ALSO`` likely: the first of the ranking (most likely first)."""
+    count = 0
+    for _, p in ranked:
+        if p < ALSO:
+            break
+        count += 1
+    return tuple(code for code, _ in ranked[:count])
 
 
 def _broad(sample: str, tables: _Tables) -> frozenset[str]:

@@ -37,6 +37,12 @@ class LanguageModel:
         self._classes: list[str] = list(identifier.nb_classes)
         # a label twice (script aliases: srl -> sr): the second column folds into the first
         self._aliases: list[tuple[int, int]] = list(identifier._alias_pairs)
+        # one column per label, the first of its columns (which holds the merged score)
+        firsts: dict[str, int] = {}
+        for i, label in enumerate(self._classes):
+            firsts.setdefault(label, i)
+        self._labels = tuple(firsts)
+        self._columns = tuple(firsts.values())
 
     def _counts(self, data: bytes) -> dict[int, int]:
         """Feature -> occurrences, in the order first seen (``Counter``'s order)."""
@@ -71,7 +77,6 @@ class LanguageModel:
         return scores
 
     def rank(self, text: str) -> list[tuple[str, float]]:
-        merged: dict[str, float] = {}
-        for lang, p in zip(self._classes, self._probabilities(text).tolist(), strict=True):
-            merged.setdefault(lang, p)
-        return sorted(merged.items(), key=itemgetter(1), reverse=True)
+        probabilities = self._probabilities(text).tolist()
+        merged = zip(self._labels, map(probabilities.__getitem__, self._columns), strict=True)
+        return sorted(merged, key=itemgetter(1), reverse=True)
