@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
+
+_IS_FEATURE = (-1).__lt__  # a state's output: a feature's index, or -1 for none
 
 
 class LanguageModel:
@@ -45,16 +48,13 @@ class LanguageModel:
         self._columns = tuple(firsts.values())
 
     def _counts(self, data: bytes) -> dict[int, int]:
-        """Feature -> occurrences, in the order first seen (``Counter``'s order)."""
-        nm, rowbase, out = self._next, self._rowbase, self._output
-        found: dict[int, int] = {}
+        """Feature -> occurrences, in the order first seen (``Counter``'s order). The walk
+        only records the states (the least Python a byte can cost); their features are
+        looked up, kept and counted in C."""
+        nm, rowbase = self._next, self._rowbase
         state = 0
-        for byte in data:
-            state = nm[rowbase[state] + byte]
-            feature = out[state]
-            if feature >= 0:
-                found[feature] = found.get(feature, 0) + 1
-        return found
+        states = [state := nm[rowbase[state] + byte] for byte in data]
+        return Counter(filter(_IS_FEATURE, map(self._output.__getitem__, states)))
 
     def _probabilities(self, text: str) -> Any:
         if text.isupper():
