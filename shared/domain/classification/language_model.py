@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 _IS_FEATURE = (-1).__lt__  # a state's output: a feature's index, or -1 for none
+_MAX, _SUM = np.maximum.reduce, np.add.reduce
 
 
 class LanguageModel:
@@ -68,9 +69,11 @@ class LanguageModel:
         else:  # no feature: every language alike
             scores = np.zeros(len(self._classes), dtype=np.float32)
         # temperature sqrt(bytes), then softmax: py3langid's calibration across lengths
+        # (the reductions called directly: ``ndarray.max`` and ``sum`` are Python wrappers
+        # around the same ones)
         scores *= 1.0 / math.sqrt(len(data) or 1)
-        np.exp(scores - scores.max(), out=scores)
-        scores /= scores.sum()
+        np.exp(scores - _MAX(scores), out=scores)
+        scores /= _SUM(scores)
         for first, dupe in self._aliases:
             scores[first] += scores[dupe]
             scores[dupe] = 0.0
