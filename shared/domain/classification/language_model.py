@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
 from collections import Counter
 from operator import itemgetter
 from typing import Any
@@ -31,9 +32,12 @@ class LanguageModel:
     def __init__(self, identifier: Any) -> None:
         """``identifier``: a py3langid ``LanguageIdentifier`` (normalised probabilities)
         already restricted to the languages wanted (``set_languages``)."""
+        # the walk's tables as flat C arrays (py3langid keeps two of them as lists of Python
+        # ints, a pointer and an object to fetch per byte): what a walk touches stays in the
+        # cache, where it decides the walk's time more than the interpreted work does
         self._next = identifier.tk_nextmove
-        self._rowbase = list(identifier._rowbase)
-        self._output = identifier.tk_output
+        self._rowbase = array("l", identifier._rowbase)
+        self._output = array("l", identifier.tk_output)
         # row by row (a feature's probabilities in one or two cache lines, not one line per
         # language); float16 as in the model, widened after the rows are taken
         self._table = np.ascontiguousarray(identifier.nb_ptc)
