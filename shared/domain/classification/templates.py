@@ -66,7 +66,9 @@ def match(
     if not index.knows(sender):
         return None
     opening = mask((parsed.new_text or parsed.text)[:OPENING_CHARS])
-    masked_subject: list[str] | None = None  # masked when an example's opening is near
+    # the subject is masked only when needed: an example with this very opening, or a
+    # candidate to score
+    masked_subject: list[str] | None = None
     # identical: 1, the only similarity that high (shapes are unique); looked up before the
     # candidates are sought, as an identical shape is always among them
     if index.has_opening(sender, tuple(opening)):
