@@ -22,6 +22,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from shared.domain.classification.builtin_rules import RULES, Rule
 from shared.domain.classification.compounds import split_compounds
@@ -67,12 +69,17 @@ ACTS = (Label.CANCELLATION, Label.AMENDMENT, Label.STOPSALE, Label.OPENSALE)
 
 @dataclass(frozen=True)
 class _Compiled:
+    index: int  # its place in ``_COMPILED``
     rule: Rule
     language: str  # the rule's language module ("en", "tr", "any" ...)
     regex: re.Pattern[str]
     # every match holds one literal of each set (``prefilter``); None: no such literals
     literals: tuple[frozenset[str], ...] | None
     all_literals: frozenset[str]  # the literals of all its sets
+    negatable: bool  # its label in ``NEGATABLE`` (looked up once, not per match)
+    acts: bool  # its label in ``ACTS``
+    # the literal sets after the first (the first is how the rule is found: ``_possible``)
+    more: tuple[frozenset[str], ...]
 
     def may_match(self, present: set[str]) -> bool:
         """Whether the text whose literals (of all rules) are ``present`` can match."""
@@ -82,25 +89,37 @@ class _Compiled:
 
 
 # consuming rules first (they blank what they matched before the others look)
-def _compiled(rule: Rule) -> _Compiled:
+def _compiled(index: int, rule: Rule) -> _Compiled:
     literals = required_literals(rule.pattern)
     return _Compiled(
+        index,
         rule,
         rule.id.split(".", 1)[0],
         re.compile(fast_form(rule.pattern)),
         literals,
         frozenset().union(*literals) if literals else frozenset(),
+        rule.label in NEGATABLE,
+        rule.label in ACTS,
+        literals[1:] if literals else (),
     )
 
 
-_COMPILED = tuple(_compiled(r) for r in sorted(RULES, key=lambda r: not r.consume))
+_COMPILED = tuple(_compiled(i, r) for i, r in enumerate(sorted(RULES, key=lambda r: not r.consume)))
 # literal -> the rules that need it; one pass over the distinct literals finds the rules
 # that can match a message at all
-_BY_LITERAL: dict[str, list[int]] = defaultdict(list)
+_NEEDING: dict[str, set[int]] = defaultdict(set)
 for _i, _c in enumerate(_COMPILED):
     for _lit in _c.literals[0] if _c.literals else ():
-        _BY_LITERAL[_lit].append(_i)
+        _NEEDING[_lit].add(_i)
+_BY_LITERAL = {lit: frozenset(rules) for lit, rules in _NEEDING.items()}
 _ALWAYS = frozenset(i for i, c in enumerate(_COMPILED) if c.literals is None)
+_LITERAL_RULES = _BY_LITERAL.get  # literal -> the rules it finds, None for another literal
+# language -> its rules; the rules of the languages that always apply
+_OF_LANGUAGE = {
+    lang: frozenset(i for i, c in enumerate(_COMPILED) if c.language == lang)
+    for lang in {c.language for c in _COMPILED}
+}
+_OF_ALWAYS = frozenset().union(*(_OF_LANGUAGE.get(lang, ()) for lang in ALWAYS))
 # every literal of every rule, found in a text in one pass (``literal_set``)
 _LITERALS = LiteralSet(lit for c in _COMPILED for lits in c.literals or () for lit in lits)
 
@@ -110,21 +129,24 @@ def _present(text: str) -> set[str]:
     return _LITERALS.found(text)
 
 
-def _possible(present: set[str]) -> set[int]:
+def _possible(present: set[str]) -> frozenset[int]:
     """The rules whose first literal set ``present`` holds (or that have none)."""
-    found = set(_ALWAYS)
-    for lit in present:
-        found.update(_BY_LITERAL.get(lit, ()))
-    return found
+    return _ALWAYS.union(*filter(None, map(_LITERAL_RULES, present)))
 
 
 def _candidates(
-    possible: set[int], present: set[str], languages: frozenset[str]
+    possible: frozenset[int], present: set[str], languages: frozenset[str]
 ) -> list[_Compiled]:
     """The rules of ``languages`` that may match a text holding the literals ``present``, in
     rule order."""
-    rules = (_COMPILED[i] for i in sorted(possible))
-    return [c for c in rules if c.language in languages and c.may_match(present)]
+    rules = (_COMPILED[i] for i in sorted(possible & _rules_of(languages)))
+    return [c for c in rules if c.may_match(present)]
+
+
+@cache
+def _rules_of(languages: frozenset[str]) -> frozenset[int]:
+    """The rules of these languages (a message's scope is one of a few sets)."""
+    return frozenset().union(*(_OF_LANGUAGE.get(lang, frozenset()) for lang in languages))
 
 
 def _quoted(text: str, new: str) -> str:
@@ -135,8 +157,7 @@ def _quoted(text: str, new: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip() not in fresh)
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Field(NamedTuple):  # made seven times a message: a tuple, not a frozen dataclass
     name: str
     text: str
     factor: float
@@ -190,17 +211,16 @@ def _affirmed(
     """``c`` matches ``text`` at least once outside a negation's scope and, for an intent,
     outside a question or a condition (those go to ``cues``). ``matches``: its matches in
     ``text``, when they are already found."""
-    label = c.rule.label
-    if label not in NEGATABLE and label not in ACTS:
+    if not c.negatable and not c.acts:
         return c.regex.search(text) is not None if matches is None else any(True for _ in matches)
     for m in c.regex.finditer(text) if matches is None else matches:
         start = m.start()
-        if label in NEGATABLE and (negated_before(text, start) or negated_after(text, m.end())):
+        if c.negatable and (negated_before(text, start) or negated_after(text, m.end())):
             continue
-        act = act_at(text, start, m.end(), languages) if label in ACTS else None
+        act = act_at(text, start, m.end(), languages) if c.acts else None
         if act is None:
             return True
-        cues.add((label, act))
+        cues.add((c.rule.label, act))
     return False
 
 
@@ -219,25 +239,29 @@ def _blanked(text: str, matches: list[re.Match[str]]) -> str:
 
 def _field_hits(
     text: str,
-    candidates: list[_Compiled],
+    candidates: dict[int, _Compiled],
     present: set[str],
     cues: set[tuple[str, str]],
     languages: frozenset[str],
 ) -> list[Rule]:
     """Rules matching one field. Consuming rules go first and blank what they matched, so
     the words inside a compound phrase count once, for the phrase (asked about or made a
-    condition, an intent phrase is blanked but does not count)."""
-    here = {lit for lit in present if lit in text}
+    condition, an intent phrase is blanked but does not count). ``candidates``: the
+    message's, by their place in ``_COMPILED`` (rule order)."""
+    here = set(filter(text.__contains__, present))
+    # the candidates whose first literals the field holds, found from those literals: most
+    # candidates of a message can match none of its fields but one
     hits: list[Rule] = []
-    for c in candidates:
-        if not c.may_match(here):
-            continue
+    for i in sorted(_possible(here).intersection(candidates)):
+        c = candidates[i]
+        if c.more and any(map(here.isdisjoint, c.more)):
+            continue  # its first literals are here (``_possible``), not one of each other set
         if c.rule.consume:
             # one pass finds the matches: they are judged, then blanked
             matches = list(c.regex.finditer(text))
             if not matches:
                 continue
-            if c.rule.label not in ACTS or _affirmed(c, text, cues, languages, matches):
+            if not c.acts or _affirmed(c, text, cues, languages, matches):
                 hits.append(c.rule)
             text = _blanked(text, matches)
         elif _affirmed(c, text, cues, languages):
@@ -321,10 +345,10 @@ def score(parsed: ParsedMessage) -> Scored:
     possible = _possible(present)
     evidence = Evidence()
     languages = ALWAYS
-    if any(_COMPILED[i].language not in ALWAYS for i in possible):  # else nothing to choose
+    if not possible <= _OF_ALWAYS:  # else nothing to choose
         scope = identify(_language_sample(parsed))
         evidence.language_sure, languages = scope.sure, scope.languages
-    candidates = _candidates(possible, present, languages)
+    candidates = {c.index: c for c in _candidates(possible, present, languages)}
     # compounds followed by their parts ("neubuchung neu buchung"), in the languages that
     # write them
     fields = [
@@ -332,7 +356,7 @@ def score(parsed: ParsedMessage) -> Scored:
         for f in fields
     ]
     # only the candidates' literals are looked for field by field
-    present &= set().union(*(c.all_literals for c in candidates))
+    present &= set().union(*(c.all_literals for c in candidates.values()))
     cues: set[tuple[str, str]] = set()
     matched: _Matched = []
     for f in fields:

@@ -89,3 +89,14 @@ def fast_form(pattern: str) -> str:
         moved = _letter_first(branch[2:]) if branch.startswith(_BOUNDARY) else None
         out.append(branch if moved is None else moved)
     return "|".join(out)
+
+
+def fast_word_start(pattern: str) -> str:
+    """``(?<!\\w)pattern`` (``pattern`` not inside a longer word), the look-behind moved
+    behind the first letter as for a leading ``\\b`` when ``pattern`` allows it: the same
+    matches, without trying every position of the text."""
+    moved = _letter_first(pattern)
+    return moved if moved is not None else _NOT_AFTER_WORD + pattern
+
+
+_NOT_AFTER_WORD = "(?<!\\w)"

@@ -22,7 +22,8 @@ class LiteralSet:
     """A fixed set of literals, found in texts."""
 
     def __init__(self, literals: Iterable[str]) -> None:
-        self.literals: tuple[str, ...] = tuple(sorted(set(literals)))
+        self.literals: tuple[str, ...] = tuple(sorted(set(literals) - {""}))
+        self._by_index = ("", *self.literals)  # by the index of their pattern in the set
         options = re2.Options()
         options.max_mem = _MEMORY
         self._set = re2.Set.SearchSet(options)
@@ -39,5 +40,6 @@ class LiteralSet:
             hits = None
         if not hits:  # RE2 gave up or could not read the text: one by one
             return {lit for lit in self.literals if lit in text}
-        literals = self.literals
-        return {literals[i - 1] for i in hits if i}
+        found = set(map(self._by_index.__getitem__, hits))
+        found.discard("")  # index 0: the pattern that matches every text
+        return found

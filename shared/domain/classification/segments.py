@@ -27,6 +27,13 @@ _FOOTERS = tuple(
 FOOTER_CHARS = 1200  # footers close a text: only its last lines are looked at
 # all their literals, found in a text's last lines in one pass
 _FOOTER_LITERALS = LiteralSet(lit for _, sets in _FOOTERS for lits in sets for lit in lits)
+# literal -> the patterns whose first set holds it: the patterns a text's literals allow,
+# found from those literals
+_NEEDING: dict[str, set[int]] = {}
+for _i, (_, _sets) in enumerate(_FOOTERS):
+    for _lit in _sets[0]:
+        _NEEDING.setdefault(_lit, set()).add(_i)
+_BY_LITERAL = {lit: frozenset(patterns) for lit, patterns in _NEEDING.items()}
 
 
 def _footer_lines(text: str) -> list[tuple[int, int]]:
@@ -36,8 +43,10 @@ def _footer_lines(text: str) -> list[tuple[int, int]]:
         tail = text.find("\n", tail) + 1 or len(text)
     spans: set[tuple[int, int]] = set()
     present = _FOOTER_LITERALS.found(text[tail:])
-    for pattern, literals in _FOOTERS:
-        if any(present.isdisjoint(lits) for lits in literals):
+    allowed = frozenset().union(*[_BY_LITERAL[lit] for lit in present if lit in _BY_LITERAL])
+    for i in sorted(allowed):
+        pattern, literals = _FOOTERS[i]
+        if any(present.isdisjoint(lits) for lits in literals[1:]):
             continue
         for m in pattern.finditer(text, tail):
             start = text.rfind("\n", 0, m.start()) + 1

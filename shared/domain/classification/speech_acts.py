@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from shared.domain.classification.fast_patterns import fast_word_start
 from shared.domain.classification.languages import LANGUAGES
 
 QUESTION, CONDITIONAL = "question", "conditional"
@@ -19,7 +20,10 @@ MAX_SENTENCE = 300  # characters looked at on either side of an intent word
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(w if w.startswith("^") else rf"(?<!\w){w}(?!\w)" for w in words) or "(?!)"
+    return (
+        "|".join(w if w.startswith("^") else fast_word_start(w) + r"(?!\w)" for w in words)
+        or "(?!)"
+    )
 
 
 @dataclass(frozen=True)
@@ -56,17 +60,20 @@ _END = re.compile(r"[!?\n]|\.(?!\d)")
 
 
 def _sentence_start(text: str, start: int) -> int:
-    i = start - 1
+    """Where the sentence holding ``text[start]`` begins: after the last "!", "?", line end
+    or full stop (not one between two digits: 01.08) within ``MAX_SENTENCE`` before it
+    (found with ``str.rfind``, not character by character)."""
     low = max(0, start - MAX_SENTENCE)
-    while i >= low:
-        ch = text[i]
-        if ch in "!?\n" or (
-            ch == "."
-            and not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
-        ):
-            return i + 1
-        i -= 1
-    return low
+    end = max(
+        text.rfind("!", low, start), text.rfind("?", low, start), text.rfind("\n", low, start)
+    )
+    after = max(low, end + 1)
+    dot = text.rfind(".", after, start)
+    while dot >= 0:
+        if not (0 < dot < len(text) - 1 and text[dot - 1].isdigit() and text[dot + 1].isdigit()):
+            return dot + 1
+        dot = text.rfind(".", after, dot)
+    return end + 1 if end >= 0 else low
 
 
 def act_at(text: str, start: int, end: int, languages: frozenset[str]) -> str | None:

@@ -46,6 +46,9 @@ class Prepared:
         self._subject = _knowing(example.subject)
         self._opening = _knowing(example.opening)
         self.counts = counts(example.subject), counts(example.opening)
+        # the opening as a set of items: the tokens two openings share (as multisets) are
+        # then one set intersection, made in C
+        self.items = frozenset(items(example.opening))
 
     def against(
         self, subject: Sequence[str], opening: Sequence[str]
@@ -99,24 +102,20 @@ class _Sender:
 
     shapes: tuple[Prepared, ...]
     by_shape: dict[Shape, Prepared]
+    openings: frozenset[tuple[str, ...]]  # the shapes' openings: a mail's subject is
+    # masked for the exact look-up only when its opening is one of them
     rank: dict[Item, int]  # the order of the items: rarest first
     postings: tuple[tuple[int, ...], ...]  # by rank: the shapes whose prefix holds the item
     always: tuple[int, ...]  # shapes with an empty opening (alike any other empty one)
 
-    def candidates(self, opening: Sequence[str]) -> list[Prepared]:
-        """The shapes ``opening`` could follow, in the examples' order. Items no example
-        holds count as first in the order (they share nothing: where they stand changes
-        no prefix's shared item)."""
+    def candidates(self, opening: frozenset[Item]) -> list[Prepared]:
+        """The shapes an opening with these ``items`` could follow, in the examples'
+        order. Items no example holds count as first in the order (they share nothing:
+        where they stand changes no prefix's shared item)."""
         if not opening:
             return [self.shapes[i] for i in self.always]
-        rank, known = self.rank, []
-        seen: dict[str, int] = {}
-        for token in opening:  # the ranks of its items (``items``), in one pass
-            n = seen[token] = seen.get(token, 0) + 1
-            r = rank.get((token, n))
-            if r is not None:
-                known.append(r)
-        known.sort()
+        rank = self.rank
+        known = sorted(map(rank.__getitem__, rank.keys() & opening))
         size = len(opening)
         prefix = size - needed(size) + 1 - (size - len(known))
         found = {s for r in known[: max(prefix, 0)] for s in self.postings[r]}
@@ -142,6 +141,7 @@ def _sender(examples: Sequence[TemplateExample]) -> _Sender:
     return _Sender(
         shapes,
         {(s.example.subject, s.example.opening): s for s in shapes},
+        frozenset(s.example.opening for s in shapes),
         rank,
         tuple(tuple(where) for where in postings),
         tuple(always),
@@ -162,16 +162,21 @@ class TemplateIndex:
     def __len__(self) -> int:
         return len(self.examples)
 
-    def candidates(self, sender: str, opening: Sequence[str]) -> list[Prepared] | None:
-        """The shapes of ``sender``'s examples a mail with this masked opening could follow
-        (in the examples' order, each with its first example); None: no example of the
-        sender at all."""
+    def candidates(self, sender: str, opening: frozenset[Item]) -> list[Prepared] | None:
+        """The shapes of ``sender``'s examples a mail whose masked opening has these
+        ``items`` could follow (in the examples' order, each with its first example); None:
+        no example of the sender at all."""
         found = self._senders.get(sender)
         return None if found is None else found.candidates(opening)
 
     def knows(self, sender: str) -> bool:
         """Whether ``sender`` has any example."""
         return sender in self._senders
+
+    def has_opening(self, sender: str, opening: tuple[str, ...]) -> bool:
+        """Whether one of ``sender``'s examples has exactly this masked opening."""
+        found = self._senders.get(sender)
+        return found is not None and opening in found.openings
 
     def same(self, sender: str, shape: Shape) -> TemplateExample | None:
         """The first of ``sender``'s examples that masks exactly to ``shape`` (a mail of a

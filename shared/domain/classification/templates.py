@@ -29,9 +29,11 @@ from shared.domain.classification.template_example import (
 )
 from shared.domain.classification.template_index import (
     OPENING_FLOOR,
+    Item,
     Prepared,
     TemplateIndex,
     counts,
+    items,
     shared,
 )
 from shared.domain.classification.text import strip_prefixes
@@ -64,24 +66,41 @@ def match(
     if not index.knows(sender):
         return None
     opening = mask((parsed.new_text or parsed.text)[:OPENING_CHARS])
-    subject, _, _ = strip_prefixes(parsed.subject)
-    masked_subject = mask(subject)
+    # the subject is masked only when needed: an example with this very opening, or a
+    # candidate to score
+    masked_subject: list[str] | None = None
     # identical: 1, the only similarity that high (shapes are unique); looked up before the
     # candidates are sought, as an identical shape is always among them
-    same = index.same(sender, (tuple(masked_subject), tuple(opening)))
-    if same is not None:
-        return same, SUBJECT_WEIGHT + (1 - SUBJECT_WEIGHT)
-    candidates = index.candidates(sender, opening)
+    if index.has_opening(sender, tuple(opening)):
+        masked_subject = mask(strip_prefixes(parsed.subject)[0])
+        same = index.same(sender, (tuple(masked_subject), tuple(opening)))
+        if same is not None:
+            return same, SUBJECT_WEIGHT + (1 - SUBJECT_WEIGHT)
+    opening_items = frozenset(items(opening))
+    candidates = index.candidates(sender, opening_items)
     if not candidates:
         return None
-    opening_counts = counts(opening)
+    return _closest(parsed, candidates, opening, opening_items, masked_subject)
+
+
+def _closest(
+    parsed: ParsedMessage,
+    candidates: Sequence[Prepared],
+    opening: list[str],
+    opening_items: frozenset[Item],
+    masked_subject: list[str] | None,
+) -> tuple[TemplateExample, float] | None:
+    """The candidate ``parsed`` (its masked ``opening``) follows best, if any (its subject
+    masked here if it was not yet)."""
     mine: tuple[dict[str, int], dict[str, int]] | None = None
     best: tuple[TemplateExample, float] | None = None
     for shape in candidates:  # one per shape: corrections of a template mask alike
-        if not _openings_may_match(opening, opening_counts, shape):
+        if not _openings_may_match(len(opening), opening_items, shape):
             continue
+        if masked_subject is None:
+            masked_subject = mask(strip_prefixes(parsed.subject)[0])
         if mine is None:
-            mine = counts(masked_subject), opening_counts
+            mine = counts(masked_subject), counts(opening)
         floor = max(MIN_SIMILARITY, best[1] if best else 0.0)
         score = _score(masked_subject, opening, mine, shape, floor)
         if score >= MIN_SIMILARITY and (best is None or score > best[1]):
@@ -93,20 +112,19 @@ def match(
 _OPENING_BOUND = OPENING_FLOOR - 1e-9
 
 
-def _openings_may_match(
-    opening: Sequence[str], opening_counts: dict[str, int], shape: Prepared
-) -> bool:
-    """Whether the openings can be alike enough for a match: the subject adds
-    ``SUBJECT_WEIGHT`` at most, so difflib's bounds on the openings alone must reach
-    ``OPENING_FLOOR`` (the same bounds as ``_score``'s, without the subject: a cheaper
-    test that only lets through more)."""
-    theirs = shape.example.opening
-    together = len(opening) + len(theirs)
+def _openings_may_match(size: int, opening: frozenset[Item], shape: Prepared) -> bool:
+    """Whether an opening of ``size`` tokens with these ``items`` and the shape's can be
+    alike enough for a match: the subject adds ``SUBJECT_WEIGHT`` at most, so difflib's
+    bounds on the openings alone must reach ``OPENING_FLOOR`` (the same bounds as
+    ``_score``'s, without the subject: a cheaper test that only lets through more). The
+    tokens they share as multisets are the items they share."""
+    theirs = len(shape.example.opening)
+    together = size + theirs
     if not together:
         return True
-    if _ratio(min(len(opening), len(theirs)), together) < _OPENING_BOUND:
+    if _ratio(min(size, theirs), together) < _OPENING_BOUND:
         return False
-    return _ratio(shared(opening_counts, shape.counts[1]), together) >= _OPENING_BOUND
+    return _ratio(len(opening & shape.items), together) >= _OPENING_BOUND
 
 
 def _ratio(matches: int, length: int) -> float:

@@ -82,7 +82,8 @@ _FOLD = str.maketrans(
         "\u200e": None,
     }
 )
-_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670]")
+# Arabic short vowels and the superscript alef: dropped (written or not, the same word)
+_ARABIC_MARKS = (*map(chr, range(0x064B, 0x0660)), "\u0670")
 
 
 def _latin_without_accents() -> dict[int, str]:
@@ -104,11 +105,20 @@ _FOLD.update({k: v for k, v in _latin_without_accents().items() if k not in _FOL
 # one by one, as most mail holds few of them — ``str.translate`` looks every character up
 # once a text is not ASCII, several times slower on the texts of every language
 _FOLDED = {chr(k): v if isinstance(v, str) else "" for k, v in _FOLD.items() if k != ord("I")}
-_TO_FOLD = re.compile("[" + "".join(map(re.escape, _FOLDED)) + "]")
+# the Arabic marks go in the same pass (each character is replaced on its own: the order of
+# the replacements and ``lower`` changes nothing)
+_FOLDED.update(dict.fromkeys(_ARABIC_MARKS, ""))
+# those a text holds are found in one pass (a set intersection) and replaced one by one
+# with ``str.replace`` (no replacement holds a letter that is replaced: the order of the
+# replacements does not matter); a regex calling back for every letter was slower
+_FOLDED_LETTERS = frozenset(_FOLDED)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _LATIN_MARKS = re.compile(r"(?<=[a-z])[\u0300-\u036f]+")
-# runs of blanks other than a single space: what folding changes ("a  b", "a\tb" → "a b")
-_SPACE = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")
+# runs of blanks other than a single space: what folding changes ("a  b", "a\tb" → "a b");
+# the other blanks become spaces (``str.replace``), then runs of spaces one: a pattern with
+# a literal start the regex engine skips to, where one of blanks stopped at every space
+_OTHER_BLANKS = "\t\r\f\v"
+_SPACES = re.compile("  +")
 # Reply / forward prefixes of every language's mail clients (``mime.conventions``)
 _REPLY_PREFIX = REPLY_PREFIX
 _FORWARD_PREFIX = FORWARD_PREFIX
@@ -116,22 +126,27 @@ _FORWARD_PREFIX = FORWARD_PREFIX
 _TAG = re.compile(r"^\s*\[[^\]\n]{1,40}\]\s*")
 
 
-def _folded(m: re.Match[str]) -> str:
-    return _FOLDED[m.group()]
-
-
 def fold(text: str) -> str:
     """Lower-case, Turkish/German letters to ASCII, combining marks dropped."""
     if text.isascii():
         text = text.lower()
     else:
-        text = _TO_FOLD.sub(_folded, text).lower()
-        text = _ARABIC_MARKS.sub("", text)
+        for letter in _FOLDED_LETTERS.intersection(text):
+            text = text.replace(letter, _FOLDED[letter])
+        text = text.lower()
         if _COMBINING.search(text):  # decomposed input: drop the marks on Latin letters
             # (only there: Cyrillic й must stay й)
             nfd = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
             text = unicodedata.normalize("NFC", nfd)
-    return _SPACE.sub(" ", text)
+    return _one_space(text)
+
+
+def _one_space(text: str) -> str:
+    """Each run of blanks (but newlines) as one space."""
+    for blank in _OTHER_BLANKS:
+        if blank in text:
+            text = text.replace(blank, " ")
+    return _SPACES.sub(" ", text) if "  " in text else text
 
 
 def strip_prefixes(subject: str) -> tuple[str, bool, bool]:

@@ -28,7 +28,7 @@ from shared.domain.mime.headers import (
     one_message_id,
 )
 from shared.domain.mime.html import html_to_text
-from shared.domain.mime.html_stub import STUB_MAX_CHARS, is_html_stub
+from shared.domain.mime.html_stub import is_html_stub, points_at_html
 from shared.domain.mime.limits import ParseLimits
 from shared.domain.mime.pdf_text import is_pdf, pdf_text
 from shared.domain.mime.quotes import new_text
@@ -169,7 +169,7 @@ def _build(raw: bytes, msg: Message, c: Collected, limits: ParseLimits) -> Parse
     text = "\n\n".join(t for t in c.texts if t.strip())
     if not text and html:
         text = html_to_text(html, limits.max_text_chars)
-    elif html and len(text.strip()) <= STUB_MAX_CHARS:
+    elif html and points_at_html(text):
         html_text = html_to_text(html, limits.max_text_chars)
         if is_html_stub(text, html_text):  # "view it in your browser": the HTML says it
             text = html_text

@@ -23,6 +23,7 @@ from shared.domain.mime.headers import (
     unfold,
 )
 from shared.domain.mime.limits import ParseLimits
+from shared.domain.mime.part_headers import PartHeaders
 
 TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 # RFC 6532 §3.5: message/global is message/rfc822 with UTF-8 headers
@@ -62,22 +63,23 @@ _PARAM_ERRORS = (ValueError, LookupError, TypeError, IndexError, HeaderParseErro
 _CONTENT_TYPE = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+/[a-z0-9!#$%&'*+.^_`|~-]+")
 
 
-def content_type(part: Message) -> str:
+def content_type(part: Message | PartHeaders) -> str:
     """The part's content type; one that is not a valid ``type/subtype`` (a raw 8-bit byte,
     a stray space) is the default RFC 2045 §5.2 gives a part without one — as for a part
     whose header the parser could not read at all."""
-    ctype = part.get_content_type()
-    return ctype if _CONTENT_TYPE.fullmatch(ctype) else part.get_default_type()
+    heads = part if isinstance(part, PartHeaders) else PartHeaders(part)
+    ctype = heads.content_type()
+    return ctype if _CONTENT_TYPE.fullmatch(ctype) else heads.part.get_default_type()
 
 
-def _param(part: Message, header: str, param: str) -> str | None:
+def _param(heads: PartHeaders, header: str, param: str) -> str | None:
     """One parameter, decoded on its own: its raw 8-bit bytes read UTF-8 first (another
     value's legacy bytes in the same header no longer decide its charset), folds removed."""
-    raw = part.get(header)
+    raw = heads.get(header)
     if raw is None or param not in str(raw).lower():
         return None  # most parts: no need for the stdlib's parameter parser
     try:
-        value = part.get_param(param, header=header.lower())
+        value = heads.part.get_param(param, header=header.lower())
     except _PARAM_ERRORS:
         return None
     if isinstance(value, tuple):  # RFC 2231 (charset, language, value), continuations joined
@@ -85,23 +87,23 @@ def _param(part: Message, header: str, param: str) -> str | None:
     return decode_param(recover_8bit(unfold(value))) if isinstance(value, str) else None
 
 
-def _filename(part: Message) -> str | None:
+def _filename(heads: PartHeaders) -> str | None:
     """Content-Disposition filename, else Content-Type name (RFC 2183 / RFC 2231 / the
     non-standard RFC 2047 word inside quotes)."""
-    return _param(part, "Content-Disposition", "filename") or _param(part, "Content-Type", "name")
+    return _param(heads, "Content-Disposition", "filename") or _param(heads, "Content-Type", "name")
 
 
 _SIMPLE_CHARSET = re.compile(r';\s*charset\s*=\s*"?([A-Za-z0-9_.:+-]{1,40})"?\s*(?:;|$)', re.I)
 
 
-def _charset(part: Message) -> str | None:
-    raw = part.get("Content-Type")
+def _charset(heads: PartHeaders) -> str | None:
+    raw = heads.get("Content-Type")
     if isinstance(raw, str) and "*" not in raw:
         # the usual '; charset="utf-8"' read directly (the stdlib parses every parameter)
         m = _SIMPLE_CHARSET.search(unfold(raw))
         return m.group(1).lower() if m else None
     try:
-        return part.get_content_charset()
+        return heads.part.get_content_charset()
     except _PARAM_ERRORS:
         return None
 
@@ -119,11 +121,11 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
-def _attachment(part: Message, data: bytes, name: str | None, inline: bool) -> Attachment:
-    cid = part.get("Content-ID")
+def _attachment(heads: PartHeaders, data: bytes, name: str | None, inline: bool) -> Attachment:
+    cid = heads.get("Content-ID")
     return Attachment(
         filename=name,
-        content_type=content_type(part),
+        content_type=content_type(heads),
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         inline=inline,
@@ -135,19 +137,22 @@ def _attachment(part: Message, data: bytes, name: str | None, inline: bool) -> A
 def walk(part: Message, out: Collected, limits: ParseLimits, depth: int = 0) -> None:
     if not _within_limits(out, limits, depth):
         return
-    ctype = content_type(part)
+    heads = PartHeaders(part)
+    ctype = content_type(heads)
     if ctype in MACHINE_PARTS:
         return  # the machine part of a bounce report: headers or status fields, no content
-    disposition = (part.get_content_disposition() or "").lower()
-    name = _filename(part)
+    disposition = (heads.disposition() or "").lower()
+    name = _filename(heads)
     if ctype in ENCLOSED_MESSAGES:
-        _enclosed_message(part, out, limits, depth, attached=disposition == "attachment" or name)
+        _enclosed_message(heads, out, limits, depth, attached=disposition == "attachment" or name)
     elif part.is_multipart():
         _multipart(part, ctype, out, limits, depth)
     elif ctype.startswith("multipart/"):
         _broken_multipart(part, out, limits, depth)
     else:
-        _leaf(part, out, limits, inline_hint=False, disposition=disposition, name=name)
+        _leaf(
+            heads, out, limits, inline_hint=False, ctype=ctype, disposition=disposition, name=name
+        )
 
 
 def _within_limits(out: Collected, limits: ParseLimits, depth: int) -> bool:
@@ -164,14 +169,15 @@ def _within_limits(out: Collected, limits: ParseLimits, depth: int) -> bool:
 
 
 def _enclosed_message(
-    part: Message, out: Collected, limits: ParseLimits, depth: int, *, attached: object
+    heads: PartHeaders, out: Collected, limits: ParseLimits, depth: int, *, attached: object
 ) -> None:
     """A forwarded message: listed as an attachment when attached, and walked for its text."""
+    part = heads.part
     payload = part.get_payload()
     if not (isinstance(payload, list) and payload and isinstance(payload[0], Message)):
         return
     inner: Message = payload[0]
-    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    cte = str(heads.get("Content-Transfer-Encoding") or "").strip().lower()
     if cte in ("base64", "quoted-printable"):
         # RFC 6532 §3.5 lets message/global be encoded; the parser read the encoded text
         inner = _decoded_message(inner, cte)
@@ -180,7 +186,7 @@ def _enclosed_message(
             data = inner.as_bytes()
         except (ValueError, TypeError, LookupError, UnicodeError, RecursionError):
             data = b""
-        _add_attachment(part, data, _filename(part), out, limits, inline=False)
+        _add_attachment(heads, data, _filename(heads), out, limits, inline=False)
     out.forwarded.append(inner)
     walk(inner, out, limits, depth + 1)
 
@@ -211,7 +217,7 @@ def _multipart(part: Message, ctype: str, out: Collected, limits: ParseLimits, d
         if not isinstance(child, Message):
             continue
         if related and i > 0 and not _is_container(child):
-            _leaf(child, out, limits, inline_hint=True)
+            _leaf(PartHeaders(child), out, limits, inline_hint=True)
         else:
             walk(child, out, limits, depth + 1)
 
@@ -293,33 +299,37 @@ def _alternative(
 
 
 def _leaf(
-    part: Message,
+    heads: PartHeaders,
     out: Collected,
     limits: ParseLimits,
     *,
     inline_hint: bool,
+    ctype: str | None = None,
     disposition: str | None = None,
     name: str | None = None,
 ) -> None:
-    ctype = content_type(part)
-    disposition = disposition if disposition is not None else part.get_content_disposition() or ""
-    name = name if name is not None else _filename(part)
+    """A part that is no container; ``ctype``, ``disposition`` and ``name`` when the caller
+    has read them (a ``name`` of None is read again: the caller may not have looked)."""
+    part = heads.part
+    ctype = ctype if ctype is not None else content_type(heads)
+    disposition = disposition if disposition is not None else heads.disposition() or ""
+    name = name if name is not None else _filename(heads)
     data = _payload(part)
     is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not name
     if is_body_text:
-        add_text(out, limits, ctype, data, _charset(part))
+        add_text(out, limits, ctype, data, _charset(heads))
         return
     if ctype in ("message/delivery-status", "text/rfc822-headers"):
         return  # machine part of a bounce report
     if ctype in TNEF_TYPES:
-        _tnef(part, data, name, out, limits)
+        _tnef(heads, data, name, out, limits)
         return
-    inline = inline_hint or disposition == "inline" or bool(part.get("Content-ID") and not name)
-    _add_attachment(part, data, name, out, limits, inline=inline and ctype.startswith("image/"))
+    inline = inline_hint or disposition == "inline" or bool(heads.get("Content-ID") and not name)
+    _add_attachment(heads, data, name, out, limits, inline=inline and ctype.startswith("image/"))
 
 
 def _add_attachment(
-    part: Message,
+    heads: PartHeaders,
     data: bytes,
     name: str | None,
     out: Collected,
@@ -330,14 +340,14 @@ def _add_attachment(
     if len(out.attachments) >= limits.max_attachments:
         out.defects.append(f"more than {limits.max_attachments} attachments: the rest ignored")
         return
-    out.attachments.append(_attachment(part, data, name, inline))
+    out.attachments.append(_attachment(heads, data, name, inline))
 
 
 def _tnef(
-    part: Message, data: bytes, name: str | None, out: Collected, limits: ParseLimits
+    heads: PartHeaders, data: bytes, name: str | None, out: Collected, limits: ParseLimits
 ) -> None:
     """winmail.dat: list what it carries (tnefparse), and keep the container itself."""
-    _add_attachment(part, data, name or "winmail.dat", out, limits, inline=False)
+    _add_attachment(heads, data, name or "winmail.dat", out, limits, inline=False)
     try:
         from tnefparse import TNEF
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
@@ -48,6 +49,7 @@ _WINDOWS = re.compile(r"^(?:x-)?(?:windows|win|cp|ms|ansi)[-_ ]?(\d{3,4})$")
 _ISO = re.compile(r"^(?:x-)?iso[-_ ]?8859[-_ ]?(\d{1,2})(?:[-_ ]?i)?$|^8859[-_]?(\d{1,2})$")
 
 
+@lru_cache(maxsize=256)  # a few charsets name nearly all mail; each was several lookups
 def known_codec(charset: str | None) -> str | None:
     """Python's codec name for a declared charset, or None when it names none we know."""
     if not charset:

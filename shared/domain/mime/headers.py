@@ -16,6 +16,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from shared.domain.message import Address
 from shared.domain.mime.charsets import decode_bytes, decode_runs
+from shared.domain.mime.indexed_message import IndexedMessage
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -36,7 +37,8 @@ class _RawHeaders(Compat32):
         return value
 
 
-RAW_HEADERS = _RawHeaders()
+# parts made as ``IndexedMessage``: the same answers, header look-ups without a scan
+RAW_HEADERS = _RawHeaders(message_factory=IndexedMessage)
 # how much of a raw header is decoded: enough for ``limit`` characters in the most verbose
 # encoding (Q-encoded CJK: 9 raw characters per character, plus word overhead)
 RAW_PER_CHAR = 12

@@ -19,10 +19,17 @@ _POINTS_AT_HTML = re.compile(
 )
 
 
+def points_at_html(plain: str) -> bool:
+    """Whether ``plain`` is short and names HTML, a browser or an online version: only
+    then is the HTML part's text worth making to compare (``is_html_stub``)."""
+    said = plain.strip()
+    return len(said) <= STUB_MAX_CHARS and bool(_POINTS_AT_HTML.search(said))
+
+
 def is_html_stub(plain: str, html_text: str) -> bool:
     """Whether ``plain`` only points at the HTML part whose text is ``html_text``."""
-    said = plain.strip()
-    if len(said) > STUB_MAX_CHARS or not _POINTS_AT_HTML.search(said):
+    if not points_at_html(plain):
         return False
+    said = plain.strip()
     more = len(html_text.strip())
     return more >= 2 * len(said) and more >= len(said) + MORE_IN_HTML

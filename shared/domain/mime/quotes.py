@@ -40,7 +40,8 @@ def _gate(text: str) -> list[int]:
     """Positions of everything a reply header line must hold (bounded)."""
     low = text.lower()
     hits: list[int] = []
-    for stem in (*_WROTE_STEMS, "--"):
+    # the stems the text holds at all (each looked for in C), in their order
+    for stem in filter(low.__contains__, (*_WROTE_STEMS, "--")):
         i = low.find(stem)
         while i >= 0 and len(hits) < MAX_GATE_HITS:
             hits.append(i)
@@ -73,5 +74,7 @@ def new_text(text: str, *, is_forward: bool) -> str:
         if block and block.start() < cut:
             cut = block.start()
     head = text[:cut]
-    lines = [line for line in head.splitlines() if not line.lstrip().startswith(">")]
+    lines = head.splitlines()
+    if ">" in head:
+        lines = [line for line in lines if not line.lstrip().startswith(">")]
     return "\n".join(lines).strip()

@@ -42,3 +42,26 @@ def test_every_rule_matches_the_same_in_its_fast_form() -> None:
                 m.span() for m in quick.finditer(text)
             ], (rule.id, text[:60])
     assert rewritten > 50
+
+
+def test_every_speech_act_word_matches_the_same_in_its_fast_form() -> None:
+    from shared.domain.classification.fast_patterns import fast_word_start
+    from shared.domain.classification.languages import LANGUAGES
+
+    words = {
+        w
+        for lang in LANGUAGES
+        for kind in ("conditionals", "requests", "questions")
+        for w in getattr(lang, kind)
+        if not w.startswith("^")
+    }
+    rewritten = 0
+    for word in sorted(words):
+        fast = fast_word_start(word)
+        rewritten += not fast.startswith("(?<!")
+        written, quick = re.compile(rf"(?<!\w){word}(?!\w)"), re.compile(rf"{fast}(?!\w)")
+        for text in [*TEXTS[:200], *EDGES, "can you", "scan you", "x(can you"]:
+            assert [m.span() for m in written.finditer(text)] == [
+                m.span() for m in quick.finditer(text)
+            ], (word, text[:60])
+    assert rewritten > 50

@@ -39,3 +39,11 @@ def test_examples() -> None:
     assert fold("İPTAL EDİLMİŞTİR") == "iptal edilmistir"
     assert fold("Stornierung  für\tGäste") == "stornierung fur gaste"
     assert fold("ABC") == "abc"
+
+
+def test_no_replacement_holds_a_letter_that_is_replaced() -> None:
+    """Folding replaces the letters one after the other: that is the same as replacing them
+    all at once only while no replacement is replaced again."""
+    from shared.domain.classification.text import _FOLDED, _FOLDED_LETTERS
+
+    assert not [v for v in _FOLDED.values() if _FOLDED_LETTERS.intersection(v)]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.domain.classification import classify
 from shared.domain.classification.language_id import identify
@@ -66,3 +68,12 @@ def test_a_dutch_rule_does_not_fire_on_french_text() -> None:
     )
     result = classify(parse_message(mail("Votre message", body)))
     assert not any(r.startswith("nl.") for r in result.rules), result.rules
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="ab é1 .,\n_-ж", max_size=200))
+def test_the_letters_sample_is_that_of_the_whole_opening(text: str) -> None:
+    from shared.domain.classification.language_id import _NOT_LETTERS, SAMPLE_CHARS, _letters
+
+    expected = _NOT_LETTERS.sub(" ", text[: SAMPLE_CHARS * 2])[:SAMPLE_CHARS]
+    assert _letters(text) == expected

@@ -5,8 +5,11 @@ a signature or footer full of booking links is no intent of its own."""
 from __future__ import annotations
 
 from email.message import EmailMessage
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.domain.classification import classify
 from shared.domain.classification.engine import score
@@ -136,3 +139,27 @@ def test_a_signature_after_the_sign_off_is_no_intent() -> None:
     )
     result = label_of("Booking request Novak", body)
     assert (result.label, result.confident) == ("booking", True), result
+
+
+def _sentence_start_by_character(text: str, start: int) -> int:
+    """The sentence start as first written: character by character, backwards."""
+    i, low = start - 1, max(0, start - 300)
+    while i >= low:
+        ch = text[i]
+        if ch in "!?\n" or (
+            ch == "."
+            and not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+        ):
+            return i + 1
+        i -= 1
+    return low
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab 1.!?\n", max_size=400), st.data())
+def test_the_sentence_start_is_found_as_character_by_character(text: str, data: Any) -> None:
+    from shared.domain.classification.speech_acts import MAX_SENTENCE, _sentence_start
+
+    assert MAX_SENTENCE == 300
+    start = data.draw(st.integers(0, len(text)))
+    assert _sentence_start(text, start) == _sentence_start_by_character(text, start)

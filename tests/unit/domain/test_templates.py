@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shared.domain.classification import classify, template_example, templates
-from shared.domain.classification.template_index import counts, shared
+from shared.domain.classification.template_index import counts, items, shared
 from shared.domain.classification.templates import (
     MAX_EXAMPLES,
     MIN_SIMILARITY,
@@ -238,3 +238,8 @@ def test_the_bounds_from_token_counts_are_difflibs(a: list[str], b: list[str]) -
     together = len(a) + len(b)
     assert templates._ratio(min(len(a), len(b)), together) == matcher.real_quick_ratio()
     assert templates._ratio(shared(counts(a), counts(b)), together) == matcher.quick_ratio()
+
+
+@given(_TOKENS, _TOKENS)
+def test_the_items_two_openings_share_are_the_tokens_they_share(a: list[str], b: list[str]) -> None:
+    assert len(frozenset(items(a)) & frozenset(items(b))) == shared(counts(a), counts(b))
