@@ -13,6 +13,7 @@ Polish rules.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -61,9 +62,19 @@ class _Tables:
     identifier: _Identifier
 
 
-@cache
+_BUILDING = threading.Lock()
+
+
 def _tables() -> _Tables:
-    """Built once per process, on first use (loading the model takes most of a second)."""
+    """Built once per process, on first use (loading the model takes most of a second):
+    threads asking at once — a replica's first mail in many mailboxes — wait for the one
+    building it instead of each building its own."""
+    with _BUILDING:
+        return _built()
+
+
+@cache
+def _built() -> _Tables:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
 
     module_of: dict[str, str] = {}
