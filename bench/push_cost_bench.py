@@ -7,7 +7,9 @@ Graph worker call them.
 - ``gmail.store_writes_per_message_steady`` / ``graph.store_writes_per_message_steady``:
   documents written per one-message sync;
 - ``gmail.store_writes_per_message_burst`` / ``graph.store_writes_per_message_burst``: per
-  message of a BURST-message sync.
+  message of a BURST-message sync;
+- ``gmail.store_writes_per_push_nothing_new``: per push of a message read in Gmail (most
+  pushes of a mailbox people read bring nothing new for its label).
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ def _what(collection: str, document: str, kind: str) -> str:
     return f"{name} ({kind})" if kind == "delete" else name
 
 
+def _kinds(log: WriteLog) -> Counter[str]:
+    return Counter(_what(w.collection, w.document, w.kind) for w in log.writes)
+
+
 def _measure(
     log: WriteLog, deliver: Callable[[int], object], sync: Callable[[], int], prefix: str
 ) -> dict[str, Figure]:
@@ -79,7 +85,7 @@ def _measure(
         if sync() != 1:
             raise SystemExit(f"{prefix}: push {n} did not bring its one message")
     steady = len(log.writes) / PUSHES
-    kinds = Counter(_what(w.collection, w.document, w.kind) for w in log.writes)
+    kinds = _kinds(log)
     log.clear()
     for n in range(BURST):
         deliver(PUSHES + n)
@@ -109,12 +115,27 @@ def gmail_cost(project: str, tmp: Path) -> dict[str, Figure]:
         gmail = build_gmail(app).sync
         gmail.start_watch(mailbox)
         mailbox = app.state.get_mailbox(TENANT, mailbox.id)
-        return _measure(
+        ids: list[str] = []
+        figures = _measure(
             log,
-            lambda n: local.gmail.insert(email, _raw(n), notify=False),
+            lambda n: ids.append(local.gmail.insert(email, _raw(n), notify=False)),
             lambda: gmail.sync(mailbox).new_messages,
             "gmail",
         )
+        log.clear()
+        for message_id in ids[:PUSHES]:  # each read in Gmail: a push, nothing new for the label
+            local.gmail.relabel(email, message_id, remove=("UNREAD",), notify=False)
+            upto = str(local.gmail.accounts[email].history_id)
+            if gmail.sync(mailbox, upto=upto).new_messages:
+                raise SystemExit("gmail: a message read brought a message")
+        figures["gmail.store_writes_per_push_nothing_new"] = figure(
+            len(log.writes) / PUSHES,
+            "writes",
+            f"{PUSHES} pushes of a message read in Gmail (its UNREAD label removed): nothing "
+            "new for the label, documents written per push: "
+            + ", ".join(f"{k} {v / PUSHES:g}" for k, v in sorted(_kinds(log).items())),
+        )
+        return figures
 
 
 def graph_cost(project: str, tmp: Path) -> dict[str, Figure]:

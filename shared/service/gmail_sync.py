@@ -5,6 +5,9 @@ duplicates nothing (each message's event id is tenant + mailbox + Gmail message 
 
 - A push whose history id the cursor has already reached (a duplicate, a late or reordered
   one) costs one Firestore read and no Gmail request.
+- A push that brings nothing new for the label (a message read, a label changed elsewhere)
+  is answered from the history read without the lease: the cursor moves on, the health is
+  told, two writes.
 - One sync at a time per mailbox across all instances: a Firestore lease. A push arriving
   while another instance syncs is answered "try again" (Pub/Sub redelivers it a few seconds
   later, when it usually finds the cursor already past it): no doorbell is lost, and a
@@ -57,6 +60,7 @@ from shared.ports import (
     CursorStore,
     GmailApi,
     GmailApis,
+    GmailChanges,
     GmailMessage,
     GmailWatch,
     HealthStore,
@@ -115,6 +119,14 @@ class SyncBusy(ServiceUnavailable):
 
 class MoreToSync(ServiceUnavailable):
     """More history than one sync reads: ring again to carry on."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The history read since the cursor at ``version``."""
+
+    version: int
+    changes: GmailChanges
 
 
 class SyncRecords(MailboxStore, CursorStore, LeaseStore, HealthStore, Protocol):
@@ -218,13 +230,13 @@ class GmailSync:
             return SyncResult("skipped")
         if upto is not None and self._reached(mailbox, upto):
             return SyncResult("current")
-        lease_name = sync_lease(mailbox)
-        if self._state.try_acquire_lease(lease_name, self._holder, self._opt.lease_ttl) is None:
-            raise SyncBusy(f"a sync of {mailbox.key} is running")
         health = SyncHealth(self._state, self._clock, mailbox)
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
+            api = self._apis.for_mailbox(mailbox)
             try:
-                return self._sync_locked(mailbox, lease_name, health)
+                return self._sync_with(mailbox, api, health)
+            except SyncBusy:
+                raise  # the other sync tells the health
             except ReauthRequired:
                 health.add(HealthUpdate(state=MailboxState.REAUTH_REQUIRED))
                 raise
@@ -233,37 +245,43 @@ class GmailSync:
                 raise
             finally:
                 health.flush()
-                self._state.release_lease(lease_name, self._holder)
+                api.close()
 
-    def _reached(self, mailbox: Mailbox, upto: str) -> bool:
-        current = self._state.get_cursor(mailbox.tenant_id, mailbox.id).value.get("history_id")
+    def _sync_with(self, mailbox: Mailbox, api: GmailApi, health: SyncHealth) -> SyncResult:
+        """Most pushes bring nothing new for the label (a message read, a label changed
+        elsewhere): the history since the cursor is read first, without the sync lease, and
+        when it holds no new message the cursor moves on and the sync ends there — two
+        writes (cursor, health), not four. Otherwise the lease is taken and that read is
+        handed off as it is, when the cursor has not moved meanwhile."""
+        label_ids = self._resolve(mailbox, api)
+        first = self._peek(mailbox, api, label_ids)
+        if first is not None and not first.changes.added and first.changes.complete:
+            self._checkpoint(mailbox, first.changes.newest, 0)
+            self._finished(health)
+            return SyncResult("synced")
+        lease_name = sync_lease(mailbox)
+        if self._state.try_acquire_lease(lease_name, self._holder, self._opt.lease_ttl) is None:
+            raise SyncBusy(f"a sync of {mailbox.key} is running")
         try:
-            return current is not None and int(str(current)) >= int(upto)
-        except ValueError:
-            return False
-
-    def _sync_locked(self, mailbox: Mailbox, lease_name: str, health: SyncHealth) -> SyncResult:
-        api = self._apis.for_mailbox(mailbox)
-        total, backfilled = 0, False
-        try:
-            label_ids = self._resolve(mailbox, api)
-            if label_ids != mailbox.folder_ids:
-                self._remember(mailbox, label_ids, None)
-            for _ in range(MAX_PASSES):
-                count, backfill, complete = self._one_pass(
-                    mailbox,
-                    api,
-                    label_ids,
-                    lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
-                    health,
-                )
-                total, backfilled = total + count, backfilled or backfill
-                if complete:
-                    break
-            else:
-                raise MoreToSync(f"gmail {mailbox.key}: more history than one sync reads")
+            return self._sync_locked(mailbox, api, label_ids, lease_name, health, first)
         finally:
-            api.close()
+            self._state.release_lease(lease_name, self._holder)
+
+    def _peek(self, mailbox: Mailbox, api: GmailApi, label_ids: dict[str, str]) -> _Read | None:
+        """The history since the cursor as it is now; None when the labels changed, the
+        mailbox has no cursor yet or its history id expired (the locked sync deals with
+        those)."""
+        cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
+        history_id = cursor.value.get("history_id")
+        if label_ids != mailbox.folder_ids or not history_id:
+            return None
+        try:
+            changes = api.added_since(str(history_id), label_ids[label_of(mailbox)])
+        except CursorExpired:
+            return None
+        return _Read(cursor.version, changes)
+
+    def _finished(self, health: SyncHealth) -> None:
         now = self._clock.now()
         health.add(
             HealthUpdate(
@@ -274,6 +292,42 @@ class GmailSync:
                 pending_at=now,
             ),
         )
+
+    def _reached(self, mailbox: Mailbox, upto: str) -> bool:
+        current = self._state.get_cursor(mailbox.tenant_id, mailbox.id).value.get("history_id")
+        try:
+            return current is not None and int(str(current)) >= int(upto)
+        except ValueError:
+            return False
+
+    def _sync_locked(
+        self,
+        mailbox: Mailbox,
+        api: GmailApi,
+        label_ids: dict[str, str],
+        lease_name: str,
+        health: SyncHealth,
+        first: _Read | None,
+    ) -> SyncResult:
+        total, backfilled = 0, False
+        if label_ids != mailbox.folder_ids:
+            self._remember(mailbox, label_ids, None)
+        for _ in range(MAX_PASSES):
+            count, backfill, complete = self._one_pass(
+                mailbox,
+                api,
+                label_ids,
+                lambda: self._state.renew_lease(lease_name, self._holder, self._opt.lease_ttl),
+                health,
+                first,
+            )
+            first = None
+            total, backfilled = total + count, backfilled or backfill
+            if complete:
+                break
+        else:
+            raise MoreToSync(f"gmail {mailbox.key}: more history than one sync reads")
+        self._finished(health)
         return SyncResult("synced", total, backfilled)
 
     def _one_pass(
@@ -283,8 +337,10 @@ class GmailSync:
         label_ids: dict[str, str],
         keep_alive: Callable[[], object],
         health: SyncHealth,
+        read: _Read | None = None,
     ) -> tuple[int, bool, bool]:
-        """One history read and its hand-off: (messages, backfilled, every page read)."""
+        """One history read and its hand-off: (messages, backfilled, every page read);
+        ``read``: the history already read, used when the cursor is still where it was."""
         cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
         history_id = cursor.value.get("history_id")
         label = label_ids[label_of(mailbox)]
@@ -294,7 +350,10 @@ class GmailSync:
             logger.info("gmail cursor initialised", extra={"history_id": newest})
             return 0, False, True
         try:
-            changes = api.added_since(str(history_id), label)
+            if read is not None and read.version == cursor.version:
+                changes = read.changes
+            else:
+                changes = api.added_since(str(history_id), label)
         except CursorExpired:
             newest = api.current_history_id()  # read first: nothing falls in between
             ids = api.list_after(label, self._backfill_after(cursor.value), self._opt.backfill_max)
