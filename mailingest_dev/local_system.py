@@ -78,6 +78,7 @@ class LocalSystem:
         self.state_dir = state_dir.resolve()
         self._children = Supervisor(_say)
         self._stop = threading.Event()
+        self._children_stopped = False
         self._events = 0
         self._reader: EventTail | None = None
         self._urls: dict[str, str] = {}
@@ -97,34 +98,50 @@ class LocalSystem:
                     local_gmail(svc.project_id) as gmail,
                     local_graph(svc.project_id, self.state_dir / "graph") as graph,
                 ):
-                    self._urls = {
-                        target: f"http://127.0.0.1:{free_port()}/"
-                        for _, target, _ in HTTP_FUNCTIONS
-                    }
-                    webhook = self._urls["graph_webhook"]
-                    env = self._environment({**svc.env(), **gmail.env(), **graph.env(webhook)})
-                    os.environ.update(env)
-                    self._write_env_file(env)
-                    app = build_app(Settings.from_env())
-                    self._prepare(app, svc)
-                    self._start_children(env)
-                    self._prepare_gmail(app, gmail)
-                    self._prepare_graph(app, graph)
-                    self._prepare_tasks(app)
-                    self._write_smoke_description(app)
-                    tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
-                    tail.start()
-                    if self.corpus is not None:
-                        self._deliver(gmail, graph)
-                    self._wait(exit_after, timeout_s)
+                    try:
+                        self._serve(svc, gmail, graph, exit_after, timeout_s)
+                    except KeyboardInterrupt:
+                        _say("\nstopping…")
+                    finally:
+                        # the children first, while the services and stand-ins they talk to
+                        # still answer: a watcher releasing its leases, or a function in the
+                        # middle of a request, against a stopped emulator waits out its
+                        # retries, past the 10 s a child is given after SIGTERM
+                        self._stop_children()
         except KeyboardInterrupt:
             _say("\nstopping…")
         finally:
-            self._stop.set()
-            self._stop_children()
+            self._stop_children()  # what was started before a failure, if anything
             signal.signal(signal.SIGTERM, previous)
         _say(f"stopped; {self._events} events seen")
         return 0
+
+    def _serve(
+        self,
+        svc: LocalServices,
+        gmail: LocalGmail,
+        graph: LocalGraph,
+        exit_after: int,
+        timeout_s: float,
+    ) -> None:
+        """Everything up, the samples delivered, events shown until it is time to stop."""
+        self._urls = {target: f"http://127.0.0.1:{free_port()}/" for _, target, _ in HTTP_FUNCTIONS}
+        webhook = self._urls["graph_webhook"]
+        env = self._environment({**svc.env(), **gmail.env(), **graph.env(webhook)})
+        os.environ.update(env)
+        self._write_env_file(env)
+        app = build_app(Settings.from_env())
+        self._prepare(app, svc)
+        self._start_children(env)
+        self._prepare_gmail(app, gmail)
+        self._prepare_graph(app, graph)
+        self._prepare_tasks(app)
+        self._write_smoke_description(app)
+        tail = threading.Thread(target=self._tail, args=(app,), daemon=True)
+        tail.start()
+        if self.corpus is not None:
+            self._deliver(gmail, graph)
+        self._wait(exit_after, timeout_s)
 
     # -- setup --------------------------------------------------------------------------
 
@@ -358,4 +375,8 @@ class LocalSystem:
         raise KeyboardInterrupt
 
     def _stop_children(self) -> None:
-        self._children.stop()
+        """Once: the event tail, then every child (SIGTERM, SIGKILL after 10 s)."""
+        self._stop.set()
+        if not self._children_stopped:
+            self._children_stopped = True
+            self._children.stop()

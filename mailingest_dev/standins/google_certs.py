@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from google.auth import crypt, jwt
 
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
+
 
 @dataclass
 class GoogleCerts:
@@ -92,7 +94,9 @@ def running_certs(given: GoogleCerts | None = None) -> Iterator[GoogleCerts]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     certs.url = f"http://127.0.0.1:{server.server_address[1]}/oauth2/v1/certs"
-    threading.Thread(target=server.serve_forever, name="certs-standin", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, args=(SHUTDOWN_POLL_S,), name="certs-standin", daemon=True
+    ).start()
     try:
         yield certs
     finally:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from mailingest_dev.standins import consent_page
 from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
 
 
 @dataclass
@@ -185,7 +186,7 @@ def google_stand_in(**kw: object) -> Iterator[GoogleStandIn]:
     stand_in = GoogleStandIn(**kw)  # type: ignore[arg-type]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(stand_in))
     stand_in.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield stand_in

@@ -23,6 +23,7 @@ from mailingest_dev.devstack.dovecot import write_self_signed
 from mailingest_dev.standins import consent_page
 from mailingest_dev.standins.graph_api import APP_ONLY
 from mailingest_dev.standins.json_http import JsonHandler, b64url, s256
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
 
 
 @dataclass
@@ -202,7 +203,7 @@ def microsoft_stand_in(tmp: Path) -> Iterator[MicrosoftStandIn]:
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     stand_in.base_url = f"https://localhost:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield stand_in

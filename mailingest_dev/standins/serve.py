@@ -13,6 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+# serve_forever's poll interval: ``shutdown()`` returns only once the loop has noticed, up to
+# one interval later (0.5 s by default, at every stop of every stand-in of every test)
+SHUTDOWN_POLL_S = 0.02
+
 
 @dataclass(frozen=True)
 class Streamed:
@@ -76,7 +80,9 @@ def serving(handle: Handle, name: str) -> Iterator[str]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, args=(SHUTDOWN_POLL_S,), name=name, daemon=True
+    ).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:

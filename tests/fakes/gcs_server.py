@@ -24,6 +24,8 @@ import google_crc32c
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
+
 
 @dataclass(frozen=True)
 class _Object:
@@ -296,7 +298,7 @@ def gcs_stand_in(
         stats.setdefault("largest_put", 0)
         store.stats = stats
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(store))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from google.auth import crypt, jwt
 
 from mailingest_dev.standins.json_http import JsonHandler
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
 
 AUDIENCE = "/projects/123456/global/backendServices/987654"
 ISSUER = "https://cloud.google.com/iap"
@@ -91,7 +92,7 @@ def iap_stand_in() -> Iterator[IapStandIn]:
             self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield IapStandIn(f"http://127.0.0.1:{server.server_port}/public_key", key)

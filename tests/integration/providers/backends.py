@@ -42,6 +42,7 @@ from mailingest_dev.standins.gmail_api import GmailStandIn, running_gmail
 from mailingest_dev.standins.google_oauth import google_stand_in
 from mailingest_dev.standins.graph_api import GraphStandIn, running_graph
 from mailingest_dev.standins.microsoft_identity import microsoft_stand_in
+from mailingest_dev.standins.serve import SHUTDOWN_POLL_S
 from shared.adapters.memory_sinks import InMemoryEventSink
 from shared.bootstrap import App, build_app, build_gmail_sync, build_graph_sync, build_oauth
 from shared.config import OAuthSettings, Settings
@@ -265,7 +266,7 @@ def validation_responder() -> Iterator[str]:
             return
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL_S,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

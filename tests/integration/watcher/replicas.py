@@ -39,6 +39,7 @@ from shared.service.watcher import Watcher, WatcherOptions
 from tests.integration.watcher.conftest import FAST
 
 holder, topic, logs = sys.argv[1:4]
+publish_delay_s = float(sys.argv[4])
 hold_file = os.path.join(logs, holder + ".hold")
 holding_file = os.path.join(logs, holder + ".holding")
 configure_logging("INFO", sys.stderr)  # JSON lines in the replica's log file
@@ -51,10 +52,10 @@ for name, value in json.loads(os.environ["TEST_REPLICA_SECRETS"]).items():
 
 
 def before_publish():
-    # each message stays claimed-but-unpublished for a while, so a SIGKILL mid-stream is
-    # likely to land between the claim and the publish; once the test asked for a hold, the
-    # next publish never happens (the test kills the replica there)
-    time.sleep(0.2)
+    # each message stays claimed-but-unpublished for a while (publish_delay_s), so a SIGKILL
+    # mid-stream is likely to land between the claim and the publish; once the test asked for
+    # a hold, the next publish never happens (the test kills the replica there)
+    time.sleep(publish_delay_s)
     if os.path.exists(hold_file):
         open(holding_file, "w").close()
         time.sleep(3600)
@@ -87,10 +88,21 @@ watcher.run()
 
 
 class Replicas:
-    """Replica processes by holder name; every one stopped (SIGTERM, then SIGKILL) on close."""
+    """Replica processes by holder name; every one stopped (SIGTERM, then SIGKILL) on close.
 
-    def __init__(self, topic: str, secrets: Mapping[str, str], logs: Path) -> None:
+    ``publish_delay_s``: how long each message stays claimed and unpublished, for a SIGKILL
+    that lands at no chosen point; a test that kills at a ``hold`` needs no such window."""
+
+    def __init__(
+        self,
+        topic: str,
+        secrets: Mapping[str, str],
+        logs: Path,
+        *,
+        publish_delay_s: float = 0.2,
+    ) -> None:
         self._topic = topic
+        self._publish_delay_s = publish_delay_s
         self._env = {
             **os.environ,
             "PYTHONPATH": str(Path.cwd()),
@@ -103,7 +115,15 @@ class Replicas:
     def start(self, holder: str) -> None:
         log = self._files.enter_context((self._logs / f"{holder}.log").open("ab"))
         self.procs[holder] = subprocess.Popen(
-            [sys.executable, "-c", _REPLICA, holder, self._topic, str(self._logs)],
+            [
+                sys.executable,
+                "-c",
+                _REPLICA,
+                holder,
+                self._topic,
+                str(self._logs),
+                str(self._publish_delay_s),
+            ],
             env=self._env,
             stdout=subprocess.DEVNULL,
             stderr=log,

@@ -98,7 +98,8 @@ def test_two_replicas_one_sigkilled_mid_stream_loses_and_duplicates_nothing(
     rig.add_mailbox()
     secret_name = rig.mailbox.secret_ref
     assert secret_name is not None
-    replicas = Replicas(topic, {secret_name: rig.password}, tmp_path)
+    # the kill lands at the hold: no window before each publish is needed to catch one
+    replicas = Replicas(topic, {secret_name: rig.password}, tmp_path, publish_delay_s=0)
     for name in ("replica-a", "replica-b"):
         replicas.start(name)
     try:
