@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from shared.domain.models import HealthUpdate, Mailbox, MailboxState
+from shared.domain.models import Cursor, HealthUpdate, Mailbox, MailboxState
 from shared.errors import (
     AuthError,
     CursorExpired,
@@ -228,13 +228,14 @@ class GmailSync:
         the doorbell should ring again later."""
         if not mailbox.enabled:
             return SyncResult("skipped")
-        if upto is not None and self._reached(mailbox, upto):
+        cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
+        if upto is not None and _reached(cursor, upto):
             return SyncResult("current")
         health = SyncHealth(self._state, self._clock, mailbox)
         with log_labels(tenant=mailbox.tenant_id, mailbox=mailbox.id, provider="gmail"):
             api = self._apis.for_mailbox(mailbox)
             try:
-                return self._sync_with(mailbox, api, health)
+                return self._sync_with(mailbox, api, health, cursor)
             except SyncBusy:
                 raise  # the other sync tells the health
             except ReauthRequired:
@@ -247,14 +248,16 @@ class GmailSync:
                 health.flush()
                 api.close()
 
-    def _sync_with(self, mailbox: Mailbox, api: GmailApi, health: SyncHealth) -> SyncResult:
+    def _sync_with(
+        self, mailbox: Mailbox, api: GmailApi, health: SyncHealth, cursor: Cursor
+    ) -> SyncResult:
         """Most pushes bring nothing new for the label (a message read, a label changed
         elsewhere): the history since the cursor is read first, without the sync lease, and
         when it holds no new message the cursor moves on and the sync ends there — two
         writes (cursor, health), not four. Otherwise the lease is taken and that read is
         handed off as it is, when the cursor has not moved meanwhile."""
         label_ids = self._resolve(mailbox, api)
-        first = self._peek(mailbox, api, label_ids)
+        first = self._peek(mailbox, api, label_ids, cursor)
         if first is not None and not first.changes.added and first.changes.complete:
             self._checkpoint(mailbox, first.changes.newest, 0)
             self._finished(health)
@@ -267,11 +270,12 @@ class GmailSync:
         finally:
             self._state.release_lease(lease_name, self._holder)
 
-    def _peek(self, mailbox: Mailbox, api: GmailApi, label_ids: dict[str, str]) -> _Read | None:
-        """The history since the cursor as it is now; None when the labels changed, the
-        mailbox has no cursor yet or its history id expired (the locked sync deals with
+    def _peek(
+        self, mailbox: Mailbox, api: GmailApi, label_ids: dict[str, str], cursor: Cursor
+    ) -> _Read | None:
+        """The history since ``cursor`` (as the sync read it); None when the labels changed,
+        the mailbox has no cursor yet or its history id expired (the locked sync deals with
         those)."""
-        cursor = self._state.get_cursor(mailbox.tenant_id, mailbox.id)
         history_id = cursor.value.get("history_id")
         if label_ids != mailbox.folder_ids or not history_id:
             return None
@@ -292,13 +296,6 @@ class GmailSync:
                 pending_at=now,
             ),
         )
-
-    def _reached(self, mailbox: Mailbox, upto: str) -> bool:
-        current = self._state.get_cursor(mailbox.tenant_id, mailbox.id).value.get("history_id")
-        try:
-            return current is not None and int(str(current)) >= int(upto)
-        except ValueError:
-            return False
 
     def _sync_locked(
         self,
@@ -469,6 +466,15 @@ class GmailSync:
 
     def _report(self, mailbox: Mailbox, update: HealthUpdate) -> None:
         report(self._state, self._clock, mailbox, update)
+
+
+def _reached(cursor: Cursor, upto: str) -> bool:
+    """Whether the cursor is at or past the push's history id."""
+    current = cursor.value.get("history_id")
+    try:
+        return current is not None and int(str(current)) >= int(upto)
+    except ValueError:
+        return False
 
 
 def _later(current: object, newest: str) -> str:
